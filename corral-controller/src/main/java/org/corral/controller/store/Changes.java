@@ -1,0 +1,58 @@
+package org.corral.controller.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.corral.model.host.Host;
+import org.corral.model.image.Image;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.network.Network;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.vm.Vm;
+
+/** A batch of writes applied atomically by {@link Store#write}. Not thread-safe; build, then write. */
+public final class Changes {
+  /** One write. */
+  public sealed interface Change {
+    record PutHost(Host host) implements Change {}
+    record DeleteHost(String name) implements Change {}
+    record PutVm(Vm vm) implements Change {}
+    /** Removes the VM row entirely (its DELETED state has been journaled). */
+    record DeleteVm(String name) implements Change {}
+    record PutNetwork(Network network) implements Change {}
+    record DeleteNetwork(String name) implements Change {}
+    record PutImage(Image image) implements Change {}
+    record DeleteImage(String name) implements Change {}
+    record PutAction(ActionRecord action) implements Change {}
+    record PutMeta(String key, String value) implements Change {}
+    record Append(JournalEntry entry) implements Change {}
+  }
+
+  private final List<Change> list = new ArrayList<>();
+
+  public Changes add(Change c) {
+    list.add(c);
+    return this;
+  }
+
+  public Changes put(Host h) { return add(new Change.PutHost(h)); }
+
+  public Changes put(Vm v) { return add(new Change.PutVm(v)); }
+
+  public Changes put(Network n) { return add(new Change.PutNetwork(n)); }
+
+  public Changes put(Image i) { return add(new Change.PutImage(i)); }
+
+  public Changes put(ActionRecord a) { return add(new Change.PutAction(a)); }
+
+  public Changes append(JournalEntry e) { return add(new Change.Append(e)); }
+
+  public Changes meta(String key, String value) { return add(new Change.PutMeta(key, value)); }
+
+  public List<Change> list() {
+    return List.copyOf(list);
+  }
+
+  public boolean isEmpty() {
+    return list.isEmpty();
+  }
+}

@@ -1,0 +1,17 @@
+package org.corral.drivers.guest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** Runs a command inside a VM, as an argument list (never a shell string). */
+public interface GuestExec {
+  /** Transports handled: {@code ssh}, {@code qemu-ga}, {@code sim}. */
+  Set<String> schemes();
+
+  /**
+   * @param targetUri e.g. {@code ssh://root@192.168.100.10:22} or {@code qemu-ga://<host uri>#<domain>}
+   */
+  CompletionStage<ExecResult> exec(String targetUri, List<String> argv, Duration timeout);
+}

@@ -1,0 +1,35 @@
+package org.corral.drivers.hypervisor;
+
+import java.util.List;
+
+/**
+ * Everything needed to define a domain, independent of any hypervisor's XML. The controller
+ * builds it from a VM, its images and its network leases.
+ *
+ * @param userData cloud-init user data; when non-null the driver attaches a NoCloud seed ISO
+ */
+public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, String userData) {
+  public DomainSpec {
+    disks = List.copyOf(disks);
+    nics = List.copyOf(nics);
+  }
+
+  /**
+   * A disk made as a copy-on-write overlay of a base image.
+   *
+   * @param pool       storage pool of the base image (the overlay is created in the same pool)
+   * @param baseVolume base image volume name
+   * @param format     base image format (qcow2 or raw); the overlay is always qcow2
+   * @param sizeGib    virtual size of the overlay (≥ the base image's)
+   * @param target     guest device name, e.g. vda
+   */
+  public record Disk(String pool, String baseVolume, String format, long sizeGib, String target) {}
+
+  /**
+   * A NIC.
+   *
+   * @param bridge  host bridge name, used when {@code network} is null
+   * @param network libvirt network name, or null
+   */
+  public record Nic(String bridge, String network, String mac) {}
+}

@@ -1,0 +1,16 @@
+package org.corral.drivers.hypervisor;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** Opens connections to hypervisors whose URI scheme it handles. */
+public interface HypervisorDriver {
+  /** URI schemes handled, e.g. {@code qemu+ssh}, {@code qemu}, {@code xen+ssh}, {@code test}, {@code sim}. */
+  Set<String> schemes();
+
+  /**
+   * Connects to the hypervisor at {@code uri}. Fails with
+   * {@link org.corral.drivers.DriverException.Kind#UNREACHABLE} or {@code AUTH} when it cannot.
+   */
+  CompletionStage<HypervisorConnection> connect(String uri);
+}

@@ -1,0 +1,50 @@
+package org.corral.model.host;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import org.corral.model.Names;
+
+/**
+ * A physical machine with a hypervisor. Immutable; the controller replaces it with
+ * {@link #withState} and friends.
+ *
+ * @param uri         hypervisor URI ({@code qemu+ssh://root@node1/system}, {@code test:///default},
+ *                    {@code sim://lab/node1})
+ * @param labels      free-form labels, visible to requirements expressions as {@code host.labels}
+ * @param stateReason why the host is in its state (shown by {@code corral host list})
+ * @param version     incremented by the controller on every change
+ */
+public record Host(
+    String name,
+    String uri,
+    HostCapacity capacity,
+    Map<String, String> labels,
+    PowerSpec power,
+    PowerModel powerModel,
+    HostState state,
+    String stateReason,
+    Instant stateSince,
+    long version) {
+
+  public Host {
+    Names.require("name", name);
+    labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    power = power == null ? PowerSpec.NONE : power;
+  }
+
+  public Host withState(HostState to, String reason, Instant at) {
+    HostState.MACHINE.check(name, state, to);
+    Instant since = to == state ? stateSince : at;
+    return new Host(name, uri, capacity, labels, power, powerModel, to, reason, since, version + 1);
+  }
+
+  public Host withLabels(Map<String, String> newLabels) {
+    return new Host(name, uri, capacity, newLabels, power, powerModel, state, stateReason, stateSince, version + 1);
+  }
+
+  public Host withCapacity(HostCapacity newCapacity) {
+    return new Host(name, uri, newCapacity, labels, power, powerModel, state, stateReason, stateSince, version + 1);
+  }
+}

@@ -1,0 +1,6 @@
+package org.corral.model.journal;
+
+/** What kind of object a journal entry is about. */
+public enum SubjectKind {
+  HOST, VM, NETWORK, IMAGE, CONTROLLER
+}

@@ -1,0 +1,2 @@
+/** Virtual networks and their pools of IP/MAC leases. */
+package org.corral.model.network;

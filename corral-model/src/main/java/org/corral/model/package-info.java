@@ -1,0 +1,6 @@
+/**
+ * Corral's vocabulary: values, state machines, snapshots, plans and the clock. Nothing here
+ * performs I/O or reads the wall clock; every other module depends on this one and this one
+ * depends on nothing.
+ */
+package org.corral.model;

@@ -1,0 +1,68 @@
+package org.corral.model.plan;
+
+/**
+ * One step of a plan. Closed family: the executor handles each kind in a switch with no default
+ * branch, so a new kind of action cannot be forgotten.
+ *
+ * <p>{@link #key()} is the idempotency key: the executor records it before acting and never runs
+ * the same key twice; after a restart an action found in flight is reconciled, not repeated.
+ */
+public sealed interface Action {
+  String key();
+
+  Cause cause();
+
+  /** The VM or host the action is about. */
+  String subject();
+
+  /** A short verb for logs and the journal, e.g. "deploy". */
+  String verb();
+
+  /** Define the VM's domain on {@code host} (disks, NICs) and start it. */
+  record DeployVm(String key, String vm, String host, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "deploy"; }
+  }
+
+  /** Start a stopped VM on the host it is defined on. */
+  record StartVm(String key, String vm, String host, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "start"; }
+  }
+
+  /** Shut a VM down: ACPI first, then destroy after the timeout; {@code force} destroys at once. */
+  record StopVm(String key, String vm, String host, boolean force, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return force ? "destroy" : "stop"; }
+  }
+
+  /** Live-migrate a running VM. */
+  record MigrateVm(String key, String vm, String from, String to, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "migrate"; }
+  }
+
+  /** Destroy, undefine and remove the VM's disks; release its leases. {@code host} may be null. */
+  record DeleteVm(String key, String vm, String host, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "delete"; }
+  }
+
+  /** Switch a host on; done when its hypervisor answers. */
+  record PowerOnHost(String key, String host, Cause cause) implements Action {
+    public String subject() { return host; }
+    public String verb() { return "power-on"; }
+  }
+
+  /** Switch an empty host off (graceful). */
+  record PowerOffHost(String key, String host, Cause cause) implements Action {
+    public String subject() { return host; }
+    public String verb() { return "power-off"; }
+  }
+
+  /** Cut a failed host's power so its VMs can safely run elsewhere. */
+  record FenceHost(String key, String host, Cause cause) implements Action {
+    public String subject() { return host; }
+    public String verb() { return "fence"; }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * What decisions produce: a {@link org.corral.model.plan.Plan} of sealed
+ * {@link org.corral.model.plan.Action}s, each with its {@link org.corral.model.plan.Cause}. Policies
+ * return plans; only the executor carries them out.
+ */
+package org.corral.model.plan;

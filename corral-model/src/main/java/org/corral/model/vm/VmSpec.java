@@ -1,0 +1,128 @@
+package org.corral.model.vm;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.corral.model.InvalidInputException;
+import org.corral.model.Names;
+import org.corral.model.Resources;
+
+/**
+ * What a user asks for. Structural checks happen here (sizes, names); checks against the rest of
+ * the world (does the network exist? does the expression compile?) happen at admission in the
+ * controller.
+ *
+ * @param cpus              vCPUs, ≥ 1
+ * @param memoryMib         memory, ≥ 1
+ * @param requirements      CEL expression over {@code host} that must be true, or null
+ * @param policy            per-VM override of the default placement policy, or null
+ * @param rank              CEL expression ranking hosts (higher wins) when policy is CUSTOM
+ * @param affinityGroup     VMs sharing this name go on the same host, or null
+ * @param antiAffinityGroup VMs sharing this name go on different hosts, or null
+ * @param haPriority        restart order after a host failure (higher first), 0 by default
+ * @param userData          cloud-init user data, or null
+ */
+public record VmSpec(
+    int cpus,
+    long memoryMib,
+    List<DiskSpec> disks,
+    List<NicSpec> nics,
+    String requirements,
+    PlacementPolicy policy,
+    String rank,
+    String affinityGroup,
+    String antiAffinityGroup,
+    int haPriority,
+    String userData,
+    Map<String, String> labels) {
+
+  public static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
+  public static final int MAX_CPUS = 1024;
+
+  public VmSpec {
+    disks = disks == null ? List.of() : List.copyOf(disks);
+    nics = nics == null ? List.of() : List.copyOf(nics);
+    labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+    requirements = blankToNull(requirements);
+    rank = blankToNull(rank);
+    affinityGroup = blankToNull(affinityGroup);
+    antiAffinityGroup = blankToNull(antiAffinityGroup);
+  }
+
+  /** The smallest useful spec: n vCPUs and m MiB, nothing else. */
+  public static VmSpec of(int cpus, long memoryMib) {
+    return new VmSpec(cpus, memoryMib, null, null, null, null, null, null, null, 0, null, null);
+  }
+
+  public VmSpec withRequirements(String expr) {
+    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+  }
+
+  public VmSpec withPolicy(PlacementPolicy p, String rankExpr) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+  }
+
+  public VmSpec withGroups(String affinity, String antiAffinity) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, haPriority, userData, labels);
+  }
+
+  public VmSpec withNics(List<NicSpec> n) {
+    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+  }
+
+  public VmSpec withDisks(List<DiskSpec> d) {
+    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+  }
+
+  public Resources demand() {
+    return new Resources(cpus, memoryMib);
+  }
+
+  /** Checks what can be checked without context; throws naming the field. Returns this. */
+  public VmSpec validate() {
+    if (cpus < 1 || cpus > MAX_CPUS) {
+      throw new InvalidInputException("spec.cpus", "must be between 1 and " + MAX_CPUS + ", got " + cpus, "give a whole number of vCPUs, e.g. --cpus 2");
+    }
+    if (memoryMib < 1 || memoryMib > MAX_MEMORY_MIB) {
+      throw new InvalidInputException("spec.memoryMib", "must be between 1 and " + MAX_MEMORY_MIB + " MiB, got " + memoryMib, "give memory in MiB, e.g. --memory 2048");
+    }
+    if (policy == PlacementPolicy.CUSTOM && rank == null) {
+      throw new InvalidInputException("spec.rank", "is required when spec.policy is CUSTOM", "give a CEL expression such as 'host.free.memoryMib'");
+    }
+    if (rank != null && policy != PlacementPolicy.CUSTOM) {
+      throw new InvalidInputException("spec.rank", "is only used with policy CUSTOM", "set spec.policy to CUSTOM or drop spec.rank");
+    }
+    if (haPriority < 0 || haPriority > 1000) {
+      throw new InvalidInputException("spec.haPriority", "must be between 0 and 1000, got " + haPriority, "higher restarts first; 0 is the default");
+    }
+    if (affinityGroup != null) {
+      Names.require("spec.affinityGroup", affinityGroup);
+    }
+    if (antiAffinityGroup != null) {
+      Names.require("spec.antiAffinityGroup", antiAffinityGroup);
+    }
+    for (int i = 0; i < disks.size(); i++) {
+      DiskSpec d = disks.get(i);
+      if (d == null) {
+        throw new InvalidInputException("spec.disks[" + i + "]", "is empty", "give {image: NAME}");
+      }
+      Names.require("spec.disks[" + i + "].image", d.image());
+      if (d.sizeGib() < 0) {
+        throw new InvalidInputException("spec.disks[" + i + "].sizeGib", "must be ≥ 0, got " + d.sizeGib(), "0 keeps the image's size");
+      }
+    }
+    for (int i = 0; i < nics.size(); i++) {
+      NicSpec n = nics.get(i);
+      if (n == null) {
+        throw new InvalidInputException("spec.nics[" + i + "]", "is empty", "give {network: NAME}");
+      }
+      Names.require("spec.nics[" + i + "].network", n.network());
+    }
+    return this;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
