@@ -1,0 +1,128 @@
+package org.corral.controller.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.corral.controller.store.Changes.Change;
+import org.corral.model.host.Host;
+import org.corral.model.image.Image;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.network.Network;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.vm.Vm;
+
+/**
+ * A {@link Store} in memory, for tests and simulation. Thread-safe (every method holds the
+ * store's monitor); {@link #write} validates the whole batch before applying any of it, so a
+ * rejected batch changes nothing. Deterministic: {@link #load()} lists objects by name, journal
+ * sequence numbers count up from 1 with no gaps.
+ */
+public final class InMemoryStore implements Store {
+  private final Map<String, Host> hosts = new TreeMap<>();
+  private final Map<String, Vm> vms = new TreeMap<>();
+  private final Map<String, Network> networks = new TreeMap<>();
+  private final Map<String, Image> images = new TreeMap<>();
+  private final Map<String, ActionRecord> actions = new HashMap<>();
+  private final Map<String, String> meta = new TreeMap<>();
+  /** entries.get(i).seq() == i + 1. */
+  private final List<JournalEntry> entries = new ArrayList<>();
+  /** The same entries per subject, in seq order, so that a subject's history is cheap to page. */
+  private final Map<String, List<JournalEntry>> bySubject = new HashMap<>();
+  private boolean closed;
+
+  @Override
+  public synchronized StoredState load() {
+    requireOpen();
+    List<ActionRecord> unfinished = actions.values().stream()
+        .filter(a -> !a.status().isFinal())
+        .sorted(ActionOrder.OLDEST_FIRST)
+        .toList();
+    return new StoredState(List.copyOf(hosts.values()), List.copyOf(vms.values()), List.copyOf(networks.values()),
+        List.copyOf(images.values()), unfinished, Collections.unmodifiableMap(new TreeMap<>(meta)));
+  }
+
+  @Override
+  public synchronized List<JournalEntry> write(Changes changes) {
+    requireOpen();
+    List<Change> list = ChangeRules.check(changes);
+    // Nothing below can fail, so the batch is applied whole.
+    List<JournalEntry> appended = new ArrayList<>();
+    for (Change change : list) {
+      switch (change) {
+        case Change.PutHost c -> hosts.put(c.host().name(), c.host());
+        case Change.DeleteHost c -> hosts.remove(c.name());
+        case Change.PutVm c -> vms.put(c.vm().name(), c.vm());
+        case Change.DeleteVm c -> vms.remove(c.name());
+        case Change.PutNetwork c -> networks.put(c.network().name(), c.network());
+        case Change.DeleteNetwork c -> networks.remove(c.name());
+        case Change.PutImage c -> images.put(c.image().name(), c.image());
+        case Change.DeleteImage c -> images.remove(c.name());
+        case Change.PutAction c -> actions.put(c.action().key(), c.action());
+        case Change.PutMeta c -> meta.put(c.key(), c.value());
+        case Change.Append c -> appended.add(append(c.entry()));
+      }
+    }
+    return List.copyOf(appended);
+  }
+
+  private JournalEntry append(JournalEntry entry) {
+    JournalEntry stored = entry.withSeq(entries.size() + 1L);
+    entries.add(stored);
+    if (stored.subject() != null) {
+      bySubject.computeIfAbsent(stored.subject(), s -> new ArrayList<>()).add(stored);
+    }
+    return stored;
+  }
+
+  @Override
+  public synchronized Optional<ActionRecord> action(String key) {
+    requireOpen();
+    return Optional.ofNullable(actions.get(key));
+  }
+
+  @Override
+  public synchronized List<JournalEntry> journal(long afterSeq, int limit, String subject) {
+    requireOpen();
+    JournalPage.checkLimit(limit);
+    List<JournalEntry> source = subject == null ? entries : bySubject.getOrDefault(subject, List.of());
+    int from = firstAfter(source, afterSeq);
+    int to = (int) Math.min(source.size(), (long) from + limit);
+    return List.copyOf(source.subList(from, to));
+  }
+
+  /** Index of the first entry with seq > afterSeq in a list sorted by seq. */
+  private static int firstAfter(List<JournalEntry> source, long afterSeq) {
+    int lo = 0;
+    int hi = source.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (source.get(mid).seq() <= afterSeq) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  @Override
+  public synchronized long lastSeq() {
+    requireOpen();
+    return entries.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the in-memory store is closed; a closed store cannot be reopened, create a new one");
+    }
+  }
+}

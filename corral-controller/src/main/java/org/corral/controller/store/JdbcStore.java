@@ -1,0 +1,169 @@
+package org.corral.controller.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.corral.controller.store.Changes.Change;
+import org.corral.model.InvalidInputException;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.plan.ActionRecord;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * A {@link Store} in a relational database through JDBC: embedded H2 by default
+ * ({@link #h2File}), PostgreSQL for production ({@link #open}). Opening creates or upgrades the
+ * tables (Flyway migrations in {@code db/migration}). Each {@link #write} is one transaction:
+ * all of the batch or none of it, journal sequence numbers strictly increasing.
+ *
+ * <p>Thread-safe: calls are serialized over one connection. One controller process per database:
+ * H2 locks its file against a second process; on PostgreSQL a second writer would collide on the
+ * journal's sequence numbers and its batch would fail whole.
+ *
+ * <p>Failures throw {@link StoreException} (nothing of a failed batch is kept) or, for a batch the
+ * store cannot record at all, {@link InvalidInputException} naming the change.
+ */
+public final class JdbcStore implements Store {
+  private final SerialHandle db;
+  private final String where;
+  private final SqlWriter writer;
+  private final SqlReader reader;
+  /** Highest seq committed, or -1 when unknown (after a failed commit): then read from the table. */
+  private long lastSeq = -1;
+
+  private JdbcStore(SerialHandle db, String where) {
+    this.db = db;
+    this.where = where;
+    RecordJson json = new RecordJson();
+    this.writer = new SqlWriter(json);
+    this.reader = new SqlReader(json);
+  }
+
+  /**
+   * Opens (creating or upgrading its tables) the store at {@code jdbcUrl}: {@code
+   * jdbc:postgresql://HOST:PORT/DB} (add {@code ?currentSchema=NAME} to use a schema other than
+   * the user's default; it must exist) or {@code jdbc:h2:...}. Give the password here, not in the
+   * URL; it never appears in messages.
+   *
+   * @throws InvalidInputException when the URL is missing or names an unsupported database
+   * @throws StoreException when the database cannot be reached, refuses the credentials or cannot
+   *     hold the tables; the message says how to fix it
+   */
+  public static JdbcStore open(String jdbcUrl, String user, String password) {
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      throw new InvalidInputException("store.url", "is missing", "give jdbc:postgresql://HOST:PORT/DB, or leave it out to use the embedded H2 store");
+    }
+    Redaction redaction = new Redaction(jdbcUrl, password);
+    if (!jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
+      throw new InvalidInputException("store.url", "'" + redaction.url() + "' is not a supported database",
+          "use jdbc:postgresql://HOST:PORT/DB or jdbc:h2:file:PATH");
+    }
+    Jdbi jdbi = Jdbi.create(jdbcUrl, user, password);
+    Handle first;
+    try {
+      first = jdbi.open();
+    } catch (JdbiException e) {
+      throw OpenFailure.of(e, user, redaction);
+    }
+    try {
+      migrate(jdbcUrl, user, password);
+    } catch (FlywayException e) {
+      first.close();
+      throw OpenFailure.of(e, user, redaction);
+    }
+    return new JdbcStore(new SerialHandle(jdbi, first), redaction.url());
+  }
+
+  /**
+   * Opens (creating if needed) the embedded H2 store in {@code dir} ({@code dir/corral.mv.db}).
+   * A committed {@link #write} is on disk when it returns: it survives the process being killed
+   * (kill -9), though not necessarily a power cut, since H2 does not fsync each commit. Only one
+   * process may have the directory open.
+   *
+   * @throws StoreException when the directory cannot be created or written, or another process
+   *     has the store open
+   */
+  public static JdbcStore h2File(Path dir) {
+    return open(H2Files.prepare(dir), H2Files.USER, "");
+  }
+
+  private static void migrate(String url, String user, String password) {
+    Flyway.configure(JdbcStore.class.getClassLoader())
+        .dataSource(url, user, password)
+        .locations("classpath:db/migration")
+        .failOnMissingLocations(true)
+        .load()
+        .migrate();
+  }
+
+  @Override
+  public StoredState load() {
+    return call("read everything from", reader::load);
+  }
+
+  @Override
+  public List<JournalEntry> write(Changes changes) {
+    List<Change> list = ChangeRules.check(changes);
+    if (list.isEmpty()) {
+      return List.of();
+    }
+    return call("write a batch to", h -> {
+      long before = lastSeq >= 0 ? lastSeq : SqlReader.lastSeq(h);
+      lastSeq = -1; // unknown until the commit is known to have happened
+      List<JournalEntry> appended = h.inTransaction(tx -> writer.apply(tx, list, before));
+      lastSeq = before + appended.size();
+      return List.copyOf(appended);
+    });
+  }
+
+  @Override
+  public Optional<ActionRecord> action(String key) {
+    if (key == null) {
+      return Optional.empty();
+    }
+    return call("read an action from", h -> reader.action(h, key));
+  }
+
+  @Override
+  public List<JournalEntry> journal(long afterSeq, int limit, String subject) {
+    JournalPage.checkLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    return call("read the journal from", h -> reader.journal(h, afterSeq, limit, subject));
+  }
+
+  @Override
+  public long lastSeq() {
+    return call("read the journal from", h -> {
+      if (lastSeq < 0) {
+        lastSeq = SqlReader.lastSeq(h);
+      }
+      return lastSeq;
+    });
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + where + "]";
+  }
+
+  private <T> T call(String doing, java.util.function.Function<Handle, T> work) {
+    try {
+      return db.call(work);
+    } catch (JdbiException e) {
+      String detail = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw new StoreException("cannot " + doing + " the store at " + where + " (" + detail + ")"
+          + (doing.startsWith("write") ? "; nothing of the batch was applied" : "")
+          + "; check that the database is running and reachable", e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package org.corral.controller.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.corral.model.host.Host;
+import org.corral.model.image.Image;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.network.Network;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.vm.Vm;
+import org.jdbi.v3.core.Handle;
+
+/** Reads the tables back into model records. Sorting happens here, in Java, so that every database orders alike. */
+final class SqlReader {
+  private static final List<String> UNFINISHED = Arrays.stream(ActionStatus.values())
+      .filter(s -> !s.isFinal()).map(Enum::name).toList();
+
+  private final RecordJson json;
+
+  SqlReader(RecordJson json) {
+    this.json = json;
+  }
+
+  StoredState load(Handle h) {
+    List<ActionRecord> unfinished = new ArrayList<>(h.createQuery(
+            "SELECT action_key, status, attempts, created, updated, error, action FROM actions WHERE status IN (<statuses>)")
+        .bindList("statuses", UNFINISHED)
+        .map((rs, ctx) -> action(rs))
+        .list());
+    unfinished.sort(ActionOrder.OLDEST_FIRST);
+    Map<String, String> meta = new TreeMap<>();
+    h.createQuery("SELECT meta_key, meta_value FROM meta")
+        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+        .forEach(e -> meta.put(e.getKey(), e.getValue()));
+    return new StoredState(
+        objects(h, "hosts", Host.class, Host::name),
+        objects(h, "vms", Vm.class, Vm::name),
+        objects(h, "networks", Network.class, Network::name),
+        objects(h, "images", Image.class, Image::name),
+        List.copyOf(unfinished),
+        Collections.unmodifiableMap(meta));
+  }
+
+  Optional<ActionRecord> action(Handle h, String key) {
+    return h.createQuery("SELECT action_key, status, attempts, created, updated, error, action FROM actions WHERE action_key = :key")
+        .bind("key", key)
+        .map((rs, ctx) -> action(rs))
+        .findOne();
+  }
+
+  List<JournalEntry> journal(Handle h, long afterSeq, int limit, String subject) {
+    String where = subject == null ? "seq > :after" : "subject = :subject AND seq > :after";
+    var query = h.createQuery("SELECT seq, at, kind, subject_kind, subject, from_state, to_state, action_key, cause_origin,"
+            + " cause_reason, cause_cycle, message FROM journal WHERE " + where + " ORDER BY seq LIMIT :limit")
+        .bind("after", afterSeq).bind("limit", limit);
+    if (subject != null) {
+      query.bind("subject", subject);
+    }
+    return query.map((rs, ctx) -> entry(rs)).list();
+  }
+
+  static long lastSeq(Handle h) {
+    return h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one();
+  }
+
+  private <T> List<T> objects(Handle h, String table, Class<T> type, Function<T, String> name) {
+    return h.createQuery("SELECT name, json FROM " + table)
+        .map((rs, ctx) -> json.read(rs.getString(2), type, table, rs.getString(1)))
+        .list().stream()
+        .sorted(Comparator.comparing(name))
+        .toList();
+  }
+
+  private ActionRecord action(ResultSet rs) throws SQLException {
+    String key = rs.getString("action_key");
+    Action action = json.read(rs.getString("action"), Action.class, "actions", key);
+    String updated = rs.getString("updated");
+    return new ActionRecord(action, ActionStatus.valueOf(rs.getString("status")), rs.getInt("attempts"),
+        Instant.parse(rs.getString("created")), updated == null ? null : Instant.parse(updated), rs.getString("error"));
+  }
+
+  private static JournalEntry entry(ResultSet rs) throws SQLException {
+    String origin = rs.getString("cause_origin");
+    Cause cause = origin == null ? null
+        : new Cause(Origin.valueOf(origin), rs.getString("cause_reason"), rs.getLong("cause_cycle"));
+    return new JournalEntry(rs.getLong("seq"), Instant.parse(rs.getString("at")), EntryKind.valueOf(rs.getString("kind")),
+        SubjectKind.valueOf(rs.getString("subject_kind")), rs.getString("subject"), rs.getString("from_state"),
+        rs.getString("to_state"), rs.getString("action_key"), cause, rs.getString("message"));
+  }
+}
