@@ -31,7 +31,6 @@ final class ChangeRules {
 
   private static void check(String field, Change change) {
     switch (change) {
-      case null -> throw new InvalidInputException(field, "is null", "add only non-null changes");
       case Change.PutHost c -> present(field + ".host", c.host());
       case Change.PutVm c -> present(field + ".vm", c.vm());
       case Change.PutNetwork c -> present(field + ".network", c.network());

@@ -1,8 +1,10 @@
 package org.corral.controller.store;
 
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.corral.controller.store.Changes.Change;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.JournalEntry;
@@ -61,7 +63,14 @@ public final class JdbcStore implements Store {
       throw new InvalidInputException("store.url", "'" + redaction.url() + "' is not a supported database",
           "use jdbc:postgresql://HOST:PORT/DB or jdbc:h2:file:PATH");
     }
-    Jdbi jdbi = Jdbi.create(jdbcUrl, user, password);
+    Properties credentials = new Properties();
+    if (user != null) {
+      credentials.setProperty("user", user);
+    }
+    if (password != null) {
+      credentials.setProperty("password", password);
+    }
+    Jdbi jdbi = Jdbi.create(() -> DriverManager.getConnection(jdbcUrl, credentials));
     Handle first;
     try {
       first = jdbi.open();

@@ -1,0 +1,282 @@
+package org.corral.controller.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.corral.controller.store.Samples.at;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.corral.model.InvalidInputException;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
+import org.corral.model.vm.VmState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do. Each implementation runs this whole class through a subclass
+ * that says how to open it and, where it persists, how to open the same storage again.
+ */
+abstract class StoreContract {
+  protected Store store;
+
+  /** A new, empty store. */
+  protected abstract Store openStore();
+
+  /** Closes {@code store} and opens the same storage again; null when the store does not persist. */
+  protected abstract Store reopen(Store store);
+
+  @BeforeEach
+  void openFresh() {
+    store = openStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** A batch that puts one of everything with every field populated, and a bare variant of each. */
+  private static Changes everything() {
+    return new Changes()
+        .put(Samples.fullHost("node-1")).put(Samples.bareHost("node-2"))
+        .put(Samples.fullVm("web-1")).put(Samples.bareVm("web-2"))
+        .put(Samples.fullNetwork("lan")).put(Samples.bareNetwork("dmz"))
+        .put(Samples.image("debian-12"))
+        .put(Samples.record(Samples.deploy("deploy-web-1"), ActionStatus.RUNNING, at(10)))
+        .meta("root-seed", "12345")
+        .append(Samples.entry("web-1", "web-1 placed on node-1"))
+        .append(Samples.bareEntry());
+  }
+
+  @Test
+  void anEmptyStoreHasNothing() {
+    StoredState s = store.load();
+    assertThat(s.hosts()).isEmpty();
+    assertThat(s.vms()).isEmpty();
+    assertThat(s.networks()).isEmpty();
+    assertThat(s.images()).isEmpty();
+    assertThat(s.unfinished()).isEmpty();
+    assertThat(s.meta()).isEmpty();
+    assertThat(store.lastSeq()).isZero();
+    assertThat(store.journal(0, 100, null)).isEmpty();
+    assertThat(store.action("nope")).isEmpty();
+  }
+
+  @Test
+  void everyRecordTypeRoundTripsWithAllFieldsAndWithNulls() {
+    store.write(everything());
+
+    StoredState s = store.load();
+    assertThat(s.hosts()).containsExactly(Samples.fullHost("node-1"), Samples.bareHost("node-2"));
+    assertThat(s.vms()).containsExactly(Samples.fullVm("web-1"), Samples.bareVm("web-2"));
+    assertThat(s.networks()).containsExactly(Samples.bareNetwork("dmz"), Samples.fullNetwork("lan"));
+    assertThat(s.images()).containsExactly(Samples.image("debian-12"));
+    assertThat(s.unfinished()).containsExactly(Samples.record(Samples.deploy("deploy-web-1"), ActionStatus.RUNNING, at(10)));
+    assertThat(s.meta()).containsExactlyEntriesOf(java.util.Map.of("root-seed", "12345"));
+    assertThat(store.journal(0, 10, null)).containsExactly(
+        Samples.entry("web-1", "web-1 placed on node-1").withSeq(1), Samples.bareEntry().withSeq(2));
+  }
+
+  @Test
+  void everyKindOfActionRoundTrips() {
+    Changes batch = new Changes();
+    List<ActionRecord> expected = new ArrayList<>();
+    for (Class<?> kind : Action.class.getPermittedSubclasses()) {
+      ActionRecord r = Samples.record(Samples.sampleOf(kind, "key-" + kind.getSimpleName()), ActionStatus.FAILED, at(20));
+      expected.add(r);
+      batch.put(r);
+    }
+    store.write(batch);
+
+    for (ActionRecord r : expected) {
+      assertThat(store.action(r.key())).as("action %s read back", r.action().getClass().getSimpleName()).contains(r);
+    }
+    assertThat(expected).hasSize(Action.class.getPermittedSubclasses().length);
+  }
+
+  @Test
+  void aPutReplacesAndADeleteRemoves() {
+    store.write(everything());
+    var moved = Samples.bareVm("web-2").withState(VmState.HOLD, "held by alice", at(30));
+    var renamedBridge = new org.corral.model.network.Network("lan", "br9", "192.168.100.0/24", null, null, null, null);
+    store.write(new Changes().put(moved).put(renamedBridge).meta("root-seed", "999")
+        .add(new Changes.Change.DeleteHost("node-2")).add(new Changes.Change.DeleteVm("web-1"))
+        .add(new Changes.Change.DeleteNetwork("dmz")).add(new Changes.Change.DeleteImage("debian-12"))
+        .add(new Changes.Change.DeleteImage("never-existed")));
+
+    StoredState s = store.load();
+    assertThat(s.hosts()).containsExactly(Samples.fullHost("node-1"));
+    assertThat(s.vms()).containsExactly(moved);
+    assertThat(s.networks()).containsExactly(renamedBridge);
+    assertThat(s.images()).isEmpty();
+    assertThat(s.meta()).containsEntry("root-seed", "999").hasSize(1);
+  }
+
+  @Test
+  void changesInOneBatchApplyInOrder() {
+    store.write(new Changes().put(Samples.bareVm("web-1")).add(new Changes.Change.DeleteVm("web-1"))
+        .put(Samples.bareHost("node-1")).add(new Changes.Change.DeleteHost("node-1")).put(Samples.fullHost("node-1")));
+
+    assertThat(store.load().vms()).isEmpty();
+    assertThat(store.load().hosts()).containsExactly(Samples.fullHost("node-1"));
+  }
+
+  @Test
+  void journalSequenceNumbersIncreaseStrictlyAndAreReturned() {
+    List<JournalEntry> first = store.write(new Changes().append(Samples.entry("web-1", "a")).append(Samples.entry("web-2", "b")));
+    List<JournalEntry> none = store.write(new Changes().put(Samples.bareVm("web-3")));
+    List<JournalEntry> second = store.write(new Changes().append(Samples.entry("web-1", "c")));
+
+    assertThat(first).extracting(JournalEntry::seq).containsExactly(1L, 2L);
+    assertThat(none).isEmpty();
+    assertThat(second).extracting(JournalEntry::seq).containsExactly(3L);
+    assertThat(store.lastSeq()).isEqualTo(3);
+    assertThat(store.journal(0, 100, null)).containsExactlyElementsOf(concat(first, second));
+  }
+
+  @Test
+  void anEmptyBatchWritesNothing() {
+    assertThat(store.write(new Changes())).isEmpty();
+    assertThat(store.lastSeq()).isZero();
+  }
+
+  @Test
+  void theJournalPagesAndFiltersBySubject() {
+    Changes batch = new Changes();
+    for (int i = 1; i <= 10; i++) {
+      batch.append(Samples.entry(i % 2 == 0 ? "even" : "odd", "entry " + i));
+    }
+    store.write(batch);
+
+    assertThat(store.journal(0, 3, null)).extracting(JournalEntry::seq).containsExactly(1L, 2L, 3L);
+    assertThat(store.journal(3, 3, null)).extracting(JournalEntry::seq).containsExactly(4L, 5L, 6L);
+    assertThat(store.journal(9, 3, null)).extracting(JournalEntry::seq).containsExactly(10L);
+    assertThat(store.journal(10, 3, null)).isEmpty();
+    assertThat(store.journal(0, 0, null)).isEmpty();
+    assertThat(store.journal(0, 100, "even")).extracting(JournalEntry::seq).containsExactly(2L, 4L, 6L, 8L, 10L);
+    assertThat(store.journal(4, 2, "even")).extracting(JournalEntry::seq).containsExactly(6L, 8L);
+    assertThat(store.journal(5, 100, "odd")).extracting(JournalEntry::message).containsExactly("entry 7", "entry 9");
+    assertThat(store.journal(0, 100, "nobody")).isEmpty();
+    assertThatThrownBy(() -> store.journal(0, -1, null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("limit");
+  }
+
+  @Test
+  void aBatchWithABadChangeLeavesNothingBehind() {
+    store.write(everything());
+    StoredState before = store.load();
+    JournalEntry noKind = new JournalEntry(0, at(40), null, SubjectKind.VM, "web-9", null, null, null, null, "no kind");
+    Changes bad = new Changes().put(Samples.fullVm("web-9")).put(Samples.fullHost("node-9")).meta("root-seed", "0")
+        .append(Samples.entry("web-9", "placed")).add(new Changes.Change.DeleteHost("node-1")).append(noKind);
+
+    assertThatThrownBy(() -> store.write(bad)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("changes[5].entry.kind");
+
+    assertThat(store.load()).isEqualTo(before);
+    assertThat(store.lastSeq()).isEqualTo(2);
+    assertThat(store.write(new Changes().append(Samples.entry("web-1", "next"))))
+        .extracting(JournalEntry::seq).containsExactly(3L);
+  }
+
+  @Test
+  void anActionRecordWithoutAnActionIsRejected() {
+    Changes bad = new Changes().put(Samples.bareVm("web-1"))
+        .put(new ActionRecord(null, ActionStatus.QUEUED, 0, at(1), null, null));
+
+    assertThatThrownBy(() -> store.write(bad)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("changes[1].action.action");
+    assertThat(store.load().vms()).isEmpty();
+  }
+
+  @Test
+  void otherIncompleteChangesAreRejectedNamingTheField() {
+    assertRejected(new Changes().add(new Changes.Change.PutVm(null)), "changes[0].vm");
+    assertRejected(new Changes().add(new Changes.Change.DeleteHost(null)), "changes[0].name");
+    assertRejected(new Changes().meta("", "x"), "changes[0].key");
+    assertRejected(new Changes().meta("k", null), "changes[0].value");
+    assertRejected(new Changes().meta("k".repeat(ChangeRules.MAX_META_KEY + 1), "x"), "changes[0].key");
+    assertRejected(new Changes().append(Samples.entry("web-1", "x").withSeq(7)), "changes[0].entry.seq");
+    assertRejected(new Changes().put(new ActionRecord(Samples.deploy(" "), ActionStatus.QUEUED, 0, at(1), null, null)),
+        "changes[0].action.action.key");
+    assertRejected(new Changes().put(new ActionRecord(Samples.deploy("k"), null, 0, at(1), null, null)), "changes[0].action.status");
+    assertThat(store.lastSeq()).isZero();
+  }
+
+  private void assertRejected(Changes batch, String field) {
+    assertThatThrownBy(() -> store.write(batch)).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo(field));
+  }
+
+  @Test
+  void unfinishedActionsAreListedOldestFirstAndFinishedOnesAreNot() {
+    ActionRecord queuedLate = Samples.record(Samples.deploy("b-late"), ActionStatus.QUEUED, at(300));
+    ActionRecord runningEarly = Samples.record(Samples.deploy("z-early"), ActionStatus.RUNNING, at(100));
+    // Same instant as runningEarly: the key breaks the tie.
+    ActionRecord queuedSameTime = Samples.record(Samples.deploy("a-same"), ActionStatus.QUEUED, at(100));
+    ActionRecord done = Samples.record(Samples.deploy("done"), ActionStatus.SUCCEEDED, at(1));
+    ActionRecord failed = Samples.record(Samples.deploy("failed"), ActionStatus.FAILED, at(2));
+    ActionRecord rejected = Samples.record(Samples.deploy("rejected"), ActionStatus.REJECTED, at(3));
+    // Sub-second instants of different precision must still order by time.
+    ActionRecord fractional = Samples.record(Samples.deploy("c-frac"), ActionStatus.QUEUED, at(100).minusNanos(500_000_000));
+    store.write(new Changes().put(queuedLate).put(runningEarly).put(done).put(failed).put(rejected)
+        .put(queuedSameTime).put(fractional));
+
+    assertThat(store.load().unfinished()).containsExactly(fractional, queuedSameTime, runningEarly, queuedLate);
+    assertThat(store.action("done")).contains(done);
+
+    ActionRecord finished = runningEarly.with(ActionStatus.SUCCEEDED, 3, at(400), null);
+    store.write(new Changes().put(finished));
+    assertThat(store.load().unfinished()).containsExactly(fractional, queuedSameTime, queuedLate);
+    assertThat(store.action("z-early")).contains(finished);
+  }
+
+  @Test
+  void metaKeepsTheLatestValueOfEachKey() {
+    store.write(new Changes().meta("root-seed", "1").meta("cycle.scheduler", "10"));
+    store.write(new Changes().meta("cycle.scheduler", "11").meta("unicode", "naïve ✓ 値"));
+
+    assertThat(store.load().meta()).containsExactly(
+        java.util.Map.entry("cycle.scheduler", "11"), java.util.Map.entry("root-seed", "1"), java.util.Map.entry("unicode", "naïve ✓ 値"));
+  }
+
+  @Test
+  void everythingIsThereAfterReopening() {
+    store.write(everything());
+    store.write(new Changes().append(new JournalEntry(0, at(50), EntryKind.ACTION_SUCCEEDED, SubjectKind.VM, "web-1",
+        null, null, "deploy-web-1", Samples.CAUSE, "deployed")));
+    StoredState before = store.load();
+    List<JournalEntry> journal = store.journal(0, 100, null);
+
+    Store again = reopen(store);
+    org.junit.jupiter.api.Assumptions.assumeTrue(again != null, "this store keeps nothing across a reopen");
+    store = again;
+
+    assertThat(store.load()).isEqualTo(before);
+    assertThat(store.journal(0, 100, null)).isEqualTo(journal);
+    assertThat(store.lastSeq()).isEqualTo(3);
+    assertThat(store.write(new Changes().append(Samples.bareEntry()))).extracting(JournalEntry::seq).containsExactly(4L);
+  }
+
+  @Test
+  void aClosedStoreRefusesCalls() {
+    store.close();
+    assertThatThrownBy(() -> store.load()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> store.write(new Changes().put(Samples.bareVm("web-1"))))
+        .isInstanceOf(IllegalStateException.class);
+    store = null;
+  }
+
+  @SafeVarargs
+  private static <T> List<T> concat(List<T>... lists) {
+    return Arrays.stream(lists).flatMap(List::stream).toList();
+  }
+}
