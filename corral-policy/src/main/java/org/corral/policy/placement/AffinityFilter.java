@@ -29,6 +29,6 @@ final class AffinityFilter implements HostFilter {
         where.append(where.isEmpty() ? "" : ", ").append(state.names[h]);
       }
     }
-    return HostFilter.hosts(rejected) + " do not hold affinity group '" + vm.affinityGroup() + "' (members on " + where + ")";
+    return HostFilter.hosts(rejected, "does not hold", "do not hold") + " affinity group '" + vm.affinityGroup() + "' (members on " + where + ")";
   }
 }

@@ -16,6 +16,6 @@ final class AntiAffinityFilter implements HostFilter {
 
   @Override
   public String explain(int rejected, PlacementState state, Candidate vm) {
-    return HostFilter.hosts(rejected) + " already hold a member of anti-affinity group '" + vm.antiAffinityGroup() + "'";
+    return HostFilter.hosts(rejected, "already holds", "already hold") + " a member of anti-affinity group '" + vm.antiAffinityGroup() + "'";
   }
 }

@@ -26,7 +26,7 @@ final class CpuFitFilter implements HostFilter {
         largest = Math.max(largest, state.freeCpus(h));
       }
     }
-    return HostFilter.hosts(rejected) + " lack CPU (needs " + vm.cpus() + " vCPUs, largest free "
+    return HostFilter.hosts(rejected, "lacks", "lack") + " CPU (needs " + vm.cpus() + " vCPUs, largest free "
         + String.format(Locale.ROOT, "%.1f", largest) + ")";
   }
 }

@@ -14,7 +14,8 @@ interface HostFilter {
   /** A phrase for the report, e.g. "12 hosts lack memory (needs 8192 MiB, largest free 4096 MiB)". */
   String explain(int rejected, PlacementState state, Candidate vm);
 
-  static String hosts(int n) {
-    return n == 1 ? "1 host" : n + " hosts";
+  /** "1 host lacks" / "12 hosts lack": a count with its verb agreeing. */
+  static String hosts(int n, String verbForOne, String verbForMany) {
+    return n == 1 ? "1 host " + verbForOne : n + " hosts " + verbForMany;
   }
 }

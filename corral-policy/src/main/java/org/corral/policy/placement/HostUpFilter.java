@@ -16,6 +16,6 @@ final class HostUpFilter implements HostFilter {
 
   @Override
   public String explain(int rejected, PlacementState state, Candidate vm) {
-    return HostFilter.hosts(rejected) + (rejected == 1 ? " is" : " are") + " not UP";
+    return HostFilter.hosts(rejected, "is", "are") + " not UP";
   }
 }

@@ -22,6 +22,6 @@ final class MemoryFitFilter implements HostFilter {
         largest = Math.max(largest, state.freeMemory(h));
       }
     }
-    return HostFilter.hosts(rejected) + " lack memory (needs " + vm.memoryMib() + " MiB, largest free " + largest + " MiB)";
+    return HostFilter.hosts(rejected, "lacks", "lack") + " memory (needs " + vm.memoryMib() + " MiB, largest free " + largest + " MiB)";
   }
 }

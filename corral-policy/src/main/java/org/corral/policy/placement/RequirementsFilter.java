@@ -20,7 +20,7 @@ final class RequirementsFilter implements HostFilter {
   @Override
   public String explain(int rejected, PlacementState state, Candidate vm) {
     String error = state.memo(vm.requirements()).lastError();
-    return HostFilter.hosts(rejected) + " fail requirements '" + vm.requirements().source() + "'"
+    return HostFilter.hosts(rejected, "fails", "fail") + " requirements '" + vm.requirements().source() + "'"
         + (error == null ? "" : " (some could not be evaluated: " + error + ")");
   }
 }
