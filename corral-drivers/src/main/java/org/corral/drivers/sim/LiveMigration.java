@@ -1,0 +1,158 @@
+package org.corral.drivers.sim;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.DriverException.Kind;
+import org.corral.drivers.hypervisor.DomainEvent;
+import org.corral.drivers.hypervisor.HypervisorConnection;
+import org.corral.drivers.hypervisor.MigrationOptions;
+import org.corral.drivers.hypervisor.MigrationProgress;
+import org.corral.model.time.Seeds;
+
+/**
+ * A simulated live migration. It holds the domain's memory on the destination from the start,
+ * takes {@link SimLatencies#migration} (the copy limited by the option's bandwidth), reports
+ * progress at the start, at each quarter and at the end, and ends in one of four ways: success
+ * (the domain runs on the destination with the same workload clock and is gone from the source),
+ * an injected failure (TRANSIENT, part-way), the option's timeout (TIMEOUT), or a fault on either
+ * host (UNREACHABLE). Every way but success leaves the domain running on the source.
+ */
+final class LiveMigration {
+  private static final long MIB = 1024L * 1024L;
+
+  private LiveMigration() {}
+
+  static CompletionStage<Void> begin(SimHypervisorConnection src, String name, HypervisorConnection destination,
+      MigrationOptions options, Consumer<MigrationProgress> progress) {
+    SimDataCenter dc = src.dc;
+    return dc.call(() -> {
+      if (!(destination instanceof SimHypervisorConnection dst) || dst.dc != dc) {
+        throw SimHypervisorConnection.rejected("the destination of a simulated migration must be a host of data centre "
+            + dc.name() + ", got " + (destination == null ? "null" : destination.uri()));
+      }
+      src.check();
+      SimHost from = src.host;
+      SimHost to = dst.host;
+      if (from == to) {
+        throw SimHypervisorConnection.rejected("'" + name + "' is already on " + to.name() + "; pick another destination");
+      }
+      SimDomain d = from.domains.get(name);
+      if (d == null) {
+        SimDomain there = to.domains.get(name);
+        if (dst.alive() && there != null && there.phase == DomainPhase.RUNNING) {
+          return CompletableFuture.completedFuture(null); // done before (an action re-run after a restart)
+        }
+        throw new DriverException(Kind.NOT_FOUND, "no domain '" + name + "' on " + from.name());
+      }
+      dst.check();
+      if (d.op != null && d.op.destination == to) {
+        return d.op.stage.copy();
+      }
+      if (d.op != null) {
+        throw SimHypervisorConnection.busy(d);
+      }
+      if (d.phase != DomainPhase.RUNNING) {
+        throw SimHypervisorConnection.rejected("only a running domain can be live-migrated; '" + name + "' is "
+            + d.phase.shown());
+      }
+      SimDomain clash = to.domains.get(name);
+      if (clash != null && (!clash.spec.uuid().equals(d.spec.uuid()) || clash.phase != DomainPhase.SHUTOFF)) {
+        throw SimHypervisorConnection.rejected(to.name() + " already has a domain named '" + name
+            + "' (" + clash.phase.shown() + ", UUID " + clash.spec.uuid() + ")");
+      }
+      long mib = d.live.memoryMib();
+      long free = to.freeMib();
+      if (mib > free) {
+        throw SimHypervisorConnection.rejected("not enough memory on " + to.name() + " to receive '" + name
+            + "': needs " + mib + " MiB, " + free + " MiB free");
+      }
+      return start(dc, from, to, d, options, progress);
+    });
+  }
+
+  private static CompletionStage<Void> start(SimDataCenter dc, SimHost from, SimHost to, SimDomain d,
+      MigrationOptions options, Consumer<MigrationProgress> progress) {
+    String name = d.name();
+    long mib = d.live.memoryMib();
+    long total = mib * MIB;
+    to.incomingMib += mib;
+    PendingOp op = dc.begin("migration of " + name + " to " + to.name(), List.of(from, to));
+    op.destination = to;
+    d.op = op;
+    op.onAbort = () -> {
+      to.incomingMib -= mib;
+      if (d.op == op) {
+        d.op = null;
+      }
+    };
+    Duration duration = dc.latencies().migration(mib, options.bandwidthMibPerSec());
+    Duration timeout = options.timeout() == null ? duration : options.timeout();
+    Duration failAt = injectedFailure(dc, name, duration);
+    dc.after(() -> progress.accept(new MigrationProgress(0, total)));
+    for (int quarter = 1; quarter <= 3 && !duration.isZero(); quarter++) {
+      long done = total * quarter / 4;
+      Duration at = duration.multipliedBy(quarter).dividedBy(4);
+      if (at.compareTo(timeout) < 0 && (failAt == null || at.compareTo(failAt) < 0)) {
+        op.timers.add(dc.clock().schedule(at, () -> dc.mutate(() -> {
+          if (!op.finished) {
+            dc.after(() -> progress.accept(new MigrationProgress(done, total)));
+          }
+          return null;
+        })));
+      }
+    }
+    if (failAt != null && failAt.compareTo(timeout) <= 0) {
+      op.timers.add(dc.later(failAt, () -> dc.abort(op, new DriverException(Kind.TRANSIENT,
+          "migration of '" + name + "' to " + to.name() + " failed after " + failAt + " (injected); it still runs on "
+              + from.name()))));
+    } else if (timeout.compareTo(duration) < 0) {
+      op.timers.add(dc.later(timeout, () -> dc.abort(op, new DriverException(Kind.TIMEOUT,
+          "migration of '" + name + "' to " + to.name() + " did not finish within " + timeout + "; aborted, it still runs on "
+              + from.name()))));
+    } else {
+      op.timers.add(dc.later(duration, () -> finish(dc, from, to, d, op, total, progress)));
+    }
+    return op.stage.copy();
+  }
+
+  /** Where the next migration of {@code name} fails, or null if it should not. */
+  private static Duration injectedFailure(SimDataCenter dc, String name, Duration duration) {
+    long n = dc.migrationsBegun++;
+    int left = dc.failMigrations.getOrDefault(name, 0);
+    if (left <= 0) {
+      return null;
+    }
+    if (left == 1) {
+      dc.failMigrations.remove(name);
+    } else {
+      dc.failMigrations.put(name, left - 1);
+    }
+    double share = Seeds.random(Seeds.derive(dc.seed(), "migration-failure", n)).nextDouble(0.2, 0.8);
+    return Duration.ofNanos(Math.round(duration.toNanos() * share));
+  }
+
+  private static void finish(SimDataCenter dc, SimHost from, SimHost to, SimDomain d, PendingOp op, long total,
+      Consumer<MigrationProgress> progress) {
+    if (op.finished) {
+      return;
+    }
+    dc.accrue(from);
+    dc.accrue(to);
+    to.incomingMib -= d.live.memoryMib();
+    from.domains.remove(d.name());
+    SimDomain moved = new SimDomain(d.spec);
+    moved.live = d.live;
+    moved.phase = DomainPhase.RUNNING;
+    moved.origin = d.origin; // the guest did not restart: its workload goes on
+    to.domains.put(d.name(), moved);
+    d.op = null;
+    dc.emit(from, d.name(), DomainEvent.Kind.MIGRATED);
+    dc.emit(to, d.name(), DomainEvent.Kind.MIGRATED);
+    dc.after(() -> progress.accept(new MigrationProgress(total, total)));
+    dc.succeed(op);
+  }
+}

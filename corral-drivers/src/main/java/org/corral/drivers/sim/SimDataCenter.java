@@ -1,0 +1,495 @@
+package org.corral.drivers.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.hypervisor.DomainEvent;
+import org.corral.model.InvalidInputException;
+import org.corral.model.Names;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.PowerModel;
+import org.corral.model.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated data centre: hosts, their domains and power, workloads, energy and faults. The
+ * drivers ({@link SimHypervisorDriver}, {@link SimPowerDriver}, {@link SimGuestExec}) act on it
+ * through {@code sim://<name>/<host>} URIs; tests and the lab's operator use the methods here to
+ * inject faults and read energy.
+ *
+ * <p>Thread-safe: one lock guards the whole lab. Stages are completed and events delivered after
+ * the lock is released, on the thread that caused them (a caller, or the clock's loop when
+ * simulated time passes). With a {@link org.corral.model.time.VirtualClock} everything runs
+ * deterministically on the thread that advances it.
+ */
+public final class SimDataCenter {
+  private static final Logger LOG = LoggerFactory.getLogger(SimDataCenter.class);
+
+  private final String name;
+  private final Clock clock;
+  private final long seed;
+  private final SimLatencies latencies;
+  private final Object lock = new Object();
+
+  final Map<String, SimHost> hosts = new LinkedHashMap<>();
+  final Map<String, WorkloadModel> workloads = new HashMap<>();
+  WorkloadModel defaultWorkload = WorkloadModel.constant(0.1);
+  final Map<String, Integer> failMigrations = new HashMap<>();
+  final List<String> faults = new ArrayList<>();
+  final List<PendingOp> pending = new ArrayList<>();
+  /** Migrations begun, to derive each failure point from the seed. */
+  long migrationsBegun;
+  /** Bumped at each capture, so that an older autosave never overwrites a newer one. */
+  long revision;
+
+  private int depth;
+  private boolean dirty;
+  private final List<Runnable> effects = new ArrayList<>();
+  private volatile Path autosaveFile;
+  private final LabStateFile.Writer writer = new LabStateFile.Writer();
+
+  /**
+   * @param name      DNS-label name, the authority of this lab's {@code sim://} URIs
+   * @param clock     where simulated time comes from
+   * @param seed      root of every random choice the lab makes (where a failing migration fails)
+   * @param latencies how long operations take
+   */
+  public SimDataCenter(String name, Clock clock, long seed, SimLatencies latencies) {
+    this.name = Names.require("dataCenter.name", name);
+    if (clock == null) {
+      throw new InvalidInputException("dataCenter.clock", "is missing", "pass a VirtualClock for tests or a SystemClock");
+    }
+    if (latencies == null) {
+      throw new InvalidInputException("dataCenter.latencies", "is missing", "pass SimLatencies.DEFAULT or SimLatencies.INSTANT");
+    }
+    this.clock = clock;
+    this.seed = seed;
+    this.latencies = latencies;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public SimLatencies latencies() {
+    return latencies;
+  }
+
+  /**
+   * Adds a host. It starts ON (its hypervisor answering) or OFF, with no domains.
+   *
+   * @throws InvalidInputException for a bad or duplicate name or missing capacity or model
+   */
+  public SimHost addHost(String hostName, HostCapacity capacity, PowerModel model, boolean poweredOn) {
+    Names.require("host.name", hostName);
+    if (capacity == null) {
+      throw new InvalidInputException("host.capacity", "is missing", "give cores, MHz per core and memory");
+    }
+    if (model == null) {
+      throw new InvalidInputException("host.powerModel", "is missing", "give e.g. PowerModel.linear(100, 250)");
+    }
+    return mutate(() -> {
+      if (hosts.containsKey(hostName)) {
+        throw new InvalidInputException("host.name", "'" + hostName + "' already exists in data centre " + name,
+            "choose another name");
+      }
+      SimHost h = new SimHost(this, hostName, capacity, model, poweredOn ? SimPower.ON : SimPower.OFF, nowNanos());
+      hosts.put(hostName, h);
+      return h;
+    });
+  }
+
+  /** {@code sim://<data centre>/<host>}. */
+  public String uriOf(String host) {
+    return SimUri.SCHEME + "://" + name + "/" + host;
+  }
+
+  public Optional<SimHost> host(String hostName) {
+    return read(() -> Optional.ofNullable(hosts.get(hostName)));
+  }
+
+  public List<SimHost> hosts() {
+    return read(() -> List.copyOf(hosts.values()));
+  }
+
+  /** Sets the workload of every domain named {@code domainName}, wherever it runs, from now on. */
+  public void setWorkload(String domainName, WorkloadModel model) {
+    Objects.requireNonNull(model, "model");
+    mutate(() -> {
+      accrueAll();
+      workloads.put(domainName, model);
+      return null;
+    });
+  }
+
+  /** The workload of domains without one of their own; {@code constant(0.1)} unless set. */
+  public void setDefaultWorkload(WorkloadModel model) {
+    Objects.requireNonNull(model, "model");
+    mutate(() -> {
+      accrueAll();
+      defaultWorkload = model;
+      return null;
+    });
+  }
+
+  public WorkloadModel workload(String domainName) {
+    return read(() -> workloadOf(domainName));
+  }
+
+  /** Energy drawn by {@code host} since it was added, in joules, up to the clock's now. */
+  public double energyJoules(String host) {
+    return read(() -> {
+      SimHost h = hostOrThrow(host);
+      h.accrue(nowNanos(), this::workloadOf);
+      return h.joules;
+    });
+  }
+
+  /** Sum of {@link #energyJoules} over all hosts. */
+  public double totalEnergyJoules() {
+    return read(() -> {
+      accrueAll();
+      return hosts.values().stream().mapToDouble(h -> h.joules).sum();
+    });
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  /**
+   * The host loses power unexpectedly: its hypervisor stops answering (connections report
+   * CONNECTION_LOST), its domains and their definitions are gone, operations involving it fail
+   * UNREACHABLE. The power driver can switch it back on. No effect on a host that is off.
+   */
+  public void crashHost(String host) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.power == SimPower.OFF) {
+        fault(host + ": crash ignored, host is off");
+        return null;
+      }
+      accrue(h);
+      abortOps(h, unreachable(h, "crashed"));
+      h.domains.clear();
+      h.incomingMib = 0;
+      h.power = SimPower.OFF;
+      h.crashed = true;
+      stopAnswering(h);
+      fault(host + ": crashed");
+      return null;
+    });
+  }
+
+  /**
+   * Cuts ({@code true}) or heals the host's management network. While cut its hypervisor does not
+   * answer but its domains keep running (the split-brain case that needs fencing); its BMC stays
+   * reachable. Connections opened before the cut stay dead after it heals. Operations in flight
+   * on the host still take effect, but their callers see UNREACHABLE; migrations are aborted.
+   */
+  public void partitionHost(String host, boolean partitioned) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.partitioned == partitioned) {
+        return null;
+      }
+      h.partitioned = partitioned;
+      if (partitioned) {
+        DriverException lost = unreachable(h, "partitioned");
+        for (PendingOp op : List.copyOf(pending)) {
+          if (op.involves(h) && !op.viaBmc) {
+            if (op.destination != null) {
+              abort(op, lost);
+            } else {
+              after(() -> op.stage.completeExceptionally(lost)); // the host still finishes the work
+            }
+          }
+        }
+        stopAnswering(h);
+      }
+      fault(host + (partitioned ? ": network partitioned" : ": network healed"));
+      return null;
+    });
+  }
+
+  /** Makes the host's BMC answer or not; power operations on it then fail UNREACHABLE. */
+  public void setBmcReachable(String host, boolean reachable) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.bmcReachable != reachable) {
+        h.bmcReachable = reachable;
+        fault(host + (reachable ? ": BMC reachable" : ": BMC unreachable"));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * The next {@code count} migrations of {@code domainName} fail TRANSIENT part-way (at a point
+   * drawn from the seed), leaving the domain running on its source.
+   */
+  public void failNextMigrations(String domainName, int count) {
+    if (count < 0) {
+      throw new InvalidInputException("count", "must be ≥ 0, got " + count, "give how many migrations should fail");
+    }
+    mutate(() -> {
+      if (count == 0) {
+        failMigrations.remove(domainName);
+      } else {
+        failMigrations.put(domainName, count);
+      }
+      fault(domainName + ": next " + count + " migration(s) will fail");
+      return null;
+    });
+  }
+
+  /** Every fault injected and its effect, oldest first, each prefixed with its instant. */
+  public List<String> faultLog() {
+    return read(() -> List.copyOf(faults));
+  }
+
+  // ---- state file ---------------------------------------------------------------------------
+
+  /**
+   * Writes the lab to {@code file} as JSON (temporary file, then atomic move). Operations in
+   * flight are recorded as the state they started from (a booting domain as SHUTOFF, one being
+   * shut down or migrated as RUNNING on its source, a host powering on as OFF, one powering off
+   * as ON without running domains): after a restart the controller runs them again, which is
+   * safe because every operation is idempotent.
+   */
+  public void saveTo(Path file) {
+    LabStateFile.LabState state = read(() -> LabStateFile.capture(this));
+    try {
+      writer.write(file, state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the simulated lab to " + file, e);
+    }
+  }
+
+  /**
+   * Restores a lab saved by {@link #saveTo}. When {@code clock} is past the saved instant, the
+   * lab ran on while nobody watched: energy and CPU time accrue over the gap. When the clock is
+   * before it (a fresh virtual clock), the lab's times are shifted so that the saved instant is
+   * now.
+   */
+  public static SimDataCenter loadFrom(Path file, Clock clock, SimLatencies latencies) {
+    try {
+      return LabStateFile.restore(LabStateFile.read(file), clock, latencies);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the simulated lab from " + file, e);
+    }
+  }
+
+  /** Saves to {@code file} after every change from now on; {@code null} stops it. */
+  public void autosave(Path file) {
+    autosaveFile = file;
+    if (file != null) {
+      saveTo(file);
+    }
+  }
+
+  // ---- package-private machinery used by the drivers ---------------------------------------
+
+  long nowNanos() {
+    return toNanos(clock.now());
+  }
+
+  static long toNanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  static Instant toInstant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  WorkloadModel workloadOf(String domain) {
+    return workloads.getOrDefault(domain, defaultWorkload);
+  }
+
+  void accrue(SimHost h) {
+    h.accrue(nowNanos(), this::workloadOf);
+  }
+
+  void accrueAll() {
+    long now = nowNanos();
+    hosts.values().forEach(h -> h.accrue(now, this::workloadOf));
+  }
+
+  SimHost hostOrThrow(String host) {
+    SimHost h = hosts.get(host);
+    if (h == null) {
+      throw new InvalidInputException("host", "no host '" + host + "' in data centre " + name,
+          "use one of " + hosts.keySet());
+    }
+    return h;
+  }
+
+  /** The host a driver URI names; NOT_FOUND for another data centre or an unknown host. */
+  SimHost hostFor(SimUri uri) {
+    if (!uri.dc().equals(name)) {
+      throw new DriverException(DriverException.Kind.NOT_FOUND,
+          "no simulated data centre '" + uri.dc() + "' here (this one is '" + name + "')");
+    }
+    SimHost h = hosts.get(uri.host());
+    if (h == null) {
+      throw new DriverException(DriverException.Kind.NOT_FOUND,
+          "no host '" + uri.host() + "' in simulated data centre " + name);
+    }
+    return h;
+  }
+
+  DriverException unreachable(SimHost h, String why) {
+    return new DriverException(DriverException.Kind.UNREACHABLE,
+        "host " + h.name() + " does not answer (simulated: " + why + ")");
+  }
+
+  <T> T read(Supplier<T> body) {
+    return locked(body, false);
+  }
+
+  <T> T mutate(Supplier<T> body) {
+    return locked(body, true);
+  }
+
+  /** Runs a driver call under the lock; a DriverException thrown by its checks fails the stage. */
+  <T> CompletionStage<T> call(Supplier<CompletionStage<T>> body) {
+    try {
+      return mutate(body);
+    } catch (DriverException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Queues {@code effect} (completing a stage, delivering an event) to run once the lock is released. */
+  void after(Runnable effect) {
+    effects.add(effect);
+  }
+
+  /** Runs {@code task} under the lock after {@code delay} of clock time; at once when the delay is zero. */
+  Clock.Timer later(Duration delay, Runnable task) {
+    if (delay.isZero()) {
+      task.run();
+      return () -> { };
+    }
+    return clock.schedule(delay, () -> mutate(() -> {
+      task.run();
+      return null;
+    }));
+  }
+
+  PendingOp begin(String what, List<SimHost> involved) {
+    PendingOp op = new PendingOp(what, involved);
+    pending.add(op);
+    return op;
+  }
+
+  void succeed(PendingOp op) {
+    if (op.finished) {
+      return;
+    }
+    op.finished = true;
+    pending.remove(op);
+    op.cancelTimers();
+    after(() -> op.stage.complete(null));
+  }
+
+  void abort(PendingOp op, DriverException why) {
+    if (op.finished) {
+      return;
+    }
+    op.finished = true;
+    pending.remove(op);
+    op.cancelTimers();
+    op.onAbort.run();
+    after(() -> op.stage.completeExceptionally(why));
+  }
+
+  void abortOps(SimHost h, DriverException why) {
+    for (PendingOp op : List.copyOf(pending)) {
+      if (op.involves(h)) {
+        abort(op, why);
+      }
+    }
+  }
+
+  /** The hypervisor stops answering: every open connection to it is lost. */
+  void stopAnswering(SimHost h) {
+    h.epoch++;
+    for (SimHypervisorConnection c : List.copyOf(h.connections)) {
+      c.lost();
+    }
+    h.connections.clear();
+  }
+
+  /** Delivers a lifecycle event to every live connection of {@code h}. */
+  void emit(SimHost h, String domain, DomainEvent.Kind kind) {
+    DomainEvent e = new DomainEvent(uriOf(h.name()), domain, kind);
+    for (SimHypervisorConnection c : h.connections) {
+      c.deliver(e);
+    }
+  }
+
+  void fault(String what) {
+    faults.add(clock.now() + " " + what);
+  }
+
+  private <T> T locked(Supplier<T> body, boolean changes) {
+    List<Runnable> toRun = List.of();
+    LabStateFile.LabState snapshot = null;
+    try {
+      synchronized (lock) {
+        depth++;
+        try {
+          return body.get();
+        } finally {
+          depth--;
+          dirty |= changes;
+          if (depth == 0) {
+            toRun = List.copyOf(effects);
+            effects.clear();
+            if (dirty && autosaveFile != null) {
+              snapshot = LabStateFile.capture(this);
+            }
+            dirty = false;
+          }
+        }
+      }
+    } finally {
+      for (Runnable r : toRun) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.warn("a listener of simulated data centre {} failed", name, e);
+        }
+      }
+      Path file = autosaveFile;
+      if (snapshot != null && file != null) {
+        try {
+          writer.write(file, snapshot);
+        } catch (IOException e) {
+          LOG.warn("cannot autosave simulated data centre {} to {}", name, file, e);
+        }
+      }
+    }
+  }
+}

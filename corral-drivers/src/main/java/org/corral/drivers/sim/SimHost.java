@@ -1,0 +1,143 @@
+package org.corral.drivers.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.PowerModel;
+
+/**
+ * One simulated physical host. The public methods are read-only views taken under the data
+ * centre's lock; everything that changes a host goes through {@link SimDataCenter} or the drivers.
+ */
+public final class SimHost {
+  private final SimDataCenter dc;
+  private final String name;
+  private final HostCapacity capacity;
+  private final PowerModel powerModel;
+
+  SimPower power;
+  boolean crashed;
+  boolean partitioned;
+  boolean bmcReachable = true;
+  /** Bumped whenever the hypervisor stops answering: connections opened before are dead. */
+  long epoch;
+  final Map<String, SimDomain> domains = new TreeMap<>();
+  /** Memory held for incoming migrations. */
+  long incomingMib;
+  /** The pending power operation, or null. */
+  PendingOp powerOp;
+  final List<SimHypervisorConnection> connections = new ArrayList<>();
+
+  /** Epoch nanos up to which energy and CPU time have been accounted. */
+  long accountedUntil;
+  double joules;
+  /** Busy core-nanoseconds since the host last powered on (like /proc/stat). */
+  double busyCoreNanos;
+
+  SimHost(SimDataCenter dc, String name, HostCapacity capacity, PowerModel powerModel, SimPower power, long now) {
+    this.dc = dc;
+    this.name = name;
+    this.capacity = capacity;
+    this.powerModel = powerModel;
+    this.power = power;
+    this.accountedUntil = now;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** {@code sim://<dc>/<host>}, the URI of this host's hypervisor and power control. */
+  public String uri() {
+    return dc.uriOf(name);
+  }
+
+  public HostCapacity capacity() {
+    return capacity;
+  }
+
+  public PowerModel powerModel() {
+    return powerModel;
+  }
+
+  public SimPower power() {
+    return dc.read(() -> power);
+  }
+
+  /** True when the host's hypervisor answers: powered on, not crashed, not partitioned. */
+  public boolean answers() {
+    return dc.read(this::answering);
+  }
+
+  public boolean crashed() {
+    return dc.read(() -> crashed);
+  }
+
+  public boolean partitioned() {
+    return dc.read(() -> partitioned);
+  }
+
+  public boolean bmcReachable() {
+    return dc.read(() -> bmcReachable);
+  }
+
+  /** Names of the domains defined here, in name order. */
+  public List<String> domainNames() {
+    return dc.read(() -> List.copyOf(domains.keySet()));
+  }
+
+  /** Memory not held by active, starting or incoming domains. */
+  public long freeMemoryMib() {
+    return dc.read(this::freeMib);
+  }
+
+  boolean answering() {
+    return power == SimPower.ON && !crashed && !partitioned;
+  }
+
+  long freeMib() {
+    long used = incomingMib;
+    for (SimDomain d : domains.values()) {
+      used += d.memoryMib();
+    }
+    return capacity.memoryMib() - used;
+  }
+
+  /** Accounts energy and CPU time up to {@code now}, under the state that held since the last call. */
+  void accrue(long now, Function<String, WorkloadModel> workloads) {
+    long from = accountedUntil;
+    if (now <= from) {
+      return;
+    }
+    accountedUntil = now;
+    double seconds = (now - from) / 1e9;
+    switch (power) {
+      case OFF -> joules += powerModel.offWatts() * seconds;
+      case POWERING_ON, POWERING_OFF -> joules += powerModel.idleWatts() * seconds;
+      case ON -> {
+        List<SimDomain> busy = new ArrayList<>();
+        List<LoadIntegral.Running> running = new ArrayList<>();
+        for (SimDomain d : domains.values()) {
+          if (d.phase.usesCpu()) {
+            busy.add(d);
+            running.add(new LoadIntegral.Running(workloads.apply(d.name()), d.origin, d.live.vcpus()));
+          }
+        }
+        LoadIntegral.Result r = LoadIntegral.integrate(running, capacity.cores(), powerModel, from, now);
+        joules += r.joules();
+        busyCoreNanos += r.busyCoreNanos();
+        for (int i = 0; i < busy.size(); i++) {
+          busy.get(i).cpuNanos += r.cpuNanos()[i];
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SimHost[" + name + "]";
+  }
+}

@@ -1,0 +1,112 @@
+package org.corral.policy.placement;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.corral.model.InvalidInputException;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.PlacementPolicy;
+import org.corral.model.vm.Vm;
+import org.corral.policy.expr.CompiledExpression;
+import org.corral.policy.expr.ExpressionCache;
+import org.corral.policy.expr.ExpressionKind;
+
+/**
+ * Decides where pending VMs go. Pure: {@link #place} reads the snapshot and returns deploy actions
+ * and reports; it never mutates its inputs and uses no randomness, so the same snapshot and VMs
+ * always give the same result (ties go to the host whose name sorts first).
+ *
+ * <p>Thread-safety: an instance may be shared; calls do not interfere (the only shared state is
+ * a synchronized cache of compiled expressions).
+ */
+public final class Scheduler {
+  private static final int EXPRESSION_CACHE_SIZE = 1024;
+
+  private final SchedulerSettings settings;
+  private final boolean useIndexes;
+  private final Map<PlacementPolicy, Pipeline> pipelines = new EnumMap<>(PlacementPolicy.class);
+  private final ExpressionCache expressions = new ExpressionCache(EXPRESSION_CACHE_SIZE);
+
+  public Scheduler(SchedulerSettings settings) {
+    this(settings, true);
+  }
+
+  /** {@code useIndexes = false} scans every host for every VM: the reference the tests compare with. */
+  Scheduler(SchedulerSettings settings, boolean useIndexes) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.useIndexes = useIndexes;
+    for (PlacementPolicy p : PlacementPolicy.values()) {
+      pipelines.put(p, Pipelines.build(p));
+    }
+  }
+
+  /**
+   * Places {@code vms} in the given order on {@code snapshot}. Each placement is accounted for
+   * before the next VM is considered: it takes room and counts for affinity and anti-affinity.
+   * Every VM ends up in exactly one of the result's lists.
+   */
+  public PlacementResult place(Snapshot snapshot, List<Vm> vms) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(vms, "vms");
+    PlacementState state = new PlacementState(snapshot, settings.cpuOvercommit());
+    Map<HostOrder, HostIndex> indexes = new EnumMap<>(HostOrder.class);
+    List<Action.DeployVm> placements = new ArrayList<>();
+    List<PlacementReport> unplaced = new ArrayList<>();
+    for (Vm vm : vms) {
+      PlacementPolicy policy = vm.spec().policy() != null ? vm.spec().policy() : settings.defaultPolicy();
+      CompiledExpression requirements;
+      CompiledExpression rank;
+      try {
+        requirements = compile("spec.requirements", vm.spec().requirements(), ExpressionKind.REQUIREMENTS);
+      } catch (InvalidInputException e) {
+        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), UnplacedReports.INVALID_REQUIREMENTS, e.getMessage()));
+        continue;
+      }
+      try {
+        rank = compile("spec.rank", vm.spec().rank(), ExpressionKind.RANK);
+        if (policy == PlacementPolicy.CUSTOM && rank == null) {
+          throw new InvalidInputException("spec.rank", "is required when spec.policy is CUSTOM", "give a CEL expression such as 'host.free.memoryMib'");
+        }
+      } catch (InvalidInputException e) {
+        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), UnplacedReports.INVALID_RANK, e.getMessage()));
+        continue;
+      }
+      Candidate candidate = new Candidate(vm, policy, requirements, rank);
+      Pipeline pipeline = pipelines.get(policy);
+      int host;
+      int[] rejections = null;
+      if (useIndexes && pipeline.indexOrder() != null) {
+        HostIndex index = indexes.computeIfAbsent(pipeline.indexOrder(), o -> new HostIndex(state, o));
+        host = HostSearch.indexed(state, pipeline, index, candidate);
+      } else {
+        rejections = new int[pipeline.filters().size()];
+        host = HostSearch.scan(state, pipeline, candidate, rejections);
+      }
+      if (host == HostSearch.NONE) {
+        if (rejections == null) {
+          // The index found nothing; a full scan counts why, host by host, for the report.
+          rejections = new int[pipeline.filters().size()];
+          HostSearch.scan(state, pipeline, candidate, rejections);
+        }
+        unplaced.add(UnplacedReports.fromScan(state, pipeline, candidate, rejections));
+        continue;
+      }
+      String why = pipeline.scorer().name() + " chose " + state.names[host] + ": score "
+          + String.format(java.util.Locale.ROOT, "%.4f", pipeline.scorer().score(state, host, candidate))
+          + ", " + pipeline.scorer().why(state, host, candidate);
+      placements.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), state.names[host],
+          Cause.of(Origin.SCHEDULER, snapshot.cycle(), why)));
+      state.place(host, candidate);
+    }
+    return new PlacementResult(placements, unplaced);
+  }
+
+  private CompiledExpression compile(String field, String expr, ExpressionKind kind) {
+    return expr == null ? null : expressions.get(field, expr, kind);
+  }
+}
