@@ -1,0 +1,192 @@
+package org.corral.controller;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.corral.controller.command.Commands;
+import org.corral.controller.connection.HostConnections;
+import org.corral.controller.executor.Executor;
+import org.corral.controller.loop.Monitor;
+import org.corral.controller.loop.SchedulingLoop;
+import org.corral.controller.state.ControllerState;
+import org.corral.controller.store.Store;
+import org.corral.controller.store.StoredState;
+import org.corral.drivers.Drivers;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.time.Clock;
+import org.corral.policy.placement.Scheduler;
+
+/**
+ * Assembles one controller: state over a store, the executor, the loops, the user commands. All
+ * of it runs on the clock's loop; {@link #call} is how other threads (the REST API) get in.
+ *
+ * <p>Start-up is recovery: load the state, resume the actions a previous run left unfinished
+ * (see {@link Executor#resume}), then start the loops, whose first Monitor pass reconciles every
+ * host against its hypervisor.
+ */
+public final class Controller implements AutoCloseable {
+  private final ControllerSettings settings;
+  private final Clock clock;
+  private final ControllerState state;
+  private final HostConnections connections;
+  private final Executor executor;
+  private final Monitor monitor;
+  private final SchedulingLoop scheduling;
+  private final Commands commands;
+  private final Drivers drivers;
+  private final long seed;
+  private boolean started;
+
+  public Controller(ControllerSettings settings, Clock clock, Store store, Drivers drivers, MeterRegistry meters) {
+    this.settings = settings;
+    this.clock = clock;
+    this.drivers = drivers;
+    this.state = new ControllerState(store, clock);
+    StoredState loaded = state.load();
+    this.seed = Long.parseLong(loaded.meta().getOrDefault("seed", Long.toString(settings.seed())));
+    this.connections = new HostConnections(drivers, clock, settings.connectTimeout());
+    this.executor = new Executor(clock, state, connections, drivers, settings.executor(), seed, meters);
+    this.monitor = new Monitor(clock, settings.monitorPeriod(), seed, state, connections, executor,
+        settings.downAfterPolls(), settings.utilisationWindow());
+    this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor,
+        new Scheduler(settings.scheduler()));
+    this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
+        scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)));
+    this.unfinished = loaded.unfinished();
+    if (!loaded.meta().containsKey("seed")) {
+      state.tx().meta("seed", Long.toString(seed)).commit();
+    }
+  }
+
+  private final List<ActionRecord> unfinished;
+
+  /** Recovers and starts the loops. Call once, on the loop (or directly on a virtual clock). */
+  public void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    state.tx().journal(EntryKind.CONTROLLER_STARTED, SubjectKind.CONTROLLER, "controller", null, null, null,
+        Cause.of(Origin.RECOVERY, 0, "start"), "controller started with " + state.hosts().size() + " hosts, "
+            + state.vms().size() + " VMs, " + unfinished.size() + " unfinished actions").commit();
+    executor.resume(unfinished);
+    monitor.start();
+    scheduling.start();
+  }
+
+  /** Stops the loops (actions in flight are left as they are: they resume at the next start). */
+  public void stop() {
+    monitor.stop();
+    scheduling.stop();
+    connections.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public ControllerState state() {
+    return state;
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public Commands commands() {
+    return commands;
+  }
+
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  public SchedulingLoop scheduling() {
+    return scheduling;
+  }
+
+  public HostConnections connections() {
+    return connections;
+  }
+
+  public Drivers drivers() {
+    return drivers;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public ControllerSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Runs {@code work} on the controller's loop and waits for its result (API threads). Directly
+   * when already on the loop. Exceptions thrown by {@code work} are rethrown as they are.
+   */
+  public <T> T call(Supplier<T> work) {
+    if (clock.inLoop()) {
+      return work.get();
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    clock.execute(() -> {
+      try {
+        f.complete(work.get());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return await(f, Duration.ofSeconds(30));
+  }
+
+  /** Like {@link #call} for work that completes later (e.g. adding a host asks its hypervisor). */
+  public <T> T callAsync(Supplier<CompletionStage<T>> work, Duration timeout) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    clock.execute(() -> {
+      try {
+        work.get().whenComplete((v, e) -> {
+          if (e != null) {
+            f.completeExceptionally(e);
+          } else {
+            f.complete(v);
+          }
+        });
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return await(f, timeout);
+  }
+
+  private static <T> T await(CompletableFuture<T> f, Duration timeout) {
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+        c = c.getCause();
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(c);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the controller did not answer within " + timeout.toSeconds() + "s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.corral.controller;
+
+import java.time.Duration;
+import org.corral.controller.executor.ExecutorSettings;
+import org.corral.model.InvalidInputException;
+import org.corral.policy.placement.SchedulerSettings;
+
+/**
+ * Controller settings (the `controller:` section of corral.yaml).
+ *
+ * @param seed               root seed for every random choice (journaled per cycle)
+ * @param monitorPeriod      how often every host is read
+ * @param schedulerPeriod    how often pending VMs are retried (new VMs wake it at once)
+ * @param connectTimeout     limit on opening a hypervisor connection
+ * @param downAfterPolls     silent polls before a SUSPECT host is DOWN
+ * @param utilisationWindow  samples averaged into a host's utilisation
+ */
+public record ControllerSettings(long seed, Duration monitorPeriod, Duration schedulerPeriod, Duration connectTimeout,
+    int downAfterPolls, int utilisationWindow, SchedulerSettings scheduler, ExecutorSettings executor) {
+
+  public static final ControllerSettings DEFAULT = new ControllerSettings(42, Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(15), 3, 10, SchedulerSettings.DEFAULT, ExecutorSettings.DEFAULT);
+
+  public ControllerSettings {
+    requirePositive("controller.monitorPeriod", monitorPeriod);
+    requirePositive("controller.schedulerPeriod", schedulerPeriod);
+    requirePositive("controller.connectTimeout", connectTimeout);
+    if (downAfterPolls < 1) {
+      throw new InvalidInputException("controller.downAfterPolls", "must be at least 1, got " + downAfterPolls, "3 is usual");
+    }
+    if (utilisationWindow < 1) {
+      throw new InvalidInputException("controller.utilisationWindow", "must be at least 1, got " + utilisationWindow, "10 samples is usual");
+    }
+    if (scheduler.cpuOvercommit() != executor.cpuOvercommit()) {
+      executor = executor.withCpuOvercommit(scheduler.cpuOvercommit());
+    }
+  }
+
+  private static void requirePositive(String field, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new InvalidInputException(field, "must be a positive duration", "write it like 5s or 1m");
+    }
+  }
+
+  public ControllerSettings withPeriods(Duration monitor, Duration sched) {
+    return new ControllerSettings(seed, monitor, sched, connectTimeout, downAfterPolls, utilisationWindow, scheduler, executor);
+  }
+
+  public ControllerSettings withExecutor(ExecutorSettings e) {
+    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler, e);
+  }
+
+  public ControllerSettings withScheduler(SchedulerSettings s) {
+    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, s, executor);
+  }
+}

@@ -1,0 +1,44 @@
+package org.corral.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.corral.controller.store.Json;
+
+/**
+ * The API's JSON: the store's mapper for output; input is read strictly (unknown fields are
+ * errors, so that a typo in a request is not silently ignored).
+ */
+final class ApiJson {
+  static final ObjectMapper OUT = Json.mapper();
+  static final ObjectMapper IN = Json.mapper().copy()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ApiJson() {}
+
+  static String write(Object o) {
+    try {
+      return OUT.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static <T> T read(String body, Class<T> type) {
+    if (body == null || body.isBlank()) {
+      throw new org.corral.model.InvalidInputException("body", "is empty", "send a JSON object (see /api/v1/openapi.json)");
+    }
+    try {
+      return IN.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      // A model record's own validation (e.g. a bad CIDR) surfaces wrapped by Jackson.
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof org.corral.model.InvalidInputException i) {
+          throw i;
+        }
+      }
+      throw Problems.fromJson(e);
+    }
+  }
+}

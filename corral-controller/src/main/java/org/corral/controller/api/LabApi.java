@@ -1,0 +1,142 @@
+package org.corral.controller.api;
+
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.corral.drivers.sim.SimDataCenter;
+import org.corral.drivers.sim.SimHost;
+import org.corral.drivers.sim.WorkloadModel;
+import org.corral.model.InvalidInputException;
+import org.corral.model.NotFoundException;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.controller.Controller;
+
+/**
+ * Fault injection and workloads for the simulated lab (`corral sim ...`). Each injected fault is
+ * journaled (FAULT_INJECTED), so the event log shows cause and effect side by side.
+ */
+public final class LabApi {
+  private final SimDataCenter lab;
+  private final Controller controller;
+
+  public LabApi(SimDataCenter lab, Controller controller) {
+    this.lab = lab;
+    this.controller = controller;
+  }
+
+  void routes(Javalin a, ApiServer api) {
+    String base = ApiServer.V1 + "/sim";
+    api.get(a, base, ctx -> ApiServer.json(ctx, 200, api.call(this::status)));
+    api.post(a, base + "/hosts/{name}/crash", ctx -> {
+      String h = host(ctx.pathParam("name"));
+      api.call(() -> fault(h, "crashed (power loss)", () -> lab.crashHost(h)));
+      ApiServer.json(ctx, 200, api.call(this::status));
+    });
+    api.post(a, base + "/hosts/{name}/partition", ctx -> {
+      String h = host(ctx.pathParam("name"));
+      boolean on = flag(ctx.body(), "enabled");
+      api.call(() -> fault(h, on ? "network partitioned" : "partition healed", () -> lab.partitionHost(h, on)));
+      ApiServer.json(ctx, 200, api.call(this::status));
+    });
+    api.post(a, base + "/hosts/{name}/bmc", ctx -> {
+      String h = host(ctx.pathParam("name"));
+      boolean reachable = flag(ctx.body(), "reachable");
+      api.call(() -> fault(h, reachable ? "BMC reachable again" : "BMC unreachable", () -> lab.setBmcReachable(h, reachable)));
+      ApiServer.json(ctx, 200, api.call(this::status));
+    });
+    api.post(a, base + "/vms/{name}/workload", ctx -> {
+      String vm = ctx.pathParam("name");
+      WorkloadModel m = workload(ApiJson.read(ctx.body(), Map.class));
+      api.call(() -> {
+        controller.state().requireVm(vm);
+        lab.setWorkload(vm, m);
+        return null;
+      });
+      ApiServer.json(ctx, 200, Map.of("vm", vm, "workload", m.toString()));
+    });
+    api.post(a, base + "/vms/{name}/fail-migrations", ctx -> {
+      String vm = ctx.pathParam("name");
+      Object c = ApiJson.read(ctx.body(), Map.class).get("count");
+      if (!(c instanceof Integer count) || count < 0 || count > 1000) {
+        throw new InvalidInputException("count", "must be a whole number from 0 to 1000", "send {\"count\": 1}");
+      }
+      api.call(() -> {
+        controller.state().requireVm(vm);
+        lab.failNextMigrations(vm, count);
+        controller.state().tx().journal(EntryKind.FAULT_INJECTED, SubjectKind.VM, vm, null, null, null,
+            Cause.of(Origin.SIMULATOR, 0, "fault injection"), "next " + count + " migration(s) will fail").commit();
+        return null;
+      });
+      ApiServer.json(ctx, 200, Map.of("vm", vm, "failNextMigrations", count));
+    });
+  }
+
+  private String host(String name) {
+    if (lab.host(name).isEmpty()) {
+      throw new NotFoundException("host", name);
+    }
+    return name;
+  }
+
+  private Void fault(String host, String what, Runnable inject) {
+    inject.run();
+    controller.state().tx().journal(EntryKind.FAULT_INJECTED, SubjectKind.HOST, host, null, null, null,
+        Cause.of(Origin.SIMULATOR, 0, "fault injection"), what).commit();
+    return null;
+  }
+
+  private static boolean flag(String body, String name) {
+    Object v = ApiJson.read(body, Map.class).get(name);
+    if (!(v instanceof Boolean b)) {
+      throw new InvalidInputException(name, "is missing or not true/false", "send {\"" + name + "\": true}");
+    }
+    return b;
+  }
+
+  static WorkloadModel workload(Map<?, ?> body) {
+    if (body.containsKey("constant")) {
+      if (!(body.get("constant") instanceof Number n)) {
+        throw new InvalidInputException("constant", "must be a number from 0 to 1", "send {\"constant\": 0.5}");
+      }
+      return WorkloadModel.constant(n.doubleValue());
+    }
+    if (body.get("steps") instanceof List<?> steps) {
+      List<WorkloadModel.Level> levels = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        if (!(steps.get(i) instanceof Map<?, ?> m) || !(m.get("atSeconds") instanceof Number at)
+            || !(m.get("utilisation") instanceof Number u)) {
+          throw new InvalidInputException("steps[" + i + "]", "needs atSeconds and utilisation", "e.g. {\"atSeconds\": 0, \"utilisation\": 0.2}");
+        }
+        levels.add(new WorkloadModel.Level(Duration.ofMillis((long) (at.doubleValue() * 1000)), u.doubleValue()));
+      }
+      return new WorkloadModel.Step(levels);
+    }
+    throw new InvalidInputException("body", "needs constant or steps", "send {\"constant\": 0.5} or {\"steps\": [...]}");
+  }
+
+  private Map<String, Object> status() {
+    List<Map<String, Object>> hosts = new ArrayList<>();
+    for (SimHost h : lab.hosts()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", h.name());
+      m.put("power", h.power().chassisOn() ? "ON" : "OFF");
+      m.put("crashed", h.crashed());
+      m.put("partitioned", h.partitioned());
+      m.put("bmcReachable", h.bmcReachable());
+      m.put("domains", h.domainNames().size());
+      m.put("energyJoules", Math.round(lab.energyJoules(h.name())));
+      hosts.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", lab.name());
+    out.put("hosts", hosts);
+    out.put("totalEnergyJoules", Math.round(lab.totalEnergyJoules()));
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+package org.corral.controller.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.corral.controller.state.ControllerState;
+import org.corral.model.Resources;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.PowerSpec;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.Cause;
+import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.NicLease;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+
+/** The JSON shapes of the API (docs/api.md). */
+final class Views {
+  private Views() {}
+
+  record HostView(String name, String uri, String state, String stateReason, Instant stateSince, HostCapacity capacity,
+      Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts) {}
+
+  record VmView(String name, String uuid, String state, DesiredState desired, String host, String migrationTarget,
+      String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec, List<NicLease> leases) {}
+
+  record ActionView(String key, String verb, String subject, String status, int attempts, Instant created, Instant updated,
+      String error, Cause cause) {}
+
+  static HostView host(Host h, ControllerState s) {
+    List<Vm> on = s.vmsOn(h.name());
+    Resources reserved = Resources.ZERO;
+    for (Vm v : on) {
+      reserved = reserved.plus(v.spec().demand());
+    }
+    HostMetrics m = s.metrics(h.name());
+    double watts = switch (h.state()) {
+      case OFF, FENCED -> h.powerModel().offWatts();
+      default -> h.powerModel().wattsAt(m.cpuUtilisation());
+    };
+    return new HostView(h.name(), h.uri(), h.state().name(), h.stateReason(), h.stateSince(), h.capacity(), h.labels(), h.power(),
+        reserved, on.size(), round(m.cpuUtilisation()), round(watts));
+  }
+
+  static VmView vm(Vm v) {
+    return new VmView(v.name(), v.uuid(), v.state().name(), v.desired(), v.host(), v.migrationTarget(), v.stateReason(),
+        v.stateSince(), v.created(), v.owner(), v.spec(), v.leases());
+  }
+
+  static ActionView action(ActionRecord r) {
+    return new ActionView(r.key(), r.action().verb(), r.action().subject(), r.status().name(), r.attempts(), r.created(),
+        r.updated(), r.error(), r.action().cause());
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 1000) / 1000.0;
+  }
+}

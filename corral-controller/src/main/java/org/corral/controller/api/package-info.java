@@ -1,0 +1,6 @@
+/**
+ * The REST API (Javalin, JSON, problem+json errors), the server-sent event stream of the journal,
+ * the OpenAPI document and Prometheus metrics. Handlers only translate HTTP to controller calls:
+ * reads and commands run on the controller's loop through {@link org.corral.controller.Controller#call}.
+ */
+package org.corral.controller.api;

@@ -1,0 +1,191 @@
+package org.corral.controller.boot;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.corral.controller.Controller;
+import org.corral.controller.api.ApiServer;
+import org.corral.controller.api.LabApi;
+import org.corral.controller.command.HostRequest;
+import org.corral.controller.config.CorralConfig;
+import org.corral.controller.store.JdbcStore;
+import org.corral.controller.store.Store;
+import org.corral.drivers.Drivers;
+import org.corral.drivers.sim.SimDataCenter;
+import org.corral.drivers.sim.SimGuestExec;
+import org.corral.drivers.sim.SimHypervisorDriver;
+import org.corral.drivers.sim.SimPowerDriver;
+import org.corral.model.host.HostState;
+import org.corral.model.image.Image;
+import org.corral.model.network.Network;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.VmState;
+
+/** One running Corral: store, drivers, optional lab, controller and API. */
+public final class CorralRuntime implements AutoCloseable {
+  private final Store store;
+  private final Drivers drivers;
+  private final SimDataCenter lab;
+  private final Controller controller;
+  private final ApiServer api;
+  private final int port;
+  private final String storeDescription;
+
+  private CorralRuntime(Store store, String storeDescription, Drivers drivers, SimDataCenter lab, Controller controller, ApiServer api, int port) {
+    this.store = store;
+    this.storeDescription = storeDescription;
+    this.drivers = drivers;
+    this.lab = lab;
+    this.controller = controller;
+    this.api = api;
+    this.port = port;
+  }
+
+  /**
+   * Starts everything. {@code clock} must be a real-time loop clock (SystemClock) whose loop is
+   * free; the controller and lab run on it. {@code realDrivers} adds the drivers for real hosts.
+   */
+  public static CorralRuntime start(CorralConfig cfg, Path home, Clock clock, java.util.function.Consumer<Drivers> realDrivers) {
+    try {
+      Files.createDirectories(home);
+    } catch (java.io.IOException e) {
+      throw new org.corral.model.InvalidInputException("--home", "cannot create " + home + ": " + e.getMessage(),
+          "choose a writable directory with --home or CORRAL_HOME");
+    }
+    Store store;
+    String desc;
+    if (cfg.store().url() != null) {
+      store = JdbcStore.open(cfg.store().url(), cfg.store().user(), cfg.store().password());
+      desc = cfg.store().url();
+    } else {
+      store = JdbcStore.h2File(home.resolve("db"));
+      desc = "h2:file:" + home.resolve("db").toAbsolutePath();
+    }
+    try {
+      Drivers drivers = new Drivers();
+      realDrivers.accept(drivers);
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      SimDataCenter[] lab = new SimDataCenter[1];
+      Controller controller = onLoop(clock, () -> {
+        if (cfg.lab() != null) {
+          lab[0] = LabFactory.open(cfg.lab(), clock, cfg.controller().seed(), home);
+          drivers.hypervisor(new SimHypervisorDriver(lab[0])).power(new SimPowerDriver(lab[0])).guest(new SimGuestExec(lab[0]));
+        }
+        Controller c = new Controller(cfg.controller(), clock, store, drivers, meters);
+        c.start();
+        return c;
+      });
+      registerGauges(meters, controller);
+      applyInventory(cfg, controller, lab[0]);
+      Map<String, Object> health = new LinkedHashMap<>();
+      health.put("version", CorralRuntime.class.getPackage().getImplementationVersion() != null
+          ? CorralRuntime.class.getPackage().getImplementationVersion() : "dev");
+      health.put("startedAt", clock.now().toString());
+      health.put("store", desc);
+      health.put("lab", lab[0] != null ? lab[0].name() : null);
+      ApiServer api = new ApiServer(controller, meters, lab[0] != null ? new LabApi(lab[0], controller) : null, health);
+      String[] hp = cfg.listen().split(":");
+      int port = api.start(hp[0], Integer.parseInt(hp[1]));
+      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Adds what the configuration lists and the store lacks; leaves existing entries alone. */
+  private static void applyInventory(CorralConfig cfg, Controller c, SimDataCenter lab) {
+    for (Network n : cfg.networks()) {
+      c.call(() -> c.state().network(n.name()).isPresent() ? null : c.commands().createNetwork(n, "corral.yaml"));
+    }
+    for (Image i : cfg.images()) {
+      c.call(() -> c.state().image(i.name()).isPresent() ? null : c.commands().createImage(i, "corral.yaml"));
+    }
+    List<HostRequest> hosts = new java.util.ArrayList<>(cfg.hosts());
+    if (lab != null) {
+      hosts.addAll(0, LabFactory.inventory(cfg.lab(), lab));
+    }
+    for (HostRequest h : hosts) {
+      boolean exists = c.call(() -> c.state().host(h.name()).isPresent());
+      if (!exists) {
+        c.callAsync(() -> c.commands().addHost(h, "corral.yaml"), Duration.ofSeconds(60));
+      }
+    }
+  }
+
+  private static void registerGauges(PrometheusMeterRegistry meters, Controller c) {
+    for (HostState s : HostState.values()) {
+      Gauge.builder("corral_hosts", c, ctl -> ctl.call(() -> ctl.state().hosts().stream().filter(h -> h.state() == s).count()))
+          .tag("state", s.name()).description("hosts by state").register(meters);
+    }
+    for (VmState s : VmState.values()) {
+      if (s == VmState.DELETED) {
+        continue;
+      }
+      Gauge.builder("corral_vms", c, ctl -> ctl.call(() -> ctl.state().vms().stream().filter(v -> v.state() == s).count()))
+          .tag("state", s.name()).description("VMs by state").register(meters);
+    }
+    Gauge.builder("corral_actions_running", c, ctl -> ctl.call(() -> ctl.executor().runningCount())).register(meters);
+    Gauge.builder("corral_actions_queued", c, ctl -> ctl.call(() -> ctl.executor().queuedCount())).register(meters);
+    Gauge.builder("corral_monitor_cycles", c, ctl -> ctl.call(() -> ctl.monitor().cycles())).register(meters);
+    Gauge.builder("corral_scheduler_cycles", c, ctl -> ctl.call(() -> ctl.scheduling().cycles())).register(meters);
+  }
+
+  private static <T> T onLoop(Clock clock, java.util.function.Supplier<T> s) {
+    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+    clock.execute(() -> {
+      try {
+        f.complete(s.get());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    try {
+      return f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("the controller did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public Controller controller() {
+    return controller;
+  }
+
+  public SimDataCenter lab() {
+    return lab;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String storeDescription() {
+    return storeDescription;
+  }
+
+  public ApiServer api() {
+    return api;
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    controller.call(() -> {
+      controller.stop();
+      return null;
+    });
+    drivers.close();
+    store.close();
+  }
+}

@@ -1,0 +1,104 @@
+package org.corral.controller.boot;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.corral.controller.config.ConfigReader;
+import org.corral.controller.config.CorralConfig;
+import org.corral.model.CorralException;
+import org.corral.model.time.SystemClock;
+
+/** `corral up`: start Corral and keep it running until the process is told to stop. */
+public final class CorralServer {
+  private CorralServer() {}
+
+  /**
+   * @param config      corral.yaml, or null: ./corral.yaml when it exists, else the built-in lab
+   * @param home        state directory (H2 database, lab state)
+   * @param listen      host:port overriding the configuration, or null
+   * @param databaseUrl JDBC URL overriding the configuration's store, or null
+   * @return the process exit code: 0 after a clean stop, 5 for a configuration error, 1 otherwise
+   */
+  public static int run(Path config, Path home, String listen, String databaseUrl) {
+    return run(config, home, listen, databaseUrl, System.getenv(), System.out, System.err, new CountDownLatch(1));
+  }
+
+  static int run(Path config, Path home, String listen, String databaseUrl, Map<String, String> env, PrintStream out,
+      PrintStream err, CountDownLatch stop) {
+    CorralConfig cfg;
+    String source;
+    try {
+      if (config == null && Files.exists(Path.of("corral.yaml"))) {
+        config = Path.of("corral.yaml");
+      }
+      cfg = config != null ? ConfigReader.read(config, env) : ConfigReader.builtInLab();
+      source = config != null ? config.toString() : "built-in simulated lab";
+      cfg = override(cfg, listen, databaseUrl, env);
+    } catch (CorralException e) {
+      err.println("error: " + e.getMessage());
+      return 5;
+    }
+    SystemClock clock = new SystemClock("corral-loop");
+    CorralRuntime rt;
+    try {
+      rt = CorralRuntime.start(cfg, home, clock, RealDrivers::register);
+    } catch (CorralException e) {
+      err.println("error: " + e.getMessage());
+      clock.close();
+      return 5;
+    } catch (RuntimeException e) {
+      err.println("error: Corral could not start: " + e.getMessage());
+      clock.close();
+      return 1;
+    }
+    String url = "http://" + cfg.listen().split(":")[0] + ":" + rt.port();
+    out.println("Corral is up (" + source + ").");
+    out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
+    out.println("  store    " + rt.storeDescription());
+    if (rt.lab() != null) {
+      out.println("  lab      " + rt.lab().hosts().size() + " simulated hosts (sim://" + rt.lab().name() + "/...)");
+    }
+    out.println();
+    out.println("Try, in another shell:");
+    out.println("  ./corral host list");
+    out.println("  ./corral vm create web1 --cpus 2 --memory 2048");
+    out.println("  ./corral vm list");
+    out.println("  ./corral events --follow");
+    out.println("Stop with Ctrl-C.");
+    out.flush();
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+    }, "corral-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      rt.close();
+    } finally {
+      clock.close();
+    }
+    return 0;
+  }
+
+  private static CorralConfig override(CorralConfig c, String listen, String databaseUrl, Map<String, String> env) {
+    String l = listen != null ? listen : c.listen();
+    if (!l.matches("[^:\\s]+:\\d{1,5}")) {
+      throw new org.corral.model.InvalidInputException("--listen", "'" + l + "' is not host:port", "e.g. --listen 127.0.0.1:7070");
+    }
+    CorralConfig.StoreConfig s = c.store();
+    if (databaseUrl != null) {
+      if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {
+        throw new org.corral.model.InvalidInputException("--database", "'" + databaseUrl + "' is not a PostgreSQL or H2 JDBC URL",
+            "e.g. --database jdbc:postgresql://localhost:5432/corral (user and password from CORRAL_DB_USER / CORRAL_DB_PASSWORD)");
+      }
+      s = new CorralConfig.StoreConfig(databaseUrl, env.getOrDefault("CORRAL_DB_USER", s.user()),
+          env.getOrDefault("CORRAL_DB_PASSWORD", s.password()));
+    }
+    return new CorralConfig(c.controller(), l, s, c.lab(), c.hosts(), c.networks(), c.images());
+  }
+}

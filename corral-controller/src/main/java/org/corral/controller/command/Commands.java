@@ -1,0 +1,462 @@
+package org.corral.controller.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.corral.controller.connection.HostConnections;
+import org.corral.controller.connection.Stages;
+import org.corral.controller.executor.Executor;
+import org.corral.controller.state.ControllerState;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.Drivers;
+import org.corral.model.ConflictException;
+import org.corral.model.IllegalTransitionException;
+import org.corral.model.InvalidInputException;
+import org.corral.model.Names;
+import org.corral.model.Resources;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
+import org.corral.model.host.PowerSpec;
+import org.corral.model.image.Image;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.network.LeasePool;
+import org.corral.model.network.Network;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Cause;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.NicLease;
+import org.corral.model.vm.NicSpec;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+import org.corral.model.vm.VmState;
+import org.corral.policy.expr.Expressions;
+
+/**
+ * What users can ask. Each method validates everything first and throws a
+ * {@link org.corral.model.CorralException} naming the field and the fix before anything is
+ * written. Must be called on the controller's loop.
+ */
+public final class Commands {
+  private final ControllerState state;
+  private final Executor executor;
+  private final HostConnections connections;
+  private final Drivers drivers;
+  private final Clock clock;
+  private final long seed;
+  private final double cpuOvercommit;
+  private final Runnable wakeScheduler;
+  private final java.util.function.Consumer<String> wakeMonitor;
+
+  public Commands(ControllerState state, Executor executor, HostConnections connections, Drivers drivers, long seed,
+      double cpuOvercommit, Runnable wakeScheduler, java.util.function.Consumer<String> wakeMonitor) {
+    this.state = state;
+    this.executor = executor;
+    this.connections = connections;
+    this.drivers = drivers;
+    this.clock = state.clock();
+    this.seed = seed;
+    this.cpuOvercommit = cpuOvercommit;
+    this.wakeScheduler = wakeScheduler;
+    this.wakeMonitor = wakeMonitor;
+  }
+
+  // ---- VMs -----------------------------------------------------------------------------------
+
+  public Vm createVm(VmRequest req, String owner) {
+    if (req == null) {
+      throw new InvalidInputException("body", "is empty", "send a JSON object with name, cpus and memoryMib");
+    }
+    String name = Names.require("name", req.name());
+    VmSpec spec = req.spec().validate();
+    if (state.vm(name).isPresent()) {
+      throw new ConflictException("a VM named '" + name + "' already exists; pick another name or delete it first");
+    }
+    for (int i = 0; i < spec.disks().size(); i++) {
+      DiskSpec d = spec.disks().get(i);
+      if (state.image(d.image()).isEmpty()) {
+        throw new InvalidInputException("disks[" + i + "].image", "no image named '" + d.image() + "'",
+            "list images with `corral image list` or add one with `corral image create`");
+      }
+    }
+    if (spec.requirements() != null) {
+      Expressions.validateRequirements("requirements", spec.requirements());
+    }
+    if (spec.rank() != null) {
+      Expressions.validateRank("rank", spec.rank());
+    }
+    List<NicLease> leases = allocateLeases(spec.nics());
+    String uuid = UUID.nameUUIDFromBytes((seed + "/" + name + "/" + clock.now() + "/" + state.store().lastSeq())
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    Vm vm = Vm.pending(name, uuid, spec, owner, leases, clock.now());
+    if (Boolean.TRUE.equals(req.hold())) {
+      vm = vm.withState(VmState.HOLD, "held by " + owner + "; `corral vm release " + name + "` lets it be placed", clock.now());
+    }
+    Cause cause = Cause.user(owner, "create VM " + name);
+    state.tx().put(vm).journal(EntryKind.CREATED, SubjectKind.VM, name, null, vm.state().name(), null, cause,
+        "created: " + spec.cpus() + " vCPUs, " + spec.memoryMib() + " MiB" + leaseText(leases)).commit();
+    wakeScheduler.run();
+    return state.requireVm(name);
+  }
+
+  private List<NicLease> allocateLeases(List<NicSpec> nics) {
+    Set<String> usedIps = new HashSet<>();
+    Set<String> usedMacs = new HashSet<>();
+    for (Vm v : state.vms()) {
+      for (NicLease l : v.leases()) {
+        usedIps.add(l.network() + "/" + l.ip());
+        usedMacs.add(l.mac());
+      }
+    }
+    List<NicLease> out = new ArrayList<>();
+    for (int i = 0; i < nics.size(); i++) {
+      String netName = nics.get(i).network();
+      Network net = state.network(netName).orElseThrow(() -> new InvalidInputException("nics[" + out.size() + "].network",
+          "no network named '" + netName + "'", "list networks with `corral network list` or create one"));
+      Set<String> ipsOnNet = new HashSet<>();
+      for (String k : usedIps) {
+        if (k.startsWith(netName + "/")) {
+          ipsOnNet.add(k.substring(netName.length() + 1));
+        }
+      }
+      NicLease l = LeasePool.allocate(net, ipsOnNet, usedMacs);
+      usedIps.add(netName + "/" + l.ip());
+      usedMacs.add(l.mac());
+      out.add(l);
+    }
+    return out;
+  }
+
+  private static String leaseText(List<NicLease> leases) {
+    if (leases.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(", leases");
+    for (NicLease l : leases) {
+      sb.append(' ').append(l.network()).append('=').append(l.ip()).append('/').append(l.mac());
+    }
+    return sb.toString();
+  }
+
+  public Vm startVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    Cause cause = Cause.user(who, "start VM " + name);
+    switch (vm.state()) {
+      case RUNNING, BOOTING, PROVISIONING, PENDING -> {
+        return vm; // already on its way: starting is idempotent
+      }
+      case STOPPED -> {
+        requireIdle(vm, "start");
+        state.tx().put(vm.withDesired(DesiredState.RUNNING)).commit();
+        executor.submit(new Action.StartVm("start/" + name + "/" + vm.version(), name, vm.host(), cause));
+      }
+      case FAILED -> {
+        requireIdle(vm, "start");
+        Vm after = vm.withDesired(DesiredState.RUNNING).moved(VmState.PENDING, null, null, "waiting for a host (restarted by " + who + ")", clock.now());
+        state.tx().vmState(vm, after, null, cause).commit();
+        wakeScheduler.run();
+      }
+      default -> throw new IllegalTransitionException("vm", name, vm.state(), VmState.RUNNING);
+    }
+    return state.requireVm(name);
+  }
+
+  public Vm stopVm(String name, boolean force, String who) {
+    Vm vm = state.requireVm(name);
+    switch (vm.state()) {
+      case STOPPED, STOPPING -> {
+        return vm;
+      }
+      case RUNNING, BOOTING, SUSPENDED, UNKNOWN -> {
+        requireIdle(vm, "stop");
+        state.tx().put(vm.withDesired(DesiredState.STOPPED)).commit();
+        executor.submit(new Action.StopVm((force ? "destroy/" : "stop/") + name + "/" + vm.version(), name, vm.host(), force,
+            Cause.user(who, (force ? "destroy VM " : "stop VM ") + name)));
+      }
+      default -> throw new IllegalTransitionException("vm", name, vm.state(), VmState.STOPPED);
+    }
+    return state.requireVm(name);
+  }
+
+  public Vm migrateVm(String name, String to, String who) {
+    Vm vm = state.requireVm(name);
+    if (to == null || to.isBlank()) {
+      throw new InvalidInputException("to", "is missing", "name the destination host, e.g. --to node2");
+    }
+    if (vm.state() != VmState.RUNNING) {
+      throw new IllegalTransitionException("vm", name, vm.state(), VmState.MIGRATING);
+    }
+    Host dest = state.host(to).orElseThrow(() -> new InvalidInputException("to", "no host named '" + to + "'",
+        "list hosts with `corral host list`"));
+    if (to.equals(vm.host())) {
+      throw new ConflictException("VM '" + name + "' already runs on " + to);
+    }
+    if (!dest.state().acceptsVms()) {
+      throw new ConflictException("host '" + to + "' is " + dest.state() + "; only UP hosts take VMs");
+    }
+    Resources free = dest.capacity().schedulable(cpuOvercommit).minus(reservedOn(to));
+    if (!free.fits(vm.spec().demand())) {
+      throw new ConflictException("host '" + to + "' lacks room for " + name + " (free " + String.format("%.1f", free.cpus())
+          + " CPUs, " + free.memoryMib() + " MiB; needs " + vm.spec().cpus() + " CPUs, " + vm.spec().memoryMib() + " MiB)");
+    }
+    requireIdle(vm, "migrate");
+    executor.submit(new Action.MigrateVm("migrate/" + name + "/" + vm.version(), name, vm.host(), to,
+        Cause.user(who, "migrate VM " + name + " to " + to)));
+    return state.requireVm(name);
+  }
+
+  public Vm deleteVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    if (vm.state() == VmState.MIGRATING) {
+      throw new ConflictException("VM '" + name + "' is migrating; delete it once the migration ends");
+    }
+    String key = "delete/" + name + "/" + vm.uuid();
+    if (executor.activeKey(name).filter(k -> k.startsWith(key + "/")).isPresent()) {
+      return vm; // already being deleted
+    }
+    requireIdle(vm, "delete");
+    executor.submit(new Action.DeleteVm(key + "/" + vm.version(), name, vm.host(), Cause.user(who, "delete VM " + name)));
+    return state.vm(name).orElse(vm);
+  }
+
+  public Vm holdVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    if (vm.state() == VmState.HOLD) {
+      return vm;
+    }
+    if (vm.state() != VmState.PENDING || executor.isBusy(name)) {
+      throw new IllegalTransitionException("vm", name, vm.state(), VmState.HOLD);
+    }
+    return state.transitionVm(name, VmState.HOLD, null, null, "held by " + who, null, Cause.user(who, "hold VM " + name));
+  }
+
+  public Vm releaseVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    if (vm.state() == VmState.PENDING) {
+      return vm;
+    }
+    if (vm.state() != VmState.HOLD) {
+      throw new IllegalTransitionException("vm", name, vm.state(), VmState.PENDING);
+    }
+    Vm after = state.transitionVm(name, VmState.PENDING, null, null, "waiting for a host", null, Cause.user(who, "release VM " + name));
+    wakeScheduler.run();
+    return after;
+  }
+
+  private void requireIdle(Vm vm, String what) {
+    executor.activeKey(vm.name()).ifPresent(k -> {
+      throw new ConflictException("VM '" + vm.name() + "' has an action in progress (" + k + "); " + what
+          + " it when that finishes (watch `corral events --subject " + vm.name() + "`)");
+    });
+  }
+
+  private Resources reservedOn(String host) {
+    Resources r = Resources.ZERO;
+    for (Vm v : state.vms()) {
+      if ((host.equals(v.host()) && v.state().reservesHost()) || host.equals(v.migrationTarget())) {
+        r = r.plus(v.spec().demand());
+      }
+    }
+    return r;
+  }
+
+  // ---- hosts ---------------------------------------------------------------------------------
+
+  /**
+   * Adds a host. When the request gives no capacity it is asked from the hypervisor (the stage
+   * fails with the driver's error if that does not answer). Completes on the loop.
+   */
+  public CompletionStage<Host> addHost(HostRequest req, String who) {
+    if (req == null) {
+      throw new InvalidInputException("body", "is empty", "send a JSON object with name and uri");
+    }
+    String name = Names.require("name", req.name());
+    if (state.host(name).isPresent()) {
+      throw new ConflictException("a host named '" + name + "' already exists; remove it first or pick another name");
+    }
+    if (req.uri() == null || req.uri().isBlank()) {
+      throw new InvalidInputException("uri", "is missing", "give the hypervisor URI, e.g. qemu+ssh://root@" + name + "/system");
+    }
+    drivers.hypervisorFor("uri", req.uri());
+    for (Host other : state.hosts()) {
+      if (other.uri().equals(req.uri())) {
+        throw new ConflictException("host '" + other.name() + "' already uses " + req.uri());
+      }
+    }
+    PowerSpec power = req.power() == null ? PowerSpec.NONE : req.power();
+    if (power.on() != null) {
+      drivers.powerFor("power.on", power.on());
+    }
+    if (power.off() != null) {
+      drivers.powerFor("power.off", power.off());
+    }
+    if (power.on() != null && power.on().startsWith("wol:") && power.mac() == null) {
+      throw new InvalidInputException("power.mac", "is required for Wake-on-LAN", "give the MAC of the NIC that listens, e.g. --mac aa:bb:cc:dd:ee:ff");
+    }
+    PowerModel model = powerModel(req.powerModel());
+    if (req.capacity() != null) {
+      return CompletableFuture.completedFuture(insertHost(name, req, req.capacity(), power, model, who, "added"));
+    }
+    Host probe = new Host(name, req.uri(), new HostCapacity(1, 1, 1), req.labels(), power, model, HostState.UP, "", clock.now(), 0);
+    return connections.get(probe)
+        .thenCompose(c -> Stages.within(c.facts(), java.time.Duration.ofSeconds(30), clock, "reading facts of " + req.uri()))
+        .handle((facts, err) -> {
+          connections.drop(name);
+          if (err != null) {
+            DriverException d = DriverException.of(err);
+            throw new InvalidInputException("uri", "cannot read capacity from " + req.uri() + ": " + d.getMessage(),
+                "make the hypervisor reachable, or give capacity (--cores, --mhz, --memory) to add it anyway");
+          }
+          HostCapacity cap = new HostCapacity(facts.cores(), Math.max(1, facts.mhz()), facts.memoryMib());
+          return insertHost(name, req, cap, power, model, who, "added (" + facts.hypervisor() + ", " + facts.cores() + " cores, "
+              + facts.memoryMib() + " MiB)");
+        });
+  }
+
+  private Host insertHost(String name, HostRequest req, HostCapacity cap, PowerSpec power, PowerModel model, String who, String reason) {
+    if (state.host(name).isPresent()) {
+      throw new ConflictException("a host named '" + name + "' already exists");
+    }
+    Host h = new Host(name, req.uri(), cap, req.labels(), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1);
+    state.tx().put(h).journal(EntryKind.CREATED, SubjectKind.HOST, name, null, h.state().name(), null,
+        Cause.user(who, "add host " + name), reason + ": " + req.uri()).commit();
+    wakeMonitor.accept(name);
+    wakeScheduler.run();
+    return h;
+  }
+
+  static PowerModel powerModel(HostRequest.PowerModelRequest r) {
+    if (r == null) {
+      return PowerModel.linear(100, 250);
+    }
+    if (r.watts() != null) {
+      return new PowerModel(r.watts(), r.offWatts() == null ? 0 : r.offWatts());
+    }
+    if (r.idleWatts() == null || r.maxWatts() == null) {
+      throw new InvalidInputException("powerModel", "needs idleWatts and maxWatts, or watts (11 values)", "e.g. {idleWatts: 90, maxWatts: 250}");
+    }
+    PowerModel lin = PowerModel.linear(r.idleWatts(), r.maxWatts());
+    return new PowerModel(lin.watts(), r.offWatts() == null ? 0 : r.offWatts());
+  }
+
+  public void removeHost(String name, String who) {
+    Host h = state.requireHost(name);
+    List<String> onIt = new ArrayList<>();
+    for (Vm v : state.vms()) {
+      if (name.equals(v.host()) || name.equals(v.migrationTarget())) {
+        onIt.add(v.name());
+      }
+    }
+    if (!onIt.isEmpty()) {
+      throw new ConflictException("host '" + name + "' still has " + onIt.size() + " VM(s) (" + String.join(", ", onIt.subList(0, Math.min(5, onIt.size())))
+          + (onIt.size() > 5 ? ", ..." : "") + "); migrate or delete them first");
+    }
+    if (executor.isBusy(name)) {
+      throw new ConflictException("host '" + name + "' has an action in progress; remove it when that finishes");
+    }
+    state.tx().deleteHost(name).journal(EntryKind.DELETED, SubjectKind.HOST, name, h.state().name(), null, null,
+        Cause.user(who, "remove host " + name), "removed").commit();
+    connections.drop(name);
+  }
+
+  public Host maintenance(String name, boolean enabled, String who) {
+    Host h = state.requireHost(name);
+    Cause cause = Cause.user(who, (enabled ? "enter" : "leave") + " maintenance on " + name);
+    if (enabled) {
+      if (h.state() == HostState.MAINTENANCE) {
+        return h;
+      }
+      // New VMs stop coming; evacuation by live migration is the Optimizer's job (a later loop).
+      return state.transitionHost(name, HostState.MAINTENANCE, "maintenance requested by " + who, null, cause);
+    }
+    if (h.state() != HostState.MAINTENANCE) {
+      throw new IllegalTransitionException("host", name, h.state(), HostState.UP);
+    }
+    Host after = state.transitionHost(name, HostState.UP, "maintenance ended by " + who, null, cause);
+    wakeScheduler.run();
+    return after;
+  }
+
+  public Host powerOn(String name, String who) {
+    Host h = state.requireHost(name);
+    if (!h.power().canPowerOn()) {
+      throw new InvalidInputException("power.on", "host '" + name + "' has no power-on method",
+          "set one with --power ipmi://USER@BMC or wol://BROADCAST --mac MAC");
+    }
+    executor.submit(new Action.PowerOnHost("power-on/" + name + "/" + h.version(), name, Cause.user(who, "power on " + name)));
+    return state.requireHost(name);
+  }
+
+  public Host powerOff(String name, String who) {
+    Host h = state.requireHost(name);
+    if (!h.power().canPowerOff()) {
+      throw new InvalidInputException("power.off", "host '" + name + "' has no power-off method",
+          "set one with --power-off ssh://root@HOST or --power ipmi://USER@BMC");
+    }
+    int vms = state.vmsOn(name).size();
+    if (vms > 0) {
+      throw new ConflictException("host '" + name + "' still has " + vms + " VM(s); migrate or stop them first");
+    }
+    executor.submit(new Action.PowerOffHost("power-off/" + name + "/" + h.version(), name, Cause.user(who, "power off " + name)));
+    return state.requireHost(name);
+  }
+
+  // ---- networks and images ---------------------------------------------------------------------
+
+  public Network createNetwork(Network n, String who) {
+    if (n == null) {
+      throw new InvalidInputException("body", "is empty", "send name, bridge and cidr");
+    }
+    if (state.network(n.name()).isPresent()) {
+      throw new ConflictException("a network named '" + n.name() + "' already exists");
+    }
+    state.tx().put(n).journal(EntryKind.CREATED, SubjectKind.NETWORK, n.name(), null, null, null, Cause.user(who, "create network"),
+        "bridge " + n.bridge() + ", " + n.cidr()).commit();
+    return n;
+  }
+
+  public void deleteNetwork(String name, String who) {
+    state.network(name).orElseThrow(() -> new org.corral.model.NotFoundException("network", name));
+    List<String> users = new ArrayList<>();
+    for (Vm v : state.vms()) {
+      if (v.leases().stream().anyMatch(l -> l.network().equals(name))) {
+        users.add(v.name());
+      }
+    }
+    if (!users.isEmpty()) {
+      throw new ConflictException("network '" + name + "' is used by " + users.size() + " VM(s) (" + users.get(0) + (users.size() > 1 ? ", ..." : "") + "); delete them first");
+    }
+    state.tx().deleteNetwork(name).journal(EntryKind.DELETED, SubjectKind.NETWORK, name, null, null, null, Cause.user(who, "delete network"), "deleted").commit();
+  }
+
+  public Image createImage(Image i, String who) {
+    if (i == null) {
+      throw new InvalidInputException("body", "is empty", "send name, pool, volume and sizeGib");
+    }
+    if (state.image(i.name()).isPresent()) {
+      throw new ConflictException("an image named '" + i.name() + "' already exists");
+    }
+    state.tx().put(i).journal(EntryKind.CREATED, SubjectKind.IMAGE, i.name(), null, null, null, Cause.user(who, "create image"),
+        i.pool() + "/" + i.volume() + (i.shared() ? " (shared)" : "")).commit();
+    return i;
+  }
+
+  public void deleteImage(String name, String who) {
+    state.image(name).orElseThrow(() -> new org.corral.model.NotFoundException("image", name));
+    for (Vm v : state.vms()) {
+      if (v.spec().disks().stream().anyMatch(d -> d.image().equals(name))) {
+        throw new ConflictException("image '" + name + "' is used by VM " + v.name() + "; delete its VMs first");
+      }
+    }
+    state.tx().deleteImage(name).journal(EntryKind.DELETED, SubjectKind.IMAGE, name, null, null, null, Cause.user(who, "delete image"), "deleted").commit();
+  }
+}

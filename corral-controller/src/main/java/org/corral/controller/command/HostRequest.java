@@ -1,0 +1,18 @@
+package org.corral.controller.command;
+
+import java.util.Map;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.PowerSpec;
+
+/**
+ * What `POST /hosts`, `corral host add` and corral.yaml's inventory give.
+ *
+ * @param capacity   null: asked from the hypervisor when the host is added
+ * @param powerModel null: a generic 100 W idle / 250 W max line
+ */
+public record HostRequest(String name, String uri, HostCapacity capacity, Map<String, String> labels, PowerSpec power,
+    PowerModelRequest powerModel) {
+
+  /** Either idle/max watts or an 11-point table. */
+  public record PowerModelRequest(Double idleWatts, Double maxWatts, java.util.List<Double> watts, Double offWatts) {}
+}

@@ -1,0 +1,6 @@
+/**
+ * User requests: admission (every check that can fail runs before anything is written, so a
+ * rejected request changes nothing), then a state change or an action for the executor, with a
+ * USER cause. Runs on the controller's loop.
+ */
+package org.corral.controller.command;

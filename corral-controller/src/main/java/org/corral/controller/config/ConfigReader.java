@@ -1,0 +1,221 @@
+package org.corral.controller.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.corral.controller.ControllerSettings;
+import org.corral.controller.command.HostRequest;
+import org.corral.controller.executor.ExecutorSettings;
+import org.corral.drivers.hypervisor.MigrationOptions;
+import org.corral.model.InvalidInputException;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.PowerSpec;
+import org.corral.model.image.Image;
+import org.corral.model.network.Network;
+import org.corral.model.vm.PlacementPolicy;
+import org.corral.policy.placement.SchedulerSettings;
+
+/** Reads corral.yaml. Every error names the field path and says how to fix it. */
+public final class ConfigReader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private ConfigReader() {}
+
+  /** The built-in configuration: a simulated lab of 16 hosts, embedded H2, API on localhost. */
+  public static CorralConfig builtInLab() {
+    try (InputStream in = ConfigReader.class.getResourceAsStream("/org/corral/controller/config/default-lab.yaml")) {
+      return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "built-in lab", Map.of());
+    } catch (IOException e) {
+      throw new IllegalStateException("built-in lab configuration missing from the jar", e);
+    }
+  }
+
+  public static CorralConfig read(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new InvalidInputException("--config", "cannot read " + file + ": " + e.getMessage(), "check the path and permissions");
+    }
+    return parse(text, file.toString(), env);
+  }
+
+  public static CorralConfig parse(String text, String source, Map<String, String> env) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
+          + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
+    }
+    Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "lab", "hosts", "networks", "images");
+    SchedulerSettings sched = scheduler(top.child("scheduler"));
+    ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
+    Node c = top.child("controller").only("seed", "monitorPeriod", "schedulerPeriod", "connectTimeout", "downAfterPolls", "utilisationWindow");
+    ControllerSettings d = ControllerSettings.DEFAULT;
+    ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
+        c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
+        c.duration("connectTimeout", d.connectTimeout()), (int) c.num("downAfterPolls", d.downAfterPolls()),
+        (int) c.num("utilisationWindow", d.utilisationWindow()), sched, exec));
+    Node api = top.child("api").only("listen");
+    String listen = api.str("listen", "127.0.0.1:7070");
+    if (!listen.matches("[^:\\s]+:\\d{1,5}")) {
+      throw new InvalidInputException("api.listen", "'" + listen + "' is not host:port", "e.g. 127.0.0.1:7070");
+    }
+    return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
+        hosts(top), networks(top), images(top));
+  }
+
+  private static SchedulerSettings scheduler(Node s) {
+    s.only("policy", "cpuOvercommit");
+    String p = s.str("policy", "packing");
+    PlacementPolicy policy;
+    try {
+      policy = PlacementPolicy.valueOf(p.toUpperCase().replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("scheduler.policy", "'" + p + "' is not a policy", "use packing, striping, load-aware or power-aware");
+    }
+    if (policy == PlacementPolicy.CUSTOM) {
+      throw new InvalidInputException("scheduler.policy", "custom needs a rank expression per VM", "use packing, striping, load-aware or power-aware as the default");
+    }
+    return s.within(() -> new SchedulerSettings(policy, s.dbl("cpuOvercommit", 1.0)));
+  }
+
+  private static ExecutorSettings executor(Node e, double overcommit) {
+    e.only("maxConcurrent", "maxPerHost", "maxMigrations", "maxMigrationsPerHost", "maxPowerActions", "actionTimeout",
+        "maxAttempts", "backoffBase", "backoffMax", "shutdownTimeout", "powerOnTimeout", "powerOffTimeout", "powerPollInterval",
+        "migrationBandwidthMibPerSec", "migrationAutoConverge", "migrationTimeout");
+    ExecutorSettings d = ExecutorSettings.DEFAULT;
+    MigrationOptions m = new MigrationOptions(e.num("migrationBandwidthMibPerSec", 0), e.bool("migrationAutoConverge", true),
+        e.duration("migrationTimeout", d.migration().timeout()));
+    return new ExecutorSettings((int) e.num("maxConcurrent", d.maxConcurrent()), (int) e.num("maxPerHost", d.maxPerHost()),
+        (int) e.num("maxMigrations", d.maxMigrations()), (int) e.num("maxMigrationsPerHost", d.maxMigrationsPerHost()),
+        (int) e.num("maxPowerActions", d.maxPowerActions()), e.duration("actionTimeout", d.actionTimeout()),
+        (int) e.num("maxAttempts", d.maxAttempts()), e.duration("backoffBase", d.backoffBase()), e.duration("backoffMax", d.backoffMax()),
+        e.duration("shutdownTimeout", d.shutdownTimeout()), e.duration("powerOnTimeout", d.powerOnTimeout()),
+        e.duration("powerOffTimeout", d.powerOffTimeout()), e.duration("powerPollInterval", d.powerPollInterval()), overcommit, m);
+  }
+
+  private static CorralConfig.StoreConfig store(Node s, Map<String, String> env) {
+    s.only("url", "user", "passwordEnv", "passwordFile");
+    String url = s.str("url", null);
+    if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+      throw new InvalidInputException("store.url", "'" + url + "' is not a PostgreSQL or H2 JDBC URL",
+          "e.g. jdbc:postgresql://db1:5432/corral, or leave it out for the embedded database");
+    }
+    if (s.has("passwordEnv") && s.has("passwordFile")) {
+      throw new InvalidInputException("store.passwordEnv", "cannot be combined with store.passwordFile", "keep one of them");
+    }
+    String password = null;
+    if (s.has("passwordEnv")) {
+      String var = s.str("passwordEnv", null);
+      password = env.get(var);
+      if (password == null) {
+        throw new InvalidInputException("store.passwordEnv", "environment variable " + var + " is not set", "export " + var + "=... before starting Corral");
+      }
+    } else if (s.has("passwordFile")) {
+      Path p = Path.of(s.str("passwordFile", null));
+      try {
+        password = Files.readString(p).strip();
+      } catch (IOException e) {
+        throw new InvalidInputException("store.passwordFile", "cannot read " + p, "check the path and that only Corral's user can read it");
+      }
+    }
+    return new CorralConfig.StoreConfig(url, s.str("user", null), password);
+  }
+
+  private static CorralConfig.LabConfig lab(Node l) {
+    if (l.json == null || l.json.isNull()) {
+      return null;
+    }
+    l.only("name", "hosts", "latencies", "stateFile");
+    List<CorralConfig.LabHostGroup> groups = new ArrayList<>();
+    for (Node g : l.list("hosts")) {
+      g.only("prefix", "count", "cores", "mhz", "memoryMib", "idleWatts", "maxWatts", "labels");
+      String prefix = g.requireStr("prefix", "node");
+      int count = (int) g.num("count", 1);
+      if (count < 1 || count > 100_000) {
+        throw new InvalidInputException(g.path + ".count", "must be between 1 and 100000, got " + count, "e.g. count: 8");
+      }
+      int cores = (int) g.num("cores", 16);
+      int mhz = (int) g.num("mhz", 2600);
+      long mem = g.num("memoryMib", 65536);
+      g.within(() -> new HostCapacity(cores, mhz, mem));
+      double idle = g.dbl("idleWatts", 100);
+      double max = g.dbl("maxWatts", 250);
+      g.within(() -> org.corral.model.host.PowerModel.linear(idle, max));
+      groups.add(new CorralConfig.LabHostGroup(prefix, count, cores, mhz, mem, idle, max, g.strings("labels")));
+    }
+    if (groups.isEmpty()) {
+      throw new InvalidInputException("lab.hosts", "is empty", "give at least one group: - {prefix: node, count: 4, cores: 16, memoryMib: 65536}");
+    }
+    Node t = l.child("latencies").only("define", "boot", "shutdown", "migrationBase", "migrationMibPerSecond", "powerOn", "powerOff");
+    CorralConfig.LabLatencies lat = new CorralConfig.LabLatencies(t.duration("define", null), t.duration("boot", null),
+        t.duration("shutdown", null), t.duration("migrationBase", null),
+        t.has("migrationMibPerSecond") ? t.dbl("migrationMibPerSecond", 0) : null, t.duration("powerOn", null), t.duration("powerOff", null));
+    String name = l.str("name", "lab");
+    l.within(() -> org.corral.model.Names.require("name", name));
+    return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true));
+  }
+
+  private static List<HostRequest> hosts(Node top) {
+    List<HostRequest> out = new ArrayList<>();
+    for (Node h : top.list("hosts")) {
+      h.only("name", "uri", "capacity", "labels", "power", "powerModel");
+      String name = h.requireStr("name", "node1");
+      h.within(() -> org.corral.model.Names.require("name", name));
+      String uri = h.requireStr("uri", "qemu+ssh://root@" + name + "/system");
+      HostCapacity cap = null;
+      if (h.has("capacity")) {
+        Node c = h.child("capacity").only("cores", "mhzPerCore", "memoryMib");
+        cap = c.within(() -> new HostCapacity((int) c.num("cores", 0), (int) c.num("mhzPerCore", 0), c.num("memoryMib", 0)));
+      }
+      Node p = h.child("power").only("on", "off", "mac");
+      PowerSpec power = new PowerSpec(p.str("on", null), p.str("off", null), p.str("mac", null));
+      HostRequest.PowerModelRequest pm = null;
+      if (h.has("powerModel")) {
+        Node m = h.child("powerModel").only("idleWatts", "maxWatts", "watts", "offWatts");
+        pm = new HostRequest.PowerModelRequest(m.has("idleWatts") ? m.dbl("idleWatts", 0) : null,
+            m.has("maxWatts") ? m.dbl("maxWatts", 0) : null, m.has("watts") ? m.doubles("watts") : null,
+            m.has("offWatts") ? m.dbl("offWatts", 0) : null);
+      }
+      out.add(new HostRequest(name, uri, cap, h.strings("labels"), power, pm));
+    }
+    return out;
+  }
+
+  private static List<Network> networks(Node top) {
+    List<Network> out = new ArrayList<>();
+    for (Node n : top.list("networks")) {
+      n.only("name", "bridge", "cidr", "gateway", "firstIp", "lastIp", "macStart");
+      out.add(n.within(() -> new Network(n.str("name", null), n.str("bridge", null), n.str("cidr", null), n.str("gateway", null),
+          n.str("firstIp", null), n.str("lastIp", null), n.str("macStart", null))));
+    }
+    return out;
+  }
+
+  private static List<Image> images(Node top) {
+    List<Image> out = new ArrayList<>();
+    for (Node i : top.list("images")) {
+      i.only("name", "pool", "volume", "format", "sizeGib", "shared");
+      out.add(i.within(() -> new Image(i.str("name", null), i.str("pool", null), i.str("volume", null), i.str("format", null),
+          i.num("sizeGib", 0), i.bool("shared", false))));
+    }
+    return out;
+  }
+
+  /** Parses "10s" style durations for the CLI and API (same rules as the YAML). */
+  public static Duration duration(String field, String text) {
+    return Node.parseDuration(field, text);
+  }
+}

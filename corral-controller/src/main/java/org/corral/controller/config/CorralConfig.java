@@ -1,0 +1,46 @@
+package org.corral.controller.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.corral.controller.ControllerSettings;
+import org.corral.controller.command.HostRequest;
+import org.corral.model.image.Image;
+import org.corral.model.network.Network;
+
+/**
+ * Everything corral.yaml says, validated.
+ *
+ * @param listen   API address, host:port
+ * @param store    where state lives
+ * @param lab      a simulated lab to run, or null
+ * @param hosts    inventory applied at start (missing hosts are added; existing ones are left as they are)
+ */
+public record CorralConfig(ControllerSettings controller, String listen, StoreConfig store, LabConfig lab,
+    List<HostRequest> hosts, List<Network> networks, List<Image> images) {
+
+  /**
+   * @param url      JDBC URL; null means the embedded H2 file under the Corral home
+   * @param password from {@code passwordEnv} or {@code passwordFile}, never written in the YAML itself
+   */
+  public record StoreConfig(String url, String user, String password) {
+    @Override
+    public String toString() {
+      return "StoreConfig[url=" + url + ", user=" + user + "]";
+    }
+  }
+
+  /**
+   * A simulated lab of hosts ({@code sim://NAME/HOST}).
+   *
+   * @param stateFile true: the lab's state is saved under the Corral home and survives restarts
+   */
+  public record LabConfig(String name, List<LabHostGroup> groups, LabLatencies latencies, boolean stateFile) {}
+
+  /** {@code count} hosts named {@code prefix}01, {@code prefix}02, … of one size. */
+  public record LabHostGroup(String prefix, int count, int cores, int mhz, long memoryMib, double idleWatts, double maxWatts,
+      java.util.Map<String, String> labels) {}
+
+  /** Latencies of the simulated lab; null fields keep the simulator's defaults. */
+  public record LabLatencies(Duration define, Duration boot, Duration shutdown, Duration migrationBase,
+      Double migrationMibPerSecond, Duration powerOn, Duration powerOff) {}
+}

@@ -1,0 +1,181 @@
+package org.corral.controller.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.corral.model.InvalidInputException;
+
+/** A YAML node with its path, and typed getters whose errors name that path. */
+final class Node {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h)?");
+  final JsonNode json;
+  final String path;
+
+  Node(JsonNode json, String path) {
+    this.json = json;
+    this.path = path;
+  }
+
+  private String at(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  boolean has(String key) {
+    return json != null && json.has(key) && !json.get(key).isNull();
+  }
+
+  /** Rejects keys not in {@code allowed}, suggesting the closest one. */
+  Node only(String... allowed) {
+    if (json == null) {
+      return this;
+    }
+    if (!json.isObject()) {
+      throw new InvalidInputException(path.isEmpty() ? "(top level)" : path, "must be a mapping (key: value)", "see examples/corral.yaml");
+    }
+    Set<String> ok = new TreeSet<>(List.of(allowed));
+    Iterator<String> it = json.fieldNames();
+    while (it.hasNext()) {
+      String k = it.next();
+      if (!ok.contains(k)) {
+        throw new InvalidInputException(at(k), "is not a known field", "known fields here: " + String.join(", ", ok));
+      }
+    }
+    return this;
+  }
+
+  Node child(String key) {
+    return new Node(json == null ? null : json.get(key), at(key));
+  }
+
+  String str(String key, String dflt) {
+    if (!has(key)) {
+      return dflt;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isValueNode()) {
+      throw new InvalidInputException(at(key), "must be a text value", "write it on one line, e.g. " + key + ": value");
+    }
+    return v.asText();
+  }
+
+  String requireStr(String key, String example) {
+    String s = str(key, null);
+    if (s == null || s.isBlank()) {
+      throw new InvalidInputException(at(key), "is missing", "add it, e.g. " + key + ": " + example);
+    }
+    return s;
+  }
+
+  long num(String key, long dflt) {
+    if (!has(key)) {
+      return dflt;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isIntegralNumber()) {
+      throw new InvalidInputException(at(key), "must be a whole number, got '" + v.asText() + "'", "e.g. " + key + ": " + dflt);
+    }
+    return v.asLong();
+  }
+
+  double dbl(String key, double dflt) {
+    if (!has(key)) {
+      return dflt;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isNumber()) {
+      throw new InvalidInputException(at(key), "must be a number, got '" + v.asText() + "'", "e.g. " + key + ": " + dflt);
+    }
+    return v.asDouble();
+  }
+
+  boolean bool(String key, boolean dflt) {
+    if (!has(key)) {
+      return dflt;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isBoolean()) {
+      throw new InvalidInputException(at(key), "must be true or false, got '" + v.asText() + "'", key + ": true");
+    }
+    return v.asBoolean();
+  }
+
+  Duration duration(String key, Duration dflt) {
+    if (!has(key)) {
+      return dflt;
+    }
+    return parseDuration(at(key), json.get(key).asText());
+  }
+
+  static Duration parseDuration(String field, String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw new InvalidInputException(field, "'" + text + "' is not a duration", "write a number with a unit: 500ms, 10s, 5m, 1h");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m", "min" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  Map<String, String> strings(String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!has(key)) {
+      return out;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isObject()) {
+      throw new InvalidInputException(at(key), "must be a mapping of text to text", key + ": {zone: a}");
+    }
+    v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  List<Node> list(String key) {
+    List<Node> out = new ArrayList<>();
+    if (!has(key)) {
+      return out;
+    }
+    JsonNode v = json.get(key);
+    if (!v.isArray()) {
+      throw new InvalidInputException(at(key), "must be a list", "start each item with '- '");
+    }
+    for (int i = 0; i < v.size(); i++) {
+      out.add(new Node(v.get(i), at(key) + "[" + i + "]"));
+    }
+    return out;
+  }
+
+  List<Double> doubles(String key) {
+    List<Double> out = new ArrayList<>();
+    for (Node n : list(key)) {
+      if (!n.json.isNumber()) {
+        throw new InvalidInputException(n.path, "must be a number", "list watts as numbers");
+      }
+      out.add(n.json.asDouble());
+    }
+    return out;
+  }
+
+  /** Re-raises a model validation error with this node's path in front of its field. */
+  <T> T within(java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (InvalidInputException e) {
+      String f = e.field();
+      String full = path.isEmpty() ? f : path + "." + f;
+      throw new InvalidInputException(full, e.getMessage().substring(Math.min(e.getMessage().length(), f.length() + 2)), null);
+    }
+  }
+}

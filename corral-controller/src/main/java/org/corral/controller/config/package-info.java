@@ -1,0 +1,6 @@
+/**
+ * corral.yaml: controller settings, the store, the API address, the inventory (hosts, networks,
+ * images) and an optional simulated lab. Read strictly: an unknown key, a wrong type or a bad
+ * value is an error naming the field path (e.g. {@code hosts[2].power.on}) and the fix.
+ */
+package org.corral.controller.config;

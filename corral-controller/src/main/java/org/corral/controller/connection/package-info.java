@@ -1,0 +1,5 @@
+/**
+ * Live hypervisor connections to hosts, shared by the Monitor (observes) and the Executor (acts),
+ * and helpers for async driver calls on the controller's loop (timeouts on the injected clock).
+ */
+package org.corral.controller.connection;

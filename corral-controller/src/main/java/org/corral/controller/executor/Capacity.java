@@ -1,0 +1,32 @@
+package org.corral.controller.executor;
+
+import org.corral.controller.state.ControllerState;
+import org.corral.model.Resources;
+import org.corral.model.host.Host;
+import org.corral.model.vm.Vm;
+
+/** The executor's re-check of room on a host just before it acts (the plan may be stale). */
+final class Capacity {
+  private Capacity() {}
+
+  /** Null when {@code vm} fits on {@code host} now; else why not. */
+  static String fits(ControllerState s, Host host, Vm vm, double cpuOvercommit) {
+    Resources reserved = Resources.ZERO;
+    for (Vm other : s.vms()) {
+      if (other.name().equals(vm.name())) {
+        continue;
+      }
+      if (host.name().equals(other.host()) && other.state().reservesHost()) {
+        reserved = reserved.plus(other.spec().demand());
+      } else if (host.name().equals(other.migrationTarget())) {
+        reserved = reserved.plus(other.spec().demand());
+      }
+    }
+    Resources free = host.capacity().schedulable(cpuOvercommit).minus(reserved);
+    if (!free.fits(vm.spec().demand())) {
+      return "host " + host.name() + " no longer has room (free " + String.format("%.1f", free.cpus()) + " CPUs, "
+          + free.memoryMib() + " MiB; needs " + vm.spec().cpus() + " CPUs, " + vm.spec().memoryMib() + " MiB)";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,376 @@
+package org.corral.controller.executor;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.corral.controller.connection.HostConnections;
+import org.corral.controller.connection.Stages;
+import org.corral.controller.state.ControllerState;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.Drivers;
+import org.corral.model.CorralException;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
+import org.corral.model.plan.Plan;
+import org.corral.model.time.Clock;
+import org.corral.model.time.Seeds;
+
+/**
+ * Runs actions. Runs on the controller's loop (every method must be called there).
+ *
+ * <p>For each action: skip it if its key was already recorded (idempotency); record it QUEUED;
+ * when a slot is free, re-check its preconditions (reject with the reason if they no longer
+ * hold), write its start state and RUNNING record in one batch, call the drivers under a
+ * timeout, retry transient errors with exponential backoff and seeded jitter, and write the
+ * outcome with its state change in one batch. One action at a time per VM or host.
+ */
+public final class Executor {
+  private final Clock clock;
+  private final ControllerState state;
+  private final HostConnections connections;
+  private final Drivers drivers;
+  private final ExecutorSettings settings;
+  private final SplittableRandom jitter;
+  private final MeterRegistry meters;
+  private final ArrayDeque<ActionRecord> queue = new ArrayDeque<>();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final Map<String, String> busySubjects = new HashMap<>();
+
+  public Executor(Clock clock, ControllerState state, HostConnections connections, Drivers drivers,
+      ExecutorSettings settings, long seed, MeterRegistry meters) {
+    this.clock = clock;
+    this.state = state;
+    this.connections = connections;
+    this.drivers = drivers;
+    this.settings = settings;
+    this.jitter = Seeds.random(Seeds.derive(seed, "executor", 0));
+    this.meters = meters;
+  }
+
+  public ExecutorSettings settings() {
+    return settings;
+  }
+
+  /** Queues every action of {@code plan}; returns the keys accepted (already-known keys are skipped). */
+  public List<String> submit(Plan plan) {
+    List<String> accepted = new ArrayList<>();
+    for (Action a : plan.actions()) {
+      if (enqueue(a)) {
+        accepted.add(a.key());
+      }
+    }
+    pump();
+    return accepted;
+  }
+
+  /** Queues one action; returns false when its key is already known (queued, running or finished). */
+  public boolean submit(Action a) {
+    boolean ok = enqueue(a);
+    pump();
+    return ok;
+  }
+
+  /**
+   * Picks up the actions a previous run of the controller left unfinished. QUEUED ones are
+   * queued again (their preconditions are re-checked as usual); RUNNING ones were started and
+   * their start state written, so they are run again from there — every step's driver calls are
+   * idempotent — and journaled as resumed, not started twice.
+   */
+  public void resume(List<ActionRecord> unfinished) {
+    for (ActionRecord r : unfinished) {
+      if (r.status() == ActionStatus.QUEUED) {
+        queue.add(r);
+        busySubjects.put(r.action().subject(), r.key());
+      } else if (r.status() == ActionStatus.RUNNING) {
+        busySubjects.put(r.action().subject(), r.key());
+        Step step = stepFor(r.action());
+        Running run = new Running(r, step);
+        running.put(r.key(), run);
+        state.tx().journal(EntryKind.ACTION_RESUMED, subjectKind(r.action()), r.action().subject(), null, null, r.key(),
+            r.action().cause(), r.action().verb() + " resumed after controller restart (attempt " + r.attempts() + ")").commit();
+        attempt(run);
+      }
+    }
+    pump();
+  }
+
+  /** True when an action on {@code subject} (a VM or host name) is queued or running. */
+  public boolean isBusy(String subject) {
+    return busySubjects.containsKey(subject);
+  }
+
+  /** The key of the action queued or running on {@code subject}, if any. */
+  public Optional<String> activeKey(String subject) {
+    return Optional.ofNullable(busySubjects.get(subject));
+  }
+
+  /** Queued and running actions, running first. */
+  public List<ActionRecord> active() {
+    List<ActionRecord> out = new ArrayList<>();
+    running.values().forEach(r -> out.add(r.record));
+    out.addAll(queue);
+    return out;
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  public int queuedCount() {
+    return queue.size();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private boolean enqueue(Action a) {
+    if (busySubjects.containsValue(a.key()) || state.store().action(a.key()).isPresent()) {
+      return false;
+    }
+    ActionRecord r = new ActionRecord(a, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);
+    state.tx().put(r).journal(EntryKind.ACTION_QUEUED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
+        describe(a)).commit();
+    queue.add(r);
+    return true;
+  }
+
+  /** Starts queued actions while limits allow, in queue order; one per subject at a time. */
+  private void pump() {
+    Iterator<ActionRecord> it = queue.iterator();
+    List<ActionRecord> toStart = new ArrayList<>();
+    while (it.hasNext()) {
+      ActionRecord r = it.next();
+      String owner = busySubjects.get(r.action().subject());
+      if (owner != null && !owner.equals(r.key())) {
+        continue;
+      }
+      Step step = stepFor(r.action());
+      if (!fits(step, toStart)) {
+        continue;
+      }
+      it.remove();
+      busySubjects.put(r.action().subject(), r.key());
+      toStart.add(r);
+      running.put(r.key(), new Running(r, step));
+    }
+    for (ActionRecord r : toStart) {
+      start(running.get(r.key()));
+    }
+  }
+
+  private boolean fits(Step step, List<ActionRecord> starting) {
+    if (running.size() >= settings.maxConcurrent()) {
+      return false;
+    }
+    int pool = 0;
+    Map<String, Integer> perHost = new HashMap<>();
+    Map<String, Integer> migrationsPerHost = new HashMap<>();
+    for (Running r : running.values()) {
+      if (r.step.pool() == step.pool()) {
+        pool++;
+      }
+      for (String h : r.step.hosts()) {
+        perHost.merge(h, 1, Integer::sum);
+        if (r.step.pool() == Step.Pool.MIGRATION) {
+          migrationsPerHost.merge(h, 1, Integer::sum);
+        }
+      }
+    }
+    int poolLimit = switch (step.pool()) {
+      case VM -> settings.maxConcurrent();
+      case MIGRATION -> settings.maxMigrations();
+      case POWER -> settings.maxPowerActions();
+    };
+    if (pool >= poolLimit) {
+      return false;
+    }
+    for (String h : step.hosts()) {
+      if (perHost.getOrDefault(h, 0) >= settings.maxPerHost()) {
+        return false;
+      }
+      if (step.pool() == Step.Pool.MIGRATION && migrationsPerHost.getOrDefault(h, 0) >= settings.maxMigrationsPerHost()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void start(Running run) {
+    Action a = run.record.action();
+    String why;
+    try {
+      why = run.step.precheck(state);
+    } catch (RuntimeException e) {
+      why = "precheck failed: " + e.getMessage();
+    }
+    if (why != null) {
+      finishRecord(run, ActionStatus.REJECTED, why, EntryKind.ACTION_REJECTED, null);
+      count(a, "rejected");
+      pump();
+      return;
+    }
+    run.record = run.record.with(ActionStatus.RUNNING, 1, clock.now(), null);
+    ControllerState.Tx tx = state.tx();
+    run.step.begin(tx, state);
+    tx.put(run.record).journal(EntryKind.ACTION_STARTED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
+        describe(a)).commit();
+    attempt(run);
+  }
+
+  private void attempt(Running run) {
+    int n = run.record.attempts();
+    ExecContext ctx = new ExecContext(clock, state, connections, drivers, settings, run.record.key());
+    Duration timeout = run.step.timeout(settings);
+    java.util.concurrent.CompletionStage<Void> stage;
+    try {
+      stage = run.step.run(ctx);
+    } catch (RuntimeException e) {
+      stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    Stages.within(stage, timeout, clock, run.record.action().verb() + " " + run.record.action().subject())
+        .whenComplete((v, e) -> clock.execute(() -> finish(run, n, e)));
+  }
+
+  private void finish(Running run, int attemptNo, Throwable error) {
+    if (run.done || run.record.attempts() != attemptNo) {
+      return; // a late answer from an attempt that already timed out
+    }
+    Action a = run.record.action();
+    if (error == null) {
+      finishRecord(run, ActionStatus.SUCCEEDED, null, EntryKind.ACTION_SUCCEEDED, tx -> run.step.succeed(tx, state));
+      count(a, "succeeded");
+      pump();
+      return;
+    }
+    DriverException d = classify(error);
+    if (d.kind().retryable() && attemptNo < settings.maxAttempts()) {
+      Duration delay = backoff(attemptNo);
+      run.record = run.record.with(ActionStatus.RUNNING, attemptNo + 1, clock.now(), d.getMessage());
+      state.tx().put(run.record).journal(EntryKind.ACTION_RETRYING, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
+          a.verb() + " attempt " + attemptNo + " failed (" + d.getMessage() + "); retrying in " + Stages.human(delay)).commit();
+      count(a, "retried");
+      clock.schedule(delay, () -> {
+        if (!run.done) {
+          attempt(run);
+        }
+      });
+      return;
+    }
+    finishRecord(run, ActionStatus.FAILED, d.getMessage(), EntryKind.ACTION_FAILED, tx -> run.step.fail(tx, state, d));
+    count(a, "failed");
+    pump();
+  }
+
+  /** Writes the final record, its journal entry and the step's state change in one batch. */
+  private void finishRecord(Running run, ActionStatus status, String error, EntryKind kind,
+      java.util.function.Consumer<ControllerState.Tx> stateChange) {
+    run.done = true;
+    Action a = run.record.action();
+    run.record = run.record.with(status, Math.max(run.record.attempts(), 0), clock.now(), error);
+    String msg = switch (status) {
+      case SUCCEEDED -> a.verb() + " done";
+      case REJECTED -> a.verb() + " rejected: " + error;
+      default -> a.verb() + " failed: " + error;
+    };
+    try {
+      ControllerState.Tx tx = state.tx();
+      if (stateChange != null) {
+        stateChange.accept(tx);
+      }
+      tx.put(run.record).journal(kind, subjectKind(a), a.subject(), null, null, a.key(), a.cause(), msg).commit();
+    } catch (CorralException e) {
+      // The world moved while the action ran (e.g. the Monitor saw the VM stop): keep the
+      // outcome, leave the state to the Monitor, and say so.
+      state.tx().put(run.record).journal(kind, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
+          msg + " (state left to the Monitor: " + e.getMessage() + ")").commit();
+    } finally {
+      running.remove(run.record.key());
+      busySubjects.remove(a.subject(), run.record.key());
+    }
+  }
+
+  private static DriverException classify(Throwable error) {
+    DriverException d = DriverException.of(error);
+    Throwable root = d.getCause();
+    if (d.kind() == DriverException.Kind.TRANSIENT && root != null && !(root instanceof DriverException)
+        && (root instanceof CorralException || root instanceof IllegalStateException || root instanceof IllegalArgumentException)) {
+      // Our own inconsistency (an image deleted under a VM, bad input): retrying cannot help.
+      return new DriverException(DriverException.Kind.REJECTED, root.getMessage(), root);
+    }
+    return d;
+  }
+
+  private Duration backoff(int attemptNo) {
+    long base = settings.backoffBase().toMillis() << Math.min(20, attemptNo - 1);
+    long capped = Math.min(base, settings.backoffMax().toMillis());
+    double factor = 0.8 + 0.4 * jitter.nextDouble();
+    return Duration.ofMillis(Math.max(1, (long) (capped * factor)));
+  }
+
+  private void count(Action a, String outcome) {
+    if (meters != null) {
+      meters.counter("corral_actions_total", "verb", a.verb(), "outcome", outcome).increment();
+    }
+  }
+
+  private Step stepFor(Action a) {
+    double oc = settings.cpuOvercommit();
+    return switch (a) {
+      case Action.DeployVm d -> new DeployStep(d, oc);
+      case Action.StartVm s -> new StartStep(s);
+      case Action.StopVm s -> new StopStep(s);
+      case Action.MigrateVm m -> new MigrateStep(m, oc);
+      case Action.DeleteVm d -> new DeleteStep(d);
+      case Action.PowerOnHost p -> new PowerOnStep(p);
+      case Action.PowerOffHost p -> new PowerOffStep(p);
+      case Action.FenceHost f -> new FenceStep(f);
+    };
+  }
+
+  static SubjectKind subjectKind(Action a) {
+    return switch (a) {
+      case Action.DeployVm d -> SubjectKind.VM;
+      case Action.StartVm s -> SubjectKind.VM;
+      case Action.StopVm s -> SubjectKind.VM;
+      case Action.MigrateVm m -> SubjectKind.VM;
+      case Action.DeleteVm d -> SubjectKind.VM;
+      case Action.PowerOnHost p -> SubjectKind.HOST;
+      case Action.PowerOffHost p -> SubjectKind.HOST;
+      case Action.FenceHost f -> SubjectKind.HOST;
+    };
+  }
+
+  static String describe(Action a) {
+    return switch (a) {
+      case Action.DeployVm d -> "deploy " + d.vm() + " on " + d.host();
+      case Action.StartVm s -> "start " + s.vm() + " on " + s.host();
+      case Action.StopVm s -> (s.force() ? "destroy " : "stop ") + s.vm() + " on " + s.host();
+      case Action.MigrateVm m -> "migrate " + m.vm() + " from " + m.from() + " to " + m.to();
+      case Action.DeleteVm d -> "delete " + d.vm() + (d.host() != null ? " on " + d.host() : "");
+      case Action.PowerOnHost p -> "power on " + p.host();
+      case Action.PowerOffHost p -> "power off " + p.host();
+      case Action.FenceHost f -> "fence " + f.host();
+    } + ": " + a.cause().reason();
+  }
+
+  private static final class Running {
+    ActionRecord record;
+    final Step step;
+    boolean done;
+
+    Running(ActionRecord record, Step step) {
+      this.record = record;
+      this.step = step;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.corral.controller.executor;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.corral.controller.state.ControllerState;
+import org.corral.drivers.DriverException;
+import org.corral.model.host.Host;
+import org.corral.model.plan.Action;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
+
+/** STOPPED → BOOTING → RUNNING on the host the VM is defined on. */
+final class StartStep implements Step {
+  private final Action.StartVm a;
+
+  StartStep(Action.StartVm a) {
+    this.a = a;
+  }
+
+  @Override public Action action() { return a; }
+
+  @Override public Pool pool() { return Pool.VM; }
+
+  @Override public List<String> hosts() { return List.of(a.host()); }
+
+  @Override
+  public String precheck(ControllerState s) {
+    Vm vm = s.vm(a.vm()).orElse(null);
+    if (vm == null) {
+      return "VM " + a.vm() + " no longer exists";
+    }
+    if (vm.state() != VmState.STOPPED || !a.host().equals(vm.host())) {
+      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + ", not STOPPED on " + a.host();
+    }
+    Host h = s.host(a.host()).orElse(null);
+    if (h == null || !h.state().acceptsVms()) {
+      return "host " + a.host() + " is " + (h == null ? "gone" : h.state() + ", not UP");
+    }
+    return null;
+  }
+
+  @Override
+  public void begin(ControllerState.Tx tx, ControllerState s) {
+    Vm vm = s.requireVm(a.vm());
+    tx.vmState(vm, vm.withState(VmState.BOOTING, "starting on " + a.host(), s.clock().now()), a.key(), a.cause());
+  }
+
+  @Override
+  public CompletionStage<Void> run(ExecContext ctx) {
+    return ctx.connect(a.host()).thenCompose(c -> ctx.hop(c.start(a.vm())));
+  }
+
+  @Override
+  public void succeed(ControllerState.Tx tx, ControllerState s) {
+    Vm vm = s.requireVm(a.vm());
+    tx.vmState(vm, vm.withState(VmState.RUNNING, "running on " + a.host(), s.clock().now()), a.key(), a.cause());
+  }
+
+  @Override
+  public void fail(ControllerState.Tx tx, ControllerState s, DriverException error) {
+    Vm vm = s.requireVm(a.vm());
+    tx.vmState(vm, vm.withState(VmState.STOPPED, "start failed: " + error.getMessage(), s.clock().now()), a.key(), a.cause());
+  }
+}

@@ -1,0 +1,88 @@
+package org.corral.controller.loop;
+
+import java.time.Duration;
+import org.corral.model.time.Clock;
+import org.corral.model.time.Seeds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A periodic loop on the injected clock with a cycle counter and a per-cycle seed. {@link #wake()}
+ * runs a cycle as soon as possible (coalesced with any already due). A cycle that throws is
+ * logged with its cycle number and the loop goes on.
+ */
+public abstract class Loop {
+  private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
+  protected final Clock clock;
+  private final String name;
+  private final Duration period;
+  private final long rootSeed;
+  private long cycle;
+  private boolean running;
+  private boolean wakePending;
+  private Clock.Timer next;
+
+  protected Loop(String name, Clock clock, Duration period, long rootSeed) {
+    this.name = name;
+    this.clock = clock;
+    this.period = period;
+    this.rootSeed = rootSeed;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long cycles() {
+    return cycle;
+  }
+
+  /** Starts the loop; the first cycle runs at once. Call on the loop thread. */
+  public void start() {
+    running = true;
+    schedule(Duration.ZERO);
+  }
+
+  public void stop() {
+    running = false;
+    if (next != null) {
+      next.cancel();
+    }
+  }
+
+  /** Asks for a cycle as soon as possible. Safe from any thread. */
+  public void wake() {
+    clock.execute(() -> {
+      if (running && !wakePending) {
+        wakePending = true;
+        if (next != null) {
+          next.cancel();
+        }
+        schedule(Duration.ZERO);
+      }
+    });
+  }
+
+  private void schedule(Duration d) {
+    next = clock.schedule(d, this::runCycle);
+  }
+
+  private void runCycle() {
+    if (!running) {
+      return;
+    }
+    wakePending = false;
+    long n = ++cycle;
+    try {
+      cycle(n, Seeds.derive(rootSeed, name, n));
+    } catch (RuntimeException e) {
+      LOG.error("{} cycle {} failed", name, n, e);
+    }
+    if (running && !wakePending) {
+      schedule(period);
+    }
+  }
+
+  /** One pass. Runs on the loop. */
+  protected abstract void cycle(long cycle, long seed);
+}

@@ -1,0 +1,297 @@
+package org.corral.controller.loop;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.corral.controller.connection.HostConnections;
+import org.corral.controller.executor.Executor;
+import org.corral.controller.state.ControllerState;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.hypervisor.DomainEvent;
+import org.corral.drivers.hypervisor.DomainState;
+import org.corral.drivers.hypervisor.DomainStatus;
+import org.corral.drivers.hypervisor.HostStats;
+import org.corral.drivers.hypervisor.HypervisorConnection;
+import org.corral.model.Names;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+import org.corral.model.vm.VmState;
+
+/**
+ * Reads every host's hypervisor each cycle (and at once when a lifecycle event arrives) and keeps
+ * Corral's picture true to it:
+ * <ul>
+ *   <li>host health: a host that answers is UP; one that stops answering goes SUSPECT, then DOWN
+ *       after {@code downAfter} silent polls (its VMs become UNKNOWN); configuration errors
+ *       (credentials, bad URI) and hosts that never answered are ERROR with the reason;</li>
+ *   <li>VM states: a VM whose domain stopped, vanished or started outside Corral is corrected
+ *       (never while an action on it is running — the executor owns it then);</li>
+ *   <li>adoption: a domain Corral does not know (by UUID or name) is imported as a VM, never
+ *       recreated;</li>
+ *   <li>utilisation: the sum of domain CPU-time deltas over the interval divided by the host's
+ *       cores, averaged over a window of samples.</li>
+ * </ul>
+ */
+public final class Monitor extends Loop {
+  private final ControllerState state;
+  private final HostConnections connections;
+  private final Executor executor;
+  private final int downAfter;
+  private final int window;
+  private final Map<String, HostStats> lastStats = new HashMap<>();
+  private final Map<String, ArrayDeque<Double>> samples = new HashMap<>();
+  private final Map<String, Integer> silentPolls = new HashMap<>();
+  private final Set<String> answered = new HashSet<>();
+  private final Set<String> inFlight = new HashSet<>();
+  private final Set<String> again = new HashSet<>();
+
+  public Monitor(Clock clock, Duration period, long seed, ControllerState state, HostConnections connections,
+      Executor executor, int downAfter, int window) {
+    super("monitor", clock, period, seed);
+    this.state = state;
+    this.connections = connections;
+    this.executor = executor;
+    this.downAfter = downAfter;
+    this.window = window;
+    connections.onEvent(this::onEvent);
+  }
+
+  /** Lifecycle events carry only an identity: re-read that host now. */
+  private void onEvent(DomainEvent e) {
+    clock.execute(() -> {
+      for (Host h : state.hosts()) {
+        if (h.uri().equals(e.hostUri())) {
+          if (e.kind() == DomainEvent.Kind.CONNECTION_LOST) {
+            connections.drop(h.name());
+          }
+          poll(h.name(), 0);
+        }
+      }
+    });
+  }
+
+  @Override
+  protected void cycle(long cycle, long seed) {
+    for (Host h : state.hosts()) {
+      if (polled(h.state())) {
+        poll(h.name(), cycle);
+      }
+    }
+  }
+
+  /** Hosts whose hypervisor the Monitor reads (power transitions are watched by the executor). */
+  private static boolean polled(HostState s) {
+    return switch (s) {
+      case UP, SUSPECT, DOWN, MAINTENANCE, DRAINING, ERROR -> true;
+      case FENCING, FENCED, POWERING_OFF, OFF, POWERING_ON -> false;
+    };
+  }
+
+  /** Reads one host; a poll already in flight for it is followed by one more, not doubled. */
+  public void poll(String hostName, long cycle) {
+    if (!inFlight.add(hostName)) {
+      again.add(hostName);
+      return;
+    }
+    Host host = state.host(hostName).orElse(null);
+    if (host == null) {
+      inFlight.remove(hostName);
+      return;
+    }
+    java.time.Instant started = clock.now();
+    connections.get(host)
+        .thenCompose(conn -> read(conn))
+        .whenComplete((obs, err) -> clock.execute(() -> {
+          inFlight.remove(hostName);
+          try {
+            if (err != null) {
+              onFailure(hostName, DriverException.of(err), cycle);
+            } else {
+              onSuccess(hostName, obs, started, cycle);
+            }
+          } finally {
+            if (again.remove(hostName)) {
+              poll(hostName, cycle);
+            }
+          }
+        }));
+  }
+
+  private record Observation(List<DomainStatus> domains, HostStats stats) {}
+
+  private CompletionStage<Observation> read(HypervisorConnection conn) {
+    return conn.domains().thenCombine(conn.stats(), Observation::new);
+  }
+
+  private void onFailure(String hostName, DriverException e, long cycle) {
+    Host h = state.host(hostName).orElse(null);
+    if (h == null || !polled(h.state())) {
+      return;
+    }
+    connections.drop(hostName);
+    Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor did not answer");
+    String why = "hypervisor at " + h.uri() + ": " + e.getMessage();
+    boolean configError = !e.kind().retryable();
+    if (configError || !answered.contains(hostName)) {
+      // Wrong credentials, a bad URI, or a host that never answered since we started: an error
+      // for the administrator, not a failure for the Guardian to act on.
+      if (h.state() != HostState.DOWN) {
+        state.transitionHost(hostName, HostState.ERROR, why, null, cause);
+      }
+      return;
+    }
+    int silent = silentPolls.merge(hostName, 1, Integer::sum);
+    if (h.state() == HostState.UP) {
+      state.transitionHost(hostName, HostState.SUSPECT, why, null, cause);
+    } else if (h.state() == HostState.SUSPECT && silent >= downAfter) {
+      state.transitionHost(hostName, HostState.DOWN, "no answer for " + silent + " polls: " + e.getMessage(), null, cause);
+      for (Vm vm : state.vmsOn(hostName)) {
+        if (!executor.isBusy(vm.name()) && vm.state() != VmState.UNKNOWN && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
+          state.transitionVm(vm.name(), VmState.UNKNOWN, hostName, null, "host " + hostName + " is DOWN", null, cause);
+        }
+      }
+    } else if (h.state() == HostState.MAINTENANCE || h.state() == HostState.DRAINING) {
+      state.transitionHost(hostName, HostState.ERROR, why, null, cause);
+    }
+  }
+
+  private void onSuccess(String hostName, Observation obs, java.time.Instant started, long cycle) {
+    Host h = state.host(hostName).orElse(null);
+    if (h == null || !polled(h.state())) {
+      return;
+    }
+    answered.add(hostName);
+    silentPolls.remove(hostName);
+    Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor answers");
+    if (h.state() == HostState.SUSPECT || h.state() == HostState.ERROR || h.state() == HostState.DOWN) {
+      state.transitionHost(hostName, HostState.UP, "hypervisor answers", null, cause);
+    }
+    reconcileVms(hostName, obs.domains(), started, cycle);
+    updateMetrics(h, obs);
+  }
+
+  /**
+   * Corrects VMs from one observation. A VM whose state changed after the observation started is
+   * left for the next one: the observation may predate the change (a migration that just landed).
+   */
+  private void reconcileVms(String hostName, List<DomainStatus> domains, java.time.Instant started, long cycle) {
+    Cause cause = Cause.of(Origin.MONITOR, cycle, "observed on " + hostName);
+    Map<String, DomainStatus> byName = new HashMap<>();
+    for (DomainStatus d : domains) {
+      byName.put(d.name(), d);
+    }
+    // VMs Corral places on this host.
+    for (Vm vm : state.vmsOn(hostName)) {
+      if (executor.isBusy(vm.name()) || vm.state().isTransient() || !vm.stateSince().isBefore(started)) {
+        continue;
+      }
+      DomainStatus d = byName.get(vm.name());
+      if (d == null) {
+        if (vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED || vm.state() == VmState.UNKNOWN
+            || vm.state() == VmState.SUSPENDED) {
+          state.transitionVm(vm.name(), VmState.FAILED, hostName, null, "its domain is no longer defined on " + hostName, null, cause);
+        }
+        continue;
+      }
+      if (d.state().isActive()) {
+        VmState seen = d.state() == DomainState.PAUSED ? VmState.SUSPENDED : VmState.RUNNING;
+        if (vm.state() != seen && VmState.MACHINE.allows(vm.state(), seen)) {
+          state.transitionVm(vm.name(), seen, hostName, null, "found " + d.state().name().toLowerCase() + " on " + hostName, null, cause);
+        }
+      } else if (vm.state() == VmState.RUNNING || vm.state() == VmState.UNKNOWN || vm.state() == VmState.SUSPENDED) {
+        String how = d.state() == DomainState.CRASHED ? "crashed" : "stopped outside Corral";
+        state.transitionVm(vm.name(), VmState.STOPPED, hostName, null, how + " on " + hostName, null, cause);
+      }
+    }
+    // Domains Corral does not place here: moved outside Corral, or unknown (adopt).
+    for (DomainStatus d : domains) {
+      Vm known = state.vm(d.name()).orElse(null);
+      if (known == null) {
+        known = findByUuid(d.uuid());
+      }
+      if (known == null) {
+        if (state.lastVmDeletion().isBefore(started)) {
+          adopt(hostName, d, cause);
+        }
+      } else if (!known.stateSince().isBefore(started)) {
+        continue;
+      } else if (!hostName.equals(known.host()) && !hostName.equals(known.migrationTarget())
+          && d.state().isActive() && known.uuid().equalsIgnoreCase(d.uuid())
+          && !executor.isBusy(known.name()) && !known.state().isTransient()
+          && (known.state() == VmState.UNKNOWN || known.state() == VmState.FAILED || known.state() == VmState.STOPPED)) {
+        state.transitionVm(known.name(), VmState.RUNNING, hostName, null, "found running on " + hostName, null, cause);
+      }
+    }
+  }
+
+  private Vm findByUuid(String uuid) {
+    if (uuid == null) {
+      return null;
+    }
+    for (Vm v : state.vms()) {
+      if (uuid.equalsIgnoreCase(v.uuid())) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private void adopt(String hostName, DomainStatus d, Cause cause) {
+    if (!Names.isValid(d.name())) {
+      return; // a domain name Corral cannot use as a VM name is left alone (and listed by `host check`)
+    }
+    boolean active = d.state().isActive();
+    VmSpec spec = VmSpec.of(Math.max(1, d.vcpus()), Math.max(1, d.memoryMib()));
+    String uuid = d.uuid() != null ? d.uuid() : UUID.nameUUIDFromBytes((hostName + "/" + d.name()).getBytes()).toString();
+    Vm vm = new Vm(d.name(), uuid, spec, "adopted", active ? VmState.RUNNING : VmState.STOPPED,
+        active ? DesiredState.RUNNING : DesiredState.STOPPED, hostName, null, List.of(),
+        "adopted: domain found on " + hostName, clock.now(), clock.now(), 1);
+    state.tx().put(vm).journal(EntryKind.CREATED, SubjectKind.VM, vm.name(), null, vm.state().name(), null,
+        Cause.of(Origin.MONITOR, cause.cycle(), "adopted existing domain"),
+        "adopted domain " + d.name() + " (" + d.vcpus() + " vCPUs, " + d.memoryMib() + " MiB) found on " + hostName).commit();
+  }
+
+  private void updateMetrics(Host h, Observation obs) {
+    HostStats prev = lastStats.put(h.name(), obs.stats());
+    long memUsed = 0;
+    for (DomainStatus d : obs.domains()) {
+      if (d.state().isActive()) {
+        memUsed += d.memoryMib();
+      }
+    }
+    ArrayDeque<Double> w = samples.computeIfAbsent(h.name(), k -> new ArrayDeque<>());
+    if (prev != null) {
+      w.addLast(obs.stats().utilisationSince(prev, h.capacity().cores()));
+      while (w.size() > window) {
+        w.removeFirst();
+      }
+    }
+    double mean = w.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    state.putMetrics(h.name(), new HostMetrics(mean, memUsed, w.size(), clock.now()));
+  }
+
+  /** Forgets what it knew of a removed host. */
+  public void forget(String host) {
+    lastStats.remove(host);
+    samples.remove(host);
+    silentPolls.remove(host);
+    answered.remove(host);
+    Objects.requireNonNull(host);
+  }
+}

@@ -1,0 +1,308 @@
+package org.corral.controller.state;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.corral.controller.store.Changes;
+import org.corral.controller.store.Store;
+import org.corral.controller.store.StoredState;
+import org.corral.model.NotFoundException;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
+import org.corral.model.image.Image;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.network.Network;
+import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.Cause;
+import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
+
+/**
+ * Hosts, VMs, networks, images and latest metrics. Reads return immutable records; writes go
+ * through {@link #commit}. Journal listeners (the event stream, metrics) are told of each entry
+ * after it is durable.
+ */
+public final class ControllerState {
+  private final Store store;
+  private final Clock clock;
+  private final Map<String, Host> hosts = new TreeMap<>();
+  private final Map<String, Vm> vms = new TreeMap<>();
+  private final Map<String, Network> networks = new TreeMap<>();
+  private final Map<String, Image> images = new TreeMap<>();
+  private final Map<String, HostMetrics> metrics = new HashMap<>();
+  private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
+  private java.time.Instant lastVmDeletion = java.time.Instant.EPOCH;
+
+  public ControllerState(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Loads what the store holds; returns the unfinished actions for the executor to resume. */
+  public StoredState load() {
+    StoredState s = store.load();
+    s.hosts().forEach(h -> hosts.put(h.name(), h));
+    s.vms().forEach(v -> vms.put(v.name(), v));
+    s.networks().forEach(n -> networks.put(n.name(), n));
+    s.images().forEach(i -> images.put(i.name(), i));
+    return s;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  public Optional<Host> host(String name) {
+    return Optional.ofNullable(hosts.get(name));
+  }
+
+  public Host requireHost(String name) {
+    Host h = hosts.get(name);
+    if (h == null) {
+      throw new NotFoundException("host", name);
+    }
+    return h;
+  }
+
+  public Optional<Vm> vm(String name) {
+    return Optional.ofNullable(vms.get(name));
+  }
+
+  public Vm requireVm(String name) {
+    Vm v = vms.get(name);
+    if (v == null) {
+      throw new NotFoundException("vm", name);
+    }
+    return v;
+  }
+
+  public Collection<Host> hosts() {
+    return List.copyOf(hosts.values());
+  }
+
+  public Collection<Vm> vms() {
+    return List.copyOf(vms.values());
+  }
+
+  public Optional<Network> network(String name) {
+    return Optional.ofNullable(networks.get(name));
+  }
+
+  public Collection<Network> networks() {
+    return List.copyOf(networks.values());
+  }
+
+  public Optional<Image> image(String name) {
+    return Optional.ofNullable(images.get(name));
+  }
+
+  public Collection<Image> images() {
+    return List.copyOf(images.values());
+  }
+
+  /**
+   * When a VM was last forgotten. The Monitor will not adopt a domain from an observation that
+   * started before this: it may be the deleted VM's domain, read before it was undefined.
+   */
+  public java.time.Instant lastVmDeletion() {
+    return lastVmDeletion;
+  }
+
+  public HostMetrics metrics(String host) {
+    return metrics.getOrDefault(host, HostMetrics.NONE);
+  }
+
+  /** VMs that hold resources on {@code host}. */
+  public List<Vm> vmsOn(String host) {
+    List<Vm> out = new ArrayList<>();
+    for (Vm v : vms.values()) {
+      if (host.equals(v.host()) && v.state().reservesHost()) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** An immutable view for decisions. */
+  public Snapshot snapshot(long cycle, long seed) {
+    return new Snapshot(cycle, clock.now(), seed, hosts, vms, networks, images, metrics);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /** Metrics are soft state: kept in memory only, refreshed by the Monitor every cycle. */
+  public void putMetrics(String host, HostMetrics m) {
+    metrics.put(host, m);
+  }
+
+  public void addListener(Consumer<JournalEntry> l) {
+    listeners.add(l);
+  }
+
+  public void removeListener(Consumer<JournalEntry> l) {
+    listeners.remove(l);
+  }
+
+  /** Starts a batch of changes; nothing happens until {@link Tx#commit()}. */
+  public Tx tx() {
+    return new Tx();
+  }
+
+  /**
+   * One atomic change: records to put or delete and journal entries. {@code commit} writes the
+   * batch to the store first, then applies it to memory, then notifies listeners.
+   */
+  public final class Tx {
+    private final Changes changes = new Changes();
+    private final List<Runnable> apply = new ArrayList<>();
+
+    public Tx put(Host h) {
+      changes.put(h);
+      apply.add(() -> hosts.put(h.name(), h));
+      return this;
+    }
+
+    public Tx deleteHost(String name) {
+      changes.add(new Changes.Change.DeleteHost(name));
+      apply.add(() -> {
+        hosts.remove(name);
+        metrics.remove(name);
+      });
+      return this;
+    }
+
+    public Tx put(Vm v) {
+      changes.put(v);
+      apply.add(() -> vms.put(v.name(), v));
+      return this;
+    }
+
+    public Tx deleteVm(String name) {
+      changes.add(new Changes.Change.DeleteVm(name));
+      apply.add(() -> {
+        vms.remove(name);
+        lastVmDeletion = clock.now();
+      });
+      return this;
+    }
+
+    public Tx put(Network n) {
+      changes.put(n);
+      apply.add(() -> networks.put(n.name(), n));
+      return this;
+    }
+
+    public Tx deleteNetwork(String name) {
+      changes.add(new Changes.Change.DeleteNetwork(name));
+      apply.add(() -> networks.remove(name));
+      return this;
+    }
+
+    public Tx put(Image i) {
+      changes.put(i);
+      apply.add(() -> images.put(i.name(), i));
+      return this;
+    }
+
+    public Tx deleteImage(String name) {
+      changes.add(new Changes.Change.DeleteImage(name));
+      apply.add(() -> images.remove(name));
+      return this;
+    }
+
+    public Tx put(ActionRecord a) {
+      changes.put(a);
+      return this;
+    }
+
+    public Tx meta(String key, String value) {
+      changes.meta(key, value);
+      return this;
+    }
+
+    public Tx journal(EntryKind kind, SubjectKind sk, String subject, String from, String to, String actionKey,
+        Cause cause, String message) {
+      changes.append(new JournalEntry(0, clock.now(), kind, sk, subject, from, to, actionKey, cause, message));
+      return this;
+    }
+
+    /** Records a host's state change and its journal entry together. */
+    public Tx hostState(Host before, Host after, String actionKey, Cause cause) {
+      put(after);
+      if (before == null || before.state() != after.state()) {
+        journal(EntryKind.STATE_CHANGED, SubjectKind.HOST, after.name(),
+            before == null ? null : before.state().name(), after.state().name(), actionKey, cause, after.stateReason());
+      }
+      return this;
+    }
+
+    /** Records a VM's change; a state change (or a move to another host) gets a journal entry. */
+    public Tx vmState(Vm before, Vm after, String actionKey, Cause cause) {
+      put(after);
+      boolean moved = before != null && !java.util.Objects.equals(before.host(), after.host());
+      if (before == null || before.state() != after.state() || moved) {
+        String msg = after.stateReason() + (after.host() != null ? " [host " + after.host() + "]" : "");
+        journal(EntryKind.STATE_CHANGED, SubjectKind.VM, after.name(),
+            before == null ? null : before.state().name(), after.state().name(), actionKey, cause, msg);
+      }
+      return this;
+    }
+
+    public List<JournalEntry> commit() {
+      if (changes.isEmpty()) {
+        return List.of();
+      }
+      List<JournalEntry> written = store.write(changes);
+      apply.forEach(Runnable::run);
+      for (JournalEntry e : written) {
+        for (Consumer<JournalEntry> l : listeners) {
+          l.accept(e);
+        }
+      }
+      return written;
+    }
+  }
+
+  // ---- conveniences used by every loop -------------------------------------------------------
+
+  /** Moves a host to {@code to} (validated), journaling the change; no-op when already there with the same reason. */
+  public Host transitionHost(String name, HostState to, String reason, String actionKey, Cause cause) {
+    Host before = requireHost(name);
+    if (before.state() == to && java.util.Objects.equals(before.stateReason(), reason)) {
+      return before;
+    }
+    Host after = before.withState(to, reason, clock.now());
+    tx().hostState(before, after, actionKey, cause).commit();
+    return after;
+  }
+
+  /** Moves a VM to {@code to} on {@code host} (validated), journaling the change. */
+  public Vm transitionVm(String name, VmState to, String host, String target, String reason, String actionKey, Cause cause) {
+    Vm before = requireVm(name);
+    if (before.state() == to && java.util.Objects.equals(before.host(), host)
+        && java.util.Objects.equals(before.migrationTarget(), target)
+        && java.util.Objects.equals(before.stateReason(), reason)) {
+      return before;
+    }
+    Vm after = before.moved(to, host, target, reason, clock.now());
+    tx().vmState(before, after, actionKey, cause).commit();
+    return after;
+  }
+}
