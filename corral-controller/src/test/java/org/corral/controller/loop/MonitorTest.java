@@ -1,0 +1,103 @@
+package org.corral.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.corral.controller.command.VmRequest;
+import org.corral.controller.testing.LabHarness;
+import org.corral.drivers.hypervisor.DomainSpec;
+import org.corral.drivers.hypervisor.HypervisorConnection;
+import org.corral.drivers.sim.SimHypervisorDriver;
+import org.corral.drivers.sim.SimLatencies;
+import org.corral.drivers.sim.WorkloadModel;
+import org.corral.model.host.HostState;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.vm.VmState;
+import org.junit.jupiter.api.Test;
+
+/** The Monitor keeps Corral's picture true to what the hypervisors say. */
+class MonitorTest {
+  private static final Duration MAX = Duration.ofMinutes(2);
+
+  private static LabHarness labWithVm(String vm) {
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
+    lab.startWithInventory();
+    lab.cmd().createVm(VmRequest.of(vm, 4, 1024), "t");
+    lab.untilVm(vm, VmState.RUNNING, MAX);
+    return lab;
+  }
+
+  private static HypervisorConnection connect(LabHarness lab, String host) {
+    return new SimHypervisorDriver(lab.dc).connect(lab.dc.uriOf(host)).toCompletableFuture().join();
+  }
+
+  @Test
+  void crashedHostGoesSuspectThenDownAndItsVmsUnknown() {
+    LabHarness lab = labWithVm("c1");
+    String h = lab.vm("c1").host();
+    lab.dc.crashHost(h);
+    lab.until(h + " SUSPECT", () -> lab.host(h).state() == HostState.SUSPECT, MAX);
+    lab.until(h + " DOWN", () -> lab.host(h).state() == HostState.DOWN, MAX);
+    assertThat(lab.vm("c1").state()).isEqualTo(VmState.UNKNOWN);
+    assertThat(lab.host(h).stateReason()).contains("no answer for 3 polls");
+  }
+
+  @Test
+  void healedPartitionBringsHostAndVmsBack() {
+    LabHarness lab = labWithVm("p1");
+    String h = lab.vm("p1").host();
+    lab.dc.partitionHost(h, true);
+    lab.until(h + " DOWN", () -> lab.host(h).state() == HostState.DOWN, MAX);
+    assertThat(lab.vm("p1").state()).isEqualTo(VmState.UNKNOWN);
+    lab.dc.partitionHost(h, false);
+    lab.until(h + " UP", () -> lab.host(h).state() == HostState.UP, MAX);
+    lab.untilVm("p1", VmState.RUNNING, MAX);
+  }
+
+  @Test
+  void domainStoppedOutsideCorralIsSeenAsStopped() {
+    LabHarness lab = labWithVm("s1");
+    String h = lab.vm("s1").host();
+    connect(lab, h).destroy("s1").toCompletableFuture().join();
+    lab.untilVm("s1", VmState.STOPPED, MAX);
+    assertThat(lab.vm("s1").stateReason()).contains("outside Corral");
+  }
+
+  @Test
+  void unknownDomainIsAdoptedNotRecreated() {
+    LabHarness lab = labWithVm("x1");
+    HypervisorConnection c = connect(lab, "node02");
+    c.define(new DomainSpec("legacy", "0f6c9f0e-1111-2222-3333-444455556666", 2, 2048, List.of(), List.of(), null))
+        .toCompletableFuture().join();
+    c.start("legacy").toCompletableFuture().join();
+    lab.untilVm("legacy", VmState.RUNNING, MAX);
+    assertThat(lab.vm("legacy").owner()).isEqualTo("adopted");
+    assertThat(lab.vm("legacy").host()).isEqualTo("node02");
+    assertThat(lab.vm("legacy").uuid()).isEqualTo("0f6c9f0e-1111-2222-3333-444455556666");
+    assertThat(lab.dc.host("node02").orElseThrow().domainNames()).containsOnlyOnce("legacy");
+  }
+
+  @Test
+  void utilisationIsTheSumOfDomainCpuOverTheHostsCores() {
+    LabHarness lab = labWithVm("u1"); // 4 vCPUs on an 8-core host
+    lab.dc.setWorkload("u1", WorkloadModel.constant(0.5));
+    lab.run(Duration.ofSeconds(15));
+    String h = lab.vm("u1").host();
+    assertThat(lab.controller.state().metrics(h).cpuUtilisation()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
+    String other = h.equals("node01") ? "node02" : "node01";
+    assertThat(lab.controller.state().metrics(other).cpuUtilisation()).isZero();
+  }
+
+  @Test
+  void aConvergedSystemWritesNothing() {
+    LabHarness lab = labWithVm("q1");
+    lab.cmd().createVm(VmRequest.of("q2", 1, 512), "t");
+    lab.untilVm("q2", VmState.RUNNING, MAX);
+    lab.run(Duration.ofSeconds(5));
+    long seq = lab.store.lastSeq();
+    lab.run(Duration.ofMinutes(10));
+    assertThat(lab.store.lastSeq()).as("journal entries written by 10 idle minutes").isEqualTo(seq);
+    assertThat(lab.journal()).noneMatch(e -> e.kind() == EntryKind.ACTION_FAILED);
+  }
+}
