@@ -1,0 +1,105 @@
+package org.corral.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.time.Instant;
+import java.util.Random;
+import org.corral.drivers.hypervisor.DomainSpec;
+import org.corral.drivers.hypervisor.HypervisorConnection;
+import org.corral.drivers.hypervisor.MigrationOptions;
+import org.corral.drivers.power.PowerDriver;
+import org.corral.drivers.power.PowerTarget;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of docs/architecture.md that Maven's module graph cannot see, as a red build rather
+ * than a review comment.
+ */
+class ArchitectureTest {
+  private static JavaClasses main;
+
+  @BeforeAll
+  static void importClasses() {
+    main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.corral");
+  }
+
+  @Test
+  void timeIsReadOnlyThroughTheInjectedClock() {
+    ArchRule rule = noClasses().that().doNotHaveFullyQualifiedName("org.corral.model.time.SystemClock")
+        .should().callMethod(Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(java.time.Clock.class, "systemUTC")
+        .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+        .because("loops, timeouts and backoff must run on virtual time in tests and simulations");
+    rule.check(main);
+  }
+
+  @Test
+  void randomnessIsSeeded() {
+    noClasses().should().callConstructor(Random.class)
+        .orShould().callMethod(Math.class, "random")
+        .orShould().callMethod(java.util.concurrent.ThreadLocalRandom.class, "current")
+        .because("every random choice must be replayable from the journaled seed (use Seeds)")
+        .check(main);
+  }
+
+  @Test
+  void onlyTheExecutorActsOnHypervisors() {
+    noClasses().that().resideInAPackage("org.corral.controller..").and().resideOutsideOfPackage("org.corral.controller.executor..")
+        .should().callMethod(HypervisorConnection.class, "define", DomainSpec.class)
+        .orShould().callMethod(HypervisorConnection.class, "start", String.class)
+        .orShould().callMethod(HypervisorConnection.class, "shutdown", String.class, java.time.Duration.class)
+        .orShould().callMethod(HypervisorConnection.class, "destroy", String.class)
+        .orShould().callMethod(HypervisorConnection.class, "undefine", String.class, boolean.class)
+        .orShould().callMethod(HypervisorConnection.class, "reboot", String.class)
+        .orShould().callMethod(HypervisorConnection.class, "migrate", String.class, HypervisorConnection.class,
+            MigrationOptions.class, java.util.function.Consumer.class)
+        .because("the executor is the only place that acts: limits, retries and the journal live there")
+        .check(main);
+  }
+
+  @Test
+  void onlyTheExecutorSwitchesPower() {
+    noClasses().that().resideInAPackage("org.corral.controller..").and().resideOutsideOfPackage("org.corral.controller.executor..")
+        .should().callMethod(PowerDriver.class, "powerOn", PowerTarget.class)
+        .orShould().callMethod(PowerDriver.class, "powerOff", PowerTarget.class, boolean.class)
+        .orShould().callMethod(PowerDriver.class, "cycle", PowerTarget.class)
+        .check(main);
+  }
+
+  @Test
+  void decisionsArePure() {
+    noClasses().that().resideInAPackage("org.corral.policy..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.drivers..", "org.corral.controller..", "java.sql..", "java.net..", "java.nio.file..")
+        .because("a policy takes a Snapshot and returns a Plan; it never calls a driver or the store")
+        .check(main);
+  }
+
+  @Test
+  void theStoreOnlyStores() {
+    noClasses().that().resideInAPackage("org.corral.controller.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.drivers..",
+            "org.corral.controller.executor..", "org.corral.controller.loop..", "org.corral.controller.command..")
+        .because("no decision lives in the persistence layer")
+        .check(main);
+  }
+
+  @Test
+  void theModelDependsOnNothing() {
+    noClasses().that().resideInAPackage("org.corral.model..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.drivers..", "org.corral.controller..")
+        .check(main);
+  }
+
+  @Test
+  void driversDoNotReachUp() {
+    noClasses().that().resideInAPackage("org.corral.drivers..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.controller..")
+        .check(main);
+  }
+}
