@@ -111,10 +111,19 @@ public final class CorralRuntime implements AutoCloseable {
     if (lab != null) {
       hosts.addAll(0, LabFactory.inventory(cfg.lab(), lab));
     }
-    for (HostRequest h : hosts) {
+    int labHosts = hosts.size() - cfg.hosts().size();
+    for (int i = 0; i < hosts.size(); i++) {
+      HostRequest h = hosts.get(i);
       boolean exists = c.call(() -> c.state().host(h.name()).isPresent());
       if (!exists) {
-        c.callAsync(() -> c.commands().addHost(h, "corral.yaml"), Duration.ofSeconds(60));
+        try {
+          c.callAsync(() -> c.commands().addHost(h, "corral.yaml"), Duration.ofSeconds(60));
+        } catch (org.corral.model.InvalidInputException e) {
+          // Name the entry in corral.yaml, not just the field of the request.
+          String at = i < labHosts ? "lab.hosts (" + h.name() + ")" : "hosts[" + (i - labHosts) + "]";
+          throw new org.corral.model.InvalidInputException(at + "." + e.field(),
+              e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
+        }
       }
     }
   }
