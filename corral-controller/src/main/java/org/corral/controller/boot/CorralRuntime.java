@@ -37,7 +37,11 @@ public final class CorralRuntime implements AutoCloseable {
   private final int port;
   private final String storeDescription;
 
-  private CorralRuntime(Store store, String storeDescription, Drivers drivers, SimDataCenter lab, Controller controller, ApiServer api, int port) {
+  private final List<String> warnings;
+
+  private CorralRuntime(Store store, String storeDescription, Drivers drivers, SimDataCenter lab, Controller controller, ApiServer api,
+      int port, List<String> warnings) {
+    this.warnings = List.copyOf(warnings);
     this.store = store;
     this.storeDescription = storeDescription;
     this.drivers = drivers;
@@ -82,7 +86,8 @@ public final class CorralRuntime implements AutoCloseable {
         return c;
       });
       registerGauges(meters, controller);
-      applyInventory(cfg, controller, lab[0]);
+      List<String> warnings = new java.util.ArrayList<>();
+      applyInventory(cfg, controller, lab[0], warnings);
       Map<String, Object> health = new LinkedHashMap<>();
       health.put("version", CorralRuntime.class.getPackage().getImplementationVersion() != null
           ? CorralRuntime.class.getPackage().getImplementationVersion() : "dev");
@@ -92,7 +97,7 @@ public final class CorralRuntime implements AutoCloseable {
       ApiServer api = new ApiServer(controller, meters, lab[0] != null ? new LabApi(lab[0], controller) : null, health);
       String[] hp = cfg.listen().split(":");
       int port = api.start(hp[0], Integer.parseInt(hp[1]));
-      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port);
+      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, warnings);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -100,7 +105,7 @@ public final class CorralRuntime implements AutoCloseable {
   }
 
   /** Adds what the configuration lists and the store lacks; leaves existing entries alone. */
-  private static void applyInventory(CorralConfig cfg, Controller c, SimDataCenter lab) {
+  private static void applyInventory(CorralConfig cfg, Controller c, SimDataCenter lab, List<String> warnings) {
     for (Network n : cfg.networks()) {
       c.call(() -> c.state().network(n.name()).isPresent() ? null : c.commands().createNetwork(n, "corral.yaml"));
     }
@@ -119,6 +124,13 @@ public final class CorralRuntime implements AutoCloseable {
         try {
           c.callAsync(() -> c.commands().addHost(h, "corral.yaml"), Duration.ofSeconds(60));
         } catch (org.corral.model.InvalidInputException e) {
+          if (h.capacity() == null && "uri".equals(e.field()) && i >= labHosts) {
+            // An unreachable host must not stop Corral from starting; it is added at the next
+            // start, or at once when corral.yaml gives its capacity.
+            warnings.add("hosts[" + (i - labHosts) + "] (" + h.name() + ") not added: " + e.getMessage()
+                .substring(Math.min(e.getMessage().length(), 5)));
+            continue;
+          }
           // Name the entry in corral.yaml, not just the field of the request.
           String at = i < labHosts ? "lab.hosts (" + h.name() + ")" : "hosts[" + (i - labHosts) + "]";
           throw new org.corral.model.InvalidInputException(at + "." + e.field(),
@@ -177,6 +189,11 @@ public final class CorralRuntime implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Problems found at start that did not stop it (e.g. an unreachable host in the inventory). */
+  public List<String> warnings() {
+    return warnings;
   }
 
   public String storeDescription() {

@@ -60,6 +60,9 @@ public final class CorralServer {
     if (rt.lab() != null) {
       out.println("  lab      " + rt.lab().hosts().size() + " simulated hosts (sim://" + rt.lab().name() + "/...)");
     }
+    for (String w : rt.warnings()) {
+      out.println("  warning  " + w);
+    }
     out.println();
     out.println("Try, in another shell:");
     out.println("  ./corral host list");
