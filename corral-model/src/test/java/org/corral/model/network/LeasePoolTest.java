@@ -1,0 +1,66 @@
+package org.corral.model.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.corral.model.ConflictException;
+import org.corral.model.InvalidInputException;
+import org.corral.model.vm.NicLease;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LeasePoolTest {
+  private static final Network NET = new Network("n", "br0", "10.1.2.0/29", "10.1.2.1", null, null, null);
+
+  @Test
+  void handsOutLowestFreeAddressesSkippingTheGatewayAndCountsMacsUp() {
+    Set<String> ips = new HashSet<>();
+    Set<String> macs = new HashSet<>();
+    NicLease a = LeasePool.allocate(NET, ips, macs);
+    assertThat(a.ip()).isEqualTo("10.1.2.2");
+    assertThat(a.mac()).isEqualTo("52:54:00:01:00:00");
+    ips.add(a.ip());
+    macs.add(a.mac());
+    NicLease b = LeasePool.allocate(NET, ips, macs);
+    assertThat(b.ip()).isEqualTo("10.1.2.3");
+    assertThat(b.mac()).isEqualTo("52:54:00:01:00:01");
+  }
+
+  @Test
+  void exhaustedPoolIsAConflictThatSaysWhatToDo() {
+    Set<String> ips = new HashSet<>(Set.of("10.1.2.2", "10.1.2.3", "10.1.2.4", "10.1.2.5", "10.1.2.6"));
+    assertThatThrownBy(() -> LeasePool.allocate(NET, ips, Set.of())).isInstanceOf(ConflictException.class)
+        .hasMessageContaining("no free IP").hasMessageContaining("widen the range");
+  }
+
+  @Property(tries = 60)
+  void leasesAreUniqueUntilThePoolRunsOut(@ForAll @IntRange(min = 1, max = 300) int n) {
+    Network net = new Network("n", "br0", "192.168.0.0/24", "192.168.0.1", null, null, null);
+    Set<String> ips = new HashSet<>();
+    Set<String> macs = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      if (i >= 253) {
+        assertThatThrownBy(() -> LeasePool.allocate(net, ips, macs)).isInstanceOf(ConflictException.class);
+        return;
+      }
+      NicLease l = LeasePool.allocate(net, ips, macs);
+      assertThat(ips.add(l.ip())).isTrue();
+      assertThat(macs.add(l.mac())).isTrue();
+      assertThat(l.ip()).isNotEqualTo("192.168.0.1").isNotEqualTo("192.168.0.0").isNotEqualTo("192.168.0.255");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}={1} is rejected")
+  @CsvSource({"cidr,10.0.0.0", "cidr,10.0.0.0/33", "cidr,10.0.0.300/24", "gateway,10.9.9.9", "macStart,52:54:00:01:00", "macStart,zz:54:00:01:00:00"})
+  void badNetworksNameTheField(String field, String value) {
+    assertThatThrownBy(() -> new Network("n", "br0", field.equals("cidr") ? value : "10.0.0.0/24",
+        field.equals("gateway") ? value : null, null, null, field.equals("macStart") ? value : null))
+        .isInstanceOf(InvalidInputException.class).satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo(field));
+  }
+}
