@@ -1,0 +1,78 @@
+package org.corral.drivers.guest.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.corral.drivers.DriverException;
+import org.corral.drivers.DriverException.Kind;
+import org.corral.drivers.guest.ExecResult;
+import org.corral.drivers.ssh.TestSshServer;
+import org.corral.model.InvalidInputException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SshGuestExec against an embedded SSH server whose commands run in the real /bin/sh, as a real
+ * sshd does, so that quoting is checked end to end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SshGuestExecTest {
+  private static final Duration T = Duration.ofSeconds(10);
+  private TestSshServer server;
+  private SshGuestExec guest;
+  private String uri;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    server = TestSshServer.start(dir);
+    server.on("hang", TestSshServer.HANG).otherwise(TestSshServer.SHELL);
+    guest = new SshGuestExec(server.clientSettings(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    uri = "ssh://root@127.0.0.1:" + server.port() + "?" + server.keyQuery();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    guest.close();
+    server.close();
+  }
+
+  private ExecResult exec(List<String> argv, Duration timeout) {
+    return guest.exec(uri, argv, timeout).toCompletableFuture().join();
+  }
+
+  @Test
+  void argumentsArriveExactlyAsGiven() {
+    ExecResult r = exec(List.of("printf", "%s|", "a b", "it's", "$(echo injected)", "*", "x;y", ""), T);
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdout()).isEqualTo("a b|it's|$(echo injected)|*|x;y||");
+  }
+
+  @Test
+  void exitCodeAndStderrAreCaptured() {
+    ExecResult r = exec(List.of("sh", "-c", "echo out; echo oops >&2; exit 7"), T);
+    assertThat(r).isEqualTo(new ExecResult(7, "out\n", "oops\n"));
+  }
+
+  @Test
+  void commandPastTheTimeoutFailsWithTimeout() {
+    Throwable t = catchThrowable(() -> exec(List.of("hang"), Duration.ofSeconds(1)));
+    assertThat(DriverException.of(t).kind()).isEqualTo(Kind.TIMEOUT);
+  }
+
+  @Test
+  void badInputFailsTheStageNamingTheField() {
+    Throwable noUser = catchThrowable(() -> guest.exec("ssh://127.0.0.1:22", List.of("true"), T)
+        .toCompletableFuture().join());
+    assertThat(noUser.getCause()).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo("guest.uri"));
+    Throwable noArgv = catchThrowable(() -> exec(List.of(), T));
+    assertThat(noArgv.getCause()).isInstanceOfSatisfying(InvalidInputException.class,
+        e -> assertThat(e.field()).isEqualTo("guest.argv"));
+  }
+}
