@@ -157,6 +157,11 @@ public final class SshConnector implements AutoCloseable {
             + e.getMessage() + "); use an unencrypted ECDSA or RSA key readable only by corral", e);
       }
     }
+    if (keys.isEmpty()) {
+      // MINA reads Ed25519 keys only with an EdDSA provider on the classpath, and then yields no key at all.
+      throw new DriverException(Kind.AUTH, "ssh " + target.display() + ": no usable private key in " + paths
+          + "; Ed25519 keys are not supported here: create an ECDSA key (ssh-keygen -t ecdsa -N '')");
+    }
     return keys;
   }
 

@@ -106,4 +106,19 @@ class SshConnectorTest {
         .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.kind()).isEqualTo(Kind.AUTH))
         .hasMessageContaining("/nonexistent/id");
   }
+
+  @Test
+  void fileWithoutAUsableKeyIsAuthAndSaysWhich(@TempDir Path dir) throws Exception {
+    Path notAKey = java.nio.file.Files.writeString(dir.resolve("id_empty"), "");
+    assertThatThrownBy(() -> ssh.run(endpoint(notAKey, null), "report", T))
+        .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.kind()).isEqualTo(Kind.AUTH))
+        .hasMessageContaining("no usable private key").hasMessageContaining("ecdsa");
+  }
+
+  @Test
+  void callsReturnBeforeTheCommandFinishes() {
+    var stage = ssh.exec(endpoint(null, null), "hang", Duration.ofSeconds(1));
+    assertThat(stage.toCompletableFuture().isDone()).as("exec returned at once, still running").isFalse();
+    assertThatThrownBy(() -> stage.toCompletableFuture().join()).hasCauseInstanceOf(DriverException.class);
+  }
 }

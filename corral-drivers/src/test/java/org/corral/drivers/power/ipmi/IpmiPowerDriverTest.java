@@ -176,7 +176,9 @@ class IpmiPowerDriverTest {
     hanging.toFile().setExecutable(true);
     IpmiPowerDriver stuck = new IpmiPowerDriver(new IpmiSettings(hanging.toString(), 1, 1, Duration.ofSeconds(3)),
         k -> null);
-    DriverException e = failure(stuck.powerOn(target(lanUri())));
+    CompletionStage<Void> stage = stuck.powerOn(target(lanUri()));
+    assertThat(stage.toCompletableFuture().isDone()).as("powerOn returned without waiting for ipmitool").isFalse();
+    DriverException e = failure(stage);
     stuck.close();
     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(e.getMessage()).contains("killed");
