@@ -1,6 +1,5 @@
 package org.corral.drivers.ssh;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -58,6 +57,9 @@ public final class SshConnector implements AutoCloseable {
     }
   }
 
+  /** Output kept per stream; a chatty command cannot exhaust memory. */
+  static final int OUTPUT_LIMIT = 1 << 20;
+
   private final SshSettings settings;
   private final SshClient client;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -79,7 +81,11 @@ public final class SshConnector implements AutoCloseable {
 
   /** {@link #run} on a virtual thread; never blocks the caller. */
   public CompletionStage<ExecResult> exec(SshEndpoint target, String commandLine, Duration timeout) {
-    return CompletableFuture.supplyAsync(() -> run(target, commandLine, timeout), threads);
+    try {
+      return CompletableFuture.supplyAsync(() -> run(target, commandLine, timeout), threads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the SSH client is closed"));
+    }
   }
 
   /**
@@ -115,9 +121,10 @@ public final class SshConnector implements AutoCloseable {
 
   private static ExecResult execute(ClientSession session, SshEndpoint target, String commandLine, long deadline,
       Duration timeout) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    BoundedOutput out = new BoundedOutput(OUTPUT_LIMIT);
+    BoundedOutput err = new BoundedOutput(OUTPUT_LIMIT);
     try (ChannelExec channel = session.createExecChannel(commandLine)) {
+      channel.setIn(java.io.InputStream.nullInputStream()); // the command reads EOF, never waits for input
       channel.setOut(out);
       channel.setErr(err);
       channel.open().verify(remaining(deadline, timeout));
@@ -133,7 +140,7 @@ public final class SshConnector implements AutoCloseable {
         throw new NoExitStatus("ssh " + target.display() + ": the command ended without an exit status"
             + (signal == null ? " (connection closed)" : " (signal " + signal + ")"));
       }
-      return new ExecResult(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new ExecResult(status, out.text(), err.text());
     }
   }
 

@@ -89,7 +89,11 @@ public final class IpmiPowerDriver implements PowerDriver, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> execute(t, command), threads);
+    try {
+      return CompletableFuture.supplyAsync(() -> execute(t, command), threads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the IPMI driver is closed"));
+    }
   }
 
   private ProcessRun.Result execute(IpmiTarget t, ChassisCommand command) {

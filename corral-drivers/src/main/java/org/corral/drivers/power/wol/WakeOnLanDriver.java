@@ -40,7 +40,11 @@ public final class WakeOnLanDriver implements PowerDriver, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.runAsync(() -> send(target.host(), t, packet), threads);
+    try {
+      return CompletableFuture.runAsync(() -> send(target.host(), t, packet), threads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the Wake-on-LAN driver is closed"));
+    }
   }
 
   private static void send(String host, WolTarget t, byte[] packet) {

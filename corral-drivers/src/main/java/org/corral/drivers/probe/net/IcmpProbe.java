@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.corral.drivers.DriverException;
 import org.corral.drivers.probe.Probe;
 import org.corral.drivers.probe.ProbeResult;
 import org.corral.drivers.uri.DriverUri;
@@ -47,7 +48,11 @@ public final class IcmpProbe implements Probe, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> ping(host, millis, timeout), threads);
+    try {
+      return CompletableFuture.supplyAsync(() -> ping(host, millis, timeout), threads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the ICMP probe is closed"));
+    }
   }
 
   private static ProbeResult ping(String host, int millis, Duration timeout) {

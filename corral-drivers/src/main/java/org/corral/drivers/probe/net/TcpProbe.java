@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.corral.drivers.DriverException;
 import org.corral.drivers.probe.Probe;
 import org.corral.drivers.probe.ProbeResult;
 import org.corral.drivers.uri.DriverUri;
@@ -47,7 +48,11 @@ public final class TcpProbe implements Probe, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> connect(host, port, millis, timeout), threads);
+    try {
+      return CompletableFuture.supplyAsync(() -> connect(host, port, millis, timeout), threads);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the TCP probe is closed"));
+    }
   }
 
   private static ProbeResult connect(String host, int port, int millis, Duration timeout) {

@@ -75,4 +75,18 @@ class SshGuestExecTest {
     assertThat(noArgv.getCause()).isInstanceOfSatisfying(InvalidInputException.class,
         e -> assertThat(e.field()).isEqualTo("guest.argv"));
   }
+
+  @Test
+  void commandReadingStdinSeesEndOfInput() {
+    assertThat(exec(List.of("cat"), T)).isEqualTo(new ExecResult(0, "", ""));
+  }
+
+  @Test
+  void callsAfterCloseFailTheStageInsteadOfThrowing() {
+    SshGuestExec closed = new SshGuestExec(server.clientSettings(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    closed.close();
+    var stage = closed.exec(uri, List.of("true"), T);
+    assertThat(DriverException.of(catchThrowable(() -> stage.toCompletableFuture().join())).kind())
+        .isEqualTo(Kind.REJECTED);
+  }
 }
