@@ -51,6 +51,11 @@ public final class TestSshServer implements AutoCloseable {
     return 0;
   };
 
+  /** Closes the whole connection without an exit status, as a shutdown that stops sshd first does. */
+  public static final Behaviour DROP_CONNECTION = (line, out, err) -> {
+    throw new IllegalStateException("handled in RecordedCommand.start");
+  };
+
   /** Runs the line with the real /bin/sh, as OpenSSH's sshd does with {@code $SHELL -c}. */
   public static final Behaviour SHELL = (line, out, err) -> {
     Process p = new ProcessBuilder(List.of("/bin/sh", "-c", line)).start();
@@ -205,6 +210,10 @@ public final class TestSshServer implements AutoCloseable {
     public void start(ChannelSession channel, Environment env) {
       commands.add(line);
       Behaviour b = behaviours.getOrDefault(line, fallback);
+      if (b == DROP_CONNECTION) {
+        channel.getSession().close(true);
+        return;
+      }
       thread = Thread.ofVirtual().start(() -> {
         int code;
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);

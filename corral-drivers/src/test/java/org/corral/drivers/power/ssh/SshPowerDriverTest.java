@@ -32,7 +32,8 @@ class SshPowerDriverTest {
     server.on("shutdown -h now", TestSshServer.exit(0, ""))
         .on("systemctl poweroff '--message=maintenance window'", TestSshServer.exit(0, ""))
         .on("/usr/local/bin/refuse-poweroff", TestSshServer.exit(1, "Operation not permitted\nmore\n"))
-        .on("/usr/local/bin/slow-poweroff", TestSshServer.HANG);
+        .on("/usr/local/bin/slow-poweroff", TestSshServer.HANG)
+        .on("poweroff", TestSshServer.DROP_CONNECTION);
     driver = new SshPowerDriver(server.clientSettings(Duration.ofSeconds(2), Duration.ofSeconds(1)));
   }
 
@@ -66,6 +67,12 @@ class SshPowerDriverTest {
     driver.powerOff(target(server.keyQuery() + "&command=systemctl&command=poweroff"
         + "&command=--message%3Dmaintenance%20window"), false).toCompletableFuture().join();
     assertThat(server.commands()).contains("systemctl poweroff '--message=maintenance window'");
+  }
+
+  @Test
+  void connectionDroppedByTheShutdownCountsAsAccepted() {
+    driver.powerOff(target(server.keyQuery() + "&command=poweroff"), false).toCompletableFuture().join();
+    assertThat(server.commands()).contains("poweroff");
   }
 
   @Test
