@@ -29,7 +29,9 @@ public record DriverUri(String field, String raw, String scheme, String user, St
     String path, Map<String, List<String>> query) {
 
   public DriverUri {
-    query = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(query));
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    query.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    query = java.util.Collections.unmodifiableMap(copy);
   }
 
   /**

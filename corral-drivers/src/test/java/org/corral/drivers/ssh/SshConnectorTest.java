@@ -121,4 +121,12 @@ class SshConnectorTest {
     assertThat(stage.toCompletableFuture().isDone()).as("exec returned at once, still running").isFalse();
     assertThatThrownBy(() -> stage.toCompletableFuture().join()).hasCauseInstanceOf(DriverException.class);
   }
+
+  @Test
+  void unknownHostIsUnreachable() {
+    SshEndpoint nowhere = new SshEndpoint("root", "no-such-host.invalid", 22, null, null);
+    assertThatThrownBy(() -> ssh.run(nowhere, "report", T))
+        .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+        .hasMessageContaining("unknown host no-such-host.invalid");
+  }
 }

@@ -89,4 +89,15 @@ class SshGuestExecTest {
     assertThat(DriverException.of(catchThrowable(() -> stage.toCompletableFuture().join())).kind())
         .isEqualTo(Kind.REJECTED);
   }
+
+  @Test
+  void concurrentCallsEachGetTheirOwnResult() {
+    List<java.util.concurrent.CompletableFuture<ExecResult>> calls = java.util.stream.IntStream.range(0, 6)
+        .mapToObj(i -> guest.exec(uri, List.of("sh", "-c", "echo $0; exit $0", Integer.toString(i)), T)
+            .toCompletableFuture())
+        .toList();
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(calls.get(i).join()).isEqualTo(new ExecResult(i, i + "\n", ""));
+    }
+  }
 }
