@@ -1,0 +1,2 @@
+/** Running commands inside VMs over SSH ({@code ssh://root@10.0.0.5:22}), with the shared client. */
+package org.corral.drivers.guest.ssh;

@@ -1,0 +1,22 @@
+package org.corral.drivers.power.ipmi;
+
+/** The {@code ipmitool chassis power <command>} verbs Corral uses. */
+public enum ChassisCommand {
+  ON("on"),
+  /** ACPI soft shutdown: the BMC asks the OS to shut down. */
+  SOFT("soft"),
+  /** Cut power at once (fencing). */
+  OFF("off"),
+  CYCLE("cycle"),
+  STATUS("status");
+
+  private final String verb;
+
+  ChassisCommand(String verb) {
+    this.verb = verb;
+  }
+
+  public String verb() {
+    return verb;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Network reachability probes: {@code icmp://host} (echo via InetAddress.isReachable) and
+ * {@code tcp://host:port} (a TCP connect). Unhealthy targets are results, never failures.
+ */
+package org.corral.drivers.probe.net;
