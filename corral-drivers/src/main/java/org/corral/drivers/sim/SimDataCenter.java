@@ -136,6 +136,9 @@ public final class SimDataCenter {
 
   /** Sets the workload of every domain named {@code domainName}, wherever it runs, from now on. */
   public void setWorkload(String domainName, WorkloadModel model) {
+    if (domainName == null || domainName.isBlank()) {
+      throw new InvalidInputException("domainName", "is missing", "name the domain whose workload this is");
+    }
     Objects.requireNonNull(model, "model");
     mutate(() -> {
       accrueAll();
@@ -154,6 +157,7 @@ public final class SimDataCenter {
     });
   }
 
+  /** The workload that applies to domains named {@code domainName}. */
   public WorkloadModel workload(String domainName) {
     return read(() -> workloadOf(domainName));
   }
