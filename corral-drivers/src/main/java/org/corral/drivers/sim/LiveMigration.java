@@ -60,7 +60,7 @@ final class LiveMigration {
             + d.phase.shown());
       }
       SimDomain clash = to.domains.get(name);
-      if (clash != null && (!clash.spec.uuid().equals(d.spec.uuid()) || clash.phase != DomainPhase.SHUTOFF)) {
+      if (clash != null && (!clash.spec.uuid().equals(d.spec.uuid()) || !clash.phase.stopped())) {
         throw SimHypervisorConnection.rejected(to.name() + " already has a domain named '" + name
             + "' (" + clash.phase.shown() + ", UUID " + clash.spec.uuid() + ")");
       }

@@ -206,6 +206,34 @@ public final class SimDataCenter {
   }
 
   /**
+   * The guest of {@code domainName} on {@code host} crashes: it stops using CPU and memory, shows
+   * CRASHED until it is started again or destroyed, and the host's connections get a CRASHED
+   * event. An operation in flight on it fails TRANSIENT.
+   *
+   * @throws InvalidInputException if the domain is not running or booting on that host
+   */
+  public void crashDomain(String host, String domainName) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      SimDomain d = h.domains.get(domainName);
+      if (d == null || !(d.phase.usesCpu() || d.phase == DomainPhase.STARTING)) {
+        throw new InvalidInputException("domainName", "'" + domainName + "' is not running on " + host,
+            "start it first, or crash a domain that runs there");
+      }
+      accrue(h);
+      if (d.op != null) {
+        abort(d.op, new DriverException(DriverException.Kind.TRANSIENT, d.op.what + " failed: the guest crashed"));
+      }
+      d.phase = DomainPhase.CRASHED;
+      d.cpuNanos = 0;
+      d.op = null;
+      emit(h, domainName, DomainEvent.Kind.CRASHED);
+      fault(host + ": domain " + domainName + " crashed");
+      return null;
+    });
+  }
+
+  /**
    * Cuts ({@code true}) or heals the host's management network. While cut its hypervisor does not
    * answer but its domains keep running (the split-brain case that needs fencing); its BMC stays
    * reachable. Connections opened before the cut stay dead after it heals. Operations in flight

@@ -102,6 +102,24 @@ class FaultInjectionTest {
   }
 
   @Test
+  void aCrashedGuestShowsCrashedFreesItsMemoryAndCanBeStartedAgain() {
+    lab.run(node1, spec("web1", 2, 1024));
+    lab.events.clear();
+
+    lab.dc.crashDomain("node1", "web1");
+
+    assertThat(lab.state(node1, "web1")).isEqualTo(DomainState.CRASHED);
+    assertThat(lab.events).extracting(DomainEvent::kind).containsExactly(DomainEvent.Kind.CRASHED);
+    assertThat(join(node1.stats()).domainCpuNanos()).doesNotContainKey("web1");
+    assertThat(lab.dc.host("node1").orElseThrow().freeMemoryMib()).isEqualTo(8192);
+    CompletionStage<Void> restart = node1.start("web1");
+    lab.advance(Duration.ofSeconds(20));
+    join(restart);
+    assertThat(lab.state(node1, "web1")).isEqualTo(DomainState.RUNNING);
+    assertThatThrownBy(() -> lab.dc.crashDomain("node1", "nope")).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void crashingAnOffHostChangesNothing() {
     join(lab.power.powerOff(lab.target("node2"), true));
     lab.dc.crashHost("node2");
