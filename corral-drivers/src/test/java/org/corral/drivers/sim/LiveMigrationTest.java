@@ -7,6 +7,7 @@ import static org.corral.drivers.sim.SimLab.failure;
 import static org.corral.drivers.sim.SimLab.join;
 import static org.corral.drivers.sim.SimLab.spec;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,28 @@ class LiveMigrationTest {
 
     join(migrate(MigrationOptions.DEFAULT));
     assertThat(lab.state(dst, "vm")).isEqualTo(DomainState.RUNNING);
+  }
+
+  @Test
+  void aDestinationConnectionWrappedByTheCallerIsResolvedByItsUri() {
+    HypervisorConnection wrapped = (HypervisorConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {HypervisorConnection.class}, (proxy, method, args) -> method.invoke(dst, args));
+    CompletionStage<Void> m = src.migrate("vm", wrapped, MigrationOptions.DEFAULT, p -> { });
+
+    lab.advance(TAKES);
+    join(m);
+    assertThat(lab.state(dst, "vm")).isEqualTo(DomainState.RUNNING);
+  }
+
+  @Test
+  void aDestinationInAnotherDataCentreIsRejected() {
+    SimDataCenter elsewhere = new SimDataCenter("elsewhere", lab.clock, 1, SimLatencies.DEFAULT);
+    elsewhere.addHost("far", SimLab.CAPACITY, SimLab.POWER, true);
+
+    var e = failure(src.migrate("vm", join(new SimHypervisorDriver(elsewhere).connect(elsewhere.uriOf("far"))),
+        MigrationOptions.DEFAULT, p -> { }));
+    assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(e.getMessage()).contains("not a host of simulated data centre lab");
   }
 
   @Test
