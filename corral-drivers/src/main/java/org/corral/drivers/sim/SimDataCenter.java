@@ -126,10 +126,12 @@ public final class SimDataCenter {
     return SimUri.SCHEME + "://" + name + "/" + host;
   }
 
+  /** The host named {@code hostName}, if this lab has one. */
   public Optional<SimHost> host(String hostName) {
     return read(() -> Optional.ofNullable(hosts.get(hostName)));
   }
 
+  /** Every host, in the order added. */
   public List<SimHost> hosts() {
     return read(() -> List.copyOf(hosts.values()));
   }
