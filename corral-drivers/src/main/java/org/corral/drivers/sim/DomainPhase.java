@@ -10,13 +10,16 @@ enum DomainPhase {
   STARTING,
   RUNNING,
   /** ACPI shutdown in progress: still using CPU and memory, shown as SHUTDOWN. */
-  STOPPING;
+  STOPPING,
+  /** The guest crashed (an injected fault): stopped, shown as CRASHED until started or destroyed. */
+  CRASHED;
 
   DomainState shown() {
     return switch (this) {
       case SHUTOFF, STARTING -> DomainState.SHUTOFF;
       case RUNNING -> DomainState.RUNNING;
       case STOPPING -> DomainState.SHUTDOWN;
+      case CRASHED -> DomainState.CRASHED;
     };
   }
 
@@ -25,6 +28,11 @@ enum DomainPhase {
   }
 
   boolean holdsMemory() {
-    return this != SHUTOFF;
+    return this == STARTING || usesCpu();
+  }
+
+  /** Not running and not about to: may be started or undefined. */
+  boolean stopped() {
+    return this == SHUTOFF || this == CRASHED;
   }
 }

@@ -58,7 +58,7 @@ final class LabStateFile {
     for (SimHost h : dc.hosts.values()) {
       List<DomainDto> domains = new ArrayList<>();
       for (SimDomain d : h.domains.values()) {
-        boolean running = d.phase.usesCpu(); // STARTING is saved as SHUTOFF, STOPPING as RUNNING
+        boolean running = d.phase.usesCpu(); // STARTING and CRASHED are saved as SHUTOFF, STOPPING as RUNNING
         domains.add(new DomainDto(d.spec, running ? d.live : d.spec, running, running ? d.cpuNanos : 0,
             running ? now - d.origin : 0));
       }

@@ -30,13 +30,10 @@ final class LiveMigration {
       MigrationOptions options, Consumer<MigrationProgress> progress) {
     SimDataCenter dc = src.dc;
     return dc.call(() -> {
-      if (!(destination instanceof SimHypervisorConnection dst) || dst.dc != dc) {
-        throw SimHypervisorConnection.rejected("the destination of a simulated migration must be a host of data centre "
-            + dc.name() + ", got " + (destination == null ? "null" : destination.uri()));
-      }
       src.check();
+      Destination dst = Destination.of(dc, destination);
       SimHost from = src.host;
-      SimHost to = dst.host;
+      SimHost to = dst.host();
       if (from == to) {
         throw SimHypervisorConnection.rejected("'" + name + "' is already on " + to.name() + "; pick another destination");
       }
@@ -48,7 +45,7 @@ final class LiveMigration {
         }
         throw new DriverException(Kind.NOT_FOUND, "no domain '" + name + "' on " + from.name());
       }
-      dst.check();
+      dst.check(dc);
       if (d.op != null && d.op.destination == to) {
         return d.op.stage.copy();
       }
@@ -60,7 +57,7 @@ final class LiveMigration {
             + d.phase.shown());
       }
       SimDomain clash = to.domains.get(name);
-      if (clash != null && (!clash.spec.uuid().equals(d.spec.uuid()) || clash.phase != DomainPhase.SHUTOFF)) {
+      if (clash != null && (!clash.spec.uuid().equals(d.spec.uuid()) || !clash.phase.stopped())) {
         throw SimHypervisorConnection.rejected(to.name() + " already has a domain named '" + name
             + "' (" + clash.phase.shown() + ", UUID " + clash.spec.uuid() + ")");
       }
@@ -117,6 +114,41 @@ final class LiveMigration {
       op.timers.add(dc.later(duration, () -> finish(dc, from, to, d, op, total, progress)));
     }
     return op.stage.copy();
+  }
+
+  /**
+   * The destination host and its connection. A connection of this data centre is used as it is;
+   * any other (say, one the controller wrapped) is resolved by its URI, and is then taken to be
+   * alive when its host answers.
+   */
+  private record Destination(SimHost host, SimHypervisorConnection connection) {
+    static Destination of(SimDataCenter dc, HypervisorConnection c) {
+      if (c instanceof SimHypervisorConnection sim && sim.dc == dc) {
+        return new Destination(sim.host, sim);
+      }
+      if (c == null) {
+        throw SimHypervisorConnection.rejected("the destination connection is missing");
+      }
+      SimUri uri = SimUri.parse(c.uri());
+      try {
+        return new Destination(dc.hostFor(uri), null);
+      } catch (DriverException e) {
+        throw SimHypervisorConnection.rejected("the destination " + c.uri() + " is not a host of simulated data centre "
+            + dc.name() + ": " + e.getMessage());
+      }
+    }
+
+    boolean alive() {
+      return connection != null ? connection.alive() : host.answering();
+    }
+
+    void check(SimDataCenter dc) {
+      if (connection != null) {
+        connection.check();
+      } else if (!host.answering()) {
+        throw dc.unreachable(host, SimHypervisorDriver.whyNotAnswering(host));
+      }
+    }
   }
 
   /** Where the next migration of {@code name} fails, or null if it should not. */

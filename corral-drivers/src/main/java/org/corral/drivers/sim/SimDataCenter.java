@@ -126,16 +126,21 @@ public final class SimDataCenter {
     return SimUri.SCHEME + "://" + name + "/" + host;
   }
 
+  /** The host named {@code hostName}, if this lab has one. */
   public Optional<SimHost> host(String hostName) {
     return read(() -> Optional.ofNullable(hosts.get(hostName)));
   }
 
+  /** Every host, in the order added. */
   public List<SimHost> hosts() {
     return read(() -> List.copyOf(hosts.values()));
   }
 
   /** Sets the workload of every domain named {@code domainName}, wherever it runs, from now on. */
   public void setWorkload(String domainName, WorkloadModel model) {
+    if (domainName == null || domainName.isBlank()) {
+      throw new InvalidInputException("domainName", "is missing", "name the domain whose workload this is");
+    }
     Objects.requireNonNull(model, "model");
     mutate(() -> {
       accrueAll();
@@ -154,6 +159,7 @@ public final class SimDataCenter {
     });
   }
 
+  /** The workload that applies to domains named {@code domainName}. */
   public WorkloadModel workload(String domainName) {
     return read(() -> workloadOf(domainName));
   }
@@ -197,6 +203,34 @@ public final class SimDataCenter {
       h.crashed = true;
       stopAnswering(h);
       fault(host + ": crashed");
+      return null;
+    });
+  }
+
+  /**
+   * The guest of {@code domainName} on {@code host} crashes: it stops using CPU and memory, shows
+   * CRASHED until it is started again or destroyed, and the host's connections get a CRASHED
+   * event. An operation in flight on it fails TRANSIENT.
+   *
+   * @throws InvalidInputException if the domain is not running or booting on that host
+   */
+  public void crashDomain(String host, String domainName) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      SimDomain d = h.domains.get(domainName);
+      if (d == null || !(d.phase.usesCpu() || d.phase == DomainPhase.STARTING)) {
+        throw new InvalidInputException("domainName", "'" + domainName + "' is not running on " + host,
+            "start it first, or crash a domain that runs there");
+      }
+      accrue(h);
+      if (d.op != null) {
+        abort(d.op, new DriverException(DriverException.Kind.TRANSIENT, d.op.what + " failed: the guest crashed"));
+      }
+      d.phase = DomainPhase.CRASHED;
+      d.cpuNanos = 0;
+      d.op = null;
+      emit(h, domainName, DomainEvent.Kind.CRASHED);
+      fault(host + ": domain " + domainName + " crashed");
       return null;
     });
   }

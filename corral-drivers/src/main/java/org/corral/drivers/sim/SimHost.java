@@ -63,6 +63,7 @@ public final class SimHost {
     return powerModel;
   }
 
+  /** The chassis power state, transitions included. */
   public SimPower power() {
     return dc.read(() -> power);
   }
@@ -72,14 +73,17 @@ public final class SimHost {
     return dc.read(this::answering);
   }
 
+  /** True from a {@link SimDataCenter#crashHost crash} until the host is powered on again. */
   public boolean crashed() {
     return dc.read(() -> crashed);
   }
 
+  /** True while its management network is cut ({@link SimDataCenter#partitionHost}). */
   public boolean partitioned() {
     return dc.read(() -> partitioned);
   }
 
+  /** False while its BMC is made unreachable ({@link SimDataCenter#setBmcReachable}). */
   public boolean bmcReachable() {
     return dc.read(() -> bmcReachable);
   }

@@ -156,7 +156,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
           return d.op.stage.copy();
         }
         case STOPPING -> throw busy(d);
-        case SHUTOFF -> { }
+        case SHUTOFF, CRASHED -> { }
       }
       if (d.op != null) {
         throw busy(d);
@@ -201,7 +201,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
       check();
       SimDomain d = domainOrThrow(name);
       switch (d.phase) {
-        case SHUTOFF -> {
+        case SHUTOFF, CRASHED -> {
           return DONE;
         }
         case STOPPING -> {
@@ -262,7 +262,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
       if (d == null) {
         return DONE;
       }
-      if (d.phase != DomainPhase.SHUTOFF) {
+      if (!d.phase.stopped()) {
         throw rejected("domain '" + name + "' is " + d.phase.shown() + " on " + host.name()
             + "; shut it down or destroy it before undefining");
       }
