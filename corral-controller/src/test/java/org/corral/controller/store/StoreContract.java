@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 abstract class StoreContract {
   protected Store store;
 
+  static {
+    QuietFlyway.apply();
+  }
+
   /** A new, empty store. */
   protected abstract Store openStore();
 
