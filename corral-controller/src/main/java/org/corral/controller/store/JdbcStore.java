@@ -2,9 +2,11 @@ package org.corral.controller.store;
 
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.corral.controller.store.Changes.Change;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.JournalEntry;
@@ -165,14 +167,21 @@ public final class JdbcStore implements Store {
     return "JdbcStore[" + where + "]";
   }
 
-  private <T> T call(String doing, java.util.function.Function<Handle, T> work) {
+  private <T> T call(String doing, Function<Handle, T> work) {
     try {
       return db.call(work);
     } catch (JdbiException e) {
-      String detail = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-      throw new StoreException("cannot " + doing + " the store at " + where + " (" + detail + ")"
-          + (doing.startsWith("write") ? "; nothing of the batch was applied" : "")
-          + "; check that the database is running and reachable", e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String state = cause instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+      // 08: connection exceptions; 57P: the server shut the session down (restart, pg_terminate_backend).
+      boolean connection = state.startsWith("08") || state.startsWith("57P");
+      String outcome = !doing.startsWith("write") ? ""
+          : connection ? "; the batch was rolled back, unless the connection broke during the commit itself"
+          : "; nothing of the batch was applied";
+      String fix = connection
+          ? "; check that the database is running and reachable (the next call reconnects)"
+          : "; the database refused a statement: a bug in Corral or tables changed by hand";
+      throw new StoreException("cannot " + doing + " the store at " + where + " (" + cause.getMessage() + ")" + outcome + fix, e);
     }
   }
 }

@@ -7,6 +7,11 @@ import static org.corral.controller.store.Samples.at;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.JournalEntry;
@@ -277,6 +282,44 @@ abstract class StoreContract {
     assertThatThrownBy(() -> store.write(new Changes().put(Samples.bareVm("web-1"))))
         .isInstanceOf(IllegalStateException.class);
     store = null;
+  }
+
+  @Test
+  void readersOnOtherThreadsNeverSeeHalfABatch() throws Exception {
+    int batches = 100;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService readers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Integer>> reads = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        reads.add(readers.submit(() -> {
+          int rounds = 0;
+          while (writing.get() || rounds == 0) {
+            List<JournalEntry> seen = store.journal(0, JournalPage.MAX_LIMIT, null);
+            java.util.Set<String> vms = new java.util.HashSet<>();
+            store.load().vms().forEach(v -> vms.add(v.name()));
+            for (int i = 0; i < seen.size(); i++) {
+              assertThat(seen.get(i).seq()).as("journal has no gaps").isEqualTo(i + 1L);
+              assertThat(vms).as("the VM of a journaled batch is there").contains(seen.get(i).subject());
+            }
+            rounds++;
+          }
+          return rounds;
+        }));
+      }
+      for (int i = 1; i <= batches; i++) {
+        String name = "vm-" + i;
+        store.write(new Changes().put(Samples.bareVm(name)).append(Samples.entry(name, "batch " + i)));
+      }
+      writing.set(false);
+      for (Future<Integer> f : reads) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      writing.set(false);
+      readers.shutdownNow();
+    }
+    assertThat(store.lastSeq()).isEqualTo(batches);
   }
 
   @SafeVarargs

@@ -29,7 +29,7 @@ import org.corral.model.vm.VmState;
  * with a change the store must refuse) leave the in-memory store and the H2 store in the state a
  * plain model of "apply the good batches in order" predicts.
  */
-class StoreProperties {
+class StorePropertiesTest {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   static {
