@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.corral.model.journal.JournalEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +32,8 @@ class PostgresStoreTest extends JdbcStoreContract {
   private static String password;
   private String schema;
 
-  @BeforeAll
-  static void requirePostgres() {
+  /** Called before each test (not in @BeforeAll, so that every skipped test is reported with the reason). */
+  private static void requirePostgres() {
     url = System.getenv("CORRAL_TEST_PG_URL");
     user = System.getenv("CORRAL_TEST_PG_USER");
     password = System.getenv("CORRAL_TEST_PG_PASSWORD");
@@ -50,6 +49,7 @@ class PostgresStoreTest extends JdbcStoreContract {
 
   @Override
   protected Store openStore() {
+    requirePostgres();
     // pid + counter: unique among concurrent runs on one server without a random generator.
     schema = "corral_t_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
