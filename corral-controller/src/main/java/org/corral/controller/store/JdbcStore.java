@@ -106,6 +106,8 @@ public final class JdbcStore implements Store {
         .dataSource(url, user, password)
         .locations("classpath:db/migration")
         .failOnMissingLocations(true)
+        // A database migrated by a newer Corral is refused rather than written with old code.
+        .ignoreMigrationPatterns("")
         .load()
         .migrate();
   }
