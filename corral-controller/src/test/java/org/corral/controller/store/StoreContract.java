@@ -6,7 +6,10 @@ import static org.corral.controller.store.Samples.at;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,11 +19,13 @@ import org.corral.model.InvalidInputException;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.journal.SubjectKind;
+import org.corral.model.network.Network;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.VmState;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,7 +95,7 @@ abstract class StoreContract {
     assertThat(s.networks()).containsExactly(Samples.bareNetwork("dmz"), Samples.fullNetwork("lan"));
     assertThat(s.images()).containsExactly(Samples.image("debian-12"));
     assertThat(s.unfinished()).containsExactly(Samples.record(Samples.deploy("deploy-web-1"), ActionStatus.RUNNING, at(10)));
-    assertThat(s.meta()).containsExactlyEntriesOf(java.util.Map.of("root-seed", "12345"));
+    assertThat(s.meta()).containsExactlyEntriesOf(Map.of("root-seed", "12345"));
     assertThat(store.journal(0, 10, null)).containsExactly(
         Samples.entry("web-1", "web-1 placed on node-1").withSeq(1), Samples.bareEntry().withSeq(2));
   }
@@ -116,7 +121,7 @@ abstract class StoreContract {
   void aPutReplacesAndADeleteRemoves() {
     store.write(everything());
     var moved = Samples.bareVm("web-2").withState(VmState.HOLD, "held by alice", at(30));
-    var renamedBridge = new org.corral.model.network.Network("lan", "br9", "192.168.100.0/24", null, null, null, null);
+    var renamedBridge = new Network("lan", "br9", "192.168.100.0/24", null, null, null, null);
     store.write(new Changes().put(moved).put(renamedBridge).meta("root-seed", "999")
         .add(new Changes.Change.DeleteHost("node-2")).add(new Changes.Change.DeleteVm("web-1"))
         .add(new Changes.Change.DeleteNetwork("dmz")).add(new Changes.Change.DeleteImage("debian-12"))
@@ -254,7 +259,7 @@ abstract class StoreContract {
     store.write(new Changes().meta("cycle.scheduler", "11").meta("unicode", "naïve ✓ 値"));
 
     assertThat(store.load().meta()).containsExactly(
-        java.util.Map.entry("cycle.scheduler", "11"), java.util.Map.entry("root-seed", "1"), java.util.Map.entry("unicode", "naïve ✓ 値"));
+        Map.entry("cycle.scheduler", "11"), Map.entry("root-seed", "1"), Map.entry("unicode", "naïve ✓ 値"));
   }
 
   @Test
@@ -266,7 +271,7 @@ abstract class StoreContract {
     List<JournalEntry> journal = store.journal(0, 100, null);
 
     Store again = reopen(store);
-    org.junit.jupiter.api.Assumptions.assumeTrue(again != null, "this store keeps nothing across a reopen");
+    Assumptions.assumeTrue(again != null, "this store keeps nothing across a reopen");
     store = again;
 
     assertThat(store.load()).isEqualTo(before);
@@ -296,7 +301,7 @@ abstract class StoreContract {
           int rounds = 0;
           while (writing.get() || rounds == 0) {
             List<JournalEntry> seen = store.journal(0, JournalPage.MAX_LIMIT, null);
-            java.util.Set<String> vms = new java.util.HashSet<>();
+            Set<String> vms = new HashSet<>();
             store.load().vms().forEach(v -> vms.add(v.name()));
             for (int i = 0; i < seen.size(); i++) {
               assertThat(seen.get(i).seq()).as("journal has no gaps").isEqualTo(i + 1L);
