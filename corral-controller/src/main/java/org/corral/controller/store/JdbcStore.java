@@ -49,7 +49,8 @@ public final class JdbcStore implements Store {
   /**
    * Opens (creating or upgrading its tables) the store at {@code jdbcUrl}: {@code
    * jdbc:postgresql://HOST:PORT/DB} (add {@code ?currentSchema=NAME} to use a schema other than
-   * the user's default; it must exist) or {@code jdbc:h2:...}. Give the password here, not in the
+   * the user's default; it must exist) or {@code jdbc:h2:...} (for a file prefer {@link #h2File},
+   * which adds the settings that make each commit durable). Give the password here, not in the
    * URL; it never appears in messages.
    *
    * @throws InvalidInputException when the URL is missing or names an unsupported database
