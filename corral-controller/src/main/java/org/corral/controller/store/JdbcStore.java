@@ -2,9 +2,11 @@ package org.corral.controller.store;
 
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.corral.controller.store.Changes.Change;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.JournalEntry;
@@ -47,7 +49,8 @@ public final class JdbcStore implements Store {
   /**
    * Opens (creating or upgrading its tables) the store at {@code jdbcUrl}: {@code
    * jdbc:postgresql://HOST:PORT/DB} (add {@code ?currentSchema=NAME} to use a schema other than
-   * the user's default; it must exist) or {@code jdbc:h2:...}. Give the password here, not in the
+   * the user's default; it must exist) or {@code jdbc:h2:...} (for a file prefer {@link #h2File},
+   * which adds the settings that make each commit durable). Give the password here, not in the
    * URL; it never appears in messages.
    *
    * @throws InvalidInputException when the URL is missing or names an unsupported database
@@ -104,6 +107,8 @@ public final class JdbcStore implements Store {
         .dataSource(url, user, password)
         .locations("classpath:db/migration")
         .failOnMissingLocations(true)
+        // A database migrated by a newer Corral is refused rather than written with old code.
+        .ignoreMigrationPatterns("")
         .load()
         .migrate();
   }
@@ -165,14 +170,21 @@ public final class JdbcStore implements Store {
     return "JdbcStore[" + where + "]";
   }
 
-  private <T> T call(String doing, java.util.function.Function<Handle, T> work) {
+  private <T> T call(String doing, Function<Handle, T> work) {
     try {
       return db.call(work);
     } catch (JdbiException e) {
-      String detail = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-      throw new StoreException("cannot " + doing + " the store at " + where + " (" + detail + ")"
-          + (doing.startsWith("write") ? "; nothing of the batch was applied" : "")
-          + "; check that the database is running and reachable", e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String state = cause instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+      // 08: connection exceptions; 57P: the server shut the session down (restart, pg_terminate_backend).
+      boolean connection = state.startsWith("08") || state.startsWith("57P");
+      String outcome = !doing.startsWith("write") ? ""
+          : connection ? "; the batch was rolled back, unless the connection broke during the commit itself"
+          : "; nothing of the batch was applied";
+      String fix = connection
+          ? "; check that the database is running and reachable (the next call reconnects)"
+          : "; the database refused a statement: a bug in Corral or tables changed by hand";
+      throw new StoreException("cannot " + doing + " the store at " + where + " (" + cause.getMessage() + ")" + outcome + fix, e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.corral.controller.store;
 
 import java.sql.SQLException;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * Turns the exception a driver throws while the store opens into a {@link StoreException} that
@@ -25,7 +26,11 @@ final class OpenFailure {
     int code = sql == null ? 0 : sql.getErrorCode();
     String fix;
     String what;
-    if (code == H2_DATABASE_ALREADY_OPEN) {
+    if (sql == null && failure instanceof FlywayException) {
+      what = "its tables cannot be brought up to date";
+      fix = "if a newer Corral has used this database, run that version (going back is not supported);"
+          + " otherwise restore the database from a backup";
+    } else if (code == H2_DATABASE_ALREADY_OPEN) {
       what = "it is in use by another process";
       fix = "stop the other Corral controller using it, or give this one its own data directory";
     } else if (code == H2_IO_EXCEPTION_1 || code == H2_IO_EXCEPTION_2 || code == H2_FILE_CREATION_FAILED) {

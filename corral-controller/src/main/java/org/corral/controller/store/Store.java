@@ -18,20 +18,35 @@ public interface Store extends AutoCloseable {
   /**
    * Applies every change in {@code changes} atomically, in order. Journal entries get their
    * sequence numbers here; the returned list holds them with {@code seq} set, in order.
+   *
+   * <p>Entries must be appended with {@code seq} 0. Puts replace the object of the same name
+   * (or action key, or meta key); deletes of a missing object do nothing. An empty batch writes
+   * nothing and uses no sequence number.
+   *
+   * @throws org.corral.model.InvalidInputException when a change cannot be recorded (a null
+   *     object, a journal entry without kind, subject kind or time, an action record without
+   *     action, key, status or creation time); the field names the change, e.g. {@code
+   *     changes[3].entry.kind}. Nothing was applied.
+   * @throws StoreException when the database failed; nothing was applied
    */
   List<JournalEntry> write(Changes changes);
 
+  /** The action recorded under idempotency key {@code key}, finished or not. */
   Optional<ActionRecord> action(String key);
 
   /**
    * Journal entries with {@code seq > afterSeq}, oldest first, at most {@code limit}; only those
-   * about {@code subject} when it is non-null.
+   * about {@code subject} when it is non-null. Page on by passing the last {@code seq} received.
+   *
+   * @param limit 0 to 10,000
+   * @throws org.corral.model.InvalidInputException when {@code limit} is out of range
    */
   List<JournalEntry> journal(long afterSeq, int limit, String subject);
 
   /** The highest sequence number in the journal (0 when empty). */
   long lastSeq();
 
+  /** Releases the store; any later call throws {@link IllegalStateException}. */
   @Override
   void close();
 }

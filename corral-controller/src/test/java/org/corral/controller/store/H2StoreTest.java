@@ -57,6 +57,22 @@ class H2StoreTest extends JdbcStoreContract {
   }
 
   @Test
+  void aDatabaseMigratedByANewerCorralIsRefused() throws SQLException {
+    store.write(new Changes().meta("k", "v"));
+    try (Connection c = rawConnection(); var s = c.createStatement()) {
+      s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", \"type\","
+          + " \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\")"
+          + " VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'corral', 0, TRUE)");
+    }
+    store.close();
+    store = null;
+
+    assertThatThrownBy(() -> JdbcStore.h2File(dir)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot be brought up to date")
+        .hasMessageContaining("newer Corral");
+  }
+
+  @Test
   void aPathThatWouldBreakTheUrlIsRefused() {
     assertThatThrownBy(() -> JdbcStore.h2File(dir.resolve("a;b"))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("dataDir");

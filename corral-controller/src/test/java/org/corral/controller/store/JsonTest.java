@@ -2,17 +2,20 @@ package org.corral.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.Map;
 import org.corral.model.host.Host;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.Vm;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class JsonTest {
   private final ObjectMapper mapper = Json.mapper();
@@ -55,7 +58,7 @@ class JsonTest {
   @Test
   void unknownPropertiesAreIgnored() throws Exception {
     Host host = Samples.fullHost("node-1");
-    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.valueToTree(host);
+    var tree = (ObjectNode) mapper.valueToTree(host);
     tree.put("addedByANewerCorral", 1);
 
     assertThat(mapper.treeToValue(tree, Host.class)).isEqualTo(host);
@@ -63,17 +66,17 @@ class JsonTest {
 
   @Test
   void eachCallGivesAnIndependentMapper() {
-    ObjectMapper strict = Json.mapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper strict = Json.mapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     assertThat(strict).isNotSameAs(mapper);
-    assertThat(mapper.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isFalse();
+    assertThat(mapper.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isFalse();
   }
 
   @Test
   void onlyRecordComponentsAreWritten() {
     JsonNode tree = mapper.valueToTree(Samples.sampleOf(Action.PowerOnHost.class, "k3"));
 
-    assertThat(Arrays.asList(tree.properties().stream().map(java.util.Map.Entry::getKey).toArray()))
+    assertThat(Arrays.asList(tree.properties().stream().map(Map.Entry::getKey).toArray()))
         .containsExactlyInAnyOrder("kind", "key", "host", "cause");
   }
 }

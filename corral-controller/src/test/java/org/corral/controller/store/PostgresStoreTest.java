@@ -12,9 +12,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.corral.model.journal.JournalEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +32,8 @@ class PostgresStoreTest extends JdbcStoreContract {
   private static String password;
   private String schema;
 
-  @BeforeAll
-  static void requirePostgres() {
+  /** Called before each test (not in @BeforeAll, so that every skipped test is reported with the reason). */
+  private static void requirePostgres() {
     url = System.getenv("CORRAL_TEST_PG_URL");
     user = System.getenv("CORRAL_TEST_PG_USER");
     password = System.getenv("CORRAL_TEST_PG_PASSWORD");
@@ -49,6 +49,7 @@ class PostgresStoreTest extends JdbcStoreContract {
 
   @Override
   protected Store openStore() {
+    requirePostgres();
     // pid + counter: unique among concurrent runs on one server without a random generator.
     schema = "corral_t_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
@@ -61,7 +62,8 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   private String schemaUrl() {
-    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    // The application name lets a test find the store's own server session.
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + schema;
   }
 
   @Override
@@ -82,6 +84,22 @@ class PostgresStoreTest extends JdbcStoreContract {
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
+  }
+
+  @Test
+  void aLostConnectionFailsOneCallAndTheNextReconnects() throws SQLException {
+    store.write(new Changes().append(Samples.entry("web-1", "before")));
+    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+      s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + schema + "'");
+    }
+
+    assertThatThrownBy(() -> store.write(new Changes().append(Samples.entry("web-1", "lost"))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("the next call reconnects");
+
+    assertThat(store.write(new Changes().append(Samples.entry("web-1", "after")))).extracting(JournalEntry::seq)
+        .containsExactly(2L);
+    assertThat(store.journal(0, 10, null)).extracting(JournalEntry::message).containsExactly("before", "after");
   }
 
   @Test

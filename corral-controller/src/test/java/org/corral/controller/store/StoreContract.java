@@ -6,16 +6,26 @@ import static org.corral.controller.store.Samples.at;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.journal.SubjectKind;
+import org.corral.model.network.Network;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.VmState;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +35,10 @@ import org.junit.jupiter.api.Test;
  */
 abstract class StoreContract {
   protected Store store;
+
+  static {
+    QuietFlyway.apply();
+  }
 
   /** A new, empty store. */
   protected abstract Store openStore();
@@ -81,7 +95,7 @@ abstract class StoreContract {
     assertThat(s.networks()).containsExactly(Samples.bareNetwork("dmz"), Samples.fullNetwork("lan"));
     assertThat(s.images()).containsExactly(Samples.image("debian-12"));
     assertThat(s.unfinished()).containsExactly(Samples.record(Samples.deploy("deploy-web-1"), ActionStatus.RUNNING, at(10)));
-    assertThat(s.meta()).containsExactlyEntriesOf(java.util.Map.of("root-seed", "12345"));
+    assertThat(s.meta()).containsExactlyEntriesOf(Map.of("root-seed", "12345"));
     assertThat(store.journal(0, 10, null)).containsExactly(
         Samples.entry("web-1", "web-1 placed on node-1").withSeq(1), Samples.bareEntry().withSeq(2));
   }
@@ -107,7 +121,7 @@ abstract class StoreContract {
   void aPutReplacesAndADeleteRemoves() {
     store.write(everything());
     var moved = Samples.bareVm("web-2").withState(VmState.HOLD, "held by alice", at(30));
-    var renamedBridge = new org.corral.model.network.Network("lan", "br9", "192.168.100.0/24", null, null, null, null);
+    var renamedBridge = new Network("lan", "br9", "192.168.100.0/24", null, null, null, null);
     store.write(new Changes().put(moved).put(renamedBridge).meta("root-seed", "999")
         .add(new Changes.Change.DeleteHost("node-2")).add(new Changes.Change.DeleteVm("web-1"))
         .add(new Changes.Change.DeleteNetwork("dmz")).add(new Changes.Change.DeleteImage("debian-12"))
@@ -245,7 +259,7 @@ abstract class StoreContract {
     store.write(new Changes().meta("cycle.scheduler", "11").meta("unicode", "naïve ✓ 値"));
 
     assertThat(store.load().meta()).containsExactly(
-        java.util.Map.entry("cycle.scheduler", "11"), java.util.Map.entry("root-seed", "1"), java.util.Map.entry("unicode", "naïve ✓ 値"));
+        Map.entry("cycle.scheduler", "11"), Map.entry("root-seed", "1"), Map.entry("unicode", "naïve ✓ 値"));
   }
 
   @Test
@@ -257,7 +271,7 @@ abstract class StoreContract {
     List<JournalEntry> journal = store.journal(0, 100, null);
 
     Store again = reopen(store);
-    org.junit.jupiter.api.Assumptions.assumeTrue(again != null, "this store keeps nothing across a reopen");
+    Assumptions.assumeTrue(again != null, "this store keeps nothing across a reopen");
     store = again;
 
     assertThat(store.load()).isEqualTo(before);
@@ -273,6 +287,44 @@ abstract class StoreContract {
     assertThatThrownBy(() -> store.write(new Changes().put(Samples.bareVm("web-1"))))
         .isInstanceOf(IllegalStateException.class);
     store = null;
+  }
+
+  @Test
+  void readersOnOtherThreadsNeverSeeHalfABatch() throws Exception {
+    int batches = 100;
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService readers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Integer>> reads = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        reads.add(readers.submit(() -> {
+          int rounds = 0;
+          while (writing.get() || rounds == 0) {
+            List<JournalEntry> seen = store.journal(0, JournalPage.MAX_LIMIT, null);
+            Set<String> vms = new HashSet<>();
+            store.load().vms().forEach(v -> vms.add(v.name()));
+            for (int i = 0; i < seen.size(); i++) {
+              assertThat(seen.get(i).seq()).as("journal has no gaps").isEqualTo(i + 1L);
+              assertThat(vms).as("the VM of a journaled batch is there").contains(seen.get(i).subject());
+            }
+            rounds++;
+          }
+          return rounds;
+        }));
+      }
+      for (int i = 1; i <= batches; i++) {
+        String name = "vm-" + i;
+        store.write(new Changes().put(Samples.bareVm(name)).append(Samples.entry(name, "batch " + i)));
+      }
+      writing.set(false);
+      for (Future<Integer> f : reads) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      writing.set(false);
+      readers.shutdownNow();
+    }
+    assertThat(store.lastSeq()).isEqualTo(batches);
   }
 
   @SafeVarargs

@@ -1,0 +1,101 @@
+package org.corral.controller.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.corral.model.vm.Vm;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How long the controller's typical write takes: 10,000 batches of one PutVm and one Append,
+ * each its own transaction. Off by default; run with
+ * {@code ./mvnw -B -q -pl corral-policy,corral-controller test -Dtest=StoreBench -Dcorral.bench=true}
+ * (after {@code eval "$(.ci/start-postgres)"} for the PostgreSQL figure). Measures wall-clock time
+ * with System.nanoTime(), which is the point of a benchmark; nothing here decides on it.
+ */
+@Tag("bench")
+@EnabledIfSystemProperty(named = "corral.bench", matches = "true")
+class StoreBench {
+  private static final int BATCHES = 10_000;
+
+  static {
+    QuietFlyway.apply();
+  }
+
+  @TempDir Path dir;
+
+  @Test
+  void inMemory() {
+    run("in-memory", new InMemoryStore());
+  }
+
+  @Test
+  void h2File() {
+    long t0 = System.nanoTime();
+    Store store = JdbcStore.h2File(dir);
+    report("h2 file open (create + migrate)", System.nanoTime() - t0, 1);
+    run("h2 file", store);
+    System.out.printf("BENCH h2 file size after the run: %d KiB%n", dir.resolve("corral.mv.db").toFile().length() / 1024);
+  }
+
+  @Test
+  @EnabledIfEnvironmentVariable(named = "CORRAL_TEST_PG_URL", matches = ".+")
+  void postgres() throws Exception {
+    String url = System.getenv("CORRAL_TEST_PG_URL");
+    String user = System.getenv("CORRAL_TEST_PG_USER");
+    String password = System.getenv("CORRAL_TEST_PG_PASSWORD");
+    String schema = "corral_bench_" + ProcessHandle.current().pid();
+    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      s.execute("CREATE SCHEMA " + schema);
+    }
+    try {
+      long t0 = System.nanoTime();
+      Store store = JdbcStore.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+      report("postgres open (create + migrate)", System.nanoTime() - t0, 1);
+      run("postgres", store);
+    } finally {
+      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  private static void run(String name, Store store) {
+    try (store) {
+      // Warm-up: the first thousand batches compile the code paths and prepare the statements.
+      write(store, 0, 1_000);
+      long t0 = System.nanoTime();
+      write(store, 1_000, BATCHES);
+      report(name + ": " + BATCHES + " batches (PutVm + Append)", System.nanoTime() - t0, BATCHES);
+      t0 = System.nanoTime();
+      StoredState s = store.load();
+      report(name + ": first load() of " + s.vms().size() + " VMs", System.nanoTime() - t0, 1);
+      t0 = System.nanoTime();
+      store.load();
+      report(name + ": second load() of " + s.vms().size() + " VMs", System.nanoTime() - t0, 1);
+      t0 = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        store.journal(i * 100L, 100, null);
+      }
+      report(name + ": journal page of 100", System.nanoTime() - t0, 100);
+    }
+  }
+
+  private static void write(Store store, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      // 500 VMs updated over and over, as a controller does, rather than 11,000 new rows.
+      Vm vm = Samples.bareVm("vm-" + (i % 500));
+      store.write(new Changes().put(vm).append(Samples.entry(vm.name(), "batch " + i)));
+    }
+  }
+
+  private static void report(String what, long nanos, int count) {
+    System.out.printf("BENCH %-50s total %8.1f ms, %8.3f ms each%n", what, nanos / 1e6, nanos / 1e6 / count);
+  }
+}
