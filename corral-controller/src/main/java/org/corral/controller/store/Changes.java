@@ -30,6 +30,9 @@ public final class Changes {
   private final List<Change> list = new ArrayList<>();
 
   public Changes add(Change c) {
+    if (c == null) {
+      throw new org.corral.model.InvalidInputException("changes[" + list.size() + "]", "is null", "add a Change record");
+    }
     list.add(c);
     return this;
   }
