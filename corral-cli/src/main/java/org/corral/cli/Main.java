@@ -1,8 +1,8 @@
 package org.corral.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.util.Map;
 import org.corral.cli.command.Session;
 import org.corral.model.time.Clock;
@@ -52,7 +52,6 @@ public final class Main {
   }
 
   private static PrintWriter writer(PrintStream stream) {
-    Charset cs = stream.charset();
-    return new PrintWriter(new java.io.OutputStreamWriter(stream, cs), true);
+    return new PrintWriter(new OutputStreamWriter(stream, stream.charset()), true);
   }
 }

@@ -38,6 +38,7 @@ class UsageErrorsTest {
       sim workload web1 --constant 1.5                                    | '1.5' is outside 0..1
       sim workload web1 --steps 0:0.2,0:0.8                               | does not come after the one before
       sim workload web1 --steps 0-0.2                                     | '0-0.2' is not SECONDS:UTILISATION
+      events --follow --limit 5                                           | --limit cannot be used with --follow
       events --limit -1                                                   | Invalid value for option '--limit': '-1' is negative
       host frobnicate                                                     | Unmatched argument at index 1: 'frobnicate'
       vm                                                                  | Missing required subcommand

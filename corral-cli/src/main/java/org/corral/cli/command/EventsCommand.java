@@ -14,7 +14,10 @@ import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.FixedColumns;
 import org.corral.cli.render.Nodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code corral events}: the journal, as a page or ({@code --follow}) live from the event stream. */
 @Command(name = "events", description = "Show the journal: every state change and action, with who caused it and why.")
@@ -22,6 +25,9 @@ public final class EventsCommand implements Callable<Integer> {
   private static final String JOURNAL_EVENT = "journal";
 
   private final Session session;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--follow", description = "Keep printing new entries as they happen, until interrupted (Ctrl-C).")
   boolean follow;
@@ -41,6 +47,9 @@ public final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (follow && limit != null) {
+      throw new ParameterException(spec.commandLine(), "--limit cannot be used with --follow, which prints every new entry");
+    }
     return follow ? follow() : page();
   }
 
@@ -66,11 +75,11 @@ public final class EventsCommand implements Callable<Integer> {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("after", after == null ? null : after.toString());
     FixedColumns columns = EventViews.streaming();
-    if (!session.json()) {
-      session.print(columns.header());
-    }
     SseParser parser = new SseParser();
     try (Stream<String> lines = session.api().streamLines("/events/stream", query)) {
+      if (!session.json()) {
+        session.print(columns.header());
+      }
       Iterator<String> it = lines.iterator();
       while (it.hasNext()) {
         parser.accept(it.next()).ifPresent(event -> show(event, columns));
