@@ -72,7 +72,7 @@ public final class HostAddCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonNode host = session.api().post("/hosts", request());
-    session.report(host, "host " + name + " added, now " + Nodes.text(host, "state"));
+    session.report(host, "host " + name + " added" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 

@@ -53,21 +53,21 @@ public final class HostCommand {
     JsonNode host = session.api().post(CorralApi.path("hosts", name, "maintenance"),
         Json.object().put("enabled", toggle.enabled()));
     session.report(host, "host " + name + ": maintenance " + (toggle.enabled() ? "on" : "off")
-        + ", now " + Nodes.text(host, "state"));
+        + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 
   @Command(name = "power-on", description = "Power a host on through its power driver (IPMI, Wake-on-LAN, ...).")
   int powerOn(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
     JsonNode host = session.api().post(CorralApi.path("hosts", name, "power-on"), null);
-    session.report(host, "host " + name + ": power-on accepted, now " + Nodes.text(host, "state"));
+    session.report(host, "host " + name + ": power-on accepted" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 
   @Command(name = "power-off", description = "Power a host off (it must have no VMs).")
   int powerOff(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
     JsonNode host = session.api().post(CorralApi.path("hosts", name, "power-off"), null);
-    session.report(host, "host " + name + ": power-off accepted, now " + Nodes.text(host, "state"));
+    session.report(host, "host " + name + ": power-off accepted" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 

@@ -81,20 +81,20 @@ public final class VmCommand {
   @Command(name = "hold", description = "Keep a PENDING VM from being placed until released.")
   int hold(@Parameters(paramLabel = "NAME", description = "The VM.") String name) {
     JsonNode vm = session.api().post(CorralApi.path("vms", name, "hold"), null);
-    session.report(vm, "vm " + name + ": held, now " + Nodes.text(vm, "state"));
+    session.report(vm, "vm " + name + ": held" + Nodes.nowIn(vm));
     return ExitCode.OK.code();
   }
 
   @Command(name = "release", description = "Let a held VM be placed again.")
   int release(@Parameters(paramLabel = "NAME", description = "The VM.") String name) {
     JsonNode vm = session.api().post(CorralApi.path("vms", name, "release"), null);
-    session.report(vm, "vm " + name + ": released, now " + Nodes.text(vm, "state"));
+    session.report(vm, "vm " + name + ": released" + Nodes.nowIn(vm));
     return ExitCode.OK.code();
   }
 
   /** Reports the accepted request; with --wait, follows the VM until {@code goal}. */
   private int settle(String name, JsonNode accepted, String what, WaitOptions wait, WaitGoal goal) {
-    String sentence = "vm " + name + ": " + what + " accepted, now " + Nodes.text(accepted, "state");
+    String sentence = "vm " + name + ": " + what + " accepted" + Nodes.nowIn(accepted);
     if (!wait.enabled()) {
       session.report(accepted, sentence);
       return ExitCode.OK.code();

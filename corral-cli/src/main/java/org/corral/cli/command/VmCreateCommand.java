@@ -17,6 +17,7 @@ import org.corral.cli.convert.DiskConverter;
 import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.convert.PolicyConverter;
+import org.corral.cli.render.Nodes;
 import org.corral.model.vm.DiskSpec;
 import org.corral.model.vm.PlacementPolicy;
 import picocli.CommandLine.Command;
@@ -95,7 +96,7 @@ public final class VmCreateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--wait cannot be used with --hold: a held VM is not placed until released");
     }
     JsonNode vm = session.api().post("/vms", request());
-    String sentence = "vm " + name + " created, now " + vm.path("state").asText("-");
+    String sentence = "vm " + name + " created" + Nodes.nowIn(vm);
     if (!wait.enabled()) {
       session.report(vm, sentence);
       return ExitCode.OK.code();

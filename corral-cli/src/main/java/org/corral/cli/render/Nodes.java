@@ -41,6 +41,12 @@ public final class Nodes {
     return n != null && n.asBoolean();
   }
 
+  /** ", now STATE" from a view's {@code state}, or "" when the answer carried none (e.g. 204). */
+  public static String nowIn(JsonNode view) {
+    String state = text(view, "state");
+    return state == null ? "" : ", now " + state;
+  }
+
   /** An object of strings as "k=v,k2=v2", sorted by key; null when empty. */
   public static String labels(JsonNode node, String... path) {
     JsonNode n = at(node, path);
