@@ -1,8 +1,16 @@
 package org.corral.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.corral.cli.Bodies.json;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +57,26 @@ class EventsCommandTest {
         "41      2026-01-01T00:05:00  STATE_CHANGED     vm/web1           PENDING->PROVISIONING     SCHEDULER   placed: placed on node1 (packing)",
         "42      2026-01-01T00:05:30  ACTION_FAILED     host/node2        -                         OPTIMIZER   consolidation: BMC did not answer");
     assertThat(r.err()).isEqualTo("the event stream was closed by Corral\n");
+  }
+
+  @Test
+  void followPrintsAnEntryWhileTheStreamIsStillOpen() throws Exception {
+    CountDownLatch secondMaySend = new CountDownLatch(1);
+    api.onLiveStream("/events/stream", "event: journal\nid: 41\ndata: " + oneLine(Fixtures.EVENT_1) + "\n\n",
+        secondMaySend, "event: journal\nid: 42\ndata: " + oneLine(Fixtures.EVENT_2) + "\n\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    CompletableFuture<Integer> run = CompletableFuture.supplyAsync(
+        () -> Main.run(new String[] {"events", "--follow", "-o", "json"}, outStream, errStream, Run.env(api)));
+
+    // The first entry shows up before the server has sent the second.
+    await().atMost(Duration.ofSeconds(20)).until(() -> out.toString(StandardCharsets.UTF_8).contains("\"seq\":41"));
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("\"seq\":42");
+    secondMaySend.countDown();
+    assertThat(run.get(20, TimeUnit.SECONDS)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(2);
   }
 
   @Test

@@ -13,6 +13,10 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server on a loopback port that answers as Corral's REST API would (docs/api.md),
@@ -25,12 +29,15 @@ final class FakeCorral implements AutoCloseable {
   record Request(String method, String path, String query, String body, String accept) {}
 
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Deque<Answer>> answers = new HashMap<>();
   private final List<Request> requests = new ArrayList<>();
 
   private FakeCorral() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    // One thread per exchange, so that a held-open stream does not block other requests.
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -61,6 +68,33 @@ final class FakeCorral implements AutoCloseable {
 
   private synchronized FakeCorral add(String method, String path, Answer a) {
     answers.computeIfAbsent(method + " " + path, k -> new ArrayDeque<>()).add(a);
+    return this;
+  }
+
+  /**
+   * Serves {@code path} as an event stream that sends {@code first}, then waits (at most 30 s)
+   * for {@code gate} before sending {@code second} and closing: a test can check that the client
+   * printed the first event while the stream was still open.
+   */
+  FakeCorral onLiveStream(String path, String first, CountDownLatch gate, String second) {
+    server.createContext("/api/v1" + path, ex -> {
+      synchronized (this) {
+        requests.add(new Request(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), "",
+            ex.getRequestHeaders().getFirst("Accept")));
+      }
+      ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(first.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        if (gate.await(30, TimeUnit.SECONDS)) {
+          out.write(second.getBytes(StandardCharsets.UTF_8));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    });
     return this;
   }
 
@@ -108,5 +142,6 @@ final class FakeCorral implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }
