@@ -1,6 +1,7 @@
 package org.corral.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.stream.Stream;
 import org.corral.cli.api.Json;
 import org.corral.cli.api.SseEvent;
 import org.corral.cli.api.SseParser;
+import org.corral.cli.api.UnreachableException;
 import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.FixedColumns;
@@ -84,6 +86,9 @@ public final class EventsCommand implements Callable<Integer> {
       while (it.hasNext()) {
         parser.accept(it.next()).ifPresent(event -> show(event, columns));
       }
+    } catch (UncheckedIOException broken) {
+      // The connection dropped mid-stream (Corral died or the network went): as unreachable.
+      throw new UnreachableException(session.api().root(), broken);
     }
     session.err().println("the event stream was closed by Corral");
     return ExitCode.OK.code();
