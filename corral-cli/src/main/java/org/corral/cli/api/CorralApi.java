@@ -1,0 +1,155 @@
+package org.corral.cli.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.Stream;
+
+/**
+ * Calls Corral's REST API under {@code <root>/api/v1}. Every call is synchronous; an error
+ * status becomes an {@link ApiException} carrying the server's problem, no answer at all an
+ * {@link UnreachableException}. Not thread-safe to share between runs: one per command run.
+ */
+public final class CorralApi implements AutoCloseable {
+  private static final String PREFIX = "/api/v1";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Long enough for a host check, which runs every probe with its own timeout. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String root;
+  private final HttpClient http;
+
+  /** {@code root} is what the user gave: {@code http://host:7070}, with or without {@code /api/v1}. */
+  public CorralApi(String root) {
+    this.root = normalise(root);
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .build();
+  }
+
+  /** The base URL as shown in messages, e.g. {@code http://localhost:7070}. */
+  public String root() {
+    return root;
+  }
+
+  public JsonNode get(String path, Map<String, String> query) {
+    return send(request(path, query).GET().build());
+  }
+
+  public JsonNode get(String path) {
+    return get(path, Map.of());
+  }
+
+  /** POSTs {@code body} (null sends no body). Returns the answer, or a missing node for 204. */
+  public JsonNode post(String path, JsonNode body) {
+    HttpRequest.BodyPublisher publisher = body == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8);
+    return send(request(path, Map.of()).header("Content-Type", "application/json").POST(publisher).build());
+  }
+
+  public JsonNode delete(String path) {
+    return send(request(path, Map.of()).DELETE().build());
+  }
+
+  /**
+   * Opens a server-sent event stream and returns its lines as they arrive. The stream has no
+   * overall timeout; it ends when the server closes it. Close the returned stream to hang up.
+   */
+  public Stream<String> streamLines(String path, Map<String, String> query) {
+    HttpRequest req = HttpRequest.newBuilder(uri(path, query))
+        .header("Accept", "text/event-stream")
+        .GET()
+        .build();
+    try {
+      HttpResponse<Stream<String>> response = http.send(req, HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() >= 400) {
+        String body;
+        try (Stream<String> lines = response.body()) {
+          body = String.join("\n", lines.toList());
+        }
+        throw new ApiException(Problems.from(response.statusCode(), body));
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UnreachableException(root, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnreachableException(root, e);
+    }
+  }
+
+  /** Joins path segments, percent-encoding each: {@code path("vms", name, "start")}. */
+  public static String path(String... segments) {
+    StringJoiner j = new StringJoiner("/", "/", "");
+    for (String s : segments) {
+      j.add(Encoding.segment(s));
+    }
+    return j.toString();
+  }
+
+  private HttpRequest.Builder request(String path, Map<String, String> query) {
+    return HttpRequest.newBuilder(uri(path, query))
+        .header("Accept", "application/json")
+        .timeout(REQUEST_TIMEOUT);
+  }
+
+  private URI uri(String path, Map<String, String> query) {
+    return URI.create(root + PREFIX + path + Encoding.query(query));
+  }
+
+  private JsonNode send(HttpRequest req) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UnreachableException(root, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnreachableException(root, e);
+    }
+    int status = response.statusCode();
+    if (status >= 400) {
+      throw new ApiException(Problems.from(status, response.body()));
+    }
+    String body = response.body();
+    if (body == null || body.isBlank()) {
+      return MissingNode.getInstance();
+    }
+    return Json.parse(body, "the answer of " + req.method() + " " + req.uri());
+  }
+
+  private static String normalise(String given) {
+    String s = given == null ? "" : given.strip();
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    if (s.endsWith(PREFIX)) {
+      s = s.substring(0, s.length() - PREFIX.length());
+    }
+    try {
+      URI u = new URI(s);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new SettingException("'" + given + "' is not an http:// or https:// URL; give e.g. --api http://localhost:7070");
+      }
+    } catch (URISyntaxException e) {
+      throw new SettingException("'" + given + "' is not a URL (" + e.getReason() + "); give e.g. --api http://localhost:7070");
+    }
+    return s;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

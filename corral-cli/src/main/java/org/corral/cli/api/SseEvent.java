@@ -1,0 +1,10 @@
+package org.corral.cli.api;
+
+/**
+ * One server-sent event.
+ *
+ * @param id    the {@code id:} field (Corral sends the journal seq), or null
+ * @param event the {@code event:} field, "message" when absent
+ * @param data  the {@code data:} lines joined with newlines
+ */
+public record SseEvent(String id, String event, String data) {}

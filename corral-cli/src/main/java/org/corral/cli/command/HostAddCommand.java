@@ -1,0 +1,96 @@
+package org.corral.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.corral.cli.api.Json;
+import org.corral.cli.convert.NonNegativeDouble;
+import org.corral.cli.convert.NonNegativeInt;
+import org.corral.cli.convert.NonNegativeLong;
+import org.corral.cli.render.Nodes;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code corral host add}: builds a HostRequest (docs/api.md). */
+@Command(name = "add", description = "Add a host. Without --cores/--mhz/--memory its capacity is asked from the hypervisor.")
+public final class HostAddCommand implements Callable<Integer> {
+  private final Session session;
+
+  @Parameters(paramLabel = "NAME", description = "The host's name (a DNS label, e.g. node1).")
+  String name;
+
+  @Option(names = "--uri", required = true, paramLabel = "URI", description = "libvirt URI, e.g. qemu+ssh://root@node1/system.")
+  String uri;
+
+  @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Capacity (all three, or none):%n")
+  Capacity capacity;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the host, e.g. zone=a. Repeatable.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--power", paramLabel = "URI", description = "How to power it on, e.g. ipmi://admin@10.0.0.11 or wol://.")
+  String powerOn;
+
+  @Option(names = "--power-off", paramLabel = "URI", description = "How to power it off, when not the same as --power.")
+  String powerOff;
+
+  @Option(names = "--mac", paramLabel = "MAC", description = "MAC address for Wake-on-LAN.")
+  String mac;
+
+  @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Power model (both, or none):%n")
+  PowerModel powerModel;
+
+  /** Capacity as the HostRequest's {@code capacity} object. */
+  static final class Capacity {
+    @Option(names = "--cores", required = true, paramLabel = "N", converter = NonNegativeInt.class, description = "Physical cores.")
+    int cores;
+
+    @Option(names = "--mhz", required = true, paramLabel = "N", converter = NonNegativeInt.class, description = "MHz of one core.")
+    int mhz;
+
+    @Option(names = "--memory", required = true, paramLabel = "MIB", converter = NonNegativeLong.class, description = "Memory in MiB.")
+    long memoryMib;
+  }
+
+  /** Linear power model: watts from idle to full CPU. */
+  static final class PowerModel {
+    @Option(names = "--idle-watts", required = true, paramLabel = "W", converter = NonNegativeDouble.class, description = "Watts when idle.")
+    double idle;
+
+    @Option(names = "--max-watts", required = true, paramLabel = "W", converter = NonNegativeDouble.class, description = "Watts at full CPU.")
+    double max;
+  }
+
+  public HostAddCommand(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public Integer call() {
+    JsonNode host = session.api().post("/hosts", request());
+    session.report(host, "host " + name + " added" + Nodes.nowIn(host));
+    return ExitCode.OK.code();
+  }
+
+  ObjectNode request() {
+    ObjectNode body = Json.object().put("name", name).put("uri", uri);
+    if (capacity != null) {
+      body.putObject("capacity").put("cores", capacity.cores).put("mhzPerCore", capacity.mhz).put("memoryMib", capacity.memoryMib);
+    }
+    if (!labels.isEmpty()) {
+      ObjectNode l = body.putObject("labels");
+      labels.forEach(l::put);
+    }
+    if (powerOn != null || powerOff != null || mac != null) {
+      body.putObject("power").put("on", powerOn).put("off", powerOff).put("mac", mac);
+    }
+    if (powerModel != null) {
+      body.putObject("powerModel").put("idleWatts", powerModel.idle).put("maxWatts", powerModel.max);
+    }
+    return body;
+  }
+}

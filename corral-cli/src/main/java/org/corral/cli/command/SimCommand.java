@@ -1,0 +1,130 @@
+package org.corral.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.corral.cli.api.CorralApi;
+import org.corral.cli.api.Json;
+import org.corral.cli.convert.NonNegativeInt;
+import org.corral.cli.convert.StepsConverter;
+import org.corral.cli.convert.Utilisation;
+import org.corral.cli.convert.WorkloadStep;
+import org.corral.cli.render.Nodes;
+import org.corral.cli.render.Table;
+import org.corral.cli.render.Units;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code corral sim ...}: inject faults and workloads into a simulated ({@code sim://}) lab. */
+@Command(name = "sim", description = "Drive the simulated lab: status, crashes, partitions, BMC faults, workloads, failing migrations.")
+public final class SimCommand {
+  private final Session session;
+
+  public SimCommand(Session session) {
+    this.session = session;
+  }
+
+  /** {@code --reachable | --unreachable}, exactly one. */
+  static final class Reachability {
+    @Option(names = "--reachable", required = true, description = "The BMC answers again.")
+    boolean reachable;
+
+    @Option(names = "--unreachable", required = true, description = "The BMC stops answering.")
+    boolean unreachable;
+  }
+
+  /** {@code --constant U | --steps LIST}, exactly one. */
+  static final class Workload {
+    @Option(names = "--constant", required = true, paramLabel = "U", converter = Utilisation.class,
+        description = "Constant CPU utilisation, 0 to 1.")
+    Double constant;
+
+    @Option(names = "--steps", required = true, paramLabel = "S:U,...", converter = StepsConverter.class,
+        description = "Utilisation U from second S on, e.g. 0:0.2,300:0.8.")
+    List<WorkloadStep> steps;
+  }
+
+  @Command(name = "status", description = "Show the simulated hosts: power, faults, watts and energy used.")
+  int status() {
+    JsonNode sim = session.api().get("/sim");
+    if (session.json()) {
+      session.printJson(sim);
+      return ExitCode.OK.code();
+    }
+    Table t = Table.of("HOST", "POWER", "CRASHED", "PARTITIONED", "BMC", "WATTS", "ENERGY");
+    JsonNode hosts = Nodes.at(sim, "hosts");
+    if (hosts != null) {
+      for (JsonNode h : hosts) {
+        Double watts = Nodes.decimal(h, "watts");
+        Double joules = Nodes.decimal(h, "energyJoules");
+        t.row(Nodes.text(h, "name"), Nodes.text(h, "power"), yesNo(h, "crashed"), yesNo(h, "partitioned"),
+            Nodes.flag(h, "bmcReachable") ? "reachable" : "UNREACHABLE",
+            watts == null ? null : Units.watts(watts), joules == null ? null : Units.energy(joules));
+      }
+    }
+    Double total = Nodes.decimal(sim, "totalEnergyJoules");
+    session.print("lab " + Nodes.text(sim, "name") + ", energy used: " + (total == null ? "-" : Units.energy(total)) + "\n"
+        + t.render());
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "crash", description = "Crash a simulated host: it stops answering and its VMs are lost.")
+  int crash(@Parameters(paramLabel = "HOST", description = "The host.") String host) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "crash"), null);
+    session.report(answer, "sim: host " + host + " crashed");
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "partition", description = "Cut a simulated host off the network (--on) or reconnect it (--off).")
+  int partition(
+      @Parameters(paramLabel = "HOST", description = "The host.") String host,
+      @ArgGroup(exclusive = true, multiplicity = "1") Toggle toggle) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "partition"),
+        Json.object().put("enabled", toggle.enabled()));
+    session.report(answer, "sim: host " + host + (toggle.enabled() ? " partitioned" : " reconnected"));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "bmc", description = "Make a simulated host's BMC reachable or unreachable.")
+  int bmc(
+      @Parameters(paramLabel = "HOST", description = "The host.") String host,
+      @ArgGroup(exclusive = true, multiplicity = "1") Reachability reachability) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "bmc"),
+        Json.object().put("reachable", reachability.reachable));
+    session.report(answer, "sim: BMC of " + host + " is now " + (reachability.reachable ? "reachable" : "unreachable"));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "workload", description = "Set a simulated VM's CPU utilisation: constant, or in steps over time.")
+  int workload(
+      @Parameters(paramLabel = "VM", description = "The VM.") String vm,
+      @ArgGroup(exclusive = true, multiplicity = "1") Workload workload) {
+    ObjectNode body = Json.object();
+    if (workload.constant != null) {
+      body.put("constant", workload.constant);
+    } else {
+      ArrayNode steps = body.putArray("steps");
+      workload.steps.forEach(s -> steps.addObject().put("atSeconds", s.atSeconds()).put("utilisation", s.utilisation()));
+    }
+    JsonNode answer = session.api().post(CorralApi.path("sim", "vms", vm, "workload"), body);
+    session.report(answer, "sim: workload of " + vm + " set");
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "fail-migrations", description = "Make the next N migrations of a simulated VM fail.")
+  int failMigrations(
+      @Parameters(paramLabel = "VM", description = "The VM.") String vm,
+      @Option(names = "--count", required = true, paramLabel = "N", converter = NonNegativeInt.class,
+          description = "How many migrations fail.") int count) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "vms", vm, "fail-migrations"), Json.object().put("count", count));
+    session.report(answer, "sim: the next " + count + " migration(s) of " + vm + " will fail");
+    return ExitCode.OK.code();
+  }
+
+  private static String yesNo(JsonNode h, String field) {
+    return Nodes.flag(h, field) ? "YES" : "no";
+  }
+}

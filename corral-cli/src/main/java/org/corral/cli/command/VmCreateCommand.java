@@ -1,0 +1,158 @@
+package org.corral.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.corral.cli.api.Json;
+import org.corral.cli.convert.DiskConverter;
+import org.corral.cli.convert.NonNegativeInt;
+import org.corral.cli.convert.NonNegativeLong;
+import org.corral.cli.convert.PolicyConverter;
+import org.corral.cli.render.Nodes;
+import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.PlacementPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code corral vm create}: builds a VmRequest (docs/api.md) from options; the scheduler places it. */
+@Command(name = "create", description = "Create a VM. It starts PENDING; the scheduler picks a host.")
+public final class VmCreateCommand implements Callable<Integer> {
+  private final Session session;
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "NAME", description = "The VM's name (a DNS label, e.g. web1).")
+  String name;
+
+  @Option(names = "--cpus", required = true, paramLabel = "N", converter = NonNegativeInt.class, description = "vCPUs.")
+  int cpus;
+
+  @Option(names = "--memory", required = true, paramLabel = "MIB", converter = NonNegativeLong.class,
+      description = "Memory in MiB, e.g. 2048.")
+  long memoryMib;
+
+  @Option(names = "--disk", paramLabel = "IMAGE[:SIZEGIB]", converter = DiskConverter.class,
+      description = "A disk cloned from IMAGE, grown to SIZEGIB (default: the image's size). Repeatable.")
+  List<DiskSpec> disks = new ArrayList<>();
+
+  @Option(names = "--nic", paramLabel = "NETWORK", description = "A NIC on NETWORK, with an IP from its pool. Repeatable.")
+  List<String> nics = new ArrayList<>();
+
+  @Option(names = "--requires", paramLabel = "EXPR",
+      description = "CEL expression a host must satisfy, e.g. 'host.labels[\"zone\"] == \"a\"'.")
+  String requirements;
+
+  @Option(names = "--policy", paramLabel = "POLICY", converter = PolicyConverter.class,
+      description = "Placement policy for this VM: packing, striping, load-aware, power-aware or custom.")
+  PlacementPolicy policy;
+
+  @Option(names = "--rank", paramLabel = "EXPR", description = "CEL expression ranking hosts (higher wins); needs --policy custom.")
+  String rank;
+
+  @Option(names = "--affinity", paramLabel = "GROUP", description = "Place with the other VMs of GROUP.")
+  String affinityGroup;
+
+  @Option(names = "--anti-affinity", paramLabel = "GROUP", description = "Place apart from the other VMs of GROUP.")
+  String antiAffinityGroup;
+
+  @Option(names = "--ha-priority", paramLabel = "N", converter = NonNegativeInt.class,
+      description = "Restart order after a host failure, higher first (default 0).")
+  Integer haPriority;
+
+  @Option(names = "--user-data", paramLabel = "FILE", description = "cloud-init user data to give the guest.")
+  Path userData;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the VM. Repeatable.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--hold", description = "Create it HOLD: not placed until `corral vm release`.")
+  boolean hold;
+
+  @Mixin
+  WaitOptions wait;
+
+  public VmCreateCommand(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public Integer call() {
+    if (hold && wait.enabled()) {
+      throw new ParameterException(spec.commandLine(), "--wait cannot be used with --hold: a held VM is not placed until released");
+    }
+    JsonNode vm = session.api().post("/vms", request());
+    String sentence = "vm " + name + " created" + Nodes.nowIn(vm);
+    if (!wait.enabled()) {
+      session.report(vm, sentence);
+      return ExitCode.OK.code();
+    }
+    if (!session.json()) {
+      session.out().println(sentence);
+    }
+    JsonNode last = wait.waiter(session).until(name, new WaitGoal.Running());
+    if (session.json()) {
+      session.printJson(last);
+    }
+    return ExitCode.OK.code();
+  }
+
+  /** The VmRequest, with only the fields the user gave besides name, cpus and memoryMib. */
+  ObjectNode request() {
+    ObjectNode body = Json.object().put("name", name).put("cpus", cpus).put("memoryMib", memoryMib);
+    if (!disks.isEmpty()) {
+      ArrayNode arr = body.putArray("disks");
+      disks.forEach(d -> arr.addObject().put("image", d.image()).put("sizeGib", d.sizeGib()));
+    }
+    if (!nics.isEmpty()) {
+      ArrayNode arr = body.putArray("nics");
+      nics.forEach(n -> arr.addObject().put("network", n));
+    }
+    putIfGiven(body, "requirements", requirements);
+    putIfGiven(body, "policy", policy == null ? null : policy.name());
+    putIfGiven(body, "rank", rank);
+    putIfGiven(body, "affinityGroup", affinityGroup);
+    putIfGiven(body, "antiAffinityGroup", antiAffinityGroup);
+    if (haPriority != null) {
+      body.put("haPriority", haPriority);
+    }
+    putIfGiven(body, "userData", userData == null ? null : readUserData());
+    if (!labels.isEmpty()) {
+      ObjectNode l = body.putObject("labels");
+      labels.forEach(l::put);
+    }
+    if (hold) {
+      body.put("hold", true);
+    }
+    return body;
+  }
+
+  private String readUserData() {
+    try {
+      return Files.readString(userData, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--user-data: cannot read '" + userData + "' (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+  }
+
+  private static void putIfGiven(ObjectNode body, String field, String value) {
+    if (value != null) {
+      body.put(field, value);
+    }
+  }
+}

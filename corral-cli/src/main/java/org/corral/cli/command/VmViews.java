@@ -1,0 +1,102 @@
+package org.corral.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.StringJoiner;
+import org.corral.cli.render.Details;
+import org.corral.cli.render.Nodes;
+import org.corral.cli.render.Table;
+import org.corral.cli.render.Units;
+
+/** How VMs look in table mode. */
+final class VmViews {
+  private VmViews() {}
+
+  static String table(JsonNode vms) {
+    Table t = Table.of("NAME", "STATE", "HOST", "CPUS", "MEMORY", "IP", "REASON");
+    for (JsonNode vm : vms) {
+      Long mib = Nodes.whole(vm, "spec", "memoryMib");
+      t.row(Nodes.text(vm, "name"), Nodes.text(vm, "state"), host(vm), Nodes.whole(vm, "spec", "cpus"),
+          mib == null ? null : Units.mib(mib), firstIp(vm), Nodes.text(vm, "stateReason"));
+    }
+    return t.render();
+  }
+
+  static String details(JsonNode vm, Session s) {
+    Long mib = Nodes.whole(vm, "spec", "memoryMib");
+    return new Details()
+        .add("Name", Nodes.text(vm, "name"))
+        .add("UUID", Nodes.text(vm, "uuid"))
+        .add("State", Nodes.text(vm, "state") + sinceText(vm, s))
+        .add("Desired", Nodes.text(vm, "desired"))
+        .add("Reason", Nodes.text(vm, "stateReason"))
+        .add("Host", host(vm))
+        .add("CPUs", Nodes.whole(vm, "spec", "cpus"))
+        .add("Memory", mib == null ? null : Units.mib(mib))
+        .add("Disks", disks(vm))
+        .add("NICs", leases(vm))
+        .add("Policy", Nodes.text(vm, "spec", "policy"))
+        .add("Rank", Nodes.text(vm, "spec", "rank"))
+        .add("Requires", Nodes.text(vm, "spec", "requirements"))
+        .add("Affinity", Nodes.text(vm, "spec", "affinityGroup"))
+        .add("Anti-affinity", Nodes.text(vm, "spec", "antiAffinityGroup"))
+        .add("HA priority", Nodes.whole(vm, "spec", "haPriority"))
+        .add("Labels", Nodes.labels(vm, "spec", "labels"))
+        .add("Owner", Nodes.text(vm, "owner"))
+        .add("Created", s.time(Nodes.text(vm, "created")))
+        .render();
+  }
+
+  /** "node1", or "node1 -> node2" while migrating. */
+  static String host(JsonNode vm) {
+    String host = Nodes.text(vm, "host");
+    String target = Nodes.text(vm, "migrationTarget");
+    if (target == null) {
+      return host;
+    }
+    return (host == null ? "-" : host) + " -> " + target;
+  }
+
+  private static String sinceText(JsonNode vm, Session s) {
+    String since = s.time(Nodes.text(vm, "stateSince"));
+    return since == null ? "" : " since " + since;
+  }
+
+  private static String firstIp(JsonNode vm) {
+    JsonNode leases = Nodes.at(vm, "leases");
+    if (leases == null || leases.isEmpty()) {
+      return null;
+    }
+    return Nodes.text(leases.get(0), "ip");
+  }
+
+  private static String disks(JsonNode vm) {
+    JsonNode disks = Nodes.at(vm, "spec", "disks");
+    if (disks == null || disks.isEmpty()) {
+      return null;
+    }
+    StringJoiner j = new StringJoiner(", ");
+    for (JsonNode d : disks) {
+      Long size = Nodes.whole(d, "sizeGib");
+      j.add(Nodes.text(d, "image") + (size == null || size == 0 ? "" : " (" + Units.gib(size) + ")"));
+    }
+    return j.toString();
+  }
+
+  private static String leases(JsonNode vm) {
+    JsonNode leases = Nodes.at(vm, "leases");
+    if (leases == null || leases.isEmpty()) {
+      JsonNode nics = Nodes.at(vm, "spec", "nics");
+      if (nics == null || nics.isEmpty()) {
+        return null;
+      }
+      StringJoiner j = new StringJoiner(", ");
+      nics.forEach(n -> j.add(Nodes.text(n, "network") + " (no lease yet)"));
+      return j.toString();
+    }
+    StringJoiner j = new StringJoiner(", ");
+    for (JsonNode l : leases) {
+      j.add(Nodes.text(l, "network") + " " + Nodes.text(l, "ip") + " " + Nodes.text(l, "mac"));
+    }
+    return j.toString();
+  }
+}

@@ -1,0 +1,114 @@
+package org.corral.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.corral.cli.api.ApiException;
+import org.corral.cli.api.CorralApi;
+import org.corral.cli.render.Nodes;
+import org.corral.cli.render.Units;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.VmState;
+
+/**
+ * Polls {@code GET /vms/NAME} until the VM reaches a {@link WaitGoal}, FAILS, or the timeout
+ * passes. Pauses and the deadline come from the session's {@link Clock}, so tests drive it on
+ * virtual time. In table mode each new state is printed as it is seen.
+ */
+public final class VmWaiter {
+  private final Session session;
+  private final Duration interval;
+  private final Duration timeout;
+
+  VmWaiter(Session session, Duration interval, Duration timeout) {
+    this.session = session;
+    this.interval = interval;
+    this.timeout = timeout;
+  }
+
+  /** Returns the VM's last view, or null when the goal was deletion and it is gone. */
+  public JsonNode until(String vm, WaitGoal goal) {
+    Clock clock = session.clock();
+    Instant deadline = clock.now().plus(timeout);
+    String shown = null;
+    while (true) {
+      JsonNode view = fetch(vm);
+      String state = view == null ? "DELETED" : Nodes.text(view, "state");
+      String line = progress(vm, view, state);
+      if (!session.json() && !line.equals(shown)) {
+        session.out().println(line);
+        shown = line;
+      }
+      if (reached(goal, view)) {
+        return view;
+      }
+      if (VmState.FAILED.name().equals(state) && !(goal instanceof WaitGoal.Deleted)) {
+        throw new WaitGaveUpException(vm + " FAILED" + because(view));
+      }
+      if (!clock.now().isBefore(deadline)) {
+        throw new WaitGaveUpException("gave up after " + Units.duration(timeout) + " waiting for " + vm
+            + " to be " + goal.describe() + ": it is " + state + because(view));
+      }
+      pause(clock);
+    }
+  }
+
+  static boolean reached(WaitGoal goal, JsonNode view) {
+    String state = view == null ? null : Nodes.text(view, "state");
+    return switch (goal) {
+      case WaitGoal.Running r -> VmState.RUNNING.name().equals(state);
+      case WaitGoal.Stopped s -> VmState.STOPPED.name().equals(state);
+      case WaitGoal.RunningOn on -> VmState.RUNNING.name().equals(state)
+          && on.host().equals(Nodes.text(view, "host"))
+          && Nodes.text(view, "migrationTarget") == null;
+      case WaitGoal.Deleted d -> view == null || VmState.DELETED.name().equals(state);
+    };
+  }
+
+  private JsonNode fetch(String vm) {
+    try {
+      return session.api().get(CorralApi.path("vms", vm));
+    } catch (ApiException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static String progress(String vm, JsonNode view, String state) {
+    StringBuilder b = new StringBuilder("vm ").append(vm).append(": ").append(state);
+    String host = view == null ? null : Nodes.text(view, "host");
+    String target = view == null ? null : Nodes.text(view, "migrationTarget");
+    if (host != null) {
+      b.append(" on ").append(host);
+    }
+    if (target != null) {
+      b.append(" -> ").append(target);
+    }
+    return b.append(because(view)).toString();
+  }
+
+  private static String because(JsonNode view) {
+    String reason = view == null ? null : Nodes.text(view, "stateReason");
+    return reason == null || reason.isBlank() ? "" : " (" + reason + ")";
+  }
+
+  /** Waits one interval on the session's clock; no thread sleeps, a timer completes a future. */
+  private void pause(Clock clock) {
+    CompletableFuture<Void> due = new CompletableFuture<>();
+    Clock.Timer timer = clock.schedule(interval, () -> due.complete(null));
+    try {
+      due.get();
+    } catch (InterruptedException e) {
+      timer.cancel();
+      Thread.currentThread().interrupt();
+      throw new WaitGaveUpException("interrupted while waiting");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a timer that only completes cannot fail", Objects.requireNonNullElse(e.getCause(), e));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.corral.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The CLI's own layering and the project's rules on time and wiring, as a red build when broken. */
+class CliArchitectureTest {
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+      .importPackages("org.corral.cli");
+
+  @Test
+  void apiRenderAndConvertKnowNothingOfCommands() {
+    noClasses().that().resideInAnyPackage("org.corral.cli.api..", "org.corral.cli.render..", "org.corral.cli.convert..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.cli", "org.corral.cli.command..")
+        .check(MAIN);
+  }
+
+  @Test
+  void commandsDoNotReachUpToTheEntryPoint() {
+    noClasses().that().resideInAPackage("org.corral.cli.command..")
+        .should().dependOnClassesThat().resideInAPackage("org.corral.cli")
+        .check(MAIN);
+  }
+
+  @Test
+  void timeComesFromTheInjectedClock() {
+    noClasses().should().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(Thread.class, "sleep", long.class)
+        .orShould().callConstructor(java.util.Random.class)
+        .check(MAIN);
+  }
+
+  @Test
+  void noWiringByReflection() {
+    noClasses().should().callMethod(Class.class, "forName", String.class)
+        .orShould().dependOnClassesThat().resideInAPackage("java.lang.reflect..")
+        .check(MAIN);
+  }
+}
