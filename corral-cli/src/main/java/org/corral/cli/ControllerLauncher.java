@@ -6,8 +6,6 @@ import java.nio.file.Path;
 public final class ControllerLauncher implements ServerLauncher {
   @Override
   public int run(Path config, Path home, String listen, String databaseUrl) throws Exception {
-    // TODO(wire): return org.corral.controller.boot.CorralServer.run(config, home, listen, databaseUrl);
-    // (needs the corral-controller dependency back in corral-cli/pom.xml)
-    throw new UnsupportedOperationException("wired by the controller");
+    return org.corral.controller.boot.CorralServer.run(config, home, listen, databaseUrl);
   }
 }

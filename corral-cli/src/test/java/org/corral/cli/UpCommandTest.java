@@ -88,12 +88,4 @@ class UpCommandTest {
         """);
   }
 
-  @Test
-  void theUnwiredLauncherFailsCleanly() {
-    Run r = Run.with(Map.of(), "up");
-
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo(
-        "error: unexpected UnsupportedOperationException: wired by the controller (set CORRAL_DEBUG=1 to see where)\n");
-  }
 }
