@@ -54,7 +54,7 @@ public final class Scheduler {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(vms, "vms");
     PlacementState state = new PlacementState(snapshot, settings.cpuOvercommit());
-    Map<HostOrder, HostIndex> indexes = new EnumMap<>(HostOrder.class);
+    HostIndexes indexes = new HostIndexes(state);
     List<Action.DeployVm> placements = new ArrayList<>();
     List<PlacementReport> unplaced = new ArrayList<>();
     for (Vm vm : vms) {
@@ -81,8 +81,7 @@ public final class Scheduler {
       int host;
       int[] rejections = null;
       if (useIndexes && pipeline.indexOrder() != null) {
-        HostIndex index = indexes.computeIfAbsent(pipeline.indexOrder(), o -> new HostIndex(state, o));
-        host = HostSearch.indexed(state, pipeline, index, candidate);
+        host = HostSearch.indexed(state, pipeline, indexes.forCandidate(pipeline.indexOrder(), candidate), candidate);
       } else {
         rejections = new int[pipeline.filters().size()];
         host = HostSearch.scan(state, pipeline, candidate, rejections);
