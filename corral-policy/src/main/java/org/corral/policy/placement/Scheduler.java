@@ -22,15 +22,13 @@ import org.corral.policy.expr.ExpressionKind;
  * always give the same result (ties go to the host whose name sorts first).
  *
  * <p>Thread-safety: an instance may be shared; calls do not interfere (the only shared state is
- * a synchronized cache of compiled expressions).
+ * the synchronized, process-wide cache of compiled expressions).
  */
 public final class Scheduler {
-  private static final int EXPRESSION_CACHE_SIZE = 1024;
-
   private final SchedulerSettings settings;
   private final boolean useIndexes;
   private final Map<PlacementPolicy, Pipeline> pipelines = new EnumMap<>(PlacementPolicy.class);
-  private final ExpressionCache expressions = new ExpressionCache(EXPRESSION_CACHE_SIZE);
+  private final ExpressionCache expressions = ExpressionCache.shared();
 
   public Scheduler(SchedulerSettings settings) {
     this(settings, true);
