@@ -11,12 +11,13 @@ import java.util.TreeSet;
 import org.corral.policy.expr.CompiledExpression;
 
 /**
- * UP hosts in groups that share a capacity (memory and schedulable CPU) and a whole number of
- * free vCPUs; each group is a sorted set in a {@link HostOrder}. A placement only visits groups
- * with enough free vCPUs and, in each, walks from the best host to the first feasible one:
- * O(groups × log hosts) plus the hosts it walks past, instead of every host. Grouping by free
- * vCPUs matters for packing: hosts whose CPU is spent while memory is left would otherwise be
- * walked past by every VM.
+ * UP hosts in groups that share a capacity (memory and schedulable CPU) and a power-of-two band
+ * of free vCPUs (0, 1, 2-3, 4-7, 8-15, ...); each group is a sorted set in a {@link HostOrder}.
+ * A placement only visits the bands that can hold its vCPUs and, in each, walks from the best
+ * host to the first feasible one: O(groups × log hosts) plus the hosts it walks past, instead of
+ * every host. Banding by free vCPUs matters for packing: hosts whose CPU is spent while memory is
+ * left would otherwise be walked past by every VM; bands rather than exact counts keep the
+ * number of groups a VM visits small (at most about 8 per capacity).
  *
  * <p>An index may hold only the hosts that satisfy one static requirements expression (one that
  * reads neither {@code vm.*} nor free resources), so VMs with that expression walk no host it
@@ -30,7 +31,7 @@ final class HostIndex {
   private final PlacementState state;
   private final HostOrder order;
   private final Comparator<Integer> comparator;
-  /** Per capacity class: free-vCPU bucket to the hosts in it. */
+  /** Per capacity class: free-vCPU band to the hosts in it. */
   private final List<TreeMap<Integer, NavigableSet<Integer>>> classes = new ArrayList<>();
   private final int[] classOf;
   private final int[] bucketOf;
@@ -80,7 +81,7 @@ final class HostIndex {
 
   void add(int h) {
     if (classOf[h] >= 0) {
-      bucketOf[h] = (int) Math.floor(state.freeCpus(h) + EPSILON);
+      bucketOf[h] = band((int) Math.floor(state.freeCpus(h) + EPSILON));
       classes.get(classOf[h]).computeIfAbsent(bucketOf[h], b -> new TreeSet<>(comparator)).add(boxed[h]);
     }
   }
@@ -97,11 +98,17 @@ final class HostIndex {
     }
     List<Iterable<Integer>> out = new ArrayList<>();
     for (TreeMap<Integer, NavigableSet<Integer>> buckets : classes) {
-      for (NavigableSet<Integer> group : buckets.tailMap(vm.cpus(), true).values()) {
+      // The VM's own band may hold hosts with fewer vCPUs than it needs; CpuFitFilter skips them.
+      for (NavigableSet<Integer> group : buckets.tailMap(band(vm.cpus()), true).values()) {
         out.add(order.startsAtMemoryNeed ? group.tailSet(probe, false) : group);
       }
     }
     return out;
+  }
+
+  /** 0 for no whole vCPU free, else 1 + floor(log2(free)): 1 → 1, 2-3 → 2, 4-7 → 3, ... */
+  static int band(int wholeFreeVcpus) {
+    return wholeFreeVcpus <= 0 ? 0 : 32 - Integer.numberOfLeadingZeros(wholeFreeVcpus);
   }
 
   private record CapacityKey(long memoryMib, double cpus) {}

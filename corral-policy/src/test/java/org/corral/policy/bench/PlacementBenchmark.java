@@ -1,6 +1,7 @@
 package org.corral.policy.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +48,7 @@ public final class PlacementBenchmark {
   }
 
   private void all() {
+    double baseline = heapAfterGcMib();
     Map<String, Host> hosts1k = BenchLab.hosts(1_000, SEED);
     Snapshot empty1k = BenchLab.loaded(hosts1k, 0, SEED);
     List<Vm> plain = BenchLab.pending(10_000, "v", SEED, false);
@@ -63,6 +65,7 @@ public final class PlacementBenchmark {
     cycle("cycle: 1,000 pending with requirements, 5,000 running", loaded1k, BenchLab.pending(1_000, "c", SEED + 1, true),
         PlacementPolicy.PACKING, 100);
 
+    double with1k = heapAfterGcMib();
     Map<String, Host> hosts10k = BenchLab.hosts(10_000, SEED);
     Snapshot empty10k = BenchLab.loaded(hosts10k, 0, SEED);
     throughput("PACKING", empty10k, plain, PlacementPolicy.PACKING, 0);
@@ -79,7 +82,11 @@ public final class PlacementBenchmark {
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
     rows.forEach(System.out::println);
     System.out.println();
-    System.out.println(heapLine(hosts10k, loaded10k));
+    double with10k = heapAfterGcMib();
+    System.out.println(String.format(Locale.ROOT, "Heap used after GC (MemoryMXBean): %.0f MiB at start; %.0f MiB with the "
+        + "1,000-host labs (empty and with 5,000 running VMs) and 20,000 pending VMs; %.0f MiB with the 10,000-host labs "
+        + "(empty and with 50,000 running VMs) and 100,000 more pending VMs added.", baseline, with1k, with10k));
+    Reference.reachabilityFence(List.of(hosts1k, empty1k, plain, required, loaded1k, hosts10k, empty10k, plain100k, loaded10k));
   }
 
   private boolean selected(String name, Snapshot s) {
@@ -141,11 +148,9 @@ public final class PlacementBenchmark {
     return new Measured(ms[runs / 2], ms[0], cpuMs[runs / 2], gcPerRun, last == null ? 0 : last.placements().size());
   }
 
-  private static String heapLine(Object... keepAlive) {
+  private static double heapAfterGcMib() {
     System.gc();
-    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    return String.format(Locale.ROOT, "Heap used after GC with the 10,000-host lab (50,000 running VMs) loaded: %.0f MiB (max %.0f MiB); %d objects kept alive.",
-        heap.getUsed() / 1048576.0, heap.getMax() / 1048576.0, keepAlive.length);
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
   }
 
   private static long gcMillis() {
