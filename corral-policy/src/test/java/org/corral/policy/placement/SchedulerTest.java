@@ -267,4 +267,25 @@ class SchedulerTest {
     assertThat(hostsOf(r)).containsExactly("a");
     assertThat(r.unplaced()).extracting(PlacementReport::vm).containsExactly("second");
   }
+
+  @Test
+  void neverMutatesItsInputs() {
+    Snapshot s = new Lab().host("a", 16, 16384).running("x", "a", 2, 4096).snapshot();
+    java.util.ArrayList<Vm> vms = new java.util.ArrayList<>(List.of(Lab.pending("v1", 1, 1024), Lab.pending("v2", 1, 1024)));
+    List<Vm> before = List.copyOf(vms);
+    packing.place(s, vms);
+    assertThat(vms).isEqualTo(before);
+    assertThat(s.reserved("a")).as("the snapshot keeps its own reservations").isEqualTo(new org.corral.model.Resources(2, 4096));
+    assertThat(s.vmsOn("a")).extracting(Vm::name).containsExactly("x");
+  }
+
+  @Test
+  void customPolicyWithoutARankIsReported() {
+    Snapshot s = new Lab().host("a", 16, 16384).snapshot();
+    Vm vm = Lab.pending("v", new VmSpec(1, 1024, null, null, null, PlacementPolicy.CUSTOM, null, null, null, 0, null, null));
+    PlacementReport report = packing.place(s, List.of(vm)).unplaced().getFirst();
+    assertThat(report.rejectedBy()).isEqualTo(Map.of(UnplacedReports.INVALID_RANK, 1));
+    assertThat(report.summary()).isEqualTo("cannot be placed: spec.rank: is required when spec.policy is CUSTOM; "
+        + "give a CEL expression such as 'host.free.memoryMib'");
+  }
 }
