@@ -33,7 +33,7 @@ import org.libvirt.StorageVol;
 import org.libvirt.event.LifecycleListener;
 
 /**
- * A connection to one host's libvirt. Every call runs on its own virtual thread and completes the
+ * A connection to one host's libvirt. Every call runs on its own thread from {@link LibvirtThreads} and completes the
  * returned stage there, so a host that hangs holds up only the callers waiting on it. Lifecycle
  * events arrive on libvirt's event-loop thread and are handed to listeners, in order, on this
  * connection's own event thread. The connection is declared dead (and CONNECTION_LOST emitted
@@ -49,7 +49,7 @@ public final class LibvirtConnection implements HypervisorConnection {
   private final NativeConnect conn;
   private final DomainType type;
   private final DomainStorage storage;
-  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService calls = LibvirtThreads.newExecutor("libvirt-call");
   private final ExecutorService events;
   private final List<Consumer<DomainEvent>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean alive = new AtomicBoolean(true);
@@ -66,7 +66,7 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /**
-   * Opens {@code uri} (blocking; the driver calls this on a virtual thread) and registers the
+   * Opens {@code uri} (blocking; the driver calls this on a LibvirtThreads thread) and registers the
    * lifecycle listener, the close callback and, except for {@code test:///}, keepalive.
    */
   static LibvirtConnection open(String uri, int keepAliveIntervalSec, int keepAliveCount) {
@@ -336,6 +336,11 @@ public final class LibvirtConnection implements HypervisorConnection {
     });
   }
 
+  /** The underlying libvirt handle, for tests that inspect what the test driver holds. */
+  org.libvirt.Connect nativeForTests() {
+    return conn;
+  }
+
   @Override
   public void onEvent(Consumer<DomainEvent> listener) {
     listeners.add(listener);
@@ -462,7 +467,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
   }
 
-  /** Runs {@code body} on a virtual thread, mapping libvirt errors and noting a lost connection. */
+  /** Runs {@code body} on a LibvirtThreads thread, mapping libvirt errors and noting a lost connection. */
   private <T> CompletionStage<T> call(String op, String domain, LibvirtCall<T> body) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new DriverException(Kind.UNREACHABLE,

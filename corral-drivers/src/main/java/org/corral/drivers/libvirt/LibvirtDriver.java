@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
@@ -18,7 +17,7 @@ import org.corral.model.time.Clock;
 /**
  * Opens libvirt connections to KVM ({@code qemu}, {@code qemu+ssh}, {@code qemu+tcp},
  * {@code qemu+tls}), Xen ({@code xen}, {@code xen+ssh}) and test ({@code test}) hosts. Each open
- * runs on a virtual thread and is bounded by the connect timeout; remote connections get libvirt
+ * runs on its own thread (see {@link LibvirtThreads}) and is bounded by the connect timeout; remote connections get libvirt
  * keepalive so that a host that vanishes is noticed within interval x (count + 1) seconds.
  * Thread-safe.
  */
@@ -31,7 +30,7 @@ public final class LibvirtDriver implements HypervisorDriver, AutoCloseable {
   private final Duration connectTimeout;
   private final int keepAliveIntervalSec;
   private final int keepAliveCount;
-  private final ExecutorService opens = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService opens = LibvirtThreads.newExecutor("libvirt-open");
 
   /**
    * @param clock          times the reconnect backoff (virtual in tests)
@@ -86,7 +85,7 @@ public final class LibvirtDriver implements HypervisorDriver, AutoCloseable {
           }
           Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
           if (cause instanceof TimeoutException) {
-            // The open still runs on its virtual thread; close whatever it yields.
+            // The open still runs on its thread; close whatever it yields.
             open.thenAccept(LibvirtConnection::close);
             result.completeExceptionally(new DriverException(Kind.UNREACHABLE, "connect to "
                 + LibvirtErrors.safeUri(uri) + ": no answer within " + connectTimeout, cause));

@@ -14,8 +14,8 @@ import org.libvirt.jna.ConnectionPointer;
  * Direct JNA calls for what {@code org.libvirt:libvirt} 0.5.2 does not bind:
  * {@code virNodeGetCPUStats} and {@code virStorageVolUpload} with its stream. Errors are read with
  * {@code virGetLastErrorCode}/{@code virGetLastErrorMessage} right after the failing call, on the
- * same thread: libvirt keeps the last error per OS thread, and a virtual thread is not unmounted
- * between two native calls.
+ * same thread: libvirt keeps the last error per OS thread, and these calls run on platform
+ * threads (see {@link LibvirtThreads}).
  */
 final class LibvirtNative {
   /** {@code VIR_NODE_CPU_STATS_ALL_CPUS}. */

@@ -15,8 +15,8 @@ import org.libvirt.DomainJobInfo;
 import org.libvirt.LibvirtException;
 
 /**
- * One running live migration: the blocking {@code virDomainMigrateToURI} on one virtual thread,
- * while the calling (virtual) thread polls the job's progress and aborts it after the timeout.
+ * One running live migration: the blocking {@code virDomainMigrateToURI} on one thread,
+ * while the calling thread polls the job's progress and aborts it after the timeout.
  * Elapsed time is measured with {@link System#nanoTime()}: this waits on a real migration of real
  * memory, which no injected clock could speed up, and the wait is bounded by the timeout.
  */

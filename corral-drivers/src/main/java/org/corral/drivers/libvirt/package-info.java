@@ -5,7 +5,7 @@
  * {@link org.corral.drivers.libvirt.LibvirtConnection}), the pure translation of Corral's
  * {@link org.corral.drivers.hypervisor.DomainSpec} into libvirt XML, storage overlays and the
  * cloud-init seed image, migration flag composition, and the mapping of libvirt errors onto
- * {@link org.corral.drivers.DriverException.Kind}. Every blocking libvirt call runs on a virtual
- * thread so that a slow host never holds up another; nothing here decides anything.
+ * {@link org.corral.drivers.DriverException.Kind}. Every blocking libvirt call runs on its own
+ * (platform) thread so that a slow host never holds up another; nothing here decides anything.
  */
 package org.corral.drivers.libvirt;
