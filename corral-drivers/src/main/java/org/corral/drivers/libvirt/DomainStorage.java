@@ -6,7 +6,6 @@ import java.util.regex.Pattern;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.hypervisor.DomainSpec;
-import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
@@ -98,7 +97,7 @@ final class DomainStorage {
             pool.storageVolLookupByName(volName).delete(0);
             removed++;
           } catch (LibvirtException e) {
-            if (e.getError().getCode() != Error.ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+            if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_STORAGE_VOL) {
               throw e;
             }
           }
@@ -117,7 +116,7 @@ final class DomainStorage {
     try {
       pool = conn.storagePoolLookupByName(name);
     } catch (LibvirtException e) {
-      if (e.getError().getCode() != Error.ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+      if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_STORAGE_POOL) {
         throw e;
       }
       throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("define", uri, domain) + ": storage pool '"
@@ -154,7 +153,7 @@ final class DomainStorage {
     try {
       return pool.storageVolLookupByName(name);
     } catch (LibvirtException e) {
-      if (e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+      if (LibvirtErrors.code(e) == LibvirtErrorCodes.NO_STORAGE_VOL) {
         return null;
       }
       throw e;

@@ -26,7 +26,6 @@ import org.corral.drivers.hypervisor.MigrationProgress;
 import org.corral.model.InvalidInputException;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
-import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StorageVol;
@@ -290,7 +289,7 @@ public final class LibvirtConnection implements HypervisorConnection {
         try {
           d.undefine(UNDEFINE_FLAGS);
         } catch (LibvirtException e) {
-          if (e.getError().getCode() != Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+          if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_DOMAIN) {
             throw e;
           }
         }
@@ -460,7 +459,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     try {
       return lookup.find();
     } catch (LibvirtException e) {
-      if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+      if (LibvirtErrors.code(e) == LibvirtErrorCodes.NO_DOMAIN) {
         return null;
       }
       throw e;

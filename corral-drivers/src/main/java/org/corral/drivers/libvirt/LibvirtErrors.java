@@ -17,35 +17,41 @@ final class LibvirtErrors {
 
   private LibvirtErrors() {}
 
-  /** The kind for a libvirt error code (and the subsystem that raised it). */
-  static Kind kindOf(Error.ErrorNumber code, Error.ErrorDomain from) {
-    if (code == null) {
-      return Kind.TRANSIENT;
+  /**
+   * The raw libvirt error code of {@code e}: the one recorded by {@link LibvirtErrorCodes#CALLBACK}
+   * when it matches, else the binding's enum position (right only below 60, where the binding's
+   * table agrees with libvirt's), else -1.
+   */
+  static int code(LibvirtException e) {
+    Error err = e.getError();
+    if (err == null) {
+      return -1;
     }
-    return switch (code) {
-      case VIR_ERR_AUTH_FAILED, VIR_ERR_AUTH_CANCELLED, VIR_ERR_OPERATION_DENIED -> Kind.AUTH;
-      case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_STORAGE_POOL, VIR_ERR_NO_STORAGE_VOL, VIR_ERR_NO_NETWORK,
-          VIR_ERR_NO_DOMAIN_SNAPSHOT, VIR_ERR_NO_SECRET, VIR_ERR_NO_INTERFACE -> Kind.NOT_FOUND;
-      case VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN, VIR_ERR_RPC, VIR_ERR_UNKNOWN_HOST, VIR_ERR_GNUTLS_ERROR ->
-          Kind.UNREACHABLE;
-      // A system error raised by the RPC layer is a socket failure (refused, reset, no route).
-      case VIR_ERR_SYSTEM_ERROR -> from == Error.ErrorDomain.VIR_FROM_RPC || from == Error.ErrorDomain.VIR_FROM_REMOTE
-          ? Kind.UNREACHABLE : Kind.TRANSIENT;
-      case VIR_ERR_OPERATION_TIMEOUT -> Kind.TIMEOUT;
-      case VIR_ERR_NO_SUPPORT -> Kind.UNSUPPORTED;
-      case VIR_ERR_OPERATION_INVALID, VIR_ERR_XML_ERROR, VIR_ERR_XML_DETAIL, VIR_ERR_INVALID_ARG,
-          VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_DOM_EXIST, VIR_ERR_INVALID_MAC, VIR_ERR_MIGRATE_UNSAFE,
-          VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_ERR_OS_TYPE, VIR_ERR_NO_SOURCE, VIR_ERR_NO_TARGET, VIR_ERR_NO_NAME,
-          VIR_ERR_NO_OS, VIR_ERR_NO_DEVICE, VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_STORAGE_POOL,
-          VIR_ERR_INVALID_STORAGE_VOL, VIR_ERR_INVALID_NETWORK, VIR_ERR_NETWORK_EXIST -> Kind.REJECTED;
-      default -> Kind.TRANSIENT;
-    };
+    LibvirtErrorCodes.Raised raised = LibvirtErrorCodes.last(err.getMessage());
+    if (raised != null) {
+      return raised.code();
+    }
+    int ordinal = err.getCode() == null ? -1 : err.getCode().ordinal();
+    return ordinal < 60 ? ordinal : -1;
+  }
+
+  static int from(LibvirtException e) {
+    Error err = e.getError();
+    if (err == null) {
+      return -1;
+    }
+    LibvirtErrorCodes.Raised raised = LibvirtErrorCodes.last(err.getMessage());
+    return raised != null ? raised.domain() : err.getDomain() == null ? -1 : err.getDomain().ordinal();
+  }
+
+  static Kind kindOf(LibvirtException e) {
+    return LibvirtErrorCodes.kindOf(code(e), from(e));
   }
 
   /** Wraps {@code e} for operation {@code op} on {@code uri}, naming {@code domain} when not null. */
   static DriverException map(String op, String uri, String domain, LibvirtException e) {
     Error err = e.getError();
-    Kind kind = err == null ? Kind.TRANSIENT : kindOf(err.getCode(), err.getDomain());
+    Kind kind = kindOf(e);
     String detail = err == null ? e.getMessage() : err.getMessage();
     return new DriverException(kind, describe(op, uri, domain) + ": " + redact(detail, uri), e);
   }

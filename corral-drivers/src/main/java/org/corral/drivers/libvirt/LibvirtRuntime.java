@@ -2,7 +2,6 @@ package org.corral.drivers.libvirt;
 
 import org.corral.drivers.DriverException;
 import org.libvirt.Connect;
-import org.libvirt.ErrorCallback;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 
@@ -30,8 +29,8 @@ final class LibvirtRuntime {
     }
     try {
       Library.getVersion();
-      // libvirt prints every error to stderr by default; we turn them into exceptions instead.
-      Connect.setErrorCallback(new ErrorCallback());
+      // Records raw error codes (see LibvirtErrorCodes) and stops libvirt printing errors to stderr.
+      Connect.setErrorCallback(LibvirtErrorCodes.CALLBACK);
       Library.initEventLoop();
     } catch (LinkageError | LibvirtException e) {
       loadFailure = e;
