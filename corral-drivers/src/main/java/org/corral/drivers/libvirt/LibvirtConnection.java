@@ -335,6 +335,25 @@ public final class LibvirtConnection implements HypervisorConnection {
     });
   }
 
+  /**
+   * Sends one QEMU guest agent command to {@code domain} and returns the agent's JSON reply
+   * ({@code virDomainQemuAgentCommand}). Used by the guest-exec driver; fails with UNSUPPORTED on
+   * hypervisors without an agent channel (Xen, test), TIMEOUT when the agent does not answer.
+   *
+   * @param json       one QMP-style command, e.g. {@code {"execute":"guest-ping"}}
+   * @param timeoutSec seconds libvirt waits for the agent's answer (at least 1)
+   */
+  public CompletionStage<String> agentCommand(String domain, String json, int timeoutSec) {
+    return call("guest agent command", domain, () -> {
+      Domain d = require(domain, "guest agent command");
+      if (d.isActive() == 0) {
+        throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("guest agent command", uri, domain)
+            + ": the domain is not running");
+      }
+      return d.qemuAgentCommand(json, Math.max(1, timeoutSec), 0);
+    });
+  }
+
   /** The underlying libvirt handle, for tests that inspect what the test driver holds. */
   org.libvirt.Connect nativeForTests() {
     return conn;
@@ -487,6 +506,9 @@ public final class LibvirtConnection implements HypervisorConnection {
           Thread.currentThread().interrupt();
           f.completeExceptionally(new DriverException(Kind.TRANSIENT, LibvirtErrors.describe(op, uri, domain)
               + ": interrupted", e));
+        } catch (LinkageError e) {
+          f.completeExceptionally(new DriverException(Kind.UNSUPPORTED, LibvirtErrors.describe(op, uri, domain)
+              + ": a libvirt native library is missing (" + e.getMessage() + "); install libvirt0", e));
         } catch (Throwable t) {
           f.completeExceptionally(t instanceof DriverException || t instanceof InvalidInputException ? t
               : new DriverException(Kind.TRANSIENT, LibvirtErrors.describe(op, uri, domain) + ": " + t, t));

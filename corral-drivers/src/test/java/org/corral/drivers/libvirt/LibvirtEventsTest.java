@@ -61,6 +61,21 @@ class LibvirtEventsTest {
         assertThat(kindsFor("legacy-web")).contains(Kind.STOPPED));
   }
 
+  /**
+   * What libvirt's close callback (keepalive timeout, EOF) and a call failing with a connection
+   * error both do. Triggered directly: dropping a real connection needs a remote libvirtd, which
+   * this test suite does not start (see docs/real-hosts.md for checking it on real hosts).
+   */
+  @Test
+  void connectionLossMarksTheConnectionDeadAndIsReportedOnce() {
+    a.lost("closed by libvirt: KEEPALIVE");
+    a.lost("closed by libvirt: EOF");
+    assertThat(a.isAlive()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(seen).filteredOn(e -> e.kind() == Kind.CONNECTION_LOST).hasSize(1)
+            .allSatisfy(e -> assertThat(e.hostUri()).isEqualTo(a.uri())));
+  }
+
   @Test
   void closingTheConnectionIsNotAConnectionLoss() {
     a.close();
