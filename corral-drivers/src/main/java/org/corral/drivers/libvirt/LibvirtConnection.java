@@ -81,7 +81,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     LibvirtConnection lc = new LibvirtConnection(uri, c);
     try {
       if (lc.type != DomainType.TEST) {
-        c.setKeepAlive(keepAliveIntervalSec, keepAliveCount);
+        lc.startKeepAlive(keepAliveIntervalSec, keepAliveCount);
       }
       c.registerCloseListener((connect, reason) -> lc.lost("closed by libvirt: " + reason));
       c.addLifecycleListener(lc.lifecycle);
@@ -90,6 +90,20 @@ public final class LibvirtConnection implements HypervisorConnection {
       throw LibvirtErrors.map("connect", uri, null, e);
     }
     return lc;
+  }
+
+  /**
+   * Asks libvirt to probe the peer; without an answer for interval x (count + 1) seconds libvirt
+   * closes the connection and the close callback marks it lost. A transport without keepalive
+   * (an old daemon) still works: only the close callback and failing calls detect loss then.
+   */
+  private void startKeepAlive(int intervalSec, int count) {
+    try {
+      conn.setKeepAlive(intervalSec, count);
+    } catch (LibvirtException e) {
+      System.getLogger(LibvirtConnection.class.getName()).log(System.Logger.Level.WARNING,
+          "no keepalive on " + LibvirtErrors.safeUri(uri) + ": " + LibvirtErrors.redact(e.getMessage(), uri));
+    }
   }
 
   @Override
