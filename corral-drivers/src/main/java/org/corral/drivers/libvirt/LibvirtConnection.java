@@ -80,7 +80,8 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
     LibvirtConnection lc = new LibvirtConnection(uri, c);
     try {
-      if (lc.type != DomainType.TEST) {
+      // Only test:/// runs in-process; every other URI, local qemu:/// included, talks to a daemon.
+      if (!"test".equals(org.corral.drivers.Drivers.scheme(uri))) {
         lc.startKeepAlive(keepAliveIntervalSec, keepAliveCount);
       }
       c.registerCloseListener((connect, reason) -> lc.lost("closed by libvirt: " + reason));
@@ -501,9 +502,10 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   /** Runs {@code body} on a LibvirtThreads thread, mapping libvirt errors and noting a lost connection. */
   private <T> CompletionStage<T> call(String op, String domain, LibvirtCall<T> body) {
-    if (closed.get()) {
+    if (closed.get() || !alive.get()) {
+      // libvirt never reopens a dropped connection: fail fast and let the Monitor reconnect.
       return CompletableFuture.failedFuture(new DriverException(Kind.UNREACHABLE,
-          LibvirtErrors.describe(op, uri, domain) + ": connection closed; reconnect"));
+          LibvirtErrors.describe(op, uri, domain) + ": connection " + (closed.get() ? "closed" : "lost") + "; reconnect"));
     }
     CompletableFuture<T> f = new CompletableFuture<>();
     try {

@@ -12,6 +12,7 @@ import org.libvirt.jna.virError;
  * thread that raised the error, just before the binding throws).
  */
 final class LibvirtErrorCodes {
+  static final int INTERNAL_ERROR = 1;
   static final int NO_SUPPORT = 3;
   static final int UNKNOWN_HOST = 4;
   static final int NO_CONNECT = 5;
@@ -91,8 +92,9 @@ final class LibvirtErrorCodes {
       case NO_DOMAIN, NO_STORAGE_POOL, NO_STORAGE_VOL, NO_NETWORK, NO_DOMAIN_SNAPSHOT, NO_SECRET, NO_INTERFACE ->
           Kind.NOT_FOUND;
       case NO_CONNECT, INVALID_CONN, RPC, UNKNOWN_HOST, GNUTLS_ERROR, SSH, LIBSSH -> Kind.UNREACHABLE;
-      // A system error raised by the transport is a socket failure (refused, reset, no route).
-      case SYSTEM_ERROR -> from == FROM_RPC || from == FROM_REMOTE ? Kind.UNREACHABLE : Kind.TRANSIENT;
+      // A system or internal error raised by the transport is a socket failure (refused, reset,
+      // no route, "client socket is closed").
+      case SYSTEM_ERROR, INTERNAL_ERROR -> from == FROM_RPC || from == FROM_REMOTE ? Kind.UNREACHABLE : Kind.TRANSIENT;
       case OPERATION_TIMEOUT, AGENT_UNRESPONSIVE -> Kind.TIMEOUT;
       // ARGUMENT_UNSUPPORTED: "valid API use but unsupported by the given driver" (e.g. p2p on test:///).
       case NO_SUPPORT, OPERATION_UNSUPPORTED, ARGUMENT_UNSUPPORTED -> Kind.UNSUPPORTED;
