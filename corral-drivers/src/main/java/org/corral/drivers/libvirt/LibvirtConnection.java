@@ -42,6 +42,8 @@ import org.libvirt.event.LifecycleListener;
 public final class LibvirtConnection implements HypervisorConnection {
   /** {@code VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA}. */
   private static final int UNDEFINE_FLAGS = 1 | 2;
+  /** {@code VIR_DOMAIN_UNDEFINE_NVRAM}: an adopted UEFI domain on QEMU cannot be undefined without it. */
+  private static final int UNDEFINE_NVRAM = 4;
   private static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
 
   private final String uri;
@@ -130,17 +132,17 @@ public final class LibvirtConnection implements HypervisorConnection {
   public CompletionStage<List<DomainStatus>> domains() {
     return call("list domains", null, () -> {
       Map<String, DomainStatus> all = new LinkedHashMap<>();
+      // A domain can vanish between listing and reading it; it is then left out, not an error.
       for (int id : conn.listDomains()) {
-        Domain d = lookup(() -> conn.domainLookupByID(id));
-        if (d != null) {
-          DomainStatus s = status(d);
+        DomainStatus s = statusOrNull(lookup(() -> conn.domainLookupByID(id)));
+        if (s != null) {
           all.put(s.name(), s);
         }
       }
       for (String name : conn.listDefinedDomains()) {
-        Domain d = lookup(() -> conn.domainLookupByName(name));
-        if (d != null) {
-          all.putIfAbsent(name, status(d));
+        DomainStatus s = statusOrNull(lookup(() -> conn.domainLookupByName(name)));
+        if (s != null) {
+          all.putIfAbsent(name, s);
         }
       }
       return List.copyOf(all.values());
@@ -168,9 +170,9 @@ public final class LibvirtConnection implements HypervisorConnection {
     return call("stats", null, () -> {
       Map<String, Long> cpu = new LinkedHashMap<>();
       for (int id : conn.listDomains()) {
-        Domain d = lookup(() -> conn.domainLookupByID(id));
+        DomainStatus d = statusOrNull(lookup(() -> conn.domainLookupByID(id)));
         if (d != null) {
-          cpu.put(d.getName(), d.getInfo().cpuTime);
+          cpu.put(d.name(), d.cpuTimeNanos());
         }
       }
       long busy = hostBusy();
@@ -302,7 +304,7 @@ public final class LibvirtConnection implements HypervisorConnection {
               + ": the domain is running; shut it down or destroy it first");
         }
         try {
-          d.undefine(UNDEFINE_FLAGS);
+          d.undefine(type == DomainType.KVM ? UNDEFINE_FLAGS | UNDEFINE_NVRAM : UNDEFINE_FLAGS);
         } catch (LibvirtException e) {
           if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_DOMAIN) {
             throw e;
@@ -468,6 +470,20 @@ public final class LibvirtConnection implements HypervisorConnection {
     DomainInfo i = d.getInfo();
     return new DomainStatus(d.getName(), d.getUUIDString(), DomainStates.of(i.state), d.isPersistent() == 1,
         i.nrVirtCpu, i.memory / 1024, i.cpuTime);
+  }
+
+  private DomainStatus statusOrNull(Domain d) throws LibvirtException {
+    if (d == null) {
+      return null;
+    }
+    try {
+      return status(d);
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.code(e) == LibvirtErrorCodes.NO_DOMAIN) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private Domain require(String name, String op) throws LibvirtException {
