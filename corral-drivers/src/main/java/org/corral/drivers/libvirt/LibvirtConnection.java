@@ -27,6 +27,8 @@ import org.corral.model.InvalidInputException;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.libvirt.NodeInfo;
 import org.libvirt.StorageVol;
 import org.libvirt.event.LifecycleListener;
@@ -40,6 +42,7 @@ import org.libvirt.event.LifecycleListener;
  * connection error; it never reopens itself: the Monitor reconnects through {@link LibvirtDriver}.
  */
 public final class LibvirtConnection implements HypervisorConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(LibvirtConnection.class);
   /** {@code VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA}. */
   private static final int UNDEFINE_FLAGS = 1 | 2;
   /** {@code VIR_DOMAIN_UNDEFINE_NVRAM}: an adopted UEFI domain on QEMU cannot be undefined without it. */
@@ -104,8 +107,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     try {
       conn.setKeepAlive(intervalSec, count);
     } catch (LibvirtException e) {
-      System.getLogger(LibvirtConnection.class.getName()).log(System.Logger.Level.WARNING,
-          "no keepalive on " + LibvirtErrors.safeUri(uri) + ": " + LibvirtErrors.redact(e.getMessage(), uri));
+      LOG.warn("no keepalive on {}: {}", LibvirtErrors.safeUri(uri), LibvirtErrors.redact(e.getMessage(), uri));
     }
   }
 
@@ -436,8 +438,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     if (closed.get() || !alive.compareAndSet(true, false)) {
       return;
     }
-    System.getLogger(LibvirtConnection.class.getName()).log(System.Logger.Level.WARNING,
-        "connection to " + LibvirtErrors.safeUri(uri) + " lost: " + why);
+    LOG.warn("connection to {} lost: {}", LibvirtErrors.safeUri(uri), LibvirtErrors.redact(why, uri));
     emit(new DomainEvent(uri, null, DomainEvent.Kind.CONNECTION_LOST));
   }
 

@@ -4,6 +4,8 @@ import org.corral.drivers.DriverException;
 import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The process-wide libvirt state: the native library, loaded once, and libvirt's default event
@@ -11,6 +13,7 @@ import org.libvirt.LibvirtException;
  * opened, or that connection gets neither lifecycle events, keepalive nor close callbacks.
  */
 final class LibvirtRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(LibvirtRuntime.class);
   private static Throwable loadFailure;
   private static boolean started;
 
@@ -62,8 +65,7 @@ final class LibvirtRuntime {
         return;
       } catch (LibvirtException | RuntimeException e) {
         // One failed iteration (a callback that threw) must not stop events for every host.
-        System.getLogger(LibvirtRuntime.class.getName()).log(System.Logger.Level.WARNING,
-            "libvirt event loop iteration failed: " + e.getMessage());
+        LOG.warn("libvirt event loop iteration failed: {}", e.getMessage());
       }
     }
   }
