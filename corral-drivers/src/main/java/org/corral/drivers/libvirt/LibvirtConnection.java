@@ -374,7 +374,7 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /** The underlying libvirt handle, for tests that inspect what the test driver holds. */
-  org.libvirt.Connect nativeForTests() {
+  NativeConnect nativeForTests() {
     return conn;
   }
 

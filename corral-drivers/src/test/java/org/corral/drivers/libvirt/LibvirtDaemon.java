@@ -48,6 +48,7 @@ final class LibvirtDaemon implements AutoCloseable {
     Path dir = Files.createTempDirectory("corral-libvirtd");
     Path run = Files.createDirectories(dir.resolve("run"));
     Path home = Files.createDirectories(dir.resolve("home"));
+    Files.createDirectories(dir.resolve("pool"));
     Path conf = dir.resolve("libvirtd.conf");
     Files.writeString(conf, "unix_sock_dir = \"" + run + "\"\nauth_unix_rw = \"none\"\nauth_unix_ro = \"none\"\n");
     List<String> cmd = new ArrayList<>();
@@ -76,6 +77,16 @@ final class LibvirtDaemon implements AutoCloseable {
 
   Path socket() {
     return dir.resolve("run").resolve("libvirt-sock");
+  }
+
+  /** A directory the daemon's user owns, for a storage pool. */
+  Path poolDir() {
+    return dir.resolve("pool");
+  }
+
+  /** The daemon's own QEMU session driver and its real storage driver. */
+  String qemuSessionUri() {
+    return "qemu+unix:///session?socket=" + socket();
   }
 
   /** libvirtd's test driver, reached through the daemon (a remote connection). */
