@@ -6,8 +6,18 @@ import java.util.Map;
 /**
  * Compiles each distinct expression once. Bounded (least recently used entries go first) so that
  * a stream of one-off expressions cannot grow it without limit. Thread-safe.
+ *
+ * <p>A compiled expression is an immutable function of its source text, so one process-wide
+ * cache ({@link #shared()}) is a pure memo: it changes how fast, never what, a decision is.
  */
 public final class ExpressionCache {
+  private static final ExpressionCache SHARED = new ExpressionCache(4096);
+
+  /** The process-wide cache the scheduler uses. */
+  public static ExpressionCache shared() {
+    return SHARED;
+  }
+
   private final Map<Key, CompiledExpression> entries;
 
   public ExpressionCache(int maxEntries) {

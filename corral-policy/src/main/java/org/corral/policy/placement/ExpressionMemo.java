@@ -17,7 +17,6 @@ final class ExpressionMemo {
   private final double[] value;
   /** The host version the value was computed at; UNKNOWN when not computed. */
   private final int[] computedAt;
-  private String lastError;
 
   ExpressionMemo(CompiledExpression expr, int hosts) {
     this.expr = expr;
@@ -38,7 +37,6 @@ final class ExpressionMemo {
       HostFacts facts = state.facts.at(h, vm);
       v = expr.kind() == ExpressionKind.REQUIREMENTS ? (expr.test(facts) ? 1 : 0) : expr.rank(facts);
     } catch (CompiledExpression.EvaluationFailure e) {
-      lastError = e.getMessage();
       v = Double.NaN;
     }
     if (cacheable) {
@@ -48,8 +46,22 @@ final class ExpressionMemo {
     return v;
   }
 
-  /** The message of the latest evaluation error, or null. */
-  String lastError() {
-    return lastError;
+  /**
+   * Why the expression cannot be evaluated on the first UP host (in name order) where it fails,
+   * or null when it evaluates everywhere. Independent of which hosts a search happened to visit,
+   * so reports are the same whether an index or a scan found no host.
+   */
+  String firstError(PlacementState state, Candidate vm) {
+    for (int h = 0; h < state.size; h++) {
+      if (state.up[h] && Double.isNaN(value(state, h, vm))) {
+        try {
+          HostFacts facts = state.facts.at(h, vm);
+          Object ignored = expr.kind() == ExpressionKind.REQUIREMENTS ? expr.test(facts) : expr.rank(facts);
+        } catch (CompiledExpression.EvaluationFailure e) {
+          return state.names[h] + ": " + e.getMessage();
+        }
+      }
+    }
+    return null;
   }
 }

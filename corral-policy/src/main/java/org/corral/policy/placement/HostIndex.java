@@ -6,82 +6,109 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.corral.policy.expr.CompiledExpression;
 
 /**
- * UP hosts grouped by capacity (memory and schedulable CPU), each group a sorted set in a
- * {@link HostOrder}. A placement looks at the first feasible host of each group, O(groups × log
- * hosts) plus the hosts it walks past, instead of every host. Real labs have a handful of host
- * sizes; with every host a different size this degrades to a scan, never to a wrong answer.
- * The index is kept current by {@link PlacementState#place}.
+ * UP hosts in groups that share a capacity (memory and schedulable CPU) and a power-of-two band
+ * of free vCPUs (0, 1, 2-3, 4-7, 8-15, ...); each group is a sorted set in a {@link HostOrder}.
+ * A placement only visits the bands that can hold its vCPUs and, in each, walks from the best
+ * host to the first feasible one: O(groups × log hosts) plus the hosts it walks past, instead of
+ * every host. Banding by free vCPUs matters for packing: hosts whose CPU is spent while memory is
+ * left would otherwise be walked past by every VM; bands rather than exact counts keep the
+ * number of groups a VM visits small (at most about 8 per capacity).
+ *
+ * <p>An index may hold only the hosts that satisfy one static requirements expression (one that
+ * reads neither {@code vm.*} nor free resources), so VMs with that expression walk no host it
+ * rejects. Real labs have a handful of host sizes; with every host a different size this
+ * degrades to a scan, never to a wrong answer. {@link PlacementState#place} keeps it current.
  */
 final class HostIndex {
+  // Same tolerance as CpuFitFilter: a host with 1.9999999999 free vCPUs takes a 2-vCPU VM.
+  private static final double EPSILON = 1e-9;
+
   private final PlacementState state;
   private final HostOrder order;
-  private final List<NavigableSet<Integer>> groups = new ArrayList<>();
-  private final int[] groupOf;
+  private final Comparator<Integer> comparator;
+  /** Per capacity class: free-vCPU band to the hosts in it. */
+  private final List<TreeMap<Integer, NavigableSet<Integer>>> classes = new ArrayList<>();
+  private final int[] classOf;
+  private final int[] bucketOf;
   private final Integer[] boxed;
   /** The spare slot of the state's arrays, used as a search key. */
   private final Integer probe;
 
-  HostIndex(PlacementState state, HostOrder order) {
+  /**
+   * @param onlySatisfying a static requirements expression the indexed hosts must satisfy, or null
+   */
+  HostIndex(PlacementState state, HostOrder order, CompiledExpression onlySatisfying, Candidate forEvaluation) {
     this.state = state;
     this.order = order;
-    this.groupOf = new int[state.size];
+    this.comparator = order.comparator(state);
+    this.classOf = new int[state.size];
+    this.bucketOf = new int[state.size];
     this.boxed = new Integer[state.size];
     this.probe = state.size;
-    Comparator<Integer> cmp = order.comparator(state);
-    Map<CapacityKey, Integer> groupIds = new LinkedHashMap<>();
+    state.names[state.size] = "";
+    ExpressionMemo memo = onlySatisfying == null ? null : state.memo(onlySatisfying);
+    Map<CapacityKey, Integer> classIds = new LinkedHashMap<>();
     for (int h = 0; h < state.size; h++) {
       boxed[h] = h;
-      if (!state.up[h]) {
-        groupOf[h] = -1;
+      classOf[h] = -1;
+      if (!state.up[h] || (memo != null && memo.value(state, h, forEvaluation) != 1)) {
         continue;
       }
-      int id = groupIds.computeIfAbsent(new CapacityKey(state.memoryCapacity[h], state.cpuCapacity[h]), k -> {
-        groups.add(new TreeSet<>(cmp));
-        return groups.size() - 1;
+      classOf[h] = classIds.computeIfAbsent(new CapacityKey(state.memoryCapacity[h], state.cpuCapacity[h]), k -> {
+        classes.add(new TreeMap<>());
+        return classes.size() - 1;
       });
-      groupOf[h] = id;
-      groups.get(id).add(boxed[h]);
+      add(h);
     }
-    state.names[state.size] = "";
     state.register(this);
   }
 
-  HostOrder order() {
-    return order;
-  }
-
   void remove(int h) {
-    if (groupOf[h] >= 0) {
-      groups.get(groupOf[h]).remove(boxed[h]);
+    if (classOf[h] >= 0) {
+      TreeMap<Integer, NavigableSet<Integer>> buckets = classes.get(classOf[h]);
+      NavigableSet<Integer> set = buckets.get(bucketOf[h]);
+      set.remove(boxed[h]);
+      if (set.isEmpty()) {
+        buckets.remove(bucketOf[h]);
+      }
     }
   }
 
   void add(int h) {
-    if (groupOf[h] >= 0) {
-      groups.get(groupOf[h]).add(boxed[h]);
+    if (classOf[h] >= 0) {
+      bucketOf[h] = band((int) Math.floor(state.freeCpus(h) + EPSILON));
+      classes.get(classOf[h]).computeIfAbsent(bucketOf[h], b -> new TreeSet<>(comparator)).add(boxed[h]);
     }
   }
 
-  /** The groups, each as the part a walk for {@code vm} should visit, best first. */
+  /** The groups with room for {@code vm}'s vCPUs, each as the part a walk should visit, best first. */
   List<Iterable<Integer>> walks(Candidate vm) {
-    List<Iterable<Integer>> out = new ArrayList<>(groups.size());
-    for (NavigableSet<Integer> group : groups) {
-      if (order.startsAtMemoryNeed) {
-        // The probe has exactly the needed memory free and -inf CPU free, so it sorts just before
-        // the first host with enough memory.
-        state.memoryCapacity[probe] = vm.memoryMib();
-        state.memoryReserved[probe] = 0;
-        state.cpuCapacity[probe] = Double.NEGATIVE_INFINITY;
-        state.cpuReserved[probe] = 0;
-        out.add(group.tailSet(probe, false));
-      } else {
-        out.add(group);
+    if (order.startsAtMemoryNeed) {
+      // The probe has exactly the needed memory free and -inf CPU free, so it sorts just before
+      // the first host with enough memory.
+      state.memoryCapacity[probe] = vm.memoryMib();
+      state.memoryReserved[probe] = 0;
+      state.cpuCapacity[probe] = Double.NEGATIVE_INFINITY;
+      state.cpuReserved[probe] = 0;
+    }
+    List<Iterable<Integer>> out = new ArrayList<>();
+    for (TreeMap<Integer, NavigableSet<Integer>> buckets : classes) {
+      // The VM's own band may hold hosts with fewer vCPUs than it needs; CpuFitFilter skips them.
+      for (NavigableSet<Integer> group : buckets.tailMap(band(vm.cpus()), true).values()) {
+        out.add(order.startsAtMemoryNeed ? group.tailSet(probe, false) : group);
       }
     }
     return out;
+  }
+
+  /** 0 for no whole vCPU free, else 1 + floor(log2(free)): 1 → 1, 2-3 → 2, 4-7 → 3, ... */
+  static int band(int wholeFreeVcpus) {
+    return wholeFreeVcpus <= 0 ? 0 : 32 - Integer.numberOfLeadingZeros(wholeFreeVcpus);
   }
 
   private record CapacityKey(long memoryMib, double cpus) {}

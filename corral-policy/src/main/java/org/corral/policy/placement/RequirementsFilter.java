@@ -19,8 +19,8 @@ final class RequirementsFilter implements HostFilter {
 
   @Override
   public String explain(int rejected, PlacementState state, Candidate vm) {
-    String error = state.memo(vm.requirements()).lastError();
+    String error = state.memo(vm.requirements()).firstError(state, vm);
     return HostFilter.hosts(rejected, "fails", "fail") + " requirements '" + vm.requirements().source() + "'"
-        + (error == null ? "" : " (some could not be evaluated: " + error + ")");
+        + (error == null ? "" : " (it cannot be evaluated on some hosts, e.g. " + error + ")");
   }
 }

@@ -3,6 +3,7 @@ package org.corral.policy.placement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.corral.model.InvalidInputException;
@@ -22,15 +23,13 @@ import org.corral.policy.expr.ExpressionKind;
  * always give the same result (ties go to the host whose name sorts first).
  *
  * <p>Thread-safety: an instance may be shared; calls do not interfere (the only shared state is
- * a synchronized cache of compiled expressions).
+ * the synchronized, process-wide cache of compiled expressions).
  */
 public final class Scheduler {
-  private static final int EXPRESSION_CACHE_SIZE = 1024;
-
   private final SchedulerSettings settings;
   private final boolean useIndexes;
   private final Map<PlacementPolicy, Pipeline> pipelines = new EnumMap<>(PlacementPolicy.class);
-  private final ExpressionCache expressions = new ExpressionCache(EXPRESSION_CACHE_SIZE);
+  private final ExpressionCache expressions = ExpressionCache.shared();
 
   public Scheduler(SchedulerSettings settings) {
     this(settings, true);
@@ -54,35 +53,22 @@ public final class Scheduler {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(vms, "vms");
     PlacementState state = new PlacementState(snapshot, settings.cpuOvercommit());
-    Map<HostOrder, HostIndex> indexes = new EnumMap<>(HostOrder.class);
+    HostIndexes indexes = new HostIndexes(state);
     List<Action.DeployVm> placements = new ArrayList<>();
     List<PlacementReport> unplaced = new ArrayList<>();
     for (Vm vm : vms) {
-      PlacementPolicy policy = vm.spec().policy() != null ? vm.spec().policy() : settings.defaultPolicy();
-      CompiledExpression requirements;
-      CompiledExpression rank;
+      Candidate candidate;
       try {
-        requirements = compile("spec.requirements", vm.spec().requirements(), ExpressionKind.REQUIREMENTS);
-      } catch (InvalidInputException e) {
-        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), UnplacedReports.INVALID_REQUIREMENTS, e.getMessage()));
+        candidate = candidate(vm);
+      } catch (UnusableExpression e) {
+        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), e.reason, e.getMessage()));
         continue;
       }
-      try {
-        rank = compile("spec.rank", vm.spec().rank(), ExpressionKind.RANK);
-        if (policy == PlacementPolicy.CUSTOM && rank == null) {
-          throw new InvalidInputException("spec.rank", "is required when spec.policy is CUSTOM", "give a CEL expression such as 'host.free.memoryMib'");
-        }
-      } catch (InvalidInputException e) {
-        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), UnplacedReports.INVALID_RANK, e.getMessage()));
-        continue;
-      }
-      Candidate candidate = new Candidate(vm, policy, requirements, rank);
-      Pipeline pipeline = pipelines.get(policy);
+      Pipeline pipeline = pipelines.get(candidate.policy());
       int host;
       int[] rejections = null;
       if (useIndexes && pipeline.indexOrder() != null) {
-        HostIndex index = indexes.computeIfAbsent(pipeline.indexOrder(), o -> new HostIndex(state, o));
-        host = HostSearch.indexed(state, pipeline, index, candidate);
+        host = HostSearch.indexed(state, pipeline, indexes.forCandidate(pipeline.indexOrder(), candidate), candidate);
       } else {
         rejections = new int[pipeline.filters().size()];
         host = HostSearch.scan(state, pipeline, candidate, rejections);
@@ -97,7 +83,7 @@ public final class Scheduler {
         continue;
       }
       String why = pipeline.scorer().name() + " chose " + state.names[host] + ": score "
-          + String.format(java.util.Locale.ROOT, "%.4f", pipeline.scorer().score(state, host, candidate))
+          + String.format(Locale.ROOT, "%.4f", pipeline.scorer().score(state, host, candidate))
           + ", " + pipeline.scorer().why(state, host, candidate);
       placements.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), state.names[host],
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), why)));
@@ -106,7 +92,42 @@ public final class Scheduler {
     return new PlacementResult(placements, unplaced);
   }
 
+  /**
+   * The VM with its effective policy and compiled expressions. Admission should have refused a
+   * bad expression; one that slips through leaves only its own VM unplaced.
+   */
+  private Candidate candidate(Vm vm) {
+    PlacementPolicy policy = vm.spec().policy() != null ? vm.spec().policy() : settings.defaultPolicy();
+    CompiledExpression requirements;
+    CompiledExpression rank;
+    try {
+      requirements = compile("spec.requirements", vm.spec().requirements(), ExpressionKind.REQUIREMENTS);
+    } catch (InvalidInputException e) {
+      throw new UnusableExpression(UnplacedReports.INVALID_REQUIREMENTS, e);
+    }
+    try {
+      rank = compile("spec.rank", vm.spec().rank(), ExpressionKind.RANK);
+      if (policy == PlacementPolicy.CUSTOM && rank == null) {
+        throw new InvalidInputException("spec.rank", "is required when spec.policy is CUSTOM",
+            "give a CEL expression such as 'host.free.memoryMib'");
+      }
+    } catch (InvalidInputException e) {
+      throw new UnusableExpression(UnplacedReports.INVALID_RANK, e);
+    }
+    return new Candidate(vm, policy, requirements, rank);
+  }
+
   private CompiledExpression compile(String field, String expr, ExpressionKind kind) {
     return expr == null ? null : expressions.get(field, expr, kind);
+  }
+
+  /** A VM's expression cannot be used; carries the report reason. */
+  private static final class UnusableExpression extends RuntimeException {
+    private final String reason;
+
+    UnusableExpression(String reason, InvalidInputException cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.reason = reason;
+    }
   }
 }

@@ -205,9 +205,9 @@ class SchedulerTest {
     PlacementReport report = r.unplaced().getFirst();
     assertThat(report.rejectedBy()).isEqualTo(Map.of(MemoryFitFilter.REASON, 12, HostUpFilter.REASON, 3,
         CpuFitFilter.REASON, 1, RequirementsFilter.REASON, 1));
-    assertThat(report.summary()).isEqualTo("no host fits: 12 hosts lack memory (needs 8192 MiB, largest free 65536 MiB), "
+    assertThat(report.summary()).startsWith("no host fits: 12 hosts lack memory (needs 8192 MiB, largest free 65536 MiB), "
         + "3 hosts are not UP, 1 host lacks CPU (needs 4 vCPUs, largest free 64.0), 1 host fails requirements "
-        + "'host.labels[\"zone\"] == \"a\"'");
+        + "'host.labels[\"zone\"] == \"a\"' (it cannot be evaluated on some hosts, e.g. cpu: ");
     Plan plan = r.toPlan(7);
     assertThat(plan.origin()).isEqualTo(Origin.SCHEDULER);
     assertThat(plan.actions()).isEmpty();
@@ -220,7 +220,7 @@ class SchedulerTest {
     Vm vm = Lab.pending("v", VmSpec.of(1, 1024).withRequirements("host.labels[\"zone\"] == \"a\""));
     PlacementReport report = packing.place(s, List.of(vm)).unplaced().getFirst();
     assertThat(report.rejectedBy()).isEqualTo(Map.of(RequirementsFilter.REASON, 1));
-    assertThat(report.summary()).contains("could not be evaluated").contains("zone");
+    assertThat(report.summary()).contains("it cannot be evaluated on some hosts, e.g. a: ").contains("zone");
   }
 
   @Test
@@ -266,5 +266,26 @@ class SchedulerTest {
     PlacementResult r = packing.place(s, s.pending());
     assertThat(hostsOf(r)).containsExactly("a");
     assertThat(r.unplaced()).extracting(PlacementReport::vm).containsExactly("second");
+  }
+
+  @Test
+  void neverMutatesItsInputs() {
+    Snapshot s = new Lab().host("a", 16, 16384).running("x", "a", 2, 4096).snapshot();
+    java.util.ArrayList<Vm> vms = new java.util.ArrayList<>(List.of(Lab.pending("v1", 1, 1024), Lab.pending("v2", 1, 1024)));
+    List<Vm> before = List.copyOf(vms);
+    packing.place(s, vms);
+    assertThat(vms).isEqualTo(before);
+    assertThat(s.reserved("a")).as("the snapshot keeps its own reservations").isEqualTo(new org.corral.model.Resources(2, 4096));
+    assertThat(s.vmsOn("a")).extracting(Vm::name).containsExactly("x");
+  }
+
+  @Test
+  void customPolicyWithoutARankIsReported() {
+    Snapshot s = new Lab().host("a", 16, 16384).snapshot();
+    Vm vm = Lab.pending("v", new VmSpec(1, 1024, null, null, null, PlacementPolicy.CUSTOM, null, null, null, 0, null, null));
+    PlacementReport report = packing.place(s, List.of(vm)).unplaced().getFirst();
+    assertThat(report.rejectedBy()).isEqualTo(Map.of(UnplacedReports.INVALID_RANK, 1));
+    assertThat(report.summary()).isEqualTo("cannot be placed: spec.rank: is required when spec.policy is CUSTOM; "
+        + "give a CEL expression such as 'host.free.memoryMib'");
   }
 }
