@@ -43,7 +43,7 @@ public final class CorralServer {
     SystemClock clock = new SystemClock("corral-loop");
     CorralRuntime rt;
     try {
-      rt = CorralRuntime.start(cfg, home, clock, RealDrivers::register);
+      rt = CorralRuntime.start(cfg, home, clock, d -> RealDrivers.register(d, clock));
     } catch (CorralException e) {
       err.println("error: " + e.getMessage());
       clock.close();

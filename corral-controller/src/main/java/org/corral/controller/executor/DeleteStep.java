@@ -69,8 +69,18 @@ final class DeleteStep implements Step {
       if (h == null) {
         return CompletableFuture.<Void>completedFuture(null);
       }
-      return ctx.connect(h.name()).thenCompose(c -> ctx.hop(c.destroy(a.vm()))
-          .thenCompose(v -> ctx.hop(c.undefine(a.vm(), true))));
+      // A domain that is already gone is what delete wants: NOT_FOUND counts as done.
+      return ctx.connect(h.name()).thenCompose(c -> ignoreMissing(ctx.hop(c.destroy(a.vm())))
+          .thenCompose(v -> ignoreMissing(ctx.hop(c.undefine(a.vm(), true)))));
+    });
+  }
+
+  private static CompletionStage<Void> ignoreMissing(CompletionStage<Void> stage) {
+    return stage.handle((v, e) -> {
+      if (e != null && DriverException.of(e).kind() != DriverException.Kind.NOT_FOUND) {
+        throw DriverException.of(e);
+      }
+      return (Void) null;
     });
   }
 

@@ -176,10 +176,12 @@ public final class Monitor extends Loop {
     if (h == null || !polled(h.state())) {
       return;
     }
-    answered.add(hostName);
+    boolean first = answered.add(hostName);
     silentPolls.remove(hostName);
     Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor answers");
-    if (h.state() == HostState.SUSPECT || h.state() == HostState.ERROR || h.state() == HostState.DOWN) {
+    if (h.state() == HostState.SUSPECT || h.state() == HostState.ERROR || h.state() == HostState.DOWN
+        || (first && h.state() == HostState.UP)) {
+      // The first answer since start also replaces a stale reason ("waiting for the first poll").
       state.transitionHost(hostName, HostState.UP, "hypervisor answers", null, cause);
     }
     reconcileVms(hostName, obs.domains(), started, cycle);
