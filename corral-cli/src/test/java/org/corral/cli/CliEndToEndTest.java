@@ -1,0 +1,135 @@
+package org.corral.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.corral.controller.boot.CorralRuntime;
+import org.corral.controller.config.ConfigReader;
+import org.corral.controller.config.CorralConfig;
+import org.corral.model.time.SystemClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's walk-through, through the real CLI against a real Corral (controller, H2 store,
+ * simulated lab, REST API) running in this JVM on real time: no stand-ins.
+ */
+class CliEndToEndTest {
+  private static final String CONFIG = """
+      controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms}
+      api: {listen: "127.0.0.1:0"}
+      lab:
+        name: e2e
+        stateFile: false
+        latencies: {define: 50ms, boot: 100ms, shutdown: 100ms, migrationBase: 100ms, powerOn: 200ms, powerOff: 200ms}
+        hosts:
+          - {prefix: node, count: 3, cores: 8, mhz: 2600, memoryMib: 16384, labels: {disk: ssd}}
+      networks:
+        - {name: default, bridge: br0, cidr: 10.9.0.0/24, gateway: 10.9.0.1}
+      images:
+        - {name: debian12, pool: default, volume: debian-12.qcow2, sizeGib: 10, shared: true}
+      """;
+  @TempDir
+  static Path home;
+  private static SystemClock clock;
+  private static CorralRuntime corral;
+  private static Map<String, String> env;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    clock = new SystemClock("cli-e2e");
+    CorralConfig cfg = ConfigReader.parse(CONFIG, "test", Map.of());
+    corral = CorralRuntime.start(cfg, home, clock, d -> {});
+    env = new HashMap<>();
+    env.put("CORRAL_API", "http://127.0.0.1:" + corral.port());
+    env.put("TZ", "UTC");
+  }
+
+  @AfterAll
+  static void stop() {
+    corral.close();
+    clock.close();
+  }
+
+  private static Run corral(String... args) {
+    return Run.with(env, args);
+  }
+
+  private static JsonNode json(String... args) throws Exception {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--output";
+    all[args.length + 1] = "json";
+    Run r = corral(all);
+    assertThat(r.code()).as(r.err()).isZero();
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void theReadmeWalkThrough() throws Exception {
+    Run hosts = corral("host", "list");
+    assertThat(hosts.code()).isZero();
+    assertThat(hosts.out()).contains("node01").contains("node02").contains("node03").contains("UP");
+
+    Run create = corral("vm", "create", "web1", "--cpus", "2", "--memory", "2048", "--disk", "debian12", "--nic", "default",
+        "--wait", "--timeout", "30s");
+    assertThat(create.code()).as(create.err()).isZero();
+    JsonNode vm = json("vm", "show", "web1");
+    assertThat(vm.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(vm.get("leases").get(0).get("ip").asText()).isEqualTo("10.9.0.2");
+    String from = vm.get("host").asText();
+    String to = from.equals("node01") ? "node02" : "node01";
+
+    assertThat(corral("vm", "list").out()).containsPattern("web1\\s+RUNNING\\s+" + from);
+    Run migrate = corral("vm", "migrate", "web1", "--to", to, "--wait", "--timeout", "30s");
+    assertThat(migrate.code()).as(migrate.err()).isZero();
+    assertThat(json("vm", "show", "web1").get("host").asText()).isEqualTo(to);
+
+    assertThat(corral("vm", "stop", "web1", "--wait", "--timeout", "30s").code()).isZero();
+    assertThat(json("vm", "show", "web1").get("state").asText()).isEqualTo("STOPPED");
+    Run illegal = corral("vm", "migrate", "web1", "--to", from);
+    assertThat(illegal.code()).isEqualTo(4);
+    assertThat(illegal.err()).contains("STOPPED").contains("MIGRATING");
+    assertThat(corral("vm", "start", "web1", "--wait", "--timeout", "30s").code()).isZero();
+
+    Run events = corral("events", "--subject", "web1");
+    assertThat(events.code()).isZero();
+    assertThat(events.out()).contains("PENDING->PROVISIONING").contains("MIGRATING->RUNNING").contains("USER");
+
+    assertThat(corral("vm", "delete", "web1", "--wait", "--timeout", "30s").code()).isZero();
+    assertThat(corral("vm", "show", "web1").code()).isEqualTo(3);
+  }
+
+  @Test
+  void badInputGivesClearErrorsAndExitCodes() {
+    Run zero = corral("vm", "create", "z", "--cpus", "1", "--memory", "0");
+    assertThat(zero.code()).isEqualTo(5);
+    assertThat(zero.err()).contains("spec.memoryMib");
+    Run expr = corral("vm", "create", "e", "--cpus", "1", "--memory", "64", "--requires", "host.labels[");
+    assertThat(expr.code()).isEqualTo(5);
+    assertThat(expr.err()).contains("requirements");
+    Run net = corral("vm", "create", "n", "--cpus", "1", "--memory", "64", "--nic", "nosuch");
+    assertThat(net.code()).isEqualTo(5);
+    assertThat(net.err()).contains("nics[0].network");
+    assertThat(corral("host", "show", "nosuch").code()).isEqualTo(3);
+    Run unreachable = Run.with(Map.of("CORRAL_API", "http://127.0.0.1:1"), "vm", "list");
+    assertThat(unreachable.code()).isEqualTo(6);
+    assertThat(corral("vm", "list").out()).doesNotContain(" z ").doesNotContain(" e ").doesNotContain(" n ");
+  }
+
+  @Test
+  void faultInjectionShowsUpInHostStates() throws Exception {
+    Run crash = corral("sim", "crash", "node03");
+    assertThat(crash.code()).as(crash.err()).isZero();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> json("host", "show", "node03").get("state").asText().equals("DOWN"));
+    assertThat(corral("events", "--subject", "node03").out()).contains("FAULT_INJECTED").contains("SUSPECT->DOWN");
+  }
+}
