@@ -55,6 +55,42 @@ final class ExecContext {
     return out;
   }
 
+  /**
+   * Asks {@code check} every {@code settings.powerPollInterval()} until it answers true, or
+   * fails with TIMEOUT ({@code timeoutMessage}) once {@code within} has passed. Waits on the
+   * clock, so waiting for one host never blocks another.
+   */
+  CompletionStage<Void> pollUntil(Supplier<CompletionStage<Boolean>> check, java.time.Duration within,
+      Supplier<String> timeoutMessage) {
+    java.time.Instant deadline = clock.now().plus(within);
+    return poll(check, deadline, timeoutMessage);
+  }
+
+  private CompletionStage<Void> poll(Supplier<CompletionStage<Boolean>> check, java.time.Instant deadline,
+      Supplier<String> timeoutMessage) {
+    return hop(check.get()).thenCompose(done -> {
+      if (done) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      if (!clock.now().isBefore(deadline)) {
+        return CompletableFuture.<Void>failedFuture(new org.corral.drivers.DriverException(
+            org.corral.drivers.DriverException.Kind.TIMEOUT, timeoutMessage.get()));
+      }
+      return Stages.delay(clock, settings.powerPollInterval()).thenCompose(v -> poll(check, deadline, timeoutMessage));
+    });
+  }
+
+  /** True when the host's hypervisor answers now (a fresh connection, not a cached one). */
+  CompletionStage<Boolean> hypervisorAnswers(String host, String[] lastError) {
+    connections.drop(host);
+    return connect(host).handle((c, e) -> {
+      if (e != null) {
+        lastError[0] = org.corral.drivers.DriverException.of(e).getMessage();
+      }
+      return e == null;
+    });
+  }
+
   PowerDriver powerOn(Host h) {
     return drivers.powerFor("power.on", h.power().on());
   }

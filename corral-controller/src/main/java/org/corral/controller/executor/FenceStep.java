@@ -1,11 +1,8 @@
 package org.corral.controller.executor;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.power.PowerStatus;
@@ -59,22 +56,13 @@ final class FenceStep implements Step {
 
   @Override
   public CompletionStage<Void> run(ExecContext ctx) {
+    PowerStatus[] last = {PowerStatus.UNKNOWN};
     return ctx.loop(() -> ctx.state.requireHost(a.host())).thenCompose(h ->
         ctx.hop(ctx.powerOff(h).powerOff(ExecContext.target(h, true), true))
-            .thenCompose(v -> confirmOff(ctx, h, ctx.clock.now().plus(ctx.settings.powerOffTimeout()))));
-  }
-
-  private CompletionStage<Void> confirmOff(ExecContext ctx, Host h, Instant deadline) {
-    return ctx.hop(ctx.powerOff(h).status(ExecContext.target(h, true))).thenCompose(st -> {
-      if (st == PowerStatus.OFF) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      if (!ctx.clock.now().isBefore(deadline)) {
-        return CompletableFuture.<Void>failedFuture(new DriverException(DriverException.Kind.TIMEOUT,
-            "power of " + a.host() + " still reads " + st + " after fencing"));
-      }
-      return Stages.delay(ctx.clock, ctx.settings.powerPollInterval()).thenCompose(v -> confirmOff(ctx, h, deadline));
-    });
+            .thenCompose(v -> ctx.pollUntil(() -> ctx.powerOff(h).status(ExecContext.target(h, true)).thenApply(st -> {
+              last[0] = st;
+              return st == PowerStatus.OFF;
+            }), ctx.settings.powerOffTimeout(), () -> "power of " + a.host() + " still reads " + last[0] + " after fencing")));
   }
 
   @Override

@@ -1,10 +1,8 @@
 package org.corral.controller.executor;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
@@ -61,23 +59,12 @@ final class PowerOffStep implements Step {
 
   @Override
   public CompletionStage<Void> run(ExecContext ctx) {
+    String[] ignored = {null};
     return ctx.loop(() -> ctx.state.requireHost(a.host()))
         .thenCompose(h -> ctx.hop(ctx.powerOff(h).powerOff(ExecContext.target(h, true), false)))
-        .thenCompose(v -> waitUntilSilent(ctx, ctx.clock.now().plus(ctx.settings.powerOffTimeout())));
-  }
-
-  private CompletionStage<Void> waitUntilSilent(ExecContext ctx, Instant deadline) {
-    ctx.connections.drop(a.host());
-    return ctx.connect(a.host()).handle((c, e) -> e).thenCompose(err -> {
-      if (err != null) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      if (!ctx.clock.now().isBefore(deadline)) {
-        return CompletableFuture.<Void>failedFuture(new DriverException(DriverException.Kind.TIMEOUT,
-            "host " + a.host() + " still answers " + Stages.human(ctx.settings.powerOffTimeout()) + " after power-off"));
-      }
-      return Stages.delay(ctx.clock, ctx.settings.powerPollInterval()).thenCompose(v -> waitUntilSilent(ctx, deadline));
-    });
+        .thenCompose(v -> ctx.pollUntil(() -> ctx.hypervisorAnswers(a.host(), ignored).thenApply(up -> !up),
+            ctx.settings.powerOffTimeout(),
+            () -> "host " + a.host() + " still answers " + Stages.human(ctx.settings.powerOffTimeout()) + " after power-off"));
   }
 
   @Override

@@ -3,7 +3,6 @@ package org.corral.controller.executor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
@@ -58,25 +57,12 @@ final class PowerOnStep implements Step {
 
   @Override
   public CompletionStage<Void> run(ExecContext ctx) {
+    String[] lastError = {"none"};
     return ctx.loop(() -> ctx.state.requireHost(a.host()))
         .thenCompose(h -> ctx.hop(ctx.powerOn(h).powerOn(ExecContext.target(h, false))))
-        .thenCompose(v -> waitForHypervisor(ctx, ctx.clock.now().plus(ctx.settings.powerOnTimeout())));
-  }
-
-  /** Polls the hypervisor until it answers or the deadline passes. */
-  private CompletionStage<Void> waitForHypervisor(ExecContext ctx, java.time.Instant deadline) {
-    ctx.connections.drop(a.host());
-    return ctx.connect(a.host()).handle((c, e) -> e).thenCompose(err -> {
-      if (err == null) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      if (!ctx.clock.now().isBefore(deadline)) {
-        return CompletableFuture.<Void>failedFuture(new DriverException(DriverException.Kind.TIMEOUT,
-            "host " + a.host() + " was powered on but its hypervisor did not answer within "
-                + Stages.human(ctx.settings.powerOnTimeout()) + " (last error: " + DriverException.of(err).getMessage() + ")"));
-      }
-      return Stages.delay(ctx.clock, ctx.settings.powerPollInterval()).thenCompose(v -> waitForHypervisor(ctx, deadline));
-    });
+        .thenCompose(v -> ctx.pollUntil(() -> ctx.hypervisorAnswers(a.host(), lastError), ctx.settings.powerOnTimeout(),
+            () -> "host " + a.host() + " was powered on but its hypervisor did not answer within "
+                + Stages.human(ctx.settings.powerOnTimeout()) + " (last error: " + lastError[0] + ")"));
   }
 
   @Override

@@ -156,4 +156,44 @@ class ExecutorTest {
         .extracting(e -> e.from() + "->" + e.to())
         .containsSubsequence("UP->POWERING_OFF", "POWERING_OFF->OFF", "OFF->POWERING_ON", "POWERING_ON->UP");
   }
+
+  @Test
+  void downHostIsFencedAndItsPowerConfirmedOff() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    lab.dc.partitionHost("node02", true);
+    lab.until("node02 DOWN", () -> lab.host("node02").state() == HostState.DOWN, MAX);
+    lab.controller.executor().submit(new Action.FenceHost("fence/node02/1", "node02", Cause.of(Origin.GUARDIAN, 1, "test")));
+    lab.until("node02 FENCED", () -> lab.host("node02").state() == HostState.FENCED, MAX);
+    assertThat(lab.dc.host("node02").orElseThrow().power().chassisOn()).isFalse();
+  }
+
+  @Test
+  void powerOnThroughABmcThatNeverAnswersEndsInErrorWithTheReason() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    lab.cmd().powerOff("node02", "t");
+    lab.until("node02 OFF", () -> lab.host("node02").state() == HostState.OFF, MAX);
+    lab.dc.setBmcReachable("node02", false);
+    lab.cmd().powerOn("node02", "t");
+    lab.until("node02 ERROR", () -> lab.host("node02").state() == HostState.ERROR, Duration.ofMinutes(30));
+    assertThat(lab.host("node02").stateReason()).startsWith("power-on failed").contains("BMC").contains("does not answer");
+    assertThat(lab.controller.executor().runningCount()).isZero();
+  }
+
+  @Test
+  void hostThatNeverComesBackAfterPowerOnTimesOutWithoutBlockingOthers() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    lab.cmd().powerOff("node03", "t");
+    lab.until("node03 OFF", () -> lab.host("node03").state() == HostState.OFF, MAX);
+    lab.dc.partitionHost("node03", true); // powers on, but its hypervisor will never answer
+    lab.cmd().powerOn("node03", "t");
+    // Meanwhile other work goes on.
+    lab.cmd().createVm(VmRequest.of("meanwhile", 1, 512), "t");
+    lab.untilVm("meanwhile", VmState.RUNNING, MAX);
+    assertThat(lab.host("node03").state()).isEqualTo(HostState.POWERING_ON);
+    lab.until("node03 ERROR", () -> lab.host("node03").state() == HostState.ERROR, Duration.ofHours(2));
+    assertThat(lab.host("node03").stateReason()).contains("did not answer within 10min");
+  }
 }
