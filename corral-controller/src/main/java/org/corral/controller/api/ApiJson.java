@@ -8,12 +8,16 @@ import org.corral.controller.store.Json;
 /**
  * The API's JSON: the store's mapper for output; input is read strictly (unknown fields are
  * errors, so that a typo in a request is not silently ignored).
+ *
+ * <p>FAIL_ON_NULL_FOR_PRIMITIVES stays off: for records Jackson treats a missing field like null,
+ * so it would reject optional primitives that the contract allows to be left out (a disk's
+ * {@code sizeGib}, an image's {@code shared}). A left-out primitive is 0/false, and the model's
+ * own validation rejects a 0 where 0 is not allowed (an image's sizeGib, a host's cores).
  */
 final class ApiJson {
   static final ObjectMapper OUT = Json.mapper();
   static final ObjectMapper IN = Json.mapper().copy()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private ApiJson() {}
 
