@@ -17,7 +17,11 @@ import org.corral.controller.store.Json;
 final class ApiJson {
   static final ObjectMapper OUT = Json.mapper();
   static final ObjectMapper IN = Json.mapper().copy()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // "{...} {...}" is not one JSON value: without this the first object was used, the rest ignored.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // "cpus": 1.5 is a mistake, not 1 vCPU.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private ApiJson() {}
 

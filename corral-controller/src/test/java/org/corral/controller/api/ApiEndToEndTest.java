@@ -185,6 +185,67 @@ class ApiEndToEndTest {
     p.expect(api.get("/api/v1/nosuch"), 404, "not-found", null).contains("openapi.json");
   }
 
+  @Test
+  @Order(5)
+  void bodiesThatAreNotQuiteRightAreRejectedToo() {
+    eventually().alias("no action in flight").until(() -> api.list("/api/v1/actions").isEmpty());
+    Rejections p = new Rejections();
+    p.expect(api.post("/api/v1/vms", "{\"name\": \"trail1\", \"cpus\": 1, \"memoryMib\": 512} {\"name\": \"x\"}"),
+        400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/vms", "{\"name\": \"half1\", \"cpus\": 1.5, \"memoryMib\": 512}"), 400, "invalid-input", "cpus");
+    p.expect(api.post("/api/v1/vms", "[]"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/vms", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/vms", "{\"name\": \"big1\", \"cpus\": 1, \"memoryMib\": 1e30}"), 400, "invalid-input", "memoryMib");
+    p.expect(api.post("/api/v1/vms", "{\"name\": \"d1\", \"cpus\": 1, \"memoryMib\": 512, \"disks\": [{\"image\": \"img1\", \"sizeGib\": \"x\"}]}"),
+        400, "invalid-input", "disks[0].sizeGib");
+    p.expect(api.post("/api/v1/networks", "{\"name\": \"n2\", \"bridge\": \"br1\", \"cidr\": \"10.20.0.0/40\"}"),
+        400, "invalid-input", "cidr");
+    p.expect(api.post("/api/v1/images", "{\"name\": \"i2\", \"pool\": \"default\", \"volume\": \"i2.qcow2\", \"format\": \"qcow2\"}"),
+        400, "invalid-input", "sizeGib");
+    p.expect(api.delete("/api/v1/networks/net1"), 409, "conflict", null).contains("rej1");
+    p.expect(api.delete("/api/v1/images/img1"), 409, "conflict", null);
+    p.expect(api.get("/api/v1/networks/nosuch"), 404, "not-found", null);
+    p.expect(api.post("/api/v1/vms/rej1/hold", ""), 409, "illegal-transition", null);
+    p.expect(api.post("/api/v1/hosts/t01/maintenance", "{\"enabled\": false}"), 409, "illegal-transition", null);
+    p.expect(api.delete("/api/v1/health"), 404, "not-found", null);
+  }
+
+  @Test
+  @Order(6)
+  void networksImagesAndMaintenanceRoutes() {
+    assertThat(api.list("/api/v1/networks")).extracting(n -> n.get("name").asText()).containsExactly("net1");
+    assertThat(api.list("/api/v1/images")).extracting(i -> i.get("name").asText()).containsExactly("img1");
+    ApiClient.Reply net = api.post("/api/v1/networks", "{\"name\": \"net2\", \"bridge\": \"br2\", \"cidr\": \"10.20.0.0/24\"}");
+    assertThat(net.status()).as(net.toString()).isEqualTo(201);
+    assertThat(api.get("/api/v1/networks/net2").json().get("macStart").asText()).isEqualTo("52:54:00:01:00:00");
+    assertThat(api.delete("/api/v1/networks/net2").status()).isEqualTo(204);
+    assertThat(api.get("/api/v1/networks/net2").status()).isEqualTo(404);
+
+    ApiClient.Reply on = api.post("/api/v1/hosts/t02/maintenance", "{\"enabled\": true}");
+    assertThat(on.status()).as(on.toString()).isEqualTo(200);
+    assertThat(on.json().get("state").asText()).isEqualTo("MAINTENANCE");
+    ApiClient.Reply off = api.post("/api/v1/hosts/t02/maintenance", "{\"enabled\": false}");
+    assertThat(off.json().get("state").asText()).isEqualTo("UP");
+    assertThat(corral.events(0, "t02").stream().filter(e -> "STATE_CHANGED".equals(e.get("kind").asText()))
+        .map(e -> e.get("from").asText() + "->" + e.get("to").asText())).containsSubsequence("UP->MAINTENANCE", "MAINTENANCE->UP");
+  }
+
+  @Test
+  @Order(7)
+  void emptyHostIsPoweredOffAndOnAgain() {
+    assertThat(corral.host("t04").get("vms").asInt()).isZero();
+    ApiClient.Reply off = api.post("/api/v1/hosts/t04/power-off", "");
+    assertThat(off.status()).as(off.toString()).isEqualTo(202);
+    eventually().alias("t04 OFF").until(() -> "OFF".equals(corral.host("t04").get("state").asText()));
+    assertThat(corral.runtime.lab().host("t04").orElseThrow().power().chassisOn()).isFalse();
+    ApiClient.Reply on = api.post("/api/v1/hosts/t04/power-on", "");
+    assertThat(on.status()).as(on.toString()).isEqualTo(202);
+    eventually().alias("t04 UP again").until(() -> "UP".equals(corral.host("t04").get("state").asText()));
+    assertThat(corral.runtime.lab().host("t04").orElseThrow().power().chassisOn()).isTrue();
+    String withVms = corral.vm("rej1").get("host").asText();
+    assertThat(api.post("/api/v1/hosts/" + withVms + "/power-off", "").status()).as("a host with VMs stays on").isEqualTo(409);
+  }
+
   /** Checks each rejection's problem+json and that nothing changed: no journal entry, same VMs and hosts. */
   private static final class Rejections {
     private final Observed before = Observed.now();
@@ -217,7 +278,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   void metricsCountHostsByStateAndActions() {
     ApiClient.Reply m = api.get("/metrics");
     assertThat(m.status()).isEqualTo(200);
@@ -228,7 +289,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   void openApiDocumentsExactlyTheRoutesServed() {
     ApiClient.Reply doc = api.get("/api/v1/openapi.json");
     assertThat(doc.status()).isEqualTo(200);
@@ -254,7 +315,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void hostCheckOnASimHostReportsTheHypervisor() {
     ApiClient.Reply r = api.post("/api/v1/hosts/t01/check", "");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -273,7 +334,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(11)
   void removedHostIsAddedBackWithCapacityReadFromTheHypervisor() {
     assertThat(corral.host("t03").get("vms").asInt()).isZero();
     String uri = corral.host("t03").get("uri").asText();
@@ -298,7 +359,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(9)
+  @Order(12)
   void workloadOfAVmRaisesItsHostsUtilisation() {
     api.post("/api/v1/vms", vmBody("busy1", "host.name == \"t03\""));
     assertThat(corral.untilVmState("busy1", "RUNNING").get("host").asText()).isEqualTo("t03");
@@ -317,7 +378,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(10)
+  @Order(13)
   void journalStreamsAsServerSentEventsAndResumesAfterLastEventId() throws Exception {
     long mark = corral.lastSeq();
     long createdSeq;
@@ -352,7 +413,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(11)
+  @Order(14)
   void crashedHostGoesSuspectThenDownAndItsVmsUnknown() {
     api.post("/api/v1/vms", vmBody("crash1", "host.name == \"t04\""));
     assertThat(corral.untilVmState("crash1", "RUNNING").get("host").asText()).isEqualTo("t04");
