@@ -3,8 +3,10 @@ package org.corral.controller.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -18,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -103,6 +107,7 @@ class CorralServerTest {
 
       run.stop.countDown();
       assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).endsWith("Corral stopped." + System.lineSeparator());
       assertThat(run.err()).isEmpty();
       assertThat(refused(http, health)).as("the API is closed after the stop").isTrue();
     }
@@ -179,5 +184,30 @@ class CorralServerTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void sigtermStopsCorralCleanlyBeforeTheProcessEnds() throws Exception {
+    Path config = dir.resolve("corral.yaml");
+    Files.writeString(config, SMALL_LAB.formatted("127.0.0.1:0"));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), CorralUpChild.class.getName(),
+        config.toString(), dir.resolve("home").toString())).redirectErrorStream(true).start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8)).lines().forEach(lines::add));
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> !child.isAlive() || lines.contains("Stop with Ctrl-C."));
+      assertThat(lines).as("child output").contains("Stop with Ctrl-C.");
+      // SIGTERM, as Ctrl-C or systemd's stop would send. Through the ProcessHandle: Process.destroy()
+      // would also close our end of the child's stdout, and we would not see what it prints last.
+      assertThat(child.toHandle().destroy()).isTrue();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child ends after SIGTERM").isTrue();
+      reader.join(Duration.ofSeconds(5));
+      assertThat(lines).as("the shutdown hook waits until the API, loops and store are closed").contains("Corral stopped.");
+    } finally {
+      child.destroyForcibly();
+    }
   }
 }
