@@ -414,6 +414,39 @@ class ApiEndToEndTest {
 
   @Test
   @Order(14)
+  void simFaultRoutesAreJournaledAndValidated() {
+    long before = corral.lastSeq();
+    ApiClient.Reply bmc = api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": false}");
+    assertThat(bmc.status()).as(bmc.toString()).isEqualTo(200);
+    assertThat(simHost(bmc.json(), "t03").get("bmcReachable").asBoolean()).isFalse();
+    assertThat(api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": true}").status()).isEqualTo(200);
+    assertThat(simHost(api.get("/api/v1/sim").json(), "t03").get("bmcReachable").asBoolean()).isTrue();
+    assertThat(api.post("/api/v1/sim/vms/busy1/fail-migrations", "{\"count\": 2}").status()).isEqualTo(200);
+
+    List<String> faults = corral.events(before, null).stream().filter(e -> "FAULT_INJECTED".equals(e.get("kind").asText()))
+        .map(e -> e.get("subject").asText() + ": " + e.get("message").asText()).toList();
+    assertThat(faults).containsExactly("t03: BMC unreachable", "t03: BMC reachable again", "busy1: next 2 migration(s) will fail");
+
+    Rejections p = new Rejections();
+    p.expect(api.post("/api/v1/sim/hosts/t03/partition", "{}"), 400, "invalid-input", "enabled");
+    p.expect(api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": \"no\"}"), 400, "invalid-input", "reachable");
+    p.expect(api.post("/api/v1/sim/vms/busy1/fail-migrations", "{\"count\": -1}"), 400, "invalid-input", "count");
+    p.expect(api.post("/api/v1/sim/vms/nosuch/fail-migrations", "{\"count\": 1}"), 404, "not-found", null);
+    p.expect(api.post("/api/v1/sim/vms/nosuch/workload", "{\"constant\": 0.5}"), 404, "not-found", null);
+    p.expect(api.post("/api/v1/sim/vms/busy1/workload", "{\"steps\": [{\"atSeconds\": 0}]}"), 400, "invalid-input", "steps[0]");
+  }
+
+  private static JsonNode simHost(JsonNode status, String name) {
+    for (JsonNode h : status.get("hosts")) {
+      if (name.equals(h.get("name").asText())) {
+        return h;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + status);
+  }
+
+  @Test
+  @Order(15)
   void crashedHostGoesSuspectThenDownAndItsVmsUnknown() {
     api.post("/api/v1/vms", vmBody("crash1", "host.name == \"t04\""));
     assertThat(corral.untilVmState("crash1", "RUNNING").get("host").asText()).isEqualTo("t04");
@@ -421,11 +454,7 @@ class ApiEndToEndTest {
 
     ApiClient.Reply r = api.post("/api/v1/sim/hosts/t04/crash", "");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    JsonNode t04 = null;
-    for (JsonNode h : r.json().get("hosts")) {
-      t04 = "t04".equals(h.get("name").asText()) ? h : t04;
-    }
-    assertThat(t04).isNotNull();
+    JsonNode t04 = simHost(r.json(), "t04");
     assertThat(t04.get("crashed").asBoolean()).isTrue();
     assertThat(t04.get("power").asText()).isEqualTo("OFF");
 
