@@ -103,10 +103,7 @@ public final class CorralServer {
   }
 
   private static CorralConfig override(CorralConfig c, String listen, String databaseUrl, Map<String, String> env) {
-    String l = listen != null ? listen : c.listen();
-    if (!l.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new org.corral.model.InvalidInputException("--listen", "'" + l + "' is not host:port", "e.g. --listen 127.0.0.1:7070");
-    }
+    String l = listen != null ? ConfigReader.listen("--listen", listen) : c.listen();
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {

@@ -70,10 +70,7 @@ public final class ConfigReader {
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec));
     Node api = top.child("api").only("listen");
-    String listen = api.str("listen", "127.0.0.1:7070");
-    if (!listen.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new InvalidInputException("api.listen", "'" + listen + "' is not host:port", "e.g. 127.0.0.1:7070");
-    }
+    String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
   }
@@ -225,6 +222,21 @@ public final class ConfigReader {
           i.num("sizeGib", 0), i.bool("shared", false))));
     }
     return out;
+  }
+
+  /**
+   * Checks an API address, host:port with a port from 0 (any free one) to 65535, for corral.yaml's
+   * api.listen and the --listen option ({@code field} names which); returns it unchanged.
+   */
+  public static String listen(String field, String text) {
+    if (text == null || !text.matches("[^:\\s]+:\\d{1,5}")) {
+      throw new InvalidInputException(field, "'" + text + "' is not host:port", "e.g. 127.0.0.1:7070");
+    }
+    int port = Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
+    if (port > 65535) {
+      throw new InvalidInputException(field, "port " + port + " in '" + text + "' is above 65535", "e.g. 127.0.0.1:7070, or port 0 for any free port");
+    }
+    return text;
   }
 
   /** Parses "10s" style durations for the CLI and API (same rules as the YAML). */

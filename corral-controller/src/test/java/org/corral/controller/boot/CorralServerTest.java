@@ -147,6 +147,9 @@ class CorralServerTest {
     assertThat(CorralServer.run(config, dir.resolve("home"), "localhost", null, Map.of(), o, e, new CountDownLatch(1))).isEqualTo(5);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --listen: 'localhost' is not host:port");
     err.reset();
+    assertThat(CorralServer.run(config, dir.resolve("home"), "127.0.0.1:70000", null, Map.of(), o, e, new CountDownLatch(1))).isEqualTo(5);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --listen: port 70000 in '127.0.0.1:70000' is above 65535");
+    err.reset();
     assertThat(CorralServer.run(config, dir.resolve("home"), null, "mysql://db/corral", Map.of(), o, e, new CountDownLatch(1))).isEqualTo(5);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --database: 'mysql://db/corral' is not");
   }

@@ -131,6 +131,7 @@ class ConfigReaderTest {
         Arguments.of("lab copy rate zero", "lab: {hosts: [{prefix: n}], latencies: {migrationMibPerSecond: 0}}",
             "lab.latencies.migrationMibPerSecond", "positive"),
         Arguments.of("listen without port", "api: {listen: localhost}", "api.listen", "host:port"),
+        Arguments.of("listen on a port that cannot exist", "api: {listen: '127.0.0.1:99999'}", "api.listen", "above 65535"),
         Arguments.of("store url not JDBC", "store: {url: 'postgres://db/corral'}", "store.url", "JDBC"),
         Arguments.of("password variable unset", "store: {url: 'jdbc:postgresql://db/corral', passwordEnv: NOPE_PW}",
             "store.passwordEnv", "NOPE_PW is not set"),
