@@ -37,8 +37,9 @@ final class ApiJson {
     if (body == null || body.isBlank()) {
       throw new org.corral.model.InvalidInputException("body", "is empty", "send a JSON object (see /api/v1/openapi.json)");
     }
+    T value;
     try {
-      return IN.readValue(body, type);
+      value = IN.readValue(body, type);
     } catch (JsonProcessingException e) {
       // A model record's own validation (e.g. a bad CIDR) surfaces wrapped by Jackson.
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -48,5 +49,10 @@ final class ApiJson {
       }
       throw Problems.fromJson(e);
     }
+    if (value == null) {
+      // The JSON literal null: every handler expects an object, and would otherwise fail with a 500.
+      throw new org.corral.model.InvalidInputException("body", "is null", "send a JSON object (see /api/v1/openapi.json)");
+    }
+    return value;
   }
 }

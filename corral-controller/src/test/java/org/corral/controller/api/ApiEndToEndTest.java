@@ -208,6 +208,12 @@ class ApiEndToEndTest {
     p.expect(api.post("/api/v1/vms/rej1/hold", ""), 409, "illegal-transition", null);
     p.expect(api.post("/api/v1/hosts/t01/maintenance", "{\"enabled\": false}"), 409, "illegal-transition", null);
     p.expect(api.delete("/api/v1/health"), 404, "not-found", null);
+    p.expect(api.post("/api/v1/vms/rej1/stop", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/vms/rej1/migrate", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/hosts/t01/maintenance", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/hosts", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/networks", "null"), 400, "invalid-input", "body");
+    p.expect(api.post("/api/v1/sim/vms/rej1/workload", "null"), 400, "invalid-input", "body");
   }
 
   @Test
