@@ -296,6 +296,40 @@ class ApiEndToEndTest {
 
   @Test
   @Order(9)
+  void concurrentRequestsAreAdmittedOneAtATime() throws Exception {
+    String held = ", \"hold\": true}";
+    List<java.util.concurrent.Callable<ApiClient.Reply>> same = new ArrayList<>();
+    List<java.util.concurrent.Callable<ApiClient.Reply>> distinct = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      same.add(() -> api.post("/api/v1/vms", "{\"name\": \"dup1\", \"cpus\": 1, \"memoryMib\": 256" + held));
+      String name = "par" + i;
+      distinct.add(() -> api.post("/api/v1/vms", "{\"name\": \"" + name + "\", \"cpus\": 1, \"memoryMib\": 256,"
+          + " \"nics\": [{\"network\": \"net1\"}]" + held));
+    }
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      List<Integer> statuses = new ArrayList<>();
+      for (var f : pool.invokeAll(same)) {
+        statuses.add(f.get().status());
+      }
+      assertThat(statuses).as("one VM named dup1, seven conflicts").containsOnly(201, 409).filteredOn(st -> st == 201).hasSize(1);
+      List<String> ips = new ArrayList<>();
+      for (var f : pool.invokeAll(distinct)) {
+        ApiClient.Reply r = f.get();
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        ips.add(r.json().get("leases").get(0).get("ip").asText());
+      }
+      assertThat(ips).as("every concurrent VM gets its own address").doesNotHaveDuplicates().hasSize(8);
+    }
+    assertThat(api.list("/api/v1/vms?state=HOLD")).hasSize(9);
+    ApiClient.Reply release = api.post("/api/v1/vms/par0/release", "");
+    assertThat(release.status()).as(release.toString()).isEqualTo(200);
+    assertThat(release.json().get("state").asText()).isEqualTo("PENDING");
+    corral.untilVmState("par0", "RUNNING");
+    assertThat(api.post("/api/v1/vms/par0/hold", "").status()).as("only a PENDING VM can be held").isEqualTo(409);
+  }
+
+  @Test
+  @Order(10)
   void openApiDocumentsExactlyTheRoutesServed() {
     ApiClient.Reply doc = api.get("/api/v1/openapi.json");
     assertThat(doc.status()).isEqualTo(200);
@@ -321,7 +355,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void hostCheckOnASimHostReportsTheHypervisor() {
     ApiClient.Reply r = api.post("/api/v1/hosts/t01/check", "");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -340,7 +374,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void removedHostIsAddedBackWithCapacityReadFromTheHypervisor() {
     assertThat(corral.host("t03").get("vms").asInt()).isZero();
     String uri = corral.host("t03").get("uri").asText();
@@ -365,7 +399,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void workloadOfAVmRaisesItsHostsUtilisation() {
     api.post("/api/v1/vms", vmBody("busy1", "host.name == \"t03\""));
     assertThat(corral.untilVmState("busy1", "RUNNING").get("host").asText()).isEqualTo("t03");
@@ -384,7 +418,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void journalStreamsAsServerSentEventsAndResumesAfterLastEventId() throws Exception {
     long mark = corral.lastSeq();
     long createdSeq;
@@ -419,7 +453,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void simFaultRoutesAreJournaledAndValidated() {
     long before = corral.lastSeq();
     ApiClient.Reply bmc = api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": false}");
@@ -452,7 +486,7 @@ class ApiEndToEndTest {
   }
 
   @Test
-  @Order(15)
+  @Order(16)
   void crashedHostGoesSuspectThenDownAndItsVmsUnknown() {
     api.post("/api/v1/vms", vmBody("crash1", "host.name == \"t04\""));
     assertThat(corral.untilVmState("crash1", "RUNNING").get("host").asText()).isEqualTo("t04");
