@@ -91,7 +91,7 @@ class ConfigReaderTest {
   void malformedYamlSaysWhereWithLineAndColumn() {
     assertThatThrownBy(() -> parse("controller:\n  seed: 1\n   monitorPeriod: [2s\n"))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(SOURCE))
-        .hasMessageContaining("is not valid YAML at line 3");
+        .hasMessageContaining("is not valid YAML at line 3, column ");
   }
 
   @Test
