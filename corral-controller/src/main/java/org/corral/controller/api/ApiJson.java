@@ -8,12 +8,20 @@ import org.corral.controller.store.Json;
 /**
  * The API's JSON: the store's mapper for output; input is read strictly (unknown fields are
  * errors, so that a typo in a request is not silently ignored).
+ *
+ * <p>FAIL_ON_NULL_FOR_PRIMITIVES stays off: for records Jackson treats a missing field like null,
+ * so it would reject optional primitives that the contract allows to be left out (a disk's
+ * {@code sizeGib}, an image's {@code shared}). A left-out primitive is 0/false, and the model's
+ * own validation rejects a 0 where 0 is not allowed (an image's sizeGib, a host's cores).
  */
 final class ApiJson {
   static final ObjectMapper OUT = Json.mapper();
   static final ObjectMapper IN = Json.mapper().copy()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      // "{...} {...}" is not one JSON value: without this the first object was used, the rest ignored.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // "cpus": 1.5 is a mistake, not 1 vCPU.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private ApiJson() {}
 
@@ -29,8 +37,9 @@ final class ApiJson {
     if (body == null || body.isBlank()) {
       throw new org.corral.model.InvalidInputException("body", "is empty", "send a JSON object (see /api/v1/openapi.json)");
     }
+    T value;
     try {
-      return IN.readValue(body, type);
+      value = IN.readValue(body, type);
     } catch (JsonProcessingException e) {
       // A model record's own validation (e.g. a bad CIDR) surfaces wrapped by Jackson.
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -40,5 +49,10 @@ final class ApiJson {
       }
       throw Problems.fromJson(e);
     }
+    if (value == null) {
+      // The JSON literal null: every handler expects an object, and would otherwise fail with a 500.
+      throw new org.corral.model.InvalidInputException("body", "is null", "send a JSON object (see /api/v1/openapi.json)");
+    }
+    return value;
   }
 }

@@ -23,6 +23,7 @@ import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,9 @@ public final class ApiServer implements AutoCloseable {
       Problems.write(ctx, 500, "internal", "Internal error", String.valueOf(e.getMessage()), null);
     });
     app.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
+      // Javalin answers an unknown route with its own text/plain body; only our problems are kept.
+      String type = ctx.res().getContentType();
+      if (type == null || !type.startsWith("application/problem+json")) {
         Problems.write(ctx, 404, "not-found", "Not found", "no route " + ctx.method() + " " + ctx.path() + "; see " + V1 + "/openapi.json", null);
       }
     });
@@ -119,10 +122,10 @@ public final class ApiServer implements AutoCloseable {
 
     get(a, V1 + "/vms", ctx -> {
       String host = ctx.queryParam("host");
-      String st = ctx.queryParam("state");
+      VmState st = vmState(ctx.queryParam("state"));
       json(ctx, 200, call(() -> controller.state().vms().stream()
           .filter(v -> host == null || host.equals(v.host()))
-          .filter(v -> st == null || v.state().name().equalsIgnoreCase(st))
+          .filter(v -> st == null || v.state() == st)
           .map(Views::vm).toList()));
     });
     get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> Views.vm(controller.state().requireVm(ctx.pathParam("name"))))));
@@ -235,6 +238,18 @@ public final class ApiServer implements AutoCloseable {
   static String who(Context ctx) {
     String u = ctx.header("X-Corral-User");
     return u == null || u.isBlank() || !u.matches("[A-Za-z0-9._@-]{1,64}") ? "anonymous" : u;
+  }
+
+  /** ?state= of GET /vms: a misspelt state is an error, not an empty list that looks like "no such VMs". */
+  private static VmState vmState(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return VmState.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("state", "'" + text + "' is not a VM state", "use one of " + java.util.Arrays.toString(VmState.values()));
+    }
   }
 
   private static long longParam(Context ctx, String name, long dflt) {

@@ -2,7 +2,8 @@ package org.corral.controller.api;
 
 import io.javalin.http.sse.SseClient;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -16,7 +17,9 @@ import org.corral.model.journal.JournalEntry;
  */
 final class EventStream implements AutoCloseable {
   private final ControllerState state;
-  private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+  // Each client with the seq of the last entry it was sent: an entry committed while a client's
+  // replay was reading the store comes both in the replay and as a broadcast, and is sent once.
+  private final Map<SseClient, Long> clients = new ConcurrentHashMap<>();
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "corral-sse");
     t.setDaemon(true);
@@ -58,15 +61,20 @@ final class EventStream implements AutoCloseable {
           }
         }
       }
-      clients.add(client);
+      if (!client.terminated()) {
+        clients.put(client, seq); // a client gone during its replay is not kept
+      }
     });
     client.onClose(() -> clients.remove(client));
   }
 
   private void broadcast(JournalEntry e) {
     sender.execute(() -> {
-      for (SseClient c : clients) {
-        send(c, e);
+      for (Map.Entry<SseClient, Long> c : clients.entrySet()) {
+        if (e.seq() > c.getValue()) {
+          send(c.getKey(), e);
+          c.setValue(e.seq());
+        }
       }
     });
   }
@@ -82,7 +90,7 @@ final class EventStream implements AutoCloseable {
   @Override
   public void close() {
     state.removeListener(listener);
-    for (SseClient c : clients) {
+    for (SseClient c : clients.keySet()) {
       try {
         c.close();
       } catch (RuntimeException ignored) {

@@ -53,6 +53,19 @@ public final class CorralServer {
       clock.close();
       return 1;
     }
+    // Installed before the banner says "Stop with Ctrl-C", so that a Ctrl-C right after it is
+    // clean too. On SIGTERM/Ctrl-C the JVM halts as soon as its hooks return, so the hook waits
+    // (bounded) until the close below is done; otherwise the API, loops and store are cut off.
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "corral-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     String url = "http://" + cfg.listen().split(":")[0] + ":" + rt.port();
     out.println("Corral is up (" + source + ").");
     out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
@@ -71,10 +84,6 @@ public final class CorralServer {
     out.println("  ./corral events --follow");
     out.println("Stop with Ctrl-C.");
     out.flush();
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-    }, "corral-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
     try {
       stop.await();
     } catch (InterruptedException e) {
@@ -84,15 +93,20 @@ public final class CorralServer {
       rt.close();
     } finally {
       clock.close();
+      out.println("Corral stopped.");
+      out.flush();
+      closed.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook); // stopped by the caller, not by the JVM: no hook left behind
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting; the hook is already running.
     }
     return 0;
   }
 
   private static CorralConfig override(CorralConfig c, String listen, String databaseUrl, Map<String, String> env) {
-    String l = listen != null ? listen : c.listen();
-    if (!l.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new org.corral.model.InvalidInputException("--listen", "'" + l + "' is not host:port", "e.g. --listen 127.0.0.1:7070");
-    }
+    String l = listen != null ? ConfigReader.listen("--listen", listen) : c.listen();
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {

@@ -26,7 +26,9 @@ import org.corral.policy.placement.SchedulerSettings;
 
 /** Reads corral.yaml. Every error names the field path and says how to fix it. */
 public final class ConfigReader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // A key given twice is a mistake (the second would silently win), not a choice.
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private ConfigReader() {}
 
@@ -65,13 +67,10 @@ public final class ConfigReader {
     ControllerSettings d = ControllerSettings.DEFAULT;
     ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
-        c.duration("connectTimeout", d.connectTimeout()), (int) c.num("downAfterPolls", d.downAfterPolls()),
-        (int) c.num("utilisationWindow", d.utilisationWindow()), sched, exec));
+        c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
+        c.integer("utilisationWindow", d.utilisationWindow()), sched, exec));
     Node api = top.child("api").only("listen");
-    String listen = api.str("listen", "127.0.0.1:7070");
-    if (!listen.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new InvalidInputException("api.listen", "'" + listen + "' is not host:port", "e.g. 127.0.0.1:7070");
-    }
+    String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
   }
@@ -98,10 +97,10 @@ public final class ConfigReader {
     ExecutorSettings d = ExecutorSettings.DEFAULT;
     MigrationOptions m = new MigrationOptions(e.num("migrationBandwidthMibPerSec", 0), e.bool("migrationAutoConverge", true),
         e.duration("migrationTimeout", d.migration().timeout()));
-    return new ExecutorSettings((int) e.num("maxConcurrent", d.maxConcurrent()), (int) e.num("maxPerHost", d.maxPerHost()),
-        (int) e.num("maxMigrations", d.maxMigrations()), (int) e.num("maxMigrationsPerHost", d.maxMigrationsPerHost()),
-        (int) e.num("maxPowerActions", d.maxPowerActions()), e.duration("actionTimeout", d.actionTimeout()),
-        (int) e.num("maxAttempts", d.maxAttempts()), e.duration("backoffBase", d.backoffBase()), e.duration("backoffMax", d.backoffMax()),
+    return new ExecutorSettings(e.integer("maxConcurrent", d.maxConcurrent()), e.integer("maxPerHost", d.maxPerHost()),
+        e.integer("maxMigrations", d.maxMigrations()), e.integer("maxMigrationsPerHost", d.maxMigrationsPerHost()),
+        e.integer("maxPowerActions", d.maxPowerActions()), e.duration("actionTimeout", d.actionTimeout()),
+        e.integer("maxAttempts", d.maxAttempts()), e.duration("backoffBase", d.backoffBase()), e.duration("backoffMax", d.backoffMax()),
         e.duration("shutdownTimeout", d.shutdownTimeout()), e.duration("powerOnTimeout", d.powerOnTimeout()),
         e.duration("powerOffTimeout", d.powerOffTimeout()), e.duration("powerPollInterval", d.powerPollInterval()), overcommit, m);
   }
@@ -143,17 +142,19 @@ public final class ConfigReader {
     for (Node g : l.list("hosts")) {
       g.only("prefix", "count", "cores", "mhz", "memoryMib", "idleWatts", "maxWatts", "labels");
       String prefix = g.requireStr("prefix", "node");
-      int count = (int) g.num("count", 1);
+      int count = g.integer("count", 1);
       if (count < 1 || count > 100_000) {
         throw new InvalidInputException(g.path + ".count", "must be between 1 and 100000, got " + count, "e.g. count: 8");
       }
-      int cores = (int) g.num("cores", 16);
-      int mhz = (int) g.num("mhz", 2600);
+      int cores = g.integer("cores", 16);
+      int mhz = g.integer("mhz", 2600);
       long mem = g.num("memoryMib", 65536);
-      g.within(() -> new HostCapacity(cores, mhz, mem));
+      g.within(() -> new HostCapacity(cores, mhz, mem),
+          "capacity.cores", "cores", "capacity.mhzPerCore", "mhz", "capacity.memoryMib", "memoryMib");
       double idle = g.dbl("idleWatts", 100);
       double max = g.dbl("maxWatts", 250);
-      g.within(() -> org.corral.model.host.PowerModel.linear(idle, max));
+      g.within(() -> org.corral.model.host.PowerModel.linear(idle, max), "powerModel.maxWatts", "maxWatts",
+          "powerModel.watts[0]", "idleWatts");
       groups.add(new CorralConfig.LabHostGroup(prefix, count, cores, mhz, mem, idle, max, g.strings("labels")));
     }
     if (groups.isEmpty()) {
@@ -163,6 +164,11 @@ public final class ConfigReader {
     CorralConfig.LabLatencies lat = new CorralConfig.LabLatencies(t.duration("define", null), t.duration("boot", null),
         t.duration("shutdown", null), t.duration("migrationBase", null),
         t.has("migrationMibPerSecond") ? t.dbl("migrationMibPerSecond", 0) : null, t.duration("powerOn", null), t.duration("powerOff", null));
+    if (lat.migrationMibPerSecond() != null && !(lat.migrationMibPerSecond() > 0)) {
+      // Checked here so the mistake is reported with its path before anything starts.
+      throw new InvalidInputException(t.path + ".migrationMibPerSecond", "must be positive, got " + lat.migrationMibPerSecond(),
+          "give the copy rate in MiB/s, e.g. 1000");
+    }
     String name = l.str("name", "lab");
     l.within(() -> org.corral.model.Names.require("name", name));
     return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true));
@@ -170,15 +176,19 @@ public final class ConfigReader {
 
   private static List<HostRequest> hosts(Node top) {
     List<HostRequest> out = new ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (Node h : top.list("hosts")) {
       h.only("name", "uri", "capacity", "labels", "power", "powerModel");
       String name = h.requireStr("name", "node1");
       h.within(() -> org.corral.model.Names.require("name", name));
+      if (!names.add(name)) {
+        throw new InvalidInputException(h.path + ".name", "'" + name + "' is listed twice", "give each host its own name");
+      }
       String uri = h.requireStr("uri", "qemu+ssh://root@" + name + "/system");
       HostCapacity cap = null;
       if (h.has("capacity")) {
         Node c = h.child("capacity").only("cores", "mhzPerCore", "memoryMib");
-        cap = c.within(() -> new HostCapacity((int) c.num("cores", 0), (int) c.num("mhzPerCore", 0), c.num("memoryMib", 0)));
+        cap = h.within(() -> new HostCapacity(c.integer("cores", 0), c.integer("mhzPerCore", 0), c.num("memoryMib", 0)));
       }
       Node p = h.child("power").only("on", "off", "mac");
       PowerSpec power = new PowerSpec(p.str("on", null), p.str("off", null), p.str("mac", null));
@@ -212,6 +222,21 @@ public final class ConfigReader {
           i.num("sizeGib", 0), i.bool("shared", false))));
     }
     return out;
+  }
+
+  /**
+   * Checks an API address, host:port with a port from 0 (any free one) to 65535, for corral.yaml's
+   * api.listen and the --listen option ({@code field} names which); returns it unchanged.
+   */
+  public static String listen(String field, String text) {
+    if (text == null || !text.matches("[^:\\s]+:\\d{1,5}")) {
+      throw new InvalidInputException(field, "'" + text + "' is not host:port", "e.g. 127.0.0.1:7070");
+    }
+    int port = Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
+    if (port > 65535) {
+      throw new InvalidInputException(field, "port " + port + " in '" + text + "' is above 65535", "e.g. 127.0.0.1:7070, or port 0 for any free port");
+    }
+    return text;
   }
 
   /** Parses "10s" style durations for the CLI and API (same rules as the YAML). */

@@ -85,6 +85,15 @@ final class Node {
     return v.asLong();
   }
 
+  /** A whole number that fits an int (a count or a limit); larger values are errors, not wrapped. */
+  int integer(String key, int dflt) {
+    long v = num(key, dflt);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new InvalidInputException(at(key), "must be a whole number up to " + Integer.MAX_VALUE + ", got " + v, "e.g. " + key + ": " + dflt);
+    }
+    return (int) v;
+  }
+
   double dbl(String key, double dflt) {
     if (!has(key)) {
       return dflt;
@@ -168,14 +177,28 @@ final class Node {
     return out;
   }
 
-  /** Re-raises a model validation error with this node's path in front of its field. */
-  <T> T within(java.util.function.Supplier<T> s) {
+  /**
+   * Re-raises a model validation error with this node's path in front of its field. A field that
+   * already starts with this path (this node's own getters, or a model that names its config
+   * section, like ControllerSettings' "controller.monitorPeriod") is kept as it is, so the path is
+   * never doubled. {@code renames} are pairs (model field, YAML key) for models whose field names
+   * differ from the keys here, e.g. "capacity.mhzPerCore", "mhz".
+   */
+  <T> T within(java.util.function.Supplier<T> s, String... renames) {
     try {
       return s.get();
     } catch (InvalidInputException e) {
       String f = e.field();
-      String full = path.isEmpty() ? f : path + "." + f;
-      throw new InvalidInputException(full, e.getMessage().substring(Math.min(e.getMessage().length(), f.length() + 2)), null);
+      String rest = e.getMessage().substring(Math.min(e.getMessage().length(), f.length() + 2));
+      if (path.isEmpty() || f.equals(path) || f.startsWith(path + ".") || f.startsWith(path + "[")) {
+        throw e;
+      }
+      for (int i = 0; i + 1 < renames.length; i += 2) {
+        if (f.equals(renames[i])) {
+          f = renames[i + 1];
+        }
+      }
+      throw new InvalidInputException(path + "." + f, rest, null);
     }
   }
 }

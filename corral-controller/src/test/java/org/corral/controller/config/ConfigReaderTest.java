@@ -1,0 +1,170 @@
+package org.corral.controller.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.corral.model.InvalidInputException;
+import org.corral.model.vm.PlacementPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** corral.yaml: the built-in lab, a full file, and every kind of mistake named by its field path. */
+class ConfigReaderTest {
+  private static final String SOURCE = "test.yaml";
+
+  private static CorralConfig parse(String yaml) {
+    return ConfigReader.parse(yaml, SOURCE, Map.of());
+  }
+
+  @Test
+  void builtInLabHasSixteenHostsInThreeGroupsANetworkAndASharedImage() {
+    CorralConfig c = ConfigReader.builtInLab();
+    assertThat(c.lab()).isNotNull();
+    assertThat(c.lab().groups()).extracting(CorralConfig.LabHostGroup::prefix).containsExactly("small", "node", "big");
+    assertThat(c.lab().groups().stream().mapToInt(CorralConfig.LabHostGroup::count).sum()).isEqualTo(16);
+    assertThat(c.lab().groups().get(2).labels()).containsEntry("gpu", "no");
+    assertThat(c.lab().latencies().powerOn()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.lab().latencies().migrationBase()).as("unset latencies keep the simulator's default").isNull();
+    assertThat(c.networks()).singleElement().satisfies(n -> {
+      assertThat(n.name()).isEqualTo("default");
+      assertThat(n.cidr()).isEqualTo("192.168.100.0/24");
+    });
+    assertThat(c.images()).singleElement().satisfies(i -> assertThat(i.shared()).isTrue());
+    assertThat(c.listen()).isEqualTo("127.0.0.1:7070");
+    assertThat(c.store().url()).as("no url: embedded H2 under the home").isNull();
+    assertThat(c.controller().scheduler().defaultPolicy()).isEqualTo(PlacementPolicy.PACKING);
+    assertThat(c.controller().executor().cpuOvercommit()).as("the scheduler's overcommit reaches the executor").isEqualTo(2.0);
+  }
+
+  @Test
+  void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
+    CorralConfig c = ConfigReader.parse("""
+        controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m, downAfterPolls: 5}
+        api: {listen: "0.0.0.0:9000"}
+        store: {url: "jdbc:postgresql://db1:5432/corral", user: corral, passwordEnv: CORRAL_DB_PASSWORD}
+        scheduler: {policy: power-aware, cpuOvercommit: 4}
+        executor: {maxPerHost: 2, actionTimeout: 1h}
+        hosts:
+          - name: kvm1
+            uri: qemu+ssh://root@kvm1/system
+            capacity: {cores: 16, mhzPerCore: 2600, memoryMib: 65536}
+            labels: {zone: a}
+            power: {on: "ipmi://admin@kvm1-bmc", off: "ipmi://admin@kvm1-bmc"}
+            powerModel: {idleWatts: 90, maxWatts: 250}
+          - {name: kvm2, uri: "qemu+ssh://root@kvm2/system"}
+        """, SOURCE, Map.of("CORRAL_DB_PASSWORD", "s3cret"));
+    assertThat(c.controller().seed()).isEqualTo(7);
+    assertThat(c.controller().monitorPeriod()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.controller().schedulerPeriod()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.controller().downAfterPolls()).isEqualTo(5);
+    assertThat(c.controller().utilisationWindow()).isEqualTo(10);
+    assertThat(c.listen()).isEqualTo("0.0.0.0:9000");
+    assertThat(c.store().password()).isEqualTo("s3cret");
+    assertThat(c.store().toString()).as("the password never shows in logs").doesNotContain("s3cret");
+    assertThat(c.controller().scheduler().defaultPolicy()).isEqualTo(PlacementPolicy.POWER_AWARE);
+    assertThat(c.controller().executor().maxPerHost()).isEqualTo(2);
+    assertThat(c.controller().executor().actionTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.lab()).isNull();
+    assertThat(c.hosts()).hasSize(2);
+    assertThat(c.hosts().get(0).capacity().memoryMib()).isEqualTo(65536);
+    assertThat(c.hosts().get(0).labels()).containsEntry("zone", "a");
+    assertThat(c.hosts().get(1).capacity()).as("no capacity: asked from the hypervisor").isNull();
+  }
+
+  @Test
+  void passwordFileIsReadAndStripped(@TempDir Path dir) throws Exception {
+    Path pw = dir.resolve("pw");
+    Files.writeString(pw, "hunter2\n");
+    CorralConfig c = parse("store: {url: 'jdbc:postgresql://db/corral', passwordFile: '" + pw + "'}");
+    assertThat(c.store().password()).isEqualTo("hunter2");
+  }
+
+  @Test
+  void malformedYamlSaysWhereWithLineAndColumn() {
+    assertThatThrownBy(() -> parse("controller:\n  seed: 1\n   monitorPeriod: [2s\n"))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(SOURCE))
+        .hasMessageContaining("is not valid YAML at line 3, column ");
+  }
+
+  @Test
+  void unreadableFileNamesTheConfigOption(@TempDir Path dir) {
+    assertThatThrownBy(() -> ConfigReader.read(dir.resolve("missing.yaml"), Map.of()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("--config"));
+  }
+
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("unknown top-level key", "schedular: {policy: packing}", "schedular", "known fields here"),
+        Arguments.of("unknown key in a host", """
+            hosts:
+              - {name: a, uri: "sim://lab/a"}
+              - {name: b, uri: "sim://lab/b", powr: {on: x}}
+            """, "hosts[1].powr", "power"),
+        Arguments.of("unknown key in a lab group", "lab: {hosts: [{prefix: n, cuont: 2}]}", "lab.hosts[0].cuont", "count"),
+        Arguments.of("text where a number belongs", "controller: {downAfterPolls: three}", "controller.downAfterPolls",
+            "whole number"),
+        Arguments.of("number out of range", "controller: {downAfterPolls: 0}", "controller.downAfterPolls", "at least 1"),
+        Arguments.of("bad duration", "controller: {monitorPeriod: 5 parsecs}", "controller.monitorPeriod", "not a duration"),
+        Arguments.of("bad executor duration", "executor: {actionTimeout: soon}", "executor.actionTimeout", "not a duration"),
+        Arguments.of("bad CIDR", "networks: [{name: n1, bridge: br0, cidr: 10.0.0.0/33}]", "networks[0].cidr", "/33"),
+        Arguments.of("CIDR without prefix", "networks: [{name: n1, bridge: br0, cidr: 10.0.0.0}]", "networks[0].cidr",
+            "not a CIDR"),
+        Arguments.of("gateway outside the subnet",
+            "networks: [{name: n1, bridge: br0, cidr: 10.0.0.0/24, gateway: 10.0.1.1}]", "networks[0].gateway", "outside"),
+        Arguments.of("network without bridge", "networks: [{name: n1, cidr: 10.0.0.0/24}]", "networks[0].bridge", "missing"),
+        Arguments.of("lab group of zero hosts", "lab: {hosts: [{prefix: n, count: 0}]}", "lab.hosts[0].count", "between 1"),
+        Arguments.of("lab without hosts", "lab: {name: x}", "lab.hosts", "empty"),
+        Arguments.of("lab host memory zero", "lab: {hosts: [{prefix: n, memoryMib: 0}]}", "lab.hosts[0].memoryMib",
+            "positive"),
+        Arguments.of("lab host speed zero", "lab: {hosts: [{prefix: n, mhz: 0}]}", "lab.hosts[0].mhz", "positive"),
+        Arguments.of("lab power line upside down", "lab: {hosts: [{prefix: n, idleWatts: 300, maxWatts: 200}]}",
+            "lab.hosts[0].maxWatts", "below"),
+        Arguments.of("lab name not a name", "lab: {name: 'Bad Name', hosts: [{prefix: n}]}", "lab.name", "not a valid name"),
+        Arguments.of("lab copy rate zero", "lab: {hosts: [{prefix: n}], latencies: {migrationMibPerSecond: 0}}",
+            "lab.latencies.migrationMibPerSecond", "positive"),
+        Arguments.of("listen without port", "api: {listen: localhost}", "api.listen", "host:port"),
+        Arguments.of("listen on a port that cannot exist", "api: {listen: '127.0.0.1:99999'}", "api.listen", "above 65535"),
+        Arguments.of("store url not JDBC", "store: {url: 'postgres://db/corral'}", "store.url", "JDBC"),
+        Arguments.of("password variable unset", "store: {url: 'jdbc:postgresql://db/corral', passwordEnv: NOPE_PW}",
+            "store.passwordEnv", "NOPE_PW is not set"),
+        Arguments.of("both password sources",
+            "store: {url: 'jdbc:postgresql://db/corral', passwordEnv: PW, passwordFile: /etc/pw}", "store.passwordEnv",
+            "passwordFile"),
+        Arguments.of("unknown policy", "scheduler: {policy: random}", "scheduler.policy", "not a policy"),
+        Arguments.of("custom as default policy", "scheduler: {policy: custom}", "scheduler.policy", "rank"),
+        Arguments.of("overcommit out of range", "scheduler: {cpuOvercommit: 0}", "scheduler.cpuOvercommit", "(0, 64]"),
+        Arguments.of("executor limit zero", "executor: {maxPerHost: 0}", "executor.maxPerHost", "at least 1"),
+        Arguments.of("whole number too big for its field", "executor: {maxConcurrent: 4294967297}", "executor.maxConcurrent",
+            "whole number"),
+        Arguments.of("host without uri", "hosts: [{name: kvm1}]", "hosts[0].uri", "missing"),
+        Arguments.of("host with a bad name", "hosts: [{name: 'kvm 1', uri: 'test:///default'}]", "hosts[0].name",
+            "not a valid name"),
+        Arguments.of("host capacity of zero cores",
+            "hosts: [{name: kvm1, uri: 'test:///default', capacity: {cores: 0, mhzPerCore: 2600, memoryMib: 1024}}]",
+            "hosts[0].capacity.cores", "positive"),
+        Arguments.of("host listed twice", "hosts: [{name: kvm1, uri: 'test:///a'}, {name: kvm1, uri: 'test:///b'}]",
+            "hosts[1].name", "twice"),
+        Arguments.of("hosts not a list", "hosts: {name: kvm1}", "hosts", "list"),
+        Arguments.of("image size not a number", "images: [{name: i1, pool: p, volume: v, format: qcow2, sizeGib: big}]",
+            "images[0].sizeGib", "whole number"),
+        Arguments.of("key given twice", "controller: {seed: 1}\ncontroller: {seed: 2}\n", SOURCE, "Duplicate field 'controller'"),
+        Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void everyMistakeNamesItsFieldPath(String what, String yaml, String field, String says) {
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).as(e.getMessage()).isEqualTo(field))
+        .hasMessageStartingWith(field + ": ")
+        .hasMessageContaining(says);
+  }
+}
