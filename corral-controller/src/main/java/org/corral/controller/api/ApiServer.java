@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   static final String V1 = "/api/v1";
+  private static final java.util.concurrent.atomic.AtomicLong INCIDENTS = new java.util.concurrent.atomic.AtomicLong();
   private final Controller controller;
   private final PrometheusMeterRegistry metrics;
   private final EventStream events;
@@ -59,8 +60,11 @@ public final class ApiServer implements AutoCloseable {
     });
     app.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));
     app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      Problems.write(ctx, 500, "internal", "Internal error", String.valueOf(e.getMessage()), null);
+      // The detail names an incident id to find in the log, not the exception (no internals leak).
+      String incident = Long.toString(INCIDENTS.incrementAndGet());
+      LOG.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
+      Problems.write(ctx, 500, "internal", "Internal error",
+          "Corral could not complete the request; the controller log has the details under incident " + incident, null);
     });
     app.error(404, ctx -> {
       // Javalin answers an unknown route with its own text/plain body; only our problems are kept.

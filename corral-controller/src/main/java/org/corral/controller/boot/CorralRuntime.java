@@ -71,8 +71,10 @@ public final class CorralRuntime implements AutoCloseable {
       store = JdbcStore.h2File(home.resolve("db"));
       desc = "h2:file:" + home.resolve("db").toAbsolutePath();
     }
+    Drivers drivers = new Drivers();
+    Controller[] started = new Controller[1];
+    ApiServer[] server = new ApiServer[1];
     try {
-      Drivers drivers = new Drivers();
       realDrivers.accept(drivers);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       SimDataCenter[] lab = new SimDataCenter[1];
@@ -82,6 +84,7 @@ public final class CorralRuntime implements AutoCloseable {
           drivers.hypervisor(new SimHypervisorDriver(lab[0])).power(new SimPowerDriver(lab[0])).guest(new SimGuestExec(lab[0]));
         }
         Controller c = new Controller(cfg.controller(), clock, store, drivers, meters);
+        started[0] = c;
         c.start();
         return c;
       });
@@ -95,10 +98,22 @@ public final class CorralRuntime implements AutoCloseable {
       health.put("store", desc);
       health.put("lab", lab[0] != null ? lab[0].name() : null);
       ApiServer api = new ApiServer(controller, meters, lab[0] != null ? new LabApi(lab[0], controller) : null, health);
+      server[0] = api;
       String[] hp = cfg.listen().split(":");
       int port = api.start(hp[0], Integer.parseInt(hp[1]));
       return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, warnings);
     } catch (RuntimeException e) {
+      // A failed start leaves nothing running: API, loops, driver threads, store.
+      if (server[0] != null) {
+        server[0].close();
+      }
+      if (started[0] != null) {
+        onLoop(clock, () -> {
+          started[0].stop();
+          return null;
+        });
+      }
+      drivers.close();
       store.close();
       throw e;
     }

@@ -334,7 +334,8 @@ public final class Commands {
     return h;
   }
 
-  static PowerModel powerModel(HostRequest.PowerModelRequest r) {
+  /** Builds a power model from a request; public so that corral.yaml is checked when it is read. */
+  public static PowerModel powerModel(HostRequest.PowerModelRequest r) {
     if (r == null) {
       return PowerModel.linear(100, 250);
     }

@@ -198,6 +198,14 @@ public final class ConfigReader {
         pm = new HostRequest.PowerModelRequest(m.has("idleWatts") ? m.dbl("idleWatts", 0) : null,
             m.has("maxWatts") ? m.dbl("maxWatts", 0) : null, m.has("watts") ? m.doubles("watts") : null,
             m.has("offWatts") ? m.dbl("offWatts", 0) : null);
+        try {
+          org.corral.controller.command.Commands.powerModel(pm);
+        } catch (InvalidInputException e) {
+          // The model names its fields from "powerModel"; here that is this host's powerModel.
+          String sub = e.field().replaceFirst("^powerModel\\.?", "");
+          throw new InvalidInputException(m.path + (sub.isEmpty() ? "" : "." + sub),
+              e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
+        }
       }
       out.add(new HostRequest(name, uri, cap, h.strings("labels"), power, pm));
     }

@@ -103,6 +103,10 @@ class ConfigReaderTest {
   static Stream<Arguments> mistakes() {
     return Stream.of(
         Arguments.of("unknown top-level key", "schedular: {policy: packing}", "schedular", "known fields here"),
+        Arguments.of("max watts below idle", "hosts: [{name: n1, uri: \"test:///default\", powerModel: {idleWatts: 200, maxWatts: 100}}]",
+            "hosts[0].powerModel.maxWatts", "below idleWatts"),
+        Arguments.of("a power table of the wrong length", "hosts: [{name: n1, uri: \"test:///default\", powerModel: {watts: [1, 2]}}]",
+            "hosts[0].powerModel.watts", "11 values"),
         Arguments.of("unknown key in a host", """
             hosts:
               - {name: a, uri: "sim://lab/a"}

@@ -61,5 +61,13 @@ public final class SystemClock implements Clock, AutoCloseable {
   @Override
   public void close() {
     loop.shutdownNow();
+    if (!inLoop()) {
+      // Closed means the loop thread is gone, so that nothing it runs outlives its owner.
+      try {
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
