@@ -39,6 +39,10 @@ public final class HostChecker {
     Host h = controller.state().requireHost(hostName);
     List<CompletionStage<Check>> parts = new ArrayList<>();
     parts.add(hypervisor(h));
+    String address = address(h.uri());
+    if (address != null) {
+      parts.add(probe("ping", "icmp://" + address));
+    }
     String sshTarget = sshEndpoint(h.uri());
     if (sshTarget != null) {
       parts.add(probe("ssh port", sshTarget));
@@ -117,6 +121,20 @@ public final class HostChecker {
 
   private static String scheme(String uri) {
     return Drivers.scheme(uri);
+  }
+
+  /** The host part of a remote hypervisor URI (qemu+ssh://root@node1/system → node1), else null. */
+  static String address(String uri) {
+    try {
+      URI u = new URI(uri);
+      String scheme = u.getScheme();
+      if (scheme == null || scheme.equals("sim") || scheme.equals("test") || u.getHost() == null) {
+        return null;
+      }
+      return u.getHost();
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   /** tcp://host:port of the SSH server behind an ssh transport URI (qemu+ssh://root@node1/system), else null. */
