@@ -109,27 +109,16 @@ public final class Commands {
   }
 
   private List<NicLease> allocateLeases(List<NicSpec> nics) {
-    Set<String> usedIps = new HashSet<>();
-    Set<String> usedMacs = new HashSet<>();
-    for (Vm v : state.vms()) {
-      for (NicLease l : v.leases()) {
-        usedIps.add(l.network() + "/" + l.ip());
-        usedMacs.add(l.mac());
-      }
-    }
+    Set<String> usedMacs = new HashSet<>(state.leasedMacs());
+    java.util.Map<String, Set<String>> usedIps = new java.util.HashMap<>();
     List<NicLease> out = new ArrayList<>();
     for (int i = 0; i < nics.size(); i++) {
       String netName = nics.get(i).network();
       Network net = state.network(netName).orElseThrow(() -> new InvalidInputException("nics[" + out.size() + "].network",
           "no network named '" + netName + "'", "list networks with `corral network list` or create one"));
-      Set<String> ipsOnNet = new HashSet<>();
-      for (String k : usedIps) {
-        if (k.startsWith(netName + "/")) {
-          ipsOnNet.add(k.substring(netName.length() + 1));
-        }
-      }
+      Set<String> ipsOnNet = usedIps.computeIfAbsent(netName, n -> new HashSet<>(state.leasedIps(n)));
       NicLease l = LeasePool.allocate(net, ipsOnNet, usedMacs);
-      usedIps.add(netName + "/" + l.ip());
+      ipsOnNet.add(l.ip());
       usedMacs.add(l.mac());
       out.add(l);
     }
@@ -260,13 +249,7 @@ public final class Commands {
   }
 
   private Resources reservedOn(String host) {
-    Resources r = Resources.ZERO;
-    for (Vm v : state.vms()) {
-      if ((host.equals(v.host()) && v.state().reservesHost()) || host.equals(v.migrationTarget())) {
-        r = r.plus(v.spec().demand());
-      }
-    }
-    return r;
+    return state.reservedOn(host, null);
   }
 
   // ---- hosts ---------------------------------------------------------------------------------

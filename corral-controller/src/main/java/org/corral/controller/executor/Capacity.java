@@ -11,17 +11,7 @@ final class Capacity {
 
   /** Null when {@code vm} fits on {@code host} now; else why not. */
   static String fits(ControllerState s, Host host, Vm vm, double cpuOvercommit) {
-    Resources reserved = Resources.ZERO;
-    for (Vm other : s.vms()) {
-      if (other.name().equals(vm.name())) {
-        continue;
-      }
-      if (host.name().equals(other.host()) && other.state().reservesHost()) {
-        reserved = reserved.plus(other.spec().demand());
-      } else if (host.name().equals(other.migrationTarget())) {
-        reserved = reserved.plus(other.spec().demand());
-      }
-    }
+    Resources reserved = s.reservedOn(host.name(), vm.name());
     Resources free = host.capacity().schedulable(cpuOvercommit).minus(reserved);
     if (!free.fits(vm.spec().demand())) {
       return "host " + host.name() + " no longer has room (free " + String.format("%.1f", free.cpus()) + " CPUs, "

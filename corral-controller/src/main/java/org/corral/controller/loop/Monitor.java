@@ -243,15 +243,7 @@ public final class Monitor extends Loop {
   }
 
   private Vm findByUuid(String uuid) {
-    if (uuid == null) {
-      return null;
-    }
-    for (Vm v : state.vms()) {
-      if (uuid.equalsIgnoreCase(v.uuid())) {
-        return v;
-      }
-    }
-    return null;
+    return state.vmByUuid(uuid).orElse(null);
   }
 
   private void adopt(String hostName, DomainStatus d, Cause cause) {

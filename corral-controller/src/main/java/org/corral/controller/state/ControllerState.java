@@ -43,6 +43,13 @@ public final class ControllerState {
   private final Map<String, HostMetrics> metrics = new HashMap<>();
   private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
   private java.time.Instant lastVmDeletion = java.time.Instant.EPOCH;
+  // Indexes over vms, kept in step by index()/unindex(), so that per-host and per-address
+  // questions cost O(answer) instead of a scan of every VM (hot in the Monitor and executor).
+  private final Map<String, java.util.Set<String>> vmsByHost = new HashMap<>();
+  private final Map<String, java.util.Set<String>> vmsByTarget = new HashMap<>();
+  private final Map<String, String> vmByUuid = new HashMap<>();
+  private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
+  private final java.util.Set<String> macs = new java.util.HashSet<>();
 
   public ControllerState(Store store, Clock clock) {
     this.store = store;
@@ -53,7 +60,7 @@ public final class ControllerState {
   public StoredState load() {
     StoredState s = store.load();
     s.hosts().forEach(h -> hosts.put(h.name(), h));
-    s.vms().forEach(v -> vms.put(v.name(), v));
+    s.vms().forEach(this::putVm);
     s.networks().forEach(n -> networks.put(n.name(), n));
     s.images().forEach(i -> images.put(i.name(), i));
     return s;
@@ -129,15 +136,94 @@ public final class ControllerState {
     return metrics.getOrDefault(host, HostMetrics.NONE);
   }
 
-  /** VMs that hold resources on {@code host}. */
+  /** VMs that hold resources on {@code host}, by name. */
   public List<Vm> vmsOn(String host) {
     List<Vm> out = new ArrayList<>();
-    for (Vm v : vms.values()) {
-      if (host.equals(v.host()) && v.state().reservesHost()) {
+    for (String name : new java.util.TreeSet<>(vmsByHost.getOrDefault(host, java.util.Set.of()))) {
+      Vm v = vms.get(name);
+      if (v.state().reservesHost()) {
         out.add(v);
       }
     }
     return out;
+  }
+
+  /** CPU and memory held on {@code host}: its VMs, and VMs migrating to it; {@code except} excluded. */
+  public org.corral.model.Resources reservedOn(String host, String except) {
+    org.corral.model.Resources r = org.corral.model.Resources.ZERO;
+    for (Vm v : vmsOn(host)) {
+      if (!v.name().equals(except)) {
+        r = r.plus(v.spec().demand());
+      }
+    }
+    for (String name : vmsByTarget.getOrDefault(host, java.util.Set.of())) {
+      if (!name.equals(except)) {
+        r = r.plus(vms.get(name).spec().demand());
+      }
+    }
+    return r;
+  }
+
+  /** The VM whose UUID is {@code uuid} (case-insensitive), if any. */
+  public Optional<Vm> vmByUuid(String uuid) {
+    return uuid == null ? Optional.empty() : Optional.ofNullable(vmByUuid.get(uuid.toLowerCase())).map(vms::get);
+  }
+
+  /** IP addresses leased on {@code network}. */
+  public java.util.Set<String> leasedIps(String network) {
+    return java.util.Set.copyOf(ipsByNetwork.getOrDefault(network, java.util.Set.of()));
+  }
+
+  /** MAC addresses leased on any network. */
+  public java.util.Set<String> leasedMacs() {
+    return java.util.Set.copyOf(macs);
+  }
+
+  private void putVm(Vm v) {
+    Vm old = vms.put(v.name(), v);
+    if (old != null) {
+      unindex(old);
+    }
+    index(v);
+  }
+
+  private void removeVm(String name) {
+    Vm old = vms.remove(name);
+    if (old != null) {
+      unindex(old);
+    }
+  }
+
+  private void index(Vm v) {
+    if (v.host() != null) {
+      vmsByHost.computeIfAbsent(v.host(), k -> new java.util.HashSet<>()).add(v.name());
+    }
+    if (v.migrationTarget() != null) {
+      vmsByTarget.computeIfAbsent(v.migrationTarget(), k -> new java.util.HashSet<>()).add(v.name());
+    }
+    if (v.uuid() != null) {
+      vmByUuid.put(v.uuid().toLowerCase(), v.name());
+    }
+    for (var l : v.leases()) {
+      ipsByNetwork.computeIfAbsent(l.network(), k -> new java.util.HashSet<>()).add(l.ip());
+      macs.add(l.mac());
+    }
+  }
+
+  private void unindex(Vm v) {
+    if (v.host() != null) {
+      vmsByHost.getOrDefault(v.host(), new java.util.HashSet<>()).remove(v.name());
+    }
+    if (v.migrationTarget() != null) {
+      vmsByTarget.getOrDefault(v.migrationTarget(), new java.util.HashSet<>()).remove(v.name());
+    }
+    if (v.uuid() != null) {
+      vmByUuid.remove(v.uuid().toLowerCase(), v.name());
+    }
+    for (var l : v.leases()) {
+      ipsByNetwork.getOrDefault(l.network(), new java.util.HashSet<>()).remove(l.ip());
+      macs.remove(l.mac());
+    }
   }
 
   /** An immutable view for decisions. */
@@ -190,14 +276,14 @@ public final class ControllerState {
 
     public Tx put(Vm v) {
       changes.put(v);
-      apply.add(() -> vms.put(v.name(), v));
+      apply.add(() -> putVm(v));
       return this;
     }
 
     public Tx deleteVm(String name) {
       changes.add(new Changes.Change.DeleteVm(name));
       apply.add(() -> {
-        vms.remove(name);
+        removeVm(name);
         lastVmDeletion = clock.now();
       });
       return this;

@@ -1,0 +1,83 @@
+package org.corral.controller.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.corral.controller.store.InMemoryStore;
+import org.corral.model.Resources;
+import org.corral.model.time.VirtualClock;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.NicLease;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+import org.corral.model.vm.VmState;
+
+/** The state's indexes (VMs by host, by migration target, by UUID; leases) always equal a full scan. */
+class ControllerStateIndexTest {
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  record Op(boolean delete, int vm, int host, int target, VmState state, int lease) {}
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 9).map(i -> i == 0),
+        Arbitraries.integers().between(0, 11), Arbitraries.integers().between(-1, 3), Arbitraries.integers().between(-1, 3),
+        Arbitraries.of(VmState.class).filter(s -> s != VmState.DELETED), Arbitraries.integers().between(-1, 20)).as(Op::new);
+    return op.list().ofMaxSize(80);
+  }
+
+  @Property(tries = 200, seed = "20261126")
+  void indexesMatchAFullScan(@ForAll("ops") List<Op> ops) {
+    ControllerState s = new ControllerState(new InMemoryStore(), new VirtualClock());
+    for (Op o : ops) {
+      String name = "vm" + o.vm();
+      if (o.delete()) {
+        if (s.vm(name).isPresent()) {
+          s.tx().deleteVm(name).commit();
+        }
+        continue;
+      }
+      String host = o.host() < 0 ? null : "h" + o.host();
+      // A migration always goes to another host (the command and the executor refuse the same one).
+      String target = o.target() < 0 || o.state() != VmState.MIGRATING || o.target() == o.host() ? null : "h" + o.target();
+      List<NicLease> leases = o.lease() < 0 ? List.of() : 
+          // Leases are unique per VM (the allocator never hands one out twice): one per VM number.
+          List.of(new NicLease("n", "10.0.0." + o.vm(), "52:54:00:00:00:" + (10 + o.vm())));
+      Vm v = new Vm(name, "UUID-" + o.vm(), VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm())), "t", o.state(), DesiredState.RUNNING,
+          host, target, leases, "", T, T, 1);
+      s.tx().put(v).commit();
+    }
+    for (int h = 0; h < 4; h++) {
+      String host = "h" + h;
+      List<Vm> scan = s.vms().stream().filter(v -> host.equals(v.host()) && v.state().reservesHost()).toList();
+      assertThat(s.vmsOn(host)).containsExactlyElementsOf(scan);
+      Resources sum = Resources.ZERO;
+      for (Vm v : s.vms()) {
+        if ((host.equals(v.host()) && v.state().reservesHost()) || host.equals(v.migrationTarget())) {
+          sum = sum.plus(v.spec().demand());
+        }
+      }
+      assertThat(s.reservedOn(host, null)).isEqualTo(sum);
+    }
+    Set<String> ips = new HashSet<>();
+    Set<String> macs = new HashSet<>();
+    for (Vm v : s.vms()) {
+      assertThat(s.vmByUuid(v.uuid().toLowerCase())).contains(v);
+      v.leases().forEach(l -> {
+        ips.add(l.ip());
+        macs.add(l.mac());
+      });
+    }
+    assertThat(s.leasedIps("n")).isEqualTo(ips);
+    assertThat(s.leasedMacs()).isEqualTo(macs);
+  }
+}
