@@ -54,8 +54,10 @@ final class H2Housekeeping {
 
   /** Rewrites live pages out of the emptiest chunks and commits them; false if nothing was moved. */
   static boolean run(Handle h) throws SQLException {
-    // Only an embedded database has its MVStore in this process; a server's compacts itself.
-    if (!(h.getConnection().unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+    // Only an embedded database has its MVStore in this process (a server's is the server's
+    // business), and only a file has chunks to compact (compact() is false for jdbc:h2:mem).
+    if (!(h.getConnection().unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
+        || session.getDatabase().getStore() == null) {
       return false;
     }
     MVStore store = session.getDatabase().getStore().getMvStore();
