@@ -35,12 +35,15 @@ public final class JdbcStore implements Store {
   private final String where;
   private final SqlWriter writer;
   private final SqlReader reader;
+  /** For an H2 database, what keeps its file from growing without bound; null for PostgreSQL. */
+  private final H2Housekeeping housekeeping;
   /** Highest seq committed, or -1 when unknown (after a failed commit): then read from the table. */
   private long lastSeq = -1;
 
-  private JdbcStore(SerialHandle db, String where) {
+  private JdbcStore(SerialHandle db, String where, H2Housekeeping housekeeping) {
     this.db = db;
     this.where = where;
+    this.housekeeping = housekeeping;
     RecordJson json = new RecordJson();
     this.writer = new SqlWriter(json);
     this.reader = new SqlReader(json);
@@ -86,14 +89,16 @@ public final class JdbcStore implements Store {
       first.close();
       throw OpenFailure.of(e, user, redaction);
     }
-    return new JdbcStore(new SerialHandle(jdbi, first), redaction.url());
+    H2Housekeeping housekeeping = jdbcUrl.startsWith("jdbc:h2:") ? new H2Housekeeping() : null;
+    return new JdbcStore(new SerialHandle(jdbi, first), redaction.url(), housekeeping);
   }
 
   /**
    * Opens (creating if needed) the embedded H2 store in {@code dir} ({@code dir/corral.mv.db}).
-   * A committed {@link #write} is on disk when it returns: it survives the process being killed
-   * (kill -9), though not necessarily a power cut, since H2 does not fsync each commit. Only one
-   * process may have the directory open.
+   * A committed {@link #write} is in the file when it returns: it survives the process being
+   * killed (kill -9), though not necessarily a power cut, since H2 does not fsync each commit. The
+   * file stays in proportion to the live data: every 200 commits the store compacts it a little
+   * (see {@code H2Files}). Only one process may have the directory open.
    *
    * @throws StoreException when the directory cannot be created or written, or another process
    *     has the store open
@@ -129,6 +134,9 @@ public final class JdbcStore implements Store {
       lastSeq = -1; // unknown until the commit is known to have happened
       List<JournalEntry> appended = h.inTransaction(tx -> writer.apply(tx, list, before));
       lastSeq = before + appended.size();
+      if (housekeeping != null) {
+        housekeeping.afterCommit(h);
+      }
       return List.copyOf(appended);
     });
   }

@@ -48,6 +48,16 @@ class H2StoreTest extends JdbcStoreContract {
   }
 
   @Test
+  void closingMovesNoChunks() throws SQLException {
+    // H2 2.3.232's close-time compaction moves chunks with code known to fail (see H2Files).
+    try (Connection c = rawConnection(); var s = c.createStatement();
+         var rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_COMPACT_TIME'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).as("MAX_COMPACT_TIME, in ms").isEqualTo("0");
+    }
+  }
+
+  @Test
   void aDirectoryThatCannotBeCreatedIsReportedWithAFix() throws IOException {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
 
