@@ -11,7 +11,7 @@ import org.corral.model.plan.Action;
  * driver calls, and the state it leaves on success or failure. The executor supplies ordering,
  * limits, durability, timeouts and retries around it.
  */
-sealed interface Step permits DeployStep, StartStep, StopStep, MigrateStep, DeleteStep, PowerOnStep, PowerOffStep, FenceStep {
+sealed interface Step permits DeployStep, StartStep, StopStep, MigrateStep, DeleteStep, PowerStep {
   /** Which limit pool the action counts against. */
   enum Pool { VM, MIGRATION, POWER }
 
