@@ -19,8 +19,16 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * session ({@link #REJECTION}) so that the caller can report it.
  */
 final class HostKeyCheck implements ServerKeyVerifier {
-  /** Which file and name to check, passed as the connection context of each session. */
-  record Expected(Path knownHosts, String host, int port) {}
+  /**
+   * Which file and name to check, passed as the connection context of each session. The reason
+   * for a refusal is also kept here: MINA may clear a session's attributes when it closes the
+   * session, before the caller reads them, so the session alone is not a safe place for it.
+   */
+  record Expected(Path knownHosts, String host, int port, java.util.concurrent.atomic.AtomicReference<String> rejection) {
+    Expected(Path knownHosts, String host, int port) {
+      this(knownHosts, host, port, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+  }
 
   static final AttributeKey<Expected> EXPECTED = new AttributeKey<>();
   static final AttributeKey<String> REJECTION = new AttributeKey<>();
@@ -30,6 +38,9 @@ final class HostKeyCheck implements ServerKeyVerifier {
     Expected e = session.getConnectionContext() == null ? null : session.getConnectionContext().getAttribute(EXPECTED);
     String reason = e == null ? "no known_hosts file was given for this connection" : check(session, e, key);
     if (reason != null) {
+      if (e != null) {
+        e.rejection().set(reason);
+      }
       session.setAttribute(REJECTION, reason);
       return false;
     }

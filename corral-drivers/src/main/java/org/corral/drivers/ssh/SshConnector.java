@@ -96,8 +96,8 @@ public final class SshConnector implements AutoCloseable {
     // Real elapsed time of real network I/O: System.nanoTime is the right clock for this deadline.
     long deadline = System.nanoTime() + timeout.toNanos();
     List<KeyPair> keys = identities(target);
-    AttributeRepository context = AttributeRepository.ofKeyValuePair(HostKeyCheck.EXPECTED,
-        new HostKeyCheck.Expected(knownHosts(target), target.host(), target.port()));
+    HostKeyCheck.Expected expected = new HostKeyCheck.Expected(knownHosts(target), target.host(), target.port());
+    AttributeRepository context = AttributeRepository.ofKeyValuePair(HostKeyCheck.EXPECTED, expected);
     ClientSession session = null;
     String stage = "connecting";
     try {
@@ -111,7 +111,7 @@ public final class SshConnector implements AutoCloseable {
     } catch (DriverException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw classify(target, session, stage, timeout, e);
+      throw classify(target, session, expected, stage, timeout, e);
     } finally {
       if (session != null) {
         session.close(true);
@@ -184,10 +184,13 @@ public final class SshConnector implements AutoCloseable {
     return Duration.ofNanos(left);
   }
 
-  private static DriverException classify(SshEndpoint target, ClientSession session, String stage, Duration timeout,
-      Exception e) {
+  private static DriverException classify(SshEndpoint target, ClientSession session, HostKeyCheck.Expected expected,
+      String stage, Duration timeout, Exception e) {
     String where = "ssh " + target.display() + ": ";
-    String rejection = session == null ? null : session.getAttribute(HostKeyCheck.REJECTION);
+    String rejection = expected.rejection().get();
+    if (rejection == null && session != null) {
+      rejection = session.getAttribute(HostKeyCheck.REJECTION);
+    }
     if (rejection != null) {
       return new DriverException(Kind.AUTH, where + "host key refused: " + rejection, e);
     }
