@@ -61,7 +61,7 @@ public final class Controller implements AutoCloseable {
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor,
         new Scheduler(settings.scheduler()));
     this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
-        scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)));
+        scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();
     if (!loaded.meta().containsKey("seed")) {
       state.tx().meta("seed", Long.toString(seed)).commit();

@@ -56,9 +56,11 @@ public final class Commands {
   private final double cpuOvercommit;
   private final Runnable wakeScheduler;
   private final java.util.function.Consumer<String> wakeMonitor;
+  private final java.util.function.Consumer<String> forgetHost;
 
   public Commands(ControllerState state, Executor executor, HostConnections connections, Drivers drivers, long seed,
-      double cpuOvercommit, Runnable wakeScheduler, java.util.function.Consumer<String> wakeMonitor) {
+      double cpuOvercommit, Runnable wakeScheduler, java.util.function.Consumer<String> wakeMonitor,
+      java.util.function.Consumer<String> forgetHost) {
     this.state = state;
     this.executor = executor;
     this.connections = connections;
@@ -68,6 +70,7 @@ public final class Commands {
     this.cpuOvercommit = cpuOvercommit;
     this.wakeScheduler = wakeScheduler;
     this.wakeMonitor = wakeMonitor;
+    this.forgetHost = forgetHost;
   }
 
   // ---- VMs -----------------------------------------------------------------------------------
@@ -350,6 +353,8 @@ public final class Commands {
     state.tx().deleteHost(name).journal(EntryKind.DELETED, SubjectKind.HOST, name, h.state().name(), null, null,
         Cause.user(who, "remove host " + name), "removed").commit();
     connections.drop(name);
+    // A host added again under the same name starts with a clean health record.
+    forgetHost.accept(name);
   }
 
   public Host maintenance(String name, boolean enabled, String who) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -286,6 +285,5 @@ public final class Monitor extends Loop {
     samples.remove(host);
     silentPolls.remove(host);
     answered.remove(host);
-    Objects.requireNonNull(host);
   }
 }
