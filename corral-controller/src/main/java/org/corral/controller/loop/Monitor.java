@@ -59,10 +59,17 @@ public final class Monitor extends Loop {
   private final Set<String> answered = new HashSet<>();
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> again = new HashSet<>();
+  // Hosts in ERROR are retried less and less often (wrong credentials retried every few seconds
+  // can lock an account); a host that answers is back on the normal period at once.
+  private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
+  private final Duration period;
+  private final Map<String, Integer> errorStreak = new HashMap<>();
+  private final Map<String, java.time.Instant> nextTry = new HashMap<>();
 
   public Monitor(Clock clock, Duration period, long seed, ControllerState state, HostConnections connections,
       Executor executor, int downAfter, int window) {
     super("monitor", clock, period, seed);
+    this.period = period;
     this.state = state;
     this.connections = connections;
     this.executor = executor;
@@ -87,8 +94,9 @@ public final class Monitor extends Loop {
 
   @Override
   protected void cycle(long cycle, long seed) {
+    java.time.Instant now = clock.now();
     for (Host h : state.hosts()) {
-      if (polled(h.state())) {
+      if (polled(h.state()) && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
         poll(h.name(), cycle);
       }
     }
@@ -152,6 +160,7 @@ public final class Monitor extends Loop {
       // for the administrator, not a failure for the Guardian to act on.
       if (h.state() != HostState.DOWN) {
         state.transitionHost(hostName, HostState.ERROR, why, null, cause);
+        backOff(hostName);
       }
       return;
     }
@@ -167,7 +176,18 @@ public final class Monitor extends Loop {
       }
     } else if (h.state() == HostState.MAINTENANCE || h.state() == HostState.DRAINING) {
       state.transitionHost(hostName, HostState.ERROR, why, null, cause);
+      backOff(hostName);
     }
+  }
+
+  /** The next regular poll of an ERROR host waits period × 2^(n-1), at most five minutes. */
+  private void backOff(String host) {
+    int n = errorStreak.merge(host, 1, Integer::sum);
+    Duration wait = period.multipliedBy(1L << Math.min(16, n - 1));
+    if (wait.compareTo(MAX_ERROR_BACKOFF) > 0) {
+      wait = MAX_ERROR_BACKOFF;
+    }
+    nextTry.put(host, clock.now().plus(wait));
   }
 
   private void onSuccess(String hostName, Observation obs, java.time.Instant started, long cycle) {
@@ -177,6 +197,8 @@ public final class Monitor extends Loop {
     }
     boolean first = answered.add(hostName);
     silentPolls.remove(hostName);
+    errorStreak.remove(hostName);
+    nextTry.remove(hostName);
     Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor answers");
     if (h.state() == HostState.SUSPECT || h.state() == HostState.ERROR || h.state() == HostState.DOWN
         || (first && h.state() == HostState.UP)) {
@@ -285,5 +307,7 @@ public final class Monitor extends Loop {
     samples.remove(host);
     silentPolls.remove(host);
     answered.remove(host);
+    errorStreak.remove(host);
+    nextTry.remove(host);
   }
 }

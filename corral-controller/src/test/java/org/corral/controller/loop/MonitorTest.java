@@ -100,4 +100,33 @@ class MonitorTest {
     assertThat(lab.store.lastSeq()).as("journal entries written by 10 idle minutes").isEqualTo(seq);
     assertThat(lab.journal()).noneMatch(e -> e.kind() == EntryKind.ACTION_FAILED);
   }
+
+  @Test
+  void aHostInErrorIsRetriedLessAndLessOftenAndComesBackWhenItAnswers() {
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    lab.hypervisorWrapper = real -> new org.corral.drivers.hypervisor.HypervisorDriver() {
+      @Override
+      public java.util.Set<String> schemes() {
+        return real.schemes();
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<HypervisorConnection> connect(String uri) {
+        if (uri.endsWith("/node02")) {
+          attempts.incrementAndGet();
+        }
+        return real.connect(uri);
+      }
+    };
+    lab.dc.partitionHost("node02", true); // never answers from the start: ERROR, not SUSPECT
+    lab.startWithInventory();
+    lab.until("node02 ERROR", () -> lab.host("node02").state() == HostState.ERROR, MAX);
+    attempts.set(0);
+    lab.run(Duration.ofMinutes(10));
+    // Every second for 10 minutes would be 600; backing off 1, 2, 4 ... 256 s, then 5 min, is about 10.
+    assertThat(attempts.get()).isBetween(3, 14);
+    lab.dc.partitionHost("node02", false);
+    lab.until("node02 UP", () -> lab.host("node02").state() == HostState.UP, Duration.ofMinutes(6));
+  }
 }

@@ -42,6 +42,8 @@ public final class LabHarness {
   public ScopedClock scope;
   public Controller controller;
   private final ControllerSettings settings;
+  /** Lets a test wrap the lab's hypervisor driver (e.g. to count connection attempts). */
+  public java.util.function.UnaryOperator<org.corral.drivers.hypervisor.HypervisorDriver> hypervisorWrapper = d -> d;
 
   public LabHarness(int hosts, SimLatencies latencies) {
     this(hosts, latencies, fastSettings());
@@ -67,7 +69,7 @@ public final class LabHarness {
   public Controller start(Store s) {
     store = s != null ? s : new InMemoryStore();
     scope = new ScopedClock(clock);
-    Drivers drivers = new Drivers().hypervisor(new SimHypervisorDriver(dc)).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
+    Drivers drivers = new Drivers().hypervisor(hypervisorWrapper.apply(new SimHypervisorDriver(dc))).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
     controller = new Controller(settings, scope, store, drivers, new SimpleMeterRegistry());
     controller.start();
     return controller;
