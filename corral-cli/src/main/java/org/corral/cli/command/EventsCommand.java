@@ -61,11 +61,7 @@ public final class EventsCommand implements Callable<Integer> {
     query.put("limit", limit == null ? null : limit.toString());
     query.put("subject", subject);
     JsonNode entries = session.api().get("/events", query);
-    if (session.json()) {
-      session.printJson(entries);
-    } else {
-      session.print(EventViews.table(entries, session));
-    }
+    session.show(entries, () -> EventViews.table(entries, session));
     return ExitCode.OK.code();
   }
 

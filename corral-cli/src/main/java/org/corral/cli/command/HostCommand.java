@@ -20,22 +20,14 @@ public final class HostCommand {
   @Command(name = "list", description = "List hosts: state, reserved vCPUs/cores and memory, VMs, CPU use, watts.")
   int list() {
     JsonNode hosts = session.api().get("/hosts");
-    if (session.json()) {
-      session.printJson(hosts);
-    } else {
-      session.print(HostViews.table(hosts));
-    }
+    session.show(hosts, () -> HostViews.table(hosts));
     return ExitCode.OK.code();
   }
 
   @Command(name = "show", description = "Show one host in detail.")
   int show(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
     JsonNode host = session.api().get(CorralApi.path("hosts", name));
-    if (session.json()) {
-      session.printJson(host);
-    } else {
-      session.print(HostViews.details(host, session));
-    }
+    session.show(host, () -> HostViews.details(host, session));
     return ExitCode.OK.code();
   }
 

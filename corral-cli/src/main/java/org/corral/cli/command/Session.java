@@ -96,6 +96,18 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /**
+   * What a read prints: the API's JSON in JSON mode, else {@code text} (rendered only when
+   * needed). The one place that makes that choice for list and show commands.
+   */
+  public void show(JsonNode node, java.util.function.Supplier<String> text) {
+    if (json()) {
+      printJson(node);
+    } else {
+      print(text.get());
+    }
+  }
+
   /** Text for people: printed as is in table mode (it ends in a newline). */
   public void print(String text) {
     out.print(text);

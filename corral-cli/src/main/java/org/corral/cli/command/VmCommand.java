@@ -29,22 +29,14 @@ public final class VmCommand {
     query.put("host", host);
     query.put("state", state == null ? null : state.name());
     JsonNode vms = session.api().get("/vms", query);
-    if (session.json()) {
-      session.printJson(vms);
-    } else {
-      session.print(VmViews.table(vms));
-    }
+    session.show(vms, () -> VmViews.table(vms));
     return ExitCode.OK.code();
   }
 
   @Command(name = "show", description = "Show one VM: state and reason, host, spec, leases.")
   int show(@Parameters(paramLabel = "NAME", description = "The VM.") String name) {
     JsonNode vm = session.api().get(CorralApi.path("vms", name));
-    if (session.json()) {
-      session.printJson(vm);
-    } else {
-      session.print(VmViews.details(vm, session));
-    }
+    session.show(vm, () -> VmViews.details(vm, session));
     return ExitCode.OK.code();
   }
 
