@@ -20,28 +20,21 @@ import org.junit.jupiter.api.Test;
 class LibvirtConnectionTest {
   private static final String UUID = "0b7f3c52-9a1e-4d8b-b3f0-6c2d1e4a5b70";
 
-  private LibvirtDriver driver;
+  private TestHosts.TwoHosts hosts;
   private LibvirtConnection a;
   private LibvirtConnection b;
 
   @BeforeEach
   void open() {
-    TestHosts.requireLibvirt();
-    driver = TestHosts.driver();
-    a = TestHosts.connect(driver, "host-a.xml");
-    b = TestHosts.connect(driver, "host-b.xml");
+    hosts = TestHosts.TwoHosts.open();
+    a = hosts.a;
+    b = hosts.b;
   }
 
   @AfterEach
   void close() {
-    if (a != null) {
-      a.close();
-    }
-    if (b != null) {
-      b.close();
-    }
-    if (driver != null) {
-      driver.close();
+    if (hosts != null) {
+      hosts.close();
     }
   }
 

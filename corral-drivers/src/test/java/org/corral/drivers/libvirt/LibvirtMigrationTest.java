@@ -21,28 +21,21 @@ import org.junit.jupiter.api.Test;
  * it was. Real migration between KVM hosts is verified by hand (docs/real-hosts.md).
  */
 class LibvirtMigrationTest {
-  private LibvirtDriver driver;
+  private TestHosts.TwoHosts hosts;
   private LibvirtConnection a;
   private LibvirtConnection b;
 
   @BeforeEach
   void open() {
-    TestHosts.requireLibvirt();
-    driver = TestHosts.driver();
-    a = TestHosts.connect(driver, "host-a.xml");
-    b = TestHosts.connect(driver, "host-b.xml");
+    hosts = TestHosts.TwoHosts.open();
+    a = hosts.a;
+    b = hosts.b;
   }
 
   @AfterEach
   void close() {
-    if (a != null) {
-      a.close();
-    }
-    if (b != null) {
-      b.close();
-    }
-    if (driver != null) {
-      driver.close();
+    if (hosts != null) {
+      hosts.close();
     }
   }
 

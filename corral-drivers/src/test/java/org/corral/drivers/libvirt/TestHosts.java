@@ -84,4 +84,32 @@ final class TestHosts {
         List.of(new DomainSpec.Disk("images", "debian-12.qcow2", "qcow2", 20, "vda")),
         List.of(new DomainSpec.Nic(null, "corral-net", "52:54:00:12:34:56")), userData);
   }
+
+  /** A driver with connections to host-a.xml and host-b.xml, closed together. */
+  static final class TwoHosts implements AutoCloseable {
+    final LibvirtDriver driver;
+    final LibvirtConnection a;
+    final LibvirtConnection b;
+
+    private TwoHosts(LibvirtDriver driver, LibvirtConnection a, LibvirtConnection b) {
+      this.driver = driver;
+      this.a = a;
+      this.b = b;
+    }
+
+    /** Requires libvirt (fails on CI, skips elsewhere), then connects to both hosts. */
+    static TwoHosts open() {
+      requireLibvirt();
+      LibvirtDriver driver = driver();
+      LibvirtConnection a = connect(driver, "host-a.xml");
+      return new TwoHosts(driver, a, connect(driver, "host-b.xml"));
+    }
+
+    @Override
+    public void close() {
+      a.close();
+      b.close();
+      driver.close();
+    }
+  }
 }
