@@ -148,14 +148,15 @@ public final class Executor {
   private void pump() {
     Iterator<ActionRecord> it = queue.iterator();
     List<ActionRecord> toStart = new ArrayList<>();
-    while (it.hasNext()) {
+    // Once every global slot is taken nothing else can start: stop instead of walking the rest.
+    while (it.hasNext() && running.size() < settings.maxConcurrent()) {
       ActionRecord r = it.next();
       String owner = busySubjects.get(r.action().subject());
       if (owner != null && !owner.equals(r.key())) {
         continue;
       }
       Step step = stepFor(r.action());
-      if (!fits(step, toStart)) {
+      if (!fits(step)) {
         continue;
       }
       it.remove();
@@ -168,10 +169,7 @@ public final class Executor {
     }
   }
 
-  private boolean fits(Step step, List<ActionRecord> starting) {
-    if (running.size() >= settings.maxConcurrent()) {
-      return false;
-    }
+  private boolean fits(Step step) {
     int pool = 0;
     Map<String, Integer> perHost = new HashMap<>();
     Map<String, Integer> migrationsPerHost = new HashMap<>();
