@@ -45,6 +45,8 @@ public final class Controller implements AutoCloseable {
   private final Commands commands;
   private final Drivers drivers;
   private final long seed;
+  /** Actions a previous run left QUEUED or RUNNING, resumed by {@link #start()}. */
+  private final List<ActionRecord> unfinished;
   private boolean started;
 
   public Controller(ControllerSettings settings, Clock clock, Store store, Drivers drivers, MeterRegistry meters) {
@@ -67,8 +69,6 @@ public final class Controller implements AutoCloseable {
       state.tx().meta("seed", Long.toString(seed)).commit();
     }
   }
-
-  private final List<ActionRecord> unfinished;
 
   /** Recovers and starts the loops. Call once, on the loop (or directly on a virtual clock). */
   public void start() {

@@ -50,7 +50,4 @@ public record ControllerSettings(long seed, Duration monitorPeriod, Duration sch
     return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler, e);
   }
 
-  public ControllerSettings withScheduler(SchedulerSettings s) {
-    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, s, executor);
-  }
 }

@@ -247,8 +247,4 @@ public final class ConfigReader {
     return text;
   }
 
-  /** Parses "10s" style durations for the CLI and API (same rules as the YAML). */
-  public static Duration duration(String field, String text) {
-    return Node.parseDuration(field, text);
-  }
 }

@@ -87,10 +87,6 @@ public final class HostConnections implements AutoCloseable {
     }
   }
 
-  public boolean isOpen(String host) {
-    HypervisorConnection c = open.get(host);
-    return c != null && c.isAlive();
-  }
 
   @Override
   public void close() {

@@ -20,16 +20,14 @@ final class ExecContext {
   final HostConnections connections;
   final Drivers drivers;
   final ExecutorSettings settings;
-  final String key;
 
   ExecContext(Clock clock, ControllerState state, HostConnections connections, Drivers drivers,
-      ExecutorSettings settings, String key) {
+      ExecutorSettings settings) {
     this.clock = clock;
     this.state = state;
     this.connections = connections;
     this.drivers = drivers;
     this.settings = settings;
-    this.key = key;
   }
 
   /** Runs {@code s} on the loop (state reads and intermediate transitions). */

@@ -227,7 +227,7 @@ public final class Executor {
 
   private void attempt(Running run) {
     int n = run.record.attempts();
-    ExecContext ctx = new ExecContext(clock, state, connections, drivers, settings, run.record.key());
+    ExecContext ctx = new ExecContext(clock, state, connections, drivers, settings);
     Duration timeout = run.step.timeout(settings);
     java.util.concurrent.CompletionStage<Void> stage;
     try {

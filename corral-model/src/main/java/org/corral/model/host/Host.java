@@ -40,11 +40,5 @@ public record Host(
     return new Host(name, uri, capacity, labels, power, powerModel, to, reason, since, version + 1);
   }
 
-  public Host withLabels(Map<String, String> newLabels) {
-    return new Host(name, uri, capacity, newLabels, power, powerModel, state, stateReason, stateSince, version + 1);
-  }
 
-  public Host withCapacity(HostCapacity newCapacity) {
-    return new Host(name, uri, newCapacity, labels, power, powerModel, state, stateReason, stateSince, version + 1);
-  }
 }

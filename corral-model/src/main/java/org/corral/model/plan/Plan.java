@@ -13,9 +13,6 @@ public record Plan(Origin origin, long cycle, List<Action> actions, List<String>
     notes = List.copyOf(notes);
   }
 
-  public static Plan empty(Origin origin, long cycle) {
-    return new Plan(origin, cycle, List.of(), List.of());
-  }
 
   public static Plan of(Origin origin, long cycle, List<? extends Action> actions) {
     return new Plan(origin, cycle, List.copyOf(actions), List.of());

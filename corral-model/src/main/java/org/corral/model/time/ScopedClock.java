@@ -70,7 +70,4 @@ public final class ScopedClock implements Clock {
     toCancel.forEach(Timer::cancel);
   }
 
-  public synchronized boolean isHalted() {
-    return halted;
-  }
 }
