@@ -20,7 +20,12 @@ import org.corral.controller.store.StoredState;
 import org.corral.drivers.Drivers;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.SubjectKind;
+import org.corral.controller.loop.PlanningLoop;
 import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.RecordingPlanner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.time.Seeds;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.time.Clock;
@@ -48,6 +53,7 @@ public final class Controller implements AutoCloseable {
   /** Actions a previous run left QUEUED or RUNNING, resumed by {@link #start()}. */
   private final List<ActionRecord> unfinished;
   private boolean started;
+  private long recommendations;
 
   public Controller(ControllerSettings settings, Clock clock, Store store, Drivers drivers, MeterRegistry meters) {
     this.settings = settings;
@@ -83,6 +89,23 @@ public final class Controller implements AutoCloseable {
     monitor.start();
     scheduling.start();
   }
+
+  /**
+   * Recommend mode: what every deciding loop would do now, from one snapshot, applying nothing.
+   * Each loop runs its real decision against a {@link RecordingPlanner} that sees the executor's
+   * busy subjects and what earlier loops of this pass planned. Call on the loop.
+   */
+  public Recommendation recommend() {
+    Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
+    RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling)) {
+      recorder.submit(loop.plan(snap, recorder));
+    }
+    return new Recommendation(snap.now(), recorder.plans());
+  }
+
+  /** The plans of one recommend pass, one per deciding loop, taken at {@code at}. */
+  public record Recommendation(java.time.Instant at, List<Plan> plans) {}
 
   /** Stops the loops (actions in flight are left as they are: they resume at the next start). */
   public void stop() {

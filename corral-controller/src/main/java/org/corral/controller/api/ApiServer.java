@@ -199,15 +199,23 @@ public final class ApiServer implements AutoCloseable {
       ActionStatus filter = null;
       if (st != null) {
         try {
-          filter = ActionStatus.valueOf(st.toUpperCase());
+          filter = ActionStatus.valueOf(st.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("status", "'" + st + "' is not an action status", "use QUEUED or RUNNING");
+          throw new InvalidInputException("status", "'" + st + "' is not an action status",
+              "use one of QUEUED, RUNNING, SUCCEEDED, FAILED, REJECTED");
         }
       }
       ActionStatus f = filter;
+      if (f != null && f.isFinal()) {
+        // Finished actions live in the ledger (the store), newest first.
+        int limit = (int) Math.min(10_000, longParam(ctx, "limit", 100));
+        json(ctx, 200, controller.state().store().actions(f, limit).stream().map(Views::action).toList());
+        return;
+      }
       json(ctx, 200, call(() -> controller.executor().active().stream()
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
+    get(a, V1 + "/plan", ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
     if (lab != null) {
       lab.routes(a, this);
     }

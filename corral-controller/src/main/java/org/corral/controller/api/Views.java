@@ -54,6 +54,19 @@ final class Views {
         r.updated(), r.error(), r.action().cause());
   }
 
+  record PlannedAction(String key, String verb, String subject, String action, Cause cause) {}
+
+  record PlanView(String origin, long cycle, List<PlannedAction> actions, List<String> notes) {}
+
+  record RecommendationView(Instant at, List<PlanView> plans) {}
+
+  static RecommendationView recommendation(org.corral.controller.Controller.Recommendation r) {
+    List<PlanView> plans = r.plans().stream().map(p -> new PlanView(p.origin().name(), p.cycle(),
+        p.actions().stream().map(a -> new PlannedAction(a.key(), a.verb(), a.subject(),
+            org.corral.controller.executor.Executor.describe(a), a.cause())).toList(), p.notes())).toList();
+    return new RecommendationView(r.at(), plans);
+  }
+
   private static double round(double d) {
     return Math.round(d * 1000) / 1000.0;
   }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.SplittableRandom;
 import org.corral.controller.connection.HostConnections;
 import org.corral.controller.connection.Stages;
@@ -23,6 +25,9 @@ import org.corral.model.plan.Action;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.corral.model.time.Clock;
 import org.corral.model.time.Seeds;
 
@@ -35,7 +40,8 @@ import org.corral.model.time.Seeds;
  * timeout, retry transient errors with exponential backoff and seeded jitter, and write the
  * outcome with its state change in one batch. One action at a time per VM or host.
  */
-public final class Executor {
+public final class Executor implements Planner {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
   private final Clock clock;
   private final ControllerState state;
   private final HostConnections connections;
@@ -45,7 +51,14 @@ public final class Executor {
   private final MeterRegistry meters;
   private final ArrayDeque<ActionRecord> queue = new ArrayDeque<>();
   private final Map<String, Running> running = new LinkedHashMap<>();
-  private final Map<String, String> busySubjects = new HashMap<>();
+  /**
+   * Per subject (VM or host), the keys of its actions queued or running, in the order they may
+   * start: only the first may run. A subject is busy from the moment an action on it is queued,
+   * so no loop plans it again meanwhile.
+   */
+  private final Map<String, ArrayDeque<String>> subjects = new HashMap<>();
+  /** Keys queued or running. */
+  private final Set<String> activeKeys = new HashSet<>();
 
   public Executor(Clock clock, ControllerState state, HostConnections connections, Drivers drivers,
       ExecutorSettings settings, long seed, MeterRegistry meters) {
@@ -63,22 +76,28 @@ public final class Executor {
   }
 
   /** Queues every action of {@code plan}; returns the keys accepted (already-known keys are skipped). */
+  @Override
   public List<String> submit(Plan plan) {
     List<String> accepted = new ArrayList<>();
     for (Action a : plan.actions()) {
-      if (enqueue(a)) {
-        accepted.add(a.key());
+      String key = enqueue(a);
+      if (key != null) {
+        accepted.add(key);
       }
     }
     pump();
     return accepted;
   }
 
-  /** Queues one action; returns false when its key is already known (queued, running or finished). */
-  public boolean submit(Action a) {
-    boolean ok = enqueue(a);
+  /**
+   * Queues one action; returns the key it runs under ({@code a.key()}, or {@code a.key()#n} for a
+   * fresh attempt after a rejection or failure), or null when that intent is already queued,
+   * running or done.
+   */
+  public String submit(Action a) {
+    String key = enqueue(a);
     pump();
-    return ok;
+    return key;
   }
 
   /**
@@ -88,12 +107,10 @@ public final class Executor {
    * idempotent — and journaled as resumed, not started twice.
    */
   public void resume(List<ActionRecord> unfinished) {
+    // Running ones first: each holds its subject, and queued ones on the same subject wait for it.
     for (ActionRecord r : unfinished) {
-      if (r.status() == ActionStatus.QUEUED) {
-        queue.add(r);
-        busySubjects.put(r.action().subject(), r.key());
-      } else if (r.status() == ActionStatus.RUNNING) {
-        busySubjects.put(r.action().subject(), r.key());
+      if (r.status() == ActionStatus.RUNNING) {
+        hold(r.action().subject(), r.key(), true);
         Step step = stepFor(r.action());
         Running run = new Running(r, step);
         running.put(r.key(), run);
@@ -102,17 +119,25 @@ public final class Executor {
         attempt(run);
       }
     }
+    for (ActionRecord r : unfinished) {
+      if (r.status() == ActionStatus.QUEUED) {
+        queue.add(r);
+        hold(r.action().subject(), r.key(), false);
+      }
+    }
     pump();
   }
 
   /** True when an action on {@code subject} (a VM or host name) is queued or running. */
+  @Override
   public boolean isBusy(String subject) {
-    return busySubjects.containsKey(subject);
+    return subjects.containsKey(subject);
   }
 
-  /** The key of the action queued or running on {@code subject}, if any. */
+  /** The key of the action on {@code subject} that runs (or will run) first, if any. */
   public Optional<String> activeKey(String subject) {
-    return Optional.ofNullable(busySubjects.get(subject));
+    ArrayDeque<String> keys = subjects.get(subject);
+    return keys == null ? Optional.empty() : Optional.ofNullable(keys.peekFirst());
   }
 
   /** Queued and running actions, running first. */
@@ -133,15 +158,61 @@ public final class Executor {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private boolean enqueue(Action a) {
-    if (busySubjects.containsValue(a.key()) || state.store().action(a.key()).isPresent()) {
-      return false;
+  /** Records {@code a} QUEUED and holds its subject; returns the key it runs under, or null when already known. */
+  private String enqueue(Action a) {
+    Action fresh = freshAttempt(a);
+    if (fresh == null) {
+      return null;
     }
-    ActionRecord r = new ActionRecord(a, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);
-    state.tx().put(r).journal(EntryKind.ACTION_QUEUED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
-        describe(a)).commit();
+    ActionRecord r = new ActionRecord(fresh, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);
+    state.tx().put(r).journal(EntryKind.ACTION_QUEUED, subjectKind(fresh), fresh.subject(), null, null, fresh.key(),
+        fresh.cause(), describe(fresh)).commit();
     queue.add(r);
-    return true;
+    hold(fresh.subject(), fresh.key(), false);
+    return fresh.key();
+  }
+
+  /**
+   * The ledger's semantics. A key queued, running or SUCCEEDED is that intent already handled:
+   * null. A key whose last attempt was REJECTED or FAILED never blocks a fresh plan: it runs as
+   * {@code key#n}, the first n not yet in the ledger, so every earlier outcome stays findable.
+   */
+  private Action freshAttempt(Action a) {
+    String key = a.key();
+    for (int n = 1; ; n++) {
+      if (activeKeys.contains(key)) {
+        return null;
+      }
+      Optional<ActionRecord> known = state.store().action(key);
+      if (known.isEmpty()) {
+        return key.equals(a.key()) ? a : a.withKey(key);
+      }
+      if (!known.get().allowsFreshPlan()) {
+        return null;
+      }
+      key = a.key() + "#" + n;
+    }
+  }
+
+  private void hold(String subject, String key, boolean first) {
+    ArrayDeque<String> keys = subjects.computeIfAbsent(subject, s -> new ArrayDeque<>(2));
+    if (first) {
+      keys.addFirst(key);
+    } else {
+      keys.addLast(key);
+    }
+    activeKeys.add(key);
+  }
+
+  private void release(String subject, String key) {
+    ArrayDeque<String> keys = subjects.get(subject);
+    if (keys != null) {
+      keys.remove(key);
+      if (keys.isEmpty()) {
+        subjects.remove(subject);
+      }
+    }
+    activeKeys.remove(key);
   }
 
   /** Starts queued actions while limits allow, in queue order; one per subject at a time. */
@@ -151,16 +222,14 @@ public final class Executor {
     // Once every global slot is taken nothing else can start: stop instead of walking the rest.
     while (it.hasNext() && running.size() < settings.maxConcurrent()) {
       ActionRecord r = it.next();
-      String owner = busySubjects.get(r.action().subject());
-      if (owner != null && !owner.equals(r.key())) {
-        continue;
+      if (!r.key().equals(activeKey(r.action().subject()).orElse(null))) {
+        continue; // an earlier action on the same subject goes first
       }
       Step step = stepFor(r.action());
       if (!fits(step)) {
         continue;
       }
       it.remove();
-      busySubjects.put(r.action().subject(), r.key());
       toStart.add(r);
       running.put(r.key(), new Running(r, step));
     }
@@ -276,9 +345,9 @@ public final class Executor {
     Action a = run.record.action();
     run.record = run.record.with(status, Math.max(run.record.attempts(), 0), clock.now(), error);
     String msg = switch (status) {
-      case SUCCEEDED -> a.verb() + " done";
-      case REJECTED -> a.verb() + " rejected: " + error;
-      default -> a.verb() + " failed: " + error;
+      case SUCCEEDED -> describe(a) + ": done";
+      case REJECTED -> describe(a) + ": rejected, " + error;
+      default -> describe(a) + ": failed, " + error;
     };
     try {
       ControllerState.Tx tx = state.tx();
@@ -293,7 +362,11 @@ public final class Executor {
           msg + " (state left to the Monitor: " + e.getMessage() + ")").commit();
     } finally {
       running.remove(run.record.key());
-      busySubjects.remove(a.subject(), run.record.key());
+      release(a.subject(), run.record.key());
+    }
+    if (status == ActionStatus.FAILED) {
+      LOG.warn("action {} failed: {} (attempts {}; caused by {}: {})", a.key(), describe(a), run.record.attempts(),
+          a.cause().origin(), a.cause().reason());
     }
   }
 
@@ -348,7 +421,8 @@ public final class Executor {
     };
   }
 
-  static String describe(Action a) {
+  /** What the action does, in a few words; its cause is journaled beside it, not repeated here. */
+  public static String describe(Action a) {
     return switch (a) {
       case Action.DeployVm d -> "deploy " + d.vm() + " on " + d.host();
       case Action.StartVm s -> "start " + s.vm() + " on " + s.host();
@@ -358,7 +432,7 @@ public final class Executor {
       case Action.PowerOnHost p -> "power on " + p.host();
       case Action.PowerOffHost p -> "power off " + p.host();
       case Action.FenceHost f -> "fence " + f.host();
-    } + ": " + a.cause().reason();
+    };
   }
 
   private static final class Running {

@@ -50,6 +50,7 @@ public final class ControllerState {
   private final Map<String, String> vmByUuid = new HashMap<>();
   private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
   private final java.util.Set<String> macs = new java.util.HashSet<>();
+  private final java.util.Set<String> pendingVms = new java.util.HashSet<>();
 
   public ControllerState(Store store, Clock clock) {
     this.store = store;
@@ -164,6 +165,11 @@ public final class ControllerState {
     return r;
   }
 
+  /** Names of the PENDING VMs (a live view: read it on the loop, do not keep it). */
+  public java.util.Set<String> pendingVmNames() {
+    return java.util.Collections.unmodifiableSet(pendingVms);
+  }
+
   /** The VM whose UUID is {@code uuid} (case-insensitive), if any. */
   public Optional<Vm> vmByUuid(String uuid) {
     return uuid == null ? Optional.empty() : Optional.ofNullable(vmByUuid.get(uuid.toLowerCase())).map(vms::get);
@@ -195,6 +201,9 @@ public final class ControllerState {
   }
 
   private void index(Vm v) {
+    if (v.state() == VmState.PENDING) {
+      pendingVms.add(v.name());
+    }
     if (v.host() != null) {
       vmsByHost.computeIfAbsent(v.host(), k -> new java.util.HashSet<>()).add(v.name());
     }
@@ -211,6 +220,7 @@ public final class ControllerState {
   }
 
   private void unindex(Vm v) {
+    pendingVms.remove(v.name());
     if (v.host() != null) {
       vmsByHost.getOrDefault(v.host(), new java.util.HashSet<>()).remove(v.name());
     }

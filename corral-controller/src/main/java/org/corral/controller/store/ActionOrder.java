@@ -8,5 +8,10 @@ final class ActionOrder {
   static final Comparator<ActionRecord> OLDEST_FIRST =
       Comparator.comparing(ActionRecord::created).thenComparing(ActionRecord::key);
 
+  /** The order of {@link Store#actions}: last updated first, ties by key. */
+  static final Comparator<ActionRecord> NEWEST_UPDATE_FIRST =
+      Comparator.comparing((ActionRecord a) -> a.updated() == null ? a.created() : a.updated()).reversed()
+          .thenComparing(ActionRecord::key);
+
   private ActionOrder() {}
 }

@@ -13,6 +13,7 @@ import org.corral.model.image.Image;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.network.Network;
 import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.Vm;
 
 /**
@@ -82,6 +83,17 @@ public final class InMemoryStore implements Store {
   public synchronized Optional<ActionRecord> action(String key) {
     requireOpen();
     return Optional.ofNullable(actions.get(key));
+  }
+
+  @Override
+  public synchronized List<ActionRecord> actions(ActionStatus status, int limit) {
+    requireOpen();
+    JournalPage.checkLimit(limit);
+    return actions.values().stream()
+        .filter(a -> a.status() == status)
+        .sorted(ActionOrder.NEWEST_UPDATE_FIRST)
+        .limit(limit)
+        .toList();
   }
 
   @Override

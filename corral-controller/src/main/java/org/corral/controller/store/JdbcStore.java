@@ -11,6 +11,7 @@ import org.corral.controller.store.Changes.Change;
 import org.corral.model.InvalidInputException;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Handle;
@@ -147,6 +148,15 @@ public final class JdbcStore implements Store {
       return Optional.empty();
     }
     return call("read an action from", h -> reader.action(h, key));
+  }
+
+  @Override
+  public List<ActionRecord> actions(ActionStatus status, int limit) {
+    JournalPage.checkLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    return call("read actions from", h -> reader.actions(h, status, limit));
   }
 
   @Override

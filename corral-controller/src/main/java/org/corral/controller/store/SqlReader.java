@@ -58,10 +58,19 @@ final class SqlReader {
   }
 
   Optional<ActionRecord> action(Handle h, String key) {
-    return h.createQuery("SELECT action_key, status, attempts, created, updated, error, action FROM actions WHERE action_key = :key")
+    return h.createQuery("SELECT action_key, status, attempts, created, updated, error, action FROM actions"
+            + " WHERE action_key = :key")
         .bind("key", key)
         .map((rs, ctx) -> action(rs))
         .findOne();
+  }
+
+  List<ActionRecord> actions(Handle h, ActionStatus status, int limit) {
+    return h.createQuery("SELECT action_key, status, attempts, created, updated, error, action FROM actions"
+            + " WHERE status = :status ORDER BY updated DESC, action_key LIMIT :limit")
+        .bind("status", status.name()).bind("limit", limit)
+        .map((rs, ctx) -> action(rs))
+        .list();
   }
 
   List<JournalEntry> journal(Handle h, long afterSeq, int limit, String subject) {

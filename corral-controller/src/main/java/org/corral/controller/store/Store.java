@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.plan.ActionRecord;
+import org.corral.model.plan.ActionStatus;
 
 /**
  * Where Corral's state lives. Implementations: {@link InMemoryStore} (tests, simulation) and
@@ -31,8 +32,20 @@ public interface Store extends AutoCloseable {
    */
   List<JournalEntry> write(Changes changes);
 
-  /** The action recorded under idempotency key {@code key}, finished or not. */
+  /**
+   * The action recorded under idempotency key {@code key} (a planner's key, or {@code key#n} for
+   * the n-th fresh plan of a key after a rejection or failure), finished or not.
+   */
   Optional<ActionRecord> action(String key);
+
+  /**
+   * Actions with {@code status}, last updated first, at most {@code limit}: what the journal says
+   * was rejected or failed is findable here.
+   *
+   * @param limit 0 to 10,000
+   * @throws org.corral.model.InvalidInputException when {@code limit} is out of range
+   */
+  List<ActionRecord> actions(ActionStatus status, int limit);
 
   /**
    * Journal entries with {@code seq > afterSeq}, oldest first, at most {@code limit}; only those

@@ -18,51 +18,62 @@ public sealed interface Action {
   /** A short verb for logs and the journal, e.g. "deploy". */
   String verb();
 
+  /** The same action under another idempotency key (a fresh attempt after a rejection or failure). */
+  Action withKey(String key);
+
   /** Define the VM's domain on {@code host} (disks, NICs) and start it. */
   record DeployVm(String key, String vm, String host, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return "deploy"; }
+    public DeployVm withKey(String k) { return new DeployVm(k, vm, host, cause); }
   }
 
   /** Start a stopped VM on the host it is defined on. */
   record StartVm(String key, String vm, String host, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return "start"; }
+    public StartVm withKey(String k) { return new StartVm(k, vm, host, cause); }
   }
 
   /** Shut a VM down: ACPI first, then destroy after the timeout; {@code force} destroys at once. */
   record StopVm(String key, String vm, String host, boolean force, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return force ? "destroy" : "stop"; }
+    public StopVm withKey(String k) { return new StopVm(k, vm, host, force, cause); }
   }
 
   /** Live-migrate a running VM. */
   record MigrateVm(String key, String vm, String from, String to, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return "migrate"; }
+    public MigrateVm withKey(String k) { return new MigrateVm(k, vm, from, to, cause); }
   }
 
   /** Destroy, undefine and remove the VM's disks; release its leases. {@code host} may be null. */
   record DeleteVm(String key, String vm, String host, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return "delete"; }
+    public DeleteVm withKey(String k) { return new DeleteVm(k, vm, host, cause); }
   }
 
   /** Switch a host on; done when its hypervisor answers. */
   record PowerOnHost(String key, String host, Cause cause) implements Action {
     public String subject() { return host; }
     public String verb() { return "power-on"; }
+    public PowerOnHost withKey(String k) { return new PowerOnHost(k, host, cause); }
   }
 
   /** Switch an empty host off (graceful). */
   record PowerOffHost(String key, String host, Cause cause) implements Action {
     public String subject() { return host; }
     public String verb() { return "power-off"; }
+    public PowerOffHost withKey(String k) { return new PowerOffHost(k, host, cause); }
   }
 
   /** Cut a failed host's power so its VMs can safely run elsewhere. */
   record FenceHost(String key, String host, Cause cause) implements Action {
     public String subject() { return host; }
     public String verb() { return "fence"; }
+    public FenceHost withKey(String k) { return new FenceHost(k, host, cause); }
   }
 }

@@ -22,7 +22,7 @@ final class CpuFitFilter implements HostFilter {
   public String explain(int rejected, PlacementState state, Candidate vm) {
     double largest = 0;
     for (int h = 0; h < state.size; h++) {
-      if (state.up[h]) {
+      if (state.eligible(h)) {
         largest = Math.max(largest, state.freeCpus(h));
       }
     }

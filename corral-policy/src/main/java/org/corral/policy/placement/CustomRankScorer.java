@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,9 @@ final class CustomRankScorer implements HostScorer {
   }
 
   @Override
-  public String why(PlacementState s, int h, Candidate vm) {
-    return String.format(Locale.ROOT, "rank '%s' = %s", vm.rank().source(), score(s, h, vm));
+  public Supplier<String> why(PlacementState s, int h, Candidate vm) {
+    double rank = score(s, h, vm);
+    String source = vm.rank().source();
+    return () -> String.format(Locale.ROOT, "rank '%s' = %s", source, rank);
   }
 }

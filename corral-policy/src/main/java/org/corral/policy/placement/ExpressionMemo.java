@@ -53,7 +53,7 @@ final class ExpressionMemo {
    */
   String firstError(PlacementState state, Candidate vm) {
     for (int h = 0; h < state.size; h++) {
-      if (state.up[h] && Double.isNaN(value(state, h, vm))) {
+      if (state.eligible(h) && Double.isNaN(value(state, h, vm))) {
         try {
           HostFacts facts = state.facts.at(h, vm);
           Object ignored = expr.kind() == ExpressionKind.REQUIREMENTS ? expr.test(facts) : expr.rank(facts);

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import org.corral.policy.expr.CompiledExpression;
 
 /**
- * UP hosts in groups that share a capacity (memory and schedulable CPU) and a power-of-two band
+ * Eligible hosts (UP, not excluded; see {@link PlacementState#eligible}) in groups that share a capacity (memory and schedulable CPU) and a power-of-two band
  * of free vCPUs (0, 1, 2-3, 4-7, 8-15, ...); each group is a sorted set in a {@link HostOrder}.
  * A placement only visits the bands that can hold its vCPUs and, in each, walks from the best
  * host to the first feasible one: O(groups × log hosts) plus the hosts it walks past, instead of
@@ -35,6 +35,7 @@ final class HostIndex {
   private final List<TreeMap<Integer, NavigableSet<Integer>>> classes = new ArrayList<>();
   private final int[] classOf;
   private final int[] bucketOf;
+  private final boolean[] indexed;
   private final Integer[] boxed;
   /** The spare slot of the state's arrays, used as a search key. */
   private final Integer probe;
@@ -48,6 +49,7 @@ final class HostIndex {
     this.comparator = order.comparator(state);
     this.classOf = new int[state.size];
     this.bucketOf = new int[state.size];
+    this.indexed = new boolean[state.size];
     this.boxed = new Integer[state.size];
     this.probe = state.size;
     state.names[state.size] = "";
@@ -56,7 +58,8 @@ final class HostIndex {
     for (int h = 0; h < state.size; h++) {
       boxed[h] = h;
       classOf[h] = -1;
-      if (!state.up[h] || (memo != null && memo.value(state, h, forEvaluation) != 1)) {
+      // Every host gets its class, eligible or not: one excluded or OFF now may come back in a session.
+      if (memo != null && memo.value(state, h, forEvaluation) != 1) {
         continue;
       }
       classOf[h] = classIds.computeIfAbsent(new CapacityKey(state.memoryCapacity[h], state.cpuCapacity[h]), k -> {
@@ -69,7 +72,8 @@ final class HostIndex {
   }
 
   void remove(int h) {
-    if (classOf[h] >= 0) {
+    if (indexed[h]) {
+      indexed[h] = false;
       TreeMap<Integer, NavigableSet<Integer>> buckets = classes.get(classOf[h]);
       NavigableSet<Integer> set = buckets.get(bucketOf[h]);
       set.remove(boxed[h]);
@@ -80,7 +84,8 @@ final class HostIndex {
   }
 
   void add(int h) {
-    if (classOf[h] >= 0) {
+    if (classOf[h] >= 0 && state.eligible(h)) {
+      indexed[h] = true;
       bucketOf[h] = band((int) Math.floor(state.freeCpus(h) + EPSILON));
       classes.get(classOf[h]).computeIfAbsent(bucketOf[h], b -> new TreeSet<>(comparator)).add(boxed[h]);
     }

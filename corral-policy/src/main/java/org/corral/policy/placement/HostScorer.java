@@ -1,5 +1,7 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
+
 /**
  * Ranks a host that passed every filter; the highest score wins and ties go to the host whose
  * name sorts first. Built-in scorers return [0, 1]; {@link CustomRankScorer} returns the user's
@@ -18,6 +20,10 @@ interface HostScorer {
 
   double score(PlacementState state, int host, Candidate vm);
 
-  /** A few words on why this host scored as it did, for the deploy cause. */
-  String why(PlacementState state, int host, Candidate vm);
+  /**
+   * A few words on why this host scored as it did, for the action's cause. The numbers are read
+   * now (the state moves on with the next placement); the text is formatted only if someone asks,
+   * since most decisions are never read by a person.
+   */
+  Supplier<String> why(PlacementState state, int host, Candidate vm);
 }

@@ -1,6 +1,9 @@
 package org.corral.policy.placement;
 
-/** Only UP hosts take VMs (HostState.acceptsVms). */
+/**
+ * Only UP hosts take VMs (HostState.acceptsVms); in a session that may wake hosts, OFF ones too
+ * once no UP host fits (see {@link PlacementSession}).
+ */
 final class HostUpFilter implements HostFilter {
   static final String REASON = "host-not-up";
 
@@ -11,7 +14,7 @@ final class HostUpFilter implements HostFilter {
 
   @Override
   public boolean accepts(PlacementState state, int host, Candidate vm) {
-    return state.up[host];
+    return state.upOrWakeable(host);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -25,8 +26,9 @@ final class LoadAwareScorer implements HostScorer {
   }
 
   @Override
-  public String why(PlacementState s, int h, Candidate vm) {
-    return String.format(Locale.ROOT, "measured CPU %.0f%%, about %.0f MHz free after", 100 * s.cpuUtilisation[h],
-        Math.max(0, freeMhzAfter(s, h, vm)));
+  public Supplier<String> why(PlacementState s, int h, Candidate vm) {
+    double measured = 100 * s.cpuUtilisation[h];
+    double freeAfter = Math.max(0, freeMhzAfter(s, h, vm));
+    return () -> String.format(Locale.ROOT, "measured CPU %.0f%%, about %.0f MHz free after", measured, freeAfter);
   }
 }

@@ -18,7 +18,7 @@ final class MemoryFitFilter implements HostFilter {
   public String explain(int rejected, PlacementState state, Candidate vm) {
     long largest = 0;
     for (int h = 0; h < state.size; h++) {
-      if (state.up[h]) {
+      if (state.eligible(h)) {
         largest = Math.max(largest, state.freeMemory(h));
       }
     }

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -20,9 +21,10 @@ final class PackingScorer implements HostScorer {
   }
 
   @Override
-  public String why(PlacementState s, int h, Candidate vm) {
-    return String.format(Locale.ROOT, "memory %.0f%% full after, %d MiB and %.1f vCPUs left",
-        100.0 * (s.memoryReserved[h] + vm.memoryMib()) / s.memoryCapacity[h],
-        s.freeMemory(h) - vm.memoryMib(), s.freeCpus(h) - vm.cpus());
+  public Supplier<String> why(PlacementState s, int h, Candidate vm) {
+    double full = 100.0 * (s.memoryReserved[h] + vm.memoryMib()) / s.memoryCapacity[h];
+    long memoryLeft = s.freeMemory(h) - vm.memoryMib();
+    double cpusLeft = s.freeCpus(h) - vm.cpus();
+    return () -> String.format(Locale.ROOT, "memory %.0f%% full after, %d MiB and %.1f vCPUs left", full, memoryLeft, cpusLeft);
   }
 }

@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Map;
 import org.corral.model.Resources;
 import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.Vm;
 import org.corral.policy.expr.CompiledExpression;
 
 /**
- * The scheduler's working copy of the hosts for one call: flat arrays indexed by host number
- * (hosts in name order, so index order is name order and ties go to the smaller index). Placing a
- * VM updates the arrays and every index built on them, so the next VM of the call sees it.
- * Created per call and never shared: the snapshot itself is never touched.
+ * The scheduler's working copy of the hosts for one call or what-if session: flat arrays indexed
+ * by host number (hosts in name order, so index order is name order and ties go to the smaller
+ * index). Placing or removing a VM, excluding a host or waking one updates the arrays and every
+ * index built on them, so the next VM sees it. Created per call and never shared: the snapshot
+ * itself is never touched.
  */
 final class PlacementState {
   /** Used when a host declares no power model: a typical 1U server. */
@@ -26,7 +28,14 @@ final class PlacementState {
   final int size;
   final Host[] hosts;
   final String[] names;
+  /** Takes VMs now (UP), or will once woken in this session. */
   final boolean[] up;
+  /** OFF and may be powered on for room (a session that allows it tries these last). */
+  final boolean[] wakeable;
+  /** Set aside by a what-if session: takes nothing. */
+  final boolean[] excluded;
+  /** True while a search may use wakeable hosts (the second pass of a session that allows it). */
+  boolean wakeMode;
   final long[] memoryCapacity;
   final long[] memoryReserved;
   final double[] cpuCapacity;
@@ -44,8 +53,9 @@ final class PlacementState {
   /** The one cursor expressions read through (a call is single-threaded). */
   final HostFacts facts = new HostFacts(this);
 
-  private final Map<String, BitSet> affinityHosts = new HashMap<>();
-  private final Map<String, BitSet> antiAffinityHosts = new HashMap<>();
+  final Map<String, Integer> indexOf;
+  private final GroupHosts affinityHosts;
+  private final GroupHosts antiAffinityHosts;
   private final Map<CompiledExpression, ExpressionMemo> memos = new IdentityHashMap<>();
   private final List<HostIndex> indexes = new ArrayList<>();
 
@@ -55,6 +65,8 @@ final class PlacementState {
     hosts = new Host[size];
     names = new String[size + 1];
     up = new boolean[size];
+    wakeable = new boolean[size];
+    excluded = new boolean[size];
     memoryCapacity = new long[size + 1];
     memoryReserved = new long[size + 1];
     cpuCapacity = new double[size + 1];
@@ -64,7 +76,9 @@ final class PlacementState {
     cpuUtilisation = new double[size];
     power = new PowerModel[size];
     version = new int[size];
-    Map<String, Integer> indexOf = new HashMap<>(size * 2);
+    indexOf = new HashMap<>(size * 2);
+    affinityHosts = new GroupHosts(size);
+    antiAffinityHosts = new GroupHosts(size);
     long maxMhz = 1;
     double maxWatts = 1;
     int i = 0;
@@ -73,6 +87,7 @@ final class PlacementState {
       names[i] = h.name();
       indexOf.put(h.name(), i);
       up[i] = h.state().acceptsVms();
+      wakeable[i] = h.state() == HostState.OFF;
       Resources cap = h.capacity().schedulable(cpuOvercommit);
       Resources used = snapshot.reserved(h.name());
       memoryCapacity[i] = cap.memoryMib();
@@ -92,15 +107,15 @@ final class PlacementState {
       if (vm.host() != null && vm.state().reservesHost()) {
         Integer h = indexOf.get(vm.host());
         if (h != null) {
-          member(affinityHosts, vm.spec().affinityGroup(), h);
-          member(antiAffinityHosts, vm.spec().antiAffinityGroup(), h);
+          affinityHosts.add(vm.spec().affinityGroup(), h);
+          antiAffinityHosts.add(vm.spec().antiAffinityGroup(), h);
         }
       }
       // A VM migrating to a host will be there soon: keep anti-affinity members apart there too.
       if (vm.migrationTarget() != null && vm.state().reservesHost()) {
         Integer h = indexOf.get(vm.migrationTarget());
         if (h != null) {
-          member(antiAffinityHosts, vm.spec().antiAffinityGroup(), h);
+          antiAffinityHosts.add(vm.spec().antiAffinityGroup(), h);
         }
       }
     }
@@ -114,13 +129,22 @@ final class PlacementState {
     return cpuCapacity[h] - cpuReserved[h];
   }
 
+  /** True when host {@code h} may be searched now: up (or wakeable in wake mode) and not excluded. */
+  boolean eligible(int h) {
+    return upOrWakeable(h) && !excluded[h];
+  }
+
+  boolean upOrWakeable(int h) {
+    return up[h] || (wakeMode && wakeable[h]);
+  }
+
   /** Hosts already holding a member of affinity group {@code group}, or null when none. */
   BitSet affinityHosts(String group) {
-    return group == null ? null : affinityHosts.get(group);
+    return affinityHosts.hosts(group);
   }
 
   boolean holdsAntiAffinityMember(String group, int h) {
-    BitSet set = group == null ? null : antiAffinityHosts.get(group);
+    BitSet set = antiAffinityHosts.hosts(group);
     return set != null && set.get(h);
   }
 
@@ -134,24 +158,49 @@ final class PlacementState {
 
   /** Accounts for {@code vm} on host {@code h}, keeping every index in order. */
   void place(int h, Candidate vm) {
+    change(h, () -> {
+      memoryReserved[h] += vm.memoryMib();
+      cpuReserved[h] += vm.cpus();
+      cpusPlacedNow[h] += vm.cpus();
+      vms[h]++;
+      affinityHosts.add(vm.affinityGroup(), h);
+      antiAffinityHosts.add(vm.antiAffinityGroup(), h);
+    });
+  }
+
+  /** Frees what {@code vm} holds on host {@code h} (it is about to move away). */
+  void remove(int h, Vm vm) {
+    change(h, () -> {
+      memoryReserved[h] -= vm.spec().memoryMib();
+      cpuReserved[h] -= vm.spec().cpus();
+      vms[h]--;
+      affinityHosts.remove(vm.spec().affinityGroup(), h);
+      antiAffinityHosts.remove(vm.spec().antiAffinityGroup(), h);
+    });
+  }
+
+  /** Sets host {@code h} aside, or brings it back. */
+  void exclude(int h, boolean exclude) {
+    change(h, () -> excluded[h] = exclude);
+  }
+
+  /** An OFF host chosen for room: from now on it counts as up in this session. */
+  void wake(int h) {
+    change(h, () -> {
+      up[h] = true;
+      wakeable[h] = false;
+    });
+  }
+
+  /** Applies one change to host {@code h}: out of every index, changed, back in where it belongs. */
+  private void change(int h, Runnable change) {
     for (HostIndex index : indexes) {
       index.remove(h);
     }
-    memoryReserved[h] += vm.memoryMib();
-    cpuReserved[h] += vm.cpus();
-    cpusPlacedNow[h] += vm.cpus();
-    vms[h]++;
+    change.run();
     version[h]++;
-    member(affinityHosts, vm.affinityGroup(), h);
-    member(antiAffinityHosts, vm.antiAffinityGroup(), h);
     for (HostIndex index : indexes) {
       index.add(h);
-    }
-  }
-
-  private static void member(Map<String, BitSet> groups, String group, int h) {
-    if (group != null) {
-      groups.computeIfAbsent(group, g -> new BitSet()).set(h);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -27,7 +28,8 @@ final class PowerAwareScorer implements HostScorer {
   }
 
   @Override
-  public String why(PlacementState s, int h, Candidate vm) {
-    return String.format(Locale.ROOT, "+%.1f W", extraWatts(s, h, vm));
+  public Supplier<String> why(PlacementState s, int h, Candidate vm) {
+    double watts = extraWatts(s, h, vm);
+    return () -> String.format(Locale.ROOT, "+%.1f W", watts);
   }
 }

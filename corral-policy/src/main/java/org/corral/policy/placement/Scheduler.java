@@ -3,13 +3,9 @@ package org.corral.policy.placement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.corral.model.InvalidInputException;
-import org.corral.model.plan.Action;
-import org.corral.model.plan.Cause;
-import org.corral.model.plan.Origin;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.model.vm.Vm;
@@ -18,8 +14,9 @@ import org.corral.policy.expr.ExpressionCache;
 import org.corral.policy.expr.ExpressionKind;
 
 /**
- * Decides where pending VMs go. Pure: {@link #place} reads the snapshot and returns deploy actions
- * and reports; it never mutates its inputs and uses no randomness, so the same snapshot and VMs
+ * Decides where VMs go. Pure: {@link #place} reads the snapshot and returns placements as data
+ * (the caller makes them DeployVm or MigrateVm actions) and reports; {@link #session} gives a
+ * what-if state for the optimizer (VMs removed, hosts excluded, OFF hosts at a cost); it never mutates its inputs and uses no randomness, so the same snapshot and VMs
  * always give the same result (ties go to the host whose name sorts first).
  *
  * <p>Thread-safety: an instance may be shared; calls do not interfere (the only shared state is
@@ -47,49 +44,78 @@ public final class Scheduler {
   /**
    * Places {@code vms} in the given order on {@code snapshot}. Each placement is accounted for
    * before the next VM is considered: it takes room and counts for affinity and anti-affinity.
-   * Every VM ends up in exactly one of the result's lists.
+   * Every VM ends up in exactly one of the result's lists. Only hosts that are on are used.
    */
   public PlacementResult place(Snapshot snapshot, List<Vm> vms) {
-    Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(vms, "vms");
-    PlacementState state = new PlacementState(snapshot, settings.cpuOvercommit());
-    HostIndexes indexes = new HostIndexes(state);
-    List<Action.DeployVm> placements = new ArrayList<>();
+    PlacementSession session = session(snapshot, false);
+    List<Placement> placements = new ArrayList<>();
     List<PlacementReport> unplaced = new ArrayList<>();
     for (Vm vm : vms) {
-      Candidate candidate;
-      try {
-        candidate = candidate(vm);
-      } catch (UnusableExpression e) {
-        unplaced.add(UnplacedReports.invalidExpression(state, vm.name(), e.reason, e.getMessage()));
-        continue;
-      }
-      Pipeline pipeline = pipelines.get(candidate.policy());
-      int host;
-      int[] rejections = null;
-      if (useIndexes && pipeline.indexOrder() != null) {
-        host = HostSearch.indexed(state, pipeline, indexes.forCandidate(pipeline.indexOrder(), candidate), candidate);
+      PlacementSession.PlacementOutcome o = session.place(vm);
+      if (o.isPlaced()) {
+        placements.add(o.placement());
       } else {
-        rejections = new int[pipeline.filters().size()];
-        host = HostSearch.scan(state, pipeline, candidate, rejections);
+        unplaced.add(o.unplaced());
       }
-      if (host == HostSearch.NONE) {
-        if (rejections == null) {
-          // The index found nothing; a full scan counts why, host by host, for the report.
-          rejections = new int[pipeline.filters().size()];
-          HostSearch.scan(state, pipeline, candidate, rejections);
-        }
-        unplaced.add(UnplacedReports.fromScan(state, pipeline, candidate, rejections));
-        continue;
-      }
-      String why = pipeline.scorer().name() + " chose " + state.names[host] + ": score "
-          + String.format(Locale.ROOT, "%.4f", pipeline.scorer().score(state, host, candidate))
-          + ", " + pipeline.scorer().why(state, host, candidate);
-      placements.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), state.names[host],
-          Cause.of(Origin.SCHEDULER, snapshot.cycle(), why)));
-      state.place(host, candidate);
     }
     return new PlacementResult(placements, unplaced);
+  }
+
+  /**
+   * A what-if session on {@code snapshot} (see {@link PlacementSession}).
+   *
+   * @param mayWake true to consider OFF hosts, at a cost: only when no host that is on fits
+   */
+  public PlacementSession session(Snapshot snapshot, boolean mayWake) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    return new PlacementSession(this, snapshot, settings.cpuOvercommit(), mayWake);
+  }
+
+  PlacementSession.PlacementOutcome placeOne(PlacementSession session, Vm vm) {
+    PlacementState state = session.state();
+    Candidate candidate;
+    try {
+      candidate = candidate(vm);
+    } catch (UnusableExpression e) {
+      return PlacementSession.PlacementOutcome.unplaced(UnplacedReports.invalidExpression(state, vm.name(), e.reason, e.getMessage()));
+    }
+    Pipeline pipeline = pipelines.get(candidate.policy());
+    int host;
+    int[] rejections = null;
+    if (useIndexes && pipeline.indexOrder() != null) {
+      host = HostSearch.indexed(state, pipeline, session.indexes().forCandidate(pipeline.indexOrder(), candidate), candidate);
+    } else {
+      rejections = new int[pipeline.filters().size()];
+      host = HostSearch.scan(state, pipeline, candidate, rejections);
+    }
+    boolean wake = false;
+    if (host == HostSearch.NONE && session.mayWake()) {
+      // At a cost: an OFF host only when nothing that is on fits. Rare, so a plain scan.
+      state.wakeMode = true;
+      try {
+        host = HostSearch.scan(state, pipeline, candidate, new int[pipeline.filters().size()]);
+      } finally {
+        state.wakeMode = false;
+      }
+      wake = host != HostSearch.NONE;
+    }
+    if (host == HostSearch.NONE) {
+      if (rejections == null) {
+        // The index found nothing; a full scan counts why, host by host, for the report.
+        rejections = new int[pipeline.filters().size()];
+        HostSearch.scan(state, pipeline, candidate, rejections);
+      }
+      return PlacementSession.PlacementOutcome.unplaced(UnplacedReports.fromScan(state, pipeline, candidate, rejections));
+    }
+    double score = pipeline.scorer().score(state, host, candidate);
+    Placement p = new Placement(vm.name(), vm.state().reservesHost() ? vm.host() : null, state.names[host], score,
+        pipeline.scorer().name(), wake, pipeline.scorer().why(state, host, candidate));
+    if (wake) {
+      state.wake(host);
+    }
+    state.place(host, candidate);
+    return PlacementSession.PlacementOutcome.placed(p);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /** Spreads VMs: the host with the fewest VMs wins, then the one with most free memory share. */
@@ -17,7 +18,9 @@ final class StripingScorer implements HostScorer {
   }
 
   @Override
-  public String why(PlacementState s, int h, Candidate vm) {
-    return String.format(Locale.ROOT, "%d VMs there before, %d MiB left after", s.vms[h], s.freeMemory(h) - vm.memoryMib());
+  public Supplier<String> why(PlacementState s, int h, Candidate vm) {
+    int before = s.vms[h];
+    long memoryLeft = s.freeMemory(h) - vm.memoryMib();
+    return () -> String.format(Locale.ROOT, "%d VMs there before, %d MiB left after", before, memoryLeft);
   }
 }

@@ -35,7 +35,7 @@ class SchedulerPropertiesTest {
     PlacementResult r = scheduler(lab.settings()).place(s, lab.pending());
     Map<String, Vm> byName = byName(lab.pending());
     Map<String, Resources> used = new HashMap<>();
-    for (Action.DeployVm d : r.placements()) {
+    for (Placement d : r.placements()) {
       Host host = s.host(d.host());
       assertThat(host).as("placed on a known host").isNotNull();
       assertThat(host.state().acceptsVms()).as("%s placed on %s which is %s", d.vm(), d.host(), host.state()).isTrue();
@@ -64,7 +64,7 @@ class SchedulerPropertiesTest {
         member(affinity, vm.spec().affinityGroup(), vm.host());
       }
     }
-    for (Action.DeployVm d : r.placements()) {
+    for (Placement d : r.placements()) {
       Vm vm = byName.get(d.vm());
       String antiGroup = vm.spec().antiAffinityGroup();
       if (antiGroup != null) {
@@ -84,7 +84,7 @@ class SchedulerPropertiesTest {
   void everyVmIsPlacedOnceOrReported(@ForAll long seed) {
     RandomLab lab = RandomLab.generate(seed);
     PlacementResult r = scheduler(lab.settings()).place(lab.snapshot(), lab.pending());
-    List<String> out = Stream.concat(r.placements().stream().map(Action.DeployVm::vm),
+    List<String> out = Stream.concat(r.placements().stream().map(Placement::vm),
         r.unplaced().stream().map(PlacementReport::vm)).sorted().toList();
     assertThat(out).isEqualTo(lab.pending().stream().map(Vm::name).sorted().toList());
     for (PlacementReport report : r.unplaced()) {

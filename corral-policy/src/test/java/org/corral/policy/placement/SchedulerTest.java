@@ -9,6 +9,7 @@ import org.corral.model.host.PowerModel;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.Origin;
 import org.corral.model.plan.Plan;
+import org.corral.model.plan.RecordingPlanner;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.model.vm.Vm;
@@ -23,7 +24,7 @@ class SchedulerTest {
   }
 
   private static List<String> hostsOf(PlacementResult r) {
-    return r.placements().stream().map(Action.DeployVm::host).toList();
+    return r.placements().stream().map(Placement::host).toList();
   }
 
   @Test
@@ -33,12 +34,11 @@ class SchedulerTest {
         .running("x", "a", 2, 12288).running("y", "b", 2, 8192).snapshot();
     PlacementResult r = packing.place(s, List.of(Lab.pending("web", 2, 4096)));
     assertThat(hostsOf(r)).as("a is 75%% full and still fits 4 GiB").containsExactly("a");
-    Action.DeployVm d = r.placements().getFirst();
-    assertThat(d.key()).isEqualTo("deploy/web/1");
+    Placement d = r.placements().getFirst();
     assertThat(d.vm()).isEqualTo("web");
-    assertThat(d.cause().origin()).isEqualTo(Origin.SCHEDULER);
-    assertThat(d.cause().cycle()).isEqualTo(7);
-    assertThat(d.cause().reason()).startsWith("PACKING chose a: score 1.0000").contains("0 MiB");
+    assertThat(d.from()).as("a new VM comes from nowhere").isNull();
+    assertThat(d.powerOn()).isFalse();
+    assertThat(d.reason()).startsWith("PACKING chose a: score 1.0000").contains("0 MiB");
   }
 
   @Test
@@ -82,7 +82,7 @@ class SchedulerTest {
         .utilisation("busy", 0.9).utilisation("idle", 0.05).utilisation("mid", 0.5).snapshot();
     PlacementResult r = with(PlacementPolicy.LOAD_AWARE).place(s, List.of(Lab.pending("v", 2, 1024)));
     assertThat(hostsOf(r)).containsExactly("idle");
-    assertThat(r.placements().getFirst().cause().reason()).startsWith("LOAD_AWARE chose idle").contains("measured CPU 5%");
+    assertThat(r.placements().getFirst().reason()).startsWith("LOAD_AWARE chose idle").contains("measured CPU 5%");
   }
 
   @Test
@@ -106,7 +106,7 @@ class SchedulerTest {
     PlacementResult r = with(PlacementPolicy.POWER_AWARE).place(s, List.of(Lab.pending("v", 4, 1024)));
     // empty: 0 -> 112.5 W; steep: +75 W; flat: +12.5 W.
     assertThat(hostsOf(r)).containsExactly("flat");
-    assertThat(r.placements().getFirst().cause().reason()).contains("+12.5 W");
+    assertThat(r.placements().getFirst().reason()).contains("+12.5 W");
   }
 
   @Test
@@ -208,7 +208,8 @@ class SchedulerTest {
     assertThat(report.summary()).startsWith("no host fits: 12 hosts lack memory (needs 8192 MiB, largest free 65536 MiB), "
         + "3 hosts are not UP, 1 host lacks CPU (needs 4 vCPUs, largest free 64.0), 1 host fails requirements "
         + "'host.labels[\"zone\"] == \"a\"' (it cannot be evaluated on some hosts, e.g. cpu: ");
-    Plan plan = r.toPlan(7);
+    Plan plan = new PendingVmPolicy(packing).decide(lab.pendingInSnapshot(vm).cycle(7).snapshot(), new RecordingPlanner()).plan();
+    assertThat(plan.cycle()).isEqualTo(7);
     assertThat(plan.origin()).isEqualTo(Origin.SCHEDULER);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.notes()).containsExactly("big: " + report.summary());
@@ -254,8 +255,10 @@ class SchedulerTest {
     PlacementResult r = packing.place(s, s.pending());
     assertThat(r.placements()).isEmpty();
     assertThat(r.unplaced()).isEmpty();
-    assertThat(r.toPlan(s.cycle()).isEmpty()).isTrue();
-    assertThat(r.toPlan(s.cycle()).notes()).isEmpty();
+    RecordingPlanner planner = new RecordingPlanner();
+    planner.submit(new PendingVmPolicy(packing).decide(s, planner).plan());
+    assertThat(planner.actions()).as("a converged snapshot gives an empty plan").isEmpty();
+    assertThat(planner.plans().getFirst().notes()).isEmpty();
   }
 
   @Test

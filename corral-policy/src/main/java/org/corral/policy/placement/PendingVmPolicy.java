@@ -1,0 +1,64 @@
+package org.corral.policy.placement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.Vm;
+
+/**
+ * The scheduling decision: every PENDING VM that no action holds yet gets a DeployVm to the host
+ * the {@link Scheduler} chooses. Pure: the same snapshot and busy set give the same plan, whether
+ * the planner is the executor or a recording one ({@code corral plan}, tests, the simulator).
+ */
+public final class PendingVmPolicy {
+  private final Scheduler scheduler;
+
+  public PendingVmPolicy(Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /**
+   * What one decision produced: the plan (deploys, plus a note per VM left unplaced) and the
+   * structured reports of the VMs left PENDING.
+   */
+  public record Decision(Plan plan, List<PlacementReport> unplaced) {
+    public Decision {
+      unplaced = List.copyOf(unplaced);
+    }
+  }
+
+  /**
+   * Decides for the snapshot's PENDING VMs, oldest first, skipping those {@code planner} says are
+   * busy (a deploy already queued). Does not submit: the caller hands the plan to the planner.
+   * The key of each deploy is {@code deploy/<vm>/<version>}.
+   */
+  public Decision decide(Snapshot snapshot, Planner planner) {
+    List<Vm> pending = new ArrayList<>();
+    for (Vm vm : snapshot.pending()) {
+      if (!planner.isBusy(vm.name())) {
+        pending.add(vm);
+      }
+    }
+    if (pending.isEmpty()) {
+      return new Decision(Plan.of(Origin.SCHEDULER, snapshot.cycle(), List.of()), List.of());
+    }
+    PlacementResult result = scheduler.place(snapshot, pending);
+    List<Action> deploys = new ArrayList<>(result.placements().size());
+    for (Placement p : result.placements()) {
+      Vm vm = snapshot.vm(p.vm());
+      deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), p.host(),
+          Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
+    }
+    List<String> notes = new ArrayList<>(result.unplaced().size());
+    for (PlacementReport r : result.unplaced()) {
+      notes.add(r.vm() + ": " + r.summary());
+    }
+    return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced());
+  }
+}

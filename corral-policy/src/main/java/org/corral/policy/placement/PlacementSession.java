@@ -1,0 +1,104 @@
+package org.corral.policy.placement;
+
+import java.util.Objects;
+import org.corral.model.NotFoundException;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.Vm;
+
+/**
+ * A what-if state for a run of placements on one snapshot: VMs taken off their hosts, hosts set
+ * aside, hosts that are OFF considered at a cost, each placement accounted for before the next.
+ * The optimizer asks "if these VMs left node3, and node3 took nothing back, where would each go?";
+ * the scheduling loop uses it with no changes. The snapshot is never touched.
+ *
+ * <p>Not thread-safe: one decision, one thread. Indexes stay exact through every change.
+ */
+public final class PlacementSession {
+  private final Scheduler scheduler;
+  private final Snapshot snapshot;
+  private final PlacementState state;
+  private final HostIndexes indexes;
+  private final boolean mayWake;
+
+  PlacementSession(Scheduler scheduler, Snapshot snapshot, double cpuOvercommit, boolean mayWake) {
+    this.scheduler = scheduler;
+    this.snapshot = snapshot;
+    this.state = new PlacementState(snapshot, cpuOvercommit);
+    this.indexes = new HostIndexes(state);
+    this.mayWake = mayWake;
+  }
+
+  /**
+   * Frees the room {@code vm} holds on its host, as if it had left. A later {@link #place} of it
+   * may choose any host, its old one included unless excluded.
+   *
+   * @throws NotFoundException when the snapshot has no such VM
+   * @throws IllegalArgumentException when the VM holds no room on any host (it is not placed)
+   */
+  public void remove(String vm) {
+    Vm v = snapshot.vm(vm);
+    if (v == null) {
+      throw new NotFoundException("vm", vm);
+    }
+    if (v.host() == null || !v.state().reservesHost() || !state.indexOf.containsKey(v.host())) {
+      throw new IllegalArgumentException("vm " + vm + " holds no room on a host (state " + v.state() + ")");
+    }
+    state.remove(state.indexOf.get(v.host()), v);
+  }
+
+  /** Sets {@code host} aside: no placement of this session goes there (a host being drained). */
+  public void exclude(String host) {
+    state.exclude(index(host), true);
+  }
+
+  /** Undoes {@link #exclude}. */
+  public void include(String host) {
+    state.exclude(index(host), false);
+  }
+
+  /**
+   * Places {@code vm}: the best eligible host that is on; failing that, when this session may wake
+   * hosts, the best OFF host (the placement then says {@code powerOn}). The placement takes room
+   * and counts for affinity before the next call. A VM the snapshot has on a host keeps that
+   * host as {@link Placement#from()} (remove it first, or its room is counted twice).
+   */
+  public PlacementOutcome place(Vm vm) {
+    Objects.requireNonNull(vm, "vm");
+    return scheduler.placeOne(this, vm);
+  }
+
+  PlacementState state() {
+    return state;
+  }
+
+  HostIndexes indexes() {
+    return indexes;
+  }
+
+  boolean mayWake() {
+    return mayWake;
+  }
+
+  private int index(String host) {
+    Integer h = state.indexOf.get(host);
+    if (h == null) {
+      throw new NotFoundException("host", host);
+    }
+    return h;
+  }
+
+  /** Where one VM went, or why it could not go anywhere: exactly one of the two is non-null. */
+  public record PlacementOutcome(Placement placement, PlacementReport unplaced) {
+    static PlacementOutcome placed(Placement p) {
+      return new PlacementOutcome(p, null);
+    }
+
+    static PlacementOutcome unplaced(PlacementReport r) {
+      return new PlacementOutcome(null, r);
+    }
+
+    public boolean isPlaced() {
+      return placement != null;
+    }
+  }
+}
