@@ -38,8 +38,9 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--home", paramLabel = "DIR", description = "Where Corral keeps its store and state (default: $CORRAL_HOME, else ./var).")
   Path home;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7070",
-      description = "Address of the REST API (default: ${DEFAULT-VALUE}).")
+  // No default here: an option default would always win over $CORRAL_LISTEN and api.listen.
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "Address of the REST API (default: $CORRAL_LISTEN, else api.listen of the configuration, else 127.0.0.1:7070).")
   String listen;
 
   @Option(names = "--database", paramLabel = "JDBC_URL",
@@ -81,6 +82,9 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   private void checkListen() {
+    if (listen == null) {
+      return;
+    }
     Matcher m = LISTEN.matcher(listen);
     if (!m.matches() || Integer.parseInt(m.group(2)) > MAX_PORT) {
       throw new ParameterException(spec.commandLine(),

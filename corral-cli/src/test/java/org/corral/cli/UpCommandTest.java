@@ -39,7 +39,8 @@ class UpCommandTest {
 
     assertThat(r.code()).as(r.err()).isZero();
     // The tests run in corral-cli/, which has no corral.yaml.
-    assertThat(launches).containsExactly(new Launch(null, Path.of("var"), "127.0.0.1:7070", null));
+    assertThat(launches).as("no --listen: the server resolves $CORRAL_LISTEN, then api.listen, then 127.0.0.1:7070")
+        .containsExactly(new Launch(null, Path.of("var"), null, null));
   }
 
   @Test
@@ -55,7 +56,7 @@ class UpCommandTest {
     assertThat(fromEnv.code()).isZero();
     assertThat(explicit.code()).as("the launcher's exit status is the command's").isEqualTo(3);
     assertThat(launches).containsExactly(
-        new Launch(config, dir.resolve("home"), "127.0.0.1:7070", null),
+        new Launch(config, dir.resolve("home"), null, null),
         new Launch(null, Path.of("/srv/corral"), "0.0.0.0:8080", "jdbc:postgresql://db/corral"));
   }
 

@@ -105,8 +105,20 @@ public final class CorralServer {
     return 0;
   }
 
+  /**
+   * Where the API listens: the --listen flag, else $CORRAL_LISTEN, else the configuration's
+   * api.listen (which defaults to 127.0.0.1:7070), as for every other setting.
+   */
+  static String listenAddress(String flag, Map<String, String> env, String fromConfig) {
+    if (flag != null) {
+      return ConfigReader.listen("--listen", flag);
+    }
+    String fromEnv = env.get("CORRAL_LISTEN");
+    return fromEnv != null ? ConfigReader.listen("CORRAL_LISTEN", fromEnv) : fromConfig;
+  }
+
   private static CorralConfig override(CorralConfig c, String listen, String databaseUrl, Map<String, String> env) {
-    String l = listen != null ? ConfigReader.listen("--listen", listen) : c.listen();
+    String l = listenAddress(listen, env, c.listen());
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {

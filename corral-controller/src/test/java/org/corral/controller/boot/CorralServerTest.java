@@ -1,6 +1,7 @@
 package org.corral.controller.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -212,5 +213,16 @@ class CorralServerTest {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  /** Issue 15 part 6: corral.yaml's api.listen was ignored because --listen always had a value. */
+  @Test
+  void theListenAddressComesFromTheFlagThenTheEnvironmentThenTheFile() {
+    String file = "127.0.0.1:7272";
+    assertThat(CorralServer.listenAddress(null, Map.of(), file)).isEqualTo(file);
+    assertThat(CorralServer.listenAddress(null, Map.of("CORRAL_LISTEN", "127.0.0.1:7373"), file)).isEqualTo("127.0.0.1:7373");
+    assertThat(CorralServer.listenAddress("127.0.0.1:7474", Map.of("CORRAL_LISTEN", "127.0.0.1:7373"), file)).isEqualTo("127.0.0.1:7474");
+    assertThatThrownBy(() -> CorralServer.listenAddress(null, Map.of("CORRAL_LISTEN", "7070"), file))
+        .isInstanceOf(org.corral.model.InvalidInputException.class).hasMessageContaining("CORRAL_LISTEN");
   }
 }
