@@ -59,6 +59,7 @@ public final class Executor implements Planner {
   private final Map<String, ArrayDeque<String>> subjects = new HashMap<>();
   /** Keys queued or running. */
   private final Set<String> activeKeys = new HashSet<>();
+  private long duplicates;
 
   public Executor(Clock clock, ControllerState state, HostConnections connections, Drivers drivers,
       ExecutorSettings settings, long seed, MeterRegistry meters) {
@@ -148,6 +149,11 @@ public final class Executor implements Planner {
     return out;
   }
 
+  /** Actions submitted whose intent was already queued, running or done, so skipped (since start). */
+  public long duplicatesSkipped() {
+    return duplicates;
+  }
+
   public int runningCount() {
     return running.size();
   }
@@ -162,6 +168,7 @@ public final class Executor implements Planner {
   private String enqueue(Action a) {
     Action fresh = freshAttempt(a);
     if (fresh == null) {
+      duplicates++;
       return null;
     }
     ActionRecord r = new ActionRecord(fresh, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);

@@ -27,7 +27,9 @@ import org.corral.model.vm.VmState;
  * The whole pipeline on virtual time: N VMs created through the user commands, placed by the
  * scheduling loop, deployed by the executor through the simulated lab's driver, every state change
  * and action written to the store, while the Monitor reads all hosts every 5 s. Reports wall time,
- * VMs/s and journal entries. Run with bench/controller.
+ * VMs/s, the controller's CPU time (it all runs on this thread: the virtual clock's loop) per VM
+ * and per simulated host-hour, placements decided per VM, actions skipped as duplicates, and
+ * journal entries. Run with bench/controller.
  */
 public final class ControllerBenchmark {
   public static void main(String[] args) throws Exception {
@@ -63,6 +65,9 @@ public final class ControllerBenchmark {
       c.commands().addHost(new HostRequest(h.name(), h.uri(), h.capacity(), null, new PowerSpec(h.uri(), null, null), null), "bench");
     }
     clock.advance(Duration.ofSeconds(10));
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long placed0 = c.scheduling().placements();
     long t0 = System.nanoTime();
     for (int i = 0; i < vmCount; i++) {
       c.commands().createVm(VmRequest.of(String.format("v%06d", i), 1 + i % 4, 1024L * (1 + i % 8)), "bench");
@@ -77,12 +82,21 @@ public final class ControllerBenchmark {
       }
     }
     long done = System.nanoTime();
+    long cpuNanos = threads.getCurrentThreadCpuTime() - cpu0;
+    long placements = c.scheduling().placements() - placed0;
+    // Keep going for a simulated hour once converged: the steady-state cost of watching the hosts.
+    long cpuSteady0 = threads.getCurrentThreadCpuTime();
+    clock.advance(Duration.ofHours(1));
+    long steadyNanos = threads.getCurrentThreadCpuTime() - cpuSteady0;
     System.gc();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     System.out.printf("%-9s create %,d VMs: %,.0f ms; placed and running after %,d s of simulated time, %,.0f ms wall "
-            + "(%,.0f VMs/s end to end); journal %,d entries; heap after GC %,d MiB%n",
+            + "(%,.0f VMs/s end to end); controller CPU %,.1f µs per VM; %.2f placements per VM, %,d duplicate deploys "
+            + "dropped (%,d actions skipped by the executor); converged hour: CPU %,.2f ms per simulated host-hour; "
+            + "journal %,d entries; heap after GC %,d MiB%n",
         label, vmCount, (created - t0) / 1e6, virtualSeconds, (done - t0) / 1e6, vmCount / ((done - t0) / 1e9),
-        store.lastSeq(), heap >> 20);
+        cpuNanos / 1e3 / vmCount, (double) placements / vmCount, c.scheduling().duplicatesDropped(),
+        c.executor().duplicatesSkipped(), steadyNanos / 1e6 / hostCount, store.lastSeq(), heap >> 20);
     c.stop();
     store.close();
   }
