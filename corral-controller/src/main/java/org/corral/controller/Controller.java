@@ -24,6 +24,7 @@ import org.corral.controller.loop.PlanningLoop;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.Plan;
 import org.corral.model.plan.RecordingPlanner;
+import org.corral.model.snapshot.Samples;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.time.Seeds;
 import org.corral.model.plan.Cause;
@@ -59,7 +60,7 @@ public final class Controller implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.drivers = drivers;
-    this.state = new ControllerState(store, clock);
+    this.state = new ControllerState(store, clock, Math.max(Samples.DEFAULT_CAPACITY, settings.utilisationWindow()));
     StoredState loaded = state.load();
     this.seed = Long.parseLong(loaded.meta().getOrDefault("seed", Long.toString(settings.seed())));
     this.connections = new HostConnections(drivers, clock, settings.connectTimeout());

@@ -14,6 +14,7 @@ import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.drivers.power.PowerDriver;
 import org.corral.drivers.power.PowerTarget;
 import org.junit.jupiter.api.BeforeAll;
+import org.corral.model.host.HostState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,6 +101,25 @@ class ArchitectureTest {
   void driversDoNotReachUp() {
     noClasses().that().resideInAPackage("org.corral.drivers..")
         .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.controller..")
+        .check(main);
+  }
+
+  @Test
+  void hostHealthIsJudgedByAPolicyNotByTheLoops() {
+    noClasses().that().resideInAPackage("org.corral.controller.loop..")
+        .should().accessField(HostState.class, "SUSPECT")
+        .orShould().accessField(HostState.class, "DOWN")
+        .because("loops observe and apply; liveness (UP, SUSPECT, DOWN) is judged by a pure policy in "
+            + "org.corral.policy.health from the observations in the snapshot, so it can be tested as a table and replaced")
+        .check(main);
+  }
+
+  @Test
+  void loopsHandPlansToAPlannerNotToTheExecutor() {
+    noClasses().that().resideInAPackage("org.corral.controller.loop..")
+        .should().callMethod(org.corral.controller.executor.Executor.class, "submit", org.corral.model.plan.Plan.class)
+        .orShould().callMethod(org.corral.controller.executor.Executor.class, "submit", org.corral.model.plan.Action.class)
+        .because("a loop's plan goes through the Planner seam, so recommend mode and the simulator run the same code")
         .check(main);
   }
 }

@@ -1,7 +1,6 @@
 package org.corral.controller.loop;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +25,10 @@ import org.corral.model.journal.SubjectKind;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Samples;
+import org.corral.model.snapshot.VmObservation;
+import org.corral.policy.health.HostLiveness;
 import org.corral.model.time.Clock;
 import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
@@ -36,27 +39,29 @@ import org.corral.model.vm.VmState;
  * Reads every host's hypervisor each cycle (and at once when a lifecycle event arrives) and keeps
  * Corral's picture true to it:
  * <ul>
- *   <li>host health: a host that answers is UP; one that stops answering goes SUSPECT, then DOWN
- *       after {@code downAfter} silent polls (its VMs become UNKNOWN); configuration errors
- *       (credentials, bad URI) and hosts that never answered are ERROR with the reason;</li>
+ *   <li>observations: each poll's outcome (answer time, silent polls, the error) and the
+ *       utilisation histories of the host and of each running VM go into the state as
+ *       {@link HostObservation}s and {@link VmObservation}s, which snapshots carry;</li>
+ *   <li>host health: judged from the observation by a pure policy ({@link HostLiveness}: UP,
+ *       SUSPECT, DOWN, ERROR with the reason); the Monitor applies the verdict and journals it
+ *       (a DOWN host's VMs become UNKNOWN);</li>
  *   <li>VM states: a VM whose domain stopped, vanished or started outside Corral is corrected
  *       (never while an action on it is running — the executor owns it then);</li>
  *   <li>adoption: a domain Corral does not know (by UUID or name) is imported as a VM, never
  *       recreated;</li>
  *   <li>utilisation: the sum of domain CPU-time deltas over the interval divided by the host's
- *       cores, averaged over a window of samples.</li>
+ *       cores (a VM's: over its vCPUs), kept as a history; the host's mean over a window of samples
+ *       is what the scheduler reads.</li>
  * </ul>
  */
 public final class Monitor extends Loop {
   private final ControllerState state;
   private final HostConnections connections;
   private final Executor executor;
-  private final int downAfter;
+  private final HostLiveness liveness;
   private final int window;
+  /** The previous reading's cumulative counters: what the next reading's deltas are taken from. */
   private final Map<String, HostStats> lastStats = new HashMap<>();
-  private final Map<String, ArrayDeque<Double>> samples = new HashMap<>();
-  private final Map<String, Integer> silentPolls = new HashMap<>();
-  private final Set<String> answered = new HashSet<>();
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> again = new HashSet<>();
   // Hosts in ERROR are retried less and less often (wrong credentials retried every few seconds
@@ -73,41 +78,29 @@ public final class Monitor extends Loop {
     this.state = state;
     this.connections = connections;
     this.executor = executor;
-    this.downAfter = downAfter;
+    this.liveness = new HostLiveness(downAfter);
     this.window = window;
     connections.onEvent(this::onEvent);
   }
 
-  /** Lifecycle events carry only an identity: re-read that host now. */
+  /** Lifecycle events carry only an identity: re-read that host now (found by URI in O(1)). */
   private void onEvent(DomainEvent e) {
-    clock.execute(() -> {
-      for (Host h : state.hosts()) {
-        if (h.uri().equals(e.hostUri())) {
-          if (e.kind() == DomainEvent.Kind.CONNECTION_LOST) {
-            connections.drop(h.name());
-          }
-          poll(h.name(), 0);
-        }
+    clock.execute(() -> state.hostByUri(e.hostUri()).ifPresent(h -> {
+      if (e.kind() == DomainEvent.Kind.CONNECTION_LOST) {
+        connections.drop(h.name());
       }
-    });
+      poll(h.name(), 0);
+    }));
   }
 
   @Override
   protected void cycle(long cycle, long seed) {
     java.time.Instant now = clock.now();
     for (Host h : state.hosts()) {
-      if (polled(h.state()) && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
+      if (h.state().polledByMonitor() && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
         poll(h.name(), cycle);
       }
     }
-  }
-
-  /** Hosts whose hypervisor the Monitor reads (power transitions are watched by the executor). */
-  private static boolean polled(HostState s) {
-    return switch (s) {
-      case UP, SUSPECT, DOWN, MAINTENANCE, DRAINING, ERROR -> true;
-      case FENCING, FENCED, POWERING_OFF, OFF, POWERING_ON -> false;
-    };
   }
 
   /** Reads one host; a poll already in flight for it is followed by one more, not doubled. */
@@ -148,35 +141,32 @@ public final class Monitor extends Loop {
 
   private void onFailure(String hostName, DriverException e, long cycle) {
     Host h = state.host(hostName).orElse(null);
-    if (h == null || !polled(h.state())) {
+    if (h == null || !h.state().polledByMonitor()) {
       return;
     }
     connections.drop(hostName);
-    Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor did not answer");
-    String why = "hypervisor at " + h.uri() + ": " + e.getMessage();
-    boolean configError = !e.kind().retryable();
-    if (configError || !answered.contains(hostName)) {
-      // Wrong credentials, a bad URI, or a host that never answered since we started: an error
-      // for the administrator, not a failure for the Guardian to act on.
-      if (h.state() != HostState.DOWN) {
-        state.transitionHost(hostName, HostState.ERROR, why, null, cause);
-        backOff(hostName);
-      }
+    HostObservation o = state.observation(hostName).silent(clock.now(), "hypervisor at " + h.uri() + ": " + e.getMessage(),
+        !e.kind().retryable());
+    state.putObservation(hostName, o);
+    apply(h, o, Cause.of(Origin.MONITOR, cycle, "hypervisor did not answer"));
+    if (state.requireHost(hostName).state() == HostState.ERROR) {
+      backOff(hostName);
+    }
+  }
+
+  /** Applies the liveness verdict on {@code o}, if any: the host's new state, and its VMs' when it is DOWN. */
+  private void apply(Host h, HostObservation o, Cause cause) {
+    HostLiveness.Verdict v = liveness.judge(h, o);
+    if (v == null) {
       return;
     }
-    int silent = silentPolls.merge(hostName, 1, Integer::sum);
-    if (h.state() == HostState.UP) {
-      state.transitionHost(hostName, HostState.SUSPECT, why, null, cause);
-    } else if (h.state() == HostState.SUSPECT && silent >= downAfter) {
-      state.transitionHost(hostName, HostState.DOWN, "no answer for " + silent + " polls: " + e.getMessage(), null, cause);
-      for (Vm vm : state.vmsOn(hostName)) {
+    state.transitionHost(h.name(), v.state(), v.reason(), null, cause);
+    if (v.vmsUnreachable()) {
+      for (Vm vm : state.vmsOn(h.name())) {
         if (!executor.isBusy(vm.name()) && vm.state() != VmState.UNKNOWN && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
-          state.transitionVm(vm.name(), VmState.UNKNOWN, hostName, null, "host " + hostName + " is DOWN", null, cause);
+          state.transitionVm(vm.name(), VmState.UNKNOWN, h.name(), null, "host " + h.name() + " is " + v.state(), null, cause);
         }
       }
-    } else if (h.state() == HostState.MAINTENANCE || h.state() == HostState.DRAINING) {
-      state.transitionHost(hostName, HostState.ERROR, why, null, cause);
-      backOff(hostName);
     }
   }
 
@@ -192,21 +182,14 @@ public final class Monitor extends Loop {
 
   private void onSuccess(String hostName, Observation obs, java.time.Instant started, long cycle) {
     Host h = state.host(hostName).orElse(null);
-    if (h == null || !polled(h.state())) {
+    if (h == null || !h.state().polledByMonitor()) {
       return;
     }
-    boolean first = answered.add(hostName);
-    silentPolls.remove(hostName);
     errorStreak.remove(hostName);
     nextTry.remove(hostName);
-    Cause cause = Cause.of(Origin.MONITOR, cycle, "hypervisor answers");
-    if (h.state() == HostState.SUSPECT || h.state() == HostState.ERROR || h.state() == HostState.DOWN
-        || (first && h.state() == HostState.UP)) {
-      // The first answer since start also replaces a stale reason ("waiting for the first poll").
-      state.transitionHost(hostName, HostState.UP, "hypervisor answers", null, cause);
-    }
+    HostObservation o = observe(h, obs);
+    apply(h, o, Cause.of(Origin.MONITOR, cycle, HostLiveness.ANSWERS));
     reconcileVms(hostName, obs.domains(), started, cycle);
-    updateMetrics(h, obs);
   }
 
   /**
@@ -282,31 +265,61 @@ public final class Monitor extends Loop {
         "adopted domain " + d.name() + " (" + d.vcpus() + " vCPUs, " + d.memoryMib() + " MiB) found on " + hostName).commit();
   }
 
-  private void updateMetrics(Host h, Observation obs) {
-    HostStats prev = lastStats.put(h.name(), obs.stats());
+  /**
+   * Records one answered poll: host CPU and memory utilisation into its histories, and each
+   * running VM's CPU utilisation (its domain's CPU-time delta over the interval and its vCPUs).
+   */
+  private HostObservation observe(Host h, Observation obs) {
+    HostStats now = obs.stats();
+    HostStats prev = lastStats.put(h.name(), now);
+    HostObservation before = state.observation(h.name());
     long memUsed = 0;
     for (DomainStatus d : obs.domains()) {
       if (d.state().isActive()) {
         memUsed += d.memoryMib();
       }
     }
-    ArrayDeque<Double> w = samples.computeIfAbsent(h.name(), k -> new ArrayDeque<>());
+    Samples cpu = before.cpu();
+    Samples memory = before.memory().append(clamp01((double) memUsed / Math.max(1, h.capacity().memoryMib())));
     if (prev != null) {
-      w.addLast(obs.stats().utilisationSince(prev, h.capacity().cores()));
-      while (w.size() > window) {
-        w.removeFirst();
-      }
+      cpu = cpu.append(now.utilisationSince(prev, h.capacity().cores()));
+      observeVms(h.name(), obs.domains(), prev, now);
     }
-    double mean = w.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-    state.putMetrics(h.name(), new HostMetrics(mean, memUsed, w.size(), clock.now()));
+    HostMetrics metrics = new HostMetrics(cpu.meanOfLast(window), memUsed, Math.min(window, cpu.size()), clock.now());
+    HostObservation o = before.answered(clock.now(), cpu, memory, metrics);
+    state.putObservation(h.name(), o);
+    return o;
+  }
+
+  private void observeVms(String host, List<DomainStatus> domains, HostStats prev, HostStats now) {
+    double interval = now.monotonicNanos() - prev.monotonicNanos();
+    if (interval <= 0) {
+      return;
+    }
+    for (DomainStatus d : domains) {
+      Long cpuNow = now.domainCpuNanos().get(d.name());
+      Long cpuBefore = prev.domainCpuNanos().get(d.name());
+      if (!d.state().isActive() || cpuNow == null || cpuBefore == null || state.vm(d.name()).isEmpty()) {
+        continue;
+      }
+      double u = clamp01((cpuNow - cpuBefore) / (interval * Math.max(1, d.vcpus())));
+      VmObservation before = state.vmObservation(d.name());
+      Samples history = before != null ? before.cpu() : Samples.empty(historyCapacity());
+      state.putVmObservation(d.name(), new VmObservation(host, history.append(u), d.memoryMib(), clock.now()));
+    }
+  }
+
+  private int historyCapacity() {
+    return Math.max(Samples.DEFAULT_CAPACITY, window);
+  }
+
+  private static double clamp01(double v) {
+    return Double.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
   }
 
   /** Forgets what it knew of a removed host. */
   public void forget(String host) {
     lastStats.remove(host);
-    samples.remove(host);
-    silentPolls.remove(host);
-    answered.remove(host);
     errorStreak.remove(host);
     nextTry.remove(host);
   }

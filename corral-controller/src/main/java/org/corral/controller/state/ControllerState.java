@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.corral.controller.store.Changes;
@@ -23,24 +22,38 @@ import org.corral.model.network.Network;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.Cause;
 import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Samples;
+import org.corral.model.snapshot.VmObservation;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.TreePMap;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.time.Clock;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
 
 /**
- * Hosts, VMs, networks, images and latest metrics. Reads return immutable records; writes go
- * through {@link #commit}. Journal listeners (the event stream, metrics) are told of each entry
- * after it is durable.
+ * Hosts, VMs, networks, images and what the Monitor observed. Reads return immutable records;
+ * writes go through {@link #tx}. Journal listeners (the event stream, metrics) are told of each
+ * entry after it is durable.
+ *
+ * <p>The collections are persistent maps (pcollections): a change makes a new version in
+ * O(log n) and leaves the old one as it was, so a snapshot takes them as they are, in O(1), and
+ * consecutive snapshots share everything that did not change.
  */
 public final class ControllerState {
   private final Store store;
   private final Clock clock;
-  private final Map<String, Host> hosts = new TreeMap<>();
-  private final Map<String, Vm> vms = new TreeMap<>();
-  private final Map<String, Network> networks = new TreeMap<>();
-  private final Map<String, Image> images = new TreeMap<>();
-  private final Map<String, HostMetrics> metrics = new HashMap<>();
+  private TreePMap<String, Host> hosts = TreePMap.empty();
+  private TreePMap<String, Vm> vms = TreePMap.empty();
+  private TreePMap<String, Network> networks = TreePMap.empty();
+  private TreePMap<String, Image> images = TreePMap.empty();
+  // Soft state (memory only): rebuilt by the Monitor's polls after a restart.
+  private PMap<String, HostObservation> hostObservations = HashTreePMap.empty();
+  private PMap<String, VmObservation> vmObservations = HashTreePMap.empty();
+  private final int historyCapacity;
+  private final Map<String, String> hostByUri = new HashMap<>();
   private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
   private java.time.Instant lastVmDeletion = java.time.Instant.EPOCH;
   // Indexes over vms, kept in step by index()/unindex(), so that per-host and per-address
@@ -53,17 +66,23 @@ public final class ControllerState {
   private final java.util.Set<String> pendingVms = new java.util.HashSet<>();
 
   public ControllerState(Store store, Clock clock) {
+    this(store, clock, Samples.DEFAULT_CAPACITY);
+  }
+
+  /** @param historyCapacity samples kept per utilisation history (at least 12 for regression detectors) */
+  public ControllerState(Store store, Clock clock, int historyCapacity) {
     this.store = store;
     this.clock = clock;
+    this.historyCapacity = historyCapacity;
   }
 
   /** Loads what the store holds; returns the unfinished actions for the executor to resume. */
   public StoredState load() {
     StoredState s = store.load();
-    s.hosts().forEach(h -> hosts.put(h.name(), h));
+    s.hosts().forEach(this::putHost);
     s.vms().forEach(this::putVm);
-    s.networks().forEach(n -> networks.put(n.name(), n));
-    s.images().forEach(i -> images.put(i.name(), i));
+    s.networks().forEach(n -> networks = networks.plus(n.name(), n));
+    s.images().forEach(i -> images = images.plus(i.name(), i));
     return s;
   }
 
@@ -101,28 +120,32 @@ public final class ControllerState {
     return v;
   }
 
+  /** Every host, by name: an immutable view (the map it comes from never changes). */
   public Collection<Host> hosts() {
-    return List.copyOf(hosts.values());
+    return hosts.values();
   }
 
+  /** Every vm, by name: an immutable view (the map it comes from never changes). */
   public Collection<Vm> vms() {
-    return List.copyOf(vms.values());
+    return vms.values();
   }
 
   public Optional<Network> network(String name) {
     return Optional.ofNullable(networks.get(name));
   }
 
+  /** Every network, by name: an immutable view (the map it comes from never changes). */
   public Collection<Network> networks() {
-    return List.copyOf(networks.values());
+    return networks.values();
   }
 
   public Optional<Image> image(String name) {
     return Optional.ofNullable(images.get(name));
   }
 
+  /** Every image, by name: an immutable view (the map it comes from never changes). */
   public Collection<Image> images() {
-    return List.copyOf(images.values());
+    return images.values();
   }
 
   /**
@@ -134,7 +157,24 @@ public final class ControllerState {
   }
 
   public HostMetrics metrics(String host) {
-    return metrics.getOrDefault(host, HostMetrics.NONE);
+    return observation(host).metrics();
+  }
+
+  /** What the Monitor last observed of {@code host} (an empty observation before its first poll). */
+  public HostObservation observation(String host) {
+    HostObservation o = hostObservations.get(host);
+    return o != null ? o : HostObservation.none(historyCapacity);
+  }
+
+  /** What the Monitor last observed of {@code vm} while it ran, or null. */
+  public VmObservation vmObservation(String vm) {
+    return vmObservations.get(vm);
+  }
+
+  /** The host whose driver URI is {@code uri} (lifecycle events carry only the URI): O(1). */
+  public Optional<Host> hostByUri(String uri) {
+    String name = hostByUri.get(uri);
+    return name == null ? Optional.empty() : host(name);
   }
 
   /** VMs that hold resources on {@code host}, by name. */
@@ -185,8 +225,27 @@ public final class ControllerState {
     return java.util.Set.copyOf(macs);
   }
 
+  private void putHost(Host h) {
+    Host old = hosts.get(h.name());
+    if (old != null) {
+      hostByUri.remove(old.uri(), old.name());
+    }
+    hosts = hosts.plus(h.name(), h);
+    hostByUri.put(h.uri(), h.name());
+  }
+
+  private void removeHost(String name) {
+    Host old = hosts.get(name);
+    if (old != null) {
+      hostByUri.remove(old.uri(), name);
+      hosts = hosts.minus(name);
+    }
+    hostObservations = hostObservations.minus(name);
+  }
+
   private void putVm(Vm v) {
-    Vm old = vms.put(v.name(), v);
+    Vm old = vms.get(v.name());
+    vms = vms.plus(v.name(), v);
     if (old != null) {
       unindex(old);
     }
@@ -194,10 +253,12 @@ public final class ControllerState {
   }
 
   private void removeVm(String name) {
-    Vm old = vms.remove(name);
+    Vm old = vms.get(name);
     if (old != null) {
+      vms = vms.minus(name);
       unindex(old);
     }
+    vmObservations = vmObservations.minus(name);
   }
 
   private void index(Vm v) {
@@ -236,16 +297,25 @@ public final class ControllerState {
     }
   }
 
-  /** An immutable view for decisions. */
+  /** An immutable view for decisions: O(1), sharing the state's persistent maps. */
   public Snapshot snapshot(long cycle, long seed) {
-    return new Snapshot(cycle, clock.now(), seed, hosts, vms, networks, images, metrics);
+    return Snapshot.shared(cycle, clock.now(), seed, hosts, vms, networks, images, hostObservations, vmObservations);
   }
 
   // ---- writes ------------------------------------------------------------------------------
 
-  /** Metrics are soft state: kept in memory only, refreshed by the Monitor every cycle. */
-  public void putMetrics(String host, HostMetrics m) {
-    metrics.put(host, m);
+  /** Observations are soft state: kept in memory only, refreshed by the Monitor every poll. */
+  public void putObservation(String host, HostObservation o) {
+    if (hosts.containsKey(host)) {
+      hostObservations = hostObservations.plus(host, o);
+    }
+  }
+
+  /** A running VM's observation (soft state, like the host's). */
+  public void putVmObservation(String vm, VmObservation o) {
+    if (vms.containsKey(vm)) {
+      vmObservations = vmObservations.plus(vm, o);
+    }
   }
 
   public void addListener(Consumer<JournalEntry> l) {
@@ -271,16 +341,13 @@ public final class ControllerState {
 
     public Tx put(Host h) {
       changes.put(h);
-      apply.add(() -> hosts.put(h.name(), h));
+      apply.add(() -> putHost(h));
       return this;
     }
 
     public Tx deleteHost(String name) {
       changes.add(new Changes.Change.DeleteHost(name));
-      apply.add(() -> {
-        hosts.remove(name);
-        metrics.remove(name);
-      });
+      apply.add(() -> removeHost(name));
       return this;
     }
 
@@ -301,25 +368,25 @@ public final class ControllerState {
 
     public Tx put(Network n) {
       changes.put(n);
-      apply.add(() -> networks.put(n.name(), n));
+      apply.add(() -> networks = networks.plus(n.name(), n));
       return this;
     }
 
     public Tx deleteNetwork(String name) {
       changes.add(new Changes.Change.DeleteNetwork(name));
-      apply.add(() -> networks.remove(name));
+      apply.add(() -> networks = networks.minus(name));
       return this;
     }
 
     public Tx put(Image i) {
       changes.put(i);
-      apply.add(() -> images.put(i.name(), i));
+      apply.add(() -> images = images.plus(i.name(), i));
       return this;
     }
 
     public Tx deleteImage(String name) {
       changes.add(new Changes.Change.DeleteImage(name));
-      apply.add(() -> images.remove(name));
+      apply.add(() -> images = images.minus(name));
       return this;
     }
 

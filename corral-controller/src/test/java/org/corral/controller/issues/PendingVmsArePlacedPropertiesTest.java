@@ -27,7 +27,7 @@ import org.corral.model.vm.VmState;
  * eventually placed, and no deploy intent is run twice. Each try is one seeded scenario on
  * virtual time; a failing seed replays exactly.
  */
-class PendingVmsArePlacedProperties {
+class PendingVmsArePlacedPropertiesTest {
   private static final int HOSTS = 3;
 
   @Property(tries = 40, seed = "20261204")

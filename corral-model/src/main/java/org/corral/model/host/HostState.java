@@ -34,6 +34,17 @@ public enum HostState {
     return this == UP;
   }
 
+  /**
+   * True when the Monitor reads this host's hypervisor each cycle. Power transitions are watched
+   * by the executor; OFF and FENCED hosts are not expected to answer.
+   */
+  public boolean polledByMonitor() {
+    return switch (this) {
+      case UP, SUSPECT, DOWN, MAINTENANCE, DRAINING, ERROR -> true;
+      case FENCING, FENCED, POWERING_OFF, OFF, POWERING_ON -> false;
+    };
+  }
+
   /** True when the hypervisor is expected to answer (the Monitor polls it). */
   public boolean expectedReachable() {
     return switch (this) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.corral.model.Resources;
 import org.corral.model.host.Host;
@@ -18,53 +19,70 @@ import org.corral.model.vm.VmState;
 /**
  * An immutable view of the system at one instant: every decision is a function of a snapshot.
  * Maps are sorted by name so that iteration order, and therefore every decision, is
- * deterministic. Reservations per host are derived once at construction (O(VMs)).
+ * deterministic. It holds what is recorded (hosts, VMs, networks, images) and what was observed
+ * (host and VM observations: liveness inputs and utilisation histories); judgements about them
+ * are made by policies.
  *
- * @param cycle the number of the loop cycle that took it (journaled with the plan)
- * @param now   the injected clock's time when it was taken
- * @param seed  the seed for any random choice made on this snapshot
+ * <p>Taking one is cheap: {@link #shared} keeps the caller's immutable (persistent) maps as they
+ * are, so consecutive snapshots share everything that did not change. The reservations per host
+ * are derived on first use, once per snapshot (O(VMs)).
+ *
+ * @see #cycle() the number of the loop cycle that took it (journaled with the plan)
+ * @see #now()   the injected clock's time when it was taken
+ * @see #seed()  the seed for any random choice made on this snapshot
  */
 public final class Snapshot {
   private final long cycle;
   private final Instant now;
   private final long seed;
-  private final Map<String, Host> hosts;
-  private final Map<String, Vm> vms;
-  private final Map<String, Network> networks;
-  private final Map<String, Image> images;
-  private final Map<String, HostMetrics> metrics;
-  private final Map<String, Resources> reserved;
-  private final Map<String, List<Vm>> vmsByHost;
+  private final SortedMap<String, Host> hosts;
+  private final SortedMap<String, Vm> vms;
+  private final SortedMap<String, Network> networks;
+  private final SortedMap<String, Image> images;
+  private final Map<String, HostObservation> hostObservations;
+  private final Map<String, VmObservation> vmObservations;
+  private volatile Derived derived;
 
+  /** A snapshot over copies of the given maps (tests, fixtures): safe with any maps. */
   public Snapshot(long cycle, Instant now, long seed, Map<String, Host> hosts, Map<String, Vm> vms,
-      Map<String, Network> networks, Map<String, Image> images, Map<String, HostMetrics> metrics) {
+      Map<String, Network> networks, Map<String, Image> images, Map<String, HostObservation> hostObservations,
+      Map<String, VmObservation> vmObservations) {
+    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations),
+        Map.copyOf(vmObservations), NO_COPY);
+  }
+
+  private Snapshot(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
+      SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
+      Map<String, VmObservation> vmObservations, NoCopy marker) {
     this.cycle = cycle;
     this.now = now;
     this.seed = seed;
-    this.hosts = sorted(hosts);
-    this.vms = sorted(vms);
-    this.networks = sorted(networks);
-    this.images = sorted(images);
-    this.metrics = Map.copyOf(metrics);
-    Map<String, Resources> res = new HashMap<>();
-    Map<String, List<Vm>> byHost = new HashMap<>();
-    for (Vm vm : this.vms.values()) {
-      if (vm.host() != null && vm.state().reservesHost()) {
-        res.merge(vm.host(), vm.spec().demand(), Resources::plus);
-        byHost.computeIfAbsent(vm.host(), k -> new ArrayList<>()).add(vm);
-      }
-      // A migrating VM holds room on its destination too, so nothing else takes it meanwhile.
-      if (vm.state() == VmState.MIGRATING && vm.migrationTarget() != null) {
-        res.merge(vm.migrationTarget(), vm.spec().demand(), Resources::plus);
-      }
-    }
-    this.reserved = Map.copyOf(res);
-    Map<String, List<Vm>> frozen = new HashMap<>();
-    byHost.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-    this.vmsByHost = Map.copyOf(frozen);
+    this.hosts = hosts;
+    this.vms = vms;
+    this.networks = networks;
+    this.images = images;
+    this.hostObservations = hostObservations;
+    this.vmObservations = vmObservations;
   }
 
-  private static <V> Map<String, V> sorted(Map<String, V> m) {
+  /**
+   * A snapshot over maps that never change (persistent maps): nothing is copied. The caller
+   * guarantees immutability; the sorted maps must be ordered by name.
+   */
+  public static Snapshot shared(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
+      SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
+      Map<String, VmObservation> vmObservations) {
+    return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
+        Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
+        Collections.unmodifiableMap(hostObservations), Collections.unmodifiableMap(vmObservations), NO_COPY);
+  }
+
+  /** Tells the private constructor apart from the public, copying one. */
+  private enum NoCopy { INSTANCE }
+
+  private static final NoCopy NO_COPY = NoCopy.INSTANCE;
+
+  private static <V> SortedMap<String, V> sorted(Map<String, V> m) {
     return Collections.unmodifiableSortedMap(new TreeMap<>(m));
   }
 
@@ -75,43 +93,90 @@ public final class Snapshot {
   public long seed() { return seed; }
 
   /** All hosts, sorted by name. */
-  public Map<String, Host> hosts() { return hosts; }
+  public SortedMap<String, Host> hosts() { return hosts; }
 
   /** All VMs (DELETED ones excluded by whoever builds the snapshot), sorted by name. */
-  public Map<String, Vm> vms() { return vms; }
+  public SortedMap<String, Vm> vms() { return vms; }
 
-  public Map<String, Network> networks() { return networks; }
+  public SortedMap<String, Network> networks() { return networks; }
 
-  public Map<String, Image> images() { return images; }
+  public SortedMap<String, Image> images() { return images; }
 
   public Host host(String name) { return hosts.get(name); }
 
   public Vm vm(String name) { return vms.get(name); }
 
-  /** Latest metrics for {@code host}, or {@link HostMetrics#NONE}. */
+  /** What was observed of {@code host}; an empty observation when nothing was (never polled). */
+  public HostObservation observation(String host) {
+    HostObservation o = hostObservations.get(host);
+    return o != null ? o : NONE;
+  }
+
+  /** What was observed of {@code vm} while it ran, or null when nothing was. */
+  public VmObservation vmObservation(String vm) {
+    return vmObservations.get(vm);
+  }
+
+  /** Latest windowed metrics for {@code host}, or {@link HostMetrics#NONE}. */
   public HostMetrics metrics(String host) {
-    return metrics.getOrDefault(host, HostMetrics.NONE);
+    return observation(host).metrics();
   }
 
   /** CPU and memory reserved on {@code host} by the VMs placed there (and migrating to it). */
   public Resources reserved(String host) {
-    return reserved.getOrDefault(host, Resources.ZERO);
+    return derived().reserved.getOrDefault(host, Resources.ZERO);
   }
 
-  /** VMs whose {@code host} is {@code host} and that hold resources there. */
+  /** VMs whose {@code host} is {@code host} and that hold resources there, by name. */
   public List<Vm> vmsOn(String host) {
-    return vmsByHost.getOrDefault(host, List.of());
+    return derived().vmsByHost.getOrDefault(host, List.of());
   }
 
   /** VMs waiting for a host, oldest first (then by name), the order the scheduler serves them. */
   public List<Vm> pending() {
-    List<Vm> out = new ArrayList<>();
-    for (Vm vm : vms.values()) {
-      if (vm.state() == VmState.PENDING) {
-        out.add(vm);
-      }
+    return derived().pending;
+  }
+
+  private static final HostObservation NONE = HostObservation.none(1);
+
+  private Derived derived() {
+    Derived d = derived;
+    if (d == null) {
+      d = new Derived(vms);
+      derived = d; // idempotent: a race computes the same value twice, never a wrong one
     }
-    out.sort(Comparator.comparing(Vm::created).thenComparing(Vm::name));
-    return out;
+    return d;
+  }
+
+  /** What is derived from the VMs once per snapshot, on first use. */
+  private static final class Derived {
+    final Map<String, Resources> reserved;
+    final Map<String, List<Vm>> vmsByHost;
+    final List<Vm> pending;
+
+    Derived(Map<String, Vm> vms) {
+      Map<String, Resources> res = new HashMap<>();
+      Map<String, List<Vm>> byHost = new HashMap<>();
+      List<Vm> waiting = new ArrayList<>();
+      for (Vm vm : vms.values()) {
+        if (vm.host() != null && vm.state().reservesHost()) {
+          res.merge(vm.host(), vm.spec().demand(), Resources::plus);
+          byHost.computeIfAbsent(vm.host(), k -> new ArrayList<>()).add(vm);
+        }
+        // A migrating VM holds room on its destination too, so nothing else takes it meanwhile.
+        if (vm.state() == VmState.MIGRATING && vm.migrationTarget() != null) {
+          res.merge(vm.migrationTarget(), vm.spec().demand(), Resources::plus);
+        }
+        if (vm.state() == VmState.PENDING) {
+          waiting.add(vm);
+        }
+      }
+      waiting.sort(Comparator.comparing(Vm::created).thenComparing(Vm::name));
+      this.reserved = Map.copyOf(res);
+      Map<String, List<Vm>> frozen = new HashMap<>();
+      byHost.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+      this.vmsByHost = Map.copyOf(frozen);
+      this.pending = List.copyOf(waiting);
+    }
   }
 }

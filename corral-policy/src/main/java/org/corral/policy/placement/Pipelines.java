@@ -11,6 +11,8 @@ final class Pipelines {
     List<HostFilter> filters = List.of(
         // 1. State: a flag, and the most common rejection in a lab with hosts off or in maintenance.
         new HostUpFilter(),
+        // 1a. A flag: UP but never answered a check since the controller started.
+        new HostCheckedFilter(),
         // 1b. A flag set only by what-if sessions (hosts being drained); never rejects otherwise.
         new HostExcludedFilter(),
         // 2-3. Capacity: two subtractions; memory first, since it is never overcommitted and

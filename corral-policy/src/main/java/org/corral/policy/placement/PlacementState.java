@@ -32,6 +32,11 @@ final class PlacementState {
   final boolean[] up;
   /** OFF and may be powered on for room (a session that allows it tries these last). */
   final boolean[] wakeable;
+  /**
+   * Its hypervisor answered since the controller started (or it is OFF and would be checked when
+   * woken): a host nobody has checked takes no VM.
+   */
+  final boolean[] checked;
   /** Set aside by a what-if session: takes nothing. */
   final boolean[] excluded;
   /** True while a search may use wakeable hosts (the second pass of a session that allows it). */
@@ -67,6 +72,7 @@ final class PlacementState {
     up = new boolean[size];
     wakeable = new boolean[size];
     excluded = new boolean[size];
+    checked = new boolean[size];
     memoryCapacity = new long[size + 1];
     memoryReserved = new long[size + 1];
     cpuCapacity = new double[size + 1];
@@ -88,6 +94,7 @@ final class PlacementState {
       indexOf.put(h.name(), i);
       up[i] = h.state().acceptsVms();
       wakeable[i] = h.state() == HostState.OFF;
+      checked[i] = wakeable[i] || snapshot.observation(h.name()).answered();
       Resources cap = h.capacity().schedulable(cpuOvercommit);
       Resources used = snapshot.reserved(h.name());
       memoryCapacity[i] = cap.memoryMib();
@@ -129,9 +136,9 @@ final class PlacementState {
     return cpuCapacity[h] - cpuReserved[h];
   }
 
-  /** True when host {@code h} may be searched now: up (or wakeable in wake mode) and not excluded. */
+  /** True when host {@code h} may be searched now: up (or wakeable in wake mode), checked, not excluded. */
   boolean eligible(int h) {
-    return upOrWakeable(h) && !excluded[h];
+    return upOrWakeable(h) && checked[h] && !excluded[h];
   }
 
   boolean upOrWakeable(int h) {

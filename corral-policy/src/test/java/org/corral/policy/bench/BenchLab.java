@@ -11,6 +11,7 @@ import org.corral.model.host.HostCapacity;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
 import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
@@ -55,11 +56,11 @@ final class BenchLab {
     return hosts;
   }
 
-  static Map<String, HostMetrics> metrics(Map<String, Host> hosts, long seed) {
+  static Map<String, HostObservation> metrics(Map<String, Host> hosts, long seed) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    Map<String, HostMetrics> m = new HashMap<>();
+    Map<String, HostObservation> m = new HashMap<>();
     for (String h : hosts.keySet().stream().sorted().toList()) {
-      m.put(h, new HostMetrics(r.nextDouble(), 0, 10, T0));
+      m.put(h, HostObservation.answeredAt(T0, new HostMetrics(r.nextDouble(), 0, 10, T0)));
     }
     return m;
   }
@@ -97,6 +98,6 @@ final class BenchLab {
             List.of(), "running", T0, T0, 2));
       }
     }
-    return new Snapshot(1, T0, seed, hosts, vms, Map.of(), Map.of(), metrics(hosts, seed));
+    return new Snapshot(1, T0, seed, hosts, vms, Map.of(), Map.of(), metrics(hosts, seed), Map.of());
   }
 }

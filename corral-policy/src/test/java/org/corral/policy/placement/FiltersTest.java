@@ -115,7 +115,7 @@ class FiltersTest {
   @Test
   void everyFilterHasADistinctReasonInPipelineOrder() {
     List<String> reasons = Pipelines.build(PlacementPolicy.PACKING).filters().stream().map(HostFilter::reason).toList();
-    assertThat(reasons).doesNotHaveDuplicates().containsExactly("host-not-up", "host-excluded", "insufficient-memory",
+    assertThat(reasons).doesNotHaveDuplicates().containsExactly("host-not-up", "host-unchecked", "host-excluded", "insufficient-memory",
         "insufficient-cpu", "anti-affinity", "affinity", "requirements-false");
   }
 }

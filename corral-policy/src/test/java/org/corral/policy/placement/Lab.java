@@ -9,6 +9,7 @@ import org.corral.model.host.HostCapacity;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
 import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
@@ -49,6 +50,8 @@ final class Lab {
     return this;
   }
 
+  private final java.util.Set<String> unchecked = new java.util.HashSet<>();
+
   Lab pendingInSnapshot(Vm vm) {
     vms.put(vm.name(), vm);
     return this;
@@ -64,8 +67,20 @@ final class Lab {
     return this;
   }
 
+  /** {@code host} has not answered a check since the controller started. */
+  Lab unchecked(String host) {
+    unchecked.add(host);
+    return this;
+  }
+
   Snapshot snapshot() {
-    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), Map.of(), metrics);
+    Map<String, HostObservation> observed = new java.util.HashMap<>();
+    for (String h : hosts.keySet()) {
+      if (!unchecked.contains(h)) {
+        observed.put(h, HostObservation.answeredAt(T0, metrics.getOrDefault(h, HostMetrics.NONE)));
+      }
+    }
+    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), Map.of(), observed, Map.of());
   }
 
   static Vm pending(String name, VmSpec spec) {

@@ -1,0 +1,54 @@
+package org.corral.model.snapshot;
+
+import java.time.Instant;
+
+/**
+ * What the Monitor observed of one host, with no judgement in it: when its hypervisor last
+ * answered, how many polls in a row went unanswered and why, and the utilisation histories.
+ * Liveness (UP, SUSPECT, DOWN, ERROR) is judged from this by a pure policy.
+ *
+ * @param lastAnswer      when the hypervisor last answered, or null if never since the controller started
+ * @param answers         answered polls since the controller started
+ * @param silentPolls     polls in a row with no answer (0 after an answer)
+ * @param lastError       why the last poll failed, or null when it answered
+ * @param configError     true when that failure cannot heal by itself (wrong credentials, bad URI)
+ * @param cpu             host CPU utilisation per poll, 0..1 (domain CPU time over interval × cores)
+ * @param memory          host memory utilisation per poll, 0..1 (domains' memory over capacity)
+ * @param metrics         the windowed summary the scheduler and the API read
+ * @param observedAt      time of the last poll's outcome
+ */
+public record HostObservation(Instant lastAnswer, int answers, int silentPolls, String lastError, boolean configError, Samples cpu,
+    Samples memory, HostMetrics metrics, Instant observedAt) {
+
+  /** Nothing observed yet. */
+  public static HostObservation none(int historyCapacity) {
+    Samples empty = Samples.empty(historyCapacity);
+    return new HostObservation(null, 0, 0, null, false, empty, empty, HostMetrics.NONE, Instant.EPOCH);
+  }
+
+  /** A host that answered at {@code at} with {@code metrics} (fixtures, simulations). */
+  public static HostObservation answeredAt(Instant at, HostMetrics metrics) {
+    Samples empty = Samples.empty(Samples.DEFAULT_CAPACITY);
+    return new HostObservation(at, 1, 0, null, false, empty, empty, metrics, at);
+  }
+
+  /** True once the hypervisor has answered since the controller started: a host never checked is not placeable. */
+  public boolean answered() {
+    return lastAnswer != null;
+  }
+
+  /** True when the last poll failed. */
+  public boolean failing() {
+    return lastError != null;
+  }
+
+  /** After an answer: silence and error cleared, histories and summary replaced. */
+  public HostObservation answered(Instant at, Samples cpu, Samples memory, HostMetrics metrics) {
+    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, at);
+  }
+
+  /** After a poll that got no answer: one more silent poll, with its reason. */
+  public HostObservation silent(Instant at, String error, boolean isConfigError) {
+    return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, at);
+  }
+}

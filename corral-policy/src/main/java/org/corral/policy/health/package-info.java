@@ -1,0 +1,6 @@
+/**
+ * Judgements of health from observations: pure functions of what the Monitor saw (a
+ * {@link org.corral.model.snapshot.HostObservation}), never of drivers. The Monitor observes and
+ * applies; the rules live here.
+ */
+package org.corral.policy.health;
