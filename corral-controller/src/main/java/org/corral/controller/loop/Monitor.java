@@ -60,6 +60,11 @@ public final class Monitor extends Loop {
   private final Executor executor;
   private final HostLiveness liveness;
   private final int window;
+  /**
+   * Observations of VMs that left the host they were seen on (a migration), until they are seen
+   * again elsewhere: their history follows them. Few at a time.
+   */
+  private final Map<String, VmObservation> departed = new HashMap<>();
   /** The previous reading's cumulative counters: what the next reading's deltas are taken from. */
   private final Map<String, HostStats> lastStats = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
@@ -95,6 +100,9 @@ public final class Monitor extends Loop {
 
   @Override
   protected void cycle(long cycle, long seed) {
+    if (cycle % 100 == 0) {
+      departed.keySet().removeIf(vm -> state.vm(vm).isEmpty()); // deleted meanwhile
+    }
     java.time.Instant now = clock.now();
     for (Host h : state.hosts()) {
       if (h.state().polledByMonitor() && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
@@ -283,30 +291,45 @@ public final class Monitor extends Loop {
     Samples memory = before.memory().append(clamp01((double) memUsed / Math.max(1, h.capacity().memoryMib())));
     if (prev != null) {
       cpu = cpu.append(now.utilisationSince(prev, h.capacity().cores()));
-      observeVms(h.name(), obs.domains(), prev, now);
     }
+    Map<String, VmObservation> vms = observeVms(h.name(), before, obs.domains(), prev, now);
     HostMetrics metrics = new HostMetrics(cpu.meanOfLast(window), memUsed, Math.min(window, cpu.size()), clock.now());
-    HostObservation o = before.answered(clock.now(), cpu, memory, metrics);
+    HostObservation o = before.answered(clock.now(), cpu, memory, metrics, vms);
     state.putObservation(h.name(), o);
     return o;
   }
 
-  private void observeVms(String host, List<DomainStatus> domains, HostStats prev, HostStats now) {
-    double interval = now.monotonicNanos() - prev.monotonicNanos();
-    if (interval <= 0) {
-      return;
-    }
+  /**
+   * The observations of the VMs running on {@code host}: each one's history goes on from where it
+   * was last observed (this host, or the one it migrated from), with this poll's sample added when
+   * there is an earlier reading to take the CPU-time delta from.
+   */
+  private Map<String, VmObservation> observeVms(String host, HostObservation before, List<DomainStatus> domains, HostStats prev,
+      HostStats now) {
+    Map<String, VmObservation> out = new HashMap<>();
+    double interval = prev == null ? 0 : now.monotonicNanos() - prev.monotonicNanos();
     for (DomainStatus d : domains) {
-      Long cpuNow = now.domainCpuNanos().get(d.name());
-      Long cpuBefore = prev.domainCpuNanos().get(d.name());
-      if (!d.state().isActive() || cpuNow == null || cpuBefore == null || state.vm(d.name()).isEmpty()) {
+      if (!d.state().isActive() || state.vm(d.name()).isEmpty()) {
         continue;
       }
-      double u = clamp01((cpuNow - cpuBefore) / (interval * Math.max(1, d.vcpus())));
-      VmObservation before = state.vmObservation(d.name());
-      Samples history = before != null ? before.cpu() : Samples.empty(historyCapacity());
-      state.putVmObservation(d.name(), new VmObservation(host, history.append(u), d.memoryMib(), clock.now()));
+      VmObservation last = before.vms().get(d.name());
+      if (last == null) {
+        last = departed.remove(d.name());
+      }
+      Samples history = last != null ? last.cpu() : Samples.empty(historyCapacity());
+      Long cpuNow = now.domainCpuNanos().get(d.name());
+      Long cpuBefore = prev == null ? null : prev.domainCpuNanos().get(d.name());
+      if (interval > 0 && cpuNow != null && cpuBefore != null) {
+        history = history.append(clamp01((cpuNow - cpuBefore) / (interval * Math.max(1, d.vcpus()))));
+      }
+      out.put(d.name(), new VmObservation(host, history, d.memoryMib(), clock.now()));
     }
+    for (Map.Entry<String, VmObservation> e : before.vms().entrySet()) {
+      if (!out.containsKey(e.getKey()) && state.vm(e.getKey()).isPresent()) {
+        departed.put(e.getKey(), e.getValue()); // left this host but still exists: it moved
+      }
+    }
+    return out;
   }
 
   private int historyCapacity() {

@@ -24,7 +24,6 @@ import org.corral.model.plan.Cause;
 import org.corral.model.snapshot.HostMetrics;
 import org.corral.model.snapshot.HostObservation;
 import org.corral.model.snapshot.Samples;
-import org.corral.model.snapshot.VmObservation;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
@@ -51,7 +50,8 @@ public final class ControllerState {
   private TreePMap<String, Image> images = TreePMap.empty();
   // Soft state (memory only): rebuilt by the Monitor's polls after a restart.
   private PMap<String, HostObservation> hostObservations = HashTreePMap.empty();
-  private PMap<String, VmObservation> vmObservations = HashTreePMap.empty();
+  // Lookups by name are hot (every poll, every precheck): O(1) beside the persistent sorted map.
+  private final Map<String, Vm> vmByName = new HashMap<>();
   private final int historyCapacity;
   private final Map<String, String> hostByUri = new HashMap<>();
   private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
@@ -109,11 +109,11 @@ public final class ControllerState {
   }
 
   public Optional<Vm> vm(String name) {
-    return Optional.ofNullable(vms.get(name));
+    return Optional.ofNullable(vmByName.get(name));
   }
 
   public Vm requireVm(String name) {
-    Vm v = vms.get(name);
+    Vm v = vmByName.get(name);
     if (v == null) {
       throw new NotFoundException("vm", name);
     }
@@ -166,10 +166,6 @@ public final class ControllerState {
     return o != null ? o : HostObservation.none(historyCapacity);
   }
 
-  /** What the Monitor last observed of {@code vm} while it ran, or null. */
-  public VmObservation vmObservation(String vm) {
-    return vmObservations.get(vm);
-  }
 
   /** The host whose driver URI is {@code uri} (lifecycle events carry only the URI): O(1). */
   public Optional<Host> hostByUri(String uri) {
@@ -181,7 +177,7 @@ public final class ControllerState {
   public List<Vm> vmsOn(String host) {
     List<Vm> out = new ArrayList<>();
     for (String name : new java.util.TreeSet<>(vmsByHost.getOrDefault(host, java.util.Set.of()))) {
-      Vm v = vms.get(name);
+      Vm v = vmByName.get(name);
       if (v.state().reservesHost()) {
         out.add(v);
       }
@@ -199,7 +195,7 @@ public final class ControllerState {
     }
     for (String name : vmsByTarget.getOrDefault(host, java.util.Set.of())) {
       if (!name.equals(except)) {
-        r = r.plus(vms.get(name).spec().demand());
+        r = r.plus(vmByName.get(name).spec().demand());
       }
     }
     return r;
@@ -244,8 +240,9 @@ public final class ControllerState {
   }
 
   private void putVm(Vm v) {
-    Vm old = vms.get(v.name());
+    Vm old = vmByName.get(v.name());
     vms = vms.plus(v.name(), v);
+    vmByName.put(v.name(), v);
     if (old != null) {
       unindex(old);
     }
@@ -253,12 +250,12 @@ public final class ControllerState {
   }
 
   private void removeVm(String name) {
-    Vm old = vms.get(name);
+    Vm old = vmByName.get(name);
     if (old != null) {
       vms = vms.minus(name);
+      vmByName.remove(name);
       unindex(old);
     }
-    vmObservations = vmObservations.minus(name);
   }
 
   private void index(Vm v) {
@@ -299,7 +296,7 @@ public final class ControllerState {
 
   /** An immutable view for decisions: O(1), sharing the state's persistent maps. */
   public Snapshot snapshot(long cycle, long seed) {
-    return Snapshot.shared(cycle, clock.now(), seed, hosts, vms, networks, images, hostObservations, vmObservations);
+    return Snapshot.shared(cycle, clock.now(), seed, hosts, vms, networks, images, hostObservations);
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -311,12 +308,6 @@ public final class ControllerState {
     }
   }
 
-  /** A running VM's observation (soft state, like the host's). */
-  public void putVmObservation(String vm, VmObservation o) {
-    if (vms.containsKey(vm)) {
-      vmObservations = vmObservations.plus(vm, o);
-    }
-  }
 
   public void addListener(Consumer<JournalEntry> l) {
     listeners.add(l);

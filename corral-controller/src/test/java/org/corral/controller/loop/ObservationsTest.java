@@ -56,6 +56,25 @@ class ObservationsTest {
   }
 
   @Test
+  void aVmsHistoryFollowsItAcrossALiveMigration() {
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
+    lab.startWithInventory();
+    lab.cmd().createVm(VmRequest.of("m1", 2, 1024), "t");
+    lab.untilVm("m1", VmState.RUNNING, MAX);
+    lab.dc.setWorkload("m1", WorkloadModel.constant(0.5));
+    lab.run(Duration.ofSeconds(8));
+    String from = lab.vm("m1").host();
+    String to = from.equals("node01") ? "node02" : "node01";
+    int before = lab.controller.state().snapshot(1, 1).vmObservation("m1").cpu().size();
+    lab.cmd().migrateVm("m1", to, "t");
+    lab.until("m1 on " + to, () -> to.equals(lab.vm("m1").host()) && lab.vm("m1").state() == VmState.RUNNING, MAX);
+    lab.run(Duration.ofSeconds(3));
+    VmObservation after = lab.controller.state().snapshot(2, 2).vmObservation("m1");
+    assertThat(after.host()).isEqualTo(to);
+    assertThat(after.cpu().size()).as("the samples taken on %s are kept", from).isGreaterThan(before);
+  }
+
+  @Test
   void snapshotsShareStateAndAnOldOneNeverChanges() {
     LabHarness lab = new LabHarness(1, SimLatencies.INSTANT);
     lab.startWithInventory();

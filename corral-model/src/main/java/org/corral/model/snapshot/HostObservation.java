@@ -1,6 +1,7 @@
 package org.corral.model.snapshot;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the Monitor observed of one host, with no judgement in it: when its hypervisor last
@@ -15,21 +16,27 @@ import java.time.Instant;
  * @param cpu             host CPU utilisation per poll, 0..1 (domain CPU time over interval × cores)
  * @param memory          host memory utilisation per poll, 0..1 (domains' memory over capacity)
  * @param metrics         the windowed summary the scheduler and the API read
+ * @param vms             what was observed of each VM running there, by name (kept with its host so
+ *                        a poll replaces one small map instead of touching a global one per VM)
  * @param observedAt      time of the last poll's outcome
  */
 public record HostObservation(Instant lastAnswer, int answers, int silentPolls, String lastError, boolean configError, Samples cpu,
-    Samples memory, HostMetrics metrics, Instant observedAt) {
+    Samples memory, HostMetrics metrics, Map<String, VmObservation> vms, Instant observedAt) {
+
+  public HostObservation {
+    vms = Map.copyOf(vms);
+  }
 
   /** Nothing observed yet. */
   public static HostObservation none(int historyCapacity) {
     Samples empty = Samples.empty(historyCapacity);
-    return new HostObservation(null, 0, 0, null, false, empty, empty, HostMetrics.NONE, Instant.EPOCH);
+    return new HostObservation(null, 0, 0, null, false, empty, empty, HostMetrics.NONE, Map.of(), Instant.EPOCH);
   }
 
   /** A host that answered at {@code at} with {@code metrics} (fixtures, simulations). */
   public static HostObservation answeredAt(Instant at, HostMetrics metrics) {
     Samples empty = Samples.empty(Samples.DEFAULT_CAPACITY);
-    return new HostObservation(at, 1, 0, null, false, empty, empty, metrics, at);
+    return new HostObservation(at, 1, 0, null, false, empty, empty, metrics, Map.of(), at);
   }
 
   /** True once the hypervisor has answered since the controller started: a host never checked is not placeable. */
@@ -42,13 +49,13 @@ public record HostObservation(Instant lastAnswer, int answers, int silentPolls, 
     return lastError != null;
   }
 
-  /** After an answer: silence and error cleared, histories and summary replaced. */
-  public HostObservation answered(Instant at, Samples cpu, Samples memory, HostMetrics metrics) {
-    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, at);
+  /** After an answer: silence and error cleared, histories, summary and VM observations replaced. */
+  public HostObservation answered(Instant at, Samples cpu, Samples memory, HostMetrics metrics, Map<String, VmObservation> vms) {
+    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at);
   }
 
   /** After a poll that got no answer: one more silent poll, with its reason. */
   public HostObservation silent(Instant at, String error, boolean isConfigError) {
-    return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, at);
+    return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, vms, at);
   }
 }

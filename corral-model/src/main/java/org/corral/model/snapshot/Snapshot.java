@@ -40,20 +40,17 @@ public final class Snapshot {
   private final SortedMap<String, Network> networks;
   private final SortedMap<String, Image> images;
   private final Map<String, HostObservation> hostObservations;
-  private final Map<String, VmObservation> vmObservations;
   private volatile Derived derived;
 
   /** A snapshot over copies of the given maps (tests, fixtures): safe with any maps. */
   public Snapshot(long cycle, Instant now, long seed, Map<String, Host> hosts, Map<String, Vm> vms,
-      Map<String, Network> networks, Map<String, Image> images, Map<String, HostObservation> hostObservations,
-      Map<String, VmObservation> vmObservations) {
-    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations),
-        Map.copyOf(vmObservations), NO_COPY);
+      Map<String, Network> networks, Map<String, Image> images, Map<String, HostObservation> hostObservations) {
+    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations), NO_COPY);
   }
 
   private Snapshot(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
       SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
-      Map<String, VmObservation> vmObservations, NoCopy marker) {
+      NoCopy marker) {
     this.cycle = cycle;
     this.now = now;
     this.seed = seed;
@@ -62,7 +59,6 @@ public final class Snapshot {
     this.networks = networks;
     this.images = images;
     this.hostObservations = hostObservations;
-    this.vmObservations = vmObservations;
   }
 
   /**
@@ -70,11 +66,10 @@ public final class Snapshot {
    * guarantees immutability; the sorted maps must be ordered by name.
    */
   public static Snapshot shared(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
-      SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
-      Map<String, VmObservation> vmObservations) {
+      SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations) {
     return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
         Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
-        Collections.unmodifiableMap(hostObservations), Collections.unmodifiableMap(vmObservations), NO_COPY);
+        Collections.unmodifiableMap(hostObservations), NO_COPY);
   }
 
   /** Tells the private constructor apart from the public, copying one. */
@@ -114,7 +109,12 @@ public final class Snapshot {
 
   /** What was observed of {@code vm} while it ran, or null when nothing was. */
   public VmObservation vmObservation(String vm) {
-    return vmObservations.get(vm);
+    Vm v = vms.get(vm);
+    if (v == null) {
+      return null;
+    }
+    VmObservation o = v.host() == null ? null : observation(v.host()).vms().get(vm);
+    return o != null || v.migrationTarget() == null ? o : observation(v.migrationTarget()).vms().get(vm);
   }
 
   /** Latest windowed metrics for {@code host}, or {@link HostMetrics#NONE}. */

@@ -98,6 +98,6 @@ final class BenchLab {
             List.of(), "running", T0, T0, 2));
       }
     }
-    return new Snapshot(1, T0, seed, hosts, vms, Map.of(), Map.of(), metrics(hosts, seed), Map.of());
+    return new Snapshot(1, T0, seed, hosts, vms, Map.of(), Map.of(), metrics(hosts, seed));
   }
 }

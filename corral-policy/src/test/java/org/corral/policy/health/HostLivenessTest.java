@@ -26,7 +26,7 @@ class HostLivenessTest {
   private static HostObservation observed(int answered, int silent, boolean configError) {
     HostObservation o = HostObservation.none(12);
     for (int i = 0; i < answered; i++) {
-      o = o.answered(T, o.cpu(), o.memory(), o.metrics());
+      o = o.answered(T, o.cpu(), o.memory(), o.metrics(), java.util.Map.of());
     }
     for (int i = 0; i < silent; i++) {
       o = o.silent(T, "connection refused", configError);

@@ -80,7 +80,7 @@ final class Lab {
         observed.put(h, HostObservation.answeredAt(T0, metrics.getOrDefault(h, HostMetrics.NONE)));
       }
     }
-    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), Map.of(), observed, Map.of());
+    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), Map.of(), observed);
   }
 
   static Vm pending(String name, VmSpec spec) {

@@ -125,7 +125,7 @@ class PlacementSessionTest {
     asPending.addAll(lab.pending());
     Map<String, HostObservation> observed = new HashMap<>();
     s.hosts().keySet().forEach(h -> observed.put(h, s.observation(h)));
-    Snapshot imagined = new Snapshot(s.cycle(), s.now(), s.seed(), hosts, vms, Map.of(), Map.of(), observed, Map.of());
+    Snapshot imagined = new Snapshot(s.cycle(), s.now(), s.seed(), hosts, vms, Map.of(), Map.of(), observed);
     PlacementResult fresh = new Scheduler(lab.settings()).place(imagined, asPending);
     List<String> expected = new ArrayList<>();
     for (Vm vm : asPending) {
