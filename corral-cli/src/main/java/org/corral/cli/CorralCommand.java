@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         "  6  cannot reach the API (is Corral running? ./corral up)",
         "  7  --wait gave up (timeout, or the VM FAILED)",
         "%nEnvironment: CORRAL_API (default for --api), CORRAL_HOME (default for up --home)."})
-public final class CorralCommand implements Callable<Integer>, Globals {
+final class CorralCommand implements Callable<Integer>, Globals {
   @Spec
   CommandSpec spec;
 

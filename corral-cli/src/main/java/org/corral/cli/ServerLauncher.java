@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Starts the Corral controller in this JVM and blocks until it stops. {@code corral up} calls
  * it; {@link Main} is given one explicitly (no lookup by class name).
  */
-public interface ServerLauncher {
+interface ServerLauncher {
   /**
    * Runs the controller until it is stopped.
    *

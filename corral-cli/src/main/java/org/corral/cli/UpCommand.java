@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", description = {
     "Start Corral (controller, REST API and, without a corral.yaml, a simulated lab) in this terminal.",
     "Stop it with Ctrl-C."})
-public final class UpCommand implements Callable<Integer> {
+final class UpCommand implements Callable<Integer> {
   static final Path DEFAULT_CONFIG = Path.of("corral.yaml");
   static final Path DEFAULT_HOME = Path.of("var");
   private static final Pattern LISTEN = Pattern.compile("(.+):(\\d{1,5})");

@@ -6,7 +6,7 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the Maven project version, filtered into corral-version.properties at build time. */
-public final class VersionProvider implements IVersionProvider {
+final class VersionProvider implements IVersionProvider {
   private static final String RESOURCE = "/corral-version.properties";
 
   @Override

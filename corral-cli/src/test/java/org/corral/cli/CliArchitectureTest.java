@@ -43,4 +43,14 @@ class CliArchitectureTest {
         .orShould().dependOnClassesThat().resideInAPackage("java.lang.reflect..")
         .check(MAIN);
   }
+
+  /** The controller's API for the CLI is controller.boot; the CLI talks to a running Corral over REST. */
+  @Test
+  void theCommandLineReachesTheControllerOnlyThroughItsBootApi() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.drivers..")
+        .orShould().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("org.corral.controller..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(
+                com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("org.corral.controller.boot"))))
+        .check(MAIN);
+  }
 }

@@ -122,4 +122,45 @@ class ArchitectureTest {
         .because("a loop's plan goes through the Planner seam, so recommend mode and the simulator run the same code")
         .check(main);
   }
+
+  /**
+   * Each module's API, since JPMS cannot say it for the modules whose dependencies split packages
+   * (sshd-core and sshd-common; jsr305 and findbugs-annotations under CEL): of corral-drivers,
+   * the SPI packages; the drivers themselves are assembled only by the composition root
+   * (controller.boot), and the simulated lab's own fault API (controller.api's lab routes) reaches
+   * the sim. See docs/architecture.md, "Public surface".
+   */
+  @Test
+  void driverImplementationsAreReachedOnlyByTheCompositionRoot() {
+    noClasses().that().resideOutsideOfPackages("org.corral.drivers..", "org.corral.controller.boot..")
+        .and().doNotHaveFullyQualifiedName("org.corral.controller.api.LabApi")
+        .should().dependOnClassesThat().resideInAnyPackage("org.corral.drivers.libvirt..", "org.corral.drivers.sim..",
+            "org.corral.drivers.ssh..", "org.corral.drivers.power.ipmi..", "org.corral.drivers.power.wol..",
+            "org.corral.drivers.power.ssh..", "org.corral.drivers.probe.net..", "org.corral.drivers.probe.http..",
+            "org.corral.drivers.probe.ssh..", "org.corral.drivers.guest.agent..", "org.corral.drivers.guest.ssh..")
+        .because("loops, the executor and commands are written against the driver SPI (drivers, drivers.hypervisor, "
+            + "drivers.power, drivers.probe, drivers.guest), so any driver can stand behind it")
+        .check(main);
+  }
+
+  /**
+   * The model and the policies are null-marked (JSpecify) and NullAway checks them at compile
+   * time; a new package must say so too, or it would silently escape the check.
+   */
+  @Test
+  void theModelAndThePoliciesAreNullMarked() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+        .that().resideInAnyPackage("org.corral.model..", "org.corral.policy..")
+        .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>(
+            "reside in a package annotated @NullMarked") {
+          @Override
+          public void check(com.tngtech.archunit.core.domain.JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+            if (!c.getPackage().isAnnotatedWith(org.jspecify.annotations.NullMarked.class)) {
+              events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c,
+                  c.getPackageName() + " has no @NullMarked package-info (so NullAway skips it)"));
+            }
+          }
+        })
+        .check(main);
+  }
 }

@@ -3,6 +3,7 @@ package org.corral.model;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,7 +25,7 @@ public final class StateMachine<S extends Enum<S>> {
   }
 
   public boolean allows(S from, S to) {
-    return from == to || allowed.get(from).contains(to);
+    return from == to || next(from).contains(to);
   }
 
   /** Throws {@link IllegalTransitionException} unless {@code from -> to} is allowed. */
@@ -37,7 +38,7 @@ public final class StateMachine<S extends Enum<S>> {
 
   /** States reachable in one step from {@code from}, excluding itself. */
   public Set<S> next(S from) {
-    return allowed.get(from);
+    return Objects.requireNonNull(allowed.get(from), "every state has an entry");
   }
 
   public static final class Builder<S extends Enum<S>> {
@@ -56,7 +57,7 @@ public final class StateMachine<S extends Enum<S>> {
 
     @SafeVarargs
     public final Builder<S> from(S from, S... to) {
-      allowed.get(from).addAll(Set.of(to));
+      Objects.requireNonNull(allowed.get(from)).addAll(Set.of(to));
       return this;
     }
 
@@ -67,7 +68,7 @@ public final class StateMachine<S extends Enum<S>> {
       ex.addAll(Set.of(except));
       for (S s : type.getEnumConstants()) {
         if (s != to && !ex.contains(s)) {
-          allowed.get(s).add(to);
+          Objects.requireNonNull(allowed.get(s)).add(to);
         }
       }
       return this;

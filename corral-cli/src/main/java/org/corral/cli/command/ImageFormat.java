@@ -3,7 +3,7 @@ package org.corral.cli.command;
 import java.util.Locale;
 
 /** Disk image formats Corral clones from; sent in lower case as the API spells them. */
-public enum ImageFormat {
+enum ImageFormat {
   QCOW2, RAW;
 
   public String wire() {

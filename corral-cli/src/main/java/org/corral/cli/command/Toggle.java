@@ -3,7 +3,7 @@ package org.corral.cli.command;
 import picocli.CommandLine.Option;
 
 /** {@code --on | --off}, exactly one (used as an exclusive, required picocli ArgGroup). */
-public final class Toggle {
+final class Toggle {
   @Option(names = "--on", required = true, description = "Turn it on.")
   boolean on;
 

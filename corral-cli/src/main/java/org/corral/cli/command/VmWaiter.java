@@ -18,7 +18,7 @@ import org.corral.model.vm.VmState;
  * passes. Pauses and the deadline come from the session's {@link Clock}, so tests drive it on
  * virtual time. In table mode each new state is printed as it is seen.
  */
-public final class VmWaiter {
+final class VmWaiter {
   private final Session session;
   private final Duration interval;
   private final Duration timeout;

@@ -1,7 +1,7 @@
 package org.corral.cli.command;
 
 /** What {@code --wait} waits for; {@link VmWaiter} decides when each is reached. */
-public sealed interface WaitGoal {
+sealed interface WaitGoal {
   /** Words for messages: "RUNNING", "RUNNING on node2", "deleted". */
   String describe();
 

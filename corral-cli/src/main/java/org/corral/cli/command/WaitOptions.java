@@ -5,7 +5,7 @@ import org.corral.cli.convert.DurationConverter;
 import picocli.CommandLine.Option;
 
 /** {@code --wait}, {@code --timeout} and {@code --poll-interval}, shared by the VM verbs that can wait. */
-public final class WaitOptions {
+final class WaitOptions {
   private static final Duration SHORTEST_POLL = Duration.ofMillis(1);
 
   @Option(names = "--wait", description = "Return only once the VM has settled; exit 7 if it FAILED or --timeout passed.")

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * runs a cycle as soon as possible (coalesced with any already due). A cycle that throws is
  * logged with its cycle number and the loop goes on.
  */
-public abstract class Loop {
+abstract class Loop {
   private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
   protected final Clock clock;
   private final String name;

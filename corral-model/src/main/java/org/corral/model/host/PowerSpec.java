@@ -1,5 +1,6 @@
 package org.corral.model.host;
 
+import org.jspecify.annotations.Nullable;
 /**
  * How a host is switched on and off. Each is a URI whose scheme picks the power driver:
  * {@code ipmi://admin@10.0.0.11?interface=lanplus&passwordFile=/etc/corral/bmc.pass},
@@ -10,10 +11,10 @@ package org.corral.model.host;
  * @param off  how to power off; null means "the same as {@code on}"
  * @param mac  the MAC address of the NIC that listens for Wake-on-LAN, or null
  */
-public record PowerSpec(String on, String off, String mac) {
+public record PowerSpec(@Nullable String on, @Nullable String off, @Nullable String mac) {
   public static final PowerSpec NONE = new PowerSpec(null, null, null);
 
-  public String offOrOn() {
+  public @Nullable String offOrOn() {
     return off != null ? off : on;
   }
 

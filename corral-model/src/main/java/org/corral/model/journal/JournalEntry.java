@@ -1,5 +1,6 @@
 package org.corral.model.journal;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import org.corral.model.plan.Cause;
 
@@ -18,10 +19,10 @@ public record JournalEntry(
     EntryKind kind,
     SubjectKind subjectKind,
     String subject,
-    String from,
-    String to,
-    String actionKey,
-    Cause cause,
+    @Nullable String from,
+    @Nullable String to,
+    @Nullable String actionKey,
+    @Nullable Cause cause,
     String message) {
 
   public JournalEntry withSeq(long s) {

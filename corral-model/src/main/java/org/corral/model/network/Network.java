@@ -1,5 +1,6 @@
 package org.corral.model.network;
 
+import org.jspecify.annotations.Nullable;
 import org.corral.model.InvalidInputException;
 import org.corral.model.Names;
 
@@ -13,7 +14,8 @@ import org.corral.model.Names;
  * @param lastIp   last leasable address; null means the last host address of the subnet
  * @param macStart first MAC handed out, counted up from there (default 52:54:00:01:00:00)
  */
-public record Network(String name, String bridge, String cidr, String gateway, String firstIp, String lastIp, String macStart) {
+public record Network(String name, String bridge, String cidr, @Nullable String gateway, @Nullable String firstIp,
+    @Nullable String lastIp, String macStart) {
   public static final String DEFAULT_MAC_START = "52:54:00:01:00:00";
 
   public Network {

@@ -1,5 +1,6 @@
 package org.corral.model.plan;
 
+import org.jspecify.annotations.Nullable;
 /**
  * One step of a plan. Closed family: the executor handles each kind in a switch with no default
  * branch, so a new kind of action cannot be forgotten.
@@ -50,7 +51,7 @@ public sealed interface Action {
   }
 
   /** Destroy, undefine and remove the VM's disks; release its leases. {@code host} may be null. */
-  record DeleteVm(String key, String vm, String host, Cause cause) implements Action {
+  record DeleteVm(String key, String vm, @Nullable String host, Cause cause) implements Action {
     public String subject() { return vm; }
     public String verb() { return "delete"; }
     public DeleteVm withKey(String k) { return new DeleteVm(k, vm, host, cause); }

@@ -1,5 +1,6 @@
 package org.corral.model.plan;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 
 /**
@@ -10,7 +11,8 @@ import java.time.Instant;
  * does not block a fresh plan of the same intent: the executor runs that plan as {@code key#1}
  * (then {@code key#2}, ...), so the earlier outcome stays findable in the ledger.
  */
-public record ActionRecord(Action action, ActionStatus status, int attempts, Instant created, Instant updated, String error) {
+public record ActionRecord(Action action, ActionStatus status, int attempts, Instant created, @Nullable Instant updated,
+    @Nullable String error) {
   public String key() {
     return action.key();
   }
@@ -20,7 +22,7 @@ public record ActionRecord(Action action, ActionStatus status, int attempts, Ins
     return status == ActionStatus.REJECTED || status == ActionStatus.FAILED;
   }
 
-  public ActionRecord with(ActionStatus s, int attemptCount, Instant at, String err) {
+  public ActionRecord with(ActionStatus s, int attemptCount, Instant at, @Nullable String err) {
     return new ActionRecord(action, s, attemptCount, created, at, err);
   }
 }

@@ -3,4 +3,7 @@
  * {@link org.corral.model.plan.Action}s, each with its {@link org.corral.model.plan.Cause}. Policies
  * return plans; only the executor carries them out.
  */
+@NullMarked
 package org.corral.model.plan;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package org.corral.model.snapshot;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ import java.util.Map;
  *                        a poll replaces one small map instead of touching a global one per VM)
  * @param observedAt      time of the last poll's outcome
  */
-public record HostObservation(Instant lastAnswer, int answers, int silentPolls, String lastError, boolean configError, Samples cpu,
+public record HostObservation(@Nullable Instant lastAnswer, int answers, int silentPolls, @Nullable String lastError, boolean configError, Samples cpu,
     Samples memory, HostMetrics metrics, Map<String, VmObservation> vms, Instant observedAt) {
 
   public HostObservation {

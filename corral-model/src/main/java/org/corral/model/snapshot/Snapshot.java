@@ -1,5 +1,6 @@
 package org.corral.model.snapshot;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +41,7 @@ public final class Snapshot {
   private final SortedMap<String, Network> networks;
   private final SortedMap<String, Image> images;
   private final Map<String, HostObservation> hostObservations;
-  private volatile Derived derived;
+  private volatile @Nullable Derived derived;
 
   /** A snapshot over copies of the given maps (tests, fixtures): safe with any maps. */
   public Snapshot(long cycle, Instant now, long seed, Map<String, Host> hosts, Map<String, Vm> vms,
@@ -97,9 +98,9 @@ public final class Snapshot {
 
   public SortedMap<String, Image> images() { return images; }
 
-  public Host host(String name) { return hosts.get(name); }
+  public @Nullable Host host(String name) { return hosts.get(name); }
 
-  public Vm vm(String name) { return vms.get(name); }
+  public @Nullable Vm vm(String name) { return vms.get(name); }
 
   /** What was observed of {@code host}; an empty observation when nothing was (never polled). */
   public HostObservation observation(String host) {
@@ -108,7 +109,7 @@ public final class Snapshot {
   }
 
   /** What was observed of {@code vm} while it ran, or null when nothing was. */
-  public VmObservation vmObservation(String vm) {
+  public @Nullable VmObservation vmObservation(String vm) {
     Vm v = vms.get(vm);
     if (v == null) {
       return null;

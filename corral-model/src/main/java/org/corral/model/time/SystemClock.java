@@ -1,5 +1,6 @@
 package org.corral.model.time;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SystemClock implements Clock, AutoCloseable {
   private final ScheduledExecutorService loop;
-  private volatile Thread loopThread;
+  private volatile @Nullable Thread loopThread;
 
   public SystemClock(String name) {
     ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {

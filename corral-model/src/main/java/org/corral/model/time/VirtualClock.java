@@ -1,5 +1,6 @@
 package org.corral.model.time;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
@@ -14,7 +15,7 @@ public final class VirtualClock implements Clock {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private Instant now;
   private long sequence;
-  private Thread runner;
+  private @Nullable Thread runner;
 
   public VirtualClock(Instant start) {
     this.now = start;

@@ -1,5 +1,6 @@
 package org.corral.model.vm;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.List;
 import org.corral.model.Names;
@@ -21,8 +22,8 @@ public record Vm(
     String owner,
     VmState state,
     DesiredState desired,
-    String host,
-    String migrationTarget,
+    @Nullable String host,
+    @Nullable String migrationTarget,
     List<NicLease> leases,
     String stateReason,
     Instant created,
@@ -45,7 +46,7 @@ public record Vm(
   }
 
   /** Changes state and host together (placement, migration, recovery). */
-  public Vm moved(VmState to, String newHost, String newTarget, String reason, Instant at) {
+  public Vm moved(VmState to, @Nullable String newHost, @Nullable String newTarget, String reason, Instant at) {
     VmState.MACHINE.check(name, state, to);
     Instant since = to == state ? stateSince : at;
     return new Vm(name, uuid, spec, owner, to, desired, newHost, newTarget, leases, reason, created, since, version + 1);

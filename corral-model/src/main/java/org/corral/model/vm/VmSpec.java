@@ -1,5 +1,6 @@
 package org.corral.model.vm;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +29,13 @@ public record VmSpec(
     long memoryMib,
     List<DiskSpec> disks,
     List<NicSpec> nics,
-    String requirements,
-    PlacementPolicy policy,
-    String rank,
-    String affinityGroup,
-    String antiAffinityGroup,
+    @Nullable String requirements,
+    @Nullable PlacementPolicy policy,
+    @Nullable String rank,
+    @Nullable String affinityGroup,
+    @Nullable String antiAffinityGroup,
     int haPriority,
-    String userData,
+    @Nullable String userData,
     Map<String, String> labels) {
 
   public static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
@@ -52,7 +53,7 @@ public record VmSpec(
 
   /** The smallest useful spec: n vCPUs and m MiB, nothing else. */
   public static VmSpec of(int cpus, long memoryMib) {
-    return new VmSpec(cpus, memoryMib, null, null, null, null, null, null, null, 0, null, null);
+    return new VmSpec(cpus, memoryMib, List.of(), List.of(), null, null, null, null, null, 0, null, Map.of());
   }
 
   public VmSpec withRequirements(String expr) {
@@ -122,7 +123,7 @@ public record VmSpec(
     return this;
   }
 
-  private static String blankToNull(String s) {
+  private static @Nullable String blankToNull(@Nullable String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

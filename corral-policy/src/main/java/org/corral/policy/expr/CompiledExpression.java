@@ -76,7 +76,7 @@ public final class CompiledExpression {
     try {
       return program.eval(resolver);
     } catch (CelEvaluationException e) {
-      throw new EvaluationFailure(e.getMessage());
+      throw new EvaluationFailure(String.valueOf(e.getMessage()));
     }
   }
 

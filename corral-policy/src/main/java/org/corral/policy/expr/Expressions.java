@@ -1,5 +1,6 @@
 package org.corral.policy.expr;
 
+import org.jspecify.annotations.Nullable;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
@@ -102,7 +103,7 @@ public final class Expressions {
     return "write " + example + "; variables: " + Variables.listing();
   }
 
-  private static String oneLine(String celMessage) {
+  private static String oneLine(@Nullable String celMessage) {
     // CEL's message spans lines (source excerpt and caret); keep the first for a one-line error.
     String s = celMessage == null ? "" : celMessage.strip();
     int nl = s.indexOf('\n');

@@ -6,4 +6,7 @@
  * without building maps per evaluation. Admission calls {@link org.corral.policy.expr.Expressions};
  * the scheduler compiles through an {@link org.corral.policy.expr.ExpressionCache}.
  */
+@NullMarked
 package org.corral.policy.expr;
+
+import org.jspecify.annotations.NullMarked;

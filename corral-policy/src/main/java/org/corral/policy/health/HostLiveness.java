@@ -1,5 +1,6 @@
 package org.corral.policy.health;
 
+import org.jspecify.annotations.Nullable;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.snapshot.HostObservation;
@@ -44,17 +45,17 @@ public final class HostLiveness {
    * The state {@code host} should be in after observation {@code o}, or null when it should stay
    * as it is. Hosts the Monitor does not poll (power transitions, OFF, FENCED) are never judged.
    */
-  public Verdict judge(Host host, HostObservation o) {
+  public @Nullable Verdict judge(Host host, HostObservation o) {
     HostState s = host.state();
     if (!s.polledByMonitor()) {
       return null;
     }
-    if (!o.failing()) {
+    String why = o.lastError();
+    if (why == null) {
       boolean firstAnswer = o.answers() == 1 && s == HostState.UP && !ANSWERS.equals(host.stateReason());
       return s == HostState.SUSPECT || s == HostState.ERROR || s == HostState.DOWN || firstAnswer
           ? new Verdict(HostState.UP, ANSWERS, false) : null;
     }
-    String why = o.lastError();
     if (o.configError() || !o.answered()) {
       return s == HostState.DOWN || (s == HostState.ERROR && why.equals(host.stateReason())) ? null
           : new Verdict(HostState.ERROR, why, false);

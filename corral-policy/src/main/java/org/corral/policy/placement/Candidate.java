@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Map;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.model.vm.Vm;
@@ -9,7 +10,7 @@ import org.corral.policy.expr.CompiledExpression;
  * A VM being placed, with what the pipeline needs at hand: its demand, its effective policy and
  * its compiled expressions (null when it has none).
  */
-record Candidate(Vm vm, PlacementPolicy policy, CompiledExpression requirements, CompiledExpression rank) {
+record Candidate(Vm vm, PlacementPolicy policy, @Nullable CompiledExpression requirements, @Nullable CompiledExpression rank) {
   String name() {
     return vm.name();
   }
@@ -22,11 +23,11 @@ record Candidate(Vm vm, PlacementPolicy policy, CompiledExpression requirements,
     return vm.spec().memoryMib();
   }
 
-  String affinityGroup() {
+  @Nullable String affinityGroup() {
     return vm.spec().affinityGroup();
   }
 
-  String antiAffinityGroup() {
+  @Nullable String antiAffinityGroup() {
     return vm.spec().antiAffinityGroup();
   }
 

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import org.corral.policy.expr.CompiledExpression;
 import org.corral.policy.expr.ExpressionKind;
 
@@ -51,7 +52,7 @@ final class ExpressionMemo {
    * or null when it evaluates everywhere. Independent of which hosts a search happened to visit,
    * so reports are the same whether an index or a scan found no host.
    */
-  String firstError(PlacementState state, Candidate vm) {
+  @Nullable String firstError(PlacementState state, Candidate vm) {
     for (int h = 0; h < state.size; h++) {
       if (state.eligible(h) && Double.isNaN(value(state, h, vm))) {
         try {

@@ -1,5 +1,7 @@
 package org.corral.policy.placement;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,17 +19,17 @@ final class GroupHosts {
     this.size = size;
   }
 
-  void add(String group, int h) {
+  void add(@Nullable String group, int h) {
     if (group != null) {
       members.computeIfAbsent(group, g -> new int[size])[h]++;
       hosts.computeIfAbsent(group, g -> new BitSet()).set(h);
     }
   }
 
-  void remove(String group, int h) {
+  void remove(@Nullable String group, int h) {
     int[] count = group == null ? null : members.get(group);
     if (count != null && count[h] > 0 && --count[h] == 0) {
-      BitSet set = hosts.get(group);
+      BitSet set = Objects.requireNonNull(hosts.get(group), "a group with members has hosts");
       set.clear(h);
       if (set.isEmpty()) {
         hosts.remove(group);
@@ -37,7 +39,7 @@ final class GroupHosts {
   }
 
   /** Hosts holding a member of {@code group}, or null when none (or no group). */
-  BitSet hosts(String group) {
+  @Nullable BitSet hosts(@Nullable String group) {
     return group == null ? null : hosts.get(group);
   }
 }

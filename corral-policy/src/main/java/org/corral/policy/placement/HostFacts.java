@@ -1,5 +1,7 @@
 package org.corral.policy.placement;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.Map;
 import org.corral.policy.expr.ExpressionInputs;
 
@@ -11,7 +13,7 @@ import org.corral.policy.expr.ExpressionInputs;
 final class HostFacts implements ExpressionInputs {
   private final PlacementState state;
   private int host;
-  private Candidate vm;
+  private @Nullable Candidate vm;
 
   HostFacts(PlacementState state) {
     this.state = state;
@@ -21,6 +23,10 @@ final class HostFacts implements ExpressionInputs {
     this.host = h;
     this.vm = c;
     return this;
+  }
+
+  private Candidate candidate() {
+    return Objects.requireNonNull(vm, "at() sets the VM before any expression reads it");
   }
 
   @Override public String hostName() { return state.names[host]; }
@@ -33,8 +39,8 @@ final class HostFacts implements ExpressionInputs {
   @Override public double hostCpuUtilisation() { return state.cpuUtilisation[host]; }
   @Override public long hostVms() { return state.vms[host]; }
   @Override public String hostState() { return state.hosts[host].state().name(); }
-  @Override public String vmName() { return vm.name(); }
-  @Override public long vmCpus() { return vm.cpus(); }
-  @Override public long vmMemoryMib() { return vm.memoryMib(); }
-  @Override public Map<String, String> vmLabels() { return vm.labels(); }
+  @Override public String vmName() { return candidate().name(); }
+  @Override public long vmCpus() { return candidate().cpus(); }
+  @Override public long vmMemoryMib() { return candidate().memoryMib(); }
+  @Override public Map<String, String> vmLabels() { return candidate().labels(); }
 }

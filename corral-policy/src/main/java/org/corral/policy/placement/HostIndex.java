@@ -1,5 +1,7 @@
 package org.corral.policy.placement;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,7 +45,7 @@ final class HostIndex {
   /**
    * @param onlySatisfying a static requirements expression the indexed hosts must satisfy, or null
    */
-  HostIndex(PlacementState state, HostOrder order, CompiledExpression onlySatisfying, Candidate forEvaluation) {
+  HostIndex(PlacementState state, HostOrder order, @Nullable CompiledExpression onlySatisfying, Candidate forEvaluation) {
     this.state = state;
     this.order = order;
     this.comparator = order.comparator(state);
@@ -75,7 +77,7 @@ final class HostIndex {
     if (indexed[h]) {
       indexed[h] = false;
       TreeMap<Integer, NavigableSet<Integer>> buckets = classes.get(classOf[h]);
-      NavigableSet<Integer> set = buckets.get(bucketOf[h]);
+      NavigableSet<Integer> set = Objects.requireNonNull(buckets.get(bucketOf[h]), "an indexed host is in its band");
       set.remove(boxed[h]);
       if (set.isEmpty()) {
         buckets.remove(bucketOf[h]);

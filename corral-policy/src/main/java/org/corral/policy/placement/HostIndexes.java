@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.HashMap;
 import java.util.Map;
 import org.corral.policy.expr.CompiledExpression;
@@ -39,5 +40,5 @@ final class HostIndexes {
   }
 
   /** Compiled expressions come from one cache, so identity is equality here. */
-  private record Key(HostOrder order, CompiledExpression requirements) {}
+  private record Key(HostOrder order, @Nullable CompiledExpression requirements) {}
 }

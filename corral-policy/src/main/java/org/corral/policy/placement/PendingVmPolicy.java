@@ -51,7 +51,7 @@ public final class PendingVmPolicy {
     PlacementResult result = scheduler.place(snapshot, pending);
     List<Action> deploys = new ArrayList<>(result.placements().size());
     for (Placement p : result.placements()) {
-      Vm vm = snapshot.vm(p.vm());
+      Vm vm = Objects.requireNonNull(snapshot.vm(p.vm()), "placed VMs come from the snapshot");
       deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), p.host(),
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
     }

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import org.corral.model.vm.PlacementPolicy;
 
@@ -7,7 +8,7 @@ import org.corral.model.vm.PlacementPolicy;
  * One placement strategy: filters in the order they run, the scorer that ranks the survivors,
  * and the host order that lets an index stand in for a full scan (null: scan every host).
  */
-record Pipeline(PlacementPolicy policy, List<HostFilter> filters, HostScorer scorer, HostOrder indexOrder) {
+record Pipeline(PlacementPolicy policy, List<HostFilter> filters, HostScorer scorer, @Nullable HostOrder indexOrder) {
   Pipeline {
     filters = List.copyOf(filters);
   }

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * @param powerOn  true when the host is OFF and must be powered on first (a session that allows
  *                 waking hosts chose it because no host that is on could take the VM)
  */
-public record Placement(String vm, String from, String host, double score, String scorer, boolean powerOn,
+public record Placement(String vm, @Nullable String from, String host, double score, String scorer, boolean powerOn,
     Supplier<String> why) {
   public Placement {
     Objects.requireNonNull(vm, "vm");
@@ -35,7 +36,7 @@ public record Placement(String vm, String from, String host, double score, Strin
 
   /** Equal when every decided value and the reason's text are equal (the supplier itself is not compared). */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Placement p && vm.equals(p.vm) && Objects.equals(from, p.from) && host.equals(p.host)
         && Double.compare(score, p.score) == 0 && Objects.equals(scorer, p.scorer) && powerOn == p.powerOn
         && reason().equals(p.reason());

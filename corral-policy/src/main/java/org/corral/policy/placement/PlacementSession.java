@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import org.corral.model.NotFoundException;
 import org.corral.model.snapshot.Snapshot;
@@ -88,7 +89,7 @@ public final class PlacementSession {
   }
 
   /** Where one VM went, or why it could not go anywhere: exactly one of the two is non-null. */
-  public record PlacementOutcome(Placement placement, PlacementReport unplaced) {
+  public record PlacementOutcome(@Nullable Placement placement, @Nullable PlacementReport unplaced) {
     static PlacementOutcome placed(Placement p) {
       return new PlacementOutcome(p, null);
     }

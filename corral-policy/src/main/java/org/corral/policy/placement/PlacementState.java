@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -146,11 +147,11 @@ final class PlacementState {
   }
 
   /** Hosts already holding a member of affinity group {@code group}, or null when none. */
-  BitSet affinityHosts(String group) {
+  @Nullable BitSet affinityHosts(@Nullable String group) {
     return affinityHosts.hosts(group);
   }
 
-  boolean holdsAntiAffinityMember(String group, int h) {
+  boolean holdsAntiAffinityMember(@Nullable String group, int h) {
     BitSet set = antiAffinityHosts.hosts(group);
     return set != null && set.get(h);
   }

@@ -1,5 +1,6 @@
 package org.corral.policy.placement;
 
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -53,10 +54,11 @@ public final class Scheduler {
     List<PlacementReport> unplaced = new ArrayList<>();
     for (Vm vm : vms) {
       PlacementSession.PlacementOutcome o = session.place(vm);
-      if (o.isPlaced()) {
-        placements.add(o.placement());
+      Placement p = o.placement();
+      if (p != null) {
+        placements.add(p);
       } else {
-        unplaced.add(o.unplaced());
+        unplaced.add(Objects.requireNonNull(o.unplaced(), "an outcome is placed or unplaced"));
       }
     }
     return new PlacementResult(placements, unplaced);
@@ -78,13 +80,14 @@ public final class Scheduler {
     try {
       candidate = candidate(vm);
     } catch (UnusableExpression e) {
-      return PlacementSession.PlacementOutcome.unplaced(UnplacedReports.invalidExpression(state, vm.name(), e.reason, e.getMessage()));
+      return PlacementSession.PlacementOutcome.unplaced(UnplacedReports.invalidExpression(state, vm.name(), e.reason, String.valueOf(e.getMessage())));
     }
-    Pipeline pipeline = pipelines.get(candidate.policy());
+    Pipeline pipeline = Objects.requireNonNull(pipelines.get(candidate.policy()), "every policy has a pipeline");
+    HostOrder order = pipeline.indexOrder();
     int host;
     int[] rejections = null;
-    if (useIndexes && pipeline.indexOrder() != null) {
-      host = HostSearch.indexed(state, pipeline, session.indexes().forCandidate(pipeline.indexOrder(), candidate), candidate);
+    if (useIndexes && order != null) {
+      host = HostSearch.indexed(state, pipeline, session.indexes().forCandidate(order, candidate), candidate);
     } else {
       rejections = new int[pipeline.filters().size()];
       host = HostSearch.scan(state, pipeline, candidate, rejections);
@@ -124,8 +127,8 @@ public final class Scheduler {
    */
   private Candidate candidate(Vm vm) {
     PlacementPolicy policy = vm.spec().policy() != null ? vm.spec().policy() : settings.defaultPolicy();
-    CompiledExpression requirements;
-    CompiledExpression rank;
+    @Nullable CompiledExpression requirements;
+    @Nullable CompiledExpression rank;
     try {
       requirements = compile("spec.requirements", vm.spec().requirements(), ExpressionKind.REQUIREMENTS);
     } catch (InvalidInputException e) {
@@ -143,7 +146,7 @@ public final class Scheduler {
     return new Candidate(vm, policy, requirements, rank);
   }
 
-  private CompiledExpression compile(String field, String expr, ExpressionKind kind) {
+  private @Nullable CompiledExpression compile(String field, @Nullable String expr, ExpressionKind kind) {
     return expr == null ? null : expressions.get(field, expr, kind);
   }
 

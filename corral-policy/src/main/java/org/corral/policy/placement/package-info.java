@@ -8,4 +8,7 @@
  * (ARCHITECTURE.md "Scale") PACKING and STRIPING walk a per-call {@link org.corral.policy.placement.HostIndex}
  * instead of scanning every host; the scan remains the reference and writes the reports.
  */
+@NullMarked
 package org.corral.policy.placement;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,7 +10,7 @@ import org.corral.model.InvalidInputException;
  * {@code qemu-ga://<url-encoded host URI>#<url-encoded domain>}, e.g.
  * {@code qemu-ga://qemu%2Bssh%3A%2F%2Froot%40node1%2Fsystem#web-1}.
  */
-public record AgentTarget(String hostUri, String domain) {
+record AgentTarget(String hostUri, String domain) {
   public static final String SCHEME = "qemu-ga";
   private static final String PREFIX = SCHEME + "://";
 

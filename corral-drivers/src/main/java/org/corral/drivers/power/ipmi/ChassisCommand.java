@@ -1,7 +1,7 @@
 package org.corral.drivers.power.ipmi;
 
 /** The {@code ipmitool chassis power <command>} verbs Corral uses. */
-public enum ChassisCommand {
+enum ChassisCommand {
   ON("on"),
   /** ACPI soft shutdown: the BMC asks the OS to shut down. */
   SOFT("soft"),

@@ -1,7 +1,7 @@
 package org.corral.drivers.power.ipmi;
 
 /** ipmitool's LAN interfaces ({@code -I}). */
-public enum IpmiInterface {
+enum IpmiInterface {
   /** IPMI 2.0 RMCP+ (encrypted, the default; what current BMCs expect). */
   LANPLUS("lanplus"),
   /** IPMI 1.5 RMCP (older BMCs; no encryption). */

@@ -12,7 +12,7 @@ import org.corral.model.InvalidInputException;
  * @param hardTimeout   the process is killed after this, whatever ipmitool is doing; it must
  *                      exceed perTrySeconds × (retries + 1) plus session set-up
  */
-public record IpmiSettings(String program, int perTrySeconds, int retries, Duration hardTimeout) {
+record IpmiSettings(String program, int perTrySeconds, int retries, Duration hardTimeout) {
   public IpmiSettings {
     // ipmitool 1.8.19 treats -R 0 as "its own default" (a 20 s wait on a silent BMC), so at least 1.
     if (perTrySeconds < 1 || retries < 1) {

@@ -12,7 +12,7 @@ import org.corral.model.InvalidInputException;
  *
  * @param cipher RMCP+ cipher suite id ({@code -C}), or null to let ipmitool negotiate
  */
-public record IpmiTarget(String host, int port, String user, IpmiInterface iface, Integer cipher,
+record IpmiTarget(String host, int port, String user, IpmiInterface iface, Integer cipher,
     PasswordSource password) {
 
   static final String EXAMPLE = "ipmi://admin@10.0.0.11:623?passwordFile=/etc/corral/bmc.pass";

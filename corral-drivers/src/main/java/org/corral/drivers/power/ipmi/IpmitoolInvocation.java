@@ -8,7 +8,7 @@ import java.util.Map;
  * One ipmitool run: its argument list and the extra environment of the child. The argument list
  * is safe to log; the environment may hold the password and is never logged.
  */
-public record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
+record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
 
   /** The environment variable {@code ipmitool -E} reads. */
   public static final String PASSWORD_VARIABLE = "IPMI_PASSWORD";

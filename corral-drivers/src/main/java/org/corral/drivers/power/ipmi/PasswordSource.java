@@ -3,7 +3,7 @@ package org.corral.drivers.power.ipmi;
 import java.nio.file.Path;
 
 /** Where ipmitool reads the BMC password from. The password itself is never held in a target. */
-public sealed interface PasswordSource {
+sealed interface PasswordSource {
   /** A file whose first line is the password; passed as {@code -f <file>}. */
   record File(Path path) implements PasswordSource {}
 

@@ -13,7 +13,7 @@ import org.corral.model.InvalidInputException;
  * Each {@code command} parameter is one argument, in order (percent-encode spaces inside an
  * argument); without any, the command is {@code shutdown -h now}.
  */
-public record SshPowerTarget(SshEndpoint endpoint, List<String> command) {
+record SshPowerTarget(SshEndpoint endpoint, List<String> command) {
   /** Run when the URI names no command. */
   public static final List<String> DEFAULT_COMMAND = List.of("shutdown", "-h", "now");
   static final String EXAMPLE = "ssh://root@node1:22?command=systemctl&command=poweroff";

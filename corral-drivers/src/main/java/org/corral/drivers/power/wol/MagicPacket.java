@@ -7,7 +7,7 @@ import org.corral.model.InvalidInputException;
  * A Wake-on-LAN magic packet: six 0xFF bytes followed by the target MAC sixteen times (102 bytes).
  * Pure: no I/O.
  */
-public final class MagicPacket {
+final class MagicPacket {
   /** Length of every magic packet in bytes. */
   public static final int LENGTH = 6 + 16 * 6;
 

@@ -11,7 +11,7 @@ import org.corral.model.InvalidInputException;
  * @param port      UDP port, 9 (discard) by default; 7 is the other common choice
  * @param repeat    how many packets to send (1-10); more than one helps on lossy links
  */
-public record WolTarget(String broadcast, int port, int repeat) {
+record WolTarget(String broadcast, int port, int repeat) {
   static final String EXAMPLE = "wol://192.168.1.255:9";
 
   /** Parses a {@code wol://} URI; every problem names {@code field}. */

@@ -8,7 +8,7 @@ import org.corral.model.InvalidInputException;
  * The HTTP statuses that count as healthy: a comma-separated list of codes and ranges, e.g.
  * {@code 200-399} (the default) or {@code 200,204,401}.
  */
-public record ExpectedStatus(List<int[]> ranges, String text) {
+record ExpectedStatus(List<int[]> ranges, String text) {
   /** 200-399: success and redirects (redirects are not followed). */
   public static final ExpectedStatus DEFAULT = parse("probe.target", "200-399");
 

@@ -16,7 +16,7 @@ import org.corral.model.InvalidInputException;
  * @param script absolute path of the script on the remote host
  * @param args   instance arguments
  */
-public record ScriptTarget(SshEndpoint endpoint, String script, List<String> args) {
+record ScriptTarget(SshEndpoint endpoint, String script, List<String> args) {
   static final String EXAMPLE = "exec+ssh://root@node1:22/usr/local/lib/corral/check-db?args=main";
 
   public ScriptTarget {

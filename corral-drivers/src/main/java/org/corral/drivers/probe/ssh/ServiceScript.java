@@ -13,7 +13,7 @@ import org.corral.drivers.ssh.SshConnector;
  * caller's (the Guardian's escalation). Shares the SSH client of the {@link SshExecProbe} that
  * made it. Thread-safe.
  */
-public final class ServiceScript {
+final class ServiceScript {
   /** What to ask the script to do. */
   public enum Verb {
     START("start"), STOP("stop"), RESTART("restart");
