@@ -108,6 +108,19 @@ class CliEndToEndTest {
   }
 
   @Test
+  void planShowsWhatWouldHappenAndWhy() throws Exception {
+    Run create = corral("vm", "create", "nowhere1", "--cpus", "1", "--memory", "64", "--requires", "host.name == \"nosuch\"");
+    assertThat(create.code()).as(create.err()).isZero();
+    Run plan = corral("plan");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("SCHEDULER:").contains("note: nowhere1: no host fits");
+    JsonNode json = json("plan");
+    assertThat(json.get("plans").get(0).get("origin").asText()).isEqualTo("SCHEDULER");
+    assertThat(corral("actions", "--status", "rejected").code()).isZero();
+    assertThat(corral("vm", "delete", "nowhere1", "--wait", "--timeout", "30s").code()).isZero();
+  }
+
+  @Test
   void badInputGivesClearErrorsAndExitCodes() {
     Run zero = corral("vm", "create", "z", "--cpus", "1", "--memory", "0");
     assertThat(zero.code()).isEqualTo(5);

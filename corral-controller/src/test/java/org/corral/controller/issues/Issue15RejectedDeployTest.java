@@ -62,6 +62,10 @@ class Issue15RejectedDeployTest {
         .filter(e -> e.kind() == EntryKind.ACTION_QUEUED && "b".equals(e.subject())).toList();
     assertThat(queued).extracting(JournalEntry::actionKey).as("b is planned twice: once, then after the rejection")
         .containsExactly(bKey, bKey + "#1");
+    for (JournalEntry e : queued) {
+      assertThat(e.message()).as("the cause is said once, in its own field").isEqualTo("deploy b on " + (e.actionKey().equals(bKey)
+          ? "node01" : "node02")).doesNotContain(e.cause().reason());
+    }
   }
 
   @Test
