@@ -68,6 +68,45 @@ public final class PlacementSession {
     return scheduler.placeOne(this, vm);
   }
 
+  /**
+   * True when {@code vm} passes every filter of its placement pipeline on {@code host} in this
+   * session's state (capacity, affinity, requirements, the host up, checked and not excluded):
+   * for callers that rank hosts their own way (the optimizer ranks by measured power) but must
+   * keep the scheduler's rules.
+   *
+   * @throws NotFoundException when there is no such host
+   */
+  public boolean fits(Vm vm, String host) {
+    return scheduler.fits(this, vm, index(host));
+  }
+
+  /** Like {@link #fits}, for a host that is OFF: would {@code vm} fit there once it is powered on? */
+  public boolean fitsOnceOn(Vm vm, String host) {
+    int h = index(host);
+    if (!state.wakeable[h]) {
+      return false;
+    }
+    state.wakeMode = true;
+    try {
+      return scheduler.fits(this, vm, h);
+    } finally {
+      state.wakeMode = false;
+    }
+  }
+
+  /**
+   * Accounts for {@code vm} on {@code host} (after {@link #fits}): it takes room and counts for
+   * affinity for the rest of the session.
+   */
+  public void assign(Vm vm, String host) {
+    scheduler.assign(this, vm, index(host));
+  }
+
+  /** Undoes {@link #assign} (an all-or-nothing evacuation that did not work out). */
+  public void unassign(Vm vm, String host) {
+    state.remove(index(host), vm);
+  }
+
   PlacementState state() {
     return state;
   }

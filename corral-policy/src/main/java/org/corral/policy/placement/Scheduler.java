@@ -74,6 +74,21 @@ public final class Scheduler {
     return new PlacementSession(this, snapshot, settings.cpuOvercommit(), mayWake);
   }
 
+  boolean fits(PlacementSession session, Vm vm, int host) {
+    Candidate candidate;
+    try {
+      candidate = candidate(vm);
+    } catch (UnusableExpression e) {
+      return false;
+    }
+    Pipeline pipeline = Objects.requireNonNull(pipelines.get(candidate.policy()), "every policy has a pipeline");
+    return pipeline.firstRejection(session.state(), host, candidate) < 0;
+  }
+
+  void assign(PlacementSession session, Vm vm, int host) {
+    session.state().place(host, candidate(vm));
+  }
+
   PlacementSession.PlacementOutcome placeOne(PlacementSession session, Vm vm) {
     PlacementState state = session.state();
     Candidate candidate;

@@ -1,0 +1,403 @@
+package org.corral.policy.consolidation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Samples;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.snapshot.VmObservation;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
+import org.corral.policy.placement.PlacementSession;
+import org.corral.policy.placement.Scheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The optimizer's decision: a pure function of a snapshot (measured utilisation of hosts and VMs)
+ * to a plan of MigrateVm, PowerOffHost and PowerOnHost actions, each with the numbers behind it.
+ * <ol>
+ *   <li>Overload: each host its detector calls overloaded hands over VMs its selector picks until
+ *       it is no longer overloaded.</li>
+ *   <li>Underload: hosts whose demand is under {@code lower}, least loaded first, are drained all
+ *       or nothing, so that they can be switched off.</li>
+ *   <li>Both place by power-aware best fit, decreasing: VMs by CPU in use, largest first, each on
+ *       the host whose measured power rises least, among hosts that pass the scheduler's filters
+ *       (memory always fits, vCPU overcommit, affinity, requirements) and stay at or under
+ *       {@code upper} with it.</li>
+ *   <li>Power: hosts seen empty for {@code emptySamples} polls are switched off, least efficient
+ *       first, keeping {@code reserveHosts} empty ones on and never the last one; an OFF host is
+ *       woken only when an overloaded host's VM or a PENDING VM has no room (underload never
+ *       wakes one).</li>
+ * </ol>
+ * Subjects the planner reports busy, and VMs that changed state within the cool-down, are left
+ * alone. A converged data centre gives an empty plan.
+ */
+public final class Consolidation {
+  private final Scheduler scheduler;
+  private final ConsolidationSettings settings;
+  private final Duration interval;
+
+  /**
+   * @param scheduler the placement rules destinations must satisfy
+   * @param interval  the time between two utilisation samples (the Monitor's period)
+   */
+  public Consolidation(Scheduler scheduler, ConsolidationSettings settings, Duration interval) {
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.interval = interval;
+  }
+
+  public ConsolidationSettings settings() {
+    return settings;
+  }
+
+  /** Decides on {@code s}; does not submit (the caller hands the plan to its planner). */
+  public Plan decide(Snapshot s, Planner planner) {
+    return new Pass(s, planner).run();
+  }
+
+  /** One decision: the working state of a single call. */
+  private final class Pass {
+    final Snapshot s;
+    final Planner planner;
+    final PlacementSession session;
+    final List<Action> actions = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    /** CPU demand per host as a share of its cores, updated as VMs move in this pass. */
+    final Map<String, Double> demand = new HashMap<>();
+    final Set<String> overloaded = new HashSet<>();
+    final Set<String> destinations = new HashSet<>();
+    final Set<String> drained = new HashSet<>();
+    final List<Vm> homeless = new ArrayList<>();
+    int migrations;
+
+    Pass(Snapshot s, Planner planner) {
+      this.s = s;
+      this.planner = planner;
+      this.session = scheduler.session(s, false);
+      for (Host h : s.hosts().values()) {
+        if (usable(h)) {
+          double load = 0;
+          for (Vm vm : s.vmsOn(h.name())) {
+            load += vmLoad(vm);
+          }
+          demand.put(h.name(), load / h.capacity().cores());
+        }
+      }
+    }
+
+    Plan run() {
+      relieveOverloaded();
+      drainUnderloaded();
+      planPower();
+      return new Plan(Origin.OPTIMIZER, s.cycle(), actions, notes);
+    }
+
+    // ---- 1. overload --------------------------------------------------------------------
+
+    void relieveOverloaded() {
+      List<Moving> toMove = new ArrayList<>();
+      for (String h : demand.keySet().stream().sorted().toList()) {
+        Host host = host(h);
+        Detection d = settings.detector().test(hostLoad(host, demandOf(h)));
+        if (!d.overloaded()) {
+          continue;
+        }
+        overloaded.add(h);
+        List<VmLoad> candidates = movable(h);
+        long seed = s.seed() ^ h.hashCode();
+        while (d.overloaded()) {
+          VmLoad chosen = settings.selector().select(candidates, seed++).orElse(null);
+          if (chosen == null) {
+            notes.add(h + " overloaded (" + d.reason() + ") but has no VM free to move");
+            break;
+          }
+          candidates.remove(chosen);
+          Vm vm = vm(chosen.vm());
+          session.remove(vm.name());
+          demand.merge(h, -vmLoad(vm) / host.capacity().cores(), Double::sum);
+          toMove.add(new Moving(vm, h, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
+              + vm.name()));
+          d = settings.detector().test(hostLoad(host, demandOf(h)));
+        }
+      }
+      toMove.sort(Comparator.comparingDouble((Moving m) -> vmLoad(m.vm)).reversed());
+      for (Moving m : toMove) {
+        if (migrations >= settings.maxMigrations()) {
+          notes.add("migration cap (" + settings.maxMigrations() + " a cycle) reached: " + m.vm.name() + " waits");
+          stay(m);
+          continue;
+        }
+        Destination d = bestHost(m.vm, Set.of(m.from));
+        if (d == null) {
+          notes.add(m.why + ", but no host that is on can take it");
+          stay(m);
+          homeless.add(m.vm);
+          continue;
+        }
+        move(m.vm, m.from, d, m.why);
+      }
+    }
+
+    /** A VM chosen to leave that found no destination: back where it was. */
+    void stay(Moving m) {
+      session.assign(m.vm, m.from);
+      demand.merge(m.from, vmLoad(m.vm) / host(m.from).capacity().cores(), Double::sum);
+    }
+
+    // ---- 2. underload -------------------------------------------------------------------
+
+    void drainUnderloaded() {
+      List<String> light = demand.entrySet().stream()
+          .filter(e -> e.getValue() < settings.lower() && !overloaded.contains(e.getKey()))
+          .filter(e -> !s.vmsOn(e.getKey()).isEmpty())
+          .sorted(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+          .map(Map.Entry::getKey).toList();
+      for (String h : light) {
+        if (destinations.contains(h)) {
+          continue;
+        }
+        List<Vm> vms = new ArrayList<>(s.vmsOn(h));
+        if (vms.size() + migrations > settings.maxMigrations()) {
+          notes.add(h + " underloaded but draining it (" + vms.size() + " VMs) would pass the migration cap");
+          continue;
+        }
+        boolean free = true;
+        for (Vm vm : vms) {
+          free &= vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm);
+        }
+        if (!free || planner.isBusy(h)) {
+          continue; // a VM is busy or just moved: try again next cycle
+        }
+        vms.sort(Comparator.comparingDouble(this::vmLoad).reversed().thenComparing(Vm::name));
+        for (Vm vm : vms) {
+          session.remove(vm.name());
+        }
+        Set<String> excluded = new HashSet<>(drained);
+        excluded.add(h);
+        List<Destination> chosen = new ArrayList<>();
+        for (Vm vm : vms) {
+          Destination d = bestHost(vm, excluded);
+          if (d == null) {
+            break;
+          }
+          session.assign(vm, d.host);
+          demand.merge(d.host, vmLoad(vm) / host(d.host).capacity().cores(), Double::sum);
+          chosen.add(d);
+        }
+        if (chosen.size() < vms.size()) {
+          // All or nothing: put everything back where it was.
+          for (int i = 0; i < chosen.size(); i++) {
+            session.unassign(vms.get(i), chosen.get(i).host);
+            demand.merge(chosen.get(i).host, -vmLoad(vms.get(i)) / host(chosen.get(i).host).capacity().cores(), Double::sum);
+          }
+          for (Vm vm : vms) {
+            session.assign(vm, h);
+          }
+          notes.add(h + " underloaded but " + vms.get(chosen.size()).name() + " has nowhere to go: it stays as it is");
+          continue;
+        }
+        drained.add(h);
+        double idle = powerOf(host(h)).idleWatts();
+        String why = String.format(Locale.ROOT, "%s underloaded: CPU demand %.0f%% < %.0f%%; emptying it to switch it off "
+            + "(saves %.0f W idle)", h, 100 * demandOf(h), 100 * settings.lower(), idle);
+        for (int i = 0; i < vms.size(); i++) {
+          // Already accounted in the session above.
+          record(vms.get(i), h, chosen.get(i), why);
+        }
+        demand.put(h, 0.0);
+      }
+    }
+
+    // ---- 3. power -----------------------------------------------------------------------
+
+    void planPower() {
+      wakeForRoom();
+      List<Host> empty = new ArrayList<>();
+      int on = 0;
+      for (Host h : s.hosts().values()) {
+        if (!usable(h)) {
+          continue;
+        }
+        on++;
+        if (s.reserved(h.name()).memoryMib() == 0 && s.vmsOn(h.name()).isEmpty() && !destinations.contains(h.name())
+            && seenEmpty(s.observation(h.name())) && !planner.isBusy(h.name()) && h.power().offOrOn() != null
+            && h.power().canPowerOn()) {
+          empty.add(h);
+        }
+      }
+      // Least efficient first: the spare room kept on is the cheapest to keep.
+      empty.sort(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).reversed().thenComparing(Host::name));
+      int keep = Math.max(settings.reserveHosts(), 0);
+      for (int i = 0; i < empty.size() - keep; i++) {
+        Host h = empty.get(i);
+        if (on - 1 < 1) {
+          break; // never the last host that is on
+        }
+        on--;
+        actions.add(new Action.PowerOffHost("optimize/power-off/" + h.name() + "/" + h.version(), h.name(),
+            Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s empty for %d polls; %d spare host(s) "
+                + "stay on; switching it off saves %.0f W", h.name(), settings.emptySamples(), keep, powerOf(h).idleWatts()))));
+      }
+    }
+
+    /** Wakes the OFF host with the lowest idle power that makes room for what has none (an overloaded host's VM, a PENDING VM). */
+    void wakeForRoom() {
+      List<Vm> needRoom = new ArrayList<>(homeless);
+      for (Vm vm : s.pending()) {
+        if (!planner.isBusy(vm.name()) && !session.place(vm).isPlaced()) {
+          needRoom.add(vm);
+        }
+      }
+      if (needRoom.isEmpty()) {
+        return;
+      }
+      List<Host> off = s.hosts().values().stream()
+          .filter(h -> h.state() == HostState.OFF && h.power().canPowerOn() && !planner.isBusy(h.name()))
+          .sorted(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).thenComparing(Host::name)).toList();
+      for (Vm vm : needRoom) {
+        for (Host h : off) {
+          if (session.fitsOnceOn(vm, h.name())) {
+            actions.add(new Action.PowerOnHost("optimize/power-on/" + h.name() + "/" + h.version(), h.name(),
+                Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT,
+                    "%s has no room on any host that is on; waking %s (idle %.0f W, the cheapest that fits)", vm.name(),
+                    h.name(), powerOf(h).idleWatts()))));
+            return; // one at a time: the next cycle sees it come up
+          }
+        }
+      }
+      notes.add(needRoom.size() + " VM(s) need room and no OFF host could give it");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /** A host this pass found in the snapshot. */
+    Host host(String name) {
+      return java.util.Objects.requireNonNull(s.host(name), name);
+    }
+
+    Vm vm(String name) {
+      return java.util.Objects.requireNonNull(s.vm(name), name);
+    }
+
+    double demandOf(String h) {
+      return demand.getOrDefault(h, 0.0);
+    }
+
+    record Moving(Vm vm, String from, String why) {}
+
+    record Destination(String host, double watts) {}
+
+    /**
+     * The destination whose measured power rises least with {@code vm}, among hosts that pass
+     * the scheduler's filters and stay at or under {@code upper}; ties to the first name.
+     */
+    @Nullable Destination bestHost(Vm vm, Set<String> excluded) {
+      Destination best = null;
+      for (Map.Entry<String, Double> e : demand.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+        String h = e.getKey();
+        if (excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)) {
+          continue;
+        }
+        Host host = host(h);
+        double before = e.getValue();
+        double after = before + vmLoad(vm) / host.capacity().cores();
+        if (after > settings.upper() || !session.fits(vm, h)) {
+          continue;
+        }
+        PowerModel model = powerOf(host);
+        double watts = model.wattsAt(Math.min(1, after)) - model.wattsAt(Math.min(1, before));
+        if (best == null || watts < best.watts) {
+          best = new Destination(h, watts);
+        }
+      }
+      return best;
+    }
+
+    void move(Vm vm, String from, Destination d, String why) {
+      session.assign(vm, d.host);
+      demand.merge(d.host, vmLoad(vm) / host(d.host).capacity().cores(), Double::sum);
+      record(vm, from, d, why);
+    }
+
+    void record(Vm vm, String from, Destination d, String why) {
+      destinations.add(d.host);
+      migrations++;
+      actions.add(new Action.MigrateVm("optimize/migrate/" + vm.name() + "/" + vm.version(), vm.name(), from, d.host,
+          Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s; moving it to %s (+%.1f W there)", why,
+              d.host, d.watts))));
+    }
+
+    /** VMs of {@code host} that may move now, in name order. */
+    List<VmLoad> movable(String host) {
+      List<VmLoad> out = new ArrayList<>();
+      for (Vm vm : s.vmsOn(host)) {
+        if (vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm)) {
+          VmObservation o = s.vmObservation(vm.name());
+          Samples cpu = o == null ? null : o.cpu();
+          out.add(new VmLoad(vm.name(), vm.spec().cpus(), vm.spec().memoryMib(), cpu == null ? 0 : cpu.last(),
+              cpu == null ? new double[0] : cpu.toArray()));
+        }
+      }
+      return out;
+    }
+
+    boolean cooling(Vm vm) {
+      return vm.stateSince().plus(settings.cooldown()).isAfter(s.now());
+    }
+
+    /** CPU in use by {@code vm}, in cores. */
+    double vmLoad(Vm vm) {
+      VmObservation o = s.vmObservation(vm.name());
+      return o == null ? 0 : o.cpu().last() * vm.spec().cpus();
+    }
+
+    HostLoad hostLoad(Host h, double currentDemand) {
+      double largest = 0;
+      for (Vm vm : s.vmsOn(h.name())) {
+        largest = Math.max(largest, vm.spec().memoryMib());
+      }
+      return new HostLoad(h.name(), currentDemand, s.observation(h.name()).cpu().toArray(),
+          largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0));
+    }
+
+    boolean usable(Host h) {
+      return h.state() == HostState.UP && s.observation(h.name()).answered();
+    }
+
+    boolean seenEmpty(HostObservation o) {
+      Samples memory = o.memory();
+      if (memory.size() < settings.emptySamples()) {
+        return false;
+      }
+      for (int i = memory.size() - settings.emptySamples(); i < memory.size(); i++) {
+        if (memory.get(i) > 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  static PowerModel powerOf(Host h) {
+    return h.powerModel() == null ? DEFAULT_POWER : h.powerModel();
+  }
+
+  /** A typical 1U server, for hosts that declare no power model (as the scheduler assumes). */
+  private static final PowerModel DEFAULT_POWER = PowerModel.linear(100, 250);
+}

@@ -1,0 +1,197 @@
+package org.corral.policy.consolidation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.corral.model.Resources;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.RecordingPlanner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.PlacementPolicy;
+import org.corral.model.vm.Vm;
+import org.corral.policy.placement.Scheduler;
+import org.corral.policy.placement.SchedulerSettings;
+import org.junit.jupiter.api.Test;
+
+/** The optimizer's decision on hand-built data centres, and its safety properties on random ones. */
+class ConsolidationTest {
+  private static final Scheduler SCHEDULER = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, 1.0));
+  /** THR-0.8 and MMT so that every number below can be checked by hand; drain under 10 %. */
+  private static final ConsolidationSettings SETTINGS = new ConsolidationSettings(new StaticThreshold(0.8),
+      new MinimumMigrationTime(), 0.1, 0.8, Duration.ofMinutes(10), 8, 1, 6, 125);
+
+  private static Plan decide(Snapshot s) {
+    RecordingPlanner planner = new RecordingPlanner();
+    Plan plan = new Consolidation(SCHEDULER, SETTINGS, Duration.ofSeconds(10)).decide(s, planner);
+    planner.submit(plan);
+    return plan;
+  }
+
+  private static List<String> migrations(Plan p) {
+    return p.actions().stream().filter(a -> a instanceof Action.MigrateVm).map(a -> {
+      Action.MigrateVm m = (Action.MigrateVm) a;
+      return m.vm() + ":" + m.from() + "->" + m.to();
+    }).toList();
+  }
+
+  @Test
+  void aConvergedDataCentreGivesAnEmptyPlan() {
+    // Both hosts at 50 %: neither over 80 % nor under 10 %, nothing empty.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250)
+        .vm("v1", "a", 4, 4096, 1.0).vm("v2", "b", 4, 4096, 1.0).snapshot();
+    Plan p = decide(s);
+    assertThat(p.actions()).isEmpty();
+    assertThat(p.notes()).isEmpty();
+  }
+
+  @Test
+  void anOverloadedHostHandsOverItsCheapestToMoveVmToTheHostWhosePowerRisesLeast() {
+    // a: 4 + 2 + 2 busy cores of 8 = 100 % > 80 %. MMT picks the smallest memory: small (1 GiB).
+    // b is fuller and its power rises by the same watts for the same share; c is the same model:
+    // the tie goes to the first name, b. After: a at 75 % <= 80 %, stop.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("x", "b", 4, 4096, 0.5).vm("y", "c", 4, 4096, 0.5).snapshot();
+    Plan p = decide(s);
+    assertThat(migrations(p)).containsExactly("small:a->b");
+    Action m = p.actions().getFirst();
+    assertThat(m.key()).isEqualTo("optimize/migrate/small/3");
+    assertThat(m.cause().reason()).startsWith("a overloaded: demand 1.00 > threshold 0.80 (thr-0.8); mmt chose small; moving it to b (+37.5 W there)");
+  }
+
+  @Test
+  void anUnderloadedHostIsDrainedAllOrNothing() {
+    // a at 5 %: both its VMs fit on b (under 80 % with them) → both move, a will be switched off.
+    DataCentre dc = new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 32768, 100, 250)
+        .vm("q1", "a", 1, 2048, 0.2).vm("q2", "a", 1, 2048, 0.2).vm("w", "b", 4, 8192, 0.5);
+    Plan p = decide(dc.snapshot());
+    assertThat(migrations(p)).containsExactlyInAnyOrder("q1:a->b", "q2:a->b");
+    assertThat(p.actions().getFirst().cause().reason()).contains("a underloaded: CPU demand 5% < 10%").contains("saves 150 W idle");
+
+    // The same, but q2 needs more memory than b has left: neither moves.
+    Plan stuck = decide(new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 16384, 100, 250)
+        .vm("q1", "a", 1, 2048, 0.2).vm("q2", "a", 1, 12288, 0.2).vm("w", "b", 4, 8192, 0.5).snapshot());
+    assertThat(migrations(stuck)).isEmpty();
+    assertThat(stuck.notes()).singleElement().satisfies(n -> assertThat(n).contains("a underloaded but q2 has nowhere to go"));
+  }
+
+  @Test
+  void emptyHostsAreSwitchedOffLeastEfficientFirstKeepingTheReserve() {
+    Snapshot s = new DataCentre().host("busy", 8, 32768, 100, 250)
+        .host("e1", 8, 32768, 90, 250).host("e2", 8, 32768, 140, 300).host("e3", 8, 32768, 120, 250)
+        .host("recent", 8, 32768, 200, 400).emptyFor("e1", 12).emptyFor("e2", 12).emptyFor("e3", 6).emptyFor("recent", 3)
+        .vm("v", "busy", 4, 4096, 0.5).snapshot();
+    Plan p = decide(s);
+    // Candidates e1, e2, e3 (recent was empty for 3 polls, not 6); least efficient first: e2 (140 W),
+    // e3 (120 W); e1 (90 W) stays on as the one spare.
+    assertThat(p.actions()).extracting(Action::key).containsExactly("optimize/power-off/e2/1", "optimize/power-off/e3/1");
+    assertThat(p.actions().getFirst().cause().reason()).isEqualTo("e2 empty for 6 polls; 1 spare host(s) stay on; switching it off saves 140 W");
+  }
+
+  @Test
+  void aPendingVmWithNoRoomWakesTheCheapestOffHostAndUnderloadNeverDoes() {
+    Snapshot s = new DataCentre().host("a", 8, 8192, 100, 250).host("off1", 8, 65536, 200, 400, HostState.OFF)
+        .host("off2", 8, 65536, 120, 300, HostState.OFF).vm("v", "a", 2, 4096, 0.5).pending("big", 2, 16384).snapshot();
+    Plan p = decide(s);
+    assertThat(p.actions()).extracting(Action::key).containsExactly("optimize/power-on/off2/1");
+    assertThat(p.actions().getFirst().cause().reason()).isEqualTo("big has no room on any host that is on; waking off2 (idle 120 W, the cheapest that fits)");
+    // No pending VM: an underloaded a does not wake anything (and cannot be drained: nowhere to go).
+    Plan quiet = decide(new DataCentre().host("a", 8, 8192, 100, 250).host("off1", 8, 65536, 200, 400, HostState.OFF)
+        .vm("v", "a", 1, 1024, 0.1).snapshot());
+    assertThat(quiet.actions()).isEmpty();
+  }
+
+  @Test
+  void busyAndCoolingVmsStayPut() {
+    Snapshot s = new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 32768, 100, 250)
+        .vm("q1", "a", 1, 2048, 0.2).vm("w", "b", 4, 8192, 0.5).snapshot();
+    RecordingPlanner busy = new RecordingPlanner(name -> name.equals("q1"));
+    assertThat(new Consolidation(SCHEDULER, SETTINGS, Duration.ofSeconds(10)).decide(s, busy).actions()).isEmpty();
+    ConsolidationSettings longCooldown = new ConsolidationSettings(SETTINGS.detector(), SETTINGS.selector(), 0.1, 0.8,
+        Duration.ofHours(2), 8, 1, 6, 125);
+    assertThat(new Consolidation(SCHEDULER, longCooldown, Duration.ofSeconds(10)).decide(s, new RecordingPlanner()).actions())
+        .as("q1 changed state an hour ago, within a 2 h cool-down").isEmpty();
+  }
+
+  /**
+   * On random data centres: no destination ends over its memory or over {@code upper} CPU, no
+   * host with VMs (or receiving one) is switched off, at least the reserve of empty hosts stays on,
+   * and nothing is planned onto a host that is not UP.
+   */
+  @Property(tries = 300, seed = "20261204")
+  void thePlanIsAlwaysSafe(@ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    DataCentre dc = new DataCentre();
+    int hosts = 2 + r.nextInt(8);
+    for (int h = 0; h < hosts; h++) {
+      HostState st = r.nextInt(6) == 0 ? HostState.OFF : HostState.UP;
+      dc.host("h" + h, 8, 16384, 80 + r.nextInt(100), 250 + r.nextInt(100), st);
+      if (st == HostState.UP) {
+        long free = 16384;
+        int cpus = 8;
+        for (int k = r.nextInt(4); k > 0; k--) {
+          int c = 1 + r.nextInt(3);
+          long m = 1024L * (1 + r.nextInt(6));
+          if (c <= cpus && m <= free) {
+            cpus -= c;
+            free -= m;
+            dc.vm("v" + h + "-" + k, "h" + h, c, m, r.nextDouble());
+          }
+        }
+        if (r.nextInt(3) == 0) {
+          dc.emptyFor("h" + h, r.nextInt(13));
+        }
+      }
+    }
+    Snapshot s = dc.snapshot();
+    Plan p = decide(s);
+    Map<String, Resources> memory = new HashMap<>();
+    Map<String, Double> cpu = new HashMap<>();
+    for (Host h : s.hosts().values()) {
+      memory.put(h.name(), s.reserved(h.name()));
+      double load = 0;
+      for (Vm vm : s.vmsOn(h.name())) {
+        load += s.vmObservation(vm.name()).cpu().last() * vm.spec().cpus();
+      }
+      cpu.put(h.name(), load);
+    }
+    java.util.Set<String> receiving = new java.util.HashSet<>();
+    for (Action a : p.actions()) {
+      if (a instanceof Action.MigrateVm m) {
+        Vm vm = s.vm(m.vm());
+        assertThat(s.host(m.to()).state()).as("seed %d: %s", seed, a).isEqualTo(HostState.UP);
+        memory.merge(m.from(), new Resources(-vm.spec().demand().cpus(), -vm.spec().demand().memoryMib()), Resources::plus);
+        memory.merge(m.to(), vm.spec().demand(), Resources::plus);
+        double load = s.vmObservation(vm.name()).cpu().last() * vm.spec().cpus();
+        cpu.merge(m.from(), -load, Double::sum);
+        cpu.merge(m.to(), load, Double::sum);
+        receiving.add(m.to());
+      }
+    }
+    for (String h : receiving) {
+      Host host = s.host(h);
+      assertThat(memory.get(h).memoryMib()).as("seed %d: memory on %s", seed, h).isLessThanOrEqualTo(host.capacity().memoryMib());
+      assertThat(cpu.get(h) / host.capacity().cores()).as("seed %d: CPU on %s", seed, h).isLessThanOrEqualTo(SETTINGS.upper() + 1e-9);
+    }
+    long emptyOn = s.hosts().values().stream().filter(h -> h.state() == HostState.UP && s.vmsOn(h.name()).isEmpty()).count();
+    long offNow = p.actions().stream().filter(a -> a instanceof Action.PowerOffHost).count();
+    for (Action a : p.actions()) {
+      if (a instanceof Action.PowerOffHost off) {
+        assertThat(s.vmsOn(off.host())).as("seed %d: %s has VMs", seed, off.host()).isEmpty();
+        assertThat(receiving).as("seed %d", seed).doesNotContain(off.host());
+      }
+    }
+    if (offNow > 0) {
+      assertThat(emptyOn - offNow).as("seed %d: the reserve stays on", seed).isGreaterThanOrEqualTo(SETTINGS.reserveHosts());
+    }
+  }
+}
