@@ -13,6 +13,8 @@ import org.corral.controller.command.Commands;
 import org.corral.controller.connection.HostConnections;
 import org.corral.controller.executor.Executor;
 import org.corral.controller.loop.Monitor;
+import org.corral.controller.loop.OptimizerLoop;
+import org.corral.policy.consolidation.Consolidation;
 import org.corral.controller.loop.SchedulingLoop;
 import org.corral.controller.state.ControllerState;
 import org.corral.controller.store.Store;
@@ -48,6 +50,7 @@ public final class Controller implements AutoCloseable {
   private final Executor executor;
   private final Monitor monitor;
   private final SchedulingLoop scheduling;
+  private final OptimizerLoop optimizer;
   private final Commands commands;
   private final Drivers drivers;
   private final long seed;
@@ -67,8 +70,11 @@ public final class Controller implements AutoCloseable {
     this.executor = new Executor(clock, state, connections, drivers, settings.executor(), seed, meters);
     this.monitor = new Monitor(clock, settings.monitorPeriod(), seed, state, connections, executor,
         settings.downAfterPolls(), settings.utilisationWindow());
-    this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor,
-        new Scheduler(settings.scheduler()));
+    // One scheduler (its rules) for every decision that places VMs.
+    Scheduler scheduler = new Scheduler(settings.scheduler());
+    this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
+    this.optimizer = new OptimizerLoop(clock, seed, state, executor,
+        new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
     this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();
@@ -89,6 +95,7 @@ public final class Controller implements AutoCloseable {
     executor.resume(unfinished);
     monitor.start();
     scheduling.start();
+    optimizer.start();
   }
 
   /**
@@ -99,7 +106,7 @@ public final class Controller implements AutoCloseable {
   public Recommendation recommend() {
     Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
     RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
-    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling)) {
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer)) {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
@@ -112,6 +119,7 @@ public final class Controller implements AutoCloseable {
   public void stop() {
     monitor.stop();
     scheduling.stop();
+    optimizer.stop();
     connections.close();
   }
 
@@ -138,6 +146,10 @@ public final class Controller implements AutoCloseable {
 
   public SchedulingLoop scheduling() {
     return scheduling;
+  }
+
+  public OptimizerLoop optimizer() {
+    return optimizer;
   }
 
   public HostConnections connections() {

@@ -14,12 +14,13 @@ import org.corral.policy.placement.SchedulerSettings;
  * @param connectTimeout     limit on opening a hypervisor connection
  * @param downAfterPolls     silent polls before a SUSPECT host is DOWN
  * @param utilisationWindow  samples averaged into a host's utilisation
+ * @param optimizer          the energy optimizer (consolidation and host power)
  */
 public record ControllerSettings(long seed, Duration monitorPeriod, Duration schedulerPeriod, Duration connectTimeout,
-    int downAfterPolls, int utilisationWindow, SchedulerSettings scheduler, ExecutorSettings executor) {
+    int downAfterPolls, int utilisationWindow, SchedulerSettings scheduler, ExecutorSettings executor, OptimizerSettings optimizer) {
 
   public static final ControllerSettings DEFAULT = new ControllerSettings(42, Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(15), 3, 10, SchedulerSettings.DEFAULT, ExecutorSettings.DEFAULT);
+      Duration.ofSeconds(15), 3, 10, SchedulerSettings.DEFAULT, ExecutorSettings.DEFAULT, OptimizerSettings.DEFAULT);
 
   public ControllerSettings {
     requirePositive("controller.monitorPeriod", monitorPeriod);
@@ -43,11 +44,18 @@ public record ControllerSettings(long seed, Duration monitorPeriod, Duration sch
   }
 
   public ControllerSettings withPeriods(Duration monitor, Duration sched) {
-    return new ControllerSettings(seed, monitor, sched, connectTimeout, downAfterPolls, utilisationWindow, scheduler, executor);
+    return new ControllerSettings(seed, monitor, sched, connectTimeout, downAfterPolls, utilisationWindow, scheduler, executor,
+        optimizer);
   }
 
   public ControllerSettings withExecutor(ExecutorSettings e) {
-    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler, e);
+    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler, e,
+        optimizer);
+  }
+
+  public ControllerSettings withOptimizer(OptimizerSettings o) {
+    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler,
+        executor, o);
   }
 
 }

@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.OptimizerSettings;
+import org.corral.policy.consolidation.ConsolidationPolicies;
+import org.corral.policy.consolidation.ConsolidationSettings;
+import org.corral.policy.consolidation.OverloadDetector;
+import org.corral.policy.consolidation.VmSelector;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.executor.ExecutorSettings;
 import org.corral.drivers.hypervisor.MigrationOptions;
@@ -60,15 +65,17 @@ public final class ConfigReader {
       throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
           + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
     }
-    Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "lab", "hosts", "networks", "images");
+    Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "lab", "hosts", "networks",
+        "images");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
+    OptimizerSettings optimizer = optimizer(top.child("optimizer"));
     Node c = top.child("controller").only("seed", "monitorPeriod", "schedulerPeriod", "connectTimeout", "downAfterPolls", "utilisationWindow");
     ControllerSettings d = ControllerSettings.DEFAULT;
     ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
-        c.integer("utilisationWindow", d.utilisationWindow()), sched, exec));
+        c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer));
     Node api = top.child("api").only("listen");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
@@ -88,6 +95,41 @@ public final class ConfigReader {
       throw new InvalidInputException("scheduler.policy", "custom needs a rank expression per VM", "use packing, striping, load-aware or power-aware as the default");
     }
     return s.within(() -> new SchedulerSettings(policy, s.dbl("cpuOvercommit", 1.0)));
+  }
+
+  /**
+   * The optimizer section: a preset (default or enersis) and any of its settings overridden; every
+   * error names its field, e.g. {@code optimizer.detector}.
+   */
+  private static OptimizerSettings optimizer(Node o) {
+    o.only("automation", "period", "preset", "detector", "selection", "lower", "upper", "cooldown", "maxMigrations",
+        "reserveHosts", "emptySamples", "migrationMibPerSecond");
+    OptimizerSettings d = OptimizerSettings.DEFAULT;
+    String a = o.str("automation", d.automation().name());
+    OptimizerSettings.Automation automation;
+    try {
+      automation = OptimizerSettings.Automation.valueOf(a.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("optimizer.automation", "'" + a + "' is not an automation level",
+          "use off, recommend (show the plan only), partial (migrations automatic, power actions approved) or full");
+    }
+    String preset = o.str("preset", "default");
+    ConsolidationSettings base = switch (preset) {
+      case "default" -> ConsolidationSettings.DEFAULT;
+      case "enersis" -> ConsolidationSettings.ENERSIS;
+      default -> throw new InvalidInputException("optimizer.preset", "'" + preset + "' is not a preset",
+          "use default (Corral's) or enersis (the energy study's rules)");
+    };
+    OverloadDetector detector = o.has("detector")
+        ? ConsolidationPolicies.detector("optimizer.detector", o.str("detector", "")) : base.detector();
+    VmSelector selector = o.has("selection")
+        ? ConsolidationPolicies.selector("optimizer.selection", o.str("selection", "")) : base.selector();
+    ConsolidationSettings consolidation = o.within(() -> new ConsolidationSettings(detector, selector,
+        o.dbl("lower", base.lower()), o.dbl("upper", base.upper()), o.duration("cooldown", base.cooldown()),
+        o.integer("maxMigrations", Math.min(base.maxMigrations(), 1_000_000)), o.integer("reserveHosts", base.reserveHosts()),
+        o.integer("emptySamples", base.emptySamples()), o.dbl("migrationMibPerSecond", base.migrationMibPerSecond())));
+    Duration period = o.duration("period", preset.equals("enersis") ? Duration.ofSeconds(10) : d.period());
+    return o.within(() -> new OptimizerSettings(automation, period, consolidation));
   }
 
   private static ExecutorSettings executor(Node e, double overcommit) {

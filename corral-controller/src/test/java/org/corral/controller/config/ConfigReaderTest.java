@@ -160,7 +160,13 @@ class ConfigReaderTest {
         Arguments.of("image size not a number", "images: [{name: i1, pool: p, volume: v, format: qcow2, sizeGib: big}]",
             "images[0].sizeGib", "whole number"),
         Arguments.of("key given twice", "controller: {seed: 1}\ncontroller: {seed: 2}\n", SOURCE, "Duplicate field 'controller'"),
-        Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"));
+        Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"),
+        Arguments.of("optimizer automation unknown", "optimizer: {automation: sometimes}", "optimizer.automation", "partial"),
+        Arguments.of("optimizer detector unknown", "optimizer: {detector: magic-1}", "optimizer.detector", "lr-1.2"),
+        Arguments.of("optimizer selection unknown", "optimizer: {selection: fastest}", "optimizer.selection", "mmt"),
+        Arguments.of("optimizer thresholds crossed", "optimizer: {lower: 0.9, upper: 0.8}", "optimizer.lower", "lower < upper"),
+        Arguments.of("optimizer preset unknown", "optimizer: {preset: greenest}", "optimizer.preset", "enersis"),
+        Arguments.of("optimizer key unknown", "optimizer: {treshold: 0.8}", "optimizer.treshold", ""));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -170,5 +176,20 @@ class ConfigReaderTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).as(e.getMessage()).isEqualTo(field))
         .hasMessageStartingWith(field + ": ")
         .hasMessageContaining(says);
+  }
+
+  @Test
+  void theOptimizerSectionStartsFromAPresetAndOverridesWhatItNames() {
+    var o = parse("optimizer: {automation: full, preset: enersis, reserveHosts: 2}\n").controller().optimizer();
+    assertThat(o.automation()).isEqualTo(org.corral.controller.OptimizerSettings.Automation.FULL);
+    assertThat(o.period()).as("the energy study's 10 s cycle").isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(o.consolidation().detector().name()).isEqualTo("thr-0.8");
+    assertThat(o.consolidation().selector().name()).isEqualTo("second-most-loaded");
+    assertThat(o.consolidation().lower()).isEqualTo(0.1);
+    assertThat(o.consolidation().reserveHosts()).isEqualTo(2);
+    var d = parse("optimizer: {detector: iqr-1.5}\n").controller().optimizer();
+    assertThat(d.automation()).as("recommend unless told").isEqualTo(org.corral.controller.OptimizerSettings.Automation.RECOMMEND);
+    assertThat(d.consolidation().detector().name()).isEqualTo("iqr-1.5");
+    assertThat(d.consolidation().selector().name()).isEqualTo("mmt");
   }
 }

@@ -32,7 +32,8 @@ class RecommendModeTest {
     lab.cmd().createVm(VmRequest.of("huge", 1, 1L << 20), "t"); // 1 TiB: fits nowhere
 
     Controller.Recommendation rec = lab.controller.recommend();
-    assertThat(rec.plans()).singleElement().satisfies(p -> assertThat(p.origin()).isEqualTo(Origin.SCHEDULER));
+    assertThat(rec.plans()).extracting(p -> p.origin()).as("every deciding loop, in order")
+        .containsExactly(Origin.SCHEDULER, Origin.OPTIMIZER);
     List<Action> shown = rec.plans().getFirst().actions();
     assertThat(shown).extracting(Action::subject).containsExactly("r1", "r2", "r3");
     assertThat(shown).allSatisfy(a -> assertThat(a.cause().reason()).startsWith("PACKING chose node0"));
@@ -50,5 +51,7 @@ class RecommendModeTest {
       assertThat(lab.vm(d.vm()).host()).as("%s goes where the plan said", d.vm()).isEqualTo(d.host());
     }
     assertThat(lab.controller.recommend().plans().getFirst().actions()).as("queued VMs are busy: nothing more to plan").isEmpty();
+    assertThat(rec.plans().get(1).notes()).as("the optimizer says why it does not wake a host for huge")
+        .contains("1 VM(s) need room and no OFF host could give it");
   }
 }

@@ -41,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code upper} with it.</li>
  *   <li>Power: hosts seen empty for {@code emptySamples} polls are switched off, least efficient
  *       first, keeping {@code reserveHosts} empty ones on and never the last one; an OFF host is
- *       woken only when an overloaded host's VM or a PENDING VM has no room (underload never
- *       wakes one).</li>
+ *       woken only when an overloaded host's VM or a PENDING VM has no room, or to restore the
+ *       reserve once it has been used up (underload never wakes one).</li>
  * </ol>
  * Subjects the planner reports busy, and VMs that changed state within the cool-down, are left
  * alone. A converged data centre gives an empty plan.
@@ -143,7 +143,7 @@ public final class Consolidation {
           stay(m);
           continue;
         }
-        Destination d = bestHost(m.vm, Set.of(m.from));
+        Destination d = bestHost(m.vm, Set.of(m.from), false);
         if (d == null) {
           notes.add(m.why + ", but no host that is on can take it");
           stay(m);
@@ -192,7 +192,8 @@ public final class Consolidation {
         excluded.add(h);
         List<Destination> chosen = new ArrayList<>();
         for (Vm vm : vms) {
-          Destination d = bestHost(vm, excluded);
+          // Only onto hosts already running VMs: emptying one host into another saves nothing.
+          Destination d = bestHost(vm, excluded, true);
           if (d == null) {
             break;
           }
@@ -227,7 +228,11 @@ public final class Consolidation {
     // ---- 3. power -----------------------------------------------------------------------
 
     void planPower() {
-      wakeForRoom();
+      // One host powering on at a time: its room (and its being spare) is on the way.
+      boolean arriving = s.hosts().values().stream().anyMatch(h -> h.state() == HostState.POWERING_ON);
+      if (!arriving) {
+        wakeForRoom();
+      }
       List<Host> empty = new ArrayList<>();
       int on = 0;
       for (Host h : s.hosts().values()) {
@@ -236,10 +241,14 @@ public final class Consolidation {
         }
         on++;
         if (s.reserved(h.name()).memoryMib() == 0 && s.vmsOn(h.name()).isEmpty() && !destinations.contains(h.name())
-            && seenEmpty(s.observation(h.name())) && !planner.isBusy(h.name()) && h.power().offOrOn() != null
+            && seenEmpty(h, s.observation(h.name())) && !planner.isBusy(h.name()) && h.power().offOrOn() != null
             && h.power().canPowerOn()) {
           empty.add(h);
         }
+      }
+      boolean waking = actions.stream().anyMatch(a -> a instanceof Action.PowerOnHost);
+      if (!arriving && !waking && emptyOn() < settings.reserveHosts()) {
+        wakeForReserve();
       }
       // Least efficient first: the spare room kept on is the cheapest to keep.
       empty.sort(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).reversed().thenComparing(Host::name));
@@ -254,6 +263,21 @@ public final class Consolidation {
             Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s empty for %d polls; %d spare host(s) "
                 + "stay on; switching it off saves %.0f W", h.name(), settings.emptySamples(), keep, powerOf(h).idleWatts()))));
       }
+    }
+
+    /** UP hosts with no VM and none arriving this pass (the spare room that is on). */
+    long emptyOn() {
+      return demand.keySet().stream().filter(h -> s.vmsOn(h).isEmpty() && !destinations.contains(h)).count();
+    }
+
+    /** The reserve of empty hosts is used up: wake the OFF host with the lowest idle power. */
+    void wakeForReserve() {
+      s.hosts().values().stream()
+          .filter(h -> h.state() == HostState.OFF && h.power().canPowerOn() && !planner.isBusy(h.name()))
+          .min(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).thenComparing(Host::name))
+          .ifPresent(h -> actions.add(new Action.PowerOnHost("optimize/power-on/" + h.name() + "/" + h.version(), h.name(),
+              Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%d empty host(s) on, fewer than the reserve "
+                  + "of %d; waking %s (idle %.0f W)", emptyOn(), settings.reserveHosts(), h.name(), powerOf(h).idleWatts())))));
     }
 
     /** Wakes the OFF host with the lowest idle power that makes room for what has none (an overloaded host's VM, a PENDING VM). */
@@ -307,11 +331,12 @@ public final class Consolidation {
      * The destination whose measured power rises least with {@code vm}, among hosts that pass
      * the scheduler's filters and stay at or under {@code upper}; ties to the first name.
      */
-    @Nullable Destination bestHost(Vm vm, Set<String> excluded) {
+    @Nullable Destination bestHost(Vm vm, Set<String> excluded, boolean occupiedOnly) {
       Destination best = null;
       for (Map.Entry<String, Double> e : demand.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
         String h = e.getKey();
-        if (excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)) {
+        if (excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)
+            || (occupiedOnly && s.vmsOn(h).isEmpty() && !destinations.contains(h))) {
           continue;
         }
         Host host = host(h);
@@ -380,7 +405,14 @@ public final class Consolidation {
       return h.state() == HostState.UP && s.observation(h.name()).answered();
     }
 
-    boolean seenEmpty(HostObservation o) {
+    /**
+     * Empty for the last {@code emptySamples} polls, all since its last state change (samples
+     * from before it was switched off and on again do not count).
+     */
+    boolean seenEmpty(Host h, HostObservation o) {
+      if (h.stateSince().plus(interval.multipliedBy(settings.emptySamples())).isAfter(s.now())) {
+        return false;
+      }
       Samples memory = o.memory();
       if (memory.size() < settings.emptySamples()) {
         return false;

@@ -104,10 +104,16 @@ class ConsolidationTest {
     Plan p = decide(s);
     assertThat(p.actions()).extracting(Action::key).containsExactly("optimize/power-on/off2/1");
     assertThat(p.actions().getFirst().cause().reason()).isEqualTo("big has no room on any host that is on; waking off2 (idle 120 W, the cheapest that fits)");
-    // No pending VM: an underloaded a does not wake anything (and cannot be drained: nowhere to go).
-    Plan quiet = decide(new DataCentre().host("a", 8, 8192, 100, 250).host("off1", 8, 65536, 200, 400, HostState.OFF)
-        .vm("v", "a", 1, 1024, 0.1).snapshot());
-    assertThat(quiet.actions()).isEmpty();
+    // No pending VM and no reserve wanted: an underloaded a wakes nothing.
+    Snapshot quiet = new DataCentre().host("a", 8, 8192, 100, 250).host("off1", 8, 65536, 200, 400, HostState.OFF)
+        .vm("v", "a", 1, 1024, 0.1).snapshot();
+    ConsolidationSettings noReserve = new ConsolidationSettings(SETTINGS.detector(), SETTINGS.selector(), 0.1, 0.8,
+        Duration.ofMinutes(10), 8, 0, 6, 125);
+    assertThat(new Consolidation(SCHEDULER, noReserve, Duration.ofSeconds(10)).decide(quiet, new RecordingPlanner()).actions())
+        .isEmpty();
+    // With a reserve of one spare host and none on, the cheapest OFF host is woken for it.
+    assertThat(decide(quiet).actions()).singleElement().satisfies(a -> assertThat(a.cause().reason())
+        .isEqualTo("0 empty host(s) on, fewer than the reserve of 1; waking off1 (idle 200 W)"));
   }
 
   @Test
