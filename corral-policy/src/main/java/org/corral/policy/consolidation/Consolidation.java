@@ -85,6 +85,20 @@ public final class Consolidation {
     final Set<String> drained = new HashSet<>();
     final List<Vm> homeless = new ArrayList<>();
     int migrations;
+    // The usable hosts in name order, with what bestHost reads for each, built once per pass:
+    // bestHost runs for every VM that moves, over every host.
+    final String[] order;
+    final double[] cores;
+    final PowerModel[] power;
+    final boolean[] occupied;
+    final Map<String, Integer> position = new HashMap<>();
+    /**
+     * Hosts grouped by (power model, cores), each group in name order. With a linear model the
+     * power a VM adds is the same on every host of a group, so the group's first feasible host is
+     * its best and the walk stops there; other models are scanned whole. Exact either way.
+     */
+    final List<int[]> groups = new ArrayList<>();
+    final List<Boolean> linearGroup = new ArrayList<>();
 
     Pass(Snapshot s, Planner planner) {
       this.s = s;
@@ -98,6 +112,25 @@ public final class Consolidation {
           }
           demand.put(h.name(), load / h.capacity().cores());
         }
+      }
+      order = demand.keySet().stream().sorted().toArray(String[]::new);
+      cores = new double[order.length];
+      power = new PowerModel[order.length];
+      occupied = new boolean[order.length];
+      for (int i = 0; i < order.length; i++) {
+        Host h = host(order[i]);
+        cores[i] = h.capacity().cores();
+        power[i] = powerOf(h);
+        occupied[i] = !s.vmsOn(order[i]).isEmpty();
+        position.put(order[i], i);
+      }
+      Map<List<Object>, List<Integer>> byClass = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < order.length; i++) {
+        byClass.computeIfAbsent(List.of(power[i], cores[i]), k -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<List<Object>, List<Integer>> e : byClass.entrySet()) {
+        groups.add(e.getValue().stream().mapToInt(Integer::intValue).toArray());
+        linearGroup.add(isLinear((PowerModel) e.getKey().get(0)));
       }
     }
 
@@ -333,22 +366,35 @@ public final class Consolidation {
      */
     @Nullable Destination bestHost(Vm vm, Set<String> excluded, boolean occupiedOnly) {
       Destination best = null;
-      for (Map.Entry<String, Double> e : demand.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-        String h = e.getKey();
-        if (excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)
-            || (occupiedOnly && s.vmsOn(h).isEmpty() && !destinations.contains(h))) {
-          continue;
-        }
-        Host host = host(h);
-        double before = e.getValue();
-        double after = before + vmLoad(vm) / host.capacity().cores();
-        if (after > settings.upper() || !session.fits(vm, h)) {
-          continue;
-        }
-        PowerModel model = powerOf(host);
-        double watts = model.wattsAt(Math.min(1, after)) - model.wattsAt(Math.min(1, before));
-        if (best == null || watts < best.watts) {
+      int bestIndex = Integer.MAX_VALUE;
+      double load = vmLoad(vm);
+      for (int g = 0; g < groups.size(); g++) {
+        boolean linear = linearGroup.get(g);
+        for (int i : groups.get(g)) {
+          String h = order[i];
+          if (occupiedOnly && !occupied[i]) {
+            continue;
+          }
+          double before = demandOf(h);
+          double after = before + load / cores[i];
+          if (after > settings.upper()) {
+            continue;
+          }
+          double watts = power[i].wattsAt(Math.min(1, after)) - power[i].wattsAt(Math.min(1, before));
+          boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
+          if (linear && !better) {
+            break; // every later host of a linear group adds the same watts and sorts after this one
+          }
+          // Cheap numbers first; the set lookups and the scheduler's filters only for a better host.
+          if (!better || excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)
+              || !session.fits(vm, h)) {
+            continue;
+          }
           best = new Destination(h, watts);
+          bestIndex = i;
+          if (linear) {
+            break; // the first feasible host of a linear group is the group's best
+          }
         }
       }
       return best;
@@ -362,6 +408,7 @@ public final class Consolidation {
 
     void record(Vm vm, String from, Destination d, String why) {
       destinations.add(d.host);
+      occupied[java.util.Objects.requireNonNull(position.get(d.host), "a destination is a usable host")] = true;
       migrations++;
       actions.add(new Action.MigrateVm("optimize/migrate/" + vm.name() + "/" + vm.version(), vm.name(), from, d.host,
           Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s; moving it to %s (+%.1f W there)", why,
@@ -424,6 +471,18 @@ public final class Consolidation {
       }
       return true;
     }
+  }
+
+  /** True when the model's 11 points lie on one line (idle/max models, most SPEC tables do not). */
+  static boolean isLinear(PowerModel m) {
+    List<Double> w = m.watts();
+    double step = w.get(1) - w.get(0);
+    for (int i = 2; i < w.size(); i++) {
+      if (Math.abs(w.get(i) - w.get(i - 1) - step) > 1e-9) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static PowerModel powerOf(Host h) {

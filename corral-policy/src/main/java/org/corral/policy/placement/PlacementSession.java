@@ -107,6 +107,18 @@ public final class PlacementSession {
     state.remove(index(host), vm);
   }
 
+  /** One VM is usually tried on many hosts in a row: keep its compiled form for the next call. */
+  private @Nullable Vm lastVm;
+  private @Nullable Candidate lastCandidate;
+
+  @Nullable Candidate candidateFor(Vm vm) {
+    if (vm != lastVm) {
+      lastVm = vm;
+      lastCandidate = scheduler.candidateOrNull(vm);
+    }
+    return lastCandidate;
+  }
+
   PlacementState state() {
     return state;
   }

@@ -75,14 +75,21 @@ public final class Scheduler {
   }
 
   boolean fits(PlacementSession session, Vm vm, int host) {
-    Candidate candidate;
-    try {
-      candidate = candidate(vm);
-    } catch (UnusableExpression e) {
+    Candidate candidate = session.candidateFor(vm);
+    if (candidate == null) {
       return false;
     }
     Pipeline pipeline = Objects.requireNonNull(pipelines.get(candidate.policy()), "every policy has a pipeline");
     return pipeline.firstRejection(session.state(), host, candidate) < 0;
+  }
+
+  /** The VM as the pipeline sees it, or null when its expressions are unusable (it fits nowhere). */
+  @Nullable Candidate candidateOrNull(Vm vm) {
+    try {
+      return candidate(vm);
+    } catch (UnusableExpression e) {
+      return null;
+    }
   }
 
   void assign(PlacementSession session, Vm vm, int host) {

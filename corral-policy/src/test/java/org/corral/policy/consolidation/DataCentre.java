@@ -27,6 +27,7 @@ final class DataCentre {
   private final Map<String, double[]> hostHistory = new HashMap<>();
   private final Map<String, Double> vmUse = new HashMap<>();
   private final Map<String, Integer> emptyPolls = new HashMap<>();
+  private final Map<String, double[]> vmHistories = new HashMap<>();
 
   /** An UP host of {@code cores} cores and {@code memoryMib}, idle {@code idle} W, max {@code max} W. */
   DataCentre host(String name, int cores, long memoryMib, double idle, double max) {
@@ -42,6 +43,12 @@ final class DataCentre {
   /** Host utilisation history, oldest first (the detectors read it). */
   DataCentre history(String host, double... samples) {
     hostHistory.put(host, samples);
+    return this;
+  }
+
+  /** A VM's utilisation history, 12 samples oldest first (its last is its current use). */
+  DataCentre vmHistory(String vm, double[] samples) {
+    vmHistories.put(vm, samples);
     return this;
   }
 
@@ -65,6 +72,12 @@ final class DataCentre {
   }
 
   Snapshot snapshot() {
+    Map<String, List<Vm>> byHost = new HashMap<>();
+    for (Vm vm : vms.values()) {
+      if (vm.host() != null) {
+        byHost.computeIfAbsent(vm.host(), k -> new java.util.ArrayList<>()).add(vm);
+      }
+    }
     Map<String, HostObservation> observed = new HashMap<>();
     for (Host h : hosts.values()) {
       if (h.state() != HostState.UP) {
@@ -72,11 +85,12 @@ final class DataCentre {
       }
       Map<String, VmObservation> onHost = new HashMap<>();
       long memory = 0;
-      for (Vm vm : vms.values()) {
-        if (h.name().equals(vm.host())) {
+      for (Vm vm : byHost.getOrDefault(h.name(), List.of())) {
+        {
           Samples cpu = Samples.empty(12);
+          double[] given = vmHistories.get(vm.name());
           for (int i = 0; i < 12; i++) {
-            cpu = cpu.append(vmUse.get(vm.name()));
+            cpu = cpu.append(given != null ? given[i] : vmUse.get(vm.name()));
           }
           onHost.put(vm.name(), new VmObservation(h.name(), cpu, vm.spec().memoryMib(), NOW));
           memory += vm.spec().memoryMib();
