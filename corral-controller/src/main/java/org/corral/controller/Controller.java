@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 import org.corral.controller.command.Commands;
 import org.corral.controller.connection.HostConnections;
 import org.corral.controller.executor.Executor;
+import org.corral.controller.energy.EnergyMeter;
+import org.corral.controller.loop.Loop;
 import org.corral.controller.loop.Monitor;
 import org.corral.controller.loop.OptimizerLoop;
 import org.corral.policy.consolidation.Consolidation;
@@ -51,6 +53,8 @@ public final class Controller implements AutoCloseable {
   private final Monitor monitor;
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
+  private final EnergyMeter energy;
+  private final Loop energyLoop;
   private final Commands commands;
   private final Drivers drivers;
   private final long seed;
@@ -75,6 +79,8 @@ public final class Controller implements AutoCloseable {
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
     this.optimizer = new OptimizerLoop(clock, seed, state, executor,
         new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
+    this.energy = new EnergyMeter(state, clock, loaded.meta(), meters);
+    this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
     this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();
@@ -96,6 +102,7 @@ public final class Controller implements AutoCloseable {
     monitor.start();
     scheduling.start();
     optimizer.start();
+    energyLoop.start();
   }
 
   /**
@@ -120,6 +127,8 @@ public final class Controller implements AutoCloseable {
     monitor.stop();
     scheduling.stop();
     optimizer.stop();
+    energyLoop.stop();
+    energy.persist();
     connections.close();
   }
 
@@ -150,6 +159,11 @@ public final class Controller implements AutoCloseable {
 
   public OptimizerLoop optimizer() {
     return optimizer;
+  }
+
+  /** Energy counters per host and in total, with the everything-on baseline. Call on the loop. */
+  public EnergyMeter energy() {
+    return energy;
   }
 
   public HostConnections connections() {

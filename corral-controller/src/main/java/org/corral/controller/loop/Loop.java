@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * runs a cycle as soon as possible (coalesced with any already due). A cycle that throws is
  * logged with its cycle number and the loop goes on.
  */
-abstract class Loop {
+public abstract class Loop {
   private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
   protected final Clock clock;
   private final String name;
@@ -85,4 +85,14 @@ abstract class Loop {
 
   /** One pass. Runs on the loop. */
   protected abstract void cycle(long cycle, long seed);
+
+  /** A loop that runs {@code pass} every {@code period} (bookkeeping such as energy counters). */
+  public static Loop every(String name, Clock clock, java.time.Duration period, long seed, Runnable pass) {
+    return new Loop(name, clock, period, seed) {
+      @Override
+      protected void cycle(long cycle, long s) {
+        pass.run();
+      }
+    };
+  }
 }

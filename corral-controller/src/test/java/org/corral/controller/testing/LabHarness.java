@@ -41,6 +41,8 @@ public final class LabHarness {
   public Store store;
   public ScopedClock scope;
   public Controller controller;
+  /** The meter registry of the running controller (a fresh one per start). */
+  public io.micrometer.core.instrument.MeterRegistry meters;
   private final ControllerSettings settings;
   /** Lets a test wrap the lab's hypervisor driver (e.g. to count connection attempts). */
   public java.util.function.UnaryOperator<org.corral.drivers.hypervisor.HypervisorDriver> hypervisorWrapper = d -> d;
@@ -70,7 +72,8 @@ public final class LabHarness {
     store = s != null ? s : new InMemoryStore();
     scope = new ScopedClock(clock);
     Drivers drivers = new Drivers().hypervisor(hypervisorWrapper.apply(new SimHypervisorDriver(dc))).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
-    controller = new Controller(settings, scope, store, drivers, new SimpleMeterRegistry());
+    meters = new SimpleMeterRegistry();
+    controller = new Controller(settings, scope, store, drivers, meters);
     controller.start();
     return controller;
   }

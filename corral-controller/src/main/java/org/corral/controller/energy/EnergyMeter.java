@@ -1,0 +1,173 @@
+package org.corral.controller.energy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.corral.controller.state.ControllerState;
+import org.corral.controller.store.Json;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
+import org.corral.model.time.Clock;
+
+/**
+ * Integrates every host's power over time, on the controller's loop. A host that is on draws its
+ * model's power at its last measured CPU utilisation; one that is OFF or FENCED, its standby
+ * draw. The baseline is what the same hosts would have drawn had every one of them stayed on
+ * (an OFF host at its idle power): the saving is the difference. Power comes from the host's
+ * model; hosts without one are counted at a typical 1U server's 100-250 W, and the report says
+ * which source each figure has.
+ */
+public final class EnergyMeter {
+  /** The meta key the counters are kept under. */
+  static final String META_KEY = "energy";
+  private static final Duration PERSIST_EVERY = Duration.ofMinutes(1);
+  private static final PowerModel TYPICAL = PowerModel.linear(100, 250);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
+
+  private final ControllerState state;
+  private final Clock clock;
+  private final Map<String, double[]> joules = new TreeMap<>(); // host → {actual, baseline}
+  private Instant since;
+  private Instant last;
+  private Instant lastPersisted;
+  private final io.micrometer.core.instrument.@org.jspecify.annotations.Nullable MeterRegistry meters;
+  /** What scrapes read, from their own threads: replaced (never changed) after each tick. */
+  private volatile Map<String, Double> published = Map.of();
+  private volatile double publishedSaved;
+
+  /** @param meters where to publish corral_host_energy_joules_total and the totals, or null */
+  public EnergyMeter(ControllerState state, Clock clock, Map<String, String> meta,
+      io.micrometer.core.instrument.@org.jspecify.annotations.Nullable MeterRegistry meters) {
+    this.state = state;
+    this.clock = clock;
+    this.meters = meters;
+    if (meters != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder("corral_energy_joules_total", this,
+          m -> m.published.values().stream().mapToDouble(Double::doubleValue).sum())
+          .description("energy drawn by all hosts since counting began").baseUnit("joules").register(meters);
+      io.micrometer.core.instrument.FunctionCounter.builder("corral_energy_saved_joules_total", this, m -> m.publishedSaved)
+          .description("energy saved against every host staying on").baseUnit("joules").register(meters);
+    }
+    this.since = clock.now();
+    String saved = meta.get(META_KEY);
+    if (saved != null) {
+      Stored s = read(saved);
+      since = s.since();
+      s.hosts().forEach((h, v) -> joules.put(h, new double[] {v.get(0), v.get(1)}));
+    }
+    last = clock.now();
+    lastPersisted = last;
+  }
+
+  private static Stored read(String json) {
+    try {
+      return JSON.readValue(json, Stored.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("stored energy counters are not readable: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** What is kept in the store: when counting began, and per host {actual J, baseline J}. */
+  record Stored(Instant since, Map<String, List<Double>> hosts) {}
+
+  /** Adds the energy of every host since the last call; persists once a minute. Call on the loop. */
+  public void tick() {
+    Instant now = clock.now();
+    double seconds = Duration.between(last, now).toNanos() / 1e9;
+    last = now;
+    if (seconds <= 0) {
+      return;
+    }
+    for (Host h : state.hosts()) {
+      double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
+      j[0] += watts(h) * seconds;
+      j[1] += baselineWatts(h) * seconds;
+    }
+    publish();
+    if (!now.isBefore(lastPersisted.plus(PERSIST_EVERY))) {
+      persist();
+    }
+  }
+
+  private void publish() {
+    Map<String, Double> copy = new HashMap<>();
+    double saved = 0;
+    for (Map.Entry<String, double[]> e : joules.entrySet()) {
+      copy.put(e.getKey(), e.getValue()[0]);
+      saved += e.getValue()[1] - e.getValue()[0];
+      if (meters != null && !published.containsKey(e.getKey())) {
+        String host = e.getKey();
+        io.micrometer.core.instrument.FunctionCounter.builder("corral_host_energy_joules_total", this,
+            m -> m.published.getOrDefault(host, 0.0)).tag("host", host)
+            .description("energy drawn by one host since counting began").baseUnit("joules").register(meters);
+      }
+    }
+    publishedSaved = saved;
+    published = Map.copyOf(copy);
+  }
+
+  /** Writes the counters to the store now (also done once a minute by {@link #tick}). */
+  public void persist() {
+    Map<String, List<Double>> hosts = new TreeMap<>();
+    joules.forEach((h, j) -> hosts.put(h, List.of(j[0], j[1])));
+    try {
+      state.tx().meta(META_KEY, JSON.writeValueAsString(new Stored(since, hosts))).commit();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    lastPersisted = clock.now();
+  }
+
+  /** The power {@code h} draws now, in watts. */
+  public double watts(Host h) {
+    PowerModel m = model(h);
+    return switch (h.state()) {
+      case OFF, FENCED -> m.offWatts();
+      default -> m.wattsAt(Math.max(0, Math.min(1, state.metrics(h.name()).cpuUtilisation())));
+    };
+  }
+
+  private double baselineWatts(Host h) {
+    return h.state() == HostState.OFF || h.state() == HostState.FENCED ? model(h).idleWatts() : watts(h);
+  }
+
+  private static PowerModel model(Host h) {
+    return h.powerModel() != null ? h.powerModel() : TYPICAL;
+  }
+
+  /** One host's line of the report. */
+  public record HostEnergy(String name, String state, double watts, double joules, double baselineJoules, String source) {}
+
+  /** The report: since when, totals, and every host (removed hosts keep their counted energy). */
+  public record Report(Instant since, Instant at, double joules, double baselineJoules, double savedJoules,
+      List<HostEnergy> hosts) {}
+
+  public Report report() {
+    tick();
+    List<HostEnergy> lines = new ArrayList<>();
+    double total = 0;
+    double base = 0;
+    Map<String, Host> present = new HashMap<>();
+    state.hosts().forEach(h -> present.put(h.name(), h));
+    for (Map.Entry<String, double[]> e : joules.entrySet()) {
+      Host h = present.get(e.getKey());
+      double[] j = e.getValue();
+      total += j[0];
+      base += j[1];
+      lines.add(new HostEnergy(e.getKey(), h == null ? "REMOVED" : h.state().name(), h == null ? 0 : watts(h), j[0], j[1],
+          h == null ? "-" : h.powerModel() != null ? "power model" : "typical 100-250 W (no model given)"));
+    }
+    return new Report(since, clock.now(), total, base, base - total, lines);
+  }
+
+  /** Joules counted for {@code host} so far (0 if unknown). */
+  public double joules(String host) {
+    double[] j = joules.get(host);
+    return j == null ? 0 : j[0];
+  }
+}
