@@ -18,6 +18,22 @@ public sealed interface WorkloadModel permits WorkloadModel.Constant, WorkloadMo
     return new Constant(utilisation);
   }
 
+  /**
+   * A working day, repeating every 24 h from the domain's start: {@code night} from 22:00 to
+   * 06:00, rising to {@code day} by 09:00, {@code day} until 17:00, falling back by 21:00 (hourly
+   * points, interpolated), as a looping {@link Trace}.
+   */
+  static WorkloadModel diurnal(double night, double day) {
+    checkShare("workload.night", night);
+    checkShare("workload.day", day);
+    double[] shape = {0, 0, 0, 0, 0, 0, 0.25, 0.5, 0.75, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.75, 0.5, 0.25, 0, 0, 0};
+    List<Double> values = new java.util.ArrayList<>();
+    for (double f : shape) {
+      values.add(night + (day - night) * f);
+    }
+    return new Trace(values, Duration.ofHours(1), true);
+  }
+
   /** The same demand all the time. */
   record Constant(double utilisation) implements WorkloadModel {
     public Constant {
