@@ -1,8 +1,11 @@
 package org.corral.controller;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.corral.model.InvalidInputException;
+import org.corral.model.host.Host;
 import org.corral.policy.consolidation.ConsolidationSettings;
 
 /**
@@ -13,23 +16,56 @@ import org.corral.policy.consolidation.ConsolidationSettings;
  *                   nothing; PARTIAL applies migrations and leaves power actions to be approved;
  *                   FULL applies everything
  * @param period     how often it decides (the energy study: 10 s)
+ * @param groups     automation per host group: the first group whose labels a host carries sets
+ *                   its level; hosts in no group use {@code automation}. An action that touches
+ *                   several hosts (a migration) runs at the most cautious of their levels.
  */
-public record OptimizerSettings(Automation automation, Duration period, ConsolidationSettings consolidation) {
+public record OptimizerSettings(Automation automation, Duration period, ConsolidationSettings consolidation,
+    List<Group> groups) {
+  /** Hosts carrying every one of {@code labels} run at {@code automation}. */
+  public record Group(Map<String, String> labels, Automation automation) {
+    public Group {
+      labels = Map.copyOf(labels);
+      Objects.requireNonNull(automation, "automation");
+      if (labels.isEmpty()) {
+        throw new InvalidInputException("optimizer.groups[].labels", "is empty", "give the labels that pick the hosts, e.g. {rack: r2}");
+      }
+    }
+
+    boolean matches(Host h) {
+      return h.labels().entrySet().containsAll(labels.entrySet());
+    }
+  }
   public enum Automation { OFF, RECOMMEND, PARTIAL, FULL }
 
   /** Recommend only, every 30 s: nothing moves until an administrator says so. */
   public static final OptimizerSettings DEFAULT = new OptimizerSettings(Automation.RECOMMEND, Duration.ofSeconds(30),
-      ConsolidationSettings.DEFAULT);
+      ConsolidationSettings.DEFAULT, List.of());
+
+  public OptimizerSettings(Automation automation, Duration period, ConsolidationSettings consolidation) {
+    this(automation, period, consolidation, List.of());
+  }
 
   public OptimizerSettings {
     Objects.requireNonNull(automation, "automation");
     Objects.requireNonNull(consolidation, "consolidation");
+    groups = List.copyOf(groups);
     if (period == null || period.isZero() || period.isNegative()) {
       throw new InvalidInputException("optimizer.period", "must be a positive duration", "e.g. 30s (the energy study used 10s)");
     }
   }
 
   public OptimizerSettings withAutomation(Automation a) {
-    return new OptimizerSettings(a, period, consolidation);
+    return new OptimizerSettings(a, period, consolidation, groups);
+  }
+
+  /** The level {@code h} runs at: its first matching group's, else the default. */
+  public Automation automationOf(Host h) {
+    for (Group g : groups) {
+      if (g.matches(h)) {
+        return g.automation();
+      }
+    }
+    return automation;
   }
 }

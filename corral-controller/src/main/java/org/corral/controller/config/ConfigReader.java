@@ -102,16 +102,18 @@ public final class ConfigReader {
    * error names its field, e.g. {@code optimizer.detector}.
    */
   private static OptimizerSettings optimizer(Node o) {
-    o.only("automation", "period", "preset", "detector", "selection", "lower", "upper", "cooldown", "maxMigrations",
+    o.only("automation", "groups", "period", "preset", "detector", "selection", "lower", "upper", "cooldown", "maxMigrations",
         "reserveHosts", "emptySamples", "migrationMibPerSecond");
     OptimizerSettings d = OptimizerSettings.DEFAULT;
-    String a = o.str("automation", d.automation().name());
-    OptimizerSettings.Automation automation;
-    try {
-      automation = OptimizerSettings.Automation.valueOf(a.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("optimizer.automation", "'" + a + "' is not an automation level",
-          "use off, recommend (show the plan only), partial (migrations automatic, power actions approved) or full");
+    OptimizerSettings.Automation automation = automation("optimizer.automation", o.str("automation", d.automation().name()));
+    List<OptimizerSettings.Group> groups = new ArrayList<>();
+    List<Node> groupNodes = o.list("groups");
+    for (int i = 0; i < groupNodes.size(); i++) {
+      Node g = groupNodes.get(i).only("labels", "automation");
+      String field = "optimizer.groups[" + i + "]";
+      Map<String, String> labels = g.strings("labels");
+      OptimizerSettings.Automation level = automation(field + ".automation", g.str("automation", "recommend"));
+      groups.add(g.within(() -> new OptimizerSettings.Group(labels, level), "optimizer.groups[].labels", "labels"));
     }
     String preset = o.str("preset", "default");
     ConsolidationSettings base = switch (preset) {
@@ -129,7 +131,16 @@ public final class ConfigReader {
         o.integer("maxMigrations", Math.min(base.maxMigrations(), 1_000_000)), o.integer("reserveHosts", base.reserveHosts()),
         o.integer("emptySamples", base.emptySamples()), o.dbl("migrationMibPerSecond", base.migrationMibPerSecond())));
     Duration period = o.duration("period", preset.equals("enersis") ? Duration.ofSeconds(10) : d.period());
-    return o.within(() -> new OptimizerSettings(automation, period, consolidation));
+    return o.within(() -> new OptimizerSettings(automation, period, consolidation, groups));
+  }
+
+  private static OptimizerSettings.Automation automation(String field, String a) {
+    try {
+      return OptimizerSettings.Automation.valueOf(a.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(field, "'" + a + "' is not an automation level",
+          "use off, recommend (show the plan only), partial (migrations automatic, power actions approved) or full");
+    }
   }
 
   private static ExecutorSettings executor(Node e, double overcommit) {

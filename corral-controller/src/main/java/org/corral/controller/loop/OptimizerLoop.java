@@ -28,7 +28,7 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
   private final ControllerState state;
   private final Planner planner;
   private final Consolidation consolidation;
-  private final Automation automation;
+  private final OptimizerSettings settings;
   private Set<String> lastNotes = Set.of();
 
   public OptimizerLoop(Clock clock, long seed, ControllerState state, Planner planner, Consolidation consolidation,
@@ -37,22 +37,27 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
     this.state = state;
     this.planner = planner;
     this.consolidation = consolidation;
-    this.automation = settings.automation();
+    this.settings = settings;
   }
 
-  public Automation automation() {
-    return automation;
+  /** True when no host can run above RECOMMEND: cycles then only cost a snapshot when asked. */
+  private boolean nothingApplies() {
+    if (settings.automation() == Automation.FULL || settings.automation() == Automation.PARTIAL) {
+      return false;
+    }
+    return settings.groups().stream().noneMatch(g -> g.automation() == Automation.FULL || g.automation() == Automation.PARTIAL);
   }
 
   @Override
   protected void cycle(long cycle, long seed) {
-    if (automation == Automation.OFF || automation == Automation.RECOMMEND) {
+    if (nothingApplies()) {
       return; // recommend mode runs only when asked (Controller.recommend)
     }
-    Plan plan = plan(state.snapshot(cycle, seed), planner);
+    Snapshot snap = state.snapshot(cycle, seed);
+    Plan plan = plan(snap, planner);
     List<Action> allowed = new ArrayList<>();
     for (Action a : plan.actions()) {
-      if (automation == Automation.FULL || a instanceof Action.MigrateVm) {
+      if (applies(a, snap)) {
         allowed.add(a);
       }
     }
@@ -71,9 +76,31 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
     lastNotes = now;
   }
 
+  /**
+   * True when the level of every host {@code a} touches lets it run: FULL runs everything, PARTIAL
+   * only migrations; a migration runs at the more cautious of its two hosts' levels.
+   */
+  private boolean applies(Action a, Snapshot s) {
+    List<String> hosts = switch (a) {
+      case Action.MigrateVm m -> List.of(m.from(), m.to());
+      case Action.PowerOffHost p -> List.of(p.host());
+      case Action.PowerOnHost p -> List.of(p.host());
+      default -> List.of();
+    };
+    for (String name : hosts) {
+      var h = s.host(name);
+      Automation level = h == null ? settings.automation() : settings.automationOf(h);
+      boolean ok = level == Automation.FULL || (level == Automation.PARTIAL && a instanceof Action.MigrateVm);
+      if (!ok) {
+        return false;
+      }
+    }
+    return !hosts.isEmpty();
+  }
+
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    if (automation == Automation.OFF) {
+    if (settings.automation() == Automation.OFF && settings.groups().isEmpty()) {
       return Plan.of(Origin.OPTIMIZER, snapshot.cycle(), List.of());
     }
     return consolidation.decide(snapshot, recorder);

@@ -166,7 +166,11 @@ class ConfigReaderTest {
         Arguments.of("optimizer selection unknown", "optimizer: {selection: fastest}", "optimizer.selection", "mmt"),
         Arguments.of("optimizer thresholds crossed", "optimizer: {lower: 0.9, upper: 0.8}", "optimizer.lower", "lower < upper"),
         Arguments.of("optimizer preset unknown", "optimizer: {preset: greenest}", "optimizer.preset", "enersis"),
-        Arguments.of("optimizer key unknown", "optimizer: {treshold: 0.8}", "optimizer.treshold", ""));
+        Arguments.of("optimizer key unknown", "optimizer: {treshold: 0.8}", "optimizer.treshold", ""),
+        Arguments.of("optimizer group level unknown", "optimizer: {groups: [{labels: {rack: r1}, automation: maybe}]}",
+            "optimizer.groups[0].automation", "full"),
+        Arguments.of("optimizer group without labels", "optimizer: {groups: [{automation: full}]}", "optimizer.groups[0].labels",
+            "is empty"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -191,5 +195,10 @@ class ConfigReaderTest {
     assertThat(d.automation()).as("recommend unless told").isEqualTo(org.corral.controller.OptimizerSettings.Automation.RECOMMEND);
     assertThat(d.consolidation().detector().name()).isEqualTo("iqr-1.5");
     assertThat(d.consolidation().selector().name()).isEqualTo("mmt");
+    var g = parse("optimizer: {groups: [{labels: {rack: r2}, automation: partial}]}\n").controller().optimizer();
+    assertThat(g.groups()).singleElement().satisfies(grp -> {
+      assertThat(grp.labels()).containsEntry("rack", "r2");
+      assertThat(grp.automation()).isEqualTo(org.corral.controller.OptimizerSettings.Automation.PARTIAL);
+    });
   }
 }

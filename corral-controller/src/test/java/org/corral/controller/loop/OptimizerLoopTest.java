@@ -32,10 +32,14 @@ class OptimizerLoopTest {
   private static final List<String> VMS = List.of("v1", "v2", "v3", "v4");
 
   private static LabHarness lab(Automation automation) {
+    return lab(automation, List.of());
+  }
+
+  private static LabHarness lab(Automation automation, List<OptimizerSettings.Group> groups) {
     ConsolidationSettings rules = new ConsolidationSettings(new StaticThreshold(0.8), new MinimumMigrationTime(), 0.2, 0.8,
         Duration.ofSeconds(30), 8, 1, 3, 125);
     ControllerSettings settings = LabHarness.fastSettings()
-        .withOptimizer(new OptimizerSettings(automation, Duration.ofSeconds(5), rules));
+        .withOptimizer(new OptimizerSettings(automation, Duration.ofSeconds(5), rules, groups));
     LabHarness lab = new LabHarness(4, SimLatencies.DEFAULT, settings);
     lab.startWithInventory();
     for (String vm : VMS) {
@@ -118,5 +122,16 @@ class OptimizerLoopTest {
     runChecked(lab, Duration.ofMinutes(2));
     assertThat(lab.controller.state().vms().stream().map(Vm::host).distinct().count()).as("a migration relieved node01")
         .isGreaterThan(1);
+  }
+
+  @Test
+  void aHostGroupRunsAtItsOwnLevel() {
+    // Every lab host carries rack=r1.
+    LabHarness full = lab(Automation.RECOMMEND, List.of(new OptimizerSettings.Group(java.util.Map.of("rack", "r1"), Automation.FULL)));
+    runChecked(full, Duration.ofMinutes(3));
+    assertThat(hostsIn(full, HostState.OFF)).as("rack r1 is in full automation").isEqualTo(2);
+    LabHarness other = lab(Automation.RECOMMEND, List.of(new OptimizerSettings.Group(java.util.Map.of("rack", "r9"), Automation.FULL)));
+    runChecked(other, Duration.ofMinutes(3));
+    assertThat(hostsIn(other, HostState.OFF)).as("no host is in rack r9: the default, recommend, applies").isZero();
   }
 }
