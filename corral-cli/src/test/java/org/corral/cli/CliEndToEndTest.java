@@ -121,6 +121,16 @@ class CliEndToEndTest {
   }
 
   @Test
+  void energyShowsEveryHostAndTheTotal() throws Exception {
+    Run energy = corral("energy");
+    assertThat(energy.code()).as(energy.err()).isZero();
+    assertThat(energy.out()).contains("node01").contains("power model").containsPattern("since .*: [0-9.]+ kWh drawn");
+    JsonNode json = json("energy");
+    assertThat(json.get("hosts").size()).isGreaterThanOrEqualTo(3);
+    assertThat(json.get("baselineJoules").asDouble()).isGreaterThanOrEqualTo(json.get("joules").asDouble());
+  }
+
+  @Test
   void badInputGivesClearErrorsAndExitCodes() {
     Run zero = corral("vm", "create", "z", "--cpus", "1", "--memory", "0");
     assertThat(zero.code()).isEqualTo(5);

@@ -216,6 +216,7 @@ public final class ApiServer implements AutoCloseable {
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
     get(a, V1 + "/plan", ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
+    get(a, V1 + "/energy", ctx -> json(ctx, 200, call(() -> controller.energy().report())));
     if (lab != null) {
       lab.routes(a, this);
     }
