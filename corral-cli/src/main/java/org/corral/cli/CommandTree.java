@@ -2,6 +2,7 @@ package org.corral.cli;
 
 import org.corral.cli.command.ActionsCommand;
 import org.corral.cli.command.EnergyCommand;
+import org.corral.cli.command.PlanApplyCommand;
 import org.corral.cli.command.PlanCommand;
 import org.corral.cli.command.EventsCommand;
 import org.corral.cli.command.HostAddCommand;
@@ -29,7 +30,7 @@ final class CommandTree {
     cl.addSubcommand(new ImageCommand(session));
     cl.addSubcommand(new EventsCommand(session));
     cl.addSubcommand(new ActionsCommand(session));
-    cl.addSubcommand(new PlanCommand(session));
+    cl.addSubcommand(new CommandLine(new PlanCommand(session)).addSubcommand(new PlanApplyCommand(session)));
     cl.addSubcommand(new EnergyCommand(session));
     cl.addSubcommand(new SimCommand(session));
     // Settings apply to the subcommands present when they are set, so they come last.

@@ -117,6 +117,17 @@ class CliEndToEndTest {
     JsonNode json = json("plan");
     assertThat(json.get("plans").get(0).get("origin").asText()).isEqualTo("SCHEDULER");
     assertThat(corral("actions", "--status", "rejected").code()).isZero();
+    Run stale = corral("plan", "apply", "00000000");
+    assertThat(stale.code()).as("a plan id that is not the current plan's is refused").isEqualTo(4);
+    assertThat(stale.err()).contains("no longer what Corral would do");
+    // On real time the plan may change between reading it and applying it (that is the refusal
+    // above); a few tries in a row must find it unchanged.
+    Run apply = null;
+    for (int i = 0; i < 5 && (apply == null || apply.code() != 0); i++) {
+      apply = corral("plan", "apply", json("plan").get("id").asText());
+    }
+    assertThat(apply.code()).as(apply.err()).isZero();
+    assertThat(apply.out()).contains("applied");
     assertThat(corral("vm", "delete", "nowhere1", "--wait", "--timeout", "30s").code()).isZero();
   }
 

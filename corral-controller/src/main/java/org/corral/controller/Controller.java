@@ -119,8 +119,44 @@ public final class Controller implements AutoCloseable {
     return new Recommendation(snap.now(), recorder.plans());
   }
 
-  /** The plans of one recommend pass, one per deciding loop, taken at {@code at}. */
-  public record Recommendation(java.time.Instant at, List<Plan> plans) {}
+  /**
+   * The plans of one recommend pass, one per deciding loop, taken at {@code at}. {@link #id} names
+   * exactly these actions: a digest of their keys, which carry the versions of the VMs and hosts
+   * they touch, so any change that alters the plan changes the id.
+   */
+  public record Recommendation(java.time.Instant at, List<Plan> plans) {
+    public String id() {
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      for (Plan p : plans) {
+        for (var a : p.actions()) {
+          crc.update((a.key() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      return String.format("%08x", crc.getValue());
+    }
+  }
+
+  /**
+   * Applies the plan {@code id} named (from {@link #recommend}), if it is still what Corral would
+   * do: its actions go to the executor as they were shown. Call on the loop.
+   *
+   * @return the keys taken
+   * @throws org.corral.model.ConflictException when the plan has changed since (nothing applied)
+   */
+  public List<String> applyPlan(String id, String who) {
+    Recommendation now = recommend();
+    if (!now.id().equals(id)) {
+      throw new org.corral.model.ConflictException("plan " + id + " is no longer what Corral would do (the current plan is "
+          + now.id() + "); look at it again with `corral plan`");
+    }
+    List<String> taken = new java.util.ArrayList<>();
+    for (Plan p : now.plans()) {
+      taken.addAll(executor.submit(p));
+    }
+    state.tx().journal(EntryKind.UPDATED, SubjectKind.CONTROLLER, "plan", null, null, null,
+        Cause.user(who, "apply plan " + id), taken.size() + " actions taken from plan " + id).commit();
+    return taken;
+  }
 
   /** Stops the loops (actions in flight are left as they are: they resume at the next start). */
   public void stop() {

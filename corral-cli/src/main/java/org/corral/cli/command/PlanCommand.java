@@ -24,7 +24,8 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode rec = session.api().get("/plan", Map.of());
     session.show(rec, () -> {
-      StringBuilder out = new StringBuilder("plan at " + session.time(Nodes.text(rec, "at")) + "\n");
+      StringBuilder out = new StringBuilder("plan " + Nodes.text(rec, "id") + " at " + session.time(Nodes.text(rec, "at"))
+          + " (apply exactly this with `corral plan apply " + Nodes.text(rec, "id") + "`)\n");
       for (JsonNode p : rec.path("plans")) {
         JsonNode actions = p.path("actions");
         out.append('\n').append(Nodes.text(p, "origin")).append(": ")

@@ -216,6 +216,13 @@ public final class ApiServer implements AutoCloseable {
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
     get(a, V1 + "/plan", ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
+    post(a, V1 + "/plan/apply", ctx -> {
+      Object id = ApiJson.read(ctx.body(), Map.class).get("id");
+      if (!(id instanceof String planId) || planId.isBlank()) {
+        throw new InvalidInputException("id", "must be the id `corral plan` showed", "send {\"id\": \"1a2b3c4d\"}");
+      }
+      json(ctx, 202, Map.of("id", planId, "taken", call(() -> controller.applyPlan(planId, who(ctx)))));
+    });
     get(a, V1 + "/energy", ctx -> json(ctx, 200, call(() -> controller.energy().report())));
     if (lab != null) {
       lab.routes(a, this);

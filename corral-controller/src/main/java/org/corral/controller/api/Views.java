@@ -58,13 +58,13 @@ final class Views {
 
   record PlanView(String origin, long cycle, List<PlannedAction> actions, List<String> notes) {}
 
-  record RecommendationView(Instant at, List<PlanView> plans) {}
+  record RecommendationView(String id, Instant at, List<PlanView> plans) {}
 
   static RecommendationView recommendation(org.corral.controller.Controller.Recommendation r) {
     List<PlanView> plans = r.plans().stream().map(p -> new PlanView(p.origin().name(), p.cycle(),
         p.actions().stream().map(a -> new PlannedAction(a.key(), a.verb(), a.subject(),
             org.corral.controller.executor.Executor.describe(a), a.cause())).toList(), p.notes())).toList();
-    return new RecommendationView(r.at(), plans);
+    return new RecommendationView(r.id(), r.at(), plans);
   }
 
   private static double round(double d) {

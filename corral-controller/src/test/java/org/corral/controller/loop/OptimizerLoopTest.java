@@ -1,6 +1,7 @@
 package org.corral.controller.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -133,5 +134,23 @@ class OptimizerLoopTest {
     LabHarness other = lab(Automation.RECOMMEND, List.of(new OptimizerSettings.Group(java.util.Map.of("rack", "r9"), Automation.FULL)));
     runChecked(other, Duration.ofMinutes(3));
     assertThat(hostsIn(other, HostState.OFF)).as("no host is in rack r9: the default, recommend, applies").isZero();
+  }
+
+  @Test
+  void planApplyRunsExactlyTheShownPlanAndRefusesAChangedOne() {
+    LabHarness lab = lab(Automation.RECOMMEND);
+    runChecked(lab, Duration.ofMinutes(3));
+    var shown = lab.controller.recommend();
+    assertThat(shown.plans().get(1).actions()).hasSize(2);
+    // Something changes what Corral would do: node04 goes into maintenance, so node03 is now the spare.
+    lab.cmd().maintenance("node04", true, "t");
+    assertThatThrownBy(() -> lab.controller.applyPlan(shown.id(), "t")).isInstanceOf(org.corral.model.ConflictException.class)
+        .hasMessageContaining("no longer what Corral would do");
+    assertThat(lab.controller.executor().active()).as("nothing applied").isEmpty();
+    var again = lab.controller.recommend();
+    assertThat(lab.controller.applyPlan(again.id(), "admin")).containsExactlyElementsOf(
+        again.plans().stream().flatMap(p -> p.actions().stream()).map(Action::key).toList());
+    runChecked(lab, Duration.ofMinutes(2));
+    assertThat(hostsIn(lab, HostState.OFF)).isEqualTo(again.plans().get(1).actions().size());
   }
 }
