@@ -37,6 +37,7 @@ class SimStatusCommandsTest {
     api.on("POST", "/sim/hosts/node1/bmc", 200, "{}");
     api.on("POST", "/sim/vms/web1/workload", 200, "{}");
     api.on("POST", "/sim/vms/web1/fail-migrations", 200, "{}");
+    api.on("POST", "/sim/workload", 200, "{\"vms\": 16}");
 
     assertThat(Run.corral(api, "sim", "crash", "node1").out()).isEqualTo("sim: host node1 crashed\n");
     assertThat(api.last().body()).isEmpty();
@@ -58,6 +59,15 @@ class SimStatusCommandsTest {
     assertThat(json(api.last().body())).isEqualTo(json("""
         {"steps": [{"atSeconds": 0, "utilisation": 0.2}, {"atSeconds": 300, "utilisation": 0.8}]}
         """));
+
+    Run day = Run.corral(api, "sim", "workload", "--all", "--diurnal");
+    assertThat(day.out()).as(day.err()).isEqualTo("sim: workload of 16 VMs set\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"diurnal\": {\"night\": 0.05, \"day\": 0.9}}"));
+    Run.corral(api, "sim", "workload", "--all", "--diurnal", "0.1:0.7");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"diurnal\": {\"night\": 0.1, \"day\": 0.7}}"));
+    Run neither = Run.corral(api, "sim", "workload", "--constant", "0.5");
+    assertThat(neither.code()).isEqualTo(2);
+    assertThat(neither.err()).contains("either a VM or --all");
 
     Run fail = Run.corral(api, "sim", "fail-migrations", "web1", "--count", "2");
     assertThat(fail.out()).isEqualTo("sim: the next 2 migration(s) of web1 will fail\n");

@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
 /** {@code corral sim ...}: inject faults and workloads into a simulated ({@code sim://}) lab. */
 @Command(name = "sim", description = "Drive the simulated lab: status, crashes, partitions, BMC faults, workloads, failing migrations.")
 public final class SimCommand {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   private final Session session;
 
   public SimCommand(Session session) {
@@ -45,6 +48,11 @@ public final class SimCommand {
     @Option(names = "--steps", required = true, paramLabel = "S:U,...", converter = StepsConverter.class,
         description = "Utilisation U from second S on, e.g. 0:0.2,300:0.8.")
     List<WorkloadStep> steps;
+
+    @Option(names = "--diurnal", required = true, arity = "0..1", paramLabel = "NIGHT:DAY", fallbackValue = "0.05:0.9",
+        description = "A working day repeating every 24 h from now: NIGHT from 22:00 to 06:00, DAY from 09:00 to 17:00 "
+            + "(default 0.05:0.9).")
+    String diurnal;
   }
 
   @Command(name = "status", description = "Show the simulated hosts: power, faults, watts and energy used.")
@@ -98,19 +106,38 @@ public final class SimCommand {
     return ExitCode.OK.code();
   }
 
-  @Command(name = "workload", description = "Set a simulated VM's CPU utilisation: constant, or in steps over time.")
+  @Command(name = "workload", description = {"Set simulated VMs' CPU utilisation: constant, in steps, or a working day.",
+      "e.g. corral sim workload web1 --constant 0.5; corral sim workload --all --diurnal"})
   int workload(
-      @Parameters(paramLabel = "VM", description = "The VM.") String vm,
+      @Parameters(paramLabel = "VM", arity = "0..1", description = "The VM (or --all).") String vm,
+      @Option(names = "--all", description = "Every VM.") boolean all,
       @ArgGroup(exclusive = true, multiplicity = "1") Workload workload) {
+    if ((vm == null) == !all) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give either a VM or --all, e.g. corral sim workload --all --diurnal");
+    }
     ObjectNode body = Json.object();
     if (workload.constant != null) {
       body.put("constant", workload.constant);
+    } else if (workload.diurnal != null) {
+      String[] nd = workload.diurnal.split(":");
+      if (nd.length != 2) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--diurnal: '" + workload.diurnal + "' is not NIGHT:DAY; give e.g. 0.05:0.9");
+      }
+      try {
+        body.putObject("diurnal").put("night", Double.parseDouble(nd[0])).put("day", Double.parseDouble(nd[1]));
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--diurnal: '" + workload.diurnal + "' is not NIGHT:DAY with numbers from 0 to 1; give e.g. 0.05:0.9");
+      }
     } else {
       ArrayNode steps = body.putArray("steps");
       workload.steps.forEach(s -> steps.addObject().put("atSeconds", s.atSeconds()).put("utilisation", s.utilisation()));
     }
-    JsonNode answer = session.api().post(CorralApi.path("sim", "vms", vm, "workload"), body);
-    session.report(answer, "sim: workload of " + vm + " set");
+    JsonNode answer = all ? session.api().post(CorralApi.path("sim", "workload"), body)
+        : session.api().post(CorralApi.path("sim", "vms", vm, "workload"), body);
+    session.report(answer, all ? "sim: workload of " + answer.path("vms").asInt() + " VMs set" : "sim: workload of " + vm + " set");
     return ExitCode.OK.code();
   }
 

@@ -60,6 +60,18 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vm", vm, "workload", m.toString()));
     });
+    api.post(a, base + "/workload", ctx -> {
+      WorkloadModel m = workload(ApiJson.read(ctx.body(), Map.class));
+      int n = api.call(() -> {
+        int count = 0;
+        for (var vm : controller.state().vms()) {
+          lab.setWorkload(vm.name(), m);
+          count++;
+        }
+        return count;
+      });
+      ApiServer.json(ctx, 200, Map.of("vms", n, "workload", m.toString()));
+    });
     api.post(a, base + "/vms/{name}/fail-migrations", ctx -> {
       String vm = ctx.pathParam("name");
       Object c = ApiJson.read(ctx.body(), Map.class).get("count");
@@ -100,6 +112,15 @@ public final class LabApi {
   }
 
   static WorkloadModel workload(Map<?, ?> body) {
+    if (body.containsKey("diurnal")) {
+      Object n = body.get("diurnal") instanceof Map<?, ?> d ? (d.containsKey("night") ? d.get("night") : 0.05) : null;
+      Object dd = body.get("diurnal") instanceof Map<?, ?> d2 ? (d2.containsKey("day") ? d2.get("day") : 0.9) : null;
+      if (!(n instanceof Number night) || !(dd instanceof Number day)) {
+        throw new InvalidInputException("diurnal", "must be {\"night\": U, \"day\": U} with U from 0 to 1",
+            "send {\"diurnal\": {\"night\": 0.05, \"day\": 0.9}}");
+      }
+      return WorkloadModel.diurnal(night.doubleValue(), day.doubleValue());
+    }
     if (body.containsKey("constant")) {
       if (!(body.get("constant") instanceof Number n)) {
         throw new InvalidInputException("constant", "must be a number from 0 to 1", "send {\"constant\": 0.5}");
@@ -117,7 +138,8 @@ public final class LabApi {
       }
       return new WorkloadModel.Step(levels);
     }
-    throw new InvalidInputException("body", "needs constant or steps", "send {\"constant\": 0.5} or {\"steps\": [...]}");
+    throw new InvalidInputException("body", "needs constant, steps or diurnal",
+        "send {\"constant\": 0.5}, {\"steps\": [...]} or {\"diurnal\": {\"night\": 0.05, \"day\": 0.9}}");
   }
 
   private Map<String, Object> status() {
