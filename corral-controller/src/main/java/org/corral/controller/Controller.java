@@ -54,6 +54,7 @@ public final class Controller implements AutoCloseable {
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
   private final EnergyMeter energy;
+  private final Scheduler scheduler;
   private final Loop energyLoop;
   private final Commands commands;
   private final Drivers drivers;
@@ -75,7 +76,7 @@ public final class Controller implements AutoCloseable {
     this.monitor = new Monitor(clock, settings.monitorPeriod(), seed, state, connections, executor,
         settings.downAfterPolls(), settings.utilisationWindow());
     // One scheduler (its rules) for every decision that places VMs.
-    Scheduler scheduler = new Scheduler(settings.scheduler());
+    this.scheduler = new Scheduler(settings.scheduler());
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
     this.optimizer = new OptimizerLoop(clock, seed, state, executor,
         new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
@@ -195,6 +196,20 @@ public final class Controller implements AutoCloseable {
 
   public OptimizerLoop optimizer() {
     return optimizer;
+  }
+
+  /**
+   * Replaces the optimizer's settings at run time (until the next start, which reads corral.yaml
+   * again), journaled with who changed them. Call on the loop.
+   */
+  public OptimizerSettings updateOptimizer(OptimizerSettings s, String who) {
+    optimizer.update(s, new Consolidation(scheduler, s.consolidation(), settings.monitorPeriod()));
+    state.tx().journal(EntryKind.UPDATED, SubjectKind.CONTROLLER, "optimizer", null, null, null,
+        Cause.user(who, "change the optimizer's settings"), "optimizer: " + s.automation().name().toLowerCase()
+            + " every " + s.period() + ", " + s.consolidation().detector().name() + " + " + s.consolidation().selector().name()
+            + ", lower " + s.consolidation().lower() + ", upper " + s.consolidation().upper() + ", "
+            + s.groups().size() + " group(s)").commit();
+    return s;
   }
 
   /** Energy counters per host and in total, with the everything-on baseline. Call on the loop. */

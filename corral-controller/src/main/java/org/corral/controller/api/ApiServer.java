@@ -223,6 +223,12 @@ public final class ApiServer implements AutoCloseable {
       }
       json(ctx, 202, Map.of("id", planId, "taken", call(() -> controller.applyPlan(planId, who(ctx)))));
     });
+    get(a, V1 + "/optimizer", ctx -> json(ctx, 200, Views.optimizer(call(() -> controller.optimizer().settings()))));
+    put(a, V1 + "/optimizer", ctx -> {
+      var section = ApiJson.read(ctx.body(), com.fasterxml.jackson.databind.JsonNode.class);
+      var s = org.corral.controller.config.ConfigReader.optimizer(section);
+      json(ctx, 200, Views.optimizer(call(() -> controller.updateOptimizer(s, who(ctx)))));
+    });
     get(a, V1 + "/energy", ctx -> json(ctx, 200, call(() -> controller.energy().report())));
     if (lab != null) {
       lab.routes(a, this);
@@ -307,6 +313,11 @@ public final class ApiServer implements AutoCloseable {
   void post(Javalin a, String path, io.javalin.http.Handler h) {
     routes.add("POST " + path);
     a.post(path, h);
+  }
+
+  void put(Javalin a, String path, io.javalin.http.Handler h) {
+    routes.add("PUT " + path);
+    a.put(path, h);
   }
 
   void delete(Javalin a, String path, io.javalin.http.Handler h) {

@@ -60,6 +60,25 @@ final class Views {
 
   record RecommendationView(String id, Instant at, List<PlanView> plans) {}
 
+  static Map<String, Object> optimizer(org.corral.controller.OptimizerSettings s) {
+    var c = s.consolidation();
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("automation", s.automation().name().toLowerCase());
+    out.put("period", s.period().toString());
+    out.put("detector", c.detector().name());
+    out.put("selection", c.selector().name());
+    out.put("lower", c.lower());
+    out.put("upper", c.upper());
+    out.put("cooldown", c.cooldown().toString());
+    out.put("maxMigrations", c.maxMigrations());
+    out.put("reserveHosts", c.reserveHosts());
+    out.put("emptySamples", c.emptySamples());
+    out.put("migrationMibPerSecond", c.migrationMibPerSecond());
+    out.put("groups", s.groups().stream().map(g -> Map.of("labels", g.labels(), "automation", g.automation().name().toLowerCase()))
+        .toList());
+    return out;
+  }
+
   static RecommendationView recommendation(org.corral.controller.Controller.Recommendation r) {
     List<PlanView> plans = r.plans().stream().map(p -> new PlanView(p.origin().name(), p.cycle(),
         p.actions().stream().map(a -> new PlannedAction(a.key(), a.verb(), a.subject(),

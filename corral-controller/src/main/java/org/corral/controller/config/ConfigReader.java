@@ -101,6 +101,18 @@ public final class ConfigReader {
    * The optimizer section: a preset (default or enersis) and any of its settings overridden; every
    * error names its field, e.g. {@code optimizer.detector}.
    */
+  /**
+   * The optimizer section given as JSON (the API's {@code PUT /optimizer}): the same rules and
+   * errors as in corral.yaml, fields named {@code optimizer.*}. Fields left out take the preset's
+   * values.
+   */
+  public static OptimizerSettings optimizer(com.fasterxml.jackson.databind.JsonNode section) {
+    if (section == null || !section.isObject()) {
+      throw new InvalidInputException("optimizer", "must be an object", "send e.g. {\"automation\": \"full\"}");
+    }
+    return optimizer(new Node(section, "optimizer"));
+  }
+
   private static OptimizerSettings optimizer(Node o) {
     o.only("automation", "groups", "period", "preset", "detector", "selection", "lower", "upper", "cooldown", "maxMigrations",
         "reserveHosts", "emptySamples", "migrationMibPerSecond");

@@ -15,7 +15,7 @@ public abstract class Loop {
   private static final Logger LOG = LoggerFactory.getLogger(Loop.class);
   protected final Clock clock;
   private final String name;
-  private final Duration period;
+  private Duration period;
   private final long rootSeed;
   private long cycle;
   private boolean running;
@@ -35,6 +35,11 @@ public abstract class Loop {
 
   public long cycles() {
     return cycle;
+  }
+
+  /** From the next cycle on, runs every {@code p}. Call on the loop. */
+  protected void period(Duration p) {
+    this.period = p;
   }
 
   /** Starts the loop; the first cycle runs at once. Call on the loop thread. */

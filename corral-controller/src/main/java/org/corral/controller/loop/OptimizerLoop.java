@@ -27,8 +27,8 @@ import org.corral.policy.consolidation.Consolidation;
 public final class OptimizerLoop extends Loop implements PlanningLoop {
   private final ControllerState state;
   private final Planner planner;
-  private final Consolidation consolidation;
-  private final OptimizerSettings settings;
+  private Consolidation consolidation;
+  private OptimizerSettings settings;
   private Set<String> lastNotes = Set.of();
 
   public OptimizerLoop(Clock clock, long seed, ControllerState state, Planner planner, Consolidation consolidation,
@@ -38,6 +38,18 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
     this.planner = planner;
     this.consolidation = consolidation;
     this.settings = settings;
+  }
+
+  public OptimizerSettings settings() {
+    return settings;
+  }
+
+  /** Takes new settings from the next cycle on (the period too). Call on the loop. */
+  public void update(OptimizerSettings s, Consolidation c) {
+    this.settings = s;
+    this.consolidation = c;
+    period(s.period());
+    lastNotes = Set.of();
   }
 
   /** True when no host can run above RECOMMEND: cycles then only cost a snapshot when asked. */

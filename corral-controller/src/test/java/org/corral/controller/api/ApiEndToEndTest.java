@@ -486,6 +486,27 @@ class ApiEndToEndTest {
   }
 
   @Test
+  @Order(15)
+  void theOptimizersSettingsChangeAtRunTimeJournaledAndCheckedLikeTheFile() {
+    assertThat(api.get("/api/v1/optimizer").json().get("automation").asText()).isEqualTo("recommend");
+    ApiClient.Reply bad = api.put("/api/v1/optimizer", "{\"automation\": \"full\", \"lower\": 0.9, \"upper\": 0.8}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("detail").asText()).startsWith("optimizer.lower: ");
+    assertThat(api.get("/api/v1/optimizer").json().get("automation").asText()).as("a rejected change changes nothing")
+        .isEqualTo("recommend");
+    long before = corral.lastSeq();
+    ApiClient.Reply ok = api.put("/api/v1/optimizer", "{\"automation\": \"off\", \"detector\": \"iqr-1.5\", \"period\": \"1m\"}");
+    assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    assertThat(ok.json().get("detector").asText()).isEqualTo("iqr-1.5");
+    assertThat(api.get("/api/v1/optimizer").json().get("automation").asText()).isEqualTo("off");
+    assertThat(api.list("/api/v1/events?after=" + before)).anySatisfy(e -> {
+      assertThat(e.get("subject").asText()).isEqualTo("optimizer");
+      assertThat(e.get("message").asText()).startsWith("optimizer: off every PT1M, iqr-1.5 + mmt");
+    });
+    api.put("/api/v1/optimizer", "{}"); // back to the defaults
+  }
+
+  @Test
   @Order(16)
   void crashedHostGoesSuspectThenDownAndItsVmsUnknown() {
     api.post("/api/v1/vms", vmBody("crash1", "host.name == \"t04\""));
