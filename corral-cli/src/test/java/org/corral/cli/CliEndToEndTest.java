@@ -117,7 +117,7 @@ class CliEndToEndTest {
     JsonNode json = json("plan");
     assertThat(json.get("plans").get(0).get("origin").asText()).isEqualTo("SCHEDULER");
     assertThat(corral("actions", "--status", "rejected").code()).isZero();
-    Run stale = corral("plan", "apply", "00000000");
+    Run stale = corral("plan", "apply", "not-a-plan"); // ids are 8 hex digits (an empty plan's is 00000000)
     assertThat(stale.code()).as("a plan id that is not the current plan's is refused").isEqualTo(4);
     assertThat(stale.err()).contains("no longer what Corral would do");
     // On real time the plan may change between reading it and applying it (that is the refusal
