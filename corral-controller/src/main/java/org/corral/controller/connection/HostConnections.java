@@ -26,6 +26,11 @@ public final class HostConnections implements AutoCloseable {
   private final Map<String, String> uris = new HashMap<>();
   private volatile Consumer<DomainEvent> events = e -> {};
 
+  /** How long opening a connection may take. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
   public HostConnections(Drivers drivers, Clock clock, Duration connectTimeout) {
     this.drivers = drivers;
     this.clock = clock;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.corral.controller.connection.HostConnections;
+import org.corral.controller.connection.Stages;
 import org.corral.controller.executor.Executor;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.DriverException;
@@ -73,6 +74,10 @@ public final class Monitor extends Loop {
   // can lock an account); a host that answers is back on the normal period at once.
   private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
   private final Duration period;
+  private final Duration pollBudget;
+  private final java.util.ArrayDeque<Due> waiting = new java.util.ArrayDeque<>();
+  private final Set<String> waitingSet = new HashSet<>();
+  private int peakPolls;
   private final Map<String, Integer> errorStreak = new HashMap<>();
   private final Map<String, java.time.Instant> nextTry = new HashMap<>();
 
@@ -80,6 +85,8 @@ public final class Monitor extends Loop {
       Executor executor, int downAfter, int window) {
     super("monitor", clock, period, seed);
     this.period = period;
+    // Connecting has its own timeout; reading a host gets as long as connecting may take.
+    this.pollBudget = connections.connectTimeout().multipliedBy(2);
     this.state = state;
     this.connections = connections;
     this.executor = executor;
@@ -113,18 +120,25 @@ public final class Monitor extends Loop {
 
   /** Reads one host; a poll already in flight for it is followed by one more, not doubled. */
   public void poll(String hostName, long cycle) {
-    if (!inFlight.add(hostName)) {
+    if (inFlight.contains(hostName)) {
       again.add(hostName);
+      return;
+    }
+    if (inFlight.size() >= MAX_CONCURRENT_POLLS) {
+      if (waitingSet.add(hostName)) {
+        waiting.add(new Due(hostName, cycle));
+      }
       return;
     }
     Host host = state.host(hostName).orElse(null);
     if (host == null) {
-      inFlight.remove(hostName);
       return;
     }
+    inFlight.add(hostName);
+    peakPolls = Math.max(peakPolls, inFlight.size());
     java.time.Instant started = clock.now();
-    connections.get(host)
-        .thenCompose(conn -> read(conn))
+    // A budget per poll: a hypervisor that hangs is a silent poll, not a host polled never again.
+    Stages.within(connections.get(host).thenCompose(conn -> read(conn)), pollBudget, clock, "reading " + hostName)
         .whenComplete((obs, err) -> clock.execute(() -> {
           inFlight.remove(hostName);
           try {
@@ -137,8 +151,28 @@ public final class Monitor extends Loop {
             if (again.remove(hostName)) {
               poll(hostName, cycle);
             }
+            startWaiting();
           }
         }));
+  }
+
+  /** Starts polls that waited for a slot, oldest first. */
+  private void startWaiting() {
+    while (inFlight.size() < MAX_CONCURRENT_POLLS && !waiting.isEmpty()) {
+      Due d = waiting.poll();
+      waitingSet.remove(d.host());
+      poll(d.host(), d.cycle());
+    }
+  }
+
+  private record Due(String host, long cycle) {}
+
+  /** Polls in flight at most: 10,000 hosts are read a slice at a time, not all at once. */
+  static final int MAX_CONCURRENT_POLLS = 64;
+
+  /** The most polls that were in flight at once since start (for tests and benchmarks). */
+  public int peakPolls() {
+    return peakPolls;
   }
 
   private record Observation(List<DomainStatus> domains, HostStats stats) {}

@@ -129,4 +129,32 @@ class MonitorTest {
     lab.dc.partitionHost("node02", false);
     lab.until("node02 UP", () -> lab.host("node02").state() == HostState.UP, Duration.ofMinutes(6));
   }
+
+  @Test
+  void aHypervisorThatHangsIsASilentPollNotAHostPolledNeverAgain() {
+    java.util.concurrent.atomic.AtomicBoolean hang = new java.util.concurrent.atomic.AtomicBoolean();
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
+    lab.hypervisorWrapper = real -> new org.corral.controller.testing.SlowReads(real, lab.clock, Duration.ZERO,
+        uri -> hang.get() && uri.endsWith("/node02"));
+    lab.startWithInventory();
+    assertThat(lab.host("node02").state()).isEqualTo(HostState.UP);
+    hang.set(true); // libvirtd on node02 accepts the call and never answers
+    lab.until("node02 SUSPECT", () -> lab.host("node02").state() == HostState.SUSPECT, Duration.ofMinutes(2));
+    assertThat(lab.host("node02").stateReason()).contains("did not finish within");
+    lab.until("node02 DOWN", () -> lab.host("node02").state() == HostState.DOWN, Duration.ofMinutes(5));
+    hang.set(false);
+    lab.until("node02 UP again", () -> lab.host("node02").state() == HostState.UP, Duration.ofMinutes(2));
+  }
+
+  @Test
+  void manyHostsAreReadAFewAtATimeAndAllStillAnswer() {
+    LabHarness lab = new LabHarness(150, SimLatencies.INSTANT);
+    lab.hypervisorWrapper = real -> new org.corral.controller.testing.SlowReads(real, lab.clock, Duration.ofMillis(300), uri -> false);
+    lab.startWithInventory();
+    lab.run(Duration.ofSeconds(20));
+    assertThat(lab.controller.monitor().peakPolls()).as("polls in flight at once").isEqualTo(Monitor.MAX_CONCURRENT_POLLS);
+    assertThat(lab.controller.state().hosts()).allSatisfy(h -> assertThat(h.state()).isEqualTo(HostState.UP));
+    assertThat(lab.controller.state().hosts()).allSatisfy(h ->
+        assertThat(lab.controller.state().observation(h.name()).answers()).as(h.name()).isGreaterThan(5));
+  }
 }
