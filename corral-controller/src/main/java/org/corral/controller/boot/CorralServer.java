@@ -110,7 +110,8 @@ public final class CorralServer {
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {
-        throw new org.corral.model.InvalidInputException("--database", "'" + databaseUrl + "' is not a PostgreSQL or H2 JDBC URL",
+        throw new org.corral.model.InvalidInputException("--database", org.corral.model.InvalidInputException.quote(databaseUrl)
+            + " is not a PostgreSQL or H2 JDBC URL",
             "e.g. --database jdbc:postgresql://localhost:5432/corral (user and password from CORRAL_DB_USER / CORRAL_DB_PASSWORD)");
       }
       s = new CorralConfig.StoreConfig(databaseUrl, env.getOrDefault("CORRAL_DB_USER", s.user()),

@@ -187,7 +187,7 @@ public final class Commands {
     if (vm.state() != VmState.RUNNING) {
       throw new IllegalTransitionException("vm", name, vm.state(), VmState.MIGRATING);
     }
-    Host dest = state.host(to).orElseThrow(() -> new InvalidInputException("to", "no host named '" + to + "'",
+    Host dest = state.host(to).orElseThrow(() -> new InvalidInputException("to", "no host named " + InvalidInputException.quote(to),
         "list hosts with `corral host list`"));
     if (to.equals(vm.host())) {
       throw new ConflictException("VM '" + name + "' already runs on " + to);
@@ -407,6 +407,12 @@ public final class Commands {
     }
     if (state.network(n.name()).isPresent()) {
       throw new ConflictException("a network named '" + n.name() + "' already exists");
+    }
+    for (Network other : state.networks()) {
+      if (other.overlaps(n)) {
+        throw new InvalidInputException("cidr", n.cidr() + " overlaps network '" + other.name() + "' (" + other.cidr() + ")",
+            "give each network its own subnet, or add VMs to '" + other.name() + "'");
+      }
     }
     state.tx().put(n).journal(EntryKind.CREATED, SubjectKind.NETWORK, n.name(), null, null, null, Cause.user(who, "create network"),
         "bridge " + n.bridge() + ", " + n.cidr()).commit();

@@ -109,7 +109,7 @@ public final class ConfigReader {
     s.only("url", "user", "passwordEnv", "passwordFile");
     String url = s.str("url", null);
     if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-      throw new InvalidInputException("store.url", "'" + url + "' is not a PostgreSQL or H2 JDBC URL",
+      throw new InvalidInputException("store.url", InvalidInputException.quote(url) + " is not a PostgreSQL or H2 JDBC URL",
           "e.g. jdbc:postgresql://db1:5432/corral, or leave it out for the embedded database");
     }
     if (s.has("passwordEnv") && s.has("passwordFile")) {
@@ -238,7 +238,7 @@ public final class ConfigReader {
    */
   public static String listen(String field, String text) {
     if (text == null || !text.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new InvalidInputException(field, "'" + text + "' is not host:port", "e.g. 127.0.0.1:7070");
+      throw new InvalidInputException(field, InvalidInputException.quote(text) + " is not host:port", "e.g. 127.0.0.1:7070");
     }
     int port = Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
     if (port > 65535) {

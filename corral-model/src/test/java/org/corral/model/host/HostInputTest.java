@@ -1,0 +1,23 @@
+package org.corral.model.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.corral.model.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class HostInputTest {
+  @Test
+  void capacityIsBounded() {
+    assertField(() -> new HostCapacity(8, 2600, Long.MAX_VALUE), "capacity.memoryMib");
+    assertField(() -> new HostCapacity(Integer.MAX_VALUE, 2600, 1024), "capacity.cores");
+    assertField(() -> new HostCapacity(8, Integer.MAX_VALUE, 1024), "capacity.mhzPerCore");
+    assertThat(new HostCapacity(HostCapacity.MAX_CORES, HostCapacity.MAX_MHZ, HostCapacity.MAX_MEMORY_MIB).cores())
+        .isEqualTo(HostCapacity.MAX_CORES);
+  }
+
+  private static void assertField(Runnable r, String field) {
+    assertThatThrownBy(r::run).isInstanceOf(InvalidInputException.class)
+        .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo(field));
+  }
+}
