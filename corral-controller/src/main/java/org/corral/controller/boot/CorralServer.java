@@ -109,6 +109,7 @@ public final class CorralServer {
     String l = listen != null ? ConfigReader.listen("--listen", listen) : c.listen();
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
+      org.corral.model.Secrets.refuseInline("--database", databaseUrl);
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {
         throw new org.corral.model.InvalidInputException("--database", org.corral.model.InvalidInputException.quote(databaseUrl)
             + " is not a PostgreSQL or H2 JDBC URL",

@@ -17,6 +17,7 @@ import org.corral.controller.command.HostRequest;
 import org.corral.controller.executor.ExecutorSettings;
 import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.model.InvalidInputException;
+import org.corral.model.Secrets;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerSpec;
 import org.corral.model.image.Image;
@@ -107,7 +108,7 @@ public final class ConfigReader {
 
   private static CorralConfig.StoreConfig store(Node s, Map<String, String> env) {
     s.only("url", "user", "passwordEnv", "passwordFile");
-    String url = s.str("url", null);
+    String url = Secrets.refuseInline("store.url", s.str("url", null));
     if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
       throw new InvalidInputException("store.url", InvalidInputException.quote(url) + " is not a PostgreSQL or H2 JDBC URL",
           "e.g. jdbc:postgresql://db1:5432/corral, or leave it out for the embedded database");
@@ -207,7 +208,9 @@ public final class ConfigReader {
               e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
         }
       }
-      out.add(new HostRequest(name, uri, cap, h.strings("labels"), power, pm));
+      HostCapacity capacity = cap;
+      HostRequest.PowerModelRequest model = pm;
+      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model)));
     }
     return out;
   }

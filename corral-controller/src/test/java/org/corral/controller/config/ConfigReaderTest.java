@@ -159,6 +159,16 @@ class ConfigReaderTest {
         Arguments.of("hosts not a list", "hosts: {name: kvm1}", "hosts", "list"),
         Arguments.of("image size not a number", "images: [{name: i1, pool: p, volume: v, format: qcow2, sizeGib: big}]",
             "images[0].sizeGib", "whole number"),
+        Arguments.of("a password in the store URL", "store: {url: 'jdbc:postgresql://corral:secretpw@db/corral'}", "store.url",
+            "passwordFile"),
+        Arguments.of("a password parameter in the store URL", "store: {url: 'jdbc:postgresql://db/corral?password=secretpw'}",
+            "store.url", "does not store secrets"),
+        Arguments.of("a password in a host URI", "hosts: [{name: kvm1, uri: 'qemu+ssh://root:secretpw@kvm1/system'}]",
+            "hosts[0].uri", "SSH key"),
+        Arguments.of("a password in a power URI", "hosts: [{name: kvm1, uri: 'test:///a', power: {off: 'ipmi://a@b?password=secretpw'}}]",
+            "hosts[0].power.off", "passwordEnv"),
+        Arguments.of("a host label too long", "hosts: [{name: kvm1, uri: 'test:///a', labels: {rack: " + "r".repeat(64) + "}}]",
+            "hosts[0].labels.rack", "63 characters"),
         Arguments.of("key given twice", "controller: {seed: 1}\ncontroller: {seed: 2}\n", SOURCE, "Duplicate field 'controller'"),
         Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"));
   }
@@ -169,6 +179,7 @@ class ConfigReaderTest {
     assertThatThrownBy(() -> parse(yaml))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).as(e.getMessage()).isEqualTo(field))
         .hasMessageStartingWith(field + ": ")
-        .hasMessageContaining(says);
+        .hasMessageContaining(says)
+        .satisfies(e -> assertThat(e.getMessage()).as("a planted secret is never repeated").doesNotContain("secretpw"));
   }
 }

@@ -16,6 +16,13 @@ class HostInputTest {
         .isEqualTo(HostCapacity.MAX_CORES);
   }
 
+  @Test
+  void powerMacIsSixHexPairs() {
+    assertField(() -> new PowerSpec("wol://192.168.1.255", null, "zz:zz").validate(), "power.mac");
+    assertField(() -> new PowerSpec("wol://192.168.1.255", null, "aa:bb:cc:dd:ee").validate(), "power.mac");
+    assertThat(new PowerSpec("wol://192.168.1.255", null, "AA-BB-CC-DD-EE-FF").validate().mac()).isEqualTo("AA-BB-CC-DD-EE-FF");
+  }
+
   private static void assertField(Runnable r, String field) {
     assertThatThrownBy(r::run).isInstanceOf(InvalidInputException.class)
         .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo(field));
