@@ -92,7 +92,8 @@ class CliEndToEndTest {
     assertThat(migrate.code()).as(migrate.err()).isZero();
     assertThat(json("vm", "show", "web1").get("host").asText()).isEqualTo(to);
 
-    assertThat(corral("vm", "stop", "web1", "--wait", "--timeout", "30s").code()).isZero();
+    Run stop = corral("vm", "stop", "web1", "--wait", "--timeout", "30s");
+    assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(json("vm", "show", "web1").get("state").asText()).isEqualTo("STOPPED");
     Run illegal = corral("vm", "migrate", "web1", "--to", from);
     assertThat(illegal.code()).isEqualTo(4);

@@ -118,6 +118,6 @@ public final class CorralServer {
       s = new CorralConfig.StoreConfig(databaseUrl, env.getOrDefault("CORRAL_DB_USER", s.user()),
           env.getOrDefault("CORRAL_DB_PASSWORD", s.password()));
     }
-    return new CorralConfig(c.controller(), l, s, c.lab(), c.hosts(), c.networks(), c.images());
+    return new CorralConfig(c.controller(), l, c.api(), s, c.lab(), c.hosts(), c.networks(), c.images());
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.api.ApiSettings;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.executor.ExecutorSettings;
 import org.corral.drivers.hypervisor.MigrationOptions;
@@ -70,9 +71,11 @@ public final class ConfigReader {
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec));
-    Node api = top.child("api").only("listen");
+    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
-    return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
+    ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
+        api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout())));
+    return new CorralConfig(controller, listen, access, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
   }
 

@@ -166,6 +166,17 @@ final class Node {
     return out;
   }
 
+  List<String> texts(String key) {
+    List<String> out = new ArrayList<>();
+    for (Node n : list(key)) {
+      if (!n.json.isTextual()) {
+        throw new InvalidInputException(n.path, "must be text", "list them as strings");
+      }
+      out.add(n.json.asText());
+    }
+    return out;
+  }
+
   List<Double> doubles(String key) {
     List<Double> out = new ArrayList<>();
     for (Node n : list(key)) {

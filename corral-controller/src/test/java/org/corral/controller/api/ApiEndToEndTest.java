@@ -207,7 +207,7 @@ class ApiEndToEndTest {
     p.expect(api.get("/api/v1/networks/nosuch"), 404, "not-found", null);
     p.expect(api.post("/api/v1/vms/rej1/hold", ""), 409, "illegal-transition", null);
     p.expect(api.post("/api/v1/hosts/t01/maintenance", "{\"enabled\": false}"), 409, "illegal-transition", null);
-    p.expect(api.delete("/api/v1/health"), 404, "not-found", null);
+    p.expect(api.delete("/api/v1/health"), 405, "method-not-allowed", null);
     p.expect(api.post("/api/v1/vms/rej1/stop", "null"), 400, "invalid-input", "body");
     p.expect(api.post("/api/v1/vms/rej1/migrate", "null"), 400, "invalid-input", "body");
     p.expect(api.post("/api/v1/hosts/t01/maintenance", "null"), 400, "invalid-input", "body");
@@ -352,6 +352,19 @@ class ApiEndToEndTest {
     notServed.removeAll(served);
     assertThat(undocumented).as("routes served but not in openapi.json").isEmpty();
     assertThat(notServed).as("paths in openapi.json that nothing serves").isEmpty();
+
+    // The gate refuses query parameters and bodies a route does not declare: the document must say the same.
+    for (RequestGate.Route r : corral.runtime.api().routes()) {
+      JsonNode op = root.get("paths").get(r.path().replaceAll("<([^>]+)>", "{$1}")).get(r.method().toLowerCase(java.util.Locale.ROOT));
+      Set<String> query = new TreeSet<>();
+      op.path("parameters").forEach(p -> {
+        if ("query".equals(p.get("in").asText())) {
+          query.add(p.get("name").asText());
+        }
+      });
+      assertThat(query).as("query parameters of " + r.method() + " " + r.path()).isEqualTo(new TreeSet<>(r.query()));
+      assertThat(op.has("requestBody")).as("request body of " + r.method() + " " + r.path()).isEqualTo(r.takesBody());
+    }
   }
 
   @Test

@@ -169,6 +169,11 @@ class ConfigReaderTest {
             "hosts[0].power.off", "passwordEnv"),
         Arguments.of("a host label too long", "hosts: [{name: kvm1, uri: 'test:///a', labels: {rack: " + "r".repeat(64) + "}}]",
             "hosts[0].labels.rack", "63 characters"),
+        Arguments.of("an origin with a path", "api: {allowedOrigins: ['https://dash.example/app']}", "api.allowedOrigins[0]",
+            "not an origin"),
+        Arguments.of("a server name with a port", "api: {serverNames: ['corral.example:7070']}", "api.serverNames[0]",
+            "without port"),
+        Arguments.of("a read timeout of zero", "api: {readTimeout: 0s}", "api.readTimeout", "positive"),
         Arguments.of("key given twice", "controller: {seed: 1}\ncontroller: {seed: 2}\n", SOURCE, "Duplicate field 'controller'"),
         Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"));
   }
