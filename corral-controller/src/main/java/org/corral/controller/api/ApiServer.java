@@ -6,10 +6,12 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,7 @@ import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +75,10 @@ public final class ApiServer implements AutoCloseable {
       cfg.useVirtualThreads = true;
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
-      cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems()));
+      cfg.jetty.modifyServletContextHandler(context -> {
+        context.setErrorHandler(new JettyProblems());
+        context.addFilter(new FilterHolder(new RequestGate.PathEncodingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+      });
     });
     app.before(ctx -> gate.check(ctx));
     app.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));

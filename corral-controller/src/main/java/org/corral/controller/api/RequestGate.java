@@ -1,6 +1,13 @@
 package org.corral.controller.api;
 
 import io.javalin.http.Context;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -260,6 +267,28 @@ final class RequestGate {
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new InvalidInputException("body", "is not valid UTF-8", "send JSON encoded as UTF-8");
+    }
+  }
+
+  /**
+   * Runs before Javalin, which decodes the path to match routes and fails (a 500) on a broken
+   * escape such as a lone '%' that Jetty lets through: such a path is a 400 here.
+   */
+  static final class PathEncodingFilter implements Filter {
+    private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+      String uri = ((HttpServletRequest) req).getRequestURI();
+      if (uri != null && BROKEN_ESCAPE.matcher(uri).find()) {
+        HttpServletResponse r = (HttpServletResponse) res;
+        r.setStatus(400);
+        r.setContentType(Problems.CONTENT_TYPE);
+        r.getOutputStream().write(Problems.json(400, "bad-request", "Bad request", "the path " + InvalidInputException.quote(uri)
+            + " has a '%' that does not start an escape (%XX)", null).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      chain.doFilter(req, res);
     }
   }
 

@@ -169,6 +169,11 @@ public final class Commands {
         return vm;
       }
       case RUNNING, BOOTING, SUSPENDED, UNKNOWN -> {
+        // The stop goes through STOPPING, which the state machine forbids from UNKNOWN: refused
+        // here, before anything is written, not half way through by the executor (found by ApiFuzzTest).
+        if (!VmState.MACHINE.allows(vm.state(), VmState.STOPPING)) {
+          throw new IllegalTransitionException("vm", name, vm.state(), VmState.STOPPING);
+        }
         requireIdle(vm, "stop");
         state.tx().put(vm.withDesired(DesiredState.STOPPED)).commit();
         executor.submit(new Action.StopVm((force ? "destroy/" : "stop/") + name + "/" + vm.version(), name, vm.host(), force,

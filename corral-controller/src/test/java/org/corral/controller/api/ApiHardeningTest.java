@@ -208,6 +208,9 @@ class ApiHardeningTest {
         new byte[0]), 414, "uri-too-long", null);
     problem(RawHttp.send(port, "GET /api/v1/vms/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close", new byte[0]),
         400, "bad-request", null);
+    // Jetty lets a lone '%' through, and Javalin failed on it with a 500 (found by ApiFuzzTest).
+    problem(RawHttp.send(port, "GET /api/v1/hosts/% HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close", new byte[0]),
+        400, "bad-request", null);
   }
 
   @Test

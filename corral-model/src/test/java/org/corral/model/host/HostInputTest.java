@@ -23,6 +23,13 @@ class HostInputTest {
     assertThat(new PowerSpec("wol://192.168.1.255", null, "AA-BB-CC-DD-EE-FF").validate().mac()).isEqualTo("AA-BB-CC-DD-EE-FF");
   }
 
+  @Test
+  void anEmptyWattValueIsNamedNotAnNpe() {
+    // Found by ApiFuzzTest: "watts": [..., null, ...] was a NullPointerException (500).
+    assertField(() -> new PowerModel(java.util.Arrays.asList(1.0, 2.0, null, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0), 0),
+        "powerModel.watts");
+  }
+
   private static void assertField(Runnable r, String field) {
     assertThatThrownBy(r::run).isInstanceOf(InvalidInputException.class)
         .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo(field));
