@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliEndToEndTest {
   private static final String CONFIG = """
       controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms}
+      executor: {backoffBase: 50ms, backoffMax: 200ms}
       api: {listen: "127.0.0.1:0"}
       lab:
         name: e2e
@@ -106,6 +107,24 @@ class CliEndToEndTest {
 
     assertThat(corral("vm", "delete", "web1", "--wait", "--timeout", "30s").code()).isZero();
     assertThat(corral("vm", "show", "web1").code()).isEqualTo(3);
+  }
+
+  @Test
+  void migrateWaitEndsWhenTheMigrationFailsWithItsReason() throws Exception {
+    // Issue 26 item 9: --wait sat out its whole timeout after the migration had failed.
+    Run create = corral("vm", "create", "mig1", "--cpus", "1", "--memory", "512", "--wait", "--timeout", "30s");
+    assertThat(create.code()).as(create.err()).isZero();
+    String from = json("vm", "show", "mig1").get("host").asText();
+    String to = from.equals("node01") ? "node02" : "node01";
+    assertThat(corral("sim", "fail-migrations", "mig1", "--count", "10").code()).isZero();
+    long start = System.nanoTime();
+
+    Run migrate = corral("vm", "migrate", "mig1", "--to", to, "--wait", "--timeout", "120s");
+
+    assertThat(migrate.code()).as(migrate.err()).isEqualTo(7);
+    assertThat(migrate.err()).contains("action migrate/mig1/").contains("FAILED").contains("mig1 is RUNNING on " + from);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("well before the timeout").isLessThan(java.time.Duration.ofSeconds(60));
+    assertThat(corral("vm", "delete", "mig1", "--wait", "--timeout", "30s").code()).isZero();
   }
 
   @Test

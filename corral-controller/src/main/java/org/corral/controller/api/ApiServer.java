@@ -170,26 +170,26 @@ public final class ApiServer implements AutoCloseable {
       json(ctx, 200, call(() -> controller.state().vms().stream()
           .filter(v -> host == null || host.equals(v.host()))
           .filter(v -> st == null || v.state() == st)
-          .map(Views::vm).toList()));
+          .map(this::view).toList()));
     });
-    get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> Views.vm(controller.state().requireVm(ctx.pathParam("name"))))));
+    get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> view(controller.state().requireVm(ctx.pathParam("name"))))));
     postBody(a, V1 + "/vms", ctx -> {
       VmRequest req = ApiJson.read(RequestGate.body(ctx), VmRequest.class);
-      vmResult(ctx, 201, call(() -> controller.commands().createVm(req, who(ctx))));
+      vmResult(ctx, 201, () -> controller.commands().createVm(req, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, call(() -> controller.commands().startVm(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, () -> controller.commands().startVm(ctx.pathParam("name"), who(ctx))));
     postBody(a, V1 + "/vms/{name}/stop", ctx -> {
       String body = RequestGate.body(ctx);
       boolean force = !body.isBlank() && Boolean.TRUE.equals(ApiJson.read(body, StopBody.class).force());
-      vmResult(ctx, 202, call(() -> controller.commands().stopVm(ctx.pathParam("name"), force, who(ctx))));
+      vmResult(ctx, 202, () -> controller.commands().stopVm(ctx.pathParam("name"), force, who(ctx)));
     });
     postBody(a, V1 + "/vms/{name}/migrate", ctx -> {
       String to = ApiJson.read(RequestGate.body(ctx), MigrateBody.class).to();
-      vmResult(ctx, 202, call(() -> controller.commands().migrateVm(ctx.pathParam("name"), to, who(ctx))));
+      vmResult(ctx, 202, () -> controller.commands().migrateVm(ctx.pathParam("name"), to, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/hold", ctx -> vmResult(ctx, 200, call(() -> controller.commands().holdVm(ctx.pathParam("name"), who(ctx)))));
-    post(a, V1 + "/vms/{name}/release", ctx -> vmResult(ctx, 200, call(() -> controller.commands().releaseVm(ctx.pathParam("name"), who(ctx)))));
-    delete(a, V1 + "/vms/{name}", ctx -> vmResult(ctx, 202, call(() -> controller.commands().deleteVm(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/vms/{name}/hold", ctx -> vmResult(ctx, 200, () -> controller.commands().holdVm(ctx.pathParam("name"), who(ctx))));
+    post(a, V1 + "/vms/{name}/release", ctx -> vmResult(ctx, 200, () -> controller.commands().releaseVm(ctx.pathParam("name"), who(ctx))));
+    delete(a, V1 + "/vms/{name}", ctx -> vmResult(ctx, 202, () -> controller.commands().deleteVm(ctx.pathParam("name"), who(ctx))));
 
     get(a, V1 + "/networks", ctx -> json(ctx, 200, call(() -> controller.state().networks())));
     get(a, V1 + "/networks/{name}", ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
@@ -237,6 +237,13 @@ public final class ApiServer implements AutoCloseable {
       json(ctx, 200, call(() -> controller.executor().active().stream()
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
+    // An action's key holds slashes (migrate/web1/7), hence <key>; finished actions come from the ledger.
+    get(a, V1 + "/actions/<key>", ctx -> {
+      String key = ctx.pathParam("key");
+      json(ctx, 200, call(() -> controller.executor().active().stream().filter(r -> r.key().equals(key)).findFirst()
+          .or(() -> controller.state().store().action(key)).map(Views::action)
+          .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
+    });
     if (lab != null) {
       lab.routes(a, this);
     }
@@ -259,8 +266,14 @@ public final class ApiServer implements AutoCloseable {
     json(ctx, status, call(() -> Views.host(controller.state().host(h.name()).orElse(h), controller.state())));
   }
 
-  private void vmResult(Context ctx, int status, Vm v) {
-    json(ctx, status, Views.vm(v));
+  /** Runs a VM command on the loop and answers the VM as it is then, with the action it started. */
+  private void vmResult(Context ctx, int status, java.util.function.Supplier<Vm> command) {
+    json(ctx, status, call(() -> view(command.get())));
+  }
+
+  /** On the loop: the VM with the key of its action in flight, if any. */
+  private Views.VmView view(Vm v) {
+    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null));
   }
 
   /** Every JSON answer goes out here, in UTF-8 and saying so. */

@@ -93,7 +93,12 @@ class ApiEndToEndTest {
     String to = from.equals("t01") ? "t02" : "t01";
     ApiClient.Reply migrate = api.post("/api/v1/vms/life1/migrate", "{\"to\": \"" + to + "\"}");
     assertThat(migrate.status()).as(migrate.toString()).isEqualTo(202);
+    String action = migrate.json().get("action").asText();
+    assertThat(action).as("the accepted answer names the action it started").startsWith("migrate/life1/");
     corral.untilVm("life1", "running on " + to, v -> "RUNNING".equals(v.get("state").asText()) && to.equals(v.get("host").asText()));
+    eventually().alias(action + " SUCCEEDED").until(() -> "SUCCEEDED".equals(api.get("/api/v1/actions/" + action).json().path("status").asText()));
+    assertThat(api.get("/api/v1/actions/" + action).json().get("verb").asText()).isEqualTo("migrate");
+    assertThat(api.get("/api/v1/actions/migrate/nosuch/1").status()).isEqualTo(404);
     assertThat(corral.runtime.lab().host(to).orElseThrow().domainNames()).contains("life1");
     assertThat(corral.runtime.lab().host(from).orElseThrow().domainNames()).doesNotContain("life1");
 
