@@ -45,6 +45,15 @@ class ConfigReaderTest {
   }
 
   @Test
+  void theExampleConfigurationIsValid() {
+    // Tests run in corral-controller/; the example documents every field, the api section's too.
+    CorralConfig c = ConfigReader.read(java.nio.file.Path.of("../examples/corral.yaml"), Map.of("CORRAL_DB_PASSWORD", "pw"));
+    assertThat(c.api().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.api().serverNames()).isEmpty();
+    assertThat(c.hosts()).hasSize(2);
+  }
+
+  @Test
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m, downAfterPolls: 5}
