@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.corral.cli.command.Session;
+import org.corral.model.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,7 +58,7 @@ final class UpCommand implements Callable<Integer> {
     checkListen();
     if (database != null && !database.startsWith("jdbc:")) {
       throw new ParameterException(spec.commandLine(),
-          "--database: '" + database + "' is not a JDBC URL; give e.g. jdbc:postgresql://localhost/corral");
+          "--database: " + InvalidInputException.quote(database) + " is not a JDBC URL; give e.g. jdbc:postgresql://localhost/corral");
     }
     return launcher.run(configFile(), homeDir(), listen, database);
   }
@@ -88,7 +89,7 @@ final class UpCommand implements Callable<Integer> {
     Matcher m = LISTEN.matcher(listen);
     if (!m.matches() || Integer.parseInt(m.group(2)) > MAX_PORT) {
       throw new ParameterException(spec.commandLine(),
-          "--listen: '" + listen + "' is not HOST:PORT with a port up to " + MAX_PORT + "; give e.g. 127.0.0.1:7070");
+          "--listen: " + InvalidInputException.quote(listen) + " is not HOST:PORT with a port up to " + MAX_PORT + "; give e.g. 127.0.0.1:7070");
     }
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliEndToEndTest {
   private static final String CONFIG = """
       controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms}
+      executor: {backoffBase: 50ms, backoffMax: 200ms}
       api: {listen: "127.0.0.1:0"}
       # Every host stays on: the other tests use all three (plan apply is tested with power actions
       # in OptimizerLoopTest).
@@ -95,7 +96,8 @@ class CliEndToEndTest {
     assertThat(migrate.code()).as(migrate.err()).isZero();
     assertThat(json("vm", "show", "web1").get("host").asText()).isEqualTo(to);
 
-    assertThat(corral("vm", "stop", "web1", "--wait", "--timeout", "30s").code()).isZero();
+    Run stop = corral("vm", "stop", "web1", "--wait", "--timeout", "30s");
+    assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(json("vm", "show", "web1").get("state").asText()).isEqualTo("STOPPED");
     Run illegal = corral("vm", "migrate", "web1", "--to", from);
     assertThat(illegal.code()).isEqualTo(4);
@@ -137,6 +139,24 @@ class CliEndToEndTest {
     JsonNode json = json("energy");
     assertThat(json.get("hosts").size()).isGreaterThanOrEqualTo(3);
     assertThat(json.get("baselineJoules").asDouble()).isGreaterThanOrEqualTo(json.get("joules").asDouble());
+  }
+
+  @Test
+  void migrateWaitEndsWhenTheMigrationFailsWithItsReason() throws Exception {
+    // Issue 26 item 9: --wait sat out its whole timeout after the migration had failed.
+    Run create = corral("vm", "create", "mig1", "--cpus", "1", "--memory", "512", "--wait", "--timeout", "30s");
+    assertThat(create.code()).as(create.err()).isZero();
+    String from = json("vm", "show", "mig1").get("host").asText();
+    String to = from.equals("node01") ? "node02" : "node01";
+    assertThat(corral("sim", "fail-migrations", "mig1", "--count", "10").code()).isZero();
+    long start = System.nanoTime();
+
+    Run migrate = corral("vm", "migrate", "mig1", "--to", to, "--wait", "--timeout", "120s");
+
+    assertThat(migrate.code()).as(migrate.err()).isEqualTo(7);
+    assertThat(migrate.err()).contains("action migrate/mig1/").contains("FAILED").contains("mig1 is RUNNING on " + from);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("well before the timeout").isLessThan(java.time.Duration.ofSeconds(60));
+    assertThat(corral("vm", "delete", "mig1", "--wait", "--timeout", "30s").code()).isZero();
   }
 
   @Test

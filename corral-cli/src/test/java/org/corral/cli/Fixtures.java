@@ -60,6 +60,19 @@ final class Fixtures {
     return vm("MIGRATING", from, null).replace("\"migrationTarget\": null", "\"migrationTarget\": \"" + to + "\"");
   }
 
+  /** {@code view} with the key of the action in flight, as the API shows it. */
+  static String withAction(String view, String key) {
+    return view.replace("\"owner\": \"alice\",", "\"owner\": \"alice\", \"action\": \"" + key + "\",");
+  }
+
+  /** An ActionView as GET /actions/{key} answers it. */
+  static String action(String key, String status, String error) {
+    return """
+        {"key": "%s", "verb": "%s", "subject": "web1", "status": "%s", "attempts": 1, "created": "2026-01-01T00:05:00Z",
+         "updated": "2026-01-01T00:05:01Z", "error": %s, "cause": {"origin": "USER", "reason": "by alice", "cycle": 0}}
+        """.formatted(key, key.substring(0, key.indexOf('/')), status, quoted(error));
+  }
+
   static final String DB1_PENDING = """
       {"name": "db1", "uuid": "0e0e", "state": "PENDING", "desired": "RUNNING", "host": null, "migrationTarget": null,
        "stateReason": "no host has 64.0 GiB free", "stateSince": "2026-01-01T00:06:00Z", "created": "2026-01-01T00:06:00Z",

@@ -115,14 +115,58 @@ class VmWaitTest {
   }
 
   @Test
-  void migrateTimesOutWhenTheVmStaysOnTheSource() {
-    api.on("POST", "/vms/web1/migrate", 202, Fixtures.migrating("node1", "node2"));
+  void migrateEndsWithTheFailedActionNotTheTimeout() {
+    // Issue 26 item 9: the migration failed within a second and the VM was back on its source,
+    // but --wait sat out its whole 2-minute timeout.
+    api.on("POST", "/vms/web1/migrate", 202, Fixtures.withAction(Fixtures.migrating("node1", "node2"), "migrate/web1/7"));
+    api.on("GET", "/vms/web1", 200, Fixtures.withAction(Fixtures.migrating("node1", "node2"), "migrate/web1/7"));
     api.on("GET", "/vms/web1", 200, Fixtures.vm("RUNNING", "node1", "migration to node2 failed: connection reset"));
+    api.on("GET", "/actions/migrate/web1/7", 200, Fixtures.action("migrate/web1/7", "FAILED", "connection reset"));
+    Instant start = clock.now();
 
-    Run r = corral("vm", "migrate", "web1", "--to", "node2", "--wait", "--timeout", "2s");
+    Run r = corral("vm", "migrate", "web1", "--to", "node2", "--wait");
 
     assertThat(r.code()).isEqualTo(7);
-    assertThat(r.err()).contains("to be RUNNING on node2: it is RUNNING (migration to node2 failed: connection reset)");
+    assertThat(r.err()).isEqualTo("error: action migrate/web1/7 FAILED: connection reset; web1 is RUNNING on node1"
+        + " (migration to node2 failed: connection reset)\n");
+    assertThat(Duration.between(start, clock.now())).as("one pause between two polls").isEqualTo(Duration.ofMillis(500));
+    assertThat(api.requests()).extracting(FakeCorral.Request::path).endsWith("/vms/web1", "/actions/migrate/web1/7");
+  }
+
+  @Test
+  void aRejectedActionEndsTheWaitWithItsReason() {
+    api.on("POST", "/vms/web1/start", 202, Fixtures.withAction(Fixtures.vm("STOPPED", "node1", null), "start/web1/4"));
+    api.on("GET", "/vms/web1", 200, Fixtures.vm("STOPPED", "node1", null));
+    api.on("GET", "/actions/start/web1/4", 200, Fixtures.action("start/web1/4", "REJECTED", "host node1 is MAINTENANCE"));
+
+    Run r = corral("vm", "start", "web1", "--wait", "-o", "json");
+
+    assertThat(r.code()).isEqualTo(7);
+    assertThat(r.err()).startsWith("error: action start/web1/4 REJECTED: host node1 is MAINTENANCE; web1 is STOPPED on node1");
+  }
+
+  @Test
+  void aNewVmIsFollowedThroughTheActionItIsFirstSeenWith() {
+    api.on("POST", "/vms", 201, Fixtures.vm("PENDING", null, null));
+    api.on("GET", "/vms/web1", 200, Fixtures.withAction(Fixtures.vm("PROVISIONING", "node1", null), "deploy/web1/2"));
+    api.on("GET", "/vms/web1", 200, Fixtures.vm("STOPPED", "node1", "boot failed: no bootable disk"));
+    api.on("GET", "/actions/deploy/web1/2", 200, Fixtures.action("deploy/web1/2", "FAILED", "no bootable disk"));
+
+    Run r = corral("vm", "create", "web1", "--cpus", "2", "--memory", "2048", "--wait");
+
+    assertThat(r.code()).isEqualTo(7);
+    assertThat(r.err()).startsWith("error: action deploy/web1/2 FAILED: no bootable disk");
+  }
+
+  @Test
+  void aSucceededActionEndsTheWaitEvenIfTheVmMovedOn() {
+    api.on("POST", "/vms/web1/stop", 202, Fixtures.withAction(Fixtures.vm("STOPPING", "node1", null), "stop/web1/3"));
+    api.on("GET", "/vms/web1", 200, Fixtures.vm("RUNNING", "node1", "started again by bob"));
+    api.on("GET", "/actions/stop/web1/3", 200, Fixtures.action("stop/web1/3", "SUCCEEDED", null));
+
+    Run r = corral("vm", "stop", "web1", "--wait", "--timeout", "30s");
+
+    assertThat(r.code()).as(r.err()).isZero();
   }
 
   @Test

@@ -98,6 +98,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void routesReadBodiesOnlyThroughTheGate() {
+    noClasses().that().resideInAPackage("org.corral.controller.api..")
+        .should().callMethod(io.javalin.http.Context.class, "body")
+        .orShould().callMethod(io.javalin.http.Context.class, "bodyAsBytes")
+        .orShould().callMethod(io.javalin.http.Context.class, "bodyInputStream")
+        .because("RequestGate reads every body once, bounded whatever its framing (docs/security.md)")
+        .check(main);
+  }
+
+  @Test
   void driversDoNotReachUp() {
     noClasses().that().resideInAPackage("org.corral.drivers..")
         .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.controller..")

@@ -77,11 +77,11 @@ public final class Drivers {
   private static <D> D pick(String field, String uri, Map<String, D> map, String what) {
     String scheme = scheme(uri);
     if (scheme == null) {
-      throw new InvalidInputException(field, "'" + uri + "' is not a URI", "write it as scheme://..., e.g. " + example(what));
+      throw new InvalidInputException(field, InvalidInputException.quote(uri) + " is not a URI", "write it as scheme://..., e.g. " + example(what));
     }
     D d = map.get(scheme);
     if (d == null) {
-      throw new InvalidInputException(field, "no " + what + " driver for scheme '" + scheme + "'",
+      throw new InvalidInputException(field, "no " + what + " driver for scheme " + InvalidInputException.quote(scheme),
           "use one of " + String.join(", ", map.keySet()));
     }
     return d;

@@ -14,7 +14,7 @@ public final class Names {
       throw new InvalidInputException(field, "is missing", "give a name such as 'web1'");
     }
     if (!NAME.matcher(name).matches()) {
-      throw new InvalidInputException(field, "'" + name + "' is not a valid name",
+      throw new InvalidInputException(field, InvalidInputException.quote(name) + " is not a valid name",
           "use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit");
     }
     return name;

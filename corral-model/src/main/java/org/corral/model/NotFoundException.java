@@ -3,7 +3,12 @@ package org.corral.model;
 /** A named object that does not exist. */
 public final class NotFoundException extends CorralException {
   public NotFoundException(String kind, String name) {
-    super("no " + kind + " named '" + name + "'; list them with `corral " + kind + " list`");
+    this(kind, name, "list them with `corral " + kind + " list`");
+  }
+
+  /** @param hint where to look instead, e.g. "`corral actions` lists those in progress" */
+  public NotFoundException(String kind, String name, String hint) {
+    super("no " + kind + " named " + InvalidInputException.quote(name) + "; " + hint);
   }
 
   @Override

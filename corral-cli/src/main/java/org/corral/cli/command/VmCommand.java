@@ -94,7 +94,7 @@ public final class VmCommand {
     if (!session.json()) {
       session.out().println(sentence);
     }
-    JsonNode last = wait.waiter(session).until(name, goal);
+    JsonNode last = wait.waiter(session).until(name, goal, accepted);
     if (session.json()) {
       session.printJson(last);
     }

@@ -104,7 +104,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     if (!session.json()) {
       session.out().println(sentence);
     }
-    JsonNode last = wait.waiter(session).until(name, new WaitGoal.Running());
+    JsonNode last = wait.waiter(session).until(name, new WaitGoal.Running(), vm);
     if (session.json()) {
       session.printJson(last);
     }

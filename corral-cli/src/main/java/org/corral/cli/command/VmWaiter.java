@@ -3,6 +3,8 @@ package org.corral.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,9 +16,13 @@ import org.corral.model.time.Clock;
 import org.corral.model.vm.VmState;
 
 /**
- * Polls {@code GET /vms/NAME} until the VM reaches a {@link WaitGoal}, FAILS, or the timeout
- * passes. Pauses and the deadline come from the session's {@link Clock}, so tests drive it on
- * virtual time. In table mode each new state is printed as it is seen.
+ * Polls {@code GET /vms/NAME} until the VM reaches a {@link WaitGoal}, the action it waits for
+ * ends, the VM FAILS, or the timeout passes. The action is the one the request started (its key
+ * is in the accepted answer's {@code action}) or, for a VM that had none yet (a new one), the first
+ * the VM is seen with; once the VM no longer shows it, {@code GET /actions/KEY} says how it ended,
+ * and a failed or rejected action ends the wait at once with its reason. Pauses and the deadline
+ * come from the session's {@link Clock}, so tests drive it on virtual time. In table mode each new
+ * state is printed as it is seen.
  */
 final class VmWaiter {
   private final Session session;
@@ -29,11 +35,16 @@ final class VmWaiter {
     this.timeout = timeout;
   }
 
-  /** Returns the VM's last view, or null when the goal was deletion and it is gone. */
-  public JsonNode until(String vm, WaitGoal goal) {
+  /**
+   * Returns the VM's last view, or null when the goal was deletion and it is gone.
+   *
+   * @param accepted the answer to the request, whose {@code action} is the action to follow (may be null)
+   */
+  public JsonNode until(String vm, WaitGoal goal, JsonNode accepted) {
     Clock clock = session.clock();
     Instant deadline = clock.now().plus(timeout);
     String shown = null;
+    String action = accepted == null ? null : Nodes.text(accepted, "action");
     while (true) {
       JsonNode view = fetch(vm);
       String state = view == null ? "DELETED" : Nodes.text(view, "state");
@@ -44,6 +55,25 @@ final class VmWaiter {
       }
       if (reached(goal, view)) {
         return view;
+      }
+      String inFlight = view == null ? null : Nodes.text(view, "action");
+      if (action == null) {
+        action = inFlight;
+      } else if (!action.equals(inFlight)) {
+        JsonNode ended = outcome(action);
+        if (ended != null) {
+          String status = Nodes.text(ended, "status");
+          if ("FAILED".equals(status) || "REJECTED".equals(status)) {
+            String error = Nodes.text(ended, "error");
+            throw new WaitGaveUpException("action " + action + " " + status + (error == null ? "" : ": " + error)
+                + "; " + vm + " is " + state + (view != null && Nodes.text(view, "host") != null ? " on " + Nodes.text(view, "host") : "")
+                + because(view));
+          }
+          if ("SUCCEEDED".equals(status)) {
+            return view; // the action is done; the VM is as it left it
+          }
+        }
+        action = inFlight;
       }
       if (VmState.FAILED.name().equals(state) && !(goal instanceof WaitGoal.Deleted)) {
         throw new WaitGaveUpException(vm + " FAILED" + because(view));
@@ -66,6 +96,20 @@ final class VmWaiter {
           && Nodes.text(view, "migrationTarget") == null;
       case WaitGoal.Deleted d -> view == null || VmState.DELETED.name().equals(state);
     };
+  }
+
+  /** The action's record (in progress or finished), or null when Corral has none by that key. */
+  private JsonNode outcome(String key) {
+    List<String> segments = new ArrayList<>(List.of("actions"));
+    segments.addAll(List.of(key.split("/")));
+    try {
+      return session.api().get(CorralApi.path(segments.toArray(String[]::new)));
+    } catch (ApiException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private JsonNode fetch(String vm) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class WaitOptions {
   private static final Duration SHORTEST_POLL = Duration.ofMillis(1);
 
-  @Option(names = "--wait", description = "Return only once the VM has settled; exit 7 if it FAILED or --timeout passed.")
+  @Option(names = "--wait", description = "Return only once the VM has settled or its action ended;"
+      + " exit 7 if the action failed, the VM FAILED or --timeout passed.")
   boolean wait;
 
   @Option(names = "--timeout", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "DURATION",

@@ -1,7 +1,11 @@
 package org.corral.controller.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.corral.controller.store.Json;
 
@@ -16,14 +20,33 @@ import org.corral.controller.store.Json;
  */
 final class ApiJson {
   static final ObjectMapper OUT = Json.mapper();
-  static final ObjectMapper IN = Json.mapper().copy()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // "{...} {...}" is not one JSON value: without this the first object was used, the rest ignored.
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      // "cpus": 1.5 is a mistake, not 1 vCPU.
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+  static final ObjectMapper IN = strict(Json.mapper().copy());
+
+  /** The body of a route that takes none: {@code {}} is accepted, any field is unknown. */
+  record NoBody() {}
 
   private ApiJson() {}
+
+  private static ObjectMapper strict(ObjectMapper m) {
+    m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        // "{...} {...}" is not one JSON value: without this the first object was used, the rest ignored.
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        // "cpus": 1.5 is a mistake, not 1 vCPU.
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    // "cpus": "2" and "name": 2147483648 or true are mistakes too: no silent coercion between
+    // strings, numbers and booleans in either direction.
+    for (LogicalType t : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      m.coercionConfigFor(t)
+          .setCoercion(CoercionInputShape.Integer, t == LogicalType.Integer || t == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, t == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, t == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.String, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+    }
+    // Request bodies nest a few levels; a deeply nested document is an attack on the parser's stack.
+    m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
+    return m;
+  }
 
   static String write(Object o) {
     try {

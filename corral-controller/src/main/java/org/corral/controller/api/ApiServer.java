@@ -2,16 +2,21 @@ package org.corral.controller.api;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.corral.controller.Controller;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.command.VmRequest;
@@ -24,6 +29,9 @@ import org.corral.model.network.Network;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,34 +39,52 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   static final String V1 = "/api/v1";
+  /** Request line and headers together; longer gets 414 or 431 (problem+json, from {@link JettyProblems}). */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+  private static final String JSON = "application/json;charset=utf-8";
   private static final java.util.concurrent.atomic.AtomicLong INCIDENTS = new java.util.concurrent.atomic.AtomicLong();
   private final Controller controller;
   private final PrometheusMeterRegistry metrics;
   private final EventStream events;
   private final LabApi lab;
   private final Map<String, Object> health;
-  private final List<String> routes = new ArrayList<>();
+  private final ApiSettings settings;
+  private RequestGate gate;
   private Javalin app;
 
   /**
-   * @param lab    routes for the simulated lab, or null when the controller runs none
-   * @param health static facts for GET /health (version, store description, start time)
+   * @param lab      routes for the simulated lab, or null when the controller runs none
+   * @param health   static facts for GET /health (version, store description, start time)
+   * @param settings who may call the API (Host names, origins) and the read timeout
    */
-  public ApiServer(Controller controller, PrometheusMeterRegistry metrics, LabApi lab, Map<String, Object> health) {
+  public ApiServer(Controller controller, PrometheusMeterRegistry metrics, LabApi lab, Map<String, Object> health,
+      ApiSettings settings) {
     this.controller = controller;
     this.metrics = metrics;
     this.events = new EventStream(controller.state());
     this.lab = lab;
     this.health = health;
+    this.settings = settings;
   }
 
   /** Starts listening; returns the bound port (useful with port 0). */
   public int start(String host, int port) {
+    gate = new RequestGate(settings, host, controller.clock());
     app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
+      cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
+      cfg.jetty.modifyServletContextHandler(context -> {
+        context.setErrorHandler(new JettyProblems());
+        context.addFilter(new FilterHolder(new RequestGate.PathEncodingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+      });
     });
+    app.before(ctx -> gate.check(ctx));
     app.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));
+    app.exception(HttpProblem.class, (e, ctx) -> Problems.write(ctx, e));
+    app.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e.getStatus(), Problems.typeFor(e.getStatus()),
+        HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null));
     app.exception(Exception.class, (e, ctx) -> {
       // The detail names an incident id to find in the log, not the exception (no internals leak).
       String incident = Long.toString(INCIDENTS.incrementAndGet());
@@ -66,15 +92,9 @@ public final class ApiServer implements AutoCloseable {
       Problems.write(ctx, 500, "internal", "Internal error",
           "Corral could not complete the request; the controller log has the details under incident " + incident, null);
     });
-    app.error(404, ctx -> {
-      // Javalin answers an unknown route with its own text/plain body; only our problems are kept.
-      String type = ctx.res().getContentType();
-      if (type == null || !type.startsWith("application/problem+json")) {
-        Problems.write(ctx, 404, "not-found", "Not found", "no route " + ctx.method() + " " + ctx.path() + "; see " + V1 + "/openapi.json", null);
-      }
-    });
-    app.error(405, ctx -> Problems.write(ctx, 405, "method-not-allowed", "Method not allowed",
-        ctx.method() + " is not allowed on " + ctx.path(), null));
+    // The gate answers unknown routes and methods; Javalin's own text/plain answers are replaced.
+    app.error(404, ctx -> keepProblem(ctx, 404, "not-found", "Not found"));
+    app.error(405, ctx -> keepProblem(ctx, 405, "method-not-allowed", "Method not allowed"));
     routes(app);
     try {
       app.start(host, port);
@@ -82,7 +102,20 @@ public final class ApiServer implements AutoCloseable {
       throw new InvalidInputException("api.listen", "cannot listen on " + host + ":" + port + ": " + rootMessage(e),
           "stop whatever uses the port, or choose another with --listen");
     }
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector s) {
+        s.setIdleTimeout(settings.readTimeout().toMillis());
+      }
+    }
     return app.port();
+  }
+
+  private static void keepProblem(Context ctx, int status, String type, String title) {
+    String contentType = ctx.res().getContentType();
+    if (contentType == null || !contentType.startsWith("application/problem+json")) {
+      Problems.write(ctx, status, type, title, "no route " + ctx.method() + " " + InvalidInputException.quote(ctx.path())
+          + "; see " + V1 + "/openapi.json", null);
+    }
   }
 
   private static String rootMessage(Throwable t) {
@@ -92,16 +125,25 @@ public final class ApiServer implements AutoCloseable {
     return t.getMessage();
   }
 
+  // Bodies of the routes that take one: records, so that unknown fields and wrong types are refused.
+  record MaintenanceBody(Boolean enabled) {}
+
+  record StopBody(Boolean force) {}
+
+  record MigrateBody(String to) {}
+
+  record PlanApplyBody(String id) {}
+
   private void routes(Javalin a) {
     get(a, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     get(a, V1 + "/health", this::health);
-    get(a, V1 + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+    get(a, V1 + "/openapi.json", ctx -> ctx.contentType(JSON).result(openApi()));
 
     get(a, V1 + "/hosts", ctx -> json(ctx, 200, call(() -> controller.state().hosts().stream()
         .map(h -> Views.host(h, controller.state())).toList())));
     get(a, V1 + "/hosts/{name}", ctx -> json(ctx, 200, call(() -> Views.host(controller.state().requireHost(ctx.pathParam("name")), controller.state()))));
-    post(a, V1 + "/hosts", ctx -> {
-      HostRequest req = ApiJson.read(ctx.body(), HostRequest.class);
+    postBody(a, V1 + "/hosts", ctx -> {
+      HostRequest req = ApiJson.read(RequestGate.body(ctx), HostRequest.class);
       Host h = controller.callAsync(() -> controller.commands().addHost(req, who(ctx)), Duration.ofSeconds(60));
       json(ctx, 201, call(() -> Views.host(controller.state().requireHost(h.name()), controller.state())));
     });
@@ -112,9 +154,9 @@ public final class ApiServer implements AutoCloseable {
       });
       ctx.status(204);
     });
-    post(a, V1 + "/hosts/{name}/maintenance", ctx -> {
-      Map<?, ?> body = ApiJson.read(ctx.body(), Map.class);
-      if (!(body.get("enabled") instanceof Boolean enabled)) {
+    postBody(a, V1 + "/hosts/{name}/maintenance", ctx -> {
+      Boolean enabled = ApiJson.read(RequestGate.body(ctx), MaintenanceBody.class).enabled();
+      if (enabled == null) {
         throw new InvalidInputException("enabled", "is missing or not true/false", "send {\"enabled\": true}");
       }
       hostResult(ctx, 200, call(() -> controller.commands().maintenance(ctx.pathParam("name"), enabled, who(ctx))));
@@ -124,48 +166,38 @@ public final class ApiServer implements AutoCloseable {
     post(a, V1 + "/hosts/{name}/check", ctx -> json(ctx, 200, controller.callAsync(
         () -> new org.corral.controller.command.HostChecker(controller).check(ctx.pathParam("name")), Duration.ofSeconds(90))));
 
-    get(a, V1 + "/vms", ctx -> {
+    get(a, V1 + "/vms", Set.of("host", "state"), ctx -> {
       String host = ctx.queryParam("host");
       VmState st = vmState(ctx.queryParam("state"));
       json(ctx, 200, call(() -> controller.state().vms().stream()
           .filter(v -> host == null || host.equals(v.host()))
           .filter(v -> st == null || v.state() == st)
-          .map(Views::vm).toList()));
+          .map(this::view).toList()));
     });
-    get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> Views.vm(controller.state().requireVm(ctx.pathParam("name"))))));
-    post(a, V1 + "/vms", ctx -> {
-      VmRequest req = ApiJson.read(ctx.body(), VmRequest.class);
-      json(ctx, 201, call(() -> Views.vm(controller.commands().createVm(req, who(ctx)))));
+    get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> view(controller.state().requireVm(ctx.pathParam("name"))))));
+    postBody(a, V1 + "/vms", ctx -> {
+      VmRequest req = ApiJson.read(RequestGate.body(ctx), VmRequest.class);
+      vmResult(ctx, 201, () -> controller.commands().createVm(req, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, call(() -> controller.commands().startVm(ctx.pathParam("name"), who(ctx)))));
-    post(a, V1 + "/vms/{name}/stop", ctx -> {
-      boolean force = false;
-      if (ctx.body() != null && !ctx.body().isBlank()) {
-        Object f = ApiJson.read(ctx.body(), Map.class).get("force");
-        if (f != null && !(f instanceof Boolean)) {
-          throw new InvalidInputException("force", "must be true or false", "send {\"force\": true} to destroy at once");
-        }
-        force = Boolean.TRUE.equals(f);
-      }
-      boolean hard = force;
-      vmResult(ctx, 202, call(() -> controller.commands().stopVm(ctx.pathParam("name"), hard, who(ctx))));
+    post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, () -> controller.commands().startVm(ctx.pathParam("name"), who(ctx))));
+    postBody(a, V1 + "/vms/{name}/stop", ctx -> {
+      String body = RequestGate.body(ctx);
+      boolean force = !body.isBlank() && Boolean.TRUE.equals(ApiJson.read(body, StopBody.class).force());
+      vmResult(ctx, 202, () -> controller.commands().stopVm(ctx.pathParam("name"), force, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/migrate", ctx -> {
-      Object to = ApiJson.read(ctx.body(), Map.class).get("to");
-      if (to != null && !(to instanceof String)) {
-        throw new InvalidInputException("to", "must be a host name", "send {\"to\": \"node2\"}");
-      }
-      vmResult(ctx, 202, call(() -> controller.commands().migrateVm(ctx.pathParam("name"), (String) to, who(ctx))));
+    postBody(a, V1 + "/vms/{name}/migrate", ctx -> {
+      String to = ApiJson.read(RequestGate.body(ctx), MigrateBody.class).to();
+      vmResult(ctx, 202, () -> controller.commands().migrateVm(ctx.pathParam("name"), to, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/hold", ctx -> vmResult(ctx, 200, call(() -> controller.commands().holdVm(ctx.pathParam("name"), who(ctx)))));
-    post(a, V1 + "/vms/{name}/release", ctx -> vmResult(ctx, 200, call(() -> controller.commands().releaseVm(ctx.pathParam("name"), who(ctx)))));
-    delete(a, V1 + "/vms/{name}", ctx -> vmResult(ctx, 202, call(() -> controller.commands().deleteVm(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/vms/{name}/hold", ctx -> vmResult(ctx, 200, () -> controller.commands().holdVm(ctx.pathParam("name"), who(ctx))));
+    post(a, V1 + "/vms/{name}/release", ctx -> vmResult(ctx, 200, () -> controller.commands().releaseVm(ctx.pathParam("name"), who(ctx))));
+    delete(a, V1 + "/vms/{name}", ctx -> vmResult(ctx, 202, () -> controller.commands().deleteVm(ctx.pathParam("name"), who(ctx))));
 
     get(a, V1 + "/networks", ctx -> json(ctx, 200, call(() -> controller.state().networks())));
     get(a, V1 + "/networks/{name}", ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
         .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name"))))));
-    post(a, V1 + "/networks", ctx -> {
-      Network n = ApiJson.read(ctx.body(), Network.class);
+    postBody(a, V1 + "/networks", ctx -> {
+      Network n = ApiJson.read(RequestGate.body(ctx), Network.class);
       json(ctx, 201, call(() -> controller.commands().createNetwork(n, who(ctx))));
     });
     delete(a, V1 + "/networks/{name}", ctx -> {
@@ -178,8 +210,8 @@ public final class ApiServer implements AutoCloseable {
     get(a, V1 + "/images", ctx -> json(ctx, 200, call(() -> controller.state().images())));
     get(a, V1 + "/images/{name}", ctx -> json(ctx, 200, call(() -> controller.state().image(ctx.pathParam("name"))
         .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name"))))));
-    post(a, V1 + "/images", ctx -> {
-      Image i = ApiJson.read(ctx.body(), Image.class);
+    postBody(a, V1 + "/images", ctx -> {
+      Image i = ApiJson.read(RequestGate.body(ctx), Image.class);
       json(ctx, 201, call(() -> controller.commands().createImage(i, who(ctx))));
     });
     delete(a, V1 + "/images/{name}", ctx -> {
@@ -190,18 +222,17 @@ public final class ApiServer implements AutoCloseable {
       ctx.status(204);
     });
 
-    get(a, V1 + "/events", ctx -> json(ctx, 200, controller.state().store().journal(longParam(ctx, "after", 0),
-        (int) Math.min(10_000, longParam(ctx, "limit", 1000)), ctx.queryParam("subject"))));
-    routes.add("GET " + V1 + "/events/stream");
-    a.sse(V1 + "/events/stream", events::attach);
-    get(a, V1 + "/actions", ctx -> {
+    get(a, V1 + "/events", Set.of("after", "limit", "subject"), ctx -> json(ctx, 200, controller.state().store().journal(
+        longParam(ctx, "after", 0), (int) Math.min(10_000, longParam(ctx, "limit", 1000)), ctx.queryParam("subject"))));
+    get(a, V1 + "/events/stream", Set.of("after"), events::open);
+    get(a, V1 + "/actions", Set.of("status", "limit"), ctx -> {
       String st = ctx.queryParam("status");
       ActionStatus filter = null;
       if (st != null) {
         try {
-          filter = ActionStatus.valueOf(st.toUpperCase(java.util.Locale.ROOT));
+          filter = ActionStatus.valueOf(st.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("status", "'" + st + "' is not an action status",
+          throw new InvalidInputException("status", InvalidInputException.quote(st) + " is not an action status",
               "use one of QUEUED, RUNNING, SUCCEEDED, FAILED, REJECTED");
         }
       }
@@ -216,20 +247,27 @@ public final class ApiServer implements AutoCloseable {
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
     get(a, V1 + "/plan", ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
-    post(a, V1 + "/plan/apply", ctx -> {
-      Object id = ApiJson.read(ctx.body(), Map.class).get("id");
-      if (!(id instanceof String planId) || planId.isBlank()) {
+    postBody(a, V1 + "/plan/apply", ctx -> {
+      String planId = ApiJson.read(RequestGate.body(ctx), PlanApplyBody.class).id();
+      if (planId == null || planId.isBlank()) {
         throw new InvalidInputException("id", "must be the id `corral plan` showed", "send {\"id\": \"1a2b3c4d\"}");
       }
       json(ctx, 202, Map.of("id", planId, "taken", call(() -> controller.applyPlan(planId, who(ctx)))));
     });
     get(a, V1 + "/optimizer", ctx -> json(ctx, 200, Views.optimizer(call(() -> controller.optimizer().settings()))));
-    put(a, V1 + "/optimizer", ctx -> {
-      var section = ApiJson.read(ctx.body(), com.fasterxml.jackson.databind.JsonNode.class);
+    putBody(a, V1 + "/optimizer", ctx -> {
+      var section = ApiJson.read(RequestGate.body(ctx), com.fasterxml.jackson.databind.JsonNode.class);
       var s = org.corral.controller.config.ConfigReader.optimizer(section);
       json(ctx, 200, Views.optimizer(call(() -> controller.updateOptimizer(s, who(ctx)))));
     });
     get(a, V1 + "/energy", ctx -> json(ctx, 200, call(() -> controller.energy().report())));
+    // An action's key holds slashes (migrate/web1/7), hence <key>; finished actions come from the ledger.
+    get(a, V1 + "/actions/<key>", ctx -> {
+      String key = ctx.pathParam("key");
+      json(ctx, 200, call(() -> controller.executor().active().stream().filter(r -> r.key().equals(key)).findFirst()
+          .or(() -> controller.state().store().action(key)).map(Views::action)
+          .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
+    });
     if (lab != null) {
       lab.routes(a, this);
     }
@@ -252,12 +290,19 @@ public final class ApiServer implements AutoCloseable {
     json(ctx, status, call(() -> Views.host(controller.state().host(h.name()).orElse(h), controller.state())));
   }
 
-  private void vmResult(Context ctx, int status, Vm v) {
-    json(ctx, status, Views.vm(v));
+  /** Runs a VM command on the loop and answers the VM as it is then, with the action it started. */
+  private void vmResult(Context ctx, int status, java.util.function.Supplier<Vm> command) {
+    json(ctx, status, call(() -> view(command.get())));
   }
 
+  /** On the loop: the VM with the key of its action in flight, if any. */
+  private Views.VmView view(Vm v) {
+    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null));
+  }
+
+  /** Every JSON answer goes out here, in UTF-8 and saying so. */
   static void json(Context ctx, int status, Object body) {
-    ctx.status(HttpStatus.forStatus(status)).contentType("application/json").result(ApiJson.write(body));
+    ctx.status(HttpStatus.forStatus(status)).contentType(JSON).result(ApiJson.write(body));
   }
 
   /** Who asked: the X-Corral-User header the CLI sets, else "anonymous" (no authentication yet). */
@@ -272,14 +317,19 @@ public final class ApiServer implements AutoCloseable {
       return null;
     }
     try {
-      return VmState.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+      return VmState.valueOf(text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("state", "'" + text + "' is not a VM state", "use one of " + java.util.Arrays.toString(VmState.values()));
+      throw new InvalidInputException("state", InvalidInputException.quote(text) + " is not a VM state",
+          "use one of " + java.util.Arrays.toString(VmState.values()));
     }
   }
 
-  private static long longParam(Context ctx, String name, long dflt) {
-    String v = ctx.queryParam(name);
+  static long longParam(Context ctx, String name, long dflt) {
+    return longParam(name, ctx.queryParam(name), dflt);
+  }
+
+  /** A whole number ≥ 0 from a query parameter or header, {@code dflt} when absent. */
+  static long longParam(String name, String v, long dflt) {
     if (v == null) {
       return dflt;
     }
@@ -290,7 +340,7 @@ public final class ApiServer implements AutoCloseable {
       }
       return l;
     } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, "'" + v + "' is not a whole number ≥ 0", "e.g. ?" + name + "=" + dflt);
+      throw new InvalidInputException(name, InvalidInputException.quote(v) + " is not a whole number ≥ 0", "e.g. ?" + name + "=" + dflt);
     }
   }
 
@@ -302,26 +352,43 @@ public final class ApiServer implements AutoCloseable {
 
   /** Routes registered, as "METHOD path" (the OpenAPI test checks each is documented). */
   public List<String> routeList() {
-    return List.copyOf(routes);
+    return gate.list();
   }
 
-  void get(Javalin a, String path, io.javalin.http.Handler h) {
-    routes.add("GET " + path);
+  /** Routes with their query parameters and whether they take a body (checked against openapi.json). */
+  List<RequestGate.Route> routes() {
+    return gate.routes();
+  }
+
+  // Every route is declared to the gate with its query parameters and whether it takes a body.
+
+  void get(Javalin a, String path, Handler h) {
+    get(a, path, Set.of(), h);
+  }
+
+  void get(Javalin a, String path, Set<String> query, Handler h) {
+    gate.add("GET", path, query, false);
     a.get(path, h);
   }
 
-  void post(Javalin a, String path, io.javalin.http.Handler h) {
-    routes.add("POST " + path);
+  /** A POST without a body: an empty one, or {}, is accepted. */
+  void post(Javalin a, String path, Handler h) {
+    gate.add("POST", path, Set.of(), false);
     a.post(path, h);
   }
 
-  void put(Javalin a, String path, io.javalin.http.Handler h) {
-    routes.add("PUT " + path);
+  void postBody(Javalin a, String path, Handler h) {
+    gate.add("POST", path, Set.of(), true);
+    a.post(path, h);
+  }
+
+  void putBody(Javalin a, String path, Handler h) {
+    gate.add("PUT", path, Set.of(), true);
     a.put(path, h);
   }
 
-  void delete(Javalin a, String path, io.javalin.http.Handler h) {
-    routes.add("DELETE " + path);
+  void delete(Javalin a, String path, Handler h) {
+    gate.add("DELETE", path, Set.of(), false);
     a.delete(path, h);
   }
 

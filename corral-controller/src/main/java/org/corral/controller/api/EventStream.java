@@ -1,6 +1,8 @@
 package org.corral.controller.api;
 
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,27 +28,33 @@ final class EventStream implements AutoCloseable {
     return t;
   });
   private final Consumer<JournalEntry> listener = this::broadcast;
+  private static final String AFTER = "corral.after";
+  private final SseHandler sse = new SseHandler(this::attach);
 
   EventStream(ControllerState state) {
     this.state = state;
     state.addListener(listener);
   }
 
-  void attach(SseClient client) {
-    client.keepAlive();
-    long after = 0;
-    String last = client.ctx().header("Last-Event-ID");
-    String q = client.ctx().queryParam("after");
-    try {
-      if (last != null) {
-        after = Long.parseLong(last.trim());
-      } else if (q != null) {
-        after = Long.parseLong(q.trim());
-      }
-    } catch (NumberFormatException ignored) {
-      // A malformed resume point replays nothing rather than failing the stream.
+  /**
+   * GET /events/stream: checks the resume point (Last-Event-ID, else ?after=) and the Accept header
+   * while an error can still be answered as problem+json, then opens the stream.
+   */
+  void open(Context ctx) {
+    String last = ctx.header("Last-Event-ID");
+    long after = last != null ? ApiServer.longParam("Last-Event-ID", last.strip(), 0) : ApiServer.longParam(ctx, "after", 0);
+    if (!"text/event-stream".equals(ctx.header("Accept"))) {
+      throw new HttpProblem(406, "not-acceptable", "Not acceptable", "the journal stream is text/event-stream;"
+          + " send Accept: text/event-stream (an EventSource does), or GET " + ApiServer.V1 + "/events for JSON");
     }
-    long from = after;
+    ctx.attribute(AFTER, after);
+    sse.handle(ctx);
+  }
+
+  private void attach(SseClient client) {
+    client.keepAlive();
+    Long after = client.ctx().attribute(AFTER);
+    long from = after == null ? 0 : after;
     sender.execute(() -> {
       long seq = from;
       if (from > 0) {

@@ -38,21 +38,21 @@ public final class LabApi {
       api.call(() -> fault(h, "crashed (power loss)", () -> lab.crashHost(h)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.post(a, base + "/hosts/{name}/partition", ctx -> {
+    api.postBody(a, base + "/hosts/{name}/partition", ctx -> {
       String h = host(ctx.pathParam("name"));
-      boolean on = flag(ctx.body(), "enabled");
+      boolean on = flag(ApiJson.read(RequestGate.body(ctx), PartitionBody.class).enabled(), "enabled");
       api.call(() -> fault(h, on ? "network partitioned" : "partition healed", () -> lab.partitionHost(h, on)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.post(a, base + "/hosts/{name}/bmc", ctx -> {
+    api.postBody(a, base + "/hosts/{name}/bmc", ctx -> {
       String h = host(ctx.pathParam("name"));
-      boolean reachable = flag(ctx.body(), "reachable");
+      boolean reachable = flag(ApiJson.read(RequestGate.body(ctx), BmcBody.class).reachable(), "reachable");
       api.call(() -> fault(h, reachable ? "BMC reachable again" : "BMC unreachable", () -> lab.setBmcReachable(h, reachable)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.post(a, base + "/vms/{name}/workload", ctx -> {
+    api.postBody(a, base + "/vms/{name}/workload", ctx -> {
       String vm = ctx.pathParam("name");
-      WorkloadModel m = workload(ApiJson.read(ctx.body(), Map.class));
+      WorkloadModel m = workload(ApiJson.read(RequestGate.body(ctx), WorkloadBody.class));
       api.call(() -> {
         controller.state().requireVm(vm);
         lab.setWorkload(vm, m);
@@ -60,8 +60,8 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vm", vm, "workload", m.toString()));
     });
-    api.post(a, base + "/workload", ctx -> {
-      WorkloadModel m = workload(ApiJson.read(ctx.body(), Map.class));
+    api.postBody(a, base + "/workload", ctx -> {
+      WorkloadModel m = workload(ApiJson.read(RequestGate.body(ctx), WorkloadBody.class));
       int n = api.call(() -> {
         int count = 0;
         for (var vm : controller.state().vms()) {
@@ -72,12 +72,13 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vms", n, "workload", m.toString()));
     });
-    api.post(a, base + "/vms/{name}/fail-migrations", ctx -> {
+    api.postBody(a, base + "/vms/{name}/fail-migrations", ctx -> {
       String vm = ctx.pathParam("name");
-      Object c = ApiJson.read(ctx.body(), Map.class).get("count");
-      if (!(c instanceof Integer count) || count < 0 || count > 1000) {
+      Integer c = ApiJson.read(RequestGate.body(ctx), FailMigrationsBody.class).count();
+      if (c == null || c < 0 || c > 1000) {
         throw new InvalidInputException("count", "must be a whole number from 0 to 1000", "send {\"count\": 1}");
       }
+      int count = c;
       api.call(() -> {
         controller.state().requireVm(vm);
         lab.failNextMigrations(vm, count);
@@ -103,38 +104,48 @@ public final class LabApi {
     return null;
   }
 
-  private static boolean flag(String body, String name) {
-    Object v = ApiJson.read(body, Map.class).get(name);
-    if (!(v instanceof Boolean b)) {
+  // Request bodies: records, so that unknown fields and wrong types are refused like everywhere else.
+  record PartitionBody(Boolean enabled) {}
+
+  record BmcBody(Boolean reachable) {}
+
+  record FailMigrationsBody(Integer count) {}
+
+  record WorkloadBody(Double constant, List<StepBody> steps, DiurnalBody diurnal) {}
+
+  /** A working day: night and day utilisation (defaults 0.05 and 0.9). */
+  record DiurnalBody(Double night, Double day) {}
+
+  record StepBody(Double atSeconds, Double utilisation) {}
+
+  private static boolean flag(Boolean value, String name) {
+    if (value == null) {
       throw new InvalidInputException(name, "is missing or not true/false", "send {\"" + name + "\": true}");
     }
-    return b;
+    return value;
   }
 
-  static WorkloadModel workload(Map<?, ?> body) {
-    if (body.containsKey("diurnal")) {
-      Object n = body.get("diurnal") instanceof Map<?, ?> d ? (d.containsKey("night") ? d.get("night") : 0.05) : null;
-      Object dd = body.get("diurnal") instanceof Map<?, ?> d2 ? (d2.containsKey("day") ? d2.get("day") : 0.9) : null;
-      if (!(n instanceof Number night) || !(dd instanceof Number day)) {
-        throw new InvalidInputException("diurnal", "must be {\"night\": U, \"day\": U} with U from 0 to 1",
-            "send {\"diurnal\": {\"night\": 0.05, \"day\": 0.9}}");
-      }
-      return WorkloadModel.diurnal(night.doubleValue(), day.doubleValue());
+  static WorkloadModel workload(WorkloadBody body) {
+    int given = (body.constant() != null ? 1 : 0) + (body.steps() != null ? 1 : 0) + (body.diurnal() != null ? 1 : 0);
+    if (given > 1) {
+      throw new InvalidInputException("body", "has more than one of constant, steps and diurnal", "send one of them");
     }
-    if (body.containsKey("constant")) {
-      if (!(body.get("constant") instanceof Number n)) {
-        throw new InvalidInputException("constant", "must be a number from 0 to 1", "send {\"constant\": 0.5}");
-      }
-      return WorkloadModel.constant(n.doubleValue());
+    if (body.diurnal() != null) {
+      double night = body.diurnal().night() != null ? body.diurnal().night() : 0.05;
+      double day = body.diurnal().day() != null ? body.diurnal().day() : 0.9;
+      return WorkloadModel.diurnal(night, day);
     }
-    if (body.get("steps") instanceof List<?> steps) {
+    if (body.constant() != null) {
+      return WorkloadModel.constant(body.constant());
+    }
+    if (body.steps() != null) {
       List<WorkloadModel.Level> levels = new ArrayList<>();
-      for (int i = 0; i < steps.size(); i++) {
-        if (!(steps.get(i) instanceof Map<?, ?> m) || !(m.get("atSeconds") instanceof Number at)
-            || !(m.get("utilisation") instanceof Number u)) {
+      for (int i = 0; i < body.steps().size(); i++) {
+        StepBody s = body.steps().get(i);
+        if (s == null || s.atSeconds() == null || s.utilisation() == null) {
           throw new InvalidInputException("steps[" + i + "]", "needs atSeconds and utilisation", "e.g. {\"atSeconds\": 0, \"utilisation\": 0.2}");
         }
-        levels.add(new WorkloadModel.Level(Duration.ofMillis((long) (at.doubleValue() * 1000)), u.doubleValue()));
+        levels.add(new WorkloadModel.Level(Duration.ofMillis((long) (s.atSeconds() * 1000)), s.utilisation()));
       }
       return new WorkloadModel.Step(levels);
     }

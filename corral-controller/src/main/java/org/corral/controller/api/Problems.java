@@ -11,19 +11,45 @@ import org.corral.model.InvalidInputException;
 /** Errors as RFC 9457 problem+json with a stable type per kind of error. */
 final class Problems {
   static final String BASE = "https://corral.dev/problems/";
+  static final String CONTENT_TYPE = "application/problem+json;charset=utf-8";
+  /** A detail longer than this is cut: a message names a value, it does not echo an upload. */
+  static final int MAX_DETAIL = 2000;
 
   private Problems() {}
 
   static void write(Context ctx, int status, String type, String title, String detail, String field) {
+    ctx.status(status).contentType(CONTENT_TYPE).result(json(status, type, title, detail, field));
+  }
+
+  static void write(Context ctx, HttpProblem p) {
+    p.headers.forEach(ctx::header);
+    write(ctx, p.status, p.type, p.title, p.getMessage(), null);
+  }
+
+  /** The problem type of an HTTP-level refusal by its status (Jetty's and Javalin's own). */
+  static String typeFor(int status) {
+    return switch (status) {
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 408 -> "request-timeout";
+      case 413 -> "payload-too-large";
+      case 414 -> "uri-too-long";
+      case 415 -> "unsupported-media-type";
+      case 431 -> "headers-too-large";
+      default -> status >= 500 ? "internal" : "bad-request";
+    };
+  }
+
+  static String json(int status, String type, String title, String detail, String field) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", BASE + type);
     body.put("title", title);
     body.put("status", status);
-    body.put("detail", detail);
+    body.put("detail", detail != null && detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail);
     if (field != null) {
-      body.put("field", field);
+      body.put("field", field.length() > 200 ? field.substring(0, 200) + "…" : field);
     }
-    ctx.status(status).contentType("application/problem+json").result(ApiJson.write(body));
+    return ApiJson.write(body);
   }
 
   static void of(Context ctx, CorralException e) {
@@ -50,7 +76,8 @@ final class Problems {
           sb.append('[').append(r.getIndex()).append(']');
         }
       }
-      field = sb.toString();
+      field = sb.length() > InvalidInputException.QUOTED_PREFIX
+          ? sb.substring(0, InvalidInputException.QUOTED_PREFIX) + "…" : sb.toString();
     }
     String msg = e.getOriginalMessage();
     if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {

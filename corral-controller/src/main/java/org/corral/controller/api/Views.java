@@ -23,8 +23,9 @@ final class Views {
   record HostView(String name, String uri, String state, String stateReason, Instant stateSince, HostCapacity capacity,
       Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts) {}
 
+  /** @param action the key of the action in flight on the VM (GET /actions/{key} tells how it ended), or null */
   record VmView(String name, String uuid, String state, DesiredState desired, String host, String migrationTarget,
-      String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec, List<NicLease> leases) {}
+      String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec, List<NicLease> leases, String action) {}
 
   record ActionView(String key, String verb, String subject, String status, int attempts, Instant created, Instant updated,
       String error, Cause cause) {}
@@ -44,9 +45,9 @@ final class Views {
         reserved, on.size(), round(m.cpuUtilisation()), round(watts));
   }
 
-  static VmView vm(Vm v) {
+  static VmView vm(Vm v, String action) {
     return new VmView(v.name(), v.uuid(), v.state().name(), v.desired(), v.host(), v.migrationTarget(), v.stateReason(),
-        v.stateSince(), v.created(), v.owner(), v.spec(), v.leases());
+        v.stateSince(), v.created(), v.owner(), v.spec(), v.leases(), action);
   }
 
   static ActionView action(ActionRecord r) {

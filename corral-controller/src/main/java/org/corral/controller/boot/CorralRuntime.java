@@ -97,7 +97,7 @@ public final class CorralRuntime implements AutoCloseable {
       health.put("startedAt", clock.now().toString());
       health.put("store", desc);
       health.put("lab", lab[0] != null ? lab[0].name() : null);
-      ApiServer api = new ApiServer(controller, meters, lab[0] != null ? new LabApi(lab[0], controller) : null, health);
+      ApiServer api = new ApiServer(controller, meters, lab[0] != null ? new LabApi(lab[0], controller) : null, health, cfg.api());
       server[0] = api;
       String[] hp = cfg.listen().split(":");
       int port = api.start(hp[0], Integer.parseInt(hp[1]));

@@ -121,13 +121,15 @@ public final class CorralServer {
     String l = listenAddress(listen, env, c.listen());
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {
+      org.corral.model.Secrets.refuseInline("--database", databaseUrl);
       if (!databaseUrl.startsWith("jdbc:postgresql:") && !databaseUrl.startsWith("jdbc:h2:")) {
-        throw new org.corral.model.InvalidInputException("--database", "'" + databaseUrl + "' is not a PostgreSQL or H2 JDBC URL",
+        throw new org.corral.model.InvalidInputException("--database", org.corral.model.InvalidInputException.quote(databaseUrl)
+            + " is not a PostgreSQL or H2 JDBC URL",
             "e.g. --database jdbc:postgresql://localhost:5432/corral (user and password from CORRAL_DB_USER / CORRAL_DB_PASSWORD)");
       }
       s = new CorralConfig.StoreConfig(databaseUrl, env.getOrDefault("CORRAL_DB_USER", s.user()),
           env.getOrDefault("CORRAL_DB_PASSWORD", s.password()));
     }
-    return new CorralConfig(c.controller(), l, s, c.lab(), c.hosts(), c.networks(), c.images());
+    return new CorralConfig(c.controller(), l, c.api(), s, c.lab(), c.hosts(), c.networks(), c.images());
   }
 }

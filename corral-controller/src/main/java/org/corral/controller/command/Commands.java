@@ -169,6 +169,11 @@ public final class Commands {
         return vm;
       }
       case RUNNING, BOOTING, SUSPENDED, UNKNOWN -> {
+        // The stop goes through STOPPING, which the state machine forbids from UNKNOWN: refused
+        // here, before anything is written, not half way through by the executor (found by ApiFuzzTest).
+        if (!VmState.MACHINE.allows(vm.state(), VmState.STOPPING)) {
+          throw new IllegalTransitionException("vm", name, vm.state(), VmState.STOPPING);
+        }
         requireIdle(vm, "stop");
         state.tx().put(vm.withDesired(DesiredState.STOPPED)).commit();
         executor.submit(new Action.StopVm((force ? "destroy/" : "stop/") + name + "/" + vm.version(), name, vm.host(), force,
@@ -187,7 +192,7 @@ public final class Commands {
     if (vm.state() != VmState.RUNNING) {
       throw new IllegalTransitionException("vm", name, vm.state(), VmState.MIGRATING);
     }
-    Host dest = state.host(to).orElseThrow(() -> new InvalidInputException("to", "no host named '" + to + "'",
+    Host dest = state.host(to).orElseThrow(() -> new InvalidInputException("to", "no host named " + InvalidInputException.quote(to),
         "list hosts with `corral host list`"));
     if (to.equals(vm.host())) {
       throw new ConflictException("VM '" + name + "' already runs on " + to);
@@ -407,6 +412,12 @@ public final class Commands {
     }
     if (state.network(n.name()).isPresent()) {
       throw new ConflictException("a network named '" + n.name() + "' already exists");
+    }
+    for (Network other : state.networks()) {
+      if (other.overlaps(n)) {
+        throw new InvalidInputException("cidr", n.cidr() + " overlaps network '" + other.name() + "' (" + other.cidr() + ")",
+            "give each network its own subnet, or add VMs to '" + other.name() + "'");
+      }
     }
     state.tx().put(n).journal(EntryKind.CREATED, SubjectKind.NETWORK, n.name(), null, null, null, Cause.user(who, "create network"),
         "bridge " + n.bridge() + ", " + n.cidr()).commit();

@@ -1,6 +1,8 @@
 package org.corral.controller.command;
 
 import java.util.Map;
+import org.corral.model.Labels;
+import org.corral.model.Secrets;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerSpec;
 
@@ -12,6 +14,15 @@ import org.corral.model.host.PowerSpec;
  */
 public record HostRequest(String name, String uri, HostCapacity capacity, Map<String, String> labels, PowerSpec power,
     PowerModelRequest powerModel) {
+
+  /** Every route that adds a host builds one of these: secrets are refused here, before any message quotes a URI. */
+  public HostRequest {
+    Secrets.refuseInline("uri", uri);
+    if (power != null) {
+      power.validate();
+    }
+    Labels.require("labels", labels);
+  }
 
   /** Either idle/max watts or an 11-point table. */
   public record PowerModelRequest(Double idleWatts, Double maxWatts, java.util.List<Double> watts, Double offWatts) {}

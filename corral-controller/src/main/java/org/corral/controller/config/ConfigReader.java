@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.corral.controller.ControllerSettings;
 import org.corral.controller.OptimizerSettings;
+import org.corral.controller.api.ApiSettings;
 import org.corral.policy.consolidation.ConsolidationPolicies;
 import org.corral.policy.consolidation.ConsolidationSettings;
 import org.corral.policy.consolidation.OverloadDetector;
@@ -22,6 +23,7 @@ import org.corral.controller.command.HostRequest;
 import org.corral.controller.executor.ExecutorSettings;
 import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.model.InvalidInputException;
+import org.corral.model.Secrets;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerSpec;
 import org.corral.model.image.Image;
@@ -76,9 +78,11 @@ public final class ConfigReader {
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer));
-    Node api = top.child("api").only("listen");
+    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
-    return new CorralConfig(controller, listen, store(top.child("store"), env), lab(top.child("lab")),
+    ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
+        api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout())));
+    return new CorralConfig(controller, listen, access, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
   }
 
@@ -172,9 +176,9 @@ public final class ConfigReader {
 
   private static CorralConfig.StoreConfig store(Node s, Map<String, String> env) {
     s.only("url", "user", "passwordEnv", "passwordFile");
-    String url = s.str("url", null);
+    String url = Secrets.refuseInline("store.url", s.str("url", null));
     if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-      throw new InvalidInputException("store.url", "'" + url + "' is not a PostgreSQL or H2 JDBC URL",
+      throw new InvalidInputException("store.url", InvalidInputException.quote(url) + " is not a PostgreSQL or H2 JDBC URL",
           "e.g. jdbc:postgresql://db1:5432/corral, or leave it out for the embedded database");
     }
     if (s.has("passwordEnv") && s.has("passwordFile")) {
@@ -272,7 +276,9 @@ public final class ConfigReader {
               e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
         }
       }
-      out.add(new HostRequest(name, uri, cap, h.strings("labels"), power, pm));
+      HostCapacity capacity = cap;
+      HostRequest.PowerModelRequest model = pm;
+      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model)));
     }
     return out;
   }
@@ -303,7 +309,7 @@ public final class ConfigReader {
    */
   public static String listen(String field, String text) {
     if (text == null || !text.matches("[^:\\s]+:\\d{1,5}")) {
-      throw new InvalidInputException(field, "'" + text + "' is not host:port", "e.g. 127.0.0.1:7070");
+      throw new InvalidInputException(field, InvalidInputException.quote(text) + " is not host:port", "e.g. 127.0.0.1:7070");
     }
     int port = Integer.parseInt(text.substring(text.lastIndexOf(':') + 1));
     if (port > 65535) {

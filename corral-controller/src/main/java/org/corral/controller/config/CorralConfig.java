@@ -3,6 +3,7 @@ package org.corral.controller.config;
 import java.time.Duration;
 import java.util.List;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.api.ApiSettings;
 import org.corral.controller.command.HostRequest;
 import org.corral.model.image.Image;
 import org.corral.model.network.Network;
@@ -11,11 +12,12 @@ import org.corral.model.network.Network;
  * Everything corral.yaml says, validated.
  *
  * @param listen   API address, host:port
+ * @param api      who may call the API over HTTP, and its read timeout
  * @param store    where state lives
  * @param lab      a simulated lab to run, or null
  * @param hosts    inventory applied at start (missing hosts are added; existing ones are left as they are)
  */
-public record CorralConfig(ControllerSettings controller, String listen, StoreConfig store, LabConfig lab,
+public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, LabConfig lab,
     List<HostRequest> hosts, List<Network> networks, List<Image> images) {
 
   /**

@@ -126,7 +126,7 @@ final class Node {
   static Duration parseDuration(String field, String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
-      throw new InvalidInputException(field, "'" + text + "' is not a duration", "write a number with a unit: 500ms, 10s, 5m, 1h");
+      throw new InvalidInputException(field, InvalidInputException.quote(text) + " is not a duration", "write a number with a unit: 500ms, 10s, 5m, 1h");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -162,6 +162,17 @@ final class Node {
     }
     for (int i = 0; i < v.size(); i++) {
       out.add(new Node(v.get(i), at(key) + "[" + i + "]"));
+    }
+    return out;
+  }
+
+  List<String> texts(String key) {
+    List<String> out = new ArrayList<>();
+    for (Node n : list(key)) {
+      if (!n.json.isTextual()) {
+        throw new InvalidInputException(n.path, "must be text", "list them as strings");
+      }
+      out.add(n.json.asText());
     }
     return out;
   }

@@ -42,7 +42,12 @@ final class RunningCorral implements AutoCloseable {
   final ApiClient api;
 
   RunningCorral(Path home) {
-    CorralConfig cfg = ConfigReader.parse(LAB_YAML, "test lab", Map.of());
+    this(home, "{listen: \"127.0.0.1:0\"}");
+  }
+
+  /** With corral.yaml's api section replaced by {@code apiSection} (a YAML flow mapping). */
+  RunningCorral(Path home, String apiSection) {
+    CorralConfig cfg = ConfigReader.parse(LAB_YAML.replace("api: {listen: \"127.0.0.1:0\"}", "api: " + apiSection), "test lab", Map.of());
     runtime = CorralRuntime.start(cfg, home, clock, d -> {});
     api = new ApiClient(runtime.port());
   }

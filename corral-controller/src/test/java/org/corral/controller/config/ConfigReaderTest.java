@@ -45,6 +45,15 @@ class ConfigReaderTest {
   }
 
   @Test
+  void theExampleConfigurationIsValid() {
+    // Tests run in corral-controller/; the example documents every field, the api section's too.
+    CorralConfig c = ConfigReader.read(java.nio.file.Path.of("../examples/corral.yaml"), Map.of("CORRAL_DB_PASSWORD", "pw"));
+    assertThat(c.api().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.api().serverNames()).isEmpty();
+    assertThat(c.hosts()).hasSize(2);
+  }
+
+  @Test
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m, downAfterPolls: 5}
@@ -127,8 +136,8 @@ class ConfigReaderTest {
         Arguments.of("lab group of zero hosts", "lab: {hosts: [{prefix: n, count: 0}]}", "lab.hosts[0].count", "between 1"),
         Arguments.of("lab without hosts", "lab: {name: x}", "lab.hosts", "empty"),
         Arguments.of("lab host memory zero", "lab: {hosts: [{prefix: n, memoryMib: 0}]}", "lab.hosts[0].memoryMib",
-            "positive"),
-        Arguments.of("lab host speed zero", "lab: {hosts: [{prefix: n, mhz: 0}]}", "lab.hosts[0].mhz", "positive"),
+            "must be from 1"),
+        Arguments.of("lab host speed zero", "lab: {hosts: [{prefix: n, mhz: 0}]}", "lab.hosts[0].mhz", "must be from 1"),
         Arguments.of("lab power line upside down", "lab: {hosts: [{prefix: n, idleWatts: 300, maxWatts: 200}]}",
             "lab.hosts[0].maxWatts", "below"),
         Arguments.of("lab name not a name", "lab: {name: 'Bad Name', hosts: [{prefix: n}]}", "lab.name", "not a valid name"),
@@ -153,12 +162,27 @@ class ConfigReaderTest {
             "not a valid name"),
         Arguments.of("host capacity of zero cores",
             "hosts: [{name: kvm1, uri: 'test:///default', capacity: {cores: 0, mhzPerCore: 2600, memoryMib: 1024}}]",
-            "hosts[0].capacity.cores", "positive"),
+            "hosts[0].capacity.cores", "must be from 1"),
         Arguments.of("host listed twice", "hosts: [{name: kvm1, uri: 'test:///a'}, {name: kvm1, uri: 'test:///b'}]",
             "hosts[1].name", "twice"),
         Arguments.of("hosts not a list", "hosts: {name: kvm1}", "hosts", "list"),
         Arguments.of("image size not a number", "images: [{name: i1, pool: p, volume: v, format: qcow2, sizeGib: big}]",
             "images[0].sizeGib", "whole number"),
+        Arguments.of("a password in the store URL", "store: {url: 'jdbc:postgresql://corral:secretpw@db/corral'}", "store.url",
+            "passwordFile"),
+        Arguments.of("a password parameter in the store URL", "store: {url: 'jdbc:postgresql://db/corral?password=secretpw'}",
+            "store.url", "does not store secrets"),
+        Arguments.of("a password in a host URI", "hosts: [{name: kvm1, uri: 'qemu+ssh://root:secretpw@kvm1/system'}]",
+            "hosts[0].uri", "SSH key"),
+        Arguments.of("a password in a power URI", "hosts: [{name: kvm1, uri: 'test:///a', power: {off: 'ipmi://a@b?password=secretpw'}}]",
+            "hosts[0].power.off", "passwordEnv"),
+        Arguments.of("a host label too long", "hosts: [{name: kvm1, uri: 'test:///a', labels: {rack: " + "r".repeat(64) + "}}]",
+            "hosts[0].labels.rack", "63 characters"),
+        Arguments.of("an origin with a path", "api: {allowedOrigins: ['https://dash.example/app']}", "api.allowedOrigins[0]",
+            "not an origin"),
+        Arguments.of("a server name with a port", "api: {serverNames: ['corral.example:7070']}", "api.serverNames[0]",
+            "without port"),
+        Arguments.of("a read timeout of zero", "api: {readTimeout: 0s}", "api.readTimeout", "positive"),
         Arguments.of("key given twice", "controller: {seed: 1}\ncontroller: {seed: 2}\n", SOURCE, "Duplicate field 'controller'"),
         Arguments.of("top level not a mapping", "- a\n- b\n", "(top level)", "mapping"),
         Arguments.of("optimizer automation unknown", "optimizer: {automation: sometimes}", "optimizer.automation", "partial"),
@@ -179,7 +203,8 @@ class ConfigReaderTest {
     assertThatThrownBy(() -> parse(yaml))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).as(e.getMessage()).isEqualTo(field))
         .hasMessageStartingWith(field + ": ")
-        .hasMessageContaining(says);
+        .hasMessageContaining(says)
+        .satisfies(e -> assertThat(e.getMessage()).as("a planted secret is never repeated").doesNotContain("secretpw"));
   }
 
   @Test

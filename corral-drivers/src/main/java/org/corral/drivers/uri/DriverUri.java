@@ -47,11 +47,11 @@ public record DriverUri(String field, String raw, String scheme, String user, St
     try {
       uri = new URI(raw.strip());
     } catch (URISyntaxException e) {
-      throw new InvalidInputException(field, "'" + raw + "' is not a valid URI (" + e.getReason() + ")",
+      throw new InvalidInputException(field, InvalidInputException.quote(raw) + " is not a valid URI (" + e.getReason() + ")",
           "write it like " + example + " and percent-encode spaces and special characters");
     }
     if (uri.getScheme() == null || uri.isOpaque()) {
-      throw new InvalidInputException(field, "'" + raw + "' has no scheme://", "write it like " + example);
+      throw new InvalidInputException(field, InvalidInputException.quote(raw) + " has no scheme://", "write it like " + example);
     }
     String host = uri.getHost();
     if (host != null && host.startsWith("[") && host.endsWith("]")) {
@@ -59,7 +59,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
     }
     if (host == null && uri.getRawAuthority() != null) {
       // java.net.URI leaves host null for authorities it cannot parse (e.g. "node_1" or "host:abc").
-      throw new InvalidInputException(field, "cannot read host and port from '" + uri.getRawAuthority() + "'",
+      throw new InvalidInputException(field, "cannot read host and port from " + InvalidInputException.quote(uri.getRawAuthority()),
           "use [user@]host[:port] with a DNS name or IP address and a numeric port, e.g. " + example);
     }
     return new DriverUri(field, raw, uri.getScheme().toLowerCase(), uri.getUserInfo(), host, uri.getPort(),
@@ -91,7 +91,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
   /** The host, or an error naming the field when there is none. */
   public String requireHost(String what) {
     if (host == null || host.isBlank()) {
-      throw new InvalidInputException(field, "no " + what + " host in '" + raw + "'",
+      throw new InvalidInputException(field, "no " + what + " host in " + InvalidInputException.quote(raw),
           "put the host after " + scheme + "://, e.g. " + scheme + "://10.0.0.11");
     }
     return host;
@@ -100,7 +100,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
   /** The user, or an error naming the field when there is none. */
   public String requireUser(String example) {
     if (user == null || user.isBlank()) {
-      throw new InvalidInputException(field, "no user in '" + raw + "'", "put it before the host: " + example);
+      throw new InvalidInputException(field, "no user in " + InvalidInputException.quote(raw), "put it before the host: " + example);
     }
     return user;
   }
@@ -119,7 +119,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
   /** The port; an error naming the field when absent. */
   public int requirePort(String example) {
     if (port == -1) {
-      throw new InvalidInputException(field, "no port in '" + raw + "'", "add one, e.g. " + example);
+      throw new InvalidInputException(field, "no port in " + InvalidInputException.quote(raw), "add one, e.g. " + example);
     }
     return portOr(port);
   }
@@ -131,7 +131,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
       return null;
     }
     if (values.size() > 1) {
-      throw new InvalidInputException(field, "query parameter '" + name + "' is given " + values.size() + " times",
+      throw new InvalidInputException(field, "query parameter " + InvalidInputException.quote(name) + " is given " + values.size() + " times",
           "give it once");
     }
     return values.get(0);
@@ -156,7 +156,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
     } catch (NumberFormatException ignored) {
       // reported below with the allowed range
     }
-    throw new InvalidInputException(field, name + "=" + v + " is not a whole number from " + min + " to " + max,
+    throw new InvalidInputException(field, name + "=" + InvalidInputException.quote(v) + " is not a whole number from " + min + " to " + max,
         "write e.g. " + name + "=" + dflt);
   }
 
@@ -164,7 +164,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
   public DriverUri allowOnly(Set<String> names) {
     for (String n : query.keySet()) {
       if (!names.contains(n)) {
-        throw new InvalidInputException(field, "unknown query parameter '" + n + "' for " + scheme + "://",
+        throw new InvalidInputException(field, "unknown query parameter " + InvalidInputException.quote(n) + " for " + scheme + "://",
             names.isEmpty() ? "remove it" : "use only " + String.join(", ", new java.util.TreeSet<>(names)));
       }
     }

@@ -10,6 +10,10 @@ import org.corral.model.InvalidInputException;
  */
 public record PowerModel(List<Double> watts, double offWatts) {
   public PowerModel {
+    // Not contains(null): immutable lists throw on that question.
+    if (watts == null || watts.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidInputException("powerModel.watts", "is missing or holds an empty value", "list 11 numbers, in watts");
+    }
     watts = List.copyOf(watts);
     if (watts.size() != 11) {
       throw new InvalidInputException("powerModel.watts", "needs 11 values (0%,10%..100%), got " + watts.size(),

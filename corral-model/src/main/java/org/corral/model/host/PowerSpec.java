@@ -1,5 +1,9 @@
 package org.corral.model.host;
 
+import java.util.regex.Pattern;
+import org.corral.model.InvalidInputException;
+import org.corral.model.Secrets;
+
 import org.jspecify.annotations.Nullable;
 /**
  * How a host is switched on and off. Each is a URI whose scheme picks the power driver:
@@ -13,6 +17,21 @@ import org.jspecify.annotations.Nullable;
  */
 public record PowerSpec(@Nullable String on, @Nullable String off, @Nullable String mac) {
   public static final PowerSpec NONE = new PowerSpec(null, null, null);
+  private static final Pattern MAC = Pattern.compile("\\p{XDigit}{2}([:-])\\p{XDigit}{2}(\\1\\p{XDigit}{2}){4}");
+
+  /**
+   * Checks what a user gives before it is stored: no secret in either URI ({@link Secrets}), and
+   * a MAC written as six hex pairs. Returns this.
+   */
+  public PowerSpec validate() {
+    Secrets.refuseInline("power.on", on);
+    Secrets.refuseInline("power.off", off);
+    if (mac != null && !MAC.matcher(mac).matches()) {
+      throw new InvalidInputException("power.mac", InvalidInputException.quote(mac) + " is not a MAC address",
+          "write six hex pairs separated by ':' or '-', e.g. 52:54:00:12:34:56");
+    }
+    return this;
+  }
 
   public @Nullable String offOrOn() {
     return off != null ? off : on;

@@ -1,5 +1,6 @@
 package org.corral.model.image;
 
+import java.util.regex.Pattern;
 import org.corral.model.InvalidInputException;
 import org.corral.model.Names;
 
@@ -14,20 +15,34 @@ import org.corral.model.Names;
  *                and restart on another host require
  */
 public record Image(String name, String pool, String volume, String format, long sizeGib, boolean shared) {
+  /** 64 TiB: beyond any real image, and far from overflowing a size in bytes. */
+  public static final long MAX_SIZE_GIB = 64L * 1024;
+  /**
+   * A pool or volume name: one file name (at most 255 characters, no '/', not "." or ".."), of
+   * printable characters that need no quoting in libvirt's XML or a shell.
+   */
+  private static final Pattern FILE_NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9_.+@-][A-Za-z0-9_.+@:-]{0,254}");
+
   public Image {
     Names.require("name", name);
-    if (pool == null || pool.isBlank()) {
-      throw new InvalidInputException("pool", "is missing", "name the libvirt storage pool, e.g. default");
-    }
-    if (volume == null || volume.isBlank()) {
-      throw new InvalidInputException("volume", "is missing", "name the image file in the pool, e.g. debian-12.qcow2");
-    }
+    requireFileName("pool", pool, "name the libvirt storage pool, e.g. default");
+    requireFileName("volume", volume, "name the image file in the pool, e.g. debian-12.qcow2");
     format = format == null ? "qcow2" : format;
     if (!format.equals("qcow2") && !format.equals("raw")) {
-      throw new InvalidInputException("format", "'" + format + "' is not supported", "use qcow2 or raw");
+      throw new InvalidInputException("format", InvalidInputException.quote(format) + " is not supported", "use qcow2 or raw");
     }
-    if (sizeGib <= 0) {
-      throw new InvalidInputException("sizeGib", "must be positive, got " + sizeGib, "give the virtual size in GiB");
+    if (sizeGib <= 0 || sizeGib > MAX_SIZE_GIB) {
+      throw new InvalidInputException("sizeGib", "must be from 1 to " + MAX_SIZE_GIB + ", got " + sizeGib, "give the virtual size in GiB");
+    }
+  }
+
+  private static void requireFileName(String field, String value, String fix) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException(field, "is missing", fix);
+    }
+    if (!FILE_NAME.matcher(value).matches()) {
+      throw new InvalidInputException(field, InvalidInputException.quote(value) + " is not a file name in a pool",
+          "use at most 255 letters, digits and . _ - + @ :, no '/' and not '..'; " + fix);
     }
   }
 }

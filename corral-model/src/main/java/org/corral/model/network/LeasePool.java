@@ -32,9 +32,15 @@ public final class LeasePool {
       throw new ConflictException("network '" + net.name() + "' has no free IP address left in "
           + toIp(first) + "-" + toIp(last) + "; widen the range or delete VMs on it");
     }
-    long mac = parseMac("macStart", net.macStart());
+    long start = parseMac("macStart", net.macStart());
+    long mac = start;
     while (usedMacs.contains(toMac(mac))) {
       mac++;
+    }
+    if (mac >> 40 != start >> 40) {
+      // Counting on would leave the first octet (its multicast bit, or past ff:ff:ff:ff:ff:ff).
+      throw new ConflictException("network '" + net.name() + "' has no free MAC address left after " + net.macStart()
+          + "; give the network a lower macStart");
     }
     return new NicLease(net.name(), ip, toMac(mac));
   }
@@ -42,14 +48,18 @@ public final class LeasePool {
   /** Returns {network address, number of addresses}; throws naming the field when malformed. */
   static long[] parseCidr(String cidr) {
     if (cidr == null || !cidr.contains("/")) {
-      throw new InvalidInputException("cidr", "'" + cidr + "' is not a CIDR subnet", "write it as 192.168.100.0/24");
+      throw new InvalidInputException("cidr", InvalidInputException.quote(cidr) + " is not a CIDR subnet", "write it as 192.168.100.0/24");
     }
     String[] parts = cidr.split("/", 2);
     int prefix;
     try {
-      prefix = Integer.parseInt(parts[1]);
+      prefix = parts[1].matches("\\d{1,2}") ? Integer.parseInt(parts[1]) : -1;
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("cidr", "prefix '" + parts[1] + "' is not a number", "write it as 192.168.100.0/24");
+      prefix = -1;
+    }
+    if (prefix < 0) {
+      throw new InvalidInputException("cidr", "prefix " + InvalidInputException.quote(parts[1]) + " is not a number",
+          "write it as 192.168.100.0/24");
     }
     if (prefix < 8 || prefix > 30) {
       throw new InvalidInputException("cidr", "prefix /" + prefix + " is out of range", "use a prefix between /8 and /30");
@@ -57,6 +67,16 @@ public final class LeasePool {
     long addr = toLongField("cidr", parts[0]);
     long size = 1L << (32 - prefix);
     return new long[] {addr & ~(size - 1), size};
+  }
+
+  /** A subnet as a network address: 10.0.0.5/24 is a mistake (host bits set), not 10.0.0.0/24. */
+  static void requireSubnet(String cidr) {
+    long[] s = parseCidr(cidr);
+    String address = cidr.substring(0, cidr.indexOf('/'));
+    if (toLongField("cidr", address) != s[0]) {
+      String subnet = toIp(s[0]) + cidr.substring(cidr.indexOf('/'));
+      throw new InvalidInputException("cidr", cidr + " has host bits set", "write the network address: " + subnet);
+    }
   }
 
   static void requireInSubnet(String field, String ip, String cidr) {
@@ -67,10 +87,19 @@ public final class LeasePool {
     }
   }
 
+  /** A MAC that can be an interface's own: neither multicast/broadcast (lowest bit of the first octet) nor all zeros. */
+  static void requireUnicastMac(String field, String mac) {
+    long v = parseMac(field, mac);
+    if ((v >> 40 & 1) == 1 || v == 0) {
+      throw new InvalidInputException(field, mac + " is a " + (v == 0 ? "null" : "multicast or broadcast") + " address, not an interface's",
+          "use a unicast address, e.g. 52:54:00:01:00:00 (the first octet even)");
+    }
+  }
+
   static long parseMac(String field, String mac) {
-    String[] parts = mac == null ? new String[0] : mac.split(":");
+    String[] parts = mac == null || mac.length() > 17 ? new String[0] : mac.split(":");
     if (parts.length != 6) {
-      throw new InvalidInputException(field, "'" + mac + "' is not a MAC address", "write it as 52:54:00:01:00:00");
+      throw new InvalidInputException(field, InvalidInputException.quote(mac) + " is not a MAC address", "write it as 52:54:00:01:00:00");
     }
     long v = 0;
     for (String p : parts) {
@@ -81,7 +110,7 @@ public final class LeasePool {
         }
         v = (v << 8) | b;
       } catch (NumberFormatException e) {
-        throw new InvalidInputException(field, "'" + mac + "' is not a MAC address", "write it as 52:54:00:01:00:00");
+        throw new InvalidInputException(field, InvalidInputException.quote(mac) + " is not a MAC address", "write it as 52:54:00:01:00:00");
       }
     }
     return v;
@@ -102,10 +131,10 @@ public final class LeasePool {
     return toLongField("ip", ip);
   }
 
-  private static long toLongField(String field, String ip) {
-    String[] p = ip == null ? new String[0] : ip.split("\\.");
+  static long toLongField(String field, String ip) {
+    String[] p = ip == null || ip.length() > 15 ? new String[0] : ip.split("\\.");
     if (p.length != 4) {
-      throw new InvalidInputException(field, "'" + ip + "' is not an IPv4 address", "write it as 192.168.100.10");
+      throw new InvalidInputException(field, InvalidInputException.quote(ip) + " is not an IPv4 address", "write it as 192.168.100.10");
     }
     long v = 0;
     for (String s : p) {
@@ -116,7 +145,7 @@ public final class LeasePool {
         b = -1;
       }
       if (b < 0 || b > 255) {
-        throw new InvalidInputException(field, "'" + ip + "' is not an IPv4 address", "write it as 192.168.100.10");
+        throw new InvalidInputException(field, InvalidInputException.quote(ip) + " is not an IPv4 address", "write it as 192.168.100.10");
       }
       v = (v << 8) | b;
     }

@@ -1,11 +1,14 @@
 package org.corral.model.vm;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import org.jspecify.annotations.Nullable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.corral.model.InvalidInputException;
+import org.corral.model.Labels;
 import org.corral.model.Names;
 import org.corral.model.Resources;
 
@@ -40,10 +43,24 @@ public record VmSpec(
 
   public static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
   public static final int MAX_CPUS = 1024;
+  /**
+   * Disks and NICs per VM. Each virtio disk and NIC takes one slot of the guest's PCI bus (32
+   * slots, of which the host bridge, ISA bridge, video, balloon and the guest-agent channel take
+   * about five); 16 disks and 8 NICs stay within it on every machine type.
+   */
+  public static final int MAX_DISKS = 16;
+  public static final int MAX_NICS = 8;
+  /** cloud-init user data in bytes (UTF-8): cloud-init's own sources commonly allow 64 KiB (EC2: 16 KB). */
+  public static final int MAX_USER_DATA_BYTES = 64 * 1024;
+  /** Characters of a requirements or rank expression: a placement rule, not a program. */
+  public static final int MAX_EXPRESSION = 4096;
+  /** Virtual size of a disk: 64 TiB, beyond any real volume, far from overflowing a byte count. */
+  public static final long MAX_DISK_GIB = 64L * 1024;
 
   public VmSpec {
-    disks = disks == null ? List.of() : List.copyOf(disks);
-    nics = nics == null ? List.of() : List.copyOf(nics);
+    // Nulls are kept (not List.copyOf, which throws) so that validate() names the empty entry.
+    disks = disks == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(disks));
+    nics = nics == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(nics));
     labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     requirements = blankToNull(requirements);
     rank = blankToNull(rank);
@@ -97,11 +114,33 @@ public record VmSpec(
     if (haPriority < 0 || haPriority > 1000) {
       throw new InvalidInputException("spec.haPriority", "must be between 0 and 1000, got " + haPriority, "higher restarts first; 0 is the default");
     }
+    if (requirements != null && requirements.length() > MAX_EXPRESSION) {
+      throw new InvalidInputException("spec.requirements", "has " + requirements.length() + " characters, more than " + MAX_EXPRESSION,
+          "write a shorter expression; put long lists in host labels");
+    }
+    if (rank != null && rank.length() > MAX_EXPRESSION) {
+      throw new InvalidInputException("spec.rank", "has " + rank.length() + " characters, more than " + MAX_EXPRESSION,
+          "write a shorter expression");
+    }
+    if (userData != null && (userData.length() > MAX_USER_DATA_BYTES
+        || userData.getBytes(StandardCharsets.UTF_8).length > MAX_USER_DATA_BYTES)) {
+      throw new InvalidInputException("spec.userData", "is larger than " + MAX_USER_DATA_BYTES + " bytes",
+          "keep cloud-init user data under 64 KiB: fetch large files from the guest (e.g. cloud-init's write_files with a URL)");
+    }
+    Labels.require("spec.labels", labels);
     if (affinityGroup != null) {
       Names.require("spec.affinityGroup", affinityGroup);
     }
     if (antiAffinityGroup != null) {
       Names.require("spec.antiAffinityGroup", antiAffinityGroup);
+    }
+    if (disks.size() > MAX_DISKS) {
+      throw new InvalidInputException("spec.disks", "has " + disks.size() + " disks, more than " + MAX_DISKS,
+          "give at most " + MAX_DISKS + " disks (each takes a PCI slot in the guest)");
+    }
+    if (nics.size() > MAX_NICS) {
+      throw new InvalidInputException("spec.nics", "has " + nics.size() + " NICs, more than " + MAX_NICS,
+          "give at most " + MAX_NICS + " NICs (each takes a PCI slot in the guest)");
     }
     for (int i = 0; i < disks.size(); i++) {
       DiskSpec d = disks.get(i);
@@ -109,8 +148,9 @@ public record VmSpec(
         throw new InvalidInputException("spec.disks[" + i + "]", "is empty", "give {image: NAME}");
       }
       Names.require("spec.disks[" + i + "].image", d.image());
-      if (d.sizeGib() < 0) {
-        throw new InvalidInputException("spec.disks[" + i + "].sizeGib", "must be ≥ 0, got " + d.sizeGib(), "0 keeps the image's size");
+      if (d.sizeGib() < 0 || d.sizeGib() > MAX_DISK_GIB) {
+        throw new InvalidInputException("spec.disks[" + i + "].sizeGib", "must be from 0 to " + MAX_DISK_GIB + ", got " + d.sizeGib(),
+            "give the size in GiB; 0 keeps the image's size");
       }
     }
     for (int i = 0; i < nics.size(); i++) {
