@@ -293,9 +293,20 @@ public final class Executor implements Planner {
       pump();
       return;
     }
+    ActionRecord queued = run.record;
     run.record = run.record.with(ActionStatus.RUNNING, 1, clock.now(), null);
     ControllerState.Tx tx = state.tx();
-    run.step.begin(tx, state);
+    try {
+      run.step.begin(tx, state);
+    } catch (CorralException e) {
+      // The start state is not a legal move from where the subject is now (e.g. stopping a VM that
+      // is UNKNOWN): a stale plan like any other, rejected with the reason, nothing done.
+      run.record = queued;
+      finishRecord(run, ActionStatus.REJECTED, e.getMessage(), EntryKind.ACTION_REJECTED, null);
+      count(a, "rejected");
+      pump();
+      return;
+    }
     tx.put(run.record).journal(EntryKind.ACTION_STARTED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
         describe(a)).commit();
     attempt(run);

@@ -79,4 +79,24 @@ class Issue15RejectedDeployTest {
     assertThat(queuedEntries).as("one deploy per VM, however long it waited in the queue").isEqualTo(6);
     assertThat(lab.controller.scheduling().placements()).as("each VM placed once").isEqualTo(6);
   }
+
+  /** Found in review: an action whose start state is illegal must be rejected, not leave its VM busy for good. */
+  @Test
+  void anActionWhoseStartIsIllegalIsRejectedAndFreesItsVm() {
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
+    lab.startWithInventory();
+    lab.cmd().createVm(VmRequest.of("u1", 1, 512), "t");
+    lab.untilVm("u1", VmState.RUNNING, MAX);
+    String host = lab.vm("u1").host();
+    lab.dc.partitionHost(host, true);
+    lab.untilVm("u1", VmState.UNKNOWN, MAX);
+    // UNKNOWN -> STOPPING is not a legal move: the plan is stale by the time it would start.
+    String key = lab.controller.executor().submit(new org.corral.model.plan.Action.StopVm("stop/u1/x", "u1", host, false,
+        org.corral.model.plan.Cause.of(org.corral.model.plan.Origin.USER, 0, "test")));
+    ActionRecord r = lab.store.action(key).orElseThrow();
+    assertThat(r.status()).isEqualTo(ActionStatus.REJECTED);
+    assertThat(r.error()).as("refused by the state machine when starting").contains("UNKNOWN").contains("STOPPING");
+    assertThat(lab.controller.executor().isBusy("u1")).as("the VM is free for the next plan").isFalse();
+    assertThat(lab.controller.executor().runningCount()).isZero();
+  }
 }
