@@ -383,8 +383,8 @@ public final class Executor implements Planner {
       release(a.subject(), run.record.key());
     }
     if (status == ActionStatus.FAILED) {
-      LOG.warn("action {} failed: {} (attempts {}; caused by {}: {})", a.key(), describe(a), run.record.attempts(),
-          a.cause().origin(), a.cause().reason());
+      LOG.warn("action {} failed: {}: {} (attempts {}; caused by {}: {})", a.key(), describe(a), run.record.error(),
+          run.record.attempts(), a.cause().origin(), a.cause().reason());
     }
   }
 

@@ -56,6 +56,7 @@ import org.corral.model.vm.VmState;
  * </ul>
  */
 public final class Monitor extends Loop {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Monitor.class);
   private final ControllerState state;
   private final HostConnections connections;
   private final Executor executor;
@@ -203,6 +204,10 @@ public final class Monitor extends Loop {
       return;
     }
     state.transitionHost(h.name(), v.state(), v.reason(), null, cause);
+    if (v.state() == HostState.ERROR || v.vmsUnreachable()) {
+      // An incident: logged once, when the judgement changes (a verdict is only given on a change).
+      LOG.warn("host {} is {}: {}", h.name(), v.state(), v.reason());
+    }
     if (v.vmsUnreachable()) {
       for (Vm vm : state.vmsOn(h.name())) {
         if (!executor.isBusy(vm.name()) && vm.state() != VmState.UNKNOWN && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
@@ -254,6 +259,7 @@ public final class Monitor extends Loop {
         if (vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED || vm.state() == VmState.UNKNOWN
             || vm.state() == VmState.SUSPENDED) {
           state.transitionVm(vm.name(), VmState.FAILED, hostName, null, "its domain is no longer defined on " + hostName, null, cause);
+          LOG.warn("vm {} on host {} FAILED: its domain is no longer defined there", vm.name(), hostName);
         }
         continue;
       }
