@@ -45,6 +45,7 @@ import org.corral.policy.placement.Scheduler;
  * host against its hypervisor.
  */
 public final class Controller implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Controller.class);
   private final ControllerSettings settings;
   private final Clock clock;
   private final ControllerState state;
@@ -165,7 +166,13 @@ public final class Controller implements AutoCloseable {
     scheduling.stop();
     optimizer.stop();
     energyLoop.stop();
-    energy.persist();
+    try {
+      energy.persist();
+    } catch (RuntimeException e) {
+      // At JVM shutdown the embedded database may close first: at most the last minute of energy
+      // counting is lost, which is no reason to fail the shutdown.
+      LOG.warn("energy counters of the last minute not saved: {}", e.getMessage());
+    }
     connections.close();
   }
 
