@@ -75,6 +75,7 @@ final class Views {
     out.put("reserveHosts", c.reserveHosts());
     out.put("emptySamples", c.emptySamples());
     out.put("migrationMibPerSecond", c.migrationMibPerSecond());
+    out.put("minSavingWatts", c.minSavingWatts());
     out.put("groups", s.groups().stream().map(g -> Map.of("labels", g.labels(), "automation", g.automation().name().toLowerCase()))
         .toList());
     return out;

@@ -119,7 +119,7 @@ public final class ConfigReader {
 
   private static OptimizerSettings optimizer(Node o) {
     o.only("automation", "groups", "period", "preset", "detector", "selection", "lower", "upper", "cooldown", "maxMigrations",
-        "reserveHosts", "emptySamples", "migrationMibPerSecond");
+        "reserveHosts", "emptySamples", "migrationMibPerSecond", "minSavingWatts");
     OptimizerSettings d = OptimizerSettings.DEFAULT;
     OptimizerSettings.Automation automation = automation("optimizer.automation", o.str("automation", d.automation().name()));
     List<OptimizerSettings.Group> groups = new ArrayList<>();
@@ -145,7 +145,8 @@ public final class ConfigReader {
     ConsolidationSettings consolidation = o.within(() -> new ConsolidationSettings(detector, selector,
         o.dbl("lower", base.lower()), o.dbl("upper", base.upper()), o.duration("cooldown", base.cooldown()),
         o.integer("maxMigrations", Math.min(base.maxMigrations(), 1_000_000)), o.integer("reserveHosts", base.reserveHosts()),
-        o.integer("emptySamples", base.emptySamples()), o.dbl("migrationMibPerSecond", base.migrationMibPerSecond())));
+        o.integer("emptySamples", base.emptySamples()), o.dbl("migrationMibPerSecond", base.migrationMibPerSecond()),
+        o.dbl("minSavingWatts", base.minSavingWatts())));
     Duration period = o.duration("period", preset.equals("enersis") ? Duration.ofSeconds(10) : d.period());
     return o.within(() -> new OptimizerSettings(automation, period, consolidation, groups));
   }

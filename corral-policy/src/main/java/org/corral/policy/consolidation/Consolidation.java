@@ -234,7 +234,10 @@ public final class Consolidation {
           demand.merge(d.host, vmLoad(vm) / host(d.host).capacity().cores(), Double::sum);
           chosen.add(d);
         }
-        if (chosen.size() < vms.size()) {
+        PowerModel model = powerOf(host(h));
+        double added = chosen.stream().mapToDouble(Destination::watts).sum();
+        double saving = model.wattsAt(Math.min(1, demandOf(h))) - model.offWatts() - added;
+        if (chosen.size() < vms.size() || saving < settings.minSavingWatts()) {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
             session.unassign(vms.get(i), chosen.get(i).host);
@@ -243,13 +246,15 @@ public final class Consolidation {
           for (Vm vm : vms) {
             session.assign(vm, h);
           }
-          notes.add(h + " underloaded but " + vms.get(chosen.size()).name() + " has nowhere to go: it stays as it is");
+          notes.add(chosen.size() < vms.size()
+              ? h + " underloaded but " + vms.get(chosen.size()).name() + " has nowhere to go: it stays as it is"
+              : String.format(Locale.ROOT, "%s underloaded but emptying it would save only %.1f W (< %.0f W): it stays as it is",
+                  h, saving, settings.minSavingWatts()));
           continue;
         }
         drained.add(h);
-        double idle = powerOf(host(h)).idleWatts();
         String why = String.format(Locale.ROOT, "%s underloaded: CPU demand %.0f%% < %.0f%%; emptying it to switch it off "
-            + "(saves %.0f W idle)", h, 100 * demandOf(h), 100 * settings.lower(), idle);
+            + "saves about %.0f W", h, 100 * demandOf(h), 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
           record(vms.get(i), h, chosen.get(i), why);

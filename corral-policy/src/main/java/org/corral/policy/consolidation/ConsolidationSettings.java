@@ -17,20 +17,29 @@ import org.corral.model.InvalidInputException;
  * @param reserveHosts      empty hosts kept on as spare room
  * @param emptySamples      polls in a row a host must have been seen empty before it is switched off
  * @param migrationMibPerSecond  expected live-migration throughput (for how far LR looks ahead)
+ * @param minSavingWatts    a drain must save at least this much power (the emptied host's draw, less
+ *                          what its VMs add elsewhere), or it is not worth the migrations
  */
 public record ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper,
-    Duration cooldown, int maxMigrations, int reserveHosts, int emptySamples, double migrationMibPerSecond) {
+    Duration cooldown, int maxMigrations, int reserveHosts, int emptySamples, double migrationMibPerSecond,
+    double minSavingWatts) {
+
+  /** With Corral's default minimum saving of 10 W. */
+  public ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper, Duration cooldown,
+      int maxMigrations, int reserveHosts, int emptySamples, double migrationMibPerSecond) {
+    this(detector, selector, lower, upper, cooldown, maxMigrations, reserveHosts, emptySamples, migrationMibPerSecond, 10);
+  }
 
   /** Corral's default: robust regression, minimum migration time, drain under 20 %, fill to 80 %. */
   public static final ConsolidationSettings DEFAULT = new ConsolidationSettings(new LocalRegression(1.2, true),
-      new MinimumMigrationTime(), 0.2, 0.8, Duration.ofMinutes(10), 8, 1, 6, 125);
+      new MinimumMigrationTime(), 0.2, 0.8, Duration.ofMinutes(10), 8, 1, 6, 125, 10);
 
   /**
    * The energy study's rules (Castellon 2012): static 80 %, the second most loaded VM moves,
    * drain under 10 %, no reserve, no cool-down beyond one cycle.
    */
   public static final ConsolidationSettings ENERSIS = new ConsolidationSettings(new StaticThreshold(0.8),
-      new SecondMostLoaded(), 0.1, 0.8, Duration.ofSeconds(10), Integer.MAX_VALUE, 0, 1, 125);
+      new SecondMostLoaded(), 0.1, 0.8, Duration.ofSeconds(10), Integer.MAX_VALUE, 0, 1, 125, 0);
 
   public ConsolidationSettings {
     Objects.requireNonNull(detector, "detector");
@@ -41,6 +50,9 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
     }
     if (cooldown == null || cooldown.isNegative()) {
       throw new InvalidInputException("optimizer.cooldown", "must be a duration of 0 or more", "e.g. 10m");
+    }
+    if (!(minSavingWatts >= 0)) {
+      throw new InvalidInputException("optimizer.minSavingWatts", "must be 0 or more, got " + minSavingWatts, "e.g. 10");
     }
     if (maxMigrations < 1 || reserveHosts < 0 || emptySamples < 1 || !(migrationMibPerSecond > 0)) {
       throw new InvalidInputException("optimizer", "maxMigrations and emptySamples must be at least 1, reserveHosts at "

@@ -75,13 +75,25 @@ class ConsolidationTest {
         .vm("q1", "a", 1, 2048, 0.2).vm("q2", "a", 1, 2048, 0.2).vm("w", "b", 4, 8192, 0.5);
     Plan p = decide(dc.snapshot());
     assertThat(migrations(p)).containsExactlyInAnyOrder("q1:a->b", "q2:a->b");
-    assertThat(p.actions().getFirst().cause().reason()).contains("a underloaded: CPU demand 5% < 10%").contains("saves 150 W idle");
+    // a draws 150 + 150 × 0.05 = 157.5 W; its VMs add 2 × 150 W × 0.025 = 7.5 W on b: 150 W saved.
+    assertThat(p.actions().getFirst().cause().reason()).contains("a underloaded: CPU demand 5% < 10%")
+        .contains("switch it off saves about 150 W");
 
     // The same, but q2 needs more memory than b has left: neither moves.
     Plan stuck = decide(new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 16384, 100, 250)
         .vm("q1", "a", 1, 2048, 0.2).vm("q2", "a", 1, 12288, 0.2).vm("w", "b", 4, 8192, 0.5).snapshot());
     assertThat(migrations(stuck)).isEmpty();
     assertThat(stuck.notes()).singleElement().satisfies(n -> assertThat(n).contains("a underloaded but q2 has nowhere to go"));
+  }
+
+  @Test
+  void aDrainThatSavesTooLittleIsNotWorthItsMigrations() {
+    // a is a 6-8 W appliance: emptying it saves about 6 W, under the 10 W minimum.
+    Plan p = decide(new DataCentre().host("a", 8, 32768, 6, 8).host("b", 8, 32768, 100, 250)
+        .vm("q1", "a", 1, 2048, 0.2).vm("w", "b", 4, 8192, 0.5).snapshot());
+    assertThat(migrations(p)).isEmpty();
+    assertThat(p.notes()).singleElement().satisfies(n -> assertThat(n).startsWith("a underloaded but emptying it would save only")
+        .endsWith("(< 10 W): it stays as it is"));
   }
 
   @Test
