@@ -26,9 +26,18 @@ public final class EnergyCommand implements Callable<Integer> {
         t.row(Nodes.text(h, "name"), Nodes.text(h, "state"), String.format(Locale.ROOT, "%.1f W", h.path("watts").asDouble()),
             kwh(h.path("joules").asDouble()), kwh(h.path("baselineJoules").asDouble()), Nodes.text(h, "source"));
       }
+      StringBuilder groups = new StringBuilder();
+      if (!r.path("groups").isEmpty()) {
+        Table g = Table.of("GROUP", "HOSTS", "ENERGY", "ALL-ON");
+        for (JsonNode grp : r.path("groups")) {
+          g.row(Nodes.text(grp, "label"), Nodes.whole(grp, "hosts"), kwh(grp.path("joules").asDouble()),
+              kwh(grp.path("baselineJoules").asDouble()));
+        }
+        groups.append('\n').append(g.render());
+      }
       double used = r.path("joules").asDouble();
       double base = r.path("baselineJoules").asDouble();
-      return t.render() + String.format(Locale.ROOT, "since %s: %s drawn, %s with every host on, %s saved (%.0f %%)%n",
+      return t.render() + groups + String.format(Locale.ROOT, "since %s: %s drawn, %s with every host on, %s saved (%.0f %%)%n",
           session.time(Nodes.text(r, "since")), kwh(used), kwh(base), kwh(base - used), base > 0 ? 100 * (base - used) / base : 0);
     });
     return ExitCode.OK.code();

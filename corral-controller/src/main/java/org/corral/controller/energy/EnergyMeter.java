@@ -143,9 +143,15 @@ public final class EnergyMeter {
   /** One host's line of the report. */
   public record HostEnergy(String name, String state, double watts, double joules, double baselineJoules, String source) {}
 
-  /** The report: since when, totals, and every host (removed hosts keep their counted energy). */
+  /** The energy of the hosts carrying one label, e.g. {@code rack=r2}. */
+  public record GroupEnergy(String label, int hosts, double joules, double baselineJoules) {}
+
+  /**
+   * The report: since when, totals, every host (removed hosts keep their counted energy) and every
+   * group of hosts that share a label ({@code key=value}, hosts present now).
+   */
   public record Report(Instant since, Instant at, double joules, double baselineJoules, double savedJoules,
-      List<HostEnergy> hosts) {}
+      List<HostEnergy> hosts, List<GroupEnergy> groups) {}
 
   public Report report() {
     tick();
@@ -162,7 +168,22 @@ public final class EnergyMeter {
       lines.add(new HostEnergy(e.getKey(), h == null ? "REMOVED" : h.state().name(), h == null ? 0 : watts(h), j[0], j[1],
           h == null ? "-" : h.powerModel() != null ? "power model" : "typical 100-250 W (no model given)"));
     }
-    return new Report(since, clock.now(), total, base, base - total, lines);
+    Map<String, double[]> byLabel = new TreeMap<>(); // label → {hosts, joules, baseline}
+    for (Host h : present.values()) {
+      double[] j = joules.get(h.name());
+      if (j == null) {
+        continue;
+      }
+      for (Map.Entry<String, String> l : h.labels().entrySet()) {
+        double[] g = byLabel.computeIfAbsent(l.getKey() + "=" + l.getValue(), k -> new double[3]);
+        g[0]++;
+        g[1] += j[0];
+        g[2] += j[1];
+      }
+    }
+    List<GroupEnergy> groups = new ArrayList<>();
+    byLabel.forEach((label, g) -> groups.add(new GroupEnergy(label, (int) g[0], g[1], g[2])));
+    return new Report(since, clock.now(), total, base, base - total, lines, groups);
   }
 
   /** Joules counted for {@code host} so far (0 if unknown). */

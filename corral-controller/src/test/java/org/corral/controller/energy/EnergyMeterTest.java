@@ -52,6 +52,12 @@ class EnergyMeterTest {
     assertThat(counted).as("Corral's estimate against the lab's exact integral over 30 min").isCloseTo(sim, withPercentage(3));
     assertThat(r.savedJoules()).as("two hosts off for most of the half hour, 100 W idle each").isGreaterThan(2 * 100 * 20 * 60.0);
     assertThat(r.hosts()).hasSize(4).allSatisfy(h -> assertThat(h.source()).isEqualTo("power model"));
+    assertThat(r.groups()).as("every lab host carries rack=r1").singleElement().satisfies(g -> {
+      assertThat(g.label()).isEqualTo("rack=r1");
+      assertThat(g.hosts()).isEqualTo(4);
+      assertThat(g.joules()).isCloseTo(r.joules(), withPercentage(0.001));
+      assertThat(g.baselineJoules()).isCloseTo(r.baselineJoules(), withPercentage(0.001));
+    });
     var registry = (io.micrometer.core.instrument.simple.SimpleMeterRegistry) lab.meters;
     double node01 = registry.get("corral_host_energy_joules_total").tag("host", "node01").functionCounter().count();
     assertThat(node01).as("the Prometheus counter").isCloseTo(lab.controller.energy().joules("node01"), withPercentage(1));
