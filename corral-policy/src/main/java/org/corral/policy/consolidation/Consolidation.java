@@ -78,8 +78,10 @@ public final class Consolidation {
     final PlacementSession session;
     final List<Action> actions = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
-    /** CPU demand per host as a share of its cores, updated as VMs move in this pass. */
-    final Map<String, Double> demand = new HashMap<>();
+    /** CPU demand per usable host (by position in {@link #order}) as a share of its cores, updated as VMs move. */
+    final double[] load;
+    /** Overloaded or drained in this pass: takes no VM (by position). */
+    final boolean[] blocked;
     final Set<String> overloaded = new HashSet<>();
     final Set<String> destinations = new HashSet<>();
     final Set<String> drained = new HashSet<>();
@@ -104,16 +106,9 @@ public final class Consolidation {
       this.s = s;
       this.planner = planner;
       this.session = scheduler.session(s, false);
-      for (Host h : s.hosts().values()) {
-        if (usable(h)) {
-          double load = 0;
-          for (Vm vm : s.vmsOn(h.name())) {
-            load += vmLoad(vm);
-          }
-          demand.put(h.name(), load / h.capacity().cores());
-        }
-      }
-      order = demand.keySet().stream().sorted().toArray(String[]::new);
+      order = s.hosts().values().stream().filter(this::usable).map(Host::name).sorted().toArray(String[]::new);
+      load = new double[order.length];
+      blocked = new boolean[order.length];
       cores = new double[order.length];
       power = new PowerModel[order.length];
       occupied = new boolean[order.length];
@@ -123,6 +118,11 @@ public final class Consolidation {
         power[i] = powerOf(h);
         occupied[i] = !s.vmsOn(order[i]).isEmpty();
         position.put(order[i], i);
+        double used = 0;
+        for (Vm vm : s.vmsOn(order[i])) {
+          used += vmLoad(vm);
+        }
+        load[i] = used / cores[i];
       }
       Map<List<Object>, List<Integer>> byClass = new java.util.LinkedHashMap<>();
       for (int i = 0; i < order.length; i++) {
@@ -145,13 +145,14 @@ public final class Consolidation {
 
     void relieveOverloaded() {
       List<Moving> toMove = new ArrayList<>();
-      for (String h : demand.keySet().stream().sorted().toList()) {
+      for (String h : order) {
         Host host = host(h);
         Detection d = settings.detector().test(hostLoad(host, demandOf(h)));
         if (!d.overloaded()) {
           continue;
         }
         overloaded.add(h);
+        blocked[pos(h)] = true;
         List<VmLoad> candidates = movable(h);
         long seed = s.seed() ^ h.hashCode();
         while (d.overloaded()) {
@@ -163,7 +164,7 @@ public final class Consolidation {
           candidates.remove(chosen);
           Vm vm = vm(chosen.vm());
           session.remove(vm.name());
-          demand.merge(h, -vmLoad(vm) / host.capacity().cores(), Double::sum);
+          addDemand(h, -vmLoad(vm));
           toMove.add(new Moving(vm, h, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
               + vm.name()));
           d = settings.detector().test(hostLoad(host, demandOf(h)));
@@ -190,17 +191,21 @@ public final class Consolidation {
     /** A VM chosen to leave that found no destination: back where it was. */
     void stay(Moving m) {
       session.assign(m.vm, m.from);
-      demand.merge(m.from, vmLoad(m.vm) / host(m.from).capacity().cores(), Double::sum);
+      addDemand(m.from, vmLoad(m.vm));
     }
 
     // ---- 2. underload -------------------------------------------------------------------
 
     void drainUnderloaded() {
-      List<String> light = demand.entrySet().stream()
-          .filter(e -> e.getValue() < settings.lower() && !overloaded.contains(e.getKey()))
-          .filter(e -> !s.vmsOn(e.getKey()).isEmpty())
-          .sorted(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-          .map(Map.Entry::getKey).toList();
+      List<Integer> lightest = new ArrayList<>();
+      for (int i = 0; i < order.length; i++) {
+        if (load[i] < settings.lower() && !blocked[i] && occupied[i]) {
+          lightest.add(i);
+        }
+      }
+      // Least loaded first, ties by name (positions are in name order).
+      lightest.sort(Comparator.comparingDouble((Integer i) -> load[i]).thenComparingInt(i -> i));
+      List<String> light = lightest.stream().map(i -> order[i]).toList();
       for (String h : light) {
         if (destinations.contains(h)) {
           continue;
@@ -221,8 +226,7 @@ public final class Consolidation {
         for (Vm vm : vms) {
           session.remove(vm.name());
         }
-        Set<String> excluded = new HashSet<>(drained);
-        excluded.add(h);
+        Set<String> excluded = Set.of(h); // and every drained host: blocked
         List<Destination> chosen = new ArrayList<>();
         for (Vm vm : vms) {
           // Only onto hosts already running VMs: emptying one host into another saves nothing.
@@ -231,7 +235,7 @@ public final class Consolidation {
             break;
           }
           session.assign(vm, d.host);
-          demand.merge(d.host, vmLoad(vm) / host(d.host).capacity().cores(), Double::sum);
+          addDemand(d.host, vmLoad(vm));
           chosen.add(d);
         }
         PowerModel model = powerOf(host(h));
@@ -241,7 +245,7 @@ public final class Consolidation {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
             session.unassign(vms.get(i), chosen.get(i).host);
-            demand.merge(chosen.get(i).host, -vmLoad(vms.get(i)) / host(chosen.get(i).host).capacity().cores(), Double::sum);
+            addDemand(chosen.get(i).host, -vmLoad(vms.get(i)));
           }
           for (Vm vm : vms) {
             session.assign(vm, h);
@@ -253,13 +257,14 @@ public final class Consolidation {
           continue;
         }
         drained.add(h);
+        blocked[pos(h)] = true;
         String why = String.format(Locale.ROOT, "%s underloaded: CPU demand %.0f%% < %.0f%%; emptying it to switch it off "
             + "saves about %.0f W", h, 100 * demandOf(h), 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
           record(vms.get(i), h, chosen.get(i), why);
         }
-        demand.put(h, 0.0);
+        load[pos(h)] = 0;
       }
     }
 
@@ -305,7 +310,7 @@ public final class Consolidation {
 
     /** UP hosts with no VM and none arriving this pass (the spare room that is on). */
     long emptyOn() {
-      return demand.keySet().stream().filter(h -> s.vmsOn(h).isEmpty() && !destinations.contains(h)).count();
+      return java.util.Arrays.stream(order).filter(h -> s.vmsOn(h).isEmpty() && !destinations.contains(h)).count();
     }
 
     /** The reserve of empty hosts is used up: wake the OFF host with the lowest idle power. */
@@ -358,7 +363,18 @@ public final class Consolidation {
     }
 
     double demandOf(String h) {
-      return demand.getOrDefault(h, 0.0);
+      Integer i = position.get(h);
+      return i == null ? 0 : load[i];
+    }
+
+    int pos(String h) {
+      return java.util.Objects.requireNonNull(position.get(h), "a usable host");
+    }
+
+    /** {@code cores} more (or fewer) cores in use on {@code h}. */
+    void addDemand(String h, double usedCores) {
+      int i = pos(h);
+      load[i] += usedCores / cores[i];
     }
 
     record Moving(Vm vm, String from, String why) {}
@@ -372,7 +388,7 @@ public final class Consolidation {
     @Nullable Destination bestHost(Vm vm, Set<String> excluded, boolean occupiedOnly) {
       Destination best = null;
       int bestIndex = Integer.MAX_VALUE;
-      double load = vmLoad(vm);
+      double vmCores = vmLoad(vm);
       for (int g = 0; g < groups.size(); g++) {
         boolean linear = linearGroup.get(g);
         for (int i : groups.get(g)) {
@@ -380,8 +396,8 @@ public final class Consolidation {
           if (occupiedOnly && !occupied[i]) {
             continue;
           }
-          double before = demandOf(h);
-          double after = before + load / cores[i];
+          double before = load[i];
+          double after = before + vmCores / cores[i];
           if (after > settings.upper()) {
             continue;
           }
@@ -391,7 +407,7 @@ public final class Consolidation {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
           // Cheap numbers first; the set lookups and the scheduler's filters only for a better host.
-          if (!better || excluded.contains(h) || overloaded.contains(h) || drained.contains(h) || planner.isBusy(h)
+          if (!better || blocked[i] || excluded.contains(h) || planner.isBusy(h)
               || !session.fits(vm, h)) {
             continue;
           }
@@ -407,7 +423,7 @@ public final class Consolidation {
 
     void move(Vm vm, String from, Destination d, String why) {
       session.assign(vm, d.host);
-      demand.merge(d.host, vmLoad(vm) / host(d.host).capacity().cores(), Double::sum);
+      addDemand(d.host, vmLoad(vm));
       record(vm, from, d, why);
     }
 
