@@ -328,7 +328,7 @@ public final class Commands {
   /** Builds a power model from a request; public so that corral.yaml is checked when it is read. */
   public static PowerModel powerModel(HostRequest.PowerModelRequest r) {
     if (r == null) {
-      return PowerModel.linear(100, 250);
+      return PowerModel.TYPICAL;
     }
     if (r.watts() != null) {
       return new PowerModel(r.watts(), r.offWatts() == null ? 0 : r.offWatts());

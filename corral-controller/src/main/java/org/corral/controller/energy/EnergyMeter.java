@@ -26,7 +26,6 @@ public final class EnergyMeter {
   /** The meta key the counters are kept under. */
   static final String META_KEY = "energy";
   private static final Duration PERSIST_EVERY = Duration.ofMinutes(1);
-  private static final PowerModel TYPICAL = PowerModel.linear(100, 250);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
 
   private final ControllerState state;
@@ -137,7 +136,7 @@ public final class EnergyMeter {
   }
 
   private static PowerModel model(Host h) {
-    return h.powerModel() != null ? h.powerModel() : TYPICAL;
+    return h.powerModelOrTypical();
   }
 
   /** One host's line of the report. */

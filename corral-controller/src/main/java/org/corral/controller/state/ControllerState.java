@@ -52,7 +52,8 @@ public final class ControllerState {
   private PMap<String, HostObservation> hostObservations = HashTreePMap.empty();
   // Lookups by name are hot (every poll, every precheck): O(1) beside the persistent sorted map.
   private final Map<String, Vm> vmByName = new HashMap<>();
-  private final int historyCapacity;
+  /** What an unpolled host's observation is: one shared instance, not one per call. */
+  private final HostObservation unobserved;
   private final Map<String, String> hostByUri = new HashMap<>();
   private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
   private java.time.Instant lastVmDeletion = java.time.Instant.EPOCH;
@@ -73,7 +74,7 @@ public final class ControllerState {
   public ControllerState(Store store, Clock clock, int historyCapacity) {
     this.store = store;
     this.clock = clock;
-    this.historyCapacity = historyCapacity;
+    this.unobserved = HostObservation.none(historyCapacity);
   }
 
   /** Loads what the store holds; returns the unfinished actions for the executor to resume. */
@@ -163,7 +164,7 @@ public final class ControllerState {
   /** What the Monitor last observed of {@code host} (an empty observation before its first poll). */
   public HostObservation observation(String host) {
     HostObservation o = hostObservations.get(host);
-    return o != null ? o : HostObservation.none(historyCapacity);
+    return o != null ? o : unobserved;
   }
 
 

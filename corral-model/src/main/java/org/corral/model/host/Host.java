@@ -34,6 +34,11 @@ public record Host(
     power = power == null ? PowerSpec.NONE : power;
   }
 
+  /** The host's power model, or {@link PowerModel#TYPICAL} when it declares none. */
+  public PowerModel powerModelOrTypical() {
+    return powerModel != null ? powerModel : PowerModel.TYPICAL;
+  }
+
   public Host withState(HostState to, String reason, Instant at) {
     HostState.MACHINE.check(name, state, to);
     Instant since = to == state ? stateSince : at;

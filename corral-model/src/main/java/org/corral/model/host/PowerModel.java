@@ -31,6 +31,12 @@ public record PowerModel(List<Double> watts, double offWatts) {
   }
 
   /** A straight line from {@code idle} to {@code max} watts. */
+  /**
+   * What Corral assumes for a host that declares no power model: a typical 1U server, 100 W idle
+   * and 250 W flat out. Every figure derived from it says so (the energy report's source).
+   */
+  public static final PowerModel TYPICAL = linear(100, 250);
+
   public static PowerModel linear(double idle, double max) {
     if (max < idle) {
       throw new InvalidInputException("powerModel.maxWatts", "is below idleWatts", "max must be ≥ idle");

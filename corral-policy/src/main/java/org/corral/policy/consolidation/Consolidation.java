@@ -507,9 +507,7 @@ public final class Consolidation {
   }
 
   static PowerModel powerOf(Host h) {
-    return h.powerModel() == null ? DEFAULT_POWER : h.powerModel();
+    return h.powerModelOrTypical();
   }
 
-  /** A typical 1U server, for hosts that declare no power model (as the scheduler assumes). */
-  private static final PowerModel DEFAULT_POWER = PowerModel.linear(100, 250);
 }

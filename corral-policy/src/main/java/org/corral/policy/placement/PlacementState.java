@@ -23,8 +23,6 @@ import org.corral.policy.expr.CompiledExpression;
  * itself is never touched.
  */
 final class PlacementState {
-  /** Used when a host declares no power model: a typical 1U server. */
-  static final PowerModel DEFAULT_POWER = PowerModel.linear(100, 250);
 
   final int size;
   final Host[] hosts;
@@ -104,7 +102,7 @@ final class PlacementState {
       cpuReserved[i] = used.cpus();
       vms[i] = snapshot.vmsOn(h.name()).size();
       cpuUtilisation[i] = clamp01(snapshot.metrics(h.name()).cpuUtilisation());
-      power[i] = h.powerModel() == null ? DEFAULT_POWER : h.powerModel();
+      power[i] = h.powerModelOrTypical();
       maxMhz = Math.max(maxMhz, h.capacity().totalMhz());
       maxWatts = Math.max(maxWatts, power[i].maxWatts());
       i++;
