@@ -166,17 +166,35 @@ public final class ApiServer implements AutoCloseable {
     post(a, V1 + "/hosts/{name}/check", ctx -> json(ctx, 200, controller.callAsync(
         () -> new org.corral.controller.command.HostChecker(controller).check(ctx.pathParam("name")), Duration.ofSeconds(90))));
 
-    get(a, V1 + "/vms", Set.of("host", "state"), ctx -> {
+    // VM reads come from the published state: they never wait for the loop, and a page of 50
+    // costs what 50 cost however many VMs there are (Pages).
+    get(a, V1 + "/vms", Set.of("host", "state", "owner", "label", "after", "limit"), ctx -> {
       String host = ctx.queryParam("host");
-      VmState st = vmState(ctx.queryParam("state"));
-      json(ctx, 200, call(() -> controller.state().vms().stream()
-          .filter(v -> host == null || host.equals(v.host()))
-          .filter(v -> st == null || v.state() == st)
-          .map(this::view).toList()));
+      java.util.function.Predicate<Vm> filter = vmFilter(ctx);
+      String after = ctx.queryParam("after");
+      int limit = Pages.limit(ctx);
+      var published = controller.state().published();
+      Pages.Page<Vm> page = host != null
+          ? Pages.ofNames(published.vmNamesOn(host), published.vms()::get, after, limit, filter)
+          : Pages.of(published.vms(), after, limit, filter);
+      Pages.answer(ctx, page, v -> publishedView((Vm) v));
     });
-    get(a, V1 + "/vms/{name}", ctx -> json(ctx, 200, call(() -> view(controller.state().requireVm(ctx.pathParam("name"))))));
+    get(a, V1 + "/vms/{name}", ctx -> {
+      Vm v = controller.state().published().vms().get(ctx.pathParam("name"));
+      if (v == null) {
+        throw new NotFoundException("vm", ctx.pathParam("name"));
+      }
+      json(ctx, 200, publishedView(v));
+    });
     postBody(a, V1 + "/vms", ctx -> {
-      VmRequest req = ApiJson.read(RequestGate.body(ctx), VmRequest.class);
+      String body = RequestGate.body(ctx);
+      if (body.stripLeading().startsWith("[")) {
+        // A list: all or nothing, admitted in one step on the loop and written in one batch.
+        List<VmRequest> reqs = java.util.Arrays.asList(ApiJson.read(body, VmRequest[].class));
+        json(ctx, 201, call(() -> controller.commands().createVms(reqs, who(ctx)).stream().map(this::view).toList()));
+        return;
+      }
+      VmRequest req = ApiJson.read(body, VmRequest.class);
       vmResult(ctx, 201, () -> controller.commands().createVm(req, who(ctx)));
     });
     post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, () -> controller.commands().startVm(ctx.pathParam("name"), who(ctx))));
@@ -293,6 +311,35 @@ public final class ApiServer implements AutoCloseable {
   /** Runs a VM command on the loop and answers the VM as it is then, with the action it started. */
   private void vmResult(Context ctx, int status, java.util.function.Supplier<Vm> command) {
     json(ctx, status, call(() -> view(command.get())));
+  }
+
+  /** Off the loop: the VM with the key of its action in flight as last published. */
+  private Views.VmView publishedView(Vm v) {
+    return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
+  }
+
+  /** ?state=, ?owner= and ?label=KEY or KEY=VALUE of GET /vms, checked, as one predicate. */
+  private static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
+    VmState st = vmState(ctx.queryParam("state"));
+    String owner = ctx.queryParam("owner");
+    String label = ctx.queryParam("label");
+    String key;
+    String value;
+    if (label == null) {
+      key = null;
+      value = null;
+    } else {
+      int eq = label.indexOf('=');
+      key = eq < 0 ? label : label.substring(0, eq);
+      value = eq < 0 ? null : label.substring(eq + 1);
+      if (key.isEmpty()) {
+        throw new InvalidInputException("label", InvalidInputException.quote(label) + " has no key",
+            "write ?label=KEY to match VMs with the label, or ?label=KEY=VALUE");
+      }
+    }
+    return v -> (st == null || v.state() == st)
+        && (owner == null || owner.equals(v.owner()))
+        && (key == null || (value == null ? v.spec().labels().containsKey(key) : value.equals(v.spec().labels().get(key))));
   }
 
   /** On the loop: the VM with the key of its action in flight, if any. */

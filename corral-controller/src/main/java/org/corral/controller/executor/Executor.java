@@ -59,6 +59,8 @@ public final class Executor implements Planner {
   private final Map<String, ArrayDeque<String>> subjects = new HashMap<>();
   /** Keys queued or running. */
   private final Set<String> activeKeys = new HashSet<>();
+  /** Per subject, the key that runs first: what API threads read without hopping onto the loop. */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> firstKeys = new java.util.concurrent.ConcurrentHashMap<>();
   private long duplicates;
 
   public Executor(Clock clock, ControllerState state, HostConnections connections, Drivers drivers,
@@ -141,6 +143,14 @@ public final class Executor implements Planner {
     return keys == null ? Optional.empty() : Optional.ofNullable(keys.peekFirst());
   }
 
+  /**
+   * {@link #activeKey}, readable from any thread (the API's reads from the published state):
+   * the key may be a moment behind or ahead of the loop's, never torn.
+   */
+  public Optional<String> publishedKey(String subject) {
+    return Optional.ofNullable(firstKeys.get(subject));
+  }
+
   /** Queued and running actions, running first. */
   public List<ActionRecord> active() {
     List<ActionRecord> out = new ArrayList<>();
@@ -209,6 +219,7 @@ public final class Executor implements Planner {
       keys.addLast(key);
     }
     activeKeys.add(key);
+    firstKeys.put(subject, keys.peekFirst());
   }
 
   private void release(String subject, String key) {
@@ -217,6 +228,9 @@ public final class Executor implements Planner {
       keys.remove(key);
       if (keys.isEmpty()) {
         subjects.remove(subject);
+        firstKeys.remove(subject);
+      } else {
+        firstKeys.put(subject, keys.peekFirst());
       }
     }
     activeKeys.remove(key);

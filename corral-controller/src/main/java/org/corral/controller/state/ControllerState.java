@@ -27,6 +27,7 @@ import org.corral.model.snapshot.Samples;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.time.Clock;
 import org.corral.model.vm.Vm;
@@ -44,8 +45,9 @@ import org.corral.model.vm.VmState;
 public final class ControllerState {
   private final Store store;
   private final Clock clock;
-  private TreePMap<String, Host> hosts = TreePMap.empty();
-  private TreePMap<String, Vm> vms = TreePMap.empty();
+  // Volatile: the API's threads read them without hopping onto the loop (see published()).
+  private volatile TreePMap<String, Host> hosts = TreePMap.empty();
+  private volatile TreePMap<String, Vm> vms = TreePMap.empty();
   private TreePMap<String, Network> networks = TreePMap.empty();
   private TreePMap<String, Image> images = TreePMap.empty();
   // Soft state (memory only): rebuilt by the Monitor's polls after a restart.
@@ -59,7 +61,9 @@ public final class ControllerState {
   private java.time.Instant lastVmDeletion = java.time.Instant.EPOCH;
   // Indexes over vms, kept in step by index()/unindex(), so that per-host and per-address
   // questions cost O(answer) instead of a scan of every VM (hot in the Monitor and executor).
-  private final Map<String, java.util.Set<String>> vmsByHost = new HashMap<>();
+  // Persistent and volatile, like hosts and vms: sorted names per host, read off the loop by
+  // GET /vms?host= through published().
+  private volatile PMap<String, TreePSet<String>> vmsByHost = HashTreePMap.empty();
   private final Map<String, java.util.Set<String>> vmsByTarget = new HashMap<>();
   private final Map<String, String> vmByUuid = new HashMap<>();
   private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
@@ -131,6 +135,26 @@ public final class ControllerState {
     return vms.values();
   }
 
+  /**
+   * Hosts and VMs as of the last commit, safe to read from any thread: the maps are persistent
+   * (never changed, only replaced), so a reader holds a consistent version however long it reads,
+   * and the loop never waits for it. Reads that need the loop's indexes still go through it.
+   */
+  public Published published() {
+    return new Published(hosts, vms, vmsByHost);
+  }
+
+  /**
+   * Immutable versions of the hosts, the VMs (sorted by name) and the names of the VMs on each
+   * host; each is as of a commit (two may be a commit apart).
+   */
+  public record Published(TreePMap<String, Host> hosts, TreePMap<String, Vm> vms, PMap<String, TreePSet<String>> vmsByHost) {
+    /** Names of the VMs whose host is {@code host}, sorted. */
+    public TreePSet<String> vmNamesOn(String host) {
+      return vmsByHost.getOrDefault(host, TreePSet.empty());
+    }
+  }
+
   public Optional<Network> network(String name) {
     return Optional.ofNullable(networks.get(name));
   }
@@ -177,7 +201,7 @@ public final class ControllerState {
   /** VMs that hold resources on {@code host}, by name. */
   public List<Vm> vmsOn(String host) {
     List<Vm> out = new ArrayList<>();
-    for (String name : new java.util.TreeSet<>(vmsByHost.getOrDefault(host, java.util.Set.of()))) {
+    for (String name : vmsByHost.getOrDefault(host, TreePSet.empty())) {
       Vm v = vmByName.get(name);
       if (v.state().reservesHost()) {
         out.add(v);
@@ -210,6 +234,17 @@ public final class ControllerState {
   /** The VM whose UUID is {@code uuid} (case-insensitive), if any. */
   public Optional<Vm> vmByUuid(String uuid) {
     return uuid == null ? Optional.empty() : Optional.ofNullable(vmByUuid.get(uuid.toLowerCase())).map(vms::get);
+  }
+
+  /** Whether {@code ip} is leased on {@code network}: O(1). */
+  public boolean ipLeased(String network, String ip) {
+    java.util.Set<String> ips = ipsByNetwork.get(network);
+    return ips != null && ips.contains(ip);
+  }
+
+  /** Whether {@code mac} is leased on any network: O(1). */
+  public boolean macLeased(String mac) {
+    return macs.contains(mac);
   }
 
   /** IP addresses leased on {@code network}. */
@@ -264,7 +299,8 @@ public final class ControllerState {
       pendingVms.add(v.name());
     }
     if (v.host() != null) {
-      vmsByHost.computeIfAbsent(v.host(), k -> new java.util.HashSet<>()).add(v.name());
+      TreePSet<String> on = vmsByHost.get(v.host());
+      vmsByHost = vmsByHost.plus(v.host(), (on == null ? TreePSet.<String>empty() : on).plus(v.name()));
     }
     if (v.migrationTarget() != null) {
       vmsByTarget.computeIfAbsent(v.migrationTarget(), k -> new java.util.HashSet<>()).add(v.name());
@@ -281,7 +317,11 @@ public final class ControllerState {
   private void unindex(Vm v) {
     pendingVms.remove(v.name());
     if (v.host() != null) {
-      vmsByHost.getOrDefault(v.host(), new java.util.HashSet<>()).remove(v.name());
+      TreePSet<String> on = vmsByHost.get(v.host());
+      if (on != null) {
+        TreePSet<String> rest = on.minus(v.name());
+        vmsByHost = rest.isEmpty() ? vmsByHost.minus(v.host()) : vmsByHost.plus(v.host(), rest);
+      }
     }
     if (v.migrationTarget() != null) {
       vmsByTarget.getOrDefault(v.migrationTarget(), new java.util.HashSet<>()).remove(v.name());

@@ -23,7 +23,16 @@ final class ApiClient implements AutoCloseable {
   }
 
   /** One answer: status, content type and body (parsed as JSON when it is JSON). */
-  record Reply(int status, String contentType, String text) {
+  record Reply(int status, String contentType, String text, java.net.http.HttpHeaders headers) {
+    Reply(int status, String contentType, String text) {
+      this(status, contentType, text, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+    }
+
+    /** The first value of header {@code name}, or null. */
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     JsonNode json() {
       try {
         return JSON.readTree(text);
@@ -73,7 +82,7 @@ final class ApiClient implements AutoCloseable {
     try {
       HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).header("X-Corral-User", "tester").build(),
           HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -174,6 +174,11 @@ final class FuzzRequests {
       s.get("enum").forEach(values::add);
       return Arbitraries.of(values);
     }
+    if (s.has("oneOf")) {
+      List<Arbitrary<JsonNode>> choices = new ArrayList<>();
+      s.get("oneOf").forEach(c -> choices.add(value(c, property)));
+      return Arbitraries.oneOf(choices);
+    }
     return switch (s.path("type").asText("object")) {
       case "object" -> object(s);
       case "array" -> {

@@ -15,6 +15,15 @@ public final class LeasePool {
 
   /** Returns the next free lease, or throws {@link ConflictException} when the pool is exhausted. */
   public static NicLease allocate(Network net, Set<String> usedIps, Set<String> usedMacs) {
+    return allocate(net, usedIps::contains, usedMacs::contains);
+  }
+
+  /**
+   * The same, asking whether an address is taken instead of holding every taken one: a caller
+   * with indexes (the controller, admitting a batch of VMs) need not copy them for each lease.
+   */
+  public static NicLease allocate(Network net, java.util.function.Predicate<String> ipTaken,
+      java.util.function.Predicate<String> macTaken) {
     long[] subnet = parseCidr(net.cidr());
     long base = subnet[0];
     long size = subnet[1];
@@ -23,7 +32,7 @@ public final class LeasePool {
     String ip = null;
     for (long a = first; a <= last; a++) {
       String candidate = toIp(a);
-      if (!candidate.equals(net.gateway()) && !usedIps.contains(candidate)) {
+      if (!candidate.equals(net.gateway()) && !ipTaken.test(candidate)) {
         ip = candidate;
         break;
       }
@@ -34,7 +43,7 @@ public final class LeasePool {
     }
     long start = parseMac("macStart", net.macStart());
     long mac = start;
-    while (usedMacs.contains(toMac(mac))) {
+    while (macTaken.test(toMac(mac))) {
       mac++;
     }
     if (mac >> 40 != start >> 40) {
