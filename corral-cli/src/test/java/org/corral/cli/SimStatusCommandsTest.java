@@ -78,7 +78,7 @@ class SimStatusCommandsTest {
   void statusShowsHealthAndCountsByState() {
     api.on("GET", "/health", 200, Fixtures.HEALTH);
     api.on("GET", "/hosts", 200, Fixtures.HOSTS);
-    api.on("GET", "/vms", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "," + Fixtures.DB1_PENDING + "]");
+    api.on("GET", "/vms?limit=5000", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "," + Fixtures.DB1_PENDING + "]");
 
     Run r = Run.corral(api, "status");
 

@@ -57,12 +57,12 @@ class VmCommandsTest {
 
   @Test
   void listShowsOneLinePerVmWithFilters() {
-    api.on("GET", "/vms?host=node1&state=RUNNING", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "]");
-    api.on("GET", "/vms", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "," + Fixtures.DB1_PENDING + "]");
+    api.on("GET", "/vms?host=node1&state=RUNNING&limit=500", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "]");
+    api.on("GET", "/vms?limit=500", 200, "[" + Fixtures.vm("RUNNING", "node1", null) + "," + Fixtures.DB1_PENDING + "]");
 
     Run filtered = Run.corral(api, "vm", "list", "--host", "node1", "--state", "running");
     assertThat(filtered.code()).as(filtered.err()).isZero();
-    assertThat(api.last().query()).isEqualTo("host=node1&state=RUNNING");
+    assertThat(api.last().query()).isEqualTo("host=node1&state=RUNNING&limit=500");
 
     Run all = Run.corral(api, "vm", "list");
     assertThat(all.out()).isEqualTo("""
@@ -74,7 +74,7 @@ class VmCommandsTest {
 
   @Test
   void listShowsBothHostsWhileMigrating() {
-    api.on("GET", "/vms", 200, "[" + Fixtures.migrating("node1", "node2") + "]");
+    api.on("GET", "/vms?limit=500", 200, "[" + Fixtures.migrating("node1", "node2") + "]");
 
     Run r = Run.corral(api, "vm", "list");
 

@@ -50,6 +50,30 @@ public final class CorralApi implements AutoCloseable {
     return get(path, Map.of());
   }
 
+  /** One page of a paged list: its items, and the cursor of the next page (null on the last). */
+  public record Page(JsonNode items, String next) {}
+
+  /** GETs one page of a paged list route (GET /vms); pass {@code next} as {@code after} for the next. */
+  public Page page(String path, Map<String, String> query) {
+    HttpRequest req = request(path, query).GET().build();
+    HttpResponse<String> response = exchange(req);
+    JsonNode items = answer(req, response);
+    return new Page(items, response.headers().firstValue("X-Corral-Next").orElse(null));
+  }
+
+  /** Every item of a paged list route, page after page (for totals; listings print as they page). */
+  public java.util.List<JsonNode> all(String path, Map<String, String> query) {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    Map<String, String> q = new java.util.LinkedHashMap<>(query);
+    q.put("limit", "5000");
+    do {
+      Page p = page(path, q);
+      p.items().forEach(out::add);
+      q.put("after", p.next());
+    } while (q.get("after") != null);
+    return out;
+  }
+
   /** POSTs {@code body} (null sends no body). Returns the answer, or a missing node for 204. */
   public JsonNode post(String path, JsonNode body) {
     HttpRequest.BodyPublisher publisher = body == null
@@ -109,15 +133,21 @@ public final class CorralApi implements AutoCloseable {
   }
 
   private JsonNode send(HttpRequest req) {
-    HttpResponse<String> response;
+    return answer(req, exchange(req));
+  }
+
+  private HttpResponse<String> exchange(HttpRequest req) {
     try {
-      response = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UnreachableException(root, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnreachableException(root, e);
     }
+  }
+
+  private static JsonNode answer(HttpRequest req, HttpResponse<String> response) {
     int status = response.statusCode();
     if (status >= 400) {
       throw new ApiException(Problems.from(status, response.body()));

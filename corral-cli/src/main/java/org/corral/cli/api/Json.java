@@ -11,6 +11,10 @@ public final class Json {
 
   private Json() {}
 
+  public static com.fasterxml.jackson.databind.node.ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+
   public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }

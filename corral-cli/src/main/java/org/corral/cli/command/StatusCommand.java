@@ -26,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     JsonNode hosts = session.api().get("/hosts");
-    JsonNode vms = session.api().get("/vms");
+    java.util.List<JsonNode> vms = session.api().all("/vms", Map.of());
     session.print(new Details()
         .add("Corral", Nodes.text(health, "status") + " at " + session.api().root())
         .add("Version", Nodes.text(health, "version"))
@@ -39,13 +39,13 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /** "3 (MAINTENANCE 1, UP 2)": the total, then per state in name order. */
-  private static String counted(JsonNode items) {
+  private static String counted(Iterable<JsonNode> items) {
     Map<String, Integer> byState = new TreeMap<>();
     for (JsonNode i : items) {
       byState.merge(String.valueOf(Nodes.text(i, "state")), 1, Integer::sum);
     }
     StringJoiner j = new StringJoiner(", ", " (", ")").setEmptyValue("");
     byState.forEach((state, n) -> j.add(state + " " + n));
-    return items.size() + j.toString();
+    return byState.values().stream().mapToInt(Integer::intValue).sum() + j.toString();
   }
 }

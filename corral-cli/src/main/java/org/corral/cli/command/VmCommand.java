@@ -21,15 +21,40 @@ public final class VmCommand {
     this.session = session;
   }
 
-  @Command(name = "list", description = "List VMs: name, state, host, size, first IP and why a VM waits.")
+  /** VMs fetched per request while listing: the first lines show at once, however many VMs there are. */
+  static final int PAGE = 500;
+
+  @Command(name = "list", description = "List VMs: name, state, host, size, first IP and why a VM waits. "
+      + "Pages through the API and prints as it goes.")
   int list(
       @Option(names = "--host", paramLabel = "HOST", description = "Only VMs on this host.") String host,
-      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") VmState state) {
+      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") VmState state,
+      @Option(names = "--owner", paramLabel = "USER", description = "Only VMs created by USER.") String owner,
+      @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "Only VMs with this label (and value).") String label) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("host", host);
     query.put("state", state == null ? null : state.name());
-    JsonNode vms = session.api().get("/vms", query);
-    session.show(vms, () -> VmViews.table(vms));
+    query.put("owner", owner);
+    query.put("label", label);
+    query.put("limit", Integer.toString(PAGE));
+    CorralApi.Page page = session.api().page("/vms", query);
+    if (page.next() == null) {
+      JsonNode vms = page.items();
+      session.show(vms, () -> VmViews.table(vms));
+      return ExitCode.OK.code();
+    }
+    // More than a page: print each as it comes (JSON: one array, written element by element;
+    // text: columns as wide as the first page needed, a longer cell pushes the rest right).
+    VmViews.Pager out = session.json() ? VmViews.jsonPager(session) : VmViews.tablePager(session, page.items());
+    while (true) {
+      out.page(page.items());
+      if (page.next() == null) {
+        break;
+      }
+      query.put("after", page.next());
+      page = session.api().page("/vms", query);
+    }
+    out.end();
     return ExitCode.OK.code();
   }
 

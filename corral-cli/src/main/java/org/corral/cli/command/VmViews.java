@@ -11,14 +11,73 @@ import org.corral.cli.render.Units;
 final class VmViews {
   private VmViews() {}
 
+  static final java.util.List<String> COLUMNS = java.util.List.of("NAME", "STATE", "HOST", "CPUS", "MEMORY", "IP", "REASON");
+
   static String table(JsonNode vms) {
-    Table t = Table.of("NAME", "STATE", "HOST", "CPUS", "MEMORY", "IP", "REASON");
+    Table t = Table.of(COLUMNS.toArray(String[]::new));
     for (JsonNode vm : vms) {
-      Long mib = Nodes.whole(vm, "spec", "memoryMib");
-      t.row(Nodes.text(vm, "name"), Nodes.text(vm, "state"), host(vm), Nodes.whole(vm, "spec", "cpus"),
-          mib == null ? null : Units.mib(mib), firstIp(vm), Nodes.text(vm, "stateReason"));
+      t.row(cells(vm));
     }
     return t.render();
+  }
+
+  private static Object[] cells(JsonNode vm) {
+    Long mib = Nodes.whole(vm, "spec", "memoryMib");
+    return new Object[] {Nodes.text(vm, "name"), Nodes.text(vm, "state"), host(vm), Nodes.whole(vm, "spec", "cpus"),
+        mib == null ? null : Units.mib(mib), firstIp(vm), Nodes.text(vm, "stateReason")};
+  }
+
+  /** Prints a listing page by page. */
+  interface Pager {
+    void page(JsonNode vms);
+
+    void end();
+  }
+
+  /** One JSON array, written an element at a time: the same document as a one-page listing. */
+  static Pager jsonPager(Session s) {
+    return new Pager() {
+      boolean first = true;
+
+      @Override
+      public void page(JsonNode vms) {
+        for (JsonNode vm : vms) {
+          s.print((first ? "[ " : ", ") + org.corral.cli.api.Json.pretty(vm).replace("\n", "\n  ") + "\n");
+          first = false;
+        }
+      }
+
+      @Override
+      public void end() {
+        s.print(first ? "[ ]\n" : "]\n");
+      }
+    };
+  }
+
+  /** Rows in columns as wide as {@code firstPage} needs (FixedColumns), the header first. */
+  static Pager tablePager(Session s, JsonNode firstPage) {
+    int[] widths = COLUMNS.stream().mapToInt(String::length).toArray();
+    for (JsonNode vm : firstPage) {
+      Object[] c = cells(vm);
+      for (int i = 0; i < c.length; i++) {
+        widths[i] = Math.max(widths[i], org.corral.cli.render.Table.width(c[i]));
+      }
+    }
+    org.corral.cli.render.FixedColumns columns = new org.corral.cli.render.FixedColumns(COLUMNS, widths);
+    s.print(columns.header());
+    return new Pager() {
+      @Override
+      public void page(JsonNode vms) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode vm : vms) {
+          b.append(columns.row(cells(vm)));
+        }
+        s.print(b.toString());
+      }
+
+      @Override
+      public void end() {}
+    };
   }
 
   static String details(JsonNode vm, Session s) {

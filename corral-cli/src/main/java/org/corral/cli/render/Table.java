@@ -66,6 +66,11 @@ public final class Table {
     b.append(l.toString().stripTrailing()).append('\n');
   }
 
+  /** Characters {@code o} takes as a cell. */
+  public static int width(Object o) {
+    return cell(o).length();
+  }
+
   static String cell(Object o) {
     if (o == null) {
       return "-";
