@@ -30,7 +30,7 @@ class EventsCommandTest {
   @Test
   void pageShowsTheJournalAsATable() {
     api.on("GET", "/events?after=40&limit=2&subject=web1", 200, "[" + Fixtures.EVENT_1 + "]");
-    api.on("GET", "/events", 200, "[" + Fixtures.EVENT_1 + "," + Fixtures.EVENT_2 + "]");
+    api.on("GET", "/events?last=100", 200, "[" + Fixtures.EVENT_1 + "," + Fixtures.EVENT_2 + "]");
 
     Run filtered = Run.corral(api, "events", "--after", "40", "--limit", "2", "--subject", "web1", "-o", "json");
     assertThat(filtered.code()).as(filtered.err()).isZero();

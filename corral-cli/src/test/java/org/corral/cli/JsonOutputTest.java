@@ -33,7 +33,7 @@ class JsonOutputTest {
         Arguments.of("vm hold web1", "POST", "/vms/web1/hold", web1),
         Arguments.of("network create lab --bridge br1 --cidr 10.1.0.0/24", "POST", "/networks", "{\"name\": \"lab\", \"bridge\": \"br1\", \"cidr\": \"10.1.0.0/24\"}"),
         Arguments.of("image list", "GET", "/images", Fixtures.IMAGES),
-        Arguments.of("events", "GET", "/events", "[" + Fixtures.EVENT_1 + "]"),
+        Arguments.of("events", "GET", "/events?last=100", "[" + Fixtures.EVENT_1 + "]"),
         Arguments.of("sim crash node1", "POST", "/sim/hosts/node1/crash", "{\"crashed\": true}"),
         Arguments.of("sim workload web1 --constant 0", "POST", "/sim/vms/web1/workload", "{\"ok\": true}"));
   }

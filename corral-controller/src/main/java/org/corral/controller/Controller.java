@@ -57,6 +57,8 @@ public final class Controller implements AutoCloseable {
   private final EnergyMeter energy;
   private final Scheduler scheduler;
   private final Loop energyLoop;
+  private final Loop retentionLoop;
+  private long journalDeleted;
   private final Commands commands;
   private final Drivers drivers;
   private final long seed;
@@ -83,6 +85,7 @@ public final class Controller implements AutoCloseable {
         new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
     this.energy = new EnergyMeter(state, clock, loaded.meta(), meters);
     this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
+    this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
     this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();
@@ -105,6 +108,33 @@ public final class Controller implements AutoCloseable {
     scheduling.start();
     optimizer.start();
     energyLoop.start();
+    retentionLoop.start();
+  }
+
+  /** Entries per retention pass at most: a few bounded transactions, then the loop goes on. */
+  private static final int RETENTION_BATCHES_PER_PASS = 5;
+
+  /** One retention pass (on the loop): deletes journal entries beyond the settings' age and count. */
+  public long compactJournal() {
+    JournalRetention r = settings.journal();
+    long deleted = 0;
+    for (int i = 0; i < RETENTION_BATCHES_PER_PASS; i++) {
+      long n = state.store().compactJournal(clock.now().minus(r.maxAge()), r.maxEntries(), JournalRetention.BATCH);
+      deleted += n;
+      if (n < JournalRetention.BATCH) {
+        break;
+      }
+    }
+    if (deleted > 0) {
+      journalDeleted += deleted;
+      LOG.info("journal retention: deleted {} entries older than {} or beyond the newest {}", deleted, r.maxAge(), r.maxEntries());
+    }
+    return deleted;
+  }
+
+  /** Journal entries deleted by retention since start. */
+  public long journalDeleted() {
+    return journalDeleted;
   }
 
   /**
@@ -166,6 +196,7 @@ public final class Controller implements AutoCloseable {
     scheduling.stop();
     optimizer.stop();
     energyLoop.stop();
+    retentionLoop.stop();
     try {
       energy.persist();
     } catch (RuntimeException e) {

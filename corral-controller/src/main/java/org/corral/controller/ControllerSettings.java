@@ -15,12 +15,15 @@ import org.corral.policy.placement.SchedulerSettings;
  * @param downAfterPolls     silent polls before a SUSPECT host is DOWN
  * @param utilisationWindow  samples averaged into a host's utilisation
  * @param optimizer          the energy optimizer (consolidation and host power)
+ * @param journal            how long journal entries are kept
  */
 public record ControllerSettings(long seed, Duration monitorPeriod, Duration schedulerPeriod, Duration connectTimeout,
-    int downAfterPolls, int utilisationWindow, SchedulerSettings scheduler, ExecutorSettings executor, OptimizerSettings optimizer) {
+    int downAfterPolls, int utilisationWindow, SchedulerSettings scheduler, ExecutorSettings executor, OptimizerSettings optimizer,
+    JournalRetention journal) {
 
   public static final ControllerSettings DEFAULT = new ControllerSettings(42, Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(15), 3, 10, SchedulerSettings.DEFAULT, ExecutorSettings.DEFAULT, OptimizerSettings.DEFAULT);
+      Duration.ofSeconds(15), 3, 10, SchedulerSettings.DEFAULT, ExecutorSettings.DEFAULT, OptimizerSettings.DEFAULT,
+      JournalRetention.DEFAULT);
 
   public ControllerSettings {
     requirePositive("controller.monitorPeriod", monitorPeriod);
@@ -31,6 +34,9 @@ public record ControllerSettings(long seed, Duration monitorPeriod, Duration sch
     }
     if (utilisationWindow < 1) {
       throw new InvalidInputException("controller.utilisationWindow", "must be at least 1, got " + utilisationWindow, "10 samples is usual");
+    }
+    if (journal == null) {
+      journal = JournalRetention.DEFAULT;
     }
     if (scheduler.cpuOvercommit() != executor.cpuOvercommit()) {
       executor = executor.withCpuOvercommit(scheduler.cpuOvercommit());
@@ -45,17 +51,22 @@ public record ControllerSettings(long seed, Duration monitorPeriod, Duration sch
 
   public ControllerSettings withPeriods(Duration monitor, Duration sched) {
     return new ControllerSettings(seed, monitor, sched, connectTimeout, downAfterPolls, utilisationWindow, scheduler, executor,
-        optimizer);
+        optimizer, journal);
+  }
+
+  public ControllerSettings withJournal(JournalRetention j) {
+    return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler,
+        executor, optimizer, j);
   }
 
   public ControllerSettings withExecutor(ExecutorSettings e) {
     return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler, e,
-        optimizer);
+        optimizer, journal);
   }
 
   public ControllerSettings withOptimizer(OptimizerSettings o) {
     return new ControllerSettings(seed, monitorPeriod, schedulerPeriod, connectTimeout, downAfterPolls, utilisationWindow, scheduler,
-        executor, o);
+        executor, o, journal);
   }
 
 }

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "events", description = "Show the journal: every state change and action, with who caused it and why.")
 public final class EventsCommand implements Callable<Integer> {
   private static final String JOURNAL_EVENT = "journal";
+  /** Entries shown without --after or --limit: the newest ones. */
+  static final int DEFAULT_LAST = 100;
 
   private final Session session;
 
@@ -37,10 +39,10 @@ public final class EventsCommand implements Callable<Integer> {
   @Option(names = "--subject", paramLabel = "NAME", description = "Only entries about this host, VM, network or image.")
   String subject;
 
-  @Option(names = "--after", paramLabel = "SEQ", converter = NonNegativeLong.class, description = "Only entries after this sequence number.")
+  @Option(names = "--after", paramLabel = "SEQ", converter = NonNegativeLong.class, description = "Entries after this sequence number, oldest first (default: the newest ones).")
   Long after;
 
-  @Option(names = "--limit", paramLabel = "N", converter = NonNegativeInt.class, description = "At most N entries (not with --follow).")
+  @Option(names = "--limit", paramLabel = "N", converter = NonNegativeInt.class, description = "At most N entries (not with --follow); without --after, the newest N (default 100).")
   Integer limit;
 
   public EventsCommand(Session session) {
@@ -57,8 +59,13 @@ public final class EventsCommand implements Callable<Integer> {
 
   private int page() {
     Map<String, String> query = new LinkedHashMap<>();
-    query.put("after", after == null ? null : after.toString());
-    query.put("limit", limit == null ? null : limit.toString());
+    if (after == null) {
+      // The newest entries, like `journalctl -n`: one page however long the journal is.
+      query.put("last", Integer.toString(limit == null ? DEFAULT_LAST : limit));
+    } else {
+      query.put("after", after.toString());
+      query.put("limit", limit == null ? null : limit.toString());
+    }
     query.put("subject", subject);
     JsonNode entries = session.api().get("/events", query);
     session.show(entries, () -> EventViews.table(entries, session));

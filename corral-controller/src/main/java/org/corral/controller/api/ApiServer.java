@@ -240,8 +240,20 @@ public final class ApiServer implements AutoCloseable {
       ctx.status(204);
     });
 
-    get(a, V1 + "/events", Set.of("after", "limit", "subject"), ctx -> json(ctx, 200, controller.state().store().journal(
-        longParam(ctx, "after", 0), (int) Math.min(10_000, longParam(ctx, "limit", 1000)), ctx.queryParam("subject"))));
+    get(a, V1 + "/events", Set.of("after", "limit", "subject", "last"), ctx -> {
+      String subject = ctx.queryParam("subject");
+      if (ctx.queryParam("last") != null) {
+        // The newest N, oldest first: the last page costs one page however long the journal is.
+        if (ctx.queryParam("after") != null || ctx.queryParam("limit") != null) {
+          throw new InvalidInputException("last", "cannot be combined with after or limit",
+              "ask for ?last=N (the newest N entries), or page from ?after=SEQ&limit=N");
+        }
+        json(ctx, 200, controller.state().store().journalTail((int) Math.min(10_000, longParam(ctx, "last", 100)), subject));
+        return;
+      }
+      json(ctx, 200, controller.state().store().journal(longParam(ctx, "after", 0),
+          (int) Math.min(10_000, longParam(ctx, "limit", 1000)), subject));
+    });
     get(a, V1 + "/events/stream", Set.of("after"), events::open);
     get(a, V1 + "/actions", Set.of("status", "limit"), ctx -> {
       String st = ctx.queryParam("status");

@@ -67,8 +67,8 @@ public final class ConfigReader {
       throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
           + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
     }
-    Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "lab", "hosts", "networks",
-        "images");
+    Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
+        "networks", "images");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
     OptimizerSettings optimizer = optimizer(top.child("optimizer"));
@@ -77,13 +77,20 @@ public final class ConfigReader {
     ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
-        c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer));
+        c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer, journal(top.child("journal"))));
     Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
         api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout())));
     return new CorralConfig(controller, listen, access, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
+  }
+
+  private static org.corral.controller.JournalRetention journal(Node j) {
+    j.only("maxAge", "maxEntries", "every");
+    var d = org.corral.controller.JournalRetention.DEFAULT;
+    return j.within(() -> new org.corral.controller.JournalRetention(j.duration("maxAge", d.maxAge()),
+        j.num("maxEntries", d.maxEntries()), j.duration("every", d.every())));
   }
 
   private static SchedulerSettings scheduler(Node s) {

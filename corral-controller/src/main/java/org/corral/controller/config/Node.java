@@ -15,7 +15,7 @@ import org.corral.model.InvalidInputException;
 
 /** A YAML node with its path, and typed getters whose errors name that path. */
 final class Node {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?");
   final JsonNode json;
   final String path;
 
@@ -126,7 +126,7 @@ final class Node {
   static Duration parseDuration(String field, String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
-      throw new InvalidInputException(field, InvalidInputException.quote(text) + " is not a duration", "write a number with a unit: 500ms, 10s, 5m, 1h");
+      throw new InvalidInputException(field, InvalidInputException.quote(text) + " is not a duration", "write a number with a unit: 500ms, 10s, 5m, 1h, 30d");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -134,6 +134,7 @@ final class Node {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       case "m", "min" -> Duration.ofMinutes(n);
+      case "d" -> Duration.ofDays(n);
       default -> Duration.ofHours(n);
     };
   }

@@ -29,8 +29,9 @@ public final class InMemoryStore implements Store {
   private final Map<String, Image> images = new TreeMap<>();
   private final Map<String, ActionRecord> actions = new HashMap<>();
   private final Map<String, String> meta = new TreeMap<>();
-  /** entries.get(i).seq() == i + 1. */
+  /** entries.get(i).seq() == dropped + i + 1: retention drops entries from the front. */
   private final List<JournalEntry> entries = new ArrayList<>();
+  private long dropped;
   /** The same entries per subject, in seq order, so that a subject's history is cheap to page. */
   private final Map<String, List<JournalEntry>> bySubject = new HashMap<>();
   private boolean closed;
@@ -71,7 +72,7 @@ public final class InMemoryStore implements Store {
   }
 
   private JournalEntry append(JournalEntry entry) {
-    JournalEntry stored = entry.withSeq(entries.size() + 1L);
+    JournalEntry stored = entry.withSeq(dropped + entries.size() + 1L);
     entries.add(stored);
     if (stored.subject() != null) {
       bySubject.computeIfAbsent(stored.subject(), s -> new ArrayList<>()).add(stored);
@@ -106,6 +107,44 @@ public final class InMemoryStore implements Store {
     return List.copyOf(source.subList(from, to));
   }
 
+  @Override
+  public synchronized List<JournalEntry> journalTail(int limit, String subject) {
+    requireOpen();
+    JournalPage.checkLimit(limit);
+    List<JournalEntry> source = subject == null ? entries : bySubject.getOrDefault(subject, List.of());
+    return List.copyOf(source.subList(Math.max(0, source.size() - limit), source.size()));
+  }
+
+  @Override
+  public synchronized long compactJournal(java.time.Instant before, long keepNewest, int maxDelete) {
+    requireOpen();
+    JournalPage.checkRetention(keepNewest, maxDelete);
+    // Entries are in time order (appended as time goes on): the old ones are a prefix.
+    long beyondCount = Math.max(0, entries.size() - keepNewest);
+    int lo = 0;
+    int hi = entries.size() - 1; // the newest is always kept
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (entries.get(mid).at().isBefore(before)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int n = (int) Math.min(maxDelete, Math.max(beyondCount, lo));
+    if (n == 0) {
+      return 0;
+    }
+    long cut = entries.get(n - 1).seq();
+    entries.subList(0, n).clear();
+    dropped += n;
+    bySubject.values().removeIf(list -> {
+      list.subList(0, firstAfter(list, cut)).clear();
+      return list.isEmpty();
+    });
+    return n;
+  }
+
   /** Index of the first entry with seq > afterSeq in a list sorted by seq. */
   private static int firstAfter(List<JournalEntry> source, long afterSeq) {
     int lo = 0;
@@ -124,7 +163,7 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized long lastSeq() {
     requireOpen();
-    return entries.size();
+    return dropped + entries.size();
   }
 
   @Override

@@ -169,6 +169,47 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public List<JournalEntry> journalTail(int limit, String subject) {
+    JournalPage.checkLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    return call("read the journal from", h -> reader.journalTail(h, limit, subject));
+  }
+
+  @Override
+  public long compactJournal(java.time.Instant before, long keepNewest, int maxDelete) {
+    JournalPage.checkRetention(keepNewest, maxDelete);
+    return call("write a batch to", h -> {
+      long first = SqlReader.firstSeq(h);
+      long last = SqlReader.lastSeq(h);
+      if (first == 0 || maxDelete == 0) {
+        return 0L;
+      }
+      // Seqs are contiguous from first to last and written in time order: binary search by
+      // primary key for the first entry not older than before (the newest is always kept).
+      long lo = first;
+      long hi = last;
+      while (lo < hi) {
+        long mid = (lo + hi) >>> 1;
+        java.time.Instant at = SqlReader.entryTime(h, mid);
+        if (at != null && at.isBefore(before)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      long cut = Math.max(lo - 1, last - keepNewest);
+      cut = Math.min(cut, Math.min(first + maxDelete - 1, last - 1));
+      if (cut < first) {
+        return 0L;
+      }
+      long upTo = cut;
+      return (long) h.inTransaction(tx -> tx.createUpdate("DELETE FROM journal WHERE seq <= :cut").bind("cut", upTo).execute());
+    });
+  }
+
+  @Override
   public long lastSeq() {
     return call("read the journal from", h -> {
       if (lastSeq < 0) {

@@ -15,4 +15,14 @@ final class JournalPage {
           "ask for a page of at most " + MAX_LIMIT + " entries and page on with afterSeq");
     }
   }
+
+  static void checkRetention(long keepNewest, int maxDelete) {
+    if (keepNewest < 1) {
+      throw new InvalidInputException("keepNewest", "must be at least 1, got " + keepNewest,
+          "the newest entry is always kept so that sequence numbers never go back");
+    }
+    if (maxDelete < 0) {
+      throw new InvalidInputException("maxDelete", "must be at least 0, got " + maxDelete, "give the most entries one call may delete");
+    }
+  }
 }

@@ -84,6 +84,29 @@ final class SqlReader {
     return query.map((rs, ctx) -> entry(rs)).list();
   }
 
+  /** The newest {@code limit} entries, oldest first: the primary key (or journal_subject) read backwards. */
+  List<JournalEntry> journalTail(Handle h, int limit, String subject) {
+    String where = subject == null ? "" : " WHERE subject = :subject";
+    var query = h.createQuery("SELECT seq, at, kind, subject_kind, subject, from_state, to_state, action_key, cause_origin,"
+            + " cause_reason, cause_cycle, message FROM journal" + where + " ORDER BY seq DESC LIMIT :limit")
+        .bind("limit", limit);
+    if (subject != null) {
+      query.bind("subject", subject);
+    }
+    List<JournalEntry> newestFirst = query.map((rs, ctx) -> entry(rs)).list();
+    return java.util.List.copyOf(newestFirst.reversed());
+  }
+
+  static long firstSeq(Handle h) {
+    return h.createQuery("SELECT COALESCE(MIN(seq), 0) FROM journal").mapTo(Long.class).one();
+  }
+
+  /** When entry {@code seq} was written, or null when there is none. */
+  static Instant entryTime(Handle h, long seq) {
+    return h.createQuery("SELECT at FROM journal WHERE seq = :seq").bind("seq", seq).mapTo(String.class).findOne()
+        .map(Instant::parse).orElse(null);
+  }
+
   static long lastSeq(Handle h) {
     return h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM journal").mapTo(Long.class).one();
   }

@@ -56,6 +56,25 @@ public interface Store extends AutoCloseable {
    */
   List<JournalEntry> journal(long afterSeq, int limit, String subject);
 
+  /**
+   * The newest {@code limit} journal entries (about {@code subject} when non-null), oldest first:
+   * the last page, at the cost of one page however long the journal is.
+   *
+   * @param limit 0 to 10,000
+   */
+  List<JournalEntry> journalTail(int limit, String subject);
+
+  /**
+   * Retention: deletes the oldest journal entries that are older than {@code before} or beyond
+   * the newest {@code keepNewest}, at most {@code maxDelete} of them (a bounded pause; call again
+   * while it returns {@code maxDelete}). Sequence numbers go on from where they were: the newest
+   * entry is always kept, so {@link #lastSeq()} never goes back.
+   *
+   * @param keepNewest at least 1
+   * @return how many entries were deleted
+   */
+  long compactJournal(java.time.Instant before, long keepNewest, int maxDelete);
+
   /** The highest sequence number in the journal (0 when empty). */
   long lastSeq();
 

@@ -32,7 +32,8 @@ class DiurnalDayTest {
     ControllerSettings settings = new ControllerSettings(base.seed(), Duration.ofSeconds(10), Duration.ofSeconds(10),
         base.connectTimeout(), base.downAfterPolls(), base.utilisationWindow(),
         new SchedulerSettings(PlacementPolicy.STRIPING, 4.0), ExecutorSettings.DEFAULT.withCpuOvercommit(4.0),
-        new OptimizerSettings(OptimizerSettings.Automation.FULL, Duration.ofSeconds(60), ConsolidationSettings.DEFAULT));
+        new OptimizerSettings(OptimizerSettings.Automation.FULL, Duration.ofSeconds(60), ConsolidationSettings.DEFAULT),
+        org.corral.controller.JournalRetention.DEFAULT);
     LabHarness lab = new LabHarness(8, SimLatencies.DEFAULT, settings);
     lab.startWithInventory();
     Instant midnight = lab.clock.now();

@@ -331,4 +331,70 @@ abstract class StoreContract {
   private static <T> List<T> concat(List<T>... lists) {
     return Arrays.stream(lists).flatMap(List::stream).toList();
   }
+
+  // ---- issue 22: the journal's last page and retention ----
+
+  /** Appends entries at seconds 1..n, subject "s" + (i % 3), in batches of 100. */
+  private void journalOf(int n) {
+    for (int from = 1; from <= n; from += 100) {
+      Changes c = new Changes();
+      for (int i = from; i < from + 100 && i <= n; i++) {
+        c.append(new JournalEntry(0, at(i), EntryKind.STATE_CHANGED, SubjectKind.VM, "s" + (i % 3), "A", "B", null, null, "e" + i));
+      }
+      store.write(c);
+    }
+  }
+
+  @Test
+  void theTailIsTheNewestEntriesOldestFirst() {
+    journalOf(250);
+    assertThat(store.journalTail(3, null)).extracting(JournalEntry::seq).containsExactly(248L, 249L, 250L);
+    assertThat(store.journalTail(2, "s1")).extracting(JournalEntry::seq).containsExactly(247L, 250L);
+    assertThat(store.journalTail(1000, null)).hasSize(250);
+    assertThat(store.journalTail(0, null)).isEmpty();
+    assertThatThrownBy(() -> store.journalTail(10_001, null)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void retentionDeletesByCountAndByAgeInBoundedBatchesAndSeqsGoOn() {
+    journalOf(500);
+    // By count: keep the newest 400, at most 30 per call.
+    assertThat(store.compactJournal(at(0), 400, 30)).isEqualTo(30);
+    assertThat(store.journal(0, 1, null)).extracting(JournalEntry::seq).containsExactly(31L);
+    assertThat(store.compactJournal(at(0), 400, 1000)).isEqualTo(70);
+    assertThat(store.journal(0, 1, null)).extracting(JournalEntry::seq).containsExactly(101L);
+    assertThat(store.compactJournal(at(0), 400, 1000)).isZero();
+    // By age: everything written before second 450 goes.
+    assertThat(store.compactJournal(at(450), 1_000_000, 1000)).isEqualTo(349);
+    assertThat(store.journal(0, 1000, null)).extracting(JournalEntry::seq).first().isEqualTo(450L);
+    assertThat(store.journal(0, 1000, null)).hasSize(51);
+    assertThat(store.journal(0, 1000, "s0")).allSatisfy(e -> assertThat(e.seq()).isGreaterThanOrEqualTo(450));
+    assertThat(store.journal(100, 2, null)).extracting(JournalEntry::seq).containsExactly(450L, 451L);
+    // The newest entry is always kept, so sequence numbers never go back.
+    assertThat(store.compactJournal(at(10_000), 1, 1000)).isEqualTo(50);
+    assertThat(store.journal(0, 10, null)).extracting(JournalEntry::seq).containsExactly(500L);
+    assertThat(store.lastSeq()).isEqualTo(500);
+    List<JournalEntry> next = store.write(new Changes().append(Samples.entry("web-1", "after compaction")));
+    assertThat(next).extracting(JournalEntry::seq).containsExactly(501L);
+    assertThatThrownBy(() -> store.compactJournal(at(0), 0, 10)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("keepNewest");
+  }
+
+  @Test
+  void retentionOfAnEmptyJournalDeletesNothing() {
+    assertThat(store.compactJournal(at(100), 1, 100)).isZero();
+    assertThat(store.lastSeq()).isZero();
+  }
+
+  @Test
+  void compactedJournalSurvivesAReopen() {
+    journalOf(300);
+    store.compactJournal(at(0), 100, 1000);
+    Store again = reopen(store);
+    Assumptions.assumeTrue(again != null, "this store does not persist");
+    store = again;
+    assertThat(store.lastSeq()).isEqualTo(300);
+    assertThat(store.journal(0, 1000, null)).hasSize(100).first().extracting(JournalEntry::seq).isEqualTo(201L);
+    assertThat(store.write(new Changes().append(Samples.entry("web-1", "x")))).extracting(JournalEntry::seq).containsExactly(301L);
+  }
 }
