@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
       ApiSettings settings) {
     this.controller = controller;
     this.metrics = metrics;
-    this.events = new EventStream(controller.state());
+    this.events = new EventStream(controller.state(), settings.eventBacklog());
     this.lab = lab;
     this.health = health;
     this.settings = settings;

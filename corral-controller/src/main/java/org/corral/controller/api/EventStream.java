@@ -3,36 +3,52 @@ package org.corral.controller.api;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.corral.controller.state.ControllerState;
 import org.corral.model.journal.JournalEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal as server-sent events. A new client first gets what it missed (after its
- * Last-Event-ID or ?after=), then every new entry. Sending happens on a separate thread so that a
- * slow client never stalls the controller's loop.
+ * Last-Event-ID or ?after=), then every new entry.
+ *
+ * <p>Back-pressure: each client has its own bounded queue and its own (virtual) thread that
+ * writes to it. The controller's loop only offers each new entry to each queue, which never
+ * blocks; a client that falls a whole queue behind is dropped: it gets a last {@code dropped}
+ * event saying so and where to resume (an EventSource reconnects by itself with its
+ * Last-Event-ID and is replayed from the store), and the others never wait for it.
  */
 final class EventStream implements AutoCloseable {
-  private final ControllerState state;
-  // Each client with the seq of the last entry it was sent: an entry committed while a client's
-  // replay was reading the store comes both in the replay and as a broadcast, and is sent once.
-  private final Map<SseClient, Long> clients = new ConcurrentHashMap<>();
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "corral-sse");
-    t.setDaemon(true);
-    return t;
-  });
-  private final Consumer<JournalEntry> listener = this::broadcast;
+  private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
+  /** Entries a client may fall behind before it is dropped. */
+  static final int DEFAULT_BACKLOG = 10_000;
+  /** A comment line this often keeps idle connections (and proxies) from timing out. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final String AFTER = "corral.after";
-  private final SseHandler sse = new SseHandler(this::attach);
 
-  EventStream(ControllerState state) {
+  private final ControllerState state;
+  private final int backlog;
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final Consumer<JournalEntry> listener = this::broadcast;
+  private final SseHandler sse = new SseHandler(this::attach);
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong ids = new AtomicLong();
+
+  EventStream(ControllerState state, int backlog) {
+    if (backlog < 1) {
+      throw new IllegalArgumentException("backlog must be at least 1, got " + backlog);
+    }
     this.state = state;
+    this.backlog = backlog;
     state.addListener(listener);
   }
 
@@ -51,60 +67,122 @@ final class EventStream implements AutoCloseable {
     sse.handle(ctx);
   }
 
+  /** Clients dropped for falling behind, since start. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  /** Clients connected now. */
+  int clients() {
+    return subscribers.size();
+  }
+
   private void attach(SseClient client) {
     client.keepAlive();
     Long after = client.ctx().attribute(AFTER);
-    long from = after == null ? 0 : after;
-    sender.execute(() -> {
-      long seq = from;
-      if (from > 0) {
-        while (true) {
-          List<JournalEntry> missed = state.store().journal(seq, 1000, null);
-          for (JournalEntry e : missed) {
-            send(client, e);
-            seq = e.seq();
+    Subscriber s = new Subscriber(client, after == null ? 0 : after);
+    // Subscribed before the replay reads the store: an entry committed meanwhile is queued too,
+    // and sent once (entries at or below the last seq sent are skipped).
+    subscribers.add(s);
+    client.onClose(s::hangUp);
+    Thread.ofVirtual().name("corral-sse-" + ids.incrementAndGet()).start(s::run);
+  }
+
+  /** On the loop, after each commit: offers the entry to every client, never waiting for one. */
+  private void broadcast(JournalEntry e) {
+    for (Subscriber s : subscribers) {
+      if (!s.queue.offer(e)) {
+        s.overflow();
+      }
+    }
+  }
+
+  private final class Subscriber {
+    final SseClient client;
+    final ArrayBlockingQueue<JournalEntry> queue = new ArrayBlockingQueue<>(backlog);
+    final long from;
+    volatile boolean overflowed;
+    volatile boolean gone;
+    long sent;
+
+    Subscriber(SseClient client, long from) {
+      this.client = client;
+      this.from = from;
+      this.sent = from;
+    }
+
+    void overflow() {
+      if (!overflowed) {
+        overflowed = true;
+        subscribers.remove(this);
+        dropped.incrementAndGet();
+      }
+    }
+
+    void hangUp() {
+      gone = true;
+      subscribers.remove(this);
+    }
+
+    /** The client's own thread: replay, then the queue, until it hangs up or falls behind. */
+    void run() {
+      try {
+        if (from > 0) {
+          while (!gone && !overflowed) {
+            List<JournalEntry> missed = state.store().journal(sent, 1000, null);
+            for (JournalEntry e : missed) {
+              send(e);
+            }
+            if (missed.size() < 1000) {
+              break;
+            }
           }
-          if (missed.size() < 1000) {
+        }
+        while (!gone) {
+          if (overflowed) {
+            String message = "this client fell " + backlog + " entries behind the journal and was dropped so that it"
+                + " slows no one; resume with Last-Event-ID: " + sent + " (an EventSource does so by itself)";
+            LOG.warn("event stream client {} dropped: {} entries behind after seq {}", client.ctx().ip(), backlog, sent);
+            client.sendEvent("dropped", ApiJson.write(Map.of("lastSeq", sent, "message", message)), Long.toString(sent));
             break;
           }
+          JournalEntry e = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+          if (e == null) {
+            client.sendComment("keep-alive");
+          } else if (e.seq() > sent) {
+            send(e);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // The client went away mid-write: nothing to tell it.
+      } finally {
+        hangUp();
+        try {
+          client.close();
+        } catch (RuntimeException ignored) {
+          // Already closed.
         }
       }
-      if (!client.terminated()) {
-        clients.put(client, seq); // a client gone during its replay is not kept
-      }
-    });
-    client.onClose(() -> clients.remove(client));
-  }
+    }
 
-  private void broadcast(JournalEntry e) {
-    sender.execute(() -> {
-      for (Map.Entry<SseClient, Long> c : clients.entrySet()) {
-        if (e.seq() > c.getValue()) {
-          send(c.getKey(), e);
-          c.setValue(e.seq());
-        }
-      }
-    });
-  }
-
-  private void send(SseClient c, JournalEntry e) {
-    try {
-      c.sendEvent("journal", ApiJson.write(e), Long.toString(e.seq()));
-    } catch (RuntimeException ex) {
-      clients.remove(c);
+    private void send(JournalEntry e) {
+      client.sendEvent("journal", ApiJson.write(e), Long.toString(e.seq()));
+      sent = e.seq();
     }
   }
 
   @Override
   public void close() {
     state.removeListener(listener);
-    for (SseClient c : clients.keySet()) {
+    for (Subscriber s : subscribers) {
+      s.hangUp();
       try {
-        c.close();
+        s.client.close();
       } catch (RuntimeException ignored) {
         // Shutting down.
       }
     }
-    sender.shutdownNow();
   }
 }

@@ -78,10 +78,11 @@ public final class ConfigReader {
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer, journal(top.child("journal"))));
-    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout");
+    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout", "eventBacklog");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
-        api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout())));
+        api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout()),
+        api.integer("eventBacklog", ApiSettings.DEFAULT.eventBacklog())));
     return new CorralConfig(controller, listen, access, store(top.child("store"), env), lab(top.child("lab")),
         hosts(top), networks(top), images(top));
   }

@@ -73,6 +73,17 @@ final class EventStreamReader implements AutoCloseable {
     return out;
   }
 
+  /** The id of the last event received so far, -1 before the first: cheap enough to poll. */
+  long lastId() {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      String l = lines.get(i);
+      if (l.startsWith("id:")) {
+        return Long.parseLong(l.substring(3).trim());
+      }
+    }
+    return -1;
+  }
+
   List<Long> ids() {
     return events().stream().map(Event::id).toList();
   }

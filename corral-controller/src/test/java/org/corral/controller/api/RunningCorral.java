@@ -89,8 +89,8 @@ final class RunningCorral implements AutoCloseable {
   }
 
   long lastSeq() {
-    List<JsonNode> all = events(0, null);
-    return all.isEmpty() ? 0 : all.get(all.size() - 1).get("seq").asLong();
+    List<JsonNode> newest = api.list("/api/v1/events?last=1");
+    return newest.isEmpty() ? 0 : newest.get(0).get("seq").asLong();
   }
 
   /** A small VM on net1 from img1 whose placement is constrained by a CEL expression. */
