@@ -50,15 +50,12 @@ class IpmiPowerDriverTest {
     }
   }
 
-  // ipmi_sim does not implement Get Channel Cipher Suites, so lanplus names suite 3
-  // (RAKP-HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128); without it ipmitool waits ~10 s for that query first.
   private String lanplusUri() {
-    return "ipmi://" + IpmiSimulator.USER + "@127.0.0.1:" + bmc.port() + "?cipher=3&passwordFile=" + bmc.passwordFile();
+    return bmc.lanplusUri();
   }
 
   private String lanUri() {
-    return "ipmi://" + IpmiSimulator.USER + "@127.0.0.1:" + bmc.port() + "?interface=lan&passwordFile="
-        + bmc.passwordFile();
+    return bmc.lanUri();
   }
 
   private static PowerTarget target(String uri) {
