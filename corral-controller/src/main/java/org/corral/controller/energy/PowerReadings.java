@@ -82,9 +82,9 @@ final class PowerReadings {
   /** Asks every host's controller that is due; returns at once. Call on the loop. */
   void poll(Iterable<Host> hosts) {
     Instant now = clock.now();
-    Set<String> present = new HashSet<>();
+    int seen = 0;
     for (Host h : hosts) {
-      present.add(h.name());
+      seen++;
       String uri = uriOf(h);
       if (uri == null) {
         meters.remove(h.name());
@@ -96,10 +96,14 @@ final class PowerReadings {
         meters.put(h.name(), m);
       }
       if (!m.asking && !now.isBefore(m.next) && inFlight < MAX_IN_FLIGHT) {
-        ask(h.name(), m, now);
+        ask(h.name(), m);
       }
     }
-    meters.keySet().retainAll(present);
+    if (meters.size() > seen) { // a host was removed: forget its meter
+      Set<String> present = new HashSet<>();
+      hosts.forEach(h -> present.add(h.name()));
+      meters.keySet().retainAll(present);
+    }
   }
 
   /** The reading in force for {@code h}, if it has a fresh one. Call on the loop. */
@@ -136,7 +140,7 @@ final class PowerReadings {
     return "the last reading (" + m.last.at() + ") is older than the host's state or " + FRESH_INTERVALS + " intervals";
   }
 
-  private void ask(String host, Meter m, Instant now) {
+  private void ask(String host, Meter m) {
     m.asking = true;
     inFlight++;
     String scheme = Drivers.scheme(m.uri);
