@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *       last change of state (a reading taken while it was on says nothing once it is off). A
  *       reading of 0 W while the host is on is taken for a BMC that does not fill its figure in.
  *   <li>A controller that answers it reports no power is asked again after
- *       {@link #RECHECK_NOT_REPORTED}; one that fails, after a backoff that doubles from the
- *       interval up to {@link #MAX_BACKOFF}. Either is logged once, when it starts.
+ *       {@link #RECHECK_NOT_REPORTED} (logged at DEBUG: the report says so); one that fails,
+ *       after a backoff that doubles from the interval up to {@link #MAX_BACKOFF}, with one
+ *       warning when the failures start and a line when readings work again.
  * </ul>
  */
 final class PowerReadings {
@@ -170,8 +171,10 @@ final class PowerReadings {
   private void answered(String host, Meter m, PowerReading r, String scheme, Instant at) {
     switch (r) {
       case PowerReading.Measured w -> {
-        if (m.last == null || m.why != null) {
-          LOG.info("{}: power measured by its power controller ({}) from now on: {} W", host, scheme, Math.round(w.watts()));
+        if (m.failures > 0) {
+          LOG.info("{}: reading its power works again ({} W via {})", host, Math.round(w.watts()), scheme);
+        } else if (m.last == null) {
+          LOG.debug("{}: power measured by its power controller ({}): {} W", host, scheme, Math.round(w.watts()));
         }
         m.last = new Reading(w.watts(), at, scheme);
         m.why = null;
@@ -179,8 +182,8 @@ final class PowerReadings {
         m.next = at.plus(interval);
       }
       case PowerReading.NotReported n -> {
-        if (!n.reason().equals(m.why)) {
-          LOG.info("{}: {}; its energy is counted from its power model", host, n.reason());
+        if (!n.reason().equals(m.why)) { // not news: the report says it (and most drivers never measure)
+          LOG.debug("{}: {}; its energy is counted from its power model", host, n.reason());
         }
         m.last = null;
         m.why = n.reason();
