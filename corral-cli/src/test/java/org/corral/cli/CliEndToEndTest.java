@@ -135,9 +135,14 @@ class CliEndToEndTest {
   void energyShowsEveryHostAndTheTotal() throws Exception {
     Run energy = corral("energy");
     assertThat(energy.code()).as(energy.err()).isZero();
-    assertThat(energy.out()).contains("node01").contains("power model").containsPattern("since .*: [0-9.]+ kWh drawn");
+    assertThat(energy.out()).contains("node01").contains("SOURCE").contains("model").contains("power model")
+        .containsPattern("since .*: [0-9.]+ kWh drawn");
     JsonNode json = json("energy");
     assertThat(json.get("hosts").size()).isGreaterThanOrEqualTo(3);
+    assertThat(json.get("hosts")).allSatisfy(h -> {
+      assertThat(h.get("source").asText()).as("the lab's BMCs measure no power").isEqualTo("model");
+      assertThat(h.get("detail").asText()).contains("not measured");
+    });
     assertThat(json.get("baselineJoules").asDouble()).isGreaterThanOrEqualTo(json.get("joules").asDouble());
   }
 

@@ -83,7 +83,7 @@ public final class Controller implements AutoCloseable {
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
     this.optimizer = new OptimizerLoop(clock, seed, state, executor,
         new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
-    this.energy = new EnergyMeter(state, clock, loaded.meta(), meters);
+    this.energy = new EnergyMeter(state, clock, loaded.meta(), drivers, settings.monitorPeriod(), meters);
     this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
     this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
     this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),

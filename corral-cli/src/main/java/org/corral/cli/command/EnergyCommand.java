@@ -8,7 +8,10 @@ import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import picocli.CommandLine.Command;
 
-/** {@code corral energy}: energy drawn per host and in total, against every host staying on. */
+/**
+ * {@code corral energy}: energy drawn per host and in total, against every host staying on; per
+ * host, whether its power is measured by its power controller or taken from its model, and why.
+ */
 @Command(name = "energy", description = "Show the energy each host drew, the total, and what switching hosts off saved.")
 public final class EnergyCommand implements Callable<Integer> {
   private final Session session;
@@ -21,10 +24,11 @@ public final class EnergyCommand implements Callable<Integer> {
   public Integer call() {
     JsonNode r = session.api().get("/energy", Map.of());
     session.show(r, () -> {
-      Table t = Table.of("HOST", "STATE", "WATTS", "ENERGY", "ALL-ON", "SOURCE");
+      Table t = Table.of("HOST", "STATE", "WATTS", "ENERGY", "ALL-ON", "SOURCE", "DETAIL");
       for (JsonNode h : r.path("hosts")) {
         t.row(Nodes.text(h, "name"), Nodes.text(h, "state"), String.format(Locale.ROOT, "%.1f W", h.path("watts").asDouble()),
-            kwh(h.path("joules").asDouble()), kwh(h.path("baselineJoules").asDouble()), Nodes.text(h, "source"));
+            kwh(h.path("joules").asDouble()), kwh(h.path("baselineJoules").asDouble()), Nodes.text(h, "source"),
+            Nodes.text(h, "detail"));
       }
       StringBuilder groups = new StringBuilder();
       if (!r.path("groups").isEmpty()) {

@@ -9,18 +9,20 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.corral.controller.state.ControllerState;
 import org.corral.controller.store.Json;
+import org.corral.drivers.Drivers;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
 import org.corral.model.time.Clock;
 
 /**
- * Integrates every host's power over time, on the controller's loop. A host that is on draws its
- * model's power at its last measured CPU utilisation; one that is OFF or FENCED, its standby
- * draw. The baseline is what the same hosts would have drawn had every one of them stayed on
- * (an OFF host at its idle power): the saving is the difference. Power comes from the host's
- * model; hosts without one are counted at a typical 1U server's 100-250 W, and the report says
- * which source each figure has.
+ * Integrates every host's power over time, on the controller's loop. A host's power is what its
+ * power controller measures where it reports it (IPMI: DCMI power reading, read off the loop at
+ * most once per interval by {@link PowerReadings}); otherwise its model's power at its last
+ * measured CPU utilisation, or its standby draw when it is OFF or FENCED. Hosts without a model are
+ * counted at a typical 1U server's 100-250 W. The baseline is what the same hosts would have
+ * drawn had every one of them stayed on (an OFF host at its model's idle power): the saving is the
+ * difference. The report says, per host, which source its figure has and why.
  */
 public final class EnergyMeter {
   /** The meta key the counters are kept under. */
@@ -30,6 +32,7 @@ public final class EnergyMeter {
 
   private final ControllerState state;
   private final Clock clock;
+  private final PowerReadings readings;
   private final Map<String, double[]> joules = new TreeMap<>(); // host → {actual, baseline}
   private Instant since;
   private Instant last;
@@ -39,11 +42,16 @@ public final class EnergyMeter {
   private volatile Map<String, Double> published = Map.of();
   private volatile double publishedSaved;
 
-  /** @param meters where to publish corral_host_energy_joules_total and the totals, or null */
-  public EnergyMeter(ControllerState state, Clock clock, Map<String, String> meta,
+  /**
+   * @param drivers  whose power drivers are asked for measured power
+   * @param interval how often {@link #tick} runs: each power controller is asked at most this often
+   * @param meters   where to publish corral_host_energy_joules_total and the totals, or null
+   */
+  public EnergyMeter(ControllerState state, Clock clock, Map<String, String> meta, Drivers drivers, Duration interval,
       io.micrometer.core.instrument.@org.jspecify.annotations.Nullable MeterRegistry meters) {
     this.state = state;
     this.clock = clock;
+    this.readings = new PowerReadings(clock, drivers, interval);
     this.meters = meters;
     if (meters != null) {
       io.micrometer.core.instrument.FunctionCounter.builder("corral_energy_joules_total", this,
@@ -74,23 +82,27 @@ public final class EnergyMeter {
   /** What is kept in the store: when counting began, and per host {actual J, baseline J}. */
   record Stored(Instant since, Map<String, List<Double>> hosts) {}
 
-  /** Adds the energy of every host since the last call; persists once a minute. Call on the loop. */
+  /**
+   * Adds the energy of every host since the last call, at the power in force until now; then asks
+   * the power controllers that are due for a reading (answers arrive later, on the loop). Persists
+   * once a minute. Call on the loop.
+   */
   public void tick() {
     Instant now = clock.now();
     double seconds = Duration.between(last, now).toNanos() / 1e9;
     last = now;
-    if (seconds <= 0) {
-      return;
+    if (seconds > 0) {
+      for (Host h : state.hosts()) {
+        double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
+        j[0] += watts(h) * seconds;
+        j[1] += baselineWatts(h) * seconds;
+      }
+      publish();
+      if (!now.isBefore(lastPersisted.plus(PERSIST_EVERY))) {
+        persist();
+      }
     }
-    for (Host h : state.hosts()) {
-      double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
-      j[0] += watts(h) * seconds;
-      j[1] += baselineWatts(h) * seconds;
-    }
-    publish();
-    if (!now.isBefore(lastPersisted.plus(PERSIST_EVERY))) {
-      persist();
-    }
+    readings.poll(state.hosts());
   }
 
   private void publish() {
@@ -122,13 +134,54 @@ public final class EnergyMeter {
     lastPersisted = clock.now();
   }
 
-  /** The power {@code h} draws now, in watts. */
+  /** The power {@code h} draws now, in watts: measured where it is, else from its model. */
   public double watts(Host h) {
+    var measured = readings.fresh(h);
+    return measured.isPresent() ? measured.get().watts() : modelWatts(h);
+  }
+
+  private double modelWatts(Host h) {
     PowerModel m = model(h);
     return switch (h.state()) {
       case OFF, FENCED -> m.offWatts();
-      default -> m.wattsAt(Math.max(0, Math.min(1, state.metrics(h.name()).cpuUtilisation())));
+      default -> m.wattsAt(utilisation(h));
     };
+  }
+
+  private double utilisation(Host h) {
+    return Math.max(0, Math.min(1, state.metrics(h.name()).cpuUtilisation()));
+  }
+
+  /** Where a host's figure comes from. */
+  public enum Source {
+    /** Its power controller measured it (IPMI: DCMI power reading). */
+    MEASURED,
+    /** Its power model (or the typical one), at its measured CPU utilisation. */
+    MODEL;
+
+    /** As the API and the CLI write it: {@code measured}, {@code model}. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The power {@code h} draws now, where the figure comes from, and why (for people). */
+  record Draw(double watts, Source source, String detail) {}
+
+  private Draw draw(Host h) {
+    var measured = readings.fresh(h);
+    if (measured.isPresent()) {
+      PowerReadings.Reading r = measured.get();
+      return new Draw(r.watts(), Source.MEASURED, "measured by its power controller (" + r.via() + ") at " + r.at());
+    }
+    String model = h.powerModel() != null ? "power model" : "typical 100-250 W (no model given)";
+    String detail = switch (h.state()) {
+      case OFF, FENCED -> model + ": standby draw, host " + h.state();
+      default -> String.format(java.util.Locale.ROOT, "%s at %.0f %% CPU", model, 100 * utilisation(h));
+    };
+    String why = readings.whyNot(h);
+    return new Draw(modelWatts(h), Source.MODEL, why == null ? detail : detail + "; not measured: " + why);
   }
 
   private double baselineWatts(Host h) {
@@ -139,8 +192,14 @@ public final class EnergyMeter {
     return h.powerModelOrTypical();
   }
 
-  /** One host's line of the report. */
-  public record HostEnergy(String name, String state, double watts, double joules, double baselineJoules, String source) {}
+  /**
+   * One host's line of the report.
+   *
+   * @param source where {@code watts} comes from, now ({@code measured} or {@code model})
+   * @param detail the same in words, with why a host with a power controller is not measured
+   */
+  public record HostEnergy(String name, String state, double watts, double joules, double baselineJoules, Source source,
+      String detail) {}
 
   /** The energy of the hosts carrying one label, e.g. {@code rack=r2}. */
   public record GroupEnergy(String label, int hosts, double joules, double baselineJoules) {}
@@ -164,8 +223,12 @@ public final class EnergyMeter {
       double[] j = e.getValue();
       total += j[0];
       base += j[1];
-      lines.add(new HostEnergy(e.getKey(), h == null ? "REMOVED" : h.state().name(), h == null ? 0 : watts(h), j[0], j[1],
-          h == null ? "-" : h.powerModel() != null ? "power model" : "typical 100-250 W (no model given)"));
+      if (h == null) {
+        lines.add(new HostEnergy(e.getKey(), "REMOVED", 0, j[0], j[1], Source.MODEL, "host removed; its counted energy stays"));
+      } else {
+        Draw d = draw(h);
+        lines.add(new HostEnergy(e.getKey(), h.state().name(), d.watts(), j[0], j[1], d.source(), d.detail()));
+      }
     }
     Map<String, double[]> byLabel = new TreeMap<>(); // label → {hosts, joules, baseline}
     for (Host h : present.values()) {

@@ -46,6 +46,10 @@ public final class LabHarness {
   private final ControllerSettings settings;
   /** Lets a test wrap the lab's hypervisor driver (e.g. to count connection attempts). */
   public java.util.function.UnaryOperator<org.corral.drivers.hypervisor.HypervisorDriver> hypervisorWrapper = d -> d;
+  /** Lets a test wrap the lab's power driver (e.g. to give its BMCs a power reading). */
+  public java.util.function.UnaryOperator<org.corral.drivers.power.PowerDriver> powerWrapper = d -> d;
+  /** Lets a test register more drivers (e.g. real power drivers for some hosts) before the controller starts. */
+  public java.util.function.Consumer<Drivers> moreDrivers = d -> { };
 
   public LabHarness(int hosts, SimLatencies latencies) {
     this(hosts, latencies, fastSettings());
@@ -71,7 +75,9 @@ public final class LabHarness {
   public Controller start(Store s) {
     store = s != null ? s : new InMemoryStore();
     scope = new ScopedClock(clock);
-    Drivers drivers = new Drivers().hypervisor(hypervisorWrapper.apply(new SimHypervisorDriver(dc))).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
+    Drivers drivers = new Drivers().hypervisor(hypervisorWrapper.apply(new SimHypervisorDriver(dc)))
+        .power(powerWrapper.apply(new SimPowerDriver(dc))).guest(new SimGuestExec(dc));
+    moreDrivers.accept(drivers);
     meters = new SimpleMeterRegistry();
     controller = new Controller(settings, scope, store, drivers, meters);
     controller.start();
@@ -86,9 +92,14 @@ public final class LabHarness {
   }
 
   public void addInventory() {
+    addInventory(h -> new HostRequest(h.name(), h.uri(), h.capacity(), java.util.Map.of("rack", "r1"),
+        new PowerSpec(h.uri(), null, null), null));
+  }
+
+  /** Registers every lab host as {@code request} describes it, then a network and a shared image. */
+  public void addInventory(java.util.function.Function<org.corral.drivers.sim.SimHost, HostRequest> request) {
     for (var h : dc.hosts()) {
-      cmd().addHost(new HostRequest(h.name(), h.uri(), h.capacity(), java.util.Map.of("rack", "r1"),
-          new PowerSpec(h.uri(), null, null), null), "test");
+      cmd().addHost(request.apply(h), "test");
     }
     cmd().createNetwork(new Network("default", "br0", "192.168.100.0/24", "192.168.100.1", null, null, null), "test");
     cmd().createImage(new Image("debian12", "default", "debian-12.qcow2", "qcow2", 10, true), "test");

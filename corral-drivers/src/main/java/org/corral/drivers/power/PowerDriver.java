@@ -1,6 +1,7 @@
 package org.corral.drivers.power;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,4 +24,18 @@ public interface PowerDriver {
 
   /** What the power controller says; {@link PowerStatus#UNKNOWN} when it cannot tell (Wake-on-LAN). */
   CompletionStage<PowerStatus> status(PowerTarget target);
+
+  /**
+   * The power the host draws now, as its power controller measures it (IPMI: {@code ipmitool dcmi
+   * power reading}). An optional capability: drivers that cannot measure keep this default, which
+   * answers {@link PowerReading.NotReported} at once. Like the other calls it never blocks the
+   * caller; it fails (UNREACHABLE, AUTH, TIMEOUT ...) only when the controller could not be asked,
+   * not when it answered that it does not measure.
+   */
+  default CompletionStage<PowerReading> powerReading(PowerTarget target) {
+    String uri = target.uri() == null ? "" : target.uri();
+    int colon = uri.indexOf(':');
+    String scheme = colon > 0 ? uri.substring(0, colon) : "this";
+    return CompletableFuture.completedFuture(new PowerReading.NotReported(scheme + " power control does not measure power"));
+  }
 }

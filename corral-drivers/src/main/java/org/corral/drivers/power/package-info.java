@@ -1,2 +1,5 @@
-/** The power SPI: switch hosts on and off (IPMI, Wake-on-LAN, SSH, simulated). */
+/**
+ * The power SPI: switch hosts on and off (IPMI, Wake-on-LAN, SSH, simulated) and, where the power
+ * controller can, read the power a host draws ({@link org.corral.drivers.power.PowerReading}).
+ */
 package org.corral.drivers.power;

@@ -1,5 +1,7 @@
 package org.corral.drivers.power.ipmi;
 
+import java.util.List;
+
 /** The {@code ipmitool chassis power <command>} verbs Corral uses. */
 enum ChassisCommand {
   ON("on"),
@@ -18,5 +20,10 @@ enum ChassisCommand {
 
   public String verb() {
     return verb;
+  }
+
+  /** ipmitool's arguments for this command: {@code chassis power <verb>}. */
+  public List<String> args() {
+    return List.of("chassis", "power", verb);
   }
 }

@@ -8,10 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.power.PowerDriver;
+import org.corral.drivers.power.PowerReading;
 import org.corral.drivers.power.PowerStatus;
 import org.corral.drivers.power.PowerTarget;
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Power control through a BMC with {@code ipmitool} (scheme {@code ipmi}). Each call runs one
  * ipmitool process on a virtual thread and completes once the BMC accepted the command; it
- * never blocks the caller. Thread-safe; {@link #close()} stops accepting calls.
+ * never blocks the caller. Where the BMC supports DCMI, {@link #powerReading} reads the power the
+ * host draws. Thread-safe; {@link #close()} stops accepting calls.
  *
  * <p>Failures: wrong user/password/privilege → AUTH; the BMC does not answer → UNREACHABLE;
  * ipmitool ran past the hard timeout → TIMEOUT; ipmitool not installed → UNSUPPORTED naming the
@@ -54,22 +57,41 @@ public final class IpmiPowerDriver implements PowerDriver, AutoCloseable {
 
   @Override
   public CompletionStage<Void> powerOn(PowerTarget target) {
-    return run("power.on", target, ChassisCommand.ON).thenApply(r -> null);
+    return chassis("power.on", target, ChassisCommand.ON).thenApply(r -> null);
   }
 
   @Override
   public CompletionStage<Void> powerOff(PowerTarget target, boolean hard) {
-    return run("power.off", target, hard ? ChassisCommand.OFF : ChassisCommand.SOFT).thenApply(r -> null);
+    return chassis("power.off", target, hard ? ChassisCommand.OFF : ChassisCommand.SOFT).thenApply(r -> null);
   }
 
   @Override
   public CompletionStage<Void> cycle(PowerTarget target) {
-    return run("power.on", target, ChassisCommand.CYCLE).thenApply(r -> null);
+    return chassis("power.on", target, ChassisCommand.CYCLE).thenApply(r -> null);
   }
 
   @Override
   public CompletionStage<PowerStatus> status(PowerTarget target) {
-    return run("power.on", target, ChassisCommand.STATUS).thenApply(r -> parseStatus(target, r));
+    return chassis("power.on", target, ChassisCommand.STATUS).thenApply(r -> parseStatus(target, r));
+  }
+
+  /**
+   * {@code ipmitool dcmi power reading}: the instantaneous figure, or NotReported when the BMC
+   * refuses DCMI (ipmi_sim, older BMCs) or has power measurement deactivated. Fails like the other
+   * calls when the BMC cannot be asked (UNREACHABLE, AUTH, TIMEOUT).
+   */
+  @Override
+  public CompletionStage<PowerReading> powerReading(PowerTarget target) {
+    return run("power.on", target, DcmiPowerReading.COMMAND, (t, r) -> {
+      if (r.exitCode() != 0) {
+        var refused = DcmiPowerReading.refusal(t.host(), r.stderr());
+        if (refused.isPresent()) {
+          return refused.get();
+        }
+        throw IpmitoolFailure.classify(t.host(), DcmiPowerReading.COMMAND, r.exitCode(), r.stderr());
+      }
+      return DcmiPowerReading.parse(t.host(), r.stdout());
+    });
   }
 
   /**
@@ -82,7 +104,18 @@ public final class IpmiPowerDriver implements PowerDriver, AutoCloseable {
         password(t));
   }
 
-  private CompletableFuture<ProcessRun.Result> run(String field, PowerTarget target, ChassisCommand command) {
+  private CompletableFuture<ProcessRun.Result> chassis(String field, PowerTarget target, ChassisCommand command) {
+    return run(field, target, command.args(), (t, r) -> {
+      if (r.exitCode() != 0) {
+        throw IpmitoolFailure.classify(t.host(), command.args(), r.exitCode(), r.stderr());
+      }
+      return r;
+    });
+  }
+
+  /** Runs ipmitool's {@code command} on a virtual thread; {@code onExit} turns its run into the answer. */
+  private <T> CompletableFuture<T> run(String field, PowerTarget target, List<String> command,
+      BiFunction<IpmiTarget, ProcessRun.Result, T> onExit) {
     IpmiTarget t;
     try {
       t = IpmiTarget.parse(field, target.uri());
@@ -90,25 +123,21 @@ public final class IpmiPowerDriver implements PowerDriver, AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     try {
-      return CompletableFuture.supplyAsync(() -> execute(t, command), threads);
+      return CompletableFuture.supplyAsync(() -> onExit.apply(t, execute(t, command)), threads);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       return CompletableFuture.failedFuture(new DriverException(DriverException.Kind.REJECTED, "the IPMI driver is closed"));
     }
   }
 
-  private ProcessRun.Result execute(IpmiTarget t, ChassisCommand command) {
+  private ProcessRun.Result execute(IpmiTarget t, List<String> command) {
     IpmitoolInvocation inv = IpmitoolInvocation.of(settings.program(), t, command, settings.perTrySeconds(),
         settings.retries(), password(t));
     LOG.debug("running {}", inv.argv());
     try {
-      ProcessRun.Result r = ProcessRun.run(inv.argv(), inv.environment(),
-          List.of(IpmitoolInvocation.PASSWORD_VARIABLE), settings.hardTimeout());
-      if (r.exitCode() != 0) {
-        throw IpmitoolFailure.classify(t.host(), command, r.exitCode(), r.stderr());
-      }
-      return r;
+      return ProcessRun.run(inv.argv(), inv.environment(), List.of(IpmitoolInvocation.PASSWORD_VARIABLE),
+          settings.hardTimeout());
     } catch (ProcessRun.TimedOut e) {
-      throw new DriverException(Kind.TIMEOUT, "ipmitool chassis power " + command.verb() + " on BMC " + t.host()
+      throw new DriverException(Kind.TIMEOUT, "ipmitool " + String.join(" ", command) + " on BMC " + t.host()
           + " did not finish within " + settings.hardTimeout().toSeconds() + "s and was killed");
     } catch (IOException e) {
       throw new DriverException(Kind.UNSUPPORTED, "cannot run '" + settings.program() + "' (" + e.getMessage()

@@ -22,9 +22,10 @@ final class IpmitoolFailure {
 
   private IpmitoolFailure() {}
 
-  static DriverException classify(String host, ChassisCommand command, int exitCode, String stderr) {
+  /** @param command ipmitool's command words, e.g. {@code chassis power on} */
+  static DriverException classify(String host, List<String> command, int exitCode, String stderr) {
     String lower = stderr.toLowerCase(Locale.ROOT);
-    String what = "ipmitool chassis power " + command.verb() + " on BMC " + host;
+    String what = "ipmitool " + String.join(" ", command) + " on BMC " + host;
     if (AUTH_PHRASES.stream().anyMatch(lower::contains)) {
       return new DriverException(Kind.AUTH, what + " was refused: wrong user, password or privilege ("
           + lastLine(stderr) + "); check the BMC user has ADMINISTRATOR privilege and the password source");

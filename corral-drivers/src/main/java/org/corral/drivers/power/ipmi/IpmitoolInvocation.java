@@ -23,15 +23,22 @@ record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
     return "IpmitoolInvocation" + argv; // never the environment
   }
 
+  /** Builds the run of {@code chassis power <command>} against {@code target}; see {@link #of(String, IpmiTarget, List, int, int, String)}. */
+  public static IpmitoolInvocation of(String program, IpmiTarget target, ChassisCommand command,
+      int perTrySeconds, int retries, String password) {
+    return of(program, target, command.args(), perTrySeconds, retries, password);
+  }
+
   /**
-   * Builds the run of {@code command} against {@code target}.
+   * Builds the run of ipmitool's {@code command} (e.g. {@code chassis power on}, {@code dcmi power
+   * reading}) against {@code target}.
    *
    * @param program       path or name of ipmitool
    * @param perTrySeconds ipmitool's own per-attempt timeout ({@code -N})
    * @param retries       ipmitool's own retries ({@code -R})
    * @param password      the password when the target reads it from the environment, else null
    */
-  public static IpmitoolInvocation of(String program, IpmiTarget target, ChassisCommand command,
+  public static IpmitoolInvocation of(String program, IpmiTarget target, List<String> command,
       int perTrySeconds, int retries, String password) {
     List<String> argv = new ArrayList<>(List.of(program, "-I", target.iface().flag()));
     if (target.cipher() != null) {
@@ -47,8 +54,8 @@ record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
       }
     }
     // -v makes ipmitool say *why* a session failed (bad HMAC vs. no answer), which maps to AUTH vs. UNREACHABLE.
-    argv.addAll(List.of("-N", Integer.toString(perTrySeconds), "-R", Integer.toString(retries), "-v",
-        "chassis", "power", command.verb()));
+    argv.addAll(List.of("-N", Integer.toString(perTrySeconds), "-R", Integer.toString(retries), "-v"));
+    argv.addAll(command);
     return new IpmitoolInvocation(argv, env);
   }
 }

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds programs the IPMI tests run. On a developer machine without them the tests are skipped;
  * on CI ({@code CI=true}) a missing program is a failure naming the Debian package, so that a
- * broken CI image cannot turn the real-BMC tests into silent skips.
+ * broken CI image cannot turn the real-BMC tests into silent skips. Shared through corral-drivers'
+ * test-jar.
  */
-final class ExternalTools {
+public final class ExternalTools {
   private ExternalTools() {}
 
-  static String require(String program, String debianPackage) {
+  /** The program's path on PATH; skips the test (fails it on CI) when it is missing. */
+  public static String require(String program, String debianPackage) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path p = Path.of(dir, program);
       if (Files.isExecutable(p)) {

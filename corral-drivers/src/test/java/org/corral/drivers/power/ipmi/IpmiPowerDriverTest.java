@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
+import org.corral.drivers.power.PowerReading;
 import org.corral.drivers.power.PowerStatus;
 import org.corral.drivers.power.PowerTarget;
 import org.junit.jupiter.api.AfterAll;
@@ -50,15 +51,12 @@ class IpmiPowerDriverTest {
     }
   }
 
-  // ipmi_sim does not implement Get Channel Cipher Suites, so lanplus names suite 3
-  // (RAKP-HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128); without it ipmitool waits ~10 s for that query first.
   private String lanplusUri() {
-    return "ipmi://" + IpmiSimulator.USER + "@127.0.0.1:" + bmc.port() + "?cipher=3&passwordFile=" + bmc.passwordFile();
+    return bmc.lanplusUri();
   }
 
   private String lanUri() {
-    return "ipmi://" + IpmiSimulator.USER + "@127.0.0.1:" + bmc.port() + "?interface=lan&passwordFile="
-        + bmc.passwordFile();
+    return bmc.lanUri();
   }
 
   private static PowerTarget target(String uri) {
@@ -182,6 +180,42 @@ class IpmiPowerDriverTest {
     stuck.close();
     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(e.getMessage()).contains("killed");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"lanplus", "lan"})
+  void ipmiSimHasNoDcmiSoThePowerIsNotReported(String iface) {
+    PowerReading r = join(driver.powerReading(target(iface.equals("lan") ? lanUri() : lanplusUri())));
+    assertThat(r).isInstanceOfSatisfying(PowerReading.NotReported.class, n -> assertThat(n.reason())
+        .contains("does not report power").contains("Invalid command").doesNotContain(IpmiSimulator.PASSWORD));
+  }
+
+  @Test
+  void aPowerReadingWithTheWrongPasswordIsAuthNotAMissingFeature() {
+    String uri = "ipmi://" + IpmiSimulator.USER + "@127.0.0.1:" + bmc.port() + "?cipher=3&passwordFile="
+        + bmc.wrongPasswordFile();
+    DriverException e = failure(driver.powerReading(target(uri)));
+    assertThat(e.kind()).isEqualTo(Kind.AUTH);
+    assertThat(e.getMessage()).contains("dcmi power reading");
+  }
+
+  /** The measured path through a real process: a stand-in ipmitool that prints a DCMI reading. */
+  @Test
+  void aDcmiReadingIsParsedFromIpmitoolsOutput() throws Exception {
+    Path output = dir.resolve("dcmi-output.txt");
+    try (var in = getClass().getResourceAsStream("/power/dcmi-power-reading.txt")) {
+      Files.write(output, in.readAllBytes());
+    }
+    Path fake = Files.writeString(dir.resolve("dcmi-ipmitool"), String.join("\n",
+        "#!/bin/sh",
+        "for last; do :; done", // the last argument
+        "[ \"$last\" = reading ] || { echo \"unexpected command: $*\" >&2; exit 2; }",
+        "exec cat " + output, ""));
+    fake.toFile().setExecutable(true);
+    IpmiPowerDriver measuring = new IpmiPowerDriver(new IpmiSettings(fake.toString(), 1, 1, Duration.ofSeconds(5)), k -> null);
+    PowerReading r = join(measuring.powerReading(target(lanplusUri())));
+    measuring.close();
+    assertThat(r).isEqualTo(new PowerReading.Measured(224));
   }
 
   @Test

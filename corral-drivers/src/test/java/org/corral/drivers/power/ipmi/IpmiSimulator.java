@@ -14,11 +14,13 @@ import java.util.List;
 
 /**
  * A real BMC for tests: OpenIPMI's {@code ipmi_sim} on 127.0.0.1 and a free UDP port, with one
- * admin user and a chassis-control script that keeps the power state in a file.
+ * admin user and a chassis-control script that keeps the power state in a file. Shared through
+ * corral-drivers' test-jar (the controller's end-to-end power test uses it too). ipmi_sim has no
+ * DCMI: it answers {@code dcmi power reading} with "Invalid command (c1)".
  */
-final class IpmiSimulator implements AutoCloseable {
-  static final String USER = "corral";
-  static final String PASSWORD = "c0rral-Test-pw";
+public final class IpmiSimulator implements AutoCloseable {
+  public static final String USER = "corral";
+  public static final String PASSWORD = "c0rral-Test-pw";
 
   private final Path dir;
   private final int port;
@@ -31,7 +33,7 @@ final class IpmiSimulator implements AutoCloseable {
   }
 
   /** Writes the configuration into {@code dir} and starts ipmi_sim; call {@link #awaitReady}. */
-  static IpmiSimulator start(String ipmiSim, Path dir) throws IOException {
+  public static IpmiSimulator start(String ipmiSim, Path dir) throws IOException {
     Path script = copy("chassis-control.sh", dir);
     Path emu = copy("ipmi-sim.emu", dir);
     Path state = Files.createDirectories(dir.resolve("chassis"));
@@ -55,7 +57,7 @@ final class IpmiSimulator implements AutoCloseable {
   }
 
   /** Waits, bounded, until the BMC answers a status query through {@code driver}. */
-  void awaitReady(IpmiPowerDriver driver, String uri) {
+  public void awaitReady(IpmiPowerDriver driver, String uri) {
     await("ipmi_sim answering on port " + port).atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
@@ -68,11 +70,11 @@ final class IpmiSimulator implements AutoCloseable {
         });
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  Path passwordFile() {
+  public Path passwordFile() {
     return dir.resolve("password");
   }
 
@@ -80,14 +82,28 @@ final class IpmiSimulator implements AutoCloseable {
     return dir.resolve("wrong-password");
   }
 
+  /**
+   * An IPMI 2.0 ({@code lanplus}) URI for this BMC with its password file. ipmi_sim does not
+   * implement Get Channel Cipher Suites, so the URI names suite 3 (RAKP-HMAC-SHA1, HMAC-SHA1-96,
+   * AES-CBC-128); without it ipmitool waits ~10 s for that query first.
+   */
+  public String lanplusUri() {
+    return "ipmi://" + USER + "@127.0.0.1:" + port + "?cipher=3&passwordFile=" + passwordFile();
+  }
+
+  /** An IPMI 1.5 ({@code lan}) URI for this BMC with its password file. */
+  public String lanUri() {
+    return "ipmi://" + USER + "@127.0.0.1:" + port + "?interface=lan&passwordFile=" + passwordFile();
+  }
+
   /** The rail's state as the chassis-control script recorded it: "1" on, "0" off. */
-  String rail() throws IOException {
+  public String rail() throws IOException {
     Path p = dir.resolve("chassis/power");
     return Files.exists(p) ? Files.readString(p).strip() : "0";
   }
 
   /** Every chassis-control call so far, one per line ("set power 1", "get power", ...). */
-  List<String> calls() throws IOException {
+  public List<String> calls() throws IOException {
     Path p = dir.resolve("chassis/calls");
     return Files.exists(p) ? Files.readAllLines(p).stream().map(String::strip).toList() : List.of();
   }

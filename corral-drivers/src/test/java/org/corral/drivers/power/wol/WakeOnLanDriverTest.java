@@ -83,6 +83,12 @@ class WakeOnLanDriverTest {
         .isEqualTo(PowerStatus.UNKNOWN);
   }
 
+  @Test
+  void powerIsNotMeasured() {
+    var r = driver.powerReading(new PowerTarget("node1", "wol://192.168.1.255", null)).toCompletableFuture().join();
+    assertThat(r).isEqualTo(new org.corral.drivers.power.PowerReading.NotReported("wol power control does not measure power"));
+  }
+
   @ParameterizedTest(name = "{0} / {1} -> {2}")
   @CsvSource(delimiter = '|', value = {
       "wol://127.0.0.1:9           | 52:54:00:ab:cd   | power.mac",
