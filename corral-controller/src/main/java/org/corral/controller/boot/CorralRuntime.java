@@ -64,7 +64,10 @@ public final class CorralRuntime implements AutoCloseable {
     }
     Store store;
     String desc;
-    if (cfg.store().url() != null) {
+    if (CorralConfig.MEMORY_STORE.equals(cfg.store().url())) {
+      store = new org.corral.controller.store.InMemoryStore();
+      desc = CorralConfig.MEMORY_STORE + " (nothing survives a restart)";
+    } else if (cfg.store().url() != null) {
       store = JdbcStore.open(cfg.store().url(), cfg.store().user(), cfg.store().password());
       desc = cfg.store().url();
     } else {

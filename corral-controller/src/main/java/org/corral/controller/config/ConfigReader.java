@@ -160,6 +160,9 @@ public final class ConfigReader {
   }
 
   private static OptimizerSettings.Automation automation(String field, String a) {
+    if ("false".equals(a)) {
+      return OptimizerSettings.Automation.OFF; // YAML 1.1 reads a bare `off` as the boolean false
+    }
     try {
       return OptimizerSettings.Automation.valueOf(a.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -186,9 +189,10 @@ public final class ConfigReader {
   private static CorralConfig.StoreConfig store(Node s, Map<String, String> env) {
     s.only("url", "user", "passwordEnv", "passwordFile");
     String url = Secrets.refuseInline("store.url", s.str("url", null));
-    if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+    if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:") && !url.equals(CorralConfig.MEMORY_STORE)) {
       throw new InvalidInputException("store.url", InvalidInputException.quote(url) + " is not a PostgreSQL or H2 JDBC URL",
-          "e.g. jdbc:postgresql://db1:5432/corral, or leave it out for the embedded database");
+          "e.g. jdbc:postgresql://db1:5432/corral, " + CorralConfig.MEMORY_STORE
+              + " (nothing survives a restart: simulations and benchmarks), or leave it out for the embedded database");
     }
     if (s.has("passwordEnv") && s.has("passwordFile")) {
       throw new InvalidInputException("store.passwordEnv", "cannot be combined with store.passwordFile", "keep one of them");

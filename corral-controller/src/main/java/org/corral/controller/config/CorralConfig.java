@@ -19,6 +19,8 @@ import org.corral.model.network.Network;
  */
 public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, LabConfig lab,
     List<HostRequest> hosts, List<Network> networks, List<Image> images) {
+  /** store.url of a store in memory: fast, and gone at exit (simulations, benchmarks). */
+  public static final String MEMORY_STORE = "memory:";
 
   /**
    * @param url      JDBC URL; null means the embedded H2 file under the Corral home

@@ -226,4 +226,20 @@ class ConfigReaderTest {
       assertThat(grp.automation()).isEqualTo(org.corral.controller.OptimizerSettings.Automation.PARTIAL);
     });
   }
+
+  @Test
+  void aBareOffIsTheAutomationLevelNotABoolean() {
+    // YAML 1.1 reads `off` as false; the documented spelling must work as written.
+    assertThat(parse("optimizer: {automation: off}\n").controller().optimizer().automation())
+        .isEqualTo(org.corral.controller.OptimizerSettings.Automation.OFF);
+    assertThat(parse("optimizer: {automation: \"off\"}\n").controller().optimizer().automation())
+        .isEqualTo(org.corral.controller.OptimizerSettings.Automation.OFF);
+  }
+
+  @Test
+  void storeUrlMemoryIsTheInMemoryStore() {
+    assertThat(parse("store: {url: \"memory:\"}\n").store().url()).isEqualTo(CorralConfig.MEMORY_STORE);
+    assertThatThrownBy(() -> parse("store: {url: \"mem\"}\n")).isInstanceOf(org.corral.model.InvalidInputException.class)
+        .hasMessageContaining("memory:");
+  }
 }
