@@ -10,6 +10,7 @@ import org.corral.drivers.hypervisor.HypervisorDriver;
 import org.corral.drivers.power.PowerDriver;
 import org.corral.drivers.probe.Probe;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The explicit registry of drivers by URI scheme. Registration is by hand (no classpath
@@ -88,7 +89,7 @@ public final class Drivers {
   }
 
   /** The URI's scheme in lower case, or null if it has none. */
-  public static String scheme(String uri) {
+  public static @Nullable String scheme(@Nullable String uri) {
     if (uri == null) {
       return null;
     }

@@ -1,6 +1,7 @@
 package org.corral.drivers.hypervisor;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything needed to define a domain, independent of any hypervisor's XML. The controller
@@ -8,7 +9,7 @@ import java.util.List;
  *
  * @param userData cloud-init user data; when non-null the driver attaches a NoCloud seed ISO
  */
-public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, String userData) {
+public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, @Nullable String userData) {
   public DomainSpec {
     disks = List.copyOf(disks);
     nics = List.copyOf(nics);

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Element;
 
 /**
@@ -20,7 +21,7 @@ final class DomainXml {
    * @param overlayPaths one path per {@code spec.disks()}, in the same order
    * @param seedIsoPath  the cloud-init seed ISO to attach as a cdrom, or null for none
    */
-  static String render(DomainSpec spec, DomainType type, List<String> overlayPaths, String seedIsoPath) {
+  static String render(DomainSpec spec, DomainType type, List<String> overlayPaths, @Nullable String seedIsoPath) {
     if (overlayPaths.size() != spec.disks().size()) {
       throw new IllegalArgumentException("need one overlay path per disk: " + overlayPaths.size() + " for "
           + spec.disks().size());
@@ -59,7 +60,7 @@ final class DomainXml {
   }
 
   private static void devices(XmlWriter x, Element devices, DomainSpec spec, DomainType type,
-      List<String> overlayPaths, String seedIsoPath) {
+      List<String> overlayPaths, @Nullable String seedIsoPath) {
     Set<String> targets = new HashSet<>();
     for (int i = 0; i < spec.disks().size(); i++) {
       DomainSpec.Disk d = spec.disks().get(i);
