@@ -7,6 +7,7 @@ import org.corral.cli.api.CorralApi;
 import org.corral.cli.api.Json;
 import org.corral.cli.render.Nodes;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +24,8 @@ public final class VmCommand {
 
   @Command(name = "list", description = "List VMs: name, state, host, size, first IP and why a VM waits.")
   int list(
-      @Option(names = "--host", paramLabel = "HOST", description = "Only VMs on this host.") String host,
-      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") VmState state) {
+      @Option(names = "--host", paramLabel = "HOST", description = "Only VMs on this host.") @Nullable String host,
+      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") @Nullable VmState state) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("host", host);
     query.put("state", state == null ? null : state.name());

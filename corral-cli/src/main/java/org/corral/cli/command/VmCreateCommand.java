@@ -20,6 +20,7 @@ import org.corral.cli.convert.PolicyConverter;
 import org.corral.cli.render.Nodes;
 import org.corral.model.vm.DiskSpec;
 import org.corral.model.vm.PlacementPolicy;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,8 @@ public final class VmCreateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  // picocli always sets it: the parameter is required.
+  @SuppressWarnings("NullAway.Init")
   @Parameters(paramLabel = "NAME", description = "The VM's name (a DNS label, e.g. web1).")
   String name;
 
@@ -55,27 +58,27 @@ public final class VmCreateCommand implements Callable<Integer> {
 
   @Option(names = "--requires", paramLabel = "EXPR",
       description = "CEL expression a host must satisfy, e.g. 'host.labels[\"zone\"] == \"a\"'.")
-  String requirements;
+  @Nullable String requirements;
 
   @Option(names = "--policy", paramLabel = "POLICY", converter = PolicyConverter.class,
       description = "Placement policy for this VM: packing, striping, load-aware, power-aware or custom.")
-  PlacementPolicy policy;
+  @Nullable PlacementPolicy policy;
 
   @Option(names = "--rank", paramLabel = "EXPR", description = "CEL expression ranking hosts (higher wins); needs --policy custom.")
-  String rank;
+  @Nullable String rank;
 
   @Option(names = "--affinity", paramLabel = "GROUP", description = "Place with the other VMs of GROUP.")
-  String affinityGroup;
+  @Nullable String affinityGroup;
 
   @Option(names = "--anti-affinity", paramLabel = "GROUP", description = "Place apart from the other VMs of GROUP.")
-  String antiAffinityGroup;
+  @Nullable String antiAffinityGroup;
 
   @Option(names = "--ha-priority", paramLabel = "N", converter = NonNegativeInt.class,
       description = "Restart order after a host failure, higher first (default 0).")
-  Integer haPriority;
+  @Nullable Integer haPriority;
 
   @Option(names = "--user-data", paramLabel = "FILE", description = "cloud-init user data to give the guest.")
-  Path userData;
+  @Nullable Path userData;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the VM. Repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
@@ -130,7 +133,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     if (haPriority != null) {
       body.put("haPriority", haPriority);
     }
-    putIfGiven(body, "userData", userData == null ? null : readUserData());
+    putIfGiven(body, "userData", userData == null ? null : readUserData(userData));
     if (!labels.isEmpty()) {
       ObjectNode l = body.putObject("labels");
       labels.forEach(l::put);
@@ -141,7 +144,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     return body;
   }
 
-  private String readUserData() {
+  private String readUserData(Path userData) {
     try {
       return Files.readString(userData, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -150,7 +153,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     }
   }
 
-  private static void putIfGiven(ObjectNode body, String field, String value) {
+  private static void putIfGiven(ObjectNode body, String field, @Nullable String value) {
     if (value != null) {
       body.put(field, value);
     }
