@@ -42,7 +42,7 @@ public class DriverException extends RuntimeException {
     this.kind = kind;
   }
 
-  public DriverException(Kind kind, String message, @Nullable Throwable cause) {
+  public DriverException(Kind kind, @Nullable String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }

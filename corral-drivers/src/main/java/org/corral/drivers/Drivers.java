@@ -53,19 +53,19 @@ public final class Drivers {
     }
   }
 
-  public HypervisorDriver hypervisorFor(String field, String uri) {
+  public HypervisorDriver hypervisorFor(String field, @Nullable String uri) {
     return pick(field, uri, hypervisors, "hypervisor");
   }
 
-  public PowerDriver powerFor(String field, String uri) {
+  public PowerDriver powerFor(String field, @Nullable String uri) {
     return pick(field, uri, power, "power");
   }
 
-  public Probe probeFor(String field, String uri) {
+  public Probe probeFor(String field, @Nullable String uri) {
     return pick(field, uri, probes, "probe");
   }
 
-  public GuestExec guestFor(String field, String uri) {
+  public GuestExec guestFor(String field, @Nullable String uri) {
     return pick(field, uri, guests, "guest exec");
   }
 
@@ -75,7 +75,7 @@ public final class Drivers {
     return s != null && hypervisors.containsKey(s);
   }
 
-  private static <D> D pick(String field, String uri, Map<String, D> map, String what) {
+  private static <D> D pick(String field, @Nullable String uri, Map<String, D> map, String what) {
     String scheme = scheme(uri);
     if (scheme == null) {
       throw new InvalidInputException(field, InvalidInputException.quote(uri) + " is not a URI", "write it as scheme://..., e.g. " + example(what));

@@ -25,6 +25,7 @@ import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.vm.Vm;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the tables back into model records. Sorting happens here, in Java, so that every database orders alike. */
 final class SqlReader {
@@ -73,7 +74,7 @@ final class SqlReader {
         .list();
   }
 
-  List<JournalEntry> journal(Handle h, long afterSeq, int limit, String subject) {
+  List<JournalEntry> journal(Handle h, long afterSeq, int limit, @Nullable String subject) {
     String where = subject == null ? "seq > :after" : "subject = :subject AND seq > :after";
     var query = h.createQuery("SELECT seq, at, kind, subject_kind, subject, from_state, to_state, action_key, cause_origin,"
             + " cause_reason, cause_cycle, message FROM journal WHERE " + where + " ORDER BY seq LIMIT :limit")

@@ -31,6 +31,7 @@ public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, Li
    *
    * @param bridge  host bridge name, used when {@code network} is null
    * @param network libvirt network name, or null
+   * @param mac     the NIC's MAC address, or null to let the hypervisor pick one
    */
-  public record Nic(String bridge, String network, String mac) {}
+  public record Nic(@Nullable String bridge, @Nullable String network, @Nullable String mac) {}
 }

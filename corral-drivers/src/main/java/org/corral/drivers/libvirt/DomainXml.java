@@ -2,6 +2,7 @@ package org.corral.drivers.libvirt;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +86,7 @@ final class DomainXml {
         x.empty(nic, "source", "network", n.network());
       } else {
         nic = x.empty(devices, "interface", "type", "bridge");
-        x.empty(nic, "source", "bridge", n.bridge());
+        x.empty(nic, "source", "bridge", Objects.requireNonNull(n.bridge(), "DomainSpecCheck: a NIC has a network or a bridge"));
       }
       if (n.mac() != null) {
         x.empty(nic, "mac", "address", n.mac());

@@ -82,7 +82,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     } catch (LibvirtException e) {
       DriverException d = LibvirtErrors.map("connect", uri, null, e);
       // Any failure to open, other than refused credentials, means the host cannot be used now.
-      throw d.kind() == Kind.AUTH ? d : new DriverException(Kind.UNREACHABLE, String.valueOf(d.getMessage()), e);
+      throw d.kind() == Kind.AUTH ? d : new DriverException(Kind.UNREACHABLE, d.getMessage(), e);
     }
     LibvirtConnection lc = new LibvirtConnection(uri, c);
     try {

@@ -75,7 +75,7 @@ final class LibvirtErrorCodes {
 
   private LibvirtErrorCodes() {}
 
-  private static void record(virError e) {
+  private static void record(@Nullable virError e) {
     if (e != null) {
       LAST.set(new Raised(e.code, e.domain, e.message));
     }

@@ -336,7 +336,7 @@ public final class SimDataCenter {
   }
 
   /** Saves to {@code file} after every change from now on; {@code null} stops it. */
-  public void autosave(Path file) {
+  public void autosave(@Nullable Path file) {
     autosaveFile = file;
     if (file != null) {
       saveTo(file);
