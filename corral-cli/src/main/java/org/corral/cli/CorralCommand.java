@@ -3,6 +3,7 @@ package org.corral.cli;
 import java.util.concurrent.Callable;
 import org.corral.cli.command.Globals;
 import org.corral.cli.render.Output;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,14 +39,16 @@ final class CorralCommand implements Callable<Integer>, Globals {
 
   @Option(names = "--api", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "Corral's address (default: $CORRAL_API, else http://localhost:7070).")
-  String api;
+  @Nullable String api;
 
+  // picocli always sets it: the option has a defaultValue.
+  @SuppressWarnings("NullAway.Init")
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
       description = "table (for people, the default) or json (the API's JSON, for scripts and jq).")
   Output output;
 
   @Override
-  public String api() {
+  public @Nullable String api() {
     return api;
   }
 

@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.corral.cli.command.Session;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,19 +35,19 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "corral.yaml to load (default: ./corral.yaml if it exists, else the built-in simulated lab).")
-  Path config;
+  @Nullable Path config;
 
   @Option(names = "--home", paramLabel = "DIR", description = "Where Corral keeps its store and state (default: $CORRAL_HOME, else ./var).")
-  Path home;
+  @Nullable Path home;
 
   // No default here: an option default would always win over $CORRAL_LISTEN and api.listen.
   @Option(names = "--listen", paramLabel = "HOST:PORT",
       description = "Address of the REST API (default: $CORRAL_LISTEN, else api.listen of the configuration, else 127.0.0.1:7070).")
-  String listen;
+  @Nullable String listen;
 
   @Option(names = "--database", paramLabel = "JDBC_URL",
       description = "Keep the store in PostgreSQL, e.g. jdbc:postgresql://db/corral (default: embedded, under --home).")
-  String database;
+  @Nullable String database;
 
   public UpCommand(ServerLauncher launcher, Session session) {
     this.launcher = launcher;
@@ -64,7 +65,7 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /** --config if given (it must exist), else ./corral.yaml if present, else null: the built-in lab. */
-  Path configFile() {
+  @Nullable Path configFile() {
     if (config != null) {
       if (!Files.isRegularFile(config)) {
         throw new ParameterException(spec.commandLine(), "--config: no file '" + config + "'");

@@ -2,6 +2,7 @@ package org.corral.cli;
 
 import java.io.PrintWriter;
 import org.corral.cli.command.ExitCode;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -21,7 +22,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
   }
 
   /** picocli says "Error: ..." inside some messages and "option option" in one; we print "error:" once. */
-  static String tidy(String message) {
+  static String tidy(@Nullable String message) {
     String m = message == null ? "" : message;
     if (m.startsWith("Error: ")) {
       m = m.substring("Error: ".length());

@@ -4,4 +4,7 @@
  * command tree, error-to-exit-status mapping, and {@code corral up}, which starts the
  * controller in this JVM through the {@link org.corral.cli.ServerLauncher} it is given.
  */
+@NullMarked
 package org.corral.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -53,4 +53,21 @@ class CliArchitectureTest {
                 com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("org.corral.controller.boot"))))
         .check(MAIN);
   }
+
+  /** Every package of the CLI is null-marked, so that NullAway checks it (as ArchitectureTest does for the other modules). */
+  @Test
+  void everyPackageIsNullMarked() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+        .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>(
+            "reside in a package annotated @NullMarked") {
+          @Override
+          public void check(com.tngtech.archunit.core.domain.JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+            if (!c.getPackage().isAnnotatedWith(org.jspecify.annotations.NullMarked.class)) {
+              events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c,
+                  c.getPackageName() + " has no @NullMarked package-info (so NullAway skips it)"));
+            }
+          }
+        })
+        .check(MAIN);
+  }
 }

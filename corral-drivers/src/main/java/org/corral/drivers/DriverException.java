@@ -1,5 +1,7 @@
 package org.corral.drivers;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A driver call that failed. {@link #kind()} tells the executor whether retrying can help.
  * Messages never contain secrets.
@@ -40,7 +42,7 @@ public class DriverException extends RuntimeException {
     this.kind = kind;
   }
 
-  public DriverException(Kind kind, String message, Throwable cause) {
+  public DriverException(Kind kind, @Nullable String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }

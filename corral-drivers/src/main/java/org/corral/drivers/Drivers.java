@@ -10,6 +10,7 @@ import org.corral.drivers.hypervisor.HypervisorDriver;
 import org.corral.drivers.power.PowerDriver;
 import org.corral.drivers.probe.Probe;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The explicit registry of drivers by URI scheme. Registration is by hand (no classpath
@@ -52,19 +53,19 @@ public final class Drivers {
     }
   }
 
-  public HypervisorDriver hypervisorFor(String field, String uri) {
+  public HypervisorDriver hypervisorFor(String field, @Nullable String uri) {
     return pick(field, uri, hypervisors, "hypervisor");
   }
 
-  public PowerDriver powerFor(String field, String uri) {
+  public PowerDriver powerFor(String field, @Nullable String uri) {
     return pick(field, uri, power, "power");
   }
 
-  public Probe probeFor(String field, String uri) {
+  public Probe probeFor(String field, @Nullable String uri) {
     return pick(field, uri, probes, "probe");
   }
 
-  public GuestExec guestFor(String field, String uri) {
+  public GuestExec guestFor(String field, @Nullable String uri) {
     return pick(field, uri, guests, "guest exec");
   }
 
@@ -74,7 +75,7 @@ public final class Drivers {
     return s != null && hypervisors.containsKey(s);
   }
 
-  private static <D> D pick(String field, String uri, Map<String, D> map, String what) {
+  private static <D> D pick(String field, @Nullable String uri, Map<String, D> map, String what) {
     String scheme = scheme(uri);
     if (scheme == null) {
       throw new InvalidInputException(field, InvalidInputException.quote(uri) + " is not a URI", "write it as scheme://..., e.g. " + example(what));
@@ -88,7 +89,7 @@ public final class Drivers {
   }
 
   /** The URI's scheme in lower case, or null if it has none. */
-  public static String scheme(String uri) {
+  public static @Nullable String scheme(@Nullable String uri) {
     if (uri == null) {
       return null;
     }

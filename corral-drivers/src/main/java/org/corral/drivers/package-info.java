@@ -5,4 +5,7 @@
  * completes it; the controller hops back onto its loop. Only the executor calls mutating methods;
  * the Monitor calls observing ones.
  */
+@NullMarked
 package org.corral.drivers;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,7 +9,7 @@ public final class InvalidInputException extends CorralException {
   public static final int QUOTED_PREFIX = 64;
   private final String field;
 
-  public InvalidInputException(String field, String problem, String fix) {
+  public InvalidInputException(String field, String problem, @org.jspecify.annotations.Nullable String fix) {
     super(field + ": " + problem + (fix == null || fix.isBlank() ? "" : "; " + fix));
     this.field = field;
   }

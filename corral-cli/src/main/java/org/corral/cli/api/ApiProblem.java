@@ -1,5 +1,7 @@
 package org.corral.cli.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An {@code application/problem+json} error body as docs/api.md defines it.
  *
@@ -8,7 +10,8 @@ package org.corral.cli.api;
  * @param detail a sentence for people (what was wrong and how to fix it)
  * @param field  the request field at fault, or null
  */
-public record ApiProblem(String type, String title, int status, String detail, String field) {
+public record ApiProblem(@Nullable String type, @Nullable String title, int status, String detail,
+    @Nullable String field) {
 
   /** Last segment of {@link #type}: {@code invalid-input}, {@code not-found}, ... or "" when absent. */
   public String kind() {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls Corral's REST API under {@code <root>/api/v1}. Every call is synchronous; an error
@@ -51,7 +52,7 @@ public final class CorralApi implements AutoCloseable {
   }
 
   /** One page of a paged list: its items, and the cursor of the next page (null on the last). */
-  public record Page(JsonNode items, String next) {}
+  public record Page(JsonNode items, @Nullable String next) {}
 
   /** GETs one page of a paged list route (GET /vms); pass {@code next} as {@code after} for the next. */
   public Page page(String path, Map<String, String> query) {
@@ -75,7 +76,7 @@ public final class CorralApi implements AutoCloseable {
   }
 
   /** POSTs {@code body} (null sends no body). Returns the answer, or a missing node for 204. */
-  public JsonNode post(String path, JsonNode body) {
+  public JsonNode post(String path, @Nullable JsonNode body) {
     HttpRequest.BodyPublisher publisher = body == null
         ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8);

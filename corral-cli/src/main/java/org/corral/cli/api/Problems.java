@@ -1,6 +1,7 @@
 package org.corral.cli.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** Turns an error answer into an {@link ApiProblem}, also when it is not problem+json. */
 final class Problems {
@@ -8,7 +9,7 @@ final class Problems {
 
   private Problems() {}
 
-  static ApiProblem from(int status, String body) {
+  static ApiProblem from(int status, @Nullable String body) {
     JsonNode node = null;
     if (body != null && !body.isBlank()) {
       try {
@@ -21,10 +22,10 @@ final class Problems {
       return new ApiProblem(null, "HTTP " + status, status, fallbackDetail(status, body), null);
     }
     return new ApiProblem(
-        text(node, "type"), text(node, "title"), status, text(node, "detail"), text(node, "field"));
+        text(node, "type"), text(node, "title"), status, node.get("detail").asText(), text(node, "field"));
   }
 
-  private static String fallbackDetail(int status, String body) {
+  private static String fallbackDetail(int status, @Nullable String body) {
     String shown = body == null ? "" : body.strip();
     if (shown.length() > SHOWN_BODY_CHARS) {
       shown = shown.substring(0, SHOWN_BODY_CHARS) + "...";
@@ -32,7 +33,7 @@ final class Problems {
     return "Corral answered HTTP " + status + (shown.isEmpty() ? "" : ": " + shown);
   }
 
-  private static String text(JsonNode node, String field) {
+  private static @Nullable String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }

@@ -1,5 +1,7 @@
 package org.corral.cli.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One server-sent event.
  *
@@ -7,4 +9,4 @@ package org.corral.cli.api;
  * @param event the {@code event:} field, "message" when absent
  * @param data  the {@code data:} lines joined with newlines
  */
-public record SseEvent(String id, String event, String data) {}
+public record SseEvent(@Nullable String id, String event, String data) {}

@@ -1,6 +1,7 @@
 package org.corral.cli.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the text/event-stream format one line at a time (the WHATWG rules that Corral's stream
@@ -9,8 +10,8 @@ import java.util.Optional;
  */
 public final class SseParser {
   private final StringBuilder data = new StringBuilder();
-  private String event;
-  private String id;
+  private @Nullable String event;
+  private @Nullable String id;
   private boolean hasData;
 
   /** Feeds one line (without its line ending); returns the event a blank line completes. */

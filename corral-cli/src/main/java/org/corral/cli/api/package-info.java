@@ -4,4 +4,7 @@
  * stream. Nothing here prints or knows about commands; it speaks JSON trees so that
  * {@code --output json} can show the server's answer exactly as it came.
  */
+@NullMarked
 package org.corral.cli.api;
+
+import org.jspecify.annotations.NullMarked;

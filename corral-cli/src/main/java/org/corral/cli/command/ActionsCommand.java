@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import org.corral.model.plan.ActionStatus;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ public final class ActionsCommand implements Callable<Integer> {
   private final Session session;
 
   @Option(names = "--status", paramLabel = "STATUS", description = "Only actions in this status: ${COMPLETION-CANDIDATES}.")
-  ActionStatus status;
+  @Nullable ActionStatus status;
 
   public ActionsCommand(Session session) {
     this.session = session;

@@ -7,6 +7,7 @@ import java.util.StringJoiner;
 import org.corral.cli.render.FixedColumns;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
+import org.jspecify.annotations.Nullable;
 
 /** How journal entries look in table mode, as a whole table or one streamed row at a time. */
 final class EventViews {
@@ -40,7 +41,7 @@ final class EventViews {
   }
 
   /** "vm/web1", or just the name when the kind is absent. */
-  private static String subject(JsonNode e) {
+  private static @Nullable String subject(JsonNode e) {
     String kind = Nodes.text(e, "subjectKind");
     String name = Nodes.text(e, "subject");
     if (kind == null) {
@@ -49,7 +50,7 @@ final class EventViews {
     return kind.toLowerCase(Locale.ROOT) + "/" + (name == null ? "-" : name);
   }
 
-  private static String transition(JsonNode e) {
+  private static @Nullable String transition(JsonNode e) {
     String from = Nodes.text(e, "from");
     String to = Nodes.text(e, "to");
     if (from == null && to == null) {

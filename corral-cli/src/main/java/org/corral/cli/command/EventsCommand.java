@@ -15,6 +15,7 @@ import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.FixedColumns;
 import org.corral.cli.render.Nodes;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,13 +38,13 @@ public final class EventsCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(names = "--subject", paramLabel = "NAME", description = "Only entries about this host, VM, network or image.")
-  String subject;
+  @Nullable String subject;
 
   @Option(names = "--after", paramLabel = "SEQ", converter = NonNegativeLong.class, description = "Entries after this sequence number, oldest first (default: the newest ones).")
-  Long after;
+  @Nullable Long after;
 
   @Option(names = "--limit", paramLabel = "N", converter = NonNegativeInt.class, description = "At most N entries (not with --follow); without --after, the newest N (default 100).")
-  Integer limit;
+  @Nullable Integer limit;
 
   public EventsCommand(Session session) {
     this.session = session;

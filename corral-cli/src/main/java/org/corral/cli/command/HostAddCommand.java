@@ -10,6 +10,7 @@ import org.corral.cli.convert.NonNegativeDouble;
 import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.Nodes;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,29 +21,33 @@ import picocli.CommandLine.Parameters;
 public final class HostAddCommand implements Callable<Integer> {
   private final Session session;
 
+  // picocli always sets it: the parameter is required.
+  @SuppressWarnings("NullAway.Init")
   @Parameters(paramLabel = "NAME", description = "The host's name (a DNS label, e.g. node1).")
   String name;
 
+  // picocli always sets it: the option is required.
+  @SuppressWarnings("NullAway.Init")
   @Option(names = "--uri", required = true, paramLabel = "URI", description = "libvirt URI, e.g. qemu+ssh://root@node1/system.")
   String uri;
 
   @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Capacity (all three, or none):%n")
-  Capacity capacity;
+  @Nullable Capacity capacity;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the host, e.g. zone=a. Repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
 
   @Option(names = "--power", paramLabel = "URI", description = "How to power it on, e.g. ipmi://admin@10.0.0.11 or wol://.")
-  String powerOn;
+  @Nullable String powerOn;
 
   @Option(names = "--power-off", paramLabel = "URI", description = "How to power it off, when not the same as --power.")
-  String powerOff;
+  @Nullable String powerOff;
 
   @Option(names = "--mac", paramLabel = "MAC", description = "MAC address for Wake-on-LAN.")
-  String mac;
+  @Nullable String mac;
 
   @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Power model (both, or none):%n")
-  PowerModel powerModel;
+  @Nullable PowerModel powerModel;
 
   /** Capacity as the HostRequest's {@code capacity} object. */
   static final class Capacity {

@@ -5,6 +5,7 @@ import org.corral.cli.render.Details;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import org.corral.cli.render.Units;
+import org.jspecify.annotations.Nullable;
 
 /** How hosts and host checks look in table mode. */
 final class HostViews {
@@ -68,7 +69,7 @@ final class HostViews {
   }
 
   /** "4/16": vCPUs reserved over physical cores. */
-  private static String cpus(JsonNode h) {
+  private static @Nullable String cpus(JsonNode h) {
     Double reserved = Nodes.decimal(h, "reserved", "cpus");
     Long cores = Nodes.whole(h, "capacity", "cores");
     if (cores == null) {
@@ -77,7 +78,7 @@ final class HostViews {
     return (reserved == null ? "-" : Units.number(reserved)) + "/" + cores;
   }
 
-  private static String memory(JsonNode h) {
+  private static @Nullable String memory(JsonNode h) {
     Long reserved = Nodes.whole(h, "reserved", "memoryMib");
     Long total = Nodes.whole(h, "capacity", "memoryMib");
     if (total == null) {
@@ -86,7 +87,7 @@ final class HostViews {
     return (reserved == null ? "-" : Units.mib(reserved)) + "/" + Units.mib(total);
   }
 
-  private static String capacity(JsonNode h) {
+  private static @Nullable String capacity(JsonNode h) {
     Long cores = Nodes.whole(h, "capacity", "cores");
     Long mhz = Nodes.whole(h, "capacity", "mhzPerCore");
     Long mib = Nodes.whole(h, "capacity", "memoryMib");
@@ -96,7 +97,7 @@ final class HostViews {
     return cores + " cores" + (mhz == null ? "" : " x " + mhz + " MHz") + (mib == null ? "" : ", " + Units.mib(mib));
   }
 
-  private static String reserved(JsonNode h) {
+  private static @Nullable String reserved(JsonNode h) {
     Double cpus = Nodes.decimal(h, "reserved", "cpus");
     Long mib = Nodes.whole(h, "reserved", "memoryMib");
     if (cpus == null && mib == null) {
@@ -105,17 +106,17 @@ final class HostViews {
     return (cpus == null ? "-" : Units.number(cpus)) + " vCPUs, " + (mib == null ? "-" : Units.mib(mib));
   }
 
-  private static String percent(JsonNode h) {
+  private static @Nullable String percent(JsonNode h) {
     Double u = Nodes.decimal(h, "cpuUtilisation");
     return u == null ? null : Units.percent(u);
   }
 
-  private static String watts(JsonNode h) {
+  private static @Nullable String watts(JsonNode h) {
     Double w = Nodes.decimal(h, "watts");
     return w == null ? null : Units.watts(w);
   }
 
-  private static String powerModel(JsonNode h) {
+  private static @Nullable String powerModel(JsonNode h) {
     Double idle = Nodes.decimal(h, "powerModel", "idleWatts");
     Double max = Nodes.decimal(h, "powerModel", "maxWatts");
     if (idle == null || max == null) {

@@ -8,6 +8,7 @@ import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import org.corral.cli.render.Units;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +44,7 @@ public final class ImageCommand {
       @Parameters(paramLabel = "NAME", description = "The image's name, e.g. debian12.") String name,
       @Option(names = "--pool", required = true, paramLabel = "POOL", description = "The libvirt storage pool, e.g. default.") String pool,
       @Option(names = "--volume", required = true, paramLabel = "VOLUME", description = "The volume in the pool, e.g. debian-12.qcow2.") String volume,
-      @Option(names = "--format", paramLabel = "FORMAT", description = "${COMPLETION-CANDIDATES} (default: qcow2).") ImageFormat format,
+      @Option(names = "--format", paramLabel = "FORMAT", description = "${COMPLETION-CANDIDATES} (default: qcow2).") @Nullable ImageFormat format,
       @Option(names = "--size", required = true, paramLabel = "GIB", converter = NonNegativeLong.class, description = "Virtual size in GiB.") long sizeGib,
       @Option(names = "--shared", description = "The pool is shared storage (needed for live migration and HA restarts elsewhere).") boolean shared) {
     ObjectNode body = Json.object().put("name", name).put("pool", pool).put("volume", volume);

@@ -6,6 +6,7 @@ import org.corral.cli.api.CorralApi;
 import org.corral.cli.api.Json;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,10 +44,10 @@ public final class NetworkCommand {
       @Parameters(paramLabel = "NAME", description = "The network's name, e.g. default.") String name,
       @Option(names = "--bridge", required = true, paramLabel = "BRIDGE", description = "The bridge on every host, e.g. br0.") String bridge,
       @Option(names = "--cidr", required = true, paramLabel = "CIDR", description = "The subnet, e.g. 10.0.0.0/24.") String cidr,
-      @Option(names = "--gateway", paramLabel = "IP", description = "The gateway (default: first address of the subnet).") String gateway,
-      @Option(names = "--first-ip", paramLabel = "IP", description = "First address to lease.") String firstIp,
-      @Option(names = "--last-ip", paramLabel = "IP", description = "Last address to lease.") String lastIp,
-      @Option(names = "--mac-start", paramLabel = "MAC", description = "First MAC to hand out (default 52:54:00:01:00:00).") String macStart) {
+      @Option(names = "--gateway", paramLabel = "IP", description = "The gateway (default: first address of the subnet).") @Nullable String gateway,
+      @Option(names = "--first-ip", paramLabel = "IP", description = "First address to lease.") @Nullable String firstIp,
+      @Option(names = "--last-ip", paramLabel = "IP", description = "Last address to lease.") @Nullable String lastIp,
+      @Option(names = "--mac-start", paramLabel = "MAC", description = "First MAC to hand out (default 52:54:00:01:00:00).") @Nullable String macStart) {
     ObjectNode body = Json.object().put("name", name).put("bridge", bridge).put("cidr", cidr);
     putIfGiven(body, "gateway", gateway);
     putIfGiven(body, "firstIp", firstIp);
@@ -64,7 +65,7 @@ public final class NetworkCommand {
     return ExitCode.OK.code();
   }
 
-  private static void putIfGiven(ObjectNode body, String field, String value) {
+  private static void putIfGiven(ObjectNode body, String field, @Nullable String value) {
     if (value != null) {
       body.put(field, value);
     }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Parameters;
 public final class PlanApplyCommand implements Callable<Integer> {
   private final Session session;
 
+  // picocli always sets it: the parameter is required.
+  @SuppressWarnings("NullAway.Init")
   @Parameters(paramLabel = "ID", description = "The plan's id, as `corral plan` printed it.")
   String id;
 

@@ -10,6 +10,7 @@ import org.corral.cli.api.Json;
 import org.corral.cli.render.Output;
 import org.corral.cli.render.Units;
 import org.corral.model.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one run of {@code corral} shares: its output streams, the environment it was given, the
@@ -24,7 +25,7 @@ public final class Session implements AutoCloseable {
   private final Map<String, String> env;
   private final Clock clock;
   private final Globals globals;
-  private CorralApi api;
+  private @Nullable CorralApi api;
 
   public Session(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, Globals globals) {
     this.out = out;
@@ -43,7 +44,7 @@ public final class Session implements AutoCloseable {
   }
 
   /** An environment variable, or null when unset or blank. */
-  public String env(String name) {
+  public @Nullable String env(String name) {
     String v = env.get(name);
     return v == null || v.isBlank() ? null : v;
   }
@@ -85,12 +86,12 @@ public final class Session implements AutoCloseable {
     return ZoneId.systemDefault();
   }
 
-  public String time(String isoInstant) {
+  public @Nullable String time(@Nullable String isoInstant) {
     return Units.time(isoInstant, zone());
   }
 
   /** Prints the API's JSON pretty; prints nothing for an empty answer (204). */
-  public void printJson(JsonNode node) {
+  public void printJson(@Nullable JsonNode node) {
     if (node != null && !node.isMissingNode()) {
       out.println(Json.pretty(node));
     }

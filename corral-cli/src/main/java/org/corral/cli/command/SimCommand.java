@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 import org.corral.cli.api.CorralApi;
 import org.corral.cli.api.Json;
 import org.corral.cli.convert.NonNegativeInt;
@@ -13,6 +14,7 @@ import org.corral.cli.convert.WorkloadStep;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import org.corral.cli.render.Units;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,20 +41,20 @@ public final class SimCommand {
     boolean unreachable;
   }
 
-  /** {@code --constant U | --steps LIST}, exactly one. */
+  /** {@code --constant U | --steps LIST | --diurnal}, exactly one: the other two are null. */
   static final class Workload {
     @Option(names = "--constant", required = true, paramLabel = "U", converter = Utilisation.class,
         description = "Constant CPU utilisation, 0 to 1.")
-    Double constant;
+    @Nullable Double constant;
 
     @Option(names = "--steps", required = true, paramLabel = "S:U,...", converter = StepsConverter.class,
         description = "Utilisation U from second S on, e.g. 0:0.2,300:0.8.")
-    List<WorkloadStep> steps;
+    @Nullable List<WorkloadStep> steps;
 
     @Option(names = "--diurnal", required = true, arity = "0..1", paramLabel = "NIGHT:DAY", fallbackValue = "0.05:0.9",
         description = "A working day repeating every 24 h from now: NIGHT from 22:00 to 06:00, DAY from 09:00 to 17:00 "
             + "(default 0.05:0.9).")
-    String diurnal;
+    @Nullable String diurnal;
   }
 
   @Command(name = "status", description = "Show the simulated hosts: power, faults, watts and energy used.")
@@ -109,7 +111,7 @@ public final class SimCommand {
   @Command(name = "workload", description = {"Set simulated VMs' CPU utilisation: constant, in steps, or a working day.",
       "e.g. corral sim workload web1 --constant 0.5; corral sim workload --all --diurnal"})
   int workload(
-      @Parameters(paramLabel = "VM", arity = "0..1", description = "The VM (or --all).") String vm,
+      @Parameters(paramLabel = "VM", arity = "0..1", description = "The VM (or --all).") @Nullable String vm,
       @Option(names = "--all", description = "Every VM.") boolean all,
       @ArgGroup(exclusive = true, multiplicity = "1") Workload workload) {
     if ((vm == null) == !all) {
@@ -133,9 +135,9 @@ public final class SimCommand {
       }
     } else {
       ArrayNode steps = body.putArray("steps");
-      workload.steps.forEach(s -> steps.addObject().put("atSeconds", s.atSeconds()).put("utilisation", s.utilisation()));
+      Objects.requireNonNull(workload.steps, "picocli sets exactly one workload option").forEach(s -> steps.addObject().put("atSeconds", s.atSeconds()).put("utilisation", s.utilisation()));
     }
-    JsonNode answer = all ? session.api().post(CorralApi.path("sim", "workload"), body)
+    JsonNode answer = vm == null ? session.api().post(CorralApi.path("sim", "workload"), body)
         : session.api().post(CorralApi.path("sim", "vms", vm, "workload"), body);
     session.report(answer, all ? "sim: workload of " + answer.path("vms").asInt() + " VMs set" : "sim: workload of " + vm + " set");
     return ExitCode.OK.code();

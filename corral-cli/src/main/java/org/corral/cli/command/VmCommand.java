@@ -7,6 +7,7 @@ import org.corral.cli.api.CorralApi;
 import org.corral.cli.api.Json;
 import org.corral.cli.render.Nodes;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,10 +28,10 @@ public final class VmCommand {
   @Command(name = "list", description = "List VMs: name, state, host, size, first IP and why a VM waits. "
       + "Pages through the API and prints as it goes.")
   int list(
-      @Option(names = "--host", paramLabel = "HOST", description = "Only VMs on this host.") String host,
-      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") VmState state,
-      @Option(names = "--owner", paramLabel = "USER", description = "Only VMs created by USER.") String owner,
-      @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "Only VMs with this label (and value).") String label) {
+      @Option(names = "--host", paramLabel = "HOST", description = "Only VMs on this host.") @Nullable String host,
+      @Option(names = "--state", paramLabel = "STATE", description = "Only VMs in this state: ${COMPLETION-CANDIDATES}.") @Nullable VmState state,
+      @Option(names = "--owner", paramLabel = "USER", description = "Only VMs created by USER.") @Nullable String owner,
+      @Option(names = "--label", paramLabel = "KEY[=VALUE]", description = "Only VMs with this label (and value).") @Nullable String label) {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("host", host);
     query.put("state", state == null ? null : state.name());

@@ -20,6 +20,7 @@ import org.corral.cli.convert.PolicyConverter;
 import org.corral.cli.render.Nodes;
 import org.corral.model.vm.DiskSpec;
 import org.corral.model.vm.PlacementPolicy;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,8 @@ public final class VmCreateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  // picocli always sets it: the parameter is required.
+  @SuppressWarnings("NullAway.Init")
   @Parameters(paramLabel = "NAME", description = "The VM's name (a DNS label, e.g. web1).")
   String name;
 
@@ -55,27 +58,27 @@ public final class VmCreateCommand implements Callable<Integer> {
 
   @Option(names = "--requires", paramLabel = "EXPR",
       description = "CEL expression a host must satisfy, e.g. 'host.labels[\"zone\"] == \"a\"'.")
-  String requirements;
+  @Nullable String requirements;
 
   @Option(names = "--policy", paramLabel = "POLICY", converter = PolicyConverter.class,
       description = "Placement policy for this VM: packing, striping, load-aware, power-aware or custom.")
-  PlacementPolicy policy;
+  @Nullable PlacementPolicy policy;
 
   @Option(names = "--rank", paramLabel = "EXPR", description = "CEL expression ranking hosts (higher wins); needs --policy custom.")
-  String rank;
+  @Nullable String rank;
 
   @Option(names = "--affinity", paramLabel = "GROUP", description = "Place with the other VMs of GROUP.")
-  String affinityGroup;
+  @Nullable String affinityGroup;
 
   @Option(names = "--anti-affinity", paramLabel = "GROUP", description = "Place apart from the other VMs of GROUP.")
-  String antiAffinityGroup;
+  @Nullable String antiAffinityGroup;
 
   @Option(names = "--ha-priority", paramLabel = "N", converter = NonNegativeInt.class,
       description = "Restart order after a host failure, higher first (default 0).")
-  Integer haPriority;
+  @Nullable Integer haPriority;
 
   @Option(names = "--user-data", paramLabel = "FILE", description = "cloud-init user data to give the guest.")
-  Path userData;
+  @Nullable Path userData;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the VM. Repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
@@ -86,7 +89,7 @@ public final class VmCreateCommand implements Callable<Integer> {
   @Option(names = "--count", paramLabel = "N", converter = NonNegativeInt.class,
       description = "Create N VMs alike, named NAME-1 .. NAME-N, in one request (all or none; more than "
           + MAX_PER_REQUEST + " go in requests of " + MAX_PER_REQUEST + ", each all or none).")
-  Integer count;
+  @Nullable Integer count;
 
   /** VMs per request with --count: the API takes at most 10,000, and its body at most 1 MiB. */
   public static final int MAX_PER_REQUEST = 2000;
@@ -104,7 +107,7 @@ public final class VmCreateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--wait cannot be used with --hold: a held VM is not placed until released");
     }
     if (count != null) {
-      return createMany();
+      return createMany(count);
     }
     JsonNode vm = session.api().post("/vms", request());
     String sentence = "vm " + name + " created" + Nodes.nowIn(vm);
@@ -123,7 +126,7 @@ public final class VmCreateCommand implements Callable<Integer> {
   }
 
   /** --count N: NAME-1 .. NAME-N in bulk requests; --wait waits for each in turn. */
-  private int createMany() {
+  private int createMany(int count) {
     if (count < 1) {
       throw new ParameterException(spec.commandLine(), "--count: must be at least 1, not " + count);
     }
@@ -175,7 +178,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     if (haPriority != null) {
       body.put("haPriority", haPriority);
     }
-    putIfGiven(body, "userData", userData == null ? null : readUserData());
+    putIfGiven(body, "userData", userData == null ? null : readUserData(userData));
     if (!labels.isEmpty()) {
       ObjectNode l = body.putObject("labels");
       labels.forEach(l::put);
@@ -186,7 +189,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     return body;
   }
 
-  private String readUserData() {
+  private String readUserData(Path userData) {
     try {
       return Files.readString(userData, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -195,7 +198,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     }
   }
 
-  private static void putIfGiven(ObjectNode body, String field, String value) {
+  private static void putIfGiven(ObjectNode body, String field, @Nullable String value) {
     if (value != null) {
       body.put(field, value);
     }

@@ -6,6 +6,7 @@ import org.corral.cli.render.Details;
 import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Table;
 import org.corral.cli.render.Units;
+import org.jspecify.annotations.Nullable;
 
 /** How VMs look in table mode. */
 final class VmViews {
@@ -106,7 +107,7 @@ final class VmViews {
   }
 
   /** "node1", or "node1 -> node2" while migrating. */
-  static String host(JsonNode vm) {
+  static @Nullable String host(JsonNode vm) {
     String host = Nodes.text(vm, "host");
     String target = Nodes.text(vm, "migrationTarget");
     if (target == null) {
@@ -120,7 +121,7 @@ final class VmViews {
     return since == null ? "" : " since " + since;
   }
 
-  private static String firstIp(JsonNode vm) {
+  private static @Nullable String firstIp(JsonNode vm) {
     JsonNode leases = Nodes.at(vm, "leases");
     if (leases == null || leases.isEmpty()) {
       return null;
@@ -128,7 +129,7 @@ final class VmViews {
     return Nodes.text(leases.get(0), "ip");
   }
 
-  private static String disks(JsonNode vm) {
+  private static @Nullable String disks(JsonNode vm) {
     JsonNode disks = Nodes.at(vm, "spec", "disks");
     if (disks == null || disks.isEmpty()) {
       return null;
@@ -141,7 +142,7 @@ final class VmViews {
     return j.toString();
   }
 
-  private static String leases(JsonNode vm) {
+  private static @Nullable String leases(JsonNode vm) {
     JsonNode leases = Nodes.at(vm, "leases");
     if (leases == null || leases.isEmpty()) {
       JsonNode nics = Nodes.at(vm, "spec", "nics");

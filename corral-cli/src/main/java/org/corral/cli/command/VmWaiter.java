@@ -14,6 +14,7 @@ import org.corral.cli.render.Nodes;
 import org.corral.cli.render.Units;
 import org.corral.model.time.Clock;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Polls {@code GET /vms/NAME} until the VM reaches a {@link WaitGoal}, the action it waits for
@@ -40,7 +41,7 @@ final class VmWaiter {
    *
    * @param accepted the answer to the request, whose {@code action} is the action to follow (may be null)
    */
-  public JsonNode until(String vm, WaitGoal goal, JsonNode accepted) {
+  public @Nullable JsonNode until(String vm, WaitGoal goal, @Nullable JsonNode accepted) {
     Clock clock = session.clock();
     Instant deadline = clock.now().plus(timeout);
     String shown = null;
@@ -86,7 +87,7 @@ final class VmWaiter {
     }
   }
 
-  static boolean reached(WaitGoal goal, JsonNode view) {
+  static boolean reached(WaitGoal goal, @Nullable JsonNode view) {
     String state = view == null ? null : Nodes.text(view, "state");
     return switch (goal) {
       case WaitGoal.Running r -> VmState.RUNNING.name().equals(state);
@@ -99,7 +100,7 @@ final class VmWaiter {
   }
 
   /** The action's record (in progress or finished), or null when Corral has none by that key. */
-  private JsonNode outcome(String key) {
+  private @Nullable JsonNode outcome(String key) {
     List<String> segments = new ArrayList<>(List.of("actions"));
     segments.addAll(List.of(key.split("/")));
     try {
@@ -112,7 +113,7 @@ final class VmWaiter {
     }
   }
 
-  private JsonNode fetch(String vm) {
+  private @Nullable JsonNode fetch(String vm) {
     try {
       return session.api().get(CorralApi.path("vms", vm));
     } catch (ApiException e) {
@@ -123,7 +124,7 @@ final class VmWaiter {
     }
   }
 
-  private static String progress(String vm, JsonNode view, String state) {
+  private static String progress(String vm, @Nullable JsonNode view, @Nullable String state) {
     StringBuilder b = new StringBuilder("vm ").append(vm).append(": ").append(state);
     String host = view == null ? null : Nodes.text(view, "host");
     String target = view == null ? null : Nodes.text(view, "migrationTarget");
@@ -136,7 +137,7 @@ final class VmWaiter {
     return b.append(because(view)).toString();
   }
 
-  private static String because(JsonNode view) {
+  private static String because(@Nullable JsonNode view) {
     String reason = view == null ? null : Nodes.text(view, "stateReason");
     return reason == null || reason.isBlank() ? "" : " (" + reason + ")";
   }

@@ -12,10 +12,14 @@ final class WaitOptions {
       + " exit 7 if the action failed, the VM FAILED or --timeout passed.")
   boolean wait;
 
+  // picocli always sets it: the option has a defaultValue.
+  @SuppressWarnings("NullAway.Init")
   @Option(names = "--timeout", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "How long --wait waits, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  // picocli always sets it: the option has a defaultValue.
+  @SuppressWarnings("NullAway.Init")
   @Option(names = "--poll-interval", defaultValue = "500ms", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "How often --wait asks for the VM's state (default: ${DEFAULT-VALUE}).")
   Duration pollInterval;

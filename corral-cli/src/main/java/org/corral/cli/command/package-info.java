@@ -5,4 +5,7 @@
  * environment, global options, the API client, the clock); waiting for a VM to settle lives
  * here too ({@link org.corral.cli.command.VmWaiter}).
  */
+@NullMarked
 package org.corral.cli.command;
+
+import org.jspecify.annotations.NullMarked;

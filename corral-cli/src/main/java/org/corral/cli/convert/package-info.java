@@ -4,4 +4,7 @@
  * workload steps. Each rejects bad text at parse time, so picocli's error names the option and
  * nothing reaches the API.
  */
+@NullMarked
 package org.corral.cli.convert;
+
+import org.jspecify.annotations.NullMarked;

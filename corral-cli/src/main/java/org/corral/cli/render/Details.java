@@ -2,6 +2,7 @@ package org.corral.cli.render;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** "Key:  value" lines with the values aligned, for {@code show} commands. */
 public final class Details {
@@ -9,7 +10,7 @@ public final class Details {
 
   private final List<Line> lines = new ArrayList<>();
 
-  public Details add(String key, Object value) {
+  public Details add(String key, @Nullable Object value) {
     lines.add(new Line(key, Table.cell(value)));
     return this;
   }

@@ -3,6 +3,7 @@ package org.corral.cli.render;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rows under a header, each column as wide as its widest cell, two spaces apart. Null or blank
@@ -22,7 +23,7 @@ public final class Table {
     return new Table(List.of(headers));
   }
 
-  public Table row(Object... cells) {
+  public Table row(@Nullable Object... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException("row has " + cells.length + " cells for " + headers.size() + " columns");
     }
@@ -67,11 +68,11 @@ public final class Table {
   }
 
   /** Characters {@code o} takes as a cell. */
-  public static int width(Object o) {
+  public static int width(@Nullable Object o) {
     return cell(o).length();
   }
 
-  static String cell(Object o) {
+  static String cell(@Nullable Object o) {
     if (o == null) {
       return "-";
     }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Numbers as people read them. Locale.ROOT everywhere: a decimal point, whatever the machine. */
 public final class Units {
@@ -61,7 +62,7 @@ public final class Units {
    * An ISO instant from the API as local ISO time to the second, e.g. "2026-01-01T11:00:00"
    * in Europe/Paris. Text that is not an instant is shown unchanged rather than hidden.
    */
-  public static String time(String isoInstant, ZoneId zone) {
+  public static @Nullable String time(@Nullable String isoInstant, ZoneId zone) {
     if (isoInstant == null || isoInstant.isBlank()) {
       return null;
     }

@@ -32,6 +32,7 @@ import org.corral.model.vm.VmState;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,18 +47,18 @@ public final class ApiServer implements AutoCloseable {
   private final Controller controller;
   private final PrometheusMeterRegistry metrics;
   private final EventStream events;
-  private final LabApi lab;
+  private final @Nullable LabApi lab;
   private final Map<String, Object> health;
   private final ApiSettings settings;
-  private RequestGate gate;
-  private Javalin app;
+  private @Nullable RequestGate gate;
+  private @Nullable Javalin app;
 
   /**
    * @param lab      routes for the simulated lab, or null when the controller runs none
    * @param health   static facts for GET /health (version, store description, start time)
    * @param settings who may call the API (Host names, origins) and the read timeout
    */
-  public ApiServer(Controller controller, PrometheusMeterRegistry metrics, LabApi lab, Map<String, Object> health,
+  public ApiServer(Controller controller, PrometheusMeterRegistry metrics, @Nullable LabApi lab, Map<String, Object> health,
       ApiSettings settings) {
     this.controller = controller;
     this.metrics = metrics;
@@ -69,8 +70,9 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; returns the bound port (useful with port 0). */
   public int start(String host, int port) {
-    gate = new RequestGate(settings, host, controller.clock());
-    app = Javalin.create(cfg -> {
+    RequestGate g = new RequestGate(settings, host, controller.clock());
+    gate = g;
+    Javalin a = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
@@ -80,12 +82,13 @@ public final class ApiServer implements AutoCloseable {
         context.addFilter(new FilterHolder(new RequestGate.PathEncodingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
       });
     });
-    app.before(ctx -> gate.check(ctx));
-    app.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));
-    app.exception(HttpProblem.class, (e, ctx) -> Problems.write(ctx, e));
-    app.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e.getStatus(), Problems.typeFor(e.getStatus()),
+    app = a;
+    a.before(ctx -> g.check(ctx));
+    a.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));
+    a.exception(HttpProblem.class, (e, ctx) -> Problems.write(ctx, e));
+    a.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e.getStatus(), Problems.typeFor(e.getStatus()),
         HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null));
-    app.exception(Exception.class, (e, ctx) -> {
+    a.exception(Exception.class, (e, ctx) -> {
       // The detail names an incident id to find in the log, not the exception (no internals leak).
       String incident = Long.toString(INCIDENTS.incrementAndGet());
       LOG.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
@@ -93,21 +96,21 @@ public final class ApiServer implements AutoCloseable {
           "Corral could not complete the request; the controller log has the details under incident " + incident, null);
     });
     // The gate answers unknown routes and methods; Javalin's own text/plain answers are replaced.
-    app.error(404, ctx -> keepProblem(ctx, 404, "not-found", "Not found"));
-    app.error(405, ctx -> keepProblem(ctx, 405, "method-not-allowed", "Method not allowed"));
-    routes(app);
+    a.error(404, ctx -> keepProblem(ctx, 404, "not-found", "Not found"));
+    a.error(405, ctx -> keepProblem(ctx, 405, "method-not-allowed", "Method not allowed"));
+    routes(a);
     try {
-      app.start(host, port);
+      a.start(host, port);
     } catch (RuntimeException e) {
       throw new InvalidInputException("api.listen", "cannot listen on " + host + ":" + port + ": " + rootMessage(e),
           "stop whatever uses the port, or choose another with --listen");
     }
-    for (Connector c : app.jettyServer().server().getConnectors()) {
+    for (Connector c : a.jettyServer().server().getConnectors()) {
       if (c instanceof ServerConnector s) {
         s.setIdleTimeout(settings.readTimeout().toMillis());
       }
     }
-    return app.port();
+    return a.port();
   }
 
   private static void keepProblem(Context ctx, int status, String type, String title) {
@@ -118,7 +121,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable t) {
+  private static @Nullable String rootMessage(Throwable t) {
     while (t.getCause() != null) {
       t = t.getCause();
     }
@@ -126,13 +129,13 @@ public final class ApiServer implements AutoCloseable {
   }
 
   // Bodies of the routes that take one: records, so that unknown fields and wrong types are refused.
-  record MaintenanceBody(Boolean enabled) {}
+  record MaintenanceBody(@Nullable Boolean enabled) {}
 
-  record StopBody(Boolean force) {}
+  record StopBody(@Nullable Boolean force) {}
 
-  record MigrateBody(String to) {}
+  record MigrateBody(@Nullable String to) {}
 
-  record PlanApplyBody(String id) {}
+  record PlanApplyBody(@Nullable String id) {}
 
   private void routes(Javalin a) {
     get(a, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -175,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
       int limit = Pages.limit(ctx);
       var published = controller.state().published();
       Pages.Page<Vm> page = host != null
-          ? Pages.ofNames(published.vmNamesOn(host), published.vms()::get, after, limit, filter)
+          ? Pages.ofNames(published.vmNamesOn(host), published.vms(), after, limit, filter)
           : Pages.of(published.vms(), after, limit, filter);
       Pages.answer(ctx, page, v -> publishedView((Vm) v));
     });
@@ -371,7 +374,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** ?state= of GET /vms: a misspelt state is an error, not an empty list that looks like "no such VMs". */
-  private static VmState vmState(String text) {
+  private static @Nullable VmState vmState(@Nullable String text) {
     if (text == null) {
       return null;
     }
@@ -388,7 +391,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** A whole number ≥ 0 from a query parameter or header, {@code dflt} when absent. */
-  static long longParam(String name, String v, long dflt) {
+  static long longParam(String name, @Nullable String v, long dflt) {
     if (v == null) {
       return dflt;
     }
@@ -411,12 +414,17 @@ public final class ApiServer implements AutoCloseable {
 
   /** Routes registered, as "METHOD path" (the OpenAPI test checks each is documented). */
   public List<String> routeList() {
-    return gate.list();
+    return gate().list();
   }
 
   /** Routes with their query parameters and whether they take a body (checked against openapi.json). */
   List<RequestGate.Route> routes() {
-    return gate.routes();
+    return gate().routes();
+  }
+
+  /** The gate of the started server: {@link #start} makes it before it declares the routes. */
+  private RequestGate gate() {
+    return java.util.Objects.requireNonNull(gate, "the API server is not started");
   }
 
   // Every route is declared to the gate with its query parameters and whether it takes a body.
@@ -426,33 +434,33 @@ public final class ApiServer implements AutoCloseable {
   }
 
   void get(Javalin a, String path, Set<String> query, Handler h) {
-    gate.add("GET", path, query, false);
+    gate().add("GET", path, query, false);
     a.get(path, h);
   }
 
   /** A POST without a body: an empty one, or {}, is accepted. */
   void post(Javalin a, String path, Handler h) {
-    gate.add("POST", path, Set.of(), false);
+    gate().add("POST", path, Set.of(), false);
     a.post(path, h);
   }
 
   void postBody(Javalin a, String path, Handler h) {
-    gate.add("POST", path, Set.of(), true);
+    gate().add("POST", path, Set.of(), true);
     a.post(path, h);
   }
 
   void putBody(Javalin a, String path, Handler h) {
-    gate.add("PUT", path, Set.of(), true);
+    gate().add("PUT", path, Set.of(), true);
     a.put(path, h);
   }
 
   void delete(Javalin a, String path, Handler h) {
-    gate.add("DELETE", path, Set.of(), false);
+    gate().add("DELETE", path, Set.of(), false);
     a.delete(path, h);
   }
 
   public int port() {
-    return app.port();
+    return java.util.Objects.requireNonNull(app, "the API server is not started").port();
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Errors that Jetty answers before any route runs (a URI or headers too long, {@code %00} or
@@ -31,7 +32,7 @@ final class JettyProblems extends ErrorHandler {
     response.getOutputStream().write(body(code, message).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String body(int status, String reason) {
+  private static String body(int status, @Nullable String reason) {
     String title = HttpStatus.getMessage(status);
     String type = Problems.typeFor(status);
     String detail = (reason == null || reason.isBlank() ? title : reason)

@@ -16,6 +16,7 @@ import org.corral.model.journal.SubjectKind;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.controller.Controller;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fault injection and workloads for the simulated lab (`corral sim ...`). Each injected fault is
@@ -105,20 +106,20 @@ public final class LabApi {
   }
 
   // Request bodies: records, so that unknown fields and wrong types are refused like everywhere else.
-  record PartitionBody(Boolean enabled) {}
+  record PartitionBody(@Nullable Boolean enabled) {}
 
-  record BmcBody(Boolean reachable) {}
+  record BmcBody(@Nullable Boolean reachable) {}
 
-  record FailMigrationsBody(Integer count) {}
+  record FailMigrationsBody(@Nullable Integer count) {}
 
-  record WorkloadBody(Double constant, List<StepBody> steps, DiurnalBody diurnal) {}
+  record WorkloadBody(@Nullable Double constant, @Nullable List<StepBody> steps, @Nullable DiurnalBody diurnal) {}
 
   /** A working day: night and day utilisation (defaults 0.05 and 0.9). */
-  record DiurnalBody(Double night, Double day) {}
+  record DiurnalBody(@Nullable Double night, @Nullable Double day) {}
 
-  record StepBody(Double atSeconds, Double utilisation) {}
+  record StepBody(@Nullable Double atSeconds, @Nullable Double utilisation) {}
 
-  private static boolean flag(Boolean value, String name) {
+  private static boolean flag(@Nullable Boolean value, String name) {
     if (value == null) {
       throw new InvalidInputException(name, "is missing or not true/false", "send {\"" + name + "\": true}");
     }

@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cursor pagination over a map sorted by name. The cursor is the last name a page covered, so
@@ -35,22 +36,23 @@ final class Pages {
   private Pages() {}
 
   /** One page: its items and the cursor to pass as {@code ?after=} for the next, or null at the end. */
-  record Page<T>(List<T> items, String next) {}
+  record Page<T>(List<T> items, @Nullable String next) {}
 
   /**
    * The entries of {@code sorted} after {@code after} (all of them when null) that pass
    * {@code filter}, at most {@code limit}.
    */
-  static <T> Page<T> of(NavigableMap<String, T> sorted, String after, int limit, Predicate<? super T> filter) {
+  static <T> Page<T> of(NavigableMap<String, T> sorted, @Nullable String after, int limit, Predicate<? super T> filter) {
     return of(sorted, after, limit, filter, SCAN_BUDGET);
   }
 
-  static <T> Page<T> of(NavigableMap<String, T> sorted, String after, int limit, Predicate<? super T> filter, int budget) {
+  static <T> Page<T> of(NavigableMap<String, T> sorted, @Nullable String after, int limit, Predicate<? super T> filter,
+      int budget) {
     NavigableMap<String, T> rest = after == null ? sorted : sorted.tailMap(after, false);
     List<T> items = new ArrayList<>(Math.min(limit, 256));
     Iterator<Map.Entry<String, T>> it = rest.entrySet().iterator();
     int scanned = 0;
-    String last = null;
+    @Nullable String last = null;
     while (it.hasNext() && items.size() < limit && scanned < budget) {
       Map.Entry<String, T> e = it.next();
       scanned++;
@@ -63,18 +65,19 @@ final class Pages {
   }
 
   /** Same, over sorted names whose objects are looked up (e.g. the VMs on one host). */
-  static <T> Page<T> ofNames(java.util.NavigableSet<String> names, Function<String, T> lookup, String after, int limit,
+  static <T> Page<T> ofNames(java.util.NavigableSet<String> names, Map<String, T> lookup, @Nullable String after,
+      int limit,
       Predicate<? super T> filter) {
     java.util.NavigableSet<String> rest = after == null ? names : names.tailSet(after, false);
     List<T> items = new ArrayList<>(Math.min(limit, 256));
     Iterator<String> it = rest.iterator();
     int scanned = 0;
-    String last = null;
+    @Nullable String last = null;
     while (it.hasNext() && items.size() < limit && scanned < SCAN_BUDGET) {
       String name = it.next();
       scanned++;
       last = name;
-      T t = lookup.apply(name);
+      T t = lookup.get(name);
       if (t != null && filter.test(t)) {
         items.add(t);
       }

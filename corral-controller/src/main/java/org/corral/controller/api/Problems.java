@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.corral.model.CorralException;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /** Errors as RFC 9457 problem+json with a stable type per kind of error. */
 final class Problems {
@@ -17,7 +18,7 @@ final class Problems {
 
   private Problems() {}
 
-  static void write(Context ctx, int status, String type, String title, String detail, String field) {
+  static void write(Context ctx, int status, String type, String title, @Nullable String detail, @Nullable String field) {
     ctx.status(status).contentType(CONTENT_TYPE).result(json(status, type, title, detail, field));
   }
 
@@ -40,7 +41,7 @@ final class Problems {
     };
   }
 
-  static String json(int status, String type, String title, String detail, String field) {
+  static String json(int status, String type, String title, @Nullable String detail, @Nullable String field) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", BASE + type);
     body.put("title", title);

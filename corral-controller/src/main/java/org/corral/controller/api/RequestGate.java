@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import org.corral.model.InvalidInputException;
 import org.corral.model.time.Clock;
 import org.eclipse.jetty.http.BadMessageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place every request passes before a route runs (docs/security.md). In order: the Host
@@ -104,7 +105,7 @@ final class RequestGate {
     return b == null ? "" : b;
   }
 
-  private void checkHost(String host) {
+  private void checkHost(@Nullable String host) {
     if (host == null) {
       return; // HTTP/1.0 without Host: not what a browser sends
     }
@@ -119,7 +120,7 @@ final class RequestGate {
         + " or add the name to api.serverNames in corral.yaml");
   }
 
-  private void checkOrigin(String origin, String host) {
+  private void checkOrigin(@Nullable String origin, @Nullable String host) {
     if (origin == null) {
       return; // not a browser, or a same-origin GET
     }
@@ -157,7 +158,7 @@ final class RequestGate {
         + InvalidInputException.quote(rawPath) + "; use " + allow, Map.of("Allow", allow));
   }
 
-  private static void checkQuery(String query, Route route) {
+  private static void checkQuery(@Nullable String query, Route route) {
     if (query == null || query.isEmpty()) {
       return;
     }
@@ -209,7 +210,7 @@ final class RequestGate {
     ctx.attribute(BODY, text);
   }
 
-  private static boolean isJson(String contentType) {
+  private static boolean isJson(@Nullable String contentType) {
     if (contentType == null) {
       return false;
     }

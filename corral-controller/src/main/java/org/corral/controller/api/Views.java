@@ -15,6 +15,7 @@ import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.NicLease;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmSpec;
+import org.jspecify.annotations.Nullable;
 
 /** The JSON shapes of the API (docs/api.md). */
 final class Views {
@@ -24,11 +25,12 @@ final class Views {
       Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts) {}
 
   /** @param action the key of the action in flight on the VM (GET /actions/{key} tells how it ended), or null */
-  record VmView(String name, String uuid, String state, DesiredState desired, String host, String migrationTarget,
-      String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec, List<NicLease> leases, String action) {}
+  record VmView(String name, String uuid, String state, DesiredState desired, @Nullable String host,
+      @Nullable String migrationTarget, String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec,
+      List<NicLease> leases, @Nullable String action) {}
 
-  record ActionView(String key, String verb, String subject, String status, int attempts, Instant created, Instant updated,
-      String error, Cause cause) {}
+  record ActionView(String key, String verb, String subject, String status, int attempts, Instant created,
+      @Nullable Instant updated, @Nullable String error, Cause cause) {}
 
   static HostView host(Host h, ControllerState s) {
     List<Vm> on = s.vmsOn(h.name());
@@ -45,7 +47,7 @@ final class Views {
         reserved, on.size(), round(m.cpuUtilisation()), round(watts));
   }
 
-  static VmView vm(Vm v, String action) {
+  static VmView vm(Vm v, @Nullable String action) {
     return new VmView(v.name(), v.uuid(), v.state().name(), v.desired(), v.host(), v.migrationTarget(), v.stateReason(),
         v.stateSince(), v.created(), v.owner(), v.spec(), v.leases(), action);
   }

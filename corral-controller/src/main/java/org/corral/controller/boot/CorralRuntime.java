@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.corral.controller.Controller;
 import org.corral.controller.api.ApiServer;
 import org.corral.controller.api.LabApi;
@@ -26,12 +27,13 @@ import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.corral.model.time.Clock;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /** One running Corral: store, drivers, optional lab, controller and API. */
 public final class CorralRuntime implements AutoCloseable {
   private final Store store;
   private final Drivers drivers;
-  private final SimDataCenter lab;
+  private final @Nullable SimDataCenter lab;
   private final Controller controller;
   private final ApiServer api;
   private final int port;
@@ -39,7 +41,7 @@ public final class CorralRuntime implements AutoCloseable {
 
   private final List<String> warnings;
 
-  private CorralRuntime(Store store, String storeDescription, Drivers drivers, SimDataCenter lab, Controller controller, ApiServer api,
+  private CorralRuntime(Store store, String storeDescription, Drivers drivers, @Nullable SimDataCenter lab, Controller controller, ApiServer api,
       int port, List<String> warnings) {
     this.warnings = List.copyOf(warnings);
     this.store = store;
@@ -75,16 +77,17 @@ public final class CorralRuntime implements AutoCloseable {
       desc = "h2:file:" + home.resolve("db").toAbsolutePath();
     }
     Drivers drivers = new Drivers();
-    Controller[] started = new Controller[1];
-    ApiServer[] server = new ApiServer[1];
+    @Nullable Controller[] started = new Controller[1];
+    @Nullable ApiServer[] server = new ApiServer[1];
     try {
       realDrivers.accept(drivers);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      SimDataCenter[] lab = new SimDataCenter[1];
+      @Nullable SimDataCenter[] lab = new SimDataCenter[1];
       Controller controller = onLoop(clock, () -> {
         if (cfg.lab() != null) {
-          lab[0] = LabFactory.open(cfg.lab(), clock, cfg.controller().seed(), home);
-          drivers.hypervisor(new SimHypervisorDriver(lab[0])).power(new SimPowerDriver(lab[0])).guest(new SimGuestExec(lab[0]));
+          SimDataCenter dc = LabFactory.open(cfg.lab(), clock, cfg.controller().seed(), home);
+          lab[0] = dc;
+          drivers.hypervisor(new SimHypervisorDriver(dc)).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
         }
         Controller c = new Controller(cfg.controller(), clock, store, drivers, meters);
         started[0] = c;
@@ -110,9 +113,10 @@ public final class CorralRuntime implements AutoCloseable {
       if (server[0] != null) {
         server[0].close();
       }
-      if (started[0] != null) {
+      Controller c = started[0];
+      if (c != null) {
         onLoop(clock, () -> {
-          started[0].stop();
+          c.stop();
           return null;
         });
       }
@@ -123,7 +127,7 @@ public final class CorralRuntime implements AutoCloseable {
   }
 
   /** Adds what the configuration lists and the store lacks; leaves existing entries alone. */
-  private static void applyInventory(CorralConfig cfg, Controller c, SimDataCenter lab, List<String> warnings) {
+  private static void applyInventory(CorralConfig cfg, Controller c, @Nullable SimDataCenter lab, List<String> warnings) {
     for (Network n : cfg.networks()) {
       c.call(() -> c.state().network(n.name()).isPresent() ? null : c.commands().createNetwork(n, "corral.yaml"));
     }
@@ -132,7 +136,7 @@ public final class CorralRuntime implements AutoCloseable {
     }
     List<HostRequest> hosts = new java.util.ArrayList<>(cfg.hosts());
     if (lab != null) {
-      hosts.addAll(0, LabFactory.inventory(cfg.lab(), lab));
+      hosts.addAll(0, LabFactory.inventory(Objects.requireNonNull(cfg.lab(), "a lab runs only when configured"), lab));
     }
     int labHosts = hosts.size() - cfg.hosts().size();
     for (int i = 0; i < hosts.size(); i++) {
@@ -142,17 +146,18 @@ public final class CorralRuntime implements AutoCloseable {
         try {
           c.callAsync(() -> c.commands().addHost(h, "corral.yaml"), Duration.ofSeconds(60));
         } catch (org.corral.model.InvalidInputException e) {
+          String message = Objects.requireNonNull(e.getMessage(), "an InvalidInputException always has a message");
           if (h.capacity() == null && "uri".equals(e.field()) && i >= labHosts) {
             // An unreachable host must not stop Corral from starting; it is added at the next
             // start, or at once when corral.yaml gives its capacity.
-            warnings.add("hosts[" + (i - labHosts) + "] (" + h.name() + ") not added: " + e.getMessage()
-                .substring(Math.min(e.getMessage().length(), 5)));
+            warnings.add("hosts[" + (i - labHosts) + "] (" + h.name() + ") not added: "
+                + message.substring(Math.min(message.length(), 5)));
             continue;
           }
           // Name the entry in corral.yaml, not just the field of the request.
           String at = i < labHosts ? "lab.hosts (" + h.name() + ")" : "hosts[" + (i - labHosts) + "]";
           throw new org.corral.model.InvalidInputException(at + "." + e.field(),
-              e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
+              message.substring(Math.min(message.length(), e.field().length() + 2)), null);
         }
       }
     }
@@ -201,7 +206,8 @@ public final class CorralRuntime implements AutoCloseable {
     return controller;
   }
 
-  public SimDataCenter lab() {
+  /** The simulated lab, or null when the configuration has none. */
+  public @Nullable SimDataCenter lab() {
     return lab;
   }
 

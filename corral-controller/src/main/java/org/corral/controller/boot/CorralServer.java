@@ -9,6 +9,7 @@ import org.corral.controller.config.ConfigReader;
 import org.corral.controller.config.CorralConfig;
 import org.corral.model.CorralException;
 import org.corral.model.time.SystemClock;
+import org.jspecify.annotations.Nullable;
 
 /** `corral up`: start Corral and keep it running until the process is told to stop. */
 public final class CorralServer {
@@ -21,11 +22,11 @@ public final class CorralServer {
    * @param databaseUrl JDBC URL overriding the configuration's store, or null
    * @return the process exit code: 0 after a clean stop, 5 for a configuration error, 1 otherwise
    */
-  public static int run(Path config, Path home, String listen, String databaseUrl) {
+  public static int run(@Nullable Path config, Path home, @Nullable String listen, @Nullable String databaseUrl) {
     return run(config, home, listen, databaseUrl, System.getenv(), System.out, System.err, new CountDownLatch(1));
   }
 
-  static int run(Path config, Path home, String listen, String databaseUrl, Map<String, String> env, PrintStream out,
+  static int run(@Nullable Path config, Path home, @Nullable String listen, @Nullable String databaseUrl, Map<String, String> env, PrintStream out,
       PrintStream err, CountDownLatch stop) {
     CorralConfig cfg;
     String source;
@@ -109,7 +110,7 @@ public final class CorralServer {
    * Where the API listens: the --listen flag, else $CORRAL_LISTEN, else the configuration's
    * api.listen (which defaults to 127.0.0.1:7070), as for every other setting.
    */
-  static String listenAddress(String flag, Map<String, String> env, String fromConfig) {
+  static String listenAddress(@Nullable String flag, Map<String, String> env, String fromConfig) {
     if (flag != null) {
       return ConfigReader.listen("--listen", flag);
     }
@@ -117,7 +118,7 @@ public final class CorralServer {
     return fromEnv != null ? ConfigReader.listen("CORRAL_LISTEN", fromEnv) : fromConfig;
   }
 
-  private static CorralConfig override(CorralConfig c, String listen, String databaseUrl, Map<String, String> env) {
+  private static CorralConfig override(CorralConfig c, @Nullable String listen, @Nullable String databaseUrl, Map<String, String> env) {
     String l = listenAddress(listen, env, c.listen());
     CorralConfig.StoreConfig s = c.store();
     if (databaseUrl != null) {

@@ -4,4 +4,7 @@
  * {@link org.corral.controller.boot.CorralServer#run}; tests build a
  * {@link org.corral.controller.boot.CorralRuntime} directly.
  */
+@NullMarked
 package org.corral.controller.boot;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,7 @@ import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmSpec;
 import org.corral.model.vm.VmState;
 import org.corral.policy.expr.Expressions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What users can ask. Each method validates everything first and throws a
@@ -115,7 +118,8 @@ public final class Commands {
         created.add(admit(req, owner, batch, tx));
       } catch (InvalidInputException e) {
         String field = e.field().equals("body") ? "" : "." + e.field();
-        throw new InvalidInputException("[" + i + "]" + field, e.getMessage().substring(e.field().length() + 2), null);
+        String message = java.util.Objects.requireNonNull(e.getMessage()); // "field: problem; fix", always set
+        throw new InvalidInputException("[" + i + "]" + field, message.substring(e.field().length() + 2), null);
       } catch (ConflictException e) {
         throw new ConflictException("[" + i + "]: " + e.getMessage() + "; nothing was created");
       }
@@ -208,7 +212,7 @@ public final class Commands {
       case STOPPED -> {
         requireIdle(vm, "start");
         state.tx().put(vm.withDesired(DesiredState.RUNNING)).commit();
-        executor.submit(new Action.StartVm("start/" + name + "/" + vm.version(), name, vm.host(), cause));
+        executor.submit(new Action.StartVm("start/" + name + "/" + vm.version(), name, hostOf(vm), cause));
       }
       case FAILED -> {
         requireIdle(vm, "start");
@@ -235,7 +239,7 @@ public final class Commands {
         }
         requireIdle(vm, "stop");
         state.tx().put(vm.withDesired(DesiredState.STOPPED)).commit();
-        executor.submit(new Action.StopVm((force ? "destroy/" : "stop/") + name + "/" + vm.version(), name, vm.host(), force,
+        executor.submit(new Action.StopVm((force ? "destroy/" : "stop/") + name + "/" + vm.version(), name, hostOf(vm), force,
             Cause.user(who, (force ? "destroy VM " : "stop VM ") + name)));
       }
       default -> throw new IllegalTransitionException("vm", name, vm.state(), VmState.STOPPED);
@@ -243,7 +247,7 @@ public final class Commands {
     return state.requireVm(name);
   }
 
-  public Vm migrateVm(String name, String to, String who) {
+  public Vm migrateVm(String name, @Nullable String to, String who) {
     Vm vm = state.requireVm(name);
     if (to == null || to.isBlank()) {
       throw new InvalidInputException("to", "is missing", "name the destination host, e.g. --to node2");
@@ -265,7 +269,7 @@ public final class Commands {
           + " CPUs, " + free.memoryMib() + " MiB; needs " + vm.spec().cpus() + " CPUs, " + vm.spec().memoryMib() + " MiB)");
     }
     requireIdle(vm, "migrate");
-    executor.submit(new Action.MigrateVm("migrate/" + name + "/" + vm.version(), name, vm.host(), to,
+    executor.submit(new Action.MigrateVm("migrate/" + name + "/" + vm.version(), name, hostOf(vm), to,
         Cause.user(who, "migrate VM " + name + " to " + to)));
     return state.requireVm(name);
   }
@@ -315,6 +319,11 @@ public final class Commands {
     });
   }
 
+  /** The host of a VM in a state that reserves one (STOPPED, RUNNING, ...): only PENDING, HOLD and never-placed VMs have none. */
+  private static String hostOf(Vm vm) {
+    return Objects.requireNonNull(vm.host(), () -> "VM " + vm.name() + " is " + vm.state() + " without a host");
+  }
+
   private Resources reservedOn(String host) {
     return state.reservedOn(host, null);
   }
@@ -356,7 +365,7 @@ public final class Commands {
     if (req.capacity() != null) {
       return CompletableFuture.completedFuture(insertHost(name, req, req.capacity(), power, model, who, "added"));
     }
-    Host probe = new Host(name, req.uri(), new HostCapacity(1, 1, 1), req.labels(), power, model, HostState.UP, "", clock.now(), 0);
+    Host probe = new Host(name, req.uri(), new HostCapacity(1, 1, 1), labelsOf(req), power, model, HostState.UP, "", clock.now(), 0);
     return connections.get(probe)
         .thenCompose(c -> Stages.within(c.facts(), java.time.Duration.ofSeconds(30), clock, "reading facts of " + req.uri()))
         .handle((facts, err) -> {
@@ -376,7 +385,7 @@ public final class Commands {
     if (state.host(name).isPresent()) {
       throw new ConflictException("a host named '" + name + "' already exists");
     }
-    Host h = new Host(name, req.uri(), cap, req.labels(), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1);
+    Host h = new Host(name, req.uri(), cap, labelsOf(req), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1);
     state.tx().put(h).journal(EntryKind.CREATED, SubjectKind.HOST, name, null, h.state().name(), null,
         Cause.user(who, "add host " + name), reason + ": " + req.uri()).commit();
     wakeMonitor.accept(name);
@@ -385,7 +394,12 @@ public final class Commands {
   }
 
   /** Builds a power model from a request; public so that corral.yaml is checked when it is read. */
-  public static PowerModel powerModel(HostRequest.PowerModelRequest r) {
+  /** The request's labels; none when it gives none (as Host itself reads a null). */
+  private static Map<String, String> labelsOf(HostRequest req) {
+    return Objects.requireNonNullElse(req.labels(), Map.of());
+  }
+
+  public static PowerModel powerModel(HostRequest.@Nullable PowerModelRequest r) {
     if (r == null) {
       return PowerModel.TYPICAL;
     }

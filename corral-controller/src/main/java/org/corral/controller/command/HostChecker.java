@@ -14,6 +14,7 @@ import org.corral.drivers.hypervisor.HypervisorConnection;
 import org.corral.drivers.power.PowerTarget;
 import org.corral.drivers.probe.ProbeResult;
 import org.corral.model.host.Host;
+import org.jspecify.annotations.Nullable;
 
 /**
  * `corral host check`: tries everything Corral needs from a host — the hypervisor connection and
@@ -29,7 +30,7 @@ public final class HostChecker {
   }
 
   /** One line of the report. */
-  public record Check(String name, boolean ok, String detail) {}
+  public record Check(String name, boolean ok, @Nullable String detail) {}
 
   /** The whole report; {@code ok} when every check passed. */
   public record HostCheck(String host, boolean ok, List<Check> checks) {}
@@ -119,12 +120,12 @@ public final class HostChecker {
     }
   }
 
-  private static String scheme(String uri) {
+  private static @Nullable String scheme(String uri) {
     return Drivers.scheme(uri);
   }
 
   /** The host part of a remote hypervisor URI (qemu+ssh://root@node1/system → node1), else null. */
-  static String address(String uri) {
+  static @Nullable String address(String uri) {
     try {
       URI u = new URI(uri);
       String scheme = u.getScheme();
@@ -138,7 +139,7 @@ public final class HostChecker {
   }
 
   /** tcp://host:port of the SSH server behind an ssh transport URI (qemu+ssh://root@node1/system), else null. */
-  static String sshEndpoint(String uri) {
+  static @Nullable String sshEndpoint(String uri) {
     try {
       URI u = new URI(uri);
       if (u.getScheme() == null || !u.getScheme().endsWith("+ssh") || u.getHost() == null) {

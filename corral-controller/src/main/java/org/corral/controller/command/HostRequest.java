@@ -5,6 +5,7 @@ import org.corral.model.Labels;
 import org.corral.model.Secrets;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerSpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What `POST /hosts`, `corral host add` and corral.yaml's inventory give.
@@ -12,8 +13,8 @@ import org.corral.model.host.PowerSpec;
  * @param capacity   null: asked from the hypervisor when the host is added
  * @param powerModel null: a generic 100 W idle / 250 W max line
  */
-public record HostRequest(String name, String uri, HostCapacity capacity, Map<String, String> labels, PowerSpec power,
-    PowerModelRequest powerModel) {
+public record HostRequest(String name, String uri, @Nullable HostCapacity capacity, @Nullable Map<String, String> labels,
+    @Nullable PowerSpec power, @Nullable PowerModelRequest powerModel) {
 
   /** Every route that adds a host builds one of these: secrets are refused here, before any message quotes a URI. */
   public HostRequest {
@@ -25,5 +26,6 @@ public record HostRequest(String name, String uri, HostCapacity capacity, Map<St
   }
 
   /** Either idle/max watts or an 11-point table. */
-  public record PowerModelRequest(Double idleWatts, Double maxWatts, java.util.List<Double> watts, Double offWatts) {}
+  public record PowerModelRequest(@Nullable Double idleWatts, @Nullable Double maxWatts, java.util.@Nullable List<Double> watts,
+      @Nullable Double offWatts) {}
 }

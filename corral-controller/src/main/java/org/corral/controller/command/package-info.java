@@ -3,4 +3,7 @@
  * rejected request changes nothing), then a state change or an action for the executor, with a
  * USER cause. Runs on the controller's loop.
  */
+@NullMarked
 package org.corral.controller.command;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.corral.controller.ControllerSettings;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.api.ApiSettings;
@@ -30,6 +31,7 @@ import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.policy.placement.SchedulerSettings;
+import org.jspecify.annotations.Nullable;
 
 /** Reads corral.yaml. Every error names the field path and says how to fix it. */
 public final class ConfigReader {
@@ -188,7 +190,7 @@ public final class ConfigReader {
 
   private static CorralConfig.StoreConfig store(Node s, Map<String, String> env) {
     s.only("url", "user", "passwordEnv", "passwordFile");
-    String url = Secrets.refuseInline("store.url", s.str("url", null));
+    String url = Secrets.refuseInline("store.url", s.optStr("url"));
     if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:") && !url.equals(CorralConfig.MEMORY_STORE)) {
       throw new InvalidInputException("store.url", InvalidInputException.quote(url) + " is not a PostgreSQL or H2 JDBC URL",
           "e.g. jdbc:postgresql://db1:5432/corral, " + CorralConfig.MEMORY_STORE
@@ -199,23 +201,23 @@ public final class ConfigReader {
     }
     String password = null;
     if (s.has("passwordEnv")) {
-      String var = s.str("passwordEnv", null);
+      String var = Objects.requireNonNull(s.optStr("passwordEnv"), "present: has() said so above");
       password = env.get(var);
       if (password == null) {
         throw new InvalidInputException("store.passwordEnv", "environment variable " + var + " is not set", "export " + var + "=... before starting Corral");
       }
     } else if (s.has("passwordFile")) {
-      Path p = Path.of(s.str("passwordFile", null));
+      Path p = Path.of(Objects.requireNonNull(s.optStr("passwordFile"), "present: has() said so above"));
       try {
         password = Files.readString(p).strip();
       } catch (IOException e) {
         throw new InvalidInputException("store.passwordFile", "cannot read " + p, "check the path and that only Corral's user can read it");
       }
     }
-    return new CorralConfig.StoreConfig(url, s.str("user", null), password);
+    return new CorralConfig.StoreConfig(url, s.optStr("user"), password);
   }
 
-  private static CorralConfig.LabConfig lab(Node l) {
+  private static CorralConfig.@Nullable LabConfig lab(Node l) {
     if (l.json == null || l.json.isNull()) {
       return null;
     }
@@ -243,9 +245,9 @@ public final class ConfigReader {
       throw new InvalidInputException("lab.hosts", "is empty", "give at least one group: - {prefix: node, count: 4, cores: 16, memoryMib: 65536}");
     }
     Node t = l.child("latencies").only("define", "boot", "shutdown", "migrationBase", "migrationMibPerSecond", "powerOn", "powerOff");
-    CorralConfig.LabLatencies lat = new CorralConfig.LabLatencies(t.duration("define", null), t.duration("boot", null),
-        t.duration("shutdown", null), t.duration("migrationBase", null),
-        t.has("migrationMibPerSecond") ? t.dbl("migrationMibPerSecond", 0) : null, t.duration("powerOn", null), t.duration("powerOff", null));
+    CorralConfig.LabLatencies lat = new CorralConfig.LabLatencies(t.optDuration("define"), t.optDuration("boot"),
+        t.optDuration("shutdown"), t.optDuration("migrationBase"),
+        t.has("migrationMibPerSecond") ? t.dbl("migrationMibPerSecond", 0) : null, t.optDuration("powerOn"), t.optDuration("powerOff"));
     if (lat.migrationMibPerSecond() != null && !(lat.migrationMibPerSecond() > 0)) {
       // Checked here so the mistake is reported with its path before anything starts.
       throw new InvalidInputException(t.path + ".migrationMibPerSecond", "must be positive, got " + lat.migrationMibPerSecond(),
@@ -273,7 +275,7 @@ public final class ConfigReader {
         cap = h.within(() -> new HostCapacity(c.integer("cores", 0), c.integer("mhzPerCore", 0), c.num("memoryMib", 0)));
       }
       Node p = h.child("power").only("on", "off", "mac");
-      PowerSpec power = new PowerSpec(p.str("on", null), p.str("off", null), p.str("mac", null));
+      PowerSpec power = new PowerSpec(p.optStr("on"), p.optStr("off"), p.optStr("mac"));
       HostRequest.PowerModelRequest pm = null;
       if (h.has("powerModel")) {
         Node m = h.child("powerModel").only("idleWatts", "maxWatts", "watts", "offWatts");
@@ -285,8 +287,9 @@ public final class ConfigReader {
         } catch (InvalidInputException e) {
           // The model names its fields from "powerModel"; here that is this host's powerModel.
           String sub = e.field().replaceFirst("^powerModel\\.?", "");
+          String message = Objects.requireNonNull(e.getMessage(), "an InvalidInputException always has a message");
           throw new InvalidInputException(m.path + (sub.isEmpty() ? "" : "." + sub),
-              e.getMessage().substring(Math.min(e.getMessage().length(), e.field().length() + 2)), null);
+              message.substring(Math.min(message.length(), e.field().length() + 2)), null);
         }
       }
       HostCapacity capacity = cap;
@@ -296,21 +299,28 @@ public final class ConfigReader {
     return out;
   }
 
+  // Network validates its own components: a missing (null) name, bridge or cidr is an
+  // InvalidInputException naming the field, a missing macStart takes the default. NullAway sees
+  // only the components' non-null types, so passing what the YAML left out is suppressed here.
+  @SuppressWarnings("NullAway")
   private static List<Network> networks(Node top) {
     List<Network> out = new ArrayList<>();
     for (Node n : top.list("networks")) {
       n.only("name", "bridge", "cidr", "gateway", "firstIp", "lastIp", "macStart");
-      out.add(n.within(() -> new Network(n.str("name", null), n.str("bridge", null), n.str("cidr", null), n.str("gateway", null),
-          n.str("firstIp", null), n.str("lastIp", null), n.str("macStart", null))));
+      out.add(n.within(() -> new Network(n.optStr("name"), n.optStr("bridge"), n.optStr("cidr"), n.optStr("gateway"),
+          n.optStr("firstIp"), n.optStr("lastIp"), n.optStr("macStart"))));
     }
     return out;
   }
 
+  // Image validates its own components likewise (a missing name, pool or volume is an error naming
+  // it, a missing format is qcow2); suppressed for the same reason as networks().
+  @SuppressWarnings("NullAway")
   private static List<Image> images(Node top) {
     List<Image> out = new ArrayList<>();
     for (Node i : top.list("images")) {
       i.only("name", "pool", "volume", "format", "sizeGib", "shared");
-      out.add(i.within(() -> new Image(i.str("name", null), i.str("pool", null), i.str("volume", null), i.str("format", null),
+      out.add(i.within(() -> new Image(i.optStr("name"), i.optStr("pool"), i.optStr("volume"), i.optStr("format"),
           i.num("sizeGib", 0), i.bool("shared", false))));
     }
     return out;

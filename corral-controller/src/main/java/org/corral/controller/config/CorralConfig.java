@@ -7,6 +7,7 @@ import org.corral.controller.api.ApiSettings;
 import org.corral.controller.command.HostRequest;
 import org.corral.model.image.Image;
 import org.corral.model.network.Network;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything corral.yaml says, validated.
@@ -17,16 +18,17 @@ import org.corral.model.network.Network;
  * @param lab      a simulated lab to run, or null
  * @param hosts    inventory applied at start (missing hosts are added; existing ones are left as they are)
  */
-public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, LabConfig lab,
+public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, @Nullable LabConfig lab,
     List<HostRequest> hosts, List<Network> networks, List<Image> images) {
   /** store.url of a store in memory: fast, and gone at exit (simulations, benchmarks). */
   public static final String MEMORY_STORE = "memory:";
 
   /**
    * @param url      JDBC URL; null means the embedded H2 file under the Corral home
+   * @param user     the database user, or null for the driver's default
    * @param password from {@code passwordEnv} or {@code passwordFile}, never written in the YAML itself
    */
-  public record StoreConfig(String url, String user, String password) {
+  public record StoreConfig(@Nullable String url, @Nullable String user, @Nullable String password) {
     @Override
     public String toString() {
       return "StoreConfig[url=" + url + ", user=" + user + "]";
@@ -45,6 +47,7 @@ public record CorralConfig(ControllerSettings controller, String listen, ApiSett
       java.util.Map<String, String> labels) {}
 
   /** Latencies of the simulated lab; null fields keep the simulator's defaults. */
-  public record LabLatencies(Duration define, Duration boot, Duration shutdown, Duration migrationBase,
-      Double migrationMibPerSecond, Duration powerOn, Duration powerOff) {}
+  public record LabLatencies(@Nullable Duration define, @Nullable Duration boot, @Nullable Duration shutdown,
+      @Nullable Duration migrationBase, @Nullable Double migrationMibPerSecond, @Nullable Duration powerOn,
+      @Nullable Duration powerOff) {}
 }

@@ -12,14 +12,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
-/** A YAML node with its path, and typed getters whose errors name that path. */
+/** A YAML node with its path, and typed getters whose errors name that path. {@code json} is null for an absent section. */
 final class Node {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?");
-  final JsonNode json;
+  final @Nullable JsonNode json;
   final String path;
 
-  Node(JsonNode json, String path) {
+  Node(@Nullable JsonNode json, String path) {
     this.json = json;
     this.path = path;
   }
@@ -29,7 +30,13 @@ final class Node {
   }
 
   boolean has(String key) {
-    return json != null && json.has(key) && !json.get(key).isNull();
+    return value(key) != null;
+  }
+
+  /** The value of {@code key}; null when this node or the key is absent, or the value is null. */
+  private @Nullable JsonNode value(String key) {
+    JsonNode v = json == null ? null : json.get(key);
+    return v == null || v.isNull() ? null : v;
   }
 
   /** Rejects keys not in {@code allowed}, suggesting the closest one. */
@@ -56,10 +63,16 @@ final class Node {
   }
 
   String str(String key, String dflt) {
-    if (!has(key)) {
-      return dflt;
+    String s = optStr(key);
+    return s == null ? dflt : s;
+  }
+
+  /** The text of {@code key}, or null when absent. */
+  @Nullable String optStr(String key) {
+    JsonNode v = value(key);
+    if (v == null) {
+      return null;
     }
-    JsonNode v = json.get(key);
     if (!v.isValueNode()) {
       throw new InvalidInputException(at(key), "must be a text value", "write it on one line, e.g. " + key + ": value");
     }
@@ -67,7 +80,7 @@ final class Node {
   }
 
   String requireStr(String key, String example) {
-    String s = str(key, null);
+    String s = optStr(key);
     if (s == null || s.isBlank()) {
       throw new InvalidInputException(at(key), "is missing", "add it, e.g. " + key + ": " + example);
     }
@@ -75,10 +88,10 @@ final class Node {
   }
 
   long num(String key, long dflt) {
-    if (!has(key)) {
+    JsonNode v = value(key);
+    if (v == null) {
       return dflt;
     }
-    JsonNode v = json.get(key);
     if (!v.isIntegralNumber()) {
       throw new InvalidInputException(at(key), "must be a whole number, got '" + v.asText() + "'", "e.g. " + key + ": " + dflt);
     }
@@ -95,10 +108,10 @@ final class Node {
   }
 
   double dbl(String key, double dflt) {
-    if (!has(key)) {
+    JsonNode v = value(key);
+    if (v == null) {
       return dflt;
     }
-    JsonNode v = json.get(key);
     if (!v.isNumber()) {
       throw new InvalidInputException(at(key), "must be a number, got '" + v.asText() + "'", "e.g. " + key + ": " + dflt);
     }
@@ -106,10 +119,10 @@ final class Node {
   }
 
   boolean bool(String key, boolean dflt) {
-    if (!has(key)) {
+    JsonNode v = value(key);
+    if (v == null) {
       return dflt;
     }
-    JsonNode v = json.get(key);
     if (!v.isBoolean()) {
       throw new InvalidInputException(at(key), "must be true or false, got '" + v.asText() + "'", key + ": true");
     }
@@ -117,10 +130,14 @@ final class Node {
   }
 
   Duration duration(String key, Duration dflt) {
-    if (!has(key)) {
-      return dflt;
-    }
-    return parseDuration(at(key), json.get(key).asText());
+    Duration d = optDuration(key);
+    return d == null ? dflt : d;
+  }
+
+  /** The duration of {@code key}, or null when absent. */
+  @Nullable Duration optDuration(String key) {
+    JsonNode v = value(key);
+    return v == null ? null : parseDuration(at(key), v.asText());
   }
 
   static Duration parseDuration(String field, String text) {
@@ -141,10 +158,10 @@ final class Node {
 
   Map<String, String> strings(String key) {
     Map<String, String> out = new LinkedHashMap<>();
-    if (!has(key)) {
+    JsonNode v = value(key);
+    if (v == null) {
       return out;
     }
-    JsonNode v = json.get(key);
     if (!v.isObject()) {
       throw new InvalidInputException(at(key), "must be a mapping of text to text", key + ": {zone: a}");
     }
@@ -154,10 +171,10 @@ final class Node {
 
   List<Node> list(String key) {
     List<Node> out = new ArrayList<>();
-    if (!has(key)) {
+    JsonNode v = value(key);
+    if (v == null) {
       return out;
     }
-    JsonNode v = json.get(key);
     if (!v.isArray()) {
       throw new InvalidInputException(at(key), "must be a list", "start each item with '- '");
     }
@@ -170,10 +187,11 @@ final class Node {
   List<String> texts(String key) {
     List<String> out = new ArrayList<>();
     for (Node n : list(key)) {
-      if (!n.json.isTextual()) {
+      JsonNode item = n.item();
+      if (!item.isTextual()) {
         throw new InvalidInputException(n.path, "must be text", "list them as strings");
       }
-      out.add(n.json.asText());
+      out.add(item.asText());
     }
     return out;
   }
@@ -181,12 +199,18 @@ final class Node {
   List<Double> doubles(String key) {
     List<Double> out = new ArrayList<>();
     for (Node n : list(key)) {
-      if (!n.json.isNumber()) {
+      JsonNode item = n.item();
+      if (!item.isNumber()) {
         throw new InvalidInputException(n.path, "must be a number", "list watts as numbers");
       }
-      out.add(n.json.asDouble());
+      out.add(item.asDouble());
     }
     return out;
+  }
+
+  /** This node as an item of a {@link #list}, which is never absent (a YAML null is a NullNode). */
+  private JsonNode item() {
+    return java.util.Objects.requireNonNull(json, () -> path + " is a list item, which is never absent");
   }
 
   /**
@@ -201,7 +225,8 @@ final class Node {
       return s.get();
     } catch (InvalidInputException e) {
       String f = e.field();
-      String rest = e.getMessage().substring(Math.min(e.getMessage().length(), f.length() + 2));
+      String message = java.util.Objects.requireNonNull(e.getMessage(), "an InvalidInputException always has a message");
+      String rest = message.substring(Math.min(message.length(), f.length() + 2));
       if (path.isEmpty() || f.equals(path) || f.startsWith(path + ".") || f.startsWith(path + "[")) {
         throw e;
       }

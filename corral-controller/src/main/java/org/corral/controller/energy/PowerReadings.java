@@ -1,5 +1,6 @@
 package org.corral.controller.energy;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -64,9 +65,9 @@ final class PowerReadings {
     boolean asking;
     Instant next;
     int failures;
-    Reading last;
+    @Nullable Reading last;
     /** Why there is no reading (the controller's answer or the failure), or null. */
-    String why;
+    @Nullable String why;
 
     Meter(String uri, Instant next) {
       this.uri = uri;
@@ -124,7 +125,7 @@ final class PowerReadings {
    * Why {@code h} has no fresh reading, for the report, or null when it has one or has no power
    * controller to ask. Call on the loop.
    */
-  String whyNot(Host h) {
+  @Nullable String whyNot(Host h) {
     Meter m = meters.get(h.name());
     if (m == null || fresh(h).isPresent()) {
       return null;
@@ -144,7 +145,7 @@ final class PowerReadings {
   private void ask(String host, Meter m) {
     m.asking = true;
     inFlight++;
-    String scheme = Drivers.scheme(m.uri);
+    String scheme = java.util.Objects.requireNonNullElse(Drivers.scheme(m.uri), m.uri); // a stored power URI has a scheme
     CompletionStage<PowerReading> call;
     try {
       PowerDriver d = drivers.powerFor("power", m.uri);
@@ -207,7 +208,7 @@ final class PowerReadings {
     m.next = at.plus(backoff);
   }
 
-  private static String uriOf(Host h) {
+  private static @Nullable String uriOf(Host h) {
     return h.power().on() != null ? h.power().on() : h.power().off();
   }
 }

@@ -5,4 +5,7 @@
  * everything-on baseline beside them so that the saving can be stated. Counters are written to the
  * store's meta data once a minute, so they survive a restart.
  */
+@NullMarked
 package org.corral.controller.energy;
+
+import org.jspecify.annotations.NullMarked;

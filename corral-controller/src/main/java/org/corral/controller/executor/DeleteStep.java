@@ -12,6 +12,7 @@ import org.corral.model.plan.Action;
 import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Destroys and undefines the VM's domain, removes its own volumes (never base images), then
@@ -36,7 +37,7 @@ final class DeleteStep implements Step {
   }
 
   @Override
-  public String precheck(ControllerState s) {
+  public @Nullable String precheck(ControllerState s) {
     Vm vm = s.vm(a.vm()).orElse(null);
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";

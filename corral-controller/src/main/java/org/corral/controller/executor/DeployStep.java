@@ -9,6 +9,7 @@ import org.corral.model.plan.Action;
 import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /** PENDING → PROVISIONING (define) → BOOTING (start) → RUNNING on the chosen host. */
 final class DeployStep implements Step {
@@ -27,7 +28,7 @@ final class DeployStep implements Step {
   @Override public List<String> hosts() { return List.of(a.host()); }
 
   @Override
-  public String precheck(ControllerState s) {
+  public @Nullable String precheck(ControllerState s) {
     Vm vm = s.vm(a.vm()).orElse(null);
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";

@@ -1,5 +1,6 @@
 package org.corral.controller.executor;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import org.corral.drivers.power.PowerDriver;
 import org.corral.drivers.power.PowerTarget;
 import org.corral.model.host.Host;
 import org.corral.model.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /** What a step may use while it runs. Everything it returns completes on the loop. */
 final class ExecContext {
@@ -79,7 +81,7 @@ final class ExecContext {
   }
 
   /** True when the host's hypervisor answers now (a fresh connection, not a cached one). */
-  CompletionStage<Boolean> hypervisorAnswers(String host, String[] lastError) {
+  CompletionStage<Boolean> hypervisorAnswers(String host, @Nullable String[] lastError) {
     connections.drop(host);
     return connect(host).handle((c, e) -> {
       if (e != null) {
@@ -97,7 +99,13 @@ final class ExecContext {
     return drivers.powerFor(h.power().off() != null ? "power.off" : "power.on", h.power().offOrOn());
   }
 
+  /**
+   * The power target of {@code h}: its power-off method ({@code off}) or its power-on method, which
+   * the step's precheck required and {@link #powerOn}/{@link #powerOff} accepted first.
+   */
   static PowerTarget target(Host h, boolean off) {
-    return new PowerTarget(h.name(), off ? h.power().offOrOn() : h.power().on(), h.power().mac());
+    String uri = Objects.requireNonNull(off ? h.power().offOrOn() : h.power().on(),
+        () -> "host " + h.name() + " has no power-" + (off ? "off" : "on") + " method");
+    return new PowerTarget(h.name(), uri, h.power().mac());
   }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.plan.Plan;
 import org.corral.model.plan.Planner;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.corral.model.time.Clock;
@@ -97,7 +99,7 @@ public final class Executor implements Planner {
    * fresh attempt after a rejection or failure), or null when that intent is already queued,
    * running or done.
    */
-  public String submit(Action a) {
+  public @Nullable String submit(Action a) {
     String key = enqueue(a);
     pump();
     return key;
@@ -175,7 +177,7 @@ public final class Executor implements Planner {
   // ---- internals ---------------------------------------------------------------------------
 
   /** Records {@code a} QUEUED and holds its subject; returns the key it runs under, or null when already known. */
-  private String enqueue(Action a) {
+  private @Nullable String enqueue(Action a) {
     Action fresh = freshAttempt(a);
     if (fresh == null) {
       duplicates++;
@@ -194,7 +196,7 @@ public final class Executor implements Planner {
    * null. A key whose last attempt was REJECTED or FAILED never blocks a fresh plan: it runs as
    * {@code key#n}, the first n not yet in the ledger, so every earlier outcome stays findable.
    */
-  private Action freshAttempt(Action a) {
+  private @Nullable Action freshAttempt(Action a) {
     String key = a.key();
     for (int n = 1; ; n++) {
       if (activeKeys.contains(key)) {
@@ -255,7 +257,7 @@ public final class Executor implements Planner {
       running.put(r.key(), new Running(r, step));
     }
     for (ActionRecord r : toStart) {
-      start(running.get(r.key()));
+      start(Objects.requireNonNull(running.get(r.key()), "put in running above"));
     }
   }
 
@@ -340,7 +342,7 @@ public final class Executor implements Planner {
         .whenComplete((v, e) -> clock.execute(() -> finish(run, n, e)));
   }
 
-  private void finish(Running run, int attemptNo, Throwable error) {
+  private void finish(Running run, int attemptNo, @Nullable Throwable error) {
     if (run.done || run.record.attempts() != attemptNo) {
       return; // a late answer from an attempt that already timed out
     }
@@ -371,8 +373,8 @@ public final class Executor implements Planner {
   }
 
   /** Writes the final record, its journal entry and the step's state change in one batch. */
-  private void finishRecord(Running run, ActionStatus status, String error, EntryKind kind,
-      java.util.function.Consumer<ControllerState.Tx> stateChange) {
+  private void finishRecord(Running run, ActionStatus status, @Nullable String error, EntryKind kind,
+      java.util.function.@Nullable Consumer<ControllerState.Tx> stateChange) {
     run.done = true;
     Action a = run.record.action();
     run.record = run.record.with(status, Math.max(run.record.attempts(), 0), clock.now(), error);

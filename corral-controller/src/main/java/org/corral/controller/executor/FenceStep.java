@@ -8,6 +8,7 @@ import org.corral.drivers.power.PowerStatus;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.plan.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DOWN → FENCING → FENCED: cut the power of a host that stopped answering and confirm it is off,
@@ -25,7 +26,7 @@ final class FenceStep extends PowerStep {
   }
 
   @Override
-  String missing(ControllerState s, Host h) {
+  @Nullable String missing(ControllerState s, Host h) {
     return h.power().canPowerOff() ? null : "host " + host + " has no power control to fence with; set power.on (ipmi://)";
   }
 

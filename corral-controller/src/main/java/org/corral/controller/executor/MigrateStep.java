@@ -10,6 +10,7 @@ import org.corral.model.host.Host;
 import org.corral.model.plan.Action;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /** RUNNING on {@code from} → MIGRATING → RUNNING on {@code to} (live, peer-to-peer). */
 final class MigrateStep implements Step {
@@ -33,7 +34,7 @@ final class MigrateStep implements Step {
   }
 
   @Override
-  public String precheck(ControllerState s) {
+  public @Nullable String precheck(ControllerState s) {
     Vm vm = s.vm(a.vm()).orElse(null);
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";

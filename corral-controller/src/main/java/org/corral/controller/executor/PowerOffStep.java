@@ -8,6 +8,7 @@ import org.corral.controller.state.ControllerState;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.plan.Action;
+import org.jspecify.annotations.Nullable;
 
 /** UP/MAINTENANCE (empty) → POWERING_OFF → OFF, done when the hypervisor stops answering. */
 final class PowerOffStep extends PowerStep {
@@ -22,7 +23,7 @@ final class PowerOffStep extends PowerStep {
   }
 
   @Override
-  String missing(ControllerState s, Host h) {
+  @Nullable String missing(ControllerState s, Host h) {
     int vms = s.vmsOn(host).size();
     if (vms > 0) {
       return "host " + host + " still has " + vms + " VM(s); migrate or stop them first";

@@ -8,6 +8,7 @@ import org.corral.controller.state.ControllerState;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.plan.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OFF → POWERING_ON → UP. Done when the hypervisor answers, polled on the clock, so that waiting
@@ -25,7 +26,7 @@ final class PowerOnStep extends PowerStep {
   }
 
   @Override
-  String missing(ControllerState s, Host h) {
+  @Nullable String missing(ControllerState s, Host h) {
     return h.power().canPowerOn() ? null : "host " + host + " has no power-on method; set power.on (ipmi://, wol://)";
   }
 

@@ -7,6 +7,7 @@ import org.corral.drivers.DriverException;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.plan.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the three power actions share: one host, the POWER pool, a set of states they start
@@ -37,7 +38,7 @@ abstract sealed class PowerStep implements Step permits PowerOnStep, PowerOffSte
   @Override public final List<String> hosts() { return List.of(host); }
 
   /** Null when the host has what this action needs (a power method, no VMs ...); else why not. */
-  abstract String missing(ControllerState s, Host h);
+  abstract @Nullable String missing(ControllerState s, Host h);
 
   /** The reason shown while the action runs, e.g. "powering on via ipmi". */
   abstract String duringReason(Host h);
@@ -47,7 +48,7 @@ abstract sealed class PowerStep implements Step permits PowerOnStep, PowerOffSte
   abstract String failurePrefix();
 
   @Override
-  public final String precheck(ControllerState s) {
+  public final @Nullable String precheck(ControllerState s) {
     Host h = s.host(host).orElse(null);
     if (h == null) {
       return "host " + host + " no longer exists";
@@ -76,8 +77,11 @@ abstract sealed class PowerStep implements Step permits PowerOnStep, PowerOffSte
     tx.hostState(h, h.withState(failed, failurePrefix() + error.getMessage(), s.clock().now()), action.key(), action.cause());
   }
 
-  static String scheme(String uri) {
-    int i = uri == null ? -1 : uri.indexOf(':');
-    return i > 0 ? uri.substring(0, i) : String.valueOf(uri);
+  static String scheme(@Nullable String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    int i = uri.indexOf(':');
+    return i > 0 ? uri.substring(0, i) : uri;
   }
 }

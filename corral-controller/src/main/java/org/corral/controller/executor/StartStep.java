@@ -8,6 +8,7 @@ import org.corral.model.host.Host;
 import org.corral.model.plan.Action;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /** STOPPED → BOOTING → RUNNING on the host the VM is defined on. */
 final class StartStep implements Step {
@@ -24,7 +25,7 @@ final class StartStep implements Step {
   @Override public List<String> hosts() { return List.of(a.host()); }
 
   @Override
-  public String precheck(ControllerState s) {
+  public @Nullable String precheck(ControllerState s) {
     Vm vm = s.vm(a.vm()).orElse(null);
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";

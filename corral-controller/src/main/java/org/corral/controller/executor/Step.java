@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.DriverException;
 import org.corral.model.plan.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one kind of action means: its preconditions, the state it enters when it starts, the
@@ -28,7 +29,7 @@ sealed interface Step permits DeployStep, StartStep, StopStep, MigrateStep, Dele
   List<String> hosts();
 
   /** Null when the action may run now; else why not (the action is rejected, nothing done). */
-  String precheck(ControllerState s);
+  @Nullable String precheck(ControllerState s);
 
   /** State changes that mark the start, written in the same batch as the RUNNING record. */
   void begin(ControllerState.Tx tx, ControllerState s);

@@ -8,12 +8,13 @@ import org.corral.drivers.DriverException;
 import org.corral.model.plan.Action;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /** RUNNING → STOPPING → STOPPED: ACPI shutdown, destroyed after the grace period (or at once when forced). */
 final class StopStep implements Step {
   private static final Set<VmState> STOPPABLE = Set.of(VmState.RUNNING, VmState.BOOTING, VmState.SUSPENDED, VmState.UNKNOWN);
   private final Action.StopVm a;
-  private VmState before;
+  private @Nullable VmState before;
 
   StopStep(Action.StopVm a) {
     this.a = a;
@@ -31,7 +32,7 @@ final class StopStep implements Step {
   }
 
   @Override
-  public String precheck(ControllerState s) {
+  public @Nullable String precheck(ControllerState s) {
     Vm vm = s.vm(a.vm()).orElse(null);
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";

@@ -6,4 +6,7 @@
  * journals every step with its cause. One {@link org.corral.controller.executor.Step} class per
  * kind of action holds what that action means.
  */
+@NullMarked
 package org.corral.controller.executor;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package org.corral.controller.loop;
 import java.time.Duration;
 import org.corral.model.time.Clock;
 import org.corral.model.time.Seeds;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public abstract class Loop {
   private long cycle;
   private boolean running;
   private boolean wakePending;
-  private Clock.Timer next;
+  private Clock.@Nullable Timer next;
 
   protected Loop(String name, Clock clock, Duration period, long rootSeed) {
     this.name = name;

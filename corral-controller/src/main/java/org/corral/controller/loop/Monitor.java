@@ -35,6 +35,7 @@ import org.corral.model.vm.DesiredState;
 import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmSpec;
 import org.corral.model.vm.VmState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads every host's hypervisor each cycle (and at once when a lifecycle event arrives) and keeps
@@ -294,7 +295,7 @@ public final class Monitor extends Loop {
     }
   }
 
-  private Vm findByUuid(String uuid) {
+  private @Nullable Vm findByUuid(String uuid) {
     return state.vmByUuid(uuid).orElse(null);
   }
 
@@ -344,7 +345,7 @@ public final class Monitor extends Loop {
    * was last observed (this host, or the one it migrated from), with this poll's sample added when
    * there is an earlier reading to take the CPU-time delta from.
    */
-  private Map<String, VmObservation> observeVms(String host, HostObservation before, List<DomainStatus> domains, HostStats prev,
+  private Map<String, VmObservation> observeVms(String host, HostObservation before, List<DomainStatus> domains, @Nullable HostStats prev,
       HostStats now) {
     Map<String, VmObservation> out = new HashMap<>();
     double interval = prev == null ? 0 : now.monotonicNanos() - prev.monotonicNanos();

@@ -13,4 +13,7 @@
  *       recovery) and the Cluster reconciler (virtual clusters).</li>
  * </ul>
  */
+@NullMarked
 package org.corral.controller.loop;
+
+import org.jspecify.annotations.NullMarked;

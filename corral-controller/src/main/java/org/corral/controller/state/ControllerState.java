@@ -24,6 +24,7 @@ import org.corral.model.plan.Cause;
 import org.corral.model.snapshot.HostMetrics;
 import org.corral.model.snapshot.HostObservation;
 import org.corral.model.snapshot.Samples;
+import org.jspecify.annotations.Nullable;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
@@ -202,7 +203,7 @@ public final class ControllerState {
   public List<Vm> vmsOn(String host) {
     List<Vm> out = new ArrayList<>();
     for (String name : vmsByHost.getOrDefault(host, TreePSet.empty())) {
-      Vm v = vmByName.get(name);
+      Vm v = indexed(name);
       if (v.state().reservesHost()) {
         out.add(v);
       }
@@ -211,7 +212,7 @@ public final class ControllerState {
   }
 
   /** CPU and memory held on {@code host}: its VMs, and VMs migrating to it; {@code except} excluded. */
-  public org.corral.model.Resources reservedOn(String host, String except) {
+  public org.corral.model.Resources reservedOn(String host, @Nullable String except) {
     org.corral.model.Resources r = org.corral.model.Resources.ZERO;
     for (Vm v : vmsOn(host)) {
       if (!v.name().equals(except)) {
@@ -220,10 +221,15 @@ public final class ControllerState {
     }
     for (String name : vmsByTarget.getOrDefault(host, java.util.Set.of())) {
       if (!name.equals(except)) {
-        r = r.plus(vmByName.get(name).spec().demand());
+        r = r.plus(indexed(name).spec().demand());
       }
     }
     return r;
+  }
+
+  /** The VM an index names: the indexes only ever name VMs that are in {@link #vmByName}. */
+  private Vm indexed(String name) {
+    return java.util.Objects.requireNonNull(vmByName.get(name), () -> "an index names VM '" + name + "', which is not in the state");
   }
 
   /** Names of the PENDING VMs (a live view: read it on the loop, do not keep it). */
@@ -232,7 +238,7 @@ public final class ControllerState {
   }
 
   /** The VM whose UUID is {@code uuid} (case-insensitive), if any. */
-  public Optional<Vm> vmByUuid(String uuid) {
+  public Optional<Vm> vmByUuid(@Nullable String uuid) {
     return uuid == null ? Optional.empty() : Optional.ofNullable(vmByUuid.get(uuid.toLowerCase())).map(vms::get);
   }
 
@@ -432,14 +438,14 @@ public final class ControllerState {
       return this;
     }
 
-    public Tx journal(EntryKind kind, SubjectKind sk, String subject, String from, String to, String actionKey,
-        Cause cause, String message) {
+    public Tx journal(EntryKind kind, SubjectKind sk, String subject, @Nullable String from, @Nullable String to,
+        @Nullable String actionKey, @Nullable Cause cause, String message) {
       changes.append(new JournalEntry(0, clock.now(), kind, sk, subject, from, to, actionKey, cause, message));
       return this;
     }
 
     /** Records a host's state change and its journal entry together. */
-    public Tx hostState(Host before, Host after, String actionKey, Cause cause) {
+    public Tx hostState(@Nullable Host before, Host after, @Nullable String actionKey, @Nullable Cause cause) {
       put(after);
       if (before == null || before.state() != after.state()) {
         journal(EntryKind.STATE_CHANGED, SubjectKind.HOST, after.name(),
@@ -449,7 +455,7 @@ public final class ControllerState {
     }
 
     /** Records a VM's change; a state change (or a move to another host) gets a journal entry. */
-    public Tx vmState(Vm before, Vm after, String actionKey, Cause cause) {
+    public Tx vmState(@Nullable Vm before, Vm after, @Nullable String actionKey, @Nullable Cause cause) {
       put(after);
       boolean moved = before != null && !java.util.Objects.equals(before.host(), after.host());
       if (before == null || before.state() != after.state() || moved) {
@@ -478,7 +484,7 @@ public final class ControllerState {
   // ---- conveniences used by every loop -------------------------------------------------------
 
   /** Moves a host to {@code to} (validated), journaling the change; no-op when already there with the same reason. */
-  public Host transitionHost(String name, HostState to, String reason, String actionKey, Cause cause) {
+  public Host transitionHost(String name, HostState to, String reason, @Nullable String actionKey, @Nullable Cause cause) {
     Host before = requireHost(name);
     if (before.state() == to && java.util.Objects.equals(before.stateReason(), reason)) {
       return before;
@@ -489,7 +495,8 @@ public final class ControllerState {
   }
 
   /** Moves a VM to {@code to} on {@code host} (validated), journaling the change. */
-  public Vm transitionVm(String name, VmState to, String host, String target, String reason, String actionKey, Cause cause) {
+  public Vm transitionVm(String name, VmState to, @Nullable String host, @Nullable String target, String reason,
+      @Nullable String actionKey, @Nullable Cause cause) {
     Vm before = requireVm(name);
     if (before.state() == to && java.util.Objects.equals(before.host(), host)
         && java.util.Objects.equals(before.migrationTarget(), target)

@@ -4,4 +4,7 @@
  * touched, so a failed write changes nothing and a crash never separates a change from its
  * journal entry. Owned by the controller's loop: not thread-safe by design.
  */
+@NullMarked
 package org.corral.controller.state;
+
+import org.jspecify.annotations.NullMarked;

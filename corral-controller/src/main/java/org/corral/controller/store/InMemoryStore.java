@@ -15,6 +15,7 @@ import org.corral.model.network.Network;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
 import org.corral.model.vm.Vm;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Store} in memory, for tests and simulation. Thread-safe (every method holds the
@@ -98,7 +99,7 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized List<JournalEntry> journal(long afterSeq, int limit, String subject) {
+  public synchronized List<JournalEntry> journal(long afterSeq, int limit, @Nullable String subject) {
     requireOpen();
     JournalPage.checkLimit(limit);
     List<JournalEntry> source = subject == null ? entries : bySubject.getOrDefault(subject, List.of());
@@ -108,7 +109,7 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public synchronized List<JournalEntry> journalTail(int limit, String subject) {
+  public synchronized List<JournalEntry> journalTail(int limit, @Nullable String subject) {
     requireOpen();
     JournalPage.checkLimit(limit);
     List<JournalEntry> source = subject == null ? entries : bySubject.getOrDefault(subject, List.of());

@@ -17,6 +17,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Store} in a relational database through JDBC: embedded H2 by default
@@ -37,11 +38,11 @@ public final class JdbcStore implements Store {
   private final SqlWriter writer;
   private final SqlReader reader;
   /** For an H2 database, what keeps its file from growing without bound; null for PostgreSQL. */
-  private final H2Housekeeping housekeeping;
+  private final @Nullable H2Housekeeping housekeeping;
   /** Highest seq committed, or -1 when unknown (after a failed commit): then read from the table. */
   private long lastSeq = -1;
 
-  private JdbcStore(SerialHandle db, String where, H2Housekeeping housekeeping) {
+  private JdbcStore(SerialHandle db, String where, @Nullable H2Housekeeping housekeeping) {
     this.db = db;
     this.where = where;
     this.housekeeping = housekeeping;
@@ -61,7 +62,7 @@ public final class JdbcStore implements Store {
    * @throws StoreException when the database cannot be reached, refuses the credentials or cannot
    *     hold the tables; the message says how to fix it
    */
-  public static JdbcStore open(String jdbcUrl, String user, String password) {
+  public static JdbcStore open(String jdbcUrl, @Nullable String user, @Nullable String password) {
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
       throw new InvalidInputException("store.url", "is missing", "give jdbc:postgresql://HOST:PORT/DB, or leave it out to use the embedded H2 store");
     }
@@ -108,7 +109,7 @@ public final class JdbcStore implements Store {
     return open(H2Files.prepare(dir), H2Files.USER, "");
   }
 
-  private static void migrate(String url, String user, String password) {
+  private static void migrate(String url, @Nullable String user, @Nullable String password) {
     Flyway.configure(JdbcStore.class.getClassLoader())
         .dataSource(url, user, password)
         .locations("classpath:db/migration")
@@ -160,7 +161,7 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<JournalEntry> journal(long afterSeq, int limit, String subject) {
+  public List<JournalEntry> journal(long afterSeq, int limit, @Nullable String subject) {
     JournalPage.checkLimit(limit);
     if (limit == 0) {
       return List.of();
@@ -169,7 +170,7 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public List<JournalEntry> journalTail(int limit, String subject) {
+  public List<JournalEntry> journalTail(int limit, @Nullable String subject) {
     JournalPage.checkLimit(limit);
     if (limit == 0) {
       return List.of();

@@ -2,6 +2,7 @@ package org.corral.controller.store;
 
 import java.sql.SQLException;
 import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the exception a driver throws while the store opens into a {@link StoreException} that
@@ -19,7 +20,7 @@ final class OpenFailure {
 
   private OpenFailure() {}
 
-  static StoreException of(Throwable failure, String user, Redaction redaction) {
+  static StoreException of(Throwable failure, @Nullable String user, Redaction redaction) {
     SQLException sql = sqlCause(failure);
     String detail = redaction.scrub(sql != null ? sql.getMessage() : failure.getMessage());
     String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
@@ -63,7 +64,7 @@ final class OpenFailure {
         redaction.safeCause(failure));
   }
 
-  private static SQLException sqlCause(Throwable t) {
+  private static @Nullable SQLException sqlCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SQLException s) {
         return s;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a database password out of messages: masks it in JDBC URLs ({@code password=...},
@@ -20,7 +21,7 @@ final class Redaction {
   private final String url;
   private final List<String> secrets = new ArrayList<>();
 
-  Redaction(String rawUrl, String password) {
+  Redaction(String rawUrl, @Nullable String password) {
     this.rawUrl = rawUrl == null ? "" : rawUrl;
     addSecret(password);
     Matcher m = URL_PASSWORD.matcher(this.rawUrl);
@@ -34,7 +35,7 @@ final class Redaction {
     this.url = URL_USERINFO.matcher(URL_PASSWORD.matcher(this.rawUrl).replaceAll("$1***")).replaceAll("$1***@");
   }
 
-  private void addSecret(String s) {
+  private void addSecret(@Nullable String s) {
     if (s != null && s.length() >= MIN_SCRUBBED) {
       secrets.add(s);
     }
@@ -46,7 +47,7 @@ final class Redaction {
   }
 
   /** {@code text} with the raw URL replaced by the masked one and every secret masked. */
-  String scrub(String text) {
+  String scrub(@Nullable String text) {
     if (text == null) {
       return "";
     }
@@ -58,7 +59,7 @@ final class Redaction {
   }
 
   /** {@code t} when no message in its cause chain mentions a secret, else null (drop it rather than leak). */
-  Throwable safeCause(Throwable t) {
+  @Nullable Throwable safeCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
       for (String s : secrets) {

@@ -5,6 +5,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JDBC connection, used by one caller at a time. The controller writes from one thread and
@@ -15,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
 final class SerialHandle implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Jdbi jdbi;
-  private Handle handle;
+  private @Nullable Handle handle;
   private boolean closed;
 
   SerialHandle(Jdbi jdbi, Handle first) {

@@ -25,6 +25,7 @@ import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.vm.Vm;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the tables back into model records. Sorting happens here, in Java, so that every database orders alike. */
 final class SqlReader {
@@ -73,7 +74,7 @@ final class SqlReader {
         .list();
   }
 
-  List<JournalEntry> journal(Handle h, long afterSeq, int limit, String subject) {
+  List<JournalEntry> journal(Handle h, long afterSeq, int limit, @Nullable String subject) {
     String where = subject == null ? "seq > :after" : "subject = :subject AND seq > :after";
     var query = h.createQuery("SELECT seq, at, kind, subject_kind, subject, from_state, to_state, action_key, cause_origin,"
             + " cause_reason, cause_cycle, message FROM journal WHERE " + where + " ORDER BY seq LIMIT :limit")
@@ -85,7 +86,7 @@ final class SqlReader {
   }
 
   /** The newest {@code limit} entries, oldest first: the primary key (or journal_subject) read backwards. */
-  List<JournalEntry> journalTail(Handle h, int limit, String subject) {
+  List<JournalEntry> journalTail(Handle h, int limit, @Nullable String subject) {
     String where = subject == null ? "" : " WHERE subject = :subject";
     var query = h.createQuery("SELECT seq, at, kind, subject_kind, subject, from_state, to_state, action_key, cause_origin,"
             + " cause_reason, cause_cycle, message FROM journal" + where + " ORDER BY seq DESC LIMIT :limit")
@@ -102,7 +103,7 @@ final class SqlReader {
   }
 
   /** When entry {@code seq} was written, or null when there is none. */
-  static Instant entryTime(Handle h, long seq) {
+  static @Nullable Instant entryTime(Handle h, long seq) {
     return h.createQuery("SELECT at FROM journal WHERE seq = :seq").bind("seq", seq).mapTo(String.class).findOne()
         .map(Instant::parse).orElse(null);
   }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.ActionStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where Corral's state lives. Implementations: {@link InMemoryStore} (tests, simulation) and
@@ -54,7 +55,7 @@ public interface Store extends AutoCloseable {
    * @param limit 0 to 10,000
    * @throws org.corral.model.InvalidInputException when {@code limit} is out of range
    */
-  List<JournalEntry> journal(long afterSeq, int limit, String subject);
+  List<JournalEntry> journal(long afterSeq, int limit, @Nullable String subject);
 
   /**
    * The newest {@code limit} journal entries (about {@code subject} when non-null), oldest first:
@@ -62,7 +63,7 @@ public interface Store extends AutoCloseable {
    *
    * @param limit 0 to 10,000
    */
-  List<JournalEntry> journalTail(int limit, String subject);
+  List<JournalEntry> journalTail(int limit, @Nullable String subject);
 
   /**
    * Retention: deletes the oldest journal entries that are older than {@code before} or beyond

@@ -1,5 +1,7 @@
 package org.corral.controller.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store could not be opened, read or written for a reason outside the caller's input: the
  * database is unreachable, refuses the credentials, the data directory cannot be written, or a
@@ -7,7 +9,7 @@ package org.corral.controller.store;
  * When a {@link Store#write} throws this, nothing of the batch was applied.
  */
 public final class StoreException extends RuntimeException {
-  public StoreException(String message, Throwable cause) {
+  public StoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -11,4 +11,7 @@
  * org.corral.controller.store.Json} is the one Jackson configuration for the model's records,
  * shared with the REST API. Everything else here is package-private plumbing of the JDBC store.
  */
+@NullMarked
 package org.corral.controller.store;
+
+import org.jspecify.annotations.NullMarked;

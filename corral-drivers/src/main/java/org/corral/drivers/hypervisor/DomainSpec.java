@@ -1,6 +1,7 @@
 package org.corral.drivers.hypervisor;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything needed to define a domain, independent of any hypervisor's XML. The controller
@@ -8,7 +9,7 @@ import java.util.List;
  *
  * @param userData cloud-init user data; when non-null the driver attaches a NoCloud seed ISO
  */
-public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, String userData) {
+public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, @Nullable String userData) {
   public DomainSpec {
     disks = List.copyOf(disks);
     nics = List.copyOf(nics);
@@ -30,6 +31,7 @@ public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, Li
    *
    * @param bridge  host bridge name, used when {@code network} is null
    * @param network libvirt network name, or null
+   * @param mac     the NIC's MAC address, or null to let the hypervisor pick one
    */
-  public record Nic(String bridge, String network, String mac) {}
+  public record Nic(@Nullable String bridge, @Nullable String network, @Nullable String mac) {}
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rejects a {@link DomainSpec} that libvirt or the host's file system could not take, before
@@ -78,7 +79,7 @@ final class DomainSpecCheck {
     }
   }
 
-  private static boolean blank(String s) {
+  private static boolean blank(@Nullable String s) {
     return s == null || s.isBlank();
   }
 }

@@ -2,6 +2,7 @@ package org.corral.drivers.libvirt;
 
 import org.corral.drivers.hypervisor.DomainEvent;
 import org.corral.drivers.hypervisor.DomainState;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.DomainInfo;
 import org.libvirt.event.StoppedDetail;
 
@@ -25,7 +26,7 @@ final class DomainStates {
   }
 
   /** The event kind for a libvirt lifecycle event, or null for one Corral does not report. */
-  static DomainEvent.Kind of(org.libvirt.event.DomainEvent e) {
+  static DomainEvent.@Nullable Kind of(org.libvirt.event.DomainEvent e) {
     Object detail = e.getDetail();
     return switch (e.getType()) {
       case DEFINED -> DomainEvent.Kind.DEFINED;

@@ -2,10 +2,12 @@ package org.corral.drivers.libvirt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
@@ -45,7 +47,7 @@ final class DomainStorage {
     return paths;
   }
 
-  /** Finds or creates the seed ISO in the first disk's pool and returns its path. */
+  /** Finds or creates the seed ISO in the first disk's pool and returns its path; {@code spec} has user data. */
   String seed(DomainSpec spec, List<StorageVol> created) throws LibvirtException {
     StoragePool pool = pool(spec.disks().get(0).pool(), "spec.disks[0].pool", spec.name());
     String name = VolumeXml.seedName(spec.name());
@@ -53,7 +55,8 @@ final class DomainStorage {
     if (vol != null) {
       return vol.getPath();
     }
-    byte[] iso = NoCloudSeed.iso(spec.uuid(), spec.name(), spec.userData());
+    byte[] iso = NoCloudSeed.iso(spec.uuid(), spec.name(),
+        Objects.requireNonNull(spec.userData(), "a seed ISO is made only for a spec with user data"));
     vol = pool.storageVolCreateXML(VolumeXml.raw(name, iso.length), 0);
     created.add(vol);
     try {
@@ -149,7 +152,7 @@ final class DomainStorage {
     return vol;
   }
 
-  private static StorageVol findVolume(StoragePool pool, String name) throws LibvirtException {
+  private static @Nullable StorageVol findVolume(StoragePool pool, String name) throws LibvirtException {
     try {
       return pool.storageVolLookupByName(name);
     } catch (LibvirtException e) {

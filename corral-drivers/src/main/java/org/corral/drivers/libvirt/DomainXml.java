@@ -2,8 +2,10 @@ package org.corral.drivers.libvirt;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Element;
 
 /**
@@ -20,7 +22,7 @@ final class DomainXml {
    * @param overlayPaths one path per {@code spec.disks()}, in the same order
    * @param seedIsoPath  the cloud-init seed ISO to attach as a cdrom, or null for none
    */
-  static String render(DomainSpec spec, DomainType type, List<String> overlayPaths, String seedIsoPath) {
+  static String render(DomainSpec spec, DomainType type, List<String> overlayPaths, @Nullable String seedIsoPath) {
     if (overlayPaths.size() != spec.disks().size()) {
       throw new IllegalArgumentException("need one overlay path per disk: " + overlayPaths.size() + " for "
           + spec.disks().size());
@@ -59,7 +61,7 @@ final class DomainXml {
   }
 
   private static void devices(XmlWriter x, Element devices, DomainSpec spec, DomainType type,
-      List<String> overlayPaths, String seedIsoPath) {
+      List<String> overlayPaths, @Nullable String seedIsoPath) {
     Set<String> targets = new HashSet<>();
     for (int i = 0; i < spec.disks().size(); i++) {
       DomainSpec.Disk d = spec.disks().get(i);
@@ -84,7 +86,7 @@ final class DomainXml {
         x.empty(nic, "source", "network", n.network());
       } else {
         nic = x.empty(devices, "interface", "type", "bridge");
-        x.empty(nic, "source", "bridge", n.bridge());
+        x.empty(nic, "source", "bridge", Objects.requireNonNull(n.bridge(), "DomainSpecCheck: a NIC has a network or a bridge"));
       }
       if (n.mac() != null) {
         x.empty(nic, "mac", "address", n.mac());

@@ -24,6 +24,7 @@ import org.corral.drivers.hypervisor.HypervisorConnection;
 import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.drivers.hypervisor.MigrationProgress;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
@@ -206,7 +207,7 @@ public final class LibvirtConnection implements HypervisorConnection {
     } catch (InvalidInputException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return call("define", spec.name(), () -> {
+    return run("define", spec.name(), () -> {
       Domain existing = lookup(() -> conn.domainLookupByName(spec.name()));
       if (existing != null && !existing.getUUIDString().equalsIgnoreCase(spec.uuid())) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("define", uri, spec.name())
@@ -231,33 +232,31 @@ public final class LibvirtConnection implements HypervisorConnection {
         storage.rollback(created);
         throw e;
       }
-      return null;
     });
   }
 
   @Override
   public CompletionStage<Void> start(String name) {
-    return call("start", name, () -> {
+    return run("start", name, () -> {
       Domain d = require(name, "start");
       if (d.isActive() == 0) {
         d.create();
       }
-      return null;
     });
   }
 
   @Override
   public CompletionStage<Void> shutdown(String name, Duration timeout) {
-    return call("shut down", name, () -> {
+    return run("shut down", name, () -> {
       Domain d = require(name, "shut down");
       if (d.isActive() == 0) {
-        return null;
+        return;
       }
       try {
         d.shutdown();
       } catch (LibvirtException e) {
         if (d.isActive() == 0) {
-          return null;
+          return;
         }
         throw e;
       }
@@ -271,15 +270,13 @@ public final class LibvirtConnection implements HypervisorConnection {
         }
         awaitStateChange(Math.min(left, SHUTDOWN_POLL.toNanos()));
       }
-      return null;
     });
   }
 
   @Override
   public CompletionStage<Void> destroy(String name) {
-    return call("destroy", name, () -> {
+    return run("destroy", name, () -> {
       destroyIfActive(require(name, "destroy"));
-      return null;
     });
   }
 
@@ -298,7 +295,7 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<Void> undefine(String name, boolean removeStorage) {
-    return call("undefine", name, () -> {
+    return run("undefine", name, () -> {
       Domain d = lookup(() -> conn.domainLookupByName(name));
       if (d != null) {
         if (d.isActive() != 0) {
@@ -316,20 +313,18 @@ public final class LibvirtConnection implements HypervisorConnection {
       if (removeStorage) {
         storage.removeOwned(name);
       }
-      return null;
     });
   }
 
   @Override
   public CompletionStage<Void> reboot(String name) {
-    return call("reboot", name, () -> {
+    return run("reboot", name, () -> {
       Domain d = require(name, "reboot");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("reboot", uri, name)
             + ": the domain is not running; start it instead");
       }
       d.reboot(0);
-      return null;
     });
   }
 
@@ -340,17 +335,16 @@ public final class LibvirtConnection implements HypervisorConnection {
     try {
       request = MigrationRequest.of(destination.uri(), options);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(new InvalidInputException("options.bandwidthMibPerSec", e.getMessage(),
+      return CompletableFuture.failedFuture(new InvalidInputException("options.bandwidthMibPerSec", String.valueOf(e.getMessage()),
           "give 0 for unlimited or a positive MiB/s"));
     }
-    return call("migrate", name, () -> {
+    return run("migrate", name, () -> {
       Domain d = require(name, "migrate");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("migrate", uri, name)
             + ": the domain is not running; live migration needs a running domain");
       }
       new MigrationJob(d, name, uri, request, options.timeout(), progress).run(calls);
-      return null;
     });
   }
 
@@ -434,7 +428,7 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /** Marks the connection dead and tells listeners, once. */
-  void lost(String why) {
+  void lost(@Nullable String why) {
     if (closed.get() || !alive.compareAndSet(true, false)) {
       return;
     }
@@ -473,7 +467,7 @@ public final class LibvirtConnection implements HypervisorConnection {
         i.nrVirtCpu, i.memory / 1024, i.cpuTime);
   }
 
-  private DomainStatus statusOrNull(Domain d) throws LibvirtException {
+  private @Nullable DomainStatus statusOrNull(@Nullable Domain d) throws LibvirtException {
     if (d == null) {
       return null;
     }
@@ -501,12 +495,17 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   @FunctionalInterface
+  private interface LibvirtAction {
+    void run() throws LibvirtException, InterruptedException;
+  }
+
+  @FunctionalInterface
   private interface Lookup {
     Domain find() throws LibvirtException;
   }
 
   /** Runs a lookup; a missing domain gives null instead of an error. */
-  private static Domain lookup(Lookup lookup) throws LibvirtException {
+  private static @Nullable Domain lookup(Lookup lookup) throws LibvirtException {
     try {
       return lookup.find();
     } catch (LibvirtException e) {
@@ -518,17 +517,34 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /** Runs {@code body} on a LibvirtThreads thread, mapping libvirt errors and noting a lost connection. */
-  private <T> CompletionStage<T> call(String op, String domain, LibvirtCall<T> body) {
+  private <T> CompletionStage<T> call(String op, @Nullable String domain, LibvirtCall<T> body) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    submit(op, domain, f, () -> f.complete(body.call()));
+    return f;
+  }
+
+  /** {@link #call} for an operation without a result: the stage completes with null, as Void stages do. */
+  private CompletionStage<Void> run(String op, @Nullable String domain, LibvirtAction body) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(op, domain, f, () -> {
+      body.run();
+      f.complete(null);
+    });
+    return f;
+  }
+
+  /** Runs {@code task}, which completes {@code f}, on a LibvirtThreads thread; fails {@code f} instead on any error. */
+  private void submit(String op, @Nullable String domain, CompletableFuture<?> f, LibvirtAction task) {
     if (closed.get() || !alive.get()) {
       // libvirt never reopens a dropped connection: fail fast and let the Monitor reconnect.
-      return CompletableFuture.failedFuture(new DriverException(Kind.UNREACHABLE,
+      f.completeExceptionally(new DriverException(Kind.UNREACHABLE,
           LibvirtErrors.describe(op, uri, domain) + ": connection " + (closed.get() ? "closed" : "lost") + "; reconnect"));
+      return;
     }
-    CompletableFuture<T> f = new CompletableFuture<>();
     try {
       calls.execute(() -> {
         try {
-          f.complete(body.call());
+          task.run();
         } catch (LibvirtException e) {
           DriverException d = LibvirtErrors.map(op, uri, domain, e);
           if (d.kind() == Kind.UNREACHABLE) {
@@ -551,6 +567,5 @@ public final class LibvirtConnection implements HypervisorConnection {
       f.completeExceptionally(new DriverException(Kind.UNREACHABLE, LibvirtErrors.describe(op, uri, domain)
           + ": connection closed; reconnect"));
     }
-    return f;
   }
 }

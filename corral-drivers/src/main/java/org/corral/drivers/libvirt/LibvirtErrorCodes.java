@@ -1,6 +1,7 @@
 package org.corral.drivers.libvirt;
 
 import org.corral.drivers.DriverException.Kind;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.jna.Libvirt;
 import org.libvirt.jna.virError;
 
@@ -74,14 +75,14 @@ final class LibvirtErrorCodes {
 
   private LibvirtErrorCodes() {}
 
-  private static void record(virError e) {
+  private static void record(@Nullable virError e) {
     if (e != null) {
       LAST.set(new Raised(e.code, e.domain, e.message));
     }
   }
 
   /** The raw error raised on this thread whose message is {@code message}, or null. */
-  static Raised last(String message) {
+  static @Nullable Raised last(@Nullable String message) {
     Raised r = LAST.get();
     return r != null && java.util.Objects.equals(r.message(), message) ? r : null;
   }

@@ -3,6 +3,7 @@ package org.corral.drivers.libvirt;
 import java.util.regex.Pattern;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 
@@ -49,7 +50,7 @@ final class LibvirtErrors {
   }
 
   /** Wraps {@code e} for operation {@code op} on {@code uri}, naming {@code domain} when not null. */
-  static DriverException map(String op, String uri, String domain, LibvirtException e) {
+  static DriverException map(String op, String uri, @Nullable String domain, LibvirtException e) {
     Error err = e.getError();
     Kind kind = kindOf(e);
     String detail = err == null ? e.getMessage() : err.getMessage();
@@ -57,7 +58,7 @@ final class LibvirtErrors {
   }
 
   /** "define of domain 'web-1' on qemu+ssh://root@node1/system", without credentials. */
-  static String describe(String op, String uri, String domain) {
+  static String describe(String op, String uri, @Nullable String domain) {
     return op + (domain == null ? "" : " of domain '" + domain + "'") + " on " + safeUri(uri);
   }
 
@@ -71,7 +72,7 @@ final class LibvirtErrors {
   }
 
   /** Libvirt's own text may repeat the URI; repeat it only without secrets. */
-  static String redact(String text, String uri) {
+  static String redact(@Nullable String text, String uri) {
     if (text == null) {
       return "(libvirt gave no detail)";
     }

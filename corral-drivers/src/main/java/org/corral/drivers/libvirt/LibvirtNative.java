@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.jna.ConnectionPointer;
 
 /**
@@ -27,7 +28,7 @@ final class LibvirtNative {
   private static final int VIR_ERR_OPERATION_UNSUPPORTED = 84;
 
   interface Virt extends Library {
-    int virNodeGetCPUStats(ConnectionPointer conn, int cpuNum, Pointer params, IntByReference nparams, int flags);
+    int virNodeGetCPUStats(ConnectionPointer conn, int cpuNum, @Nullable Pointer params, IntByReference nparams, int flags);
 
     Pointer virStorageVolLookupByPath(ConnectionPointer conn, String path);
 
@@ -47,7 +48,7 @@ final class LibvirtNative {
 
     int virGetLastErrorCode();
 
-    int virEventAddTimeout(int timeoutMs, TimeoutCallback cb, Pointer opaque, Pointer freecb);
+    int virEventAddTimeout(int timeoutMs, TimeoutCallback cb, @Nullable Pointer opaque, @Nullable Pointer freecb);
 
     int virEventRemoveTimeout(int timer);
 

@@ -1,6 +1,7 @@
 package org.corral.drivers.libvirt;
 
 import org.corral.drivers.DriverException;
+import org.jspecify.annotations.Nullable;
 import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LibvirtRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(LibvirtRuntime.class);
-  private static Throwable loadFailure;
+  private static @Nullable Throwable loadFailure;
   private static boolean started;
 
   private LibvirtRuntime() {}

@@ -65,7 +65,7 @@ final class MigrationJob {
           throw new DriverException(Kind.TIMEOUT, LibvirtErrors.describe("migrate", uri, domainName)
               + ": not finished within " + timeout + "; aborted, the domain stays on the source", e.getCause());
         }
-        throw DriverException.of(e.getCause());
+        throw DriverException.of(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         abort();

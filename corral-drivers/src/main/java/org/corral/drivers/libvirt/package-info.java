@@ -8,4 +8,7 @@
  * {@link org.corral.drivers.DriverException.Kind}. Every blocking libvirt call runs on its own
  * (platform) thread so that a slow host never holds up another; nothing here decides anything.
  */
+@NullMarked
 package org.corral.drivers.libvirt;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package org.corral.drivers.power;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The host to act on and how to reach its power control.
  *
@@ -8,4 +10,4 @@ package org.corral.drivers.power;
  *             {@code wol://192.168.1.255:9}, {@code ssh://root@node1:22?command=poweroff}
  * @param mac  the Wake-on-LAN MAC, or null
  */
-public record PowerTarget(String host, String uri, String mac) {}
+public record PowerTarget(String host, String uri, @Nullable String mac) {}

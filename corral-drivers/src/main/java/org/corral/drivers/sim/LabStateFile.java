@@ -13,12 +13,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.model.InvalidInputException;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerModel;
 import org.corral.model.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The simulated lab as JSON, so that it survives the controller being killed. Only settled
@@ -45,8 +47,8 @@ final class LabStateFile {
   record DomainDto(DomainSpec spec, DomainSpec live, boolean running, double cpuNanos, long workloadAgeNanos) {}
 
   /** One of the three workload kinds; the fields of the others are null. */
-  record WorkloadDto(String kind, Double utilisation, List<LevelDto> steps, List<Double> values, String interval,
-      Boolean loop) {}
+  record WorkloadDto(String kind, @Nullable Double utilisation, @Nullable List<LevelDto> steps,
+      @Nullable List<Double> values, @Nullable String interval, @Nullable Boolean loop) {}
 
   record LevelDto(String from, double utilisation) {}
 
@@ -139,13 +141,19 @@ final class LabStateFile {
 
   private static WorkloadModel fromDto(WorkloadDto w) {
     return switch (w.kind()) {
-      case "constant" -> new WorkloadModel.Constant(w.utilisation());
-      case "step" -> new WorkloadModel.Step(
-          w.steps().stream().map(l -> new WorkloadModel.Level(Duration.parse(l.from()), l.utilisation())).toList());
-      case "trace" -> new WorkloadModel.Trace(w.values(), Duration.parse(w.interval()), Boolean.TRUE.equals(w.loop()));
+      case "constant" -> new WorkloadModel.Constant(present(w.utilisation(), "utilisation", w));
+      case "step" -> new WorkloadModel.Step(present(w.steps(), "steps", w).stream()
+          .map(l -> new WorkloadModel.Level(Duration.parse(l.from()), l.utilisation())).toList());
+      case "trace" -> new WorkloadModel.Trace(present(w.values(), "values", w),
+          Duration.parse(present(w.interval(), "interval", w)), Boolean.TRUE.equals(w.loop()));
       default -> throw new InvalidInputException("stateFile.workloads[].kind", "unknown kind '" + w.kind() + "'",
           "use constant, step or trace");
     };
+  }
+
+  /** A field {@code w}'s kind has; a file Corral wrote always has it. */
+  private static <T> T present(@Nullable T value, String field, WorkloadDto w) {
+    return Objects.requireNonNull(value, () -> "a " + w.kind() + " workload without " + field + " in the state file");
   }
 
   /** Writes snapshots atomically, never replacing a newer one with an older one. */

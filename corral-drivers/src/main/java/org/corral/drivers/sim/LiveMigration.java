@@ -12,6 +12,7 @@ import org.corral.drivers.hypervisor.HypervisorConnection;
 import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.drivers.hypervisor.MigrationProgress;
 import org.corral.model.time.Seeds;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated live migration. It holds the domain's memory on the destination from the start,
@@ -121,7 +122,7 @@ final class LiveMigration {
    * any other (say, one the controller wrapped) is resolved by its URI, and is then taken to be
    * alive when its host answers.
    */
-  private record Destination(SimHost host, SimHypervisorConnection connection) {
+  private record Destination(SimHost host, @Nullable SimHypervisorConnection connection) {
     static Destination of(SimDataCenter dc, HypervisorConnection c) {
       if (c instanceof SimHypervisorConnection sim && sim.dc == dc) {
         return new Destination(sim.host, sim);
@@ -152,7 +153,7 @@ final class LiveMigration {
   }
 
   /** Where the next migration of {@code name} fails, or null if it should not. */
-  private static Duration injectedFailure(SimDataCenter dc, String name, Duration duration) {
+  private static @Nullable Duration injectedFailure(SimDataCenter dc, String name, Duration duration) {
     long n = dc.migrationsBegun++;
     int left = dc.failMigrations.getOrDefault(name, 0);
     if (left <= 0) {

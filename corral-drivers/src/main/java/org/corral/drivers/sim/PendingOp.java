@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.corral.model.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An operation that takes simulated time: its caller's stage, the clock timers that will finish
@@ -20,7 +21,7 @@ final class PendingOp {
   /** Power operations go through the BMC: a network partition does not touch them. */
   boolean viaBmc;
   /** For a migration, where the domain is going. */
-  SimHost destination;
+  @Nullable SimHost destination;
 
   PendingOp(String what, List<SimHost> hosts) {
     this.what = what;

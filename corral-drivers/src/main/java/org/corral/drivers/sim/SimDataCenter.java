@@ -22,6 +22,7 @@ import org.corral.model.Names;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerModel;
 import org.corral.model.time.Clock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class SimDataCenter {
   private int depth;
   private boolean dirty;
   private final List<Runnable> effects = new ArrayList<>();
-  private volatile Path autosaveFile;
+  private volatile @Nullable Path autosaveFile;
   private final LabStateFile.Writer writer = new LabStateFile.Writer();
 
   /**
@@ -335,7 +336,7 @@ public final class SimDataCenter {
   }
 
   /** Saves to {@code file} after every change from now on; {@code null} stops it. */
-  public void autosave(Path file) {
+  public void autosave(@Nullable Path file) {
     autosaveFile = file;
     if (file != null) {
       saveTo(file);

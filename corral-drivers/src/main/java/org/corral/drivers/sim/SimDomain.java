@@ -1,7 +1,9 @@
 package org.corral.drivers.sim;
 
+import java.util.Objects;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.drivers.hypervisor.DomainStatus;
+import org.jspecify.annotations.Nullable;
 
 /** One domain on one simulated host. Mutable; guarded by the data centre's lock. */
 final class SimDomain {
@@ -15,7 +17,7 @@ final class SimDomain {
   /** Epoch nanos at which the workload clock started (the last completed start). */
   long origin;
   /** The operation in flight on this domain, or null. */
-  PendingOp op;
+  @Nullable PendingOp op;
 
   SimDomain(DomainSpec spec) {
     this.spec = spec;
@@ -24,6 +26,11 @@ final class SimDomain {
 
   String name() {
     return spec.name();
+  }
+
+  /** {@link #op}, for a domain in a phase that only an operation in flight puts it in (STARTING, STOPPING). */
+  PendingOp opInFlight() {
+    return Objects.requireNonNull(op, () -> name() + " is " + phase + " with no operation in flight");
   }
 
   long memoryMib() {

@@ -3,10 +3,12 @@ package org.corral.drivers.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerModel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One simulated physical host. The public methods are read-only views taken under the data
@@ -28,7 +30,7 @@ public final class SimHost {
   /** Memory held for incoming migrations. */
   long incomingMib;
   /** The pending power operation, or null. */
-  PendingOp powerOp;
+  @Nullable PendingOp powerOp;
   final List<SimHypervisorConnection> connections = new ArrayList<>();
 
   /** Epoch nanos up to which energy and CPU time have been accounted. */
@@ -61,6 +63,11 @@ public final class SimHost {
 
   public PowerModel powerModel() {
     return powerModel;
+  }
+
+  /** {@link #powerOp}, for a host powering on or off: only a pending power operation does that. Under the lock. */
+  PendingOp powerOpInFlight() {
+    return Objects.requireNonNull(powerOp, () -> name + " is " + power + " with no power operation in flight");
   }
 
   /** The chassis power state, transitions included. */

@@ -153,7 +153,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
           return DONE;
         }
         case STARTING -> {
-          return d.op.stage.copy();
+          return d.opInFlight().stage.copy();
         }
         case STOPPING -> throw busy(d);
         case SHUTOFF, CRASHED -> { }
@@ -205,7 +205,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
           return DONE;
         }
         case STOPPING -> {
-          return d.op.stage.copy();
+          return d.opInFlight().stage.copy();
         }
         case STARTING -> throw busy(d);
         case RUNNING -> { }

@@ -37,7 +37,7 @@ public final class SimPowerDriver implements PowerDriver {
       SimHost h = bmc(target);
       return switch (h.power) {
         case ON -> DONE;
-        case POWERING_ON -> h.powerOp.stage.copy();
+        case POWERING_ON -> h.powerOpInFlight().stage.copy();
         case POWERING_OFF -> throw new DriverException(Kind.TRANSIENT,
             "host " + h.name() + " is still powering off; power it on once it is off");
         case OFF -> switchOn(h);
@@ -55,11 +55,11 @@ public final class SimPowerDriver implements PowerDriver {
         }
         case POWERING_OFF -> {
           if (!hard) {
-            return h.powerOp.stage.copy();
+            return h.powerOpInFlight().stage.copy();
           }
           dc.accrue(h);
           h.power = SimPower.OFF;
-          dc.succeed(h.powerOp); // what the graceful power-off wanted, sooner
+          dc.succeed(h.powerOpInFlight()); // what the graceful power-off wanted, sooner
           h.powerOp = null;
           return DONE;
         }
@@ -67,7 +67,7 @@ public final class SimPowerDriver implements PowerDriver {
           if (!hard) {
             throw new DriverException(Kind.TRANSIENT, "host " + h.name() + " is still powering on; retry once it is up");
           }
-          dc.abort(h.powerOp, new DriverException(Kind.TRANSIENT, "power-on of " + h.name() + " interrupted by a hard power-off"));
+          dc.abort(h.powerOpInFlight(), new DriverException(Kind.TRANSIENT, "power-on of " + h.name() + " interrupted by a hard power-off"));
         }
         case ON -> { }
       }

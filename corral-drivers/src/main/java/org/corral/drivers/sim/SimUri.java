@@ -1,9 +1,10 @@
 package org.corral.drivers.sim;
 
 import org.corral.drivers.DriverException;
+import org.jspecify.annotations.Nullable;
 
 /** A parsed {@code sim://<dc>/<host>[#<domain>]}. */
-record SimUri(String dc, String host, String domain) {
+record SimUri(String dc, String host, @Nullable String domain) {
   static final String SCHEME = "sim";
 
   static SimUri parse(String uri) {

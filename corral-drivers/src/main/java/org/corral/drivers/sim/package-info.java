@@ -28,4 +28,7 @@
  *       crashed.</li>
  * </ul>
  */
+@NullMarked
 package org.corral.drivers.sim;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,6 +12,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accepts a server's host key only when the known_hosts file lists it for that host and port.
@@ -48,7 +49,7 @@ final class HostKeyCheck implements ServerKeyVerifier {
   }
 
   /** Null when {@code key} is listed for the host; otherwise why it is refused and how to fix it. */
-  static String check(ClientSession session, Expected e, PublicKey key) {
+  static @Nullable String check(ClientSession session, Expected e, PublicKey key) {
     String name = e.port() == 22 ? e.host() : "[" + e.host() + "]:" + e.port();
     String fingerprint = KeyUtils.getFingerPrint(key);
     if (!Files.isReadable(e.knownHosts())) {

@@ -31,6 +31,7 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.guest.ExecResult;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs commands over SSH with one MINA SSHD client. Each command gets its own session (connect,
@@ -184,7 +185,7 @@ public final class SshConnector implements AutoCloseable {
     return Duration.ofNanos(left);
   }
 
-  private static DriverException classify(SshEndpoint target, ClientSession session, HostKeyCheck.Expected expected,
+  private static DriverException classify(SshEndpoint target, @Nullable ClientSession session, HostKeyCheck.Expected expected,
       String stage, Duration timeout, Exception e) {
     String where = "ssh " + target.display() + ": ";
     String rejection = expected.rejection().get();

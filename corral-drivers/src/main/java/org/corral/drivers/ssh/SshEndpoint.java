@@ -3,6 +3,7 @@ package org.corral.drivers.ssh;
 import java.nio.file.Path;
 import org.corral.drivers.uri.DriverUri;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and as whom to log in: parsed from the user, host and port of an {@code ssh://},
@@ -11,7 +12,7 @@ import org.corral.model.InvalidInputException;
  * @param identity   private key file, or null for the driver's default identities
  * @param knownHosts known_hosts file, or null for the driver's default
  */
-public record SshEndpoint(String user, String host, int port, Path identity, Path knownHosts) {
+public record SshEndpoint(String user, String host, int port, @Nullable Path identity, @Nullable Path knownHosts) {
   /** Query parameters this record reads; drivers allow them alongside their own. */
   public static final java.util.Set<String> PARAMS = java.util.Set.of("identity", "knownHosts");
 
@@ -21,7 +22,7 @@ public record SshEndpoint(String user, String host, int port, Path identity, Pat
         path(u, "identity"), path(u, "knownHosts"));
   }
 
-  private static Path path(DriverUri u, String name) {
+  private static @Nullable Path path(DriverUri u, String name) {
     String v = u.param(name);
     if (v == null) {
       return null;

@@ -4,4 +4,7 @@
  * against a known_hosts file, commands with deadlines, and the POSIX quoting that turns an
  * argument list into the single command line the SSH protocol carries.
  */
+@NullMarked
 package org.corral.drivers.ssh;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed driver target URI: {@code scheme://[user@]host[:port][/path][?name=value&...]}.
@@ -125,7 +126,7 @@ public record DriverUri(String field, String raw, String scheme, String user, St
   }
 
   /** The single value of {@code name}, or null when absent; an error when given twice. */
-  public String param(String name) {
+  public @Nullable String param(String name) {
     List<String> values = query.get(name);
     if (values == null) {
       return null;

@@ -4,4 +4,7 @@
  * problem is an {@link org.corral.model.InvalidInputException} naming the configuration field,
  * so a typo in a host's power URI is reported when it is used, never guessed around.
  */
+@NullMarked
 package org.corral.drivers.uri;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * base64 output) as pure code, and the {@link org.corral.drivers.guest.GuestExec} that drives it
  * through a {@link org.corral.drivers.libvirt.LibvirtConnection}.
  */
+@NullMarked
 package org.corral.drivers.guest.agent;
+
+import org.jspecify.annotations.NullMarked;

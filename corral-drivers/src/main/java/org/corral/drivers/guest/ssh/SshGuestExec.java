@@ -58,7 +58,7 @@ public final class SshGuestExec implements GuestExec, AutoCloseable {
     try {
       return PosixQuoting.commandLine(argv);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("guest.argv", e.getMessage(), "remove NUL bytes from the arguments");
+      throw new InvalidInputException("guest.argv", String.valueOf(e.getMessage()), "remove NUL bytes from the arguments");
     }
   }
 

@@ -16,6 +16,7 @@ import org.corral.drivers.power.PowerDriver;
 import org.corral.drivers.power.PowerReading;
 import org.corral.drivers.power.PowerStatus;
 import org.corral.drivers.power.PowerTarget;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +150,8 @@ public final class IpmiPowerDriver implements PowerDriver, AutoCloseable {
   }
 
   // Checked before each run: a missing password makes ipmitool prompt (and hang) instead of failing.
-  private String password(IpmiTarget t) {
+  // Null for a password file: ipmitool reads the file itself.
+  private @Nullable String password(IpmiTarget t) {
     return switch (t.password()) {
       case PasswordSource.File f -> {
         if (!Files.isReadable(f.path())) {

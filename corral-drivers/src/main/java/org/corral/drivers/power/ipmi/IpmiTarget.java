@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.corral.drivers.uri.DriverUri;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A BMC to talk to, parsed from
@@ -12,7 +13,7 @@ import org.corral.model.InvalidInputException;
  *
  * @param cipher RMCP+ cipher suite id ({@code -C}), or null to let ipmitool negotiate
  */
-record IpmiTarget(String host, int port, String user, IpmiInterface iface, Integer cipher,
+record IpmiTarget(String host, int port, String user, IpmiInterface iface, @Nullable Integer cipher,
     PasswordSource password) {
 
   static final String EXAMPLE = "ipmi://admin@10.0.0.11:623?passwordFile=/etc/corral/bmc.pass";
@@ -43,28 +44,28 @@ record IpmiTarget(String host, int port, String user, IpmiInterface iface, Integ
     };
   }
 
-  private static Integer cipher(DriverUri u) {
+  private static @Nullable Integer cipher(DriverUri u) {
     return u.param("cipher") == null ? null : u.intParam("cipher", 3, 0, 17);
   }
 
   private static PasswordSource password(DriverUri u) {
     String file = u.param("passwordFile");
     String env = u.param("passwordEnv");
-    if (file != null && env != null) {
-      throw new InvalidInputException(u.field(), "both passwordFile and passwordEnv are given",
-          "keep one of them");
-    }
-    if (file == null && env == null) {
-      throw new InvalidInputException(u.field(), "no BMC password source",
-          "add passwordFile=/etc/corral/bmc.pass (a file readable only by corral) or passwordEnv=CORRAL_BMC_PASSWORD;"
-              + " the password itself never goes in the URI");
-    }
     if (file != null) {
+      if (env != null) {
+        throw new InvalidInputException(u.field(), "both passwordFile and passwordEnv are given",
+            "keep one of them");
+      }
       if (file.isBlank() || !file.startsWith("/")) {
         throw new InvalidInputException(u.field(), "passwordFile '" + file + "' is not an absolute path",
             "write passwordFile=/etc/corral/bmc.pass");
       }
       return new PasswordSource.File(Path.of(file));
+    }
+    if (env == null) {
+      throw new InvalidInputException(u.field(), "no BMC password source",
+          "add passwordFile=/etc/corral/bmc.pass (a file readable only by corral) or passwordEnv=CORRAL_BMC_PASSWORD;"
+              + " the password itself never goes in the URI");
     }
     if (!env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new InvalidInputException(u.field(), "passwordEnv '" + env + "' is not an environment variable name",

@@ -3,6 +3,8 @@ package org.corral.drivers.power.ipmi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ipmitool run: its argument list and the extra environment of the child. The argument list
@@ -25,7 +27,7 @@ record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
 
   /** Builds the run of {@code chassis power <command>} against {@code target}; see {@link #of(String, IpmiTarget, List, int, int, String)}. */
   public static IpmitoolInvocation of(String program, IpmiTarget target, ChassisCommand command,
-      int perTrySeconds, int retries, String password) {
+      int perTrySeconds, int retries, @Nullable String password) {
     return of(program, target, command.args(), perTrySeconds, retries, password);
   }
 
@@ -39,7 +41,7 @@ record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
    * @param password      the password when the target reads it from the environment, else null
    */
   public static IpmitoolInvocation of(String program, IpmiTarget target, List<String> command,
-      int perTrySeconds, int retries, String password) {
+      int perTrySeconds, int retries, @Nullable String password) {
     List<String> argv = new ArrayList<>(List.of(program, "-I", target.iface().flag()));
     if (target.cipher() != null) {
       argv.addAll(List.of("-C", Integer.toString(target.cipher())));
@@ -50,7 +52,7 @@ record IpmitoolInvocation(List<String> argv, Map<String, String> environment) {
       case PasswordSource.File f -> argv.addAll(List.of("-f", f.path().toString()));
       case PasswordSource.Env e -> {
         argv.add("-E");
-        env = Map.of(PASSWORD_VARIABLE, password);
+        env = Map.of(PASSWORD_VARIABLE, Objects.requireNonNull(password, "a passwordEnv target needs the password"));
       }
     }
     // -v makes ipmitool say *why* a session failed (bad HMAC vs. no answer), which maps to AUTH vs. UNREACHABLE.

@@ -5,4 +5,7 @@
  * password reaches ipmitool only through a file ({@code -f}) or its environment ({@code -E}),
  * never through its command line, which other users can read in {@code ps}.
  */
+@NullMarked
 package org.corral.drivers.power.ipmi;
+
+import org.jspecify.annotations.NullMarked;

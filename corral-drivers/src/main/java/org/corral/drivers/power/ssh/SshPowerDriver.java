@@ -13,6 +13,7 @@ import org.corral.drivers.power.PowerTarget;
 import org.corral.drivers.ssh.PosixQuoting;
 import org.corral.drivers.ssh.SshConnector;
 import org.corral.drivers.ssh.SshSettings;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class SshPowerDriver implements PowerDriver, AutoCloseable {
   }
 
   // A shutdown can kill sshd before the exit status is sent: the command was accepted.
-  private static ExecResult acceptDroppedConnection(PowerTarget target, Throwable e) {
+  private static @Nullable ExecResult acceptDroppedConnection(PowerTarget target, Throwable e) {
     DriverException d = DriverException.of(e);
     if (d instanceof SshConnector.NoExitStatus) {
       LOG.info("power-off of {}: {}; taking it as accepted", target.host(), d.getMessage());

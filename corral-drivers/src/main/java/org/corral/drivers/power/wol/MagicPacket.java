@@ -2,6 +2,7 @@ package org.corral.drivers.power.wol;
 
 import java.util.HexFormat;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Wake-on-LAN magic packet: six 0xFF bytes followed by the target MAC sixteen times (102 bytes).
@@ -18,7 +19,7 @@ final class MagicPacket {
    *
    * @throws InvalidInputException naming {@code field} for anything else
    */
-  public static byte[] parseMac(String field, String mac) {
+  public static byte[] parseMac(String field, @Nullable String mac) {
     if (mac == null || mac.isBlank()) {
       throw new InvalidInputException(field, "no MAC address for Wake-on-LAN",
           "set the MAC of the NIC that listens for the magic packet, e.g. 52:54:00:12:34:56");

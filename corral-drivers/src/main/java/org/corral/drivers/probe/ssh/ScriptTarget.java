@@ -7,6 +7,7 @@ import java.util.Set;
 import org.corral.drivers.ssh.SshEndpoint;
 import org.corral.drivers.uri.DriverUri;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service script on a remote host, parsed from
@@ -40,7 +41,7 @@ record ScriptTarget(SshEndpoint endpoint, String script, List<String> args) {
   }
 
   /** {@code script [verb] args...}: the argument list to run. */
-  public List<String> argv(String verb) {
+  public List<String> argv(@Nullable String verb) {
     List<String> argv = new ArrayList<>();
     argv.add(script);
     if (verb != null) {

@@ -51,7 +51,7 @@ public final class SshExecProbe implements Probe, AutoCloseable {
     long start = System.nanoTime(); // real latency of a real remote command
     return ssh.exec(t.endpoint(), PosixQuoting.commandLine(t.argv(null)), timeout)
         .handle((r, failure) -> failure != null
-            ? ProbeResult.unhealthy(DriverException.of(failure).getMessage(), ProbeTimeout.since(start))
+            ? ProbeResult.unhealthy(String.valueOf(DriverException.of(failure).getMessage()), ProbeTimeout.since(start))
             : judge(r, ProbeTimeout.since(start)));
   }
 

@@ -3,4 +3,7 @@
  * following the service-script contract: no verb checks health (exit 0 = healthy), and
  * {@code start}, {@code stop}, {@code restart} act on the service.
  */
+@NullMarked
 package org.corral.drivers.probe.ssh;
+
+import org.jspecify.annotations.NullMarked;
