@@ -96,11 +96,14 @@ public final class Consolidation {
     final Map<String, Integer> position = new HashMap<>();
     /**
      * Hosts grouped by (power model, cores), each group in name order. With a linear model the
-     * power a VM adds is the same on every host of a group, so the group's first feasible host is
-     * its best and the walk stops there; other models are scanned whole. Exact either way.
+     * power a VM adds is the same number on every host of a group (its slope times the VM's share
+     * of the cores), so the group's first feasible host is its best and the walk stops there;
+     * other models are scanned whole. Exact either way.
      */
     final List<int[]> groups = new ArrayList<>();
     final List<Boolean> linearGroup = new ArrayList<>();
+    /** Watts per unit of load (a share of the cores) of each group's model, read for linear ones. */
+    final List<Double> groupSlope = new ArrayList<>();
 
     Pass(Snapshot s, Planner planner) {
       this.s = s;
@@ -130,7 +133,9 @@ public final class Consolidation {
       }
       for (Map.Entry<List<Object>, List<Integer>> e : byClass.entrySet()) {
         groups.add(e.getValue().stream().mapToInt(Integer::intValue).toArray());
-        linearGroup.add(isLinear((PowerModel) e.getKey().get(0)));
+        PowerModel model = (PowerModel) e.getKey().get(0);
+        linearGroup.add(isLinear(model));
+        groupSlope.add(model.maxWatts() - model.idleWatts());
       }
     }
 
@@ -383,7 +388,9 @@ public final class Consolidation {
 
     /**
      * The destination whose measured power rises least with {@code vm}, among hosts that pass
-     * the scheduler's filters and stay at or under {@code upper}; ties to the first name.
+     * the scheduler's filters and stay at or under {@code upper}; ties to the first name. A linear
+     * model adds the same watts, its slope times the VM's share of the cores, on every host of its
+     * group, so hosts of two models with the same slope tie exactly.
      */
     @Nullable Destination bestHost(Vm vm, Set<String> excluded, boolean occupiedOnly) {
       Destination best = null;
@@ -391,17 +398,19 @@ public final class Consolidation {
       double vmCores = vmLoad(vm);
       for (int g = 0; g < groups.size(); g++) {
         boolean linear = linearGroup.get(g);
+        double slope = groupSlope.get(g);
         for (int i : groups.get(g)) {
           String h = order[i];
           if (occupiedOnly && !occupied[i]) {
             continue;
           }
           double before = load[i];
-          double after = before + vmCores / cores[i];
+          double share = vmCores / cores[i];
+          double after = before + share;
           if (after > settings.upper()) {
             continue;
           }
-          double watts = power[i].wattsAt(Math.min(1, after)) - power[i].wattsAt(Math.min(1, before));
+          double watts = linear ? slope * share : power[i].wattsAt(Math.min(1, after)) - power[i].wattsAt(Math.min(1, before));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
           if (linear && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one

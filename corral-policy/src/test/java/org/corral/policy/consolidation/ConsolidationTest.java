@@ -69,6 +69,20 @@ class ConsolidationTest {
   }
 
   @Test
+  void equalWattsOnHostsOfDifferentModelsTieToTheFirstName() {
+    // a is overloaded and hands over small (2 cores in use of 8). b (80-230 W) and c (100-250 W)
+    // are different models with the same slope: small adds 150 W × 2/8 = 37.5 W on either, a tie,
+    // so b. (Interpolating c's table from 30.5 % to 55.5 % gives 37.49999999999997 W, and rounding
+    // used to choose c.)
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 80, 230).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("x", "b", 2, 4096, 0.4).vm("y", "c", 4, 4096, 0.61).snapshot();
+    Plan p = decide(s);
+    assertThat(migrations(p)).containsExactly("small:a->b");
+    assertThat(p.actions().getFirst().cause().reason()).endsWith("moving it to b (+37.5 W there)");
+  }
+
+  @Test
   void anUnderloadedHostIsDrainedAllOrNothing() {
     // a at 5 %: both its VMs fit on b (under 80 % with them) → both move, a will be switched off.
     DataCentre dc = new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 32768, 100, 250)
