@@ -3,6 +3,7 @@ package org.corral.policy.placement;
 import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import org.corral.model.NotFoundException;
+import org.corral.model.Resources;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.Vm;
 
@@ -78,6 +79,18 @@ public final class PlacementSession {
    */
   public boolean fits(Vm vm, String host) {
     return scheduler.fits(this, vm, index(host));
+  }
+
+  /**
+   * What the capacity filters see free on {@code host} now: its schedulable capacity (cores times
+   * the vCPU overcommit ratio, and memory) less what its VMs hold, after every change made in this
+   * session. For callers that keep their own index of destinations in step with the session.
+   *
+   * @throws NotFoundException when there is no such host
+   */
+  public Resources free(String host) {
+    int h = index(host);
+    return new Resources(state.freeCpus(h), state.freeMemory(h));
   }
 
   /** Like {@link #fits}, for a host that is OFF: would {@code vm} fit there once it is powered on? */

@@ -12,6 +12,7 @@ import net.jqwik.api.Property;
 import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.Plan;
 import org.corral.model.plan.RecordingPlanner;
@@ -225,5 +226,67 @@ class ConsolidationTest {
     if (offNow > 0) {
       assertThat(emptyOn - offNow).as("seed %d: the reserve stays on", seed).isGreaterThanOrEqualTo(SETTINGS.reserveHosts());
     }
+  }
+
+  /** A SPECpower-style table that is not a line (HP ProLiant ML110 G4, as in CloudSim). */
+  private static final PowerModel CURVED = new PowerModel(List.of(86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0,
+      114.0, 117.0), 5);
+
+  /**
+   * The destination index finds what a walk over every host of each power group finds: the same
+   * plan, reasons and notes, on random data centres with three host sizes, linear models of equal
+   * and of different slopes, a table that is not a line, OFF hosts, busy subjects and caps.
+   */
+  @Property(tries = 200, seed = "20261204")
+  void theDestinationIndexGivesThePlanOfAWalkOverEveryHost(@ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    PowerModel[] models = {PowerModel.linear(90, 250), PowerModel.linear(100, 260), PowerModel.linear(150, 400), CURVED};
+    DataCentre dc = new DataCentre();
+    java.util.Set<String> busy = new java.util.HashSet<>();
+    int hosts = 2 + r.nextInt(40);
+    for (int h = 0; h < hosts; h++) {
+      String name = String.format("h%02d", h);
+      HostState st = r.nextInt(8) == 0 ? HostState.OFF : HostState.UP;
+      int cores = new int[] {4, 8, 16}[r.nextInt(3)];
+      long memory = new long[] {8192, 16384, 32768}[r.nextInt(3)];
+      dc.host(name, cores, memory, models[r.nextInt(models.length)], st);
+      if (st != HostState.UP) {
+        continue;
+      }
+      double[] history = new double[12];
+      for (int i = 0; i < history.length; i++) {
+        history[i] = r.nextDouble();
+      }
+      dc.history(name, history);
+      long free = memory;
+      int vcpus = 2 * cores;
+      for (int k = r.nextInt(7); k > 0; k--) {
+        int c = 1 + r.nextInt(4);
+        long m = 1024L * (1 + r.nextInt(6));
+        if (c <= vcpus && m <= free) {
+          vcpus -= c;
+          free -= m;
+          dc.vm(name + "-" + k, name, c, m, Math.pow(r.nextDouble(), 2));
+          if (r.nextInt(20) == 0) {
+            busy.add(name + "-" + k);
+          }
+        }
+      }
+      if (r.nextInt(20) == 0) {
+        busy.add(name);
+      }
+      if (r.nextInt(3) == 0) {
+        dc.emptyFor(name, r.nextInt(13));
+      }
+    }
+    Snapshot s = dc.snapshot();
+    ConsolidationSettings settings = new ConsolidationSettings(r.nextBoolean() ? new StaticThreshold(0.8)
+        : new LocalRegression(1.2, true), new MinimumMigrationTime(), 0.1 + 0.1 * r.nextInt(3), 0.8, Duration.ZERO,
+        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2));
+    Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, r.nextBoolean() ? 1.0 : 2.0));
+    Plan indexed = new Consolidation(scheduler, settings, Duration.ofSeconds(10)).decide(s, new RecordingPlanner(busy::contains));
+    Plan walked = new Consolidation(scheduler, settings, Duration.ofSeconds(10), false).decide(s,
+        new RecordingPlanner(busy::contains));
+    assertThat(indexed).as("seed %d: the index and the walk plan alike", seed).isEqualTo(walked);
   }
 }
