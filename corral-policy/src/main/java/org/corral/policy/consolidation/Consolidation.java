@@ -98,6 +98,9 @@ public final class Consolidation {
     // once per pass: bestHost runs for every VM that moves.
     final String[] order;
     final Host[] hosts;
+    /** What the snapshot has of each usable host: its VMs, and what was observed. */
+    final List<List<Vm>> vmsAt;
+    final HostObservation[] seen;
     final double[] cores;
     final PowerModel[] power;
     final boolean[] occupied;
@@ -124,6 +127,8 @@ public final class Consolidation {
       this.session = scheduler.session(s, false);
       hosts = s.hosts().values().stream().filter(this::usable).sorted(Comparator.comparing(Host::name)).toArray(Host[]::new);
       order = new String[hosts.length];
+      vmsAt = new ArrayList<>(hosts.length);
+      seen = new HostObservation[hosts.length];
       load = new double[order.length];
       blocked = new boolean[order.length];
       cores = new double[order.length];
@@ -133,12 +138,14 @@ public final class Consolidation {
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         order[i] = h.name();
+        vmsAt.add(s.vmsOn(order[i]));
+        seen[i] = s.observation(order[i]);
         cores[i] = h.capacity().cores();
         power[i] = powerOf(h);
-        occupied[i] = !s.vmsOn(order[i]).isEmpty();
+        occupied[i] = !vmsAt.get(i).isEmpty();
         double used = 0;
-        for (Vm vm : s.vmsOn(order[i])) {
-          used += vmLoad(vm);
+        for (Vm vm : vmsAt.get(i)) {
+          used += vmLoad(vm, seen[i]);
         }
         load[i] = used / cores[i];
       }
@@ -201,35 +208,36 @@ public final class Consolidation {
           }
           candidates.remove(chosen);
           Vm vm = vm(chosen.vm());
-          session.remove(vm.name());
-          addDemand(at, -vmLoad(vm));
-          toMove.add(new Moving(vm, h, at, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
+          double vmCores = vmLoad(vm, seen[at]);
+          session.unassign(vm, h); // it leaves h
+          addDemand(at, -vmCores);
+          toMove.add(new Moving(vm, vmCores, h, at, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
               + vm.name()));
           d = settings.detector().test(hostLoad(at));
         }
       }
-      toMove.sort(Comparator.comparingDouble((Moving m) -> vmLoad(m.vm)).reversed());
+      toMove.sort(Comparator.comparingDouble(Moving::cores).reversed());
       for (Moving m : toMove) {
         if (migrations >= settings.maxMigrations()) {
           notes.add("migration cap (" + settings.maxMigrations() + " a cycle) reached: " + m.vm.name() + " waits");
           stay(m);
           continue;
         }
-        Destination d = bestHost(m.vm, m.at, false);
+        Destination d = bestHost(m.vm, m.cores, m.at, false);
         if (d == null) {
           notes.add(m.why + ", but no host that is on can take it");
           stay(m);
           homeless.add(m.vm);
           continue;
         }
-        move(m.vm, m.from, d, m.why);
+        move(m.vm, m.cores, m.from, d, m.why);
       }
     }
 
     /** A VM chosen to leave that found no destination: back where it was. */
     void stay(Moving m) {
       session.assign(m.vm, m.from);
-      addDemand(m.at, vmLoad(m.vm));
+      addDemand(m.at, m.cores);
     }
 
     // ---- 2. underload -------------------------------------------------------------------
@@ -248,33 +256,37 @@ public final class Consolidation {
         if (receiving[at]) {
           continue;
         }
-        List<Vm> vms = new ArrayList<>(s.vmsOn(h));
-        if (vms.size() + migrations > settings.maxMigrations()) {
-          notes.add(h + " underloaded but draining it (" + vms.size() + " VMs) would pass the migration cap");
+        List<Vm> onHost = vmsAt.get(at);
+        if (onHost.size() + migrations > settings.maxMigrations()) {
+          notes.add(h + " underloaded but draining it (" + onHost.size() + " VMs) would pass the migration cap");
           continue;
         }
         boolean free = true;
-        for (Vm vm : vms) {
+        for (Vm vm : onHost) {
           free &= vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm);
         }
         if (!free || planner.isBusy(h)) {
           continue; // a VM is busy or just moved: try again next cycle
         }
-        vms.sort(Comparator.comparingDouble(this::vmLoad).reversed().thenComparing(Vm::name));
-        for (Vm vm : vms) {
-          session.remove(vm.name());
+        List<Guest> vms = new ArrayList<>(onHost.size());
+        for (Vm vm : onHost) {
+          vms.add(new Guest(vm, vmLoad(vm, seen[at])));
+        }
+        vms.sort(Comparator.comparingDouble(Guest::cores).reversed().thenComparing(g -> g.vm.name()));
+        for (Guest g : vms) {
+          session.unassign(g.vm, h); // it leaves h
         }
         reindex(at);
         List<Destination> chosen = new ArrayList<>();
-        for (Vm vm : vms) {
+        for (Guest g : vms) {
           // Only onto hosts already running VMs: emptying one host into another saves nothing.
           // Not back onto h, nor onto any drained host (blocked).
-          Destination d = bestHost(vm, at, true);
+          Destination d = bestHost(g.vm, g.cores, at, true);
           if (d == null) {
             break;
           }
-          session.assign(vm, d.host);
-          addDemand(d.at, vmLoad(vm));
+          session.assign(g.vm, d.host);
+          addDemand(d.at, g.cores);
           chosen.add(d);
         }
         PowerModel model = power[at];
@@ -283,15 +295,15 @@ public final class Consolidation {
         if (chosen.size() < vms.size() || saving < settings.minSavingWatts()) {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
-            session.unassign(vms.get(i), chosen.get(i).host);
-            addDemand(chosen.get(i).at, -vmLoad(vms.get(i)));
+            session.unassign(vms.get(i).vm, chosen.get(i).host);
+            addDemand(chosen.get(i).at, -vms.get(i).cores);
           }
-          for (Vm vm : vms) {
-            session.assign(vm, h);
+          for (Guest g : vms) {
+            session.assign(g.vm, h);
           }
           reindex(at);
           notes.add(chosen.size() < vms.size()
-              ? h + " underloaded but " + vms.get(chosen.size()).name() + " has nowhere to go: it stays as it is"
+              ? h + " underloaded but " + vms.get(chosen.size()).vm.name() + " has nowhere to go: it stays as it is"
               : String.format(Locale.ROOT, "%s underloaded but emptying it would save only %.1f W (< %.0f W): it stays as it is",
                   h, saving, settings.minSavingWatts()));
           continue;
@@ -301,7 +313,7 @@ public final class Consolidation {
             + "saves about %.0f W", h, 100 * load[at], 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
-          record(vms.get(i), h, chosen.get(i), why);
+          record(vms.get(i).vm, h, chosen.get(i), why);
         }
         load[at] = 0;
         reindex(at);
@@ -321,7 +333,7 @@ public final class Consolidation {
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         // Not occupied: no VM in the snapshot and none arriving in this pass.
-        if (!occupied[i] && s.reserved(h.name()).memoryMib() == 0 && seenEmpty(h, s.observation(h.name()))
+        if (!occupied[i] && s.reserved(h.name()).memoryMib() == 0 && seenEmpty(h, seen[i])
             && !planner.isBusy(h.name()) && h.power().offOrOn() != null && h.power().canPowerOn()) {
           empty.add(h);
         }
@@ -423,8 +435,11 @@ public final class Consolidation {
       }
     }
 
-    /** A VM leaving host {@code from}, at position {@code at}. */
-    record Moving(Vm vm, String from, int at, String why) {}
+    /** A VM using {@code cores} leaving host {@code from}, at position {@code at}. */
+    record Moving(Vm vm, double cores, String from, int at, String why) {}
+
+    /** A VM of a host being drained, using {@code cores}. */
+    record Guest(Vm vm, double cores) {}
 
     /** Host {@code host}, at position {@code at}, where the VM adds {@code watts}. */
     record Destination(String host, int at, double watts) {}
@@ -435,10 +450,9 @@ public final class Consolidation {
      * position) and blocked hosts; ties to the first name. A linear model adds the same watts, its
      * slope times the VM's share of the cores, on every host of its group.
      */
-    @Nullable Destination bestHost(Vm vm, int excluded, boolean occupiedOnly) {
+    @Nullable Destination bestHost(Vm vm, double vmCores, int excluded, boolean occupiedOnly) {
       Destination best = null;
       int bestIndex = Integer.MAX_VALUE;
-      double vmCores = vmLoad(vm);
       for (int g = 0; g + 1 < groupStart.length; g++) {
         int end = groupStart[g + 1];
         double share = vmCores / cores[hostAt[groupStart[g]]];
@@ -485,9 +499,9 @@ public final class Consolidation {
       return DestinationIndex.NONE;
     }
 
-    void move(Vm vm, String from, Destination d, String why) {
+    void move(Vm vm, double vmCores, String from, Destination d, String why) {
       session.assign(vm, d.host);
-      addDemand(d.at, vmLoad(vm));
+      addDemand(d.at, vmCores);
       record(vm, from, d, why);
     }
 
@@ -506,7 +520,7 @@ public final class Consolidation {
     /** VMs of the host at position {@code at} that may move now, in name order. */
     List<VmLoad> movable(int at) {
       List<VmLoad> out = new ArrayList<>();
-      for (Vm vm : s.vmsOn(order[at])) {
+      for (Vm vm : vmsAt.get(at)) {
         if (vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm)) {
           VmObservation o = s.vmObservation(vm.name());
           Samples cpu = o == null ? null : o.cpu();
@@ -521,19 +535,25 @@ public final class Consolidation {
       return vm.stateSince().plus(settings.cooldown()).isAfter(s.now());
     }
 
-    /** CPU in use by {@code vm}, in cores. */
-    double vmLoad(Vm vm) {
-      VmObservation o = s.vmObservation(vm.name());
+    /**
+     * CPU in use by {@code vm}, in cores, on the host observed as {@code onHost} (found as
+     * {@link Snapshot#vmObservation} finds it).
+     */
+    double vmLoad(Vm vm, HostObservation onHost) {
+      VmObservation o = onHost.vms().get(vm.name());
+      if (o == null && vm.migrationTarget() != null) {
+        o = s.vmObservation(vm.name());
+      }
       return o == null ? 0 : o.cpu().last() * vm.spec().cpus();
     }
 
     /** What the detector reads about the host at position {@code at}, with its demand now. */
     HostLoad hostLoad(int at) {
       double largest = 0;
-      for (Vm vm : s.vmsOn(order[at])) {
+      for (Vm vm : vmsAt.get(at)) {
         largest = Math.max(largest, vm.spec().memoryMib());
       }
-      return new HostLoad(order[at], load[at], s.observation(order[at]).cpu().toArray(),
+      return new HostLoad(order[at], load[at], seen[at].cpu().toArray(),
           largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0));
     }
 

@@ -42,10 +42,11 @@ public final class PlacementSession {
     if (v == null) {
       throw new NotFoundException("vm", vm);
     }
-    if (v.host() == null || !v.state().reservesHost() || !state.indexOf.containsKey(v.host())) {
+    Integer h = v.host() == null || !v.state().reservesHost() ? null : state.indexOf.get(v.host());
+    if (h == null) {
       throw new IllegalArgumentException("vm " + vm + " holds no room on a host (state " + v.state() + ")");
     }
-    state.remove(state.indexOf.get(v.host()), v);
+    state.remove(h, v);
   }
 
   /** Sets {@code host} aside: no placement of this session goes there (a host being drained). */
@@ -115,7 +116,11 @@ public final class PlacementSession {
     scheduler.assign(this, vm, index(host));
   }
 
-  /** Undoes {@link #assign} (an all-or-nothing evacuation that did not work out). */
+  /**
+   * Takes {@code vm}'s room off {@code host}: undoes {@link #assign} (an all-or-nothing evacuation
+   * that did not work out), or, for a VM the snapshot has on {@code host}, does what
+   * {@link #remove} does without looking the VM up by name.
+   */
   public void unassign(Vm vm, String host) {
     state.remove(index(host), vm);
   }
