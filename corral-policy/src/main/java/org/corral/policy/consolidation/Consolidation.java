@@ -251,14 +251,25 @@ public final class Consolidation {
       }
       // Least loaded first, ties by name (positions are in name order).
       lightest.sort(Comparator.comparingDouble((Integer i) -> load[i]).thenComparingInt(i -> i));
-      for (int at : lightest) {
+      List<String> waiting = new ArrayList<>(); // underloaded hosts the cap leaves for a later cycle
+      for (int k = 0; k < lightest.size(); k++) {
+        int at = lightest.get(k);
         String h = order[at];
         if (receiving[at]) {
           continue;
         }
+        if (migrations >= settings.maxMigrations()) {
+          // The cap is reached and each host left needs at least one more migration: stop here.
+          for (int rest : lightest.subList(k, lightest.size())) {
+            if (!receiving[rest]) {
+              waiting.add(order[rest]);
+            }
+          }
+          break;
+        }
         List<Vm> onHost = vmsAt.get(at);
         if (onHost.size() + migrations > settings.maxMigrations()) {
-          notes.add(h + " underloaded but draining it (" + onHost.size() + " VMs) would pass the migration cap");
+          waiting.add(h);
           continue;
         }
         boolean free = true;
@@ -317,6 +328,11 @@ public final class Consolidation {
         }
         load[at] = 0;
         reindex(at);
+      }
+      if (!waiting.isEmpty()) {
+        notes.add("migration cap (" + settings.maxMigrations() + " a cycle): " + waiting.size() + " underloaded host(s) wait "
+            + "for a later cycle, least loaded first: " + String.join(", ", waiting.subList(0, Math.min(3, waiting.size())))
+            + (waiting.size() > 3 ? " and " + (waiting.size() - 3) + " more" : ""));
       }
     }
 

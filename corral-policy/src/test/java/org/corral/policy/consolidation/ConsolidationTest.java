@@ -102,6 +102,24 @@ class ConsolidationTest {
   }
 
   @Test
+  void drainingStopsAtTheMigrationCapAndOneNoteNamesTheHostsThatWait() {
+    // a..e under 10 %, least loaded first; f at 50 %. Cap 2: a drains onto b (first name), b now
+    // receives and is left alone, c drains onto b; the cap is reached and d and e wait.
+    DataCentre dc = new DataCentre();
+    String[] light = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < light.length; i++) {
+      dc.host(light[i], 8, 32768, 100, 250).vm("q" + light[i], light[i], 1, 1024, 0.08 * (i + 1));
+    }
+    dc.host("f", 8, 32768, 100, 250).vm("w", "f", 4, 8192, 1.0);
+    ConsolidationSettings capTwo = new ConsolidationSettings(SETTINGS.detector(), SETTINGS.selector(), 0.1, 0.8,
+        Duration.ofMinutes(10), 2, 1, 6, 125);
+    Plan p = new Consolidation(SCHEDULER, capTwo, Duration.ofSeconds(10)).decide(dc.snapshot(), new RecordingPlanner());
+    assertThat(migrations(p)).containsExactly("qa:a->b", "qc:c->b");
+    assertThat(p.notes()).containsExactly("migration cap (2 a cycle): 2 underloaded host(s) wait for a later cycle, least "
+        + "loaded first: d, e");
+  }
+
+  @Test
   void aDrainThatSavesTooLittleIsNotWorthItsMigrations() {
     // a is a 6-8 W appliance: emptying it saves about 6 W, under the 10 W minimum.
     Plan p = decide(new DataCentre().host("a", 8, 32768, 6, 8).host("b", 8, 32768, 100, 250)
