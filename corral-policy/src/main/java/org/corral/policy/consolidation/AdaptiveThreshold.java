@@ -34,12 +34,13 @@ abstract sealed class AdaptiveThreshold implements OverloadDetector permits Inte
     int n = load.length();
     if (n < MIN_HISTORY) {
       Detection d = fallback.test(load);
-      return Detection.of(d.overloaded(), d.reason() + ", " + name() + " needs " + MIN_HISTORY + " samples, has " + n);
+      return Detection.of(d.overloaded(), () -> d.reason() + ", " + name() + " needs " + MIN_HISTORY + " samples, has " + n);
     }
     StringBuilder numbers = new StringBuilder();
     double threshold = 1 - safety * spread(load.history(), numbers);
     boolean over = load.demand() > threshold;
-    return Detection.of(over, String.format(Locale.ROOT, "demand %.2f %s threshold %.2f (%s: %s)", load.demand(),
+    double demand = load.demand();
+    return Detection.of(over, () -> String.format(Locale.ROOT, "demand %.2f %s threshold %.2f (%s: %s)", demand,
         over ? ">" : "<=", threshold, name(), numbers));
   }
 }

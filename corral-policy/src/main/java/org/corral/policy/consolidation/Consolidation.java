@@ -3,12 +3,10 @@ package org.corral.policy.consolidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
@@ -51,15 +49,25 @@ public final class Consolidation {
   private final Scheduler scheduler;
   private final ConsolidationSettings settings;
   private final Duration interval;
+  private final boolean useIndex;
 
   /**
    * @param scheduler the placement rules destinations must satisfy
    * @param interval  the time between two utilisation samples (the Monitor's period)
    */
   public Consolidation(Scheduler scheduler, ConsolidationSettings settings, Duration interval) {
+    this(scheduler, settings, interval, true);
+  }
+
+  /**
+   * {@code useIndex = false} walks every host of each power group for every VM that moves: the
+   * reference the tests compare the {@link DestinationIndex} with.
+   */
+  Consolidation(Scheduler scheduler, ConsolidationSettings settings, Duration interval, boolean useIndex) {
     this.scheduler = scheduler;
     this.settings = settings;
     this.interval = interval;
+    this.useIndex = useIndex;
   }
 
   public ConsolidationSettings settings() {
@@ -82,45 +90,62 @@ public final class Consolidation {
     final double[] load;
     /** Overloaded or drained in this pass: takes no VM (by position). */
     final boolean[] blocked;
-    final Set<String> overloaded = new HashSet<>();
-    final Set<String> destinations = new HashSet<>();
-    final Set<String> drained = new HashSet<>();
+    /** Receives a VM in this pass (by position). */
+    final boolean[] receiving;
     final List<Vm> homeless = new ArrayList<>();
     int migrations;
-    // The usable hosts in name order, with what bestHost reads for each, built once per pass:
-    // bestHost runs for every VM that moves, over every host.
+    // The usable hosts in name order (a host's position), with what bestHost reads for each, built
+    // once per pass: bestHost runs for every VM that moves.
     final String[] order;
+    final Host[] hosts;
+    /** What the snapshot has of each usable host: its VMs, and what was observed. */
+    final List<List<Vm>> vmsAt;
+    final HostObservation[] seen;
     final double[] cores;
     final PowerModel[] power;
     final boolean[] occupied;
-    final Map<String, Integer> position = new HashMap<>();
     /**
-     * Hosts grouped by (power model, cores), each group in name order. With a linear model the
-     * power a VM adds is the same on every host of a group, so the group's first feasible host is
-     * its best and the walk stops there; other models are scanned whole. Exact either way.
+     * Hosts grouped by (power model, cores), each group in name order, one group after another:
+     * slot to host position, and back. Group g holds slots groupStart[g] to groupStart[g + 1].
+     * With a linear model the power a VM adds is the same number on every host of a group, so the
+     * group's first feasible host is its best and the search stops there; with other models every
+     * feasible host of the group is compared. Exact either way.
      */
-    final List<int[]> groups = new ArrayList<>();
-    final List<Boolean> linearGroup = new ArrayList<>();
+    final int[] hostAt;
+    final int[] slot;
+    final int[] groupStart;
+    final boolean[] groupLinear;
+    /** Watts per unit of load (a share of the cores) of each linear group's model. */
+    final double[] groupSlope;
+    /** Hosts that may take a VM (not blocked), and those of them that already run VMs; null when walking. */
+    final @Nullable DestinationIndex anyHost;
+    final @Nullable DestinationIndex occupiedHost;
 
     Pass(Snapshot s, Planner planner) {
       this.s = s;
       this.planner = planner;
       this.session = scheduler.session(s, false);
-      order = s.hosts().values().stream().filter(this::usable).map(Host::name).sorted().toArray(String[]::new);
+      hosts = s.hosts().values().stream().filter(this::usable).sorted(Comparator.comparing(Host::name)).toArray(Host[]::new);
+      order = new String[hosts.length];
+      vmsAt = new ArrayList<>(hosts.length);
+      seen = new HostObservation[hosts.length];
       load = new double[order.length];
       blocked = new boolean[order.length];
       cores = new double[order.length];
       power = new PowerModel[order.length];
       occupied = new boolean[order.length];
+      receiving = new boolean[order.length];
       for (int i = 0; i < order.length; i++) {
-        Host h = host(order[i]);
+        Host h = hosts[i];
+        order[i] = h.name();
+        vmsAt.add(s.vmsOn(order[i]));
+        seen[i] = s.observation(order[i]);
         cores[i] = h.capacity().cores();
         power[i] = powerOf(h);
-        occupied[i] = !s.vmsOn(order[i]).isEmpty();
-        position.put(order[i], i);
+        occupied[i] = !vmsAt.get(i).isEmpty();
         double used = 0;
-        for (Vm vm : s.vmsOn(order[i])) {
-          used += vmLoad(vm);
+        for (Vm vm : vmsAt.get(i)) {
+          used += vmLoad(vm, seen[i]);
         }
         load[i] = used / cores[i];
       }
@@ -128,9 +153,29 @@ public final class Consolidation {
       for (int i = 0; i < order.length; i++) {
         byClass.computeIfAbsent(List.of(power[i], cores[i]), k -> new ArrayList<>()).add(i);
       }
-      for (Map.Entry<List<Object>, List<Integer>> e : byClass.entrySet()) {
-        groups.add(e.getValue().stream().mapToInt(Integer::intValue).toArray());
-        linearGroup.add(isLinear((PowerModel) e.getKey().get(0)));
+      hostAt = new int[order.length];
+      slot = new int[order.length];
+      groupStart = new int[byClass.size() + 1];
+      groupLinear = new boolean[byClass.size()];
+      groupSlope = new double[byClass.size()];
+      int g = 0;
+      int next = 0;
+      for (List<Integer> group : byClass.values()) {
+        PowerModel model = power[group.getFirst()];
+        groupStart[g] = next;
+        groupLinear[g] = isLinear(model);
+        groupSlope[g] = model.maxWatts() - model.idleWatts();
+        for (int i : group) {
+          hostAt[next] = i;
+          slot[i] = next++;
+        }
+        g++;
+      }
+      groupStart[g] = next;
+      anyHost = useIndex ? new DestinationIndex(order.length) : null;
+      occupiedHost = useIndex ? new DestinationIndex(order.length) : null;
+      for (int i = 0; i < order.length; i++) {
+        reindex(i);
       }
     }
 
@@ -145,15 +190,15 @@ public final class Consolidation {
 
     void relieveOverloaded() {
       List<Moving> toMove = new ArrayList<>();
-      for (String h : order) {
-        Host host = host(h);
-        Detection d = settings.detector().test(hostLoad(host, demandOf(h)));
+      for (int at = 0; at < order.length; at++) {
+        String h = order[at];
+        Detection d = settings.detector().test(hostLoad(at));
         if (!d.overloaded()) {
           continue;
         }
-        overloaded.add(h);
-        blocked[pos(h)] = true;
-        List<VmLoad> candidates = movable(h);
+        blocked[at] = true;
+        reindex(at);
+        List<VmLoad> candidates = movable(at);
         long seed = s.seed() ^ h.hashCode();
         while (d.overloaded()) {
           VmLoad chosen = settings.selector().select(candidates, seed++).orElse(null);
@@ -163,35 +208,36 @@ public final class Consolidation {
           }
           candidates.remove(chosen);
           Vm vm = vm(chosen.vm());
-          session.remove(vm.name());
-          addDemand(h, -vmLoad(vm));
-          toMove.add(new Moving(vm, h, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
+          double vmCores = vmLoad(vm, seen[at]);
+          session.unassign(vm, h); // it leaves h
+          addDemand(at, -vmCores);
+          toMove.add(new Moving(vm, vmCores, h, at, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
               + vm.name()));
-          d = settings.detector().test(hostLoad(host, demandOf(h)));
+          d = settings.detector().test(hostLoad(at));
         }
       }
-      toMove.sort(Comparator.comparingDouble((Moving m) -> vmLoad(m.vm)).reversed());
+      toMove.sort(Comparator.comparingDouble(Moving::cores).reversed());
       for (Moving m : toMove) {
         if (migrations >= settings.maxMigrations()) {
           notes.add("migration cap (" + settings.maxMigrations() + " a cycle) reached: " + m.vm.name() + " waits");
           stay(m);
           continue;
         }
-        Destination d = bestHost(m.vm, Set.of(m.from), false);
+        Destination d = bestHost(m.vm, m.cores, m.at, false);
         if (d == null) {
           notes.add(m.why + ", but no host that is on can take it");
           stay(m);
           homeless.add(m.vm);
           continue;
         }
-        move(m.vm, m.from, d, m.why);
+        move(m.vm, m.cores, m.from, d, m.why);
       }
     }
 
     /** A VM chosen to leave that found no destination: back where it was. */
     void stay(Moving m) {
       session.assign(m.vm, m.from);
-      addDemand(m.from, vmLoad(m.vm));
+      addDemand(m.at, m.cores);
     }
 
     // ---- 2. underload -------------------------------------------------------------------
@@ -205,66 +251,88 @@ public final class Consolidation {
       }
       // Least loaded first, ties by name (positions are in name order).
       lightest.sort(Comparator.comparingDouble((Integer i) -> load[i]).thenComparingInt(i -> i));
-      List<String> light = lightest.stream().map(i -> order[i]).toList();
-      for (String h : light) {
-        if (destinations.contains(h)) {
+      List<String> waiting = new ArrayList<>(); // underloaded hosts the cap leaves for a later cycle
+      for (int k = 0; k < lightest.size(); k++) {
+        int at = lightest.get(k);
+        String h = order[at];
+        if (receiving[at]) {
           continue;
         }
-        List<Vm> vms = new ArrayList<>(s.vmsOn(h));
-        if (vms.size() + migrations > settings.maxMigrations()) {
-          notes.add(h + " underloaded but draining it (" + vms.size() + " VMs) would pass the migration cap");
+        if (migrations >= settings.maxMigrations()) {
+          // The cap is reached and each host left needs at least one more migration: stop here.
+          for (int rest : lightest.subList(k, lightest.size())) {
+            if (!receiving[rest]) {
+              waiting.add(order[rest]);
+            }
+          }
+          break;
+        }
+        List<Vm> onHost = vmsAt.get(at);
+        if (onHost.size() + migrations > settings.maxMigrations()) {
+          waiting.add(h);
           continue;
         }
         boolean free = true;
-        for (Vm vm : vms) {
+        for (Vm vm : onHost) {
           free &= vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm);
         }
         if (!free || planner.isBusy(h)) {
           continue; // a VM is busy or just moved: try again next cycle
         }
-        vms.sort(Comparator.comparingDouble(this::vmLoad).reversed().thenComparing(Vm::name));
-        for (Vm vm : vms) {
-          session.remove(vm.name());
+        List<Guest> vms = new ArrayList<>(onHost.size());
+        for (Vm vm : onHost) {
+          vms.add(new Guest(vm, vmLoad(vm, seen[at])));
         }
-        Set<String> excluded = Set.of(h); // and every drained host: blocked
+        vms.sort(Comparator.comparingDouble(Guest::cores).reversed().thenComparing(g -> g.vm.name()));
+        for (Guest g : vms) {
+          session.unassign(g.vm, h); // it leaves h
+        }
+        reindex(at);
         List<Destination> chosen = new ArrayList<>();
-        for (Vm vm : vms) {
+        for (Guest g : vms) {
           // Only onto hosts already running VMs: emptying one host into another saves nothing.
-          Destination d = bestHost(vm, excluded, true);
+          // Not back onto h, nor onto any drained host (blocked).
+          Destination d = bestHost(g.vm, g.cores, at, true);
           if (d == null) {
             break;
           }
-          session.assign(vm, d.host);
-          addDemand(d.host, vmLoad(vm));
+          session.assign(g.vm, d.host);
+          addDemand(d.at, g.cores);
           chosen.add(d);
         }
-        PowerModel model = powerOf(host(h));
+        PowerModel model = power[at];
         double added = chosen.stream().mapToDouble(Destination::watts).sum();
-        double saving = model.wattsAt(Math.min(1, demandOf(h))) - model.offWatts() - added;
+        double saving = model.wattsAt(Math.min(1, load[at])) - model.offWatts() - added;
         if (chosen.size() < vms.size() || saving < settings.minSavingWatts()) {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
-            session.unassign(vms.get(i), chosen.get(i).host);
-            addDemand(chosen.get(i).host, -vmLoad(vms.get(i)));
+            session.unassign(vms.get(i).vm, chosen.get(i).host);
+            addDemand(chosen.get(i).at, -vms.get(i).cores);
           }
-          for (Vm vm : vms) {
-            session.assign(vm, h);
+          for (Guest g : vms) {
+            session.assign(g.vm, h);
           }
+          reindex(at);
           notes.add(chosen.size() < vms.size()
-              ? h + " underloaded but " + vms.get(chosen.size()).name() + " has nowhere to go: it stays as it is"
+              ? h + " underloaded but " + vms.get(chosen.size()).vm.name() + " has nowhere to go: it stays as it is"
               : String.format(Locale.ROOT, "%s underloaded but emptying it would save only %.1f W (< %.0f W): it stays as it is",
                   h, saving, settings.minSavingWatts()));
           continue;
         }
-        drained.add(h);
-        blocked[pos(h)] = true;
+        blocked[at] = true;
         String why = String.format(Locale.ROOT, "%s underloaded: CPU demand %.0f%% < %.0f%%; emptying it to switch it off "
-            + "saves about %.0f W", h, 100 * demandOf(h), 100 * settings.lower(), saving);
+            + "saves about %.0f W", h, 100 * load[at], 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
-          record(vms.get(i), h, chosen.get(i), why);
+          record(vms.get(i).vm, h, chosen.get(i), why);
         }
-        load[pos(h)] = 0;
+        load[at] = 0;
+        reindex(at);
+      }
+      if (!waiting.isEmpty()) {
+        notes.add("migration cap (" + settings.maxMigrations() + " a cycle): " + waiting.size() + " underloaded host(s) wait "
+            + "for a later cycle, least loaded first: " + String.join(", ", waiting.subList(0, Math.min(3, waiting.size())))
+            + (waiting.size() > 3 ? " and " + (waiting.size() - 3) + " more" : ""));
       }
     }
 
@@ -277,15 +345,12 @@ public final class Consolidation {
         wakeForRoom();
       }
       List<Host> empty = new ArrayList<>();
-      int on = 0;
-      for (Host h : s.hosts().values()) {
-        if (!usable(h)) {
-          continue;
-        }
-        on++;
-        if (s.reserved(h.name()).memoryMib() == 0 && s.vmsOn(h.name()).isEmpty() && !destinations.contains(h.name())
-            && seenEmpty(h, s.observation(h.name())) && !planner.isBusy(h.name()) && h.power().offOrOn() != null
-            && h.power().canPowerOn()) {
+      int on = order.length;
+      for (int i = 0; i < order.length; i++) {
+        Host h = hosts[i];
+        // Not occupied: no VM in the snapshot and none arriving in this pass.
+        if (!occupied[i] && s.reserved(h.name()).memoryMib() == 0 && seenEmpty(h, seen[i])
+            && !planner.isBusy(h.name()) && h.power().offOrOn() != null && h.power().canPowerOn()) {
           empty.add(h);
         }
       }
@@ -310,7 +375,11 @@ public final class Consolidation {
 
     /** UP hosts with no VM and none arriving this pass (the spare room that is on). */
     long emptyOn() {
-      return java.util.Arrays.stream(order).filter(h -> s.vmsOn(h).isEmpty() && !destinations.contains(h)).count();
+      long n = 0;
+      for (boolean o : occupied) {
+        n += o ? 0 : 1;
+      }
+      return n;
     }
 
     /** The reserve of empty hosts is used up: wake the OFF host with the lowest idle power. */
@@ -353,67 +422,72 @@ public final class Consolidation {
 
     // ---- helpers ------------------------------------------------------------------------
 
-    /** A host this pass found in the snapshot. */
-    Host host(String name) {
-      return java.util.Objects.requireNonNull(s.host(name), name);
-    }
-
     Vm vm(String name) {
       return java.util.Objects.requireNonNull(s.vm(name), name);
     }
 
-    double demandOf(String h) {
-      Integer i = position.get(h);
-      return i == null ? 0 : load[i];
-    }
-
-    int pos(String h) {
-      return java.util.Objects.requireNonNull(position.get(h), "a usable host");
-    }
-
-    /** {@code cores} more (or fewer) cores in use on {@code h}. */
-    void addDemand(String h, double usedCores) {
-      int i = pos(h);
+    /** {@code usedCores} more (or fewer) cores in use on the host at position {@code i}. */
+    void addDemand(int i, double usedCores) {
       load[i] += usedCores / cores[i];
+      reindex(i);
     }
 
-    record Moving(Vm vm, String from, String why) {}
+    /** Puts host {@code i}'s numbers in the indexes as they are now in the session and in {@link #load}. */
+    void reindex(int i) {
+      if (anyHost == null || occupiedHost == null) {
+        return;
+      }
+      if (blocked[i]) {
+        anyHost.clear(slot[i]);
+        occupiedHost.clear(slot[i]);
+        return;
+      }
+      Resources free = session.free(order[i]);
+      anyHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
+      if (occupied[i]) {
+        occupiedHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
+      } else {
+        occupiedHost.clear(slot[i]);
+      }
+    }
 
-    record Destination(String host, double watts) {}
+    /** A VM using {@code cores} leaving host {@code from}, at position {@code at}. */
+    record Moving(Vm vm, double cores, String from, int at, String why) {}
+
+    /** A VM of a host being drained, using {@code cores}. */
+    record Guest(Vm vm, double cores) {}
+
+    /** Host {@code host}, at position {@code at}, where the VM adds {@code watts}. */
+    record Destination(String host, int at, double watts) {}
 
     /**
      * The destination whose measured power rises least with {@code vm}, among hosts that pass
-     * the scheduler's filters and stay at or under {@code upper}; ties to the first name.
+     * the scheduler's filters and stay at or under {@code upper}, other than {@code excluded} (a
+     * position) and blocked hosts; ties to the first name. A linear model adds the same watts, its
+     * slope times the VM's share of the cores, on every host of its group.
      */
-    @Nullable Destination bestHost(Vm vm, Set<String> excluded, boolean occupiedOnly) {
+    @Nullable Destination bestHost(Vm vm, double vmCores, int excluded, boolean occupiedOnly) {
       Destination best = null;
       int bestIndex = Integer.MAX_VALUE;
-      double vmCores = vmLoad(vm);
-      for (int g = 0; g < groups.size(); g++) {
-        boolean linear = linearGroup.get(g);
-        for (int i : groups.get(g)) {
-          String h = order[i];
-          if (occupiedOnly && !occupied[i]) {
-            continue;
-          }
-          double before = load[i];
-          double after = before + vmCores / cores[i];
-          if (after > settings.upper()) {
-            continue;
-          }
-          double watts = power[i].wattsAt(Math.min(1, after)) - power[i].wattsAt(Math.min(1, before));
+      for (int g = 0; g + 1 < groupStart.length; g++) {
+        int end = groupStart[g + 1];
+        double share = vmCores / cores[hostAt[groupStart[g]]];
+        for (int at = next(groupStart[g], end, vm, share, occupiedOnly); at != DestinationIndex.NONE;
+            at = next(at + 1, end, vm, share, occupiedOnly)) {
+          int i = hostAt[at];
+          double watts = groupLinear[g] ? groupSlope[g] * share
+              : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, load[i]));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
-          if (linear && !better) {
+          if (groupLinear[g] && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
-          // Cheap numbers first; the set lookups and the scheduler's filters only for a better host.
-          if (!better || blocked[i] || excluded.contains(h) || planner.isBusy(h)
-              || !session.fits(vm, h)) {
+          // The busy lookup and the scheduler's filters only for a better host.
+          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])) {
             continue;
           }
-          best = new Destination(h, watts);
+          best = new Destination(order[i], i, watts);
           bestIndex = i;
-          if (linear) {
+          if (groupLinear[g]) {
             break; // the first feasible host of a linear group is the group's best
           }
         }
@@ -421,25 +495,48 @@ public final class Consolidation {
       return best;
     }
 
-    void move(Vm vm, String from, Destination d, String why) {
+    /**
+     * The first slot from {@code from} (before {@code end}) whose host is not blocked, runs VMs
+     * if {@code occupiedOnly}, and stays at or under {@code upper} with {@code share} more load;
+     * with the index, also with the memory and vCPUs {@code vm} needs free. The caller checks the
+     * rest.
+     */
+    int next(int from, int end, Vm vm, double share, boolean occupiedOnly) {
+      DestinationIndex index = occupiedOnly ? occupiedHost : anyHost;
+      if (index != null) {
+        return index.first(from, end, vm.spec().memoryMib(), vm.spec().cpus(), share, settings.upper());
+      }
+      for (int at = from; at < end; at++) {
+        int i = hostAt[at];
+        if (!blocked[i] && (!occupiedOnly || occupied[i]) && !(load[i] + share > settings.upper())) {
+          return at;
+        }
+      }
+      return DestinationIndex.NONE;
+    }
+
+    void move(Vm vm, double vmCores, String from, Destination d, String why) {
       session.assign(vm, d.host);
-      addDemand(d.host, vmLoad(vm));
+      addDemand(d.at, vmCores);
       record(vm, from, d, why);
     }
 
     void record(Vm vm, String from, Destination d, String why) {
-      destinations.add(d.host);
-      occupied[java.util.Objects.requireNonNull(position.get(d.host), "a destination is a usable host")] = true;
+      receiving[d.at] = true;
+      if (!occupied[d.at]) {
+        occupied[d.at] = true;
+        reindex(d.at);
+      }
       migrations++;
       actions.add(new Action.MigrateVm("optimize/migrate/" + vm.name() + "/" + vm.version(), vm.name(), from, d.host,
           Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s; moving it to %s (+%.1f W there)", why,
               d.host, d.watts))));
     }
 
-    /** VMs of {@code host} that may move now, in name order. */
-    List<VmLoad> movable(String host) {
+    /** VMs of the host at position {@code at} that may move now, in name order. */
+    List<VmLoad> movable(int at) {
       List<VmLoad> out = new ArrayList<>();
-      for (Vm vm : s.vmsOn(host)) {
+      for (Vm vm : vmsAt.get(at)) {
         if (vm.state() == VmState.RUNNING && !planner.isBusy(vm.name()) && !cooling(vm)) {
           VmObservation o = s.vmObservation(vm.name());
           Samples cpu = o == null ? null : o.cpu();
@@ -454,18 +551,25 @@ public final class Consolidation {
       return vm.stateSince().plus(settings.cooldown()).isAfter(s.now());
     }
 
-    /** CPU in use by {@code vm}, in cores. */
-    double vmLoad(Vm vm) {
-      VmObservation o = s.vmObservation(vm.name());
+    /**
+     * CPU in use by {@code vm}, in cores, on the host observed as {@code onHost} (found as
+     * {@link Snapshot#vmObservation} finds it).
+     */
+    double vmLoad(Vm vm, HostObservation onHost) {
+      VmObservation o = onHost.vms().get(vm.name());
+      if (o == null && vm.migrationTarget() != null) {
+        o = s.vmObservation(vm.name());
+      }
       return o == null ? 0 : o.cpu().last() * vm.spec().cpus();
     }
 
-    HostLoad hostLoad(Host h, double currentDemand) {
+    /** What the detector reads about the host at position {@code at}, with its demand now. */
+    HostLoad hostLoad(int at) {
       double largest = 0;
-      for (Vm vm : s.vmsOn(h.name())) {
+      for (Vm vm : vmsAt.get(at)) {
         largest = Math.max(largest, vm.spec().memoryMib());
       }
-      return new HostLoad(h.name(), currentDemand, s.observation(h.name()).cpu().toArray(),
+      return new HostLoad(order[at], load[at], seen[at].cpu().toArray(),
           largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0));
     }
 

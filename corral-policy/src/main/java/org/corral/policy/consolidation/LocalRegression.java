@@ -39,7 +39,7 @@ public final class LocalRegression implements OverloadDetector {
     int n = load.length();
     if (n < WINDOW) {
       Detection d = fallback.test(load);
-      return Detection.of(d.overloaded(), d.reason() + ", " + name() + " needs " + WINDOW + " samples, has " + n);
+      return Detection.of(d.overloaded(), () -> d.reason() + ", " + name() + " needs " + WINDOW + " samples, has " + n);
     }
     double[] x = new double[WINDOW];
     double[] y = new double[WINDOW];
@@ -54,8 +54,9 @@ public final class LocalRegression implements OverloadDetector {
     double horizon = WINDOW + Math.ceil(load.migrationSeconds() / load.intervalSeconds());
     double predicted = fit[0] + fit[1] * horizon;
     boolean over = safety * predicted >= 1;
-    return Detection.of(over, String.format(Locale.ROOT, "predicted %.2f in %.0f s, × %s = %.2f %s 1 (%s)", predicted,
-        (horizon - WINDOW) * load.intervalSeconds(), Format.number(safety), safety * predicted, over ? ">=" : "<", name()));
+    double seconds = (horizon - WINDOW) * load.intervalSeconds();
+    return Detection.of(over, () -> String.format(Locale.ROOT, "predicted %.2f in %.0f s, × %s = %.2f %s 1 (%s)", predicted,
+        seconds, Format.number(safety), safety * predicted, over ? ">=" : "<", name()));
   }
 
   private static double[] ones() {

@@ -21,7 +21,8 @@ public final class StaticThreshold implements OverloadDetector {
   @Override
   public Detection test(HostLoad load) {
     boolean over = load.demand() > threshold;
-    return Detection.of(over, String.format(Locale.ROOT, "demand %.2f %s threshold %.2f (%s)", load.demand(),
+    double demand = load.demand();
+    return Detection.of(over, () -> String.format(Locale.ROOT, "demand %.2f %s threshold %.2f (%s)", demand,
         over ? ">" : "<=", threshold, name()));
   }
 }

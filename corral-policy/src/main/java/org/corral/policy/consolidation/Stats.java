@@ -10,9 +10,30 @@ final class Stats {
   /** The usual median: the mean of the two middle values when the count is even. */
   static double median(double[] values) {
     double[] s = values.clone();
-    Arrays.sort(s);
+    sort(s);
     int n = s.length;
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /**
+   * Arrays.sort's order (Double.compare: -0.0 before 0.0, NaN last). The detectors sort windows
+   * of about 10 samples for every host in every decision, where an insertion sort is several
+   * times quicker than Arrays.sort's set-up.
+   */
+  static void sort(double[] a) {
+    if (a.length > 32) {
+      Arrays.sort(a);
+      return;
+    }
+    for (int i = 1; i < a.length; i++) {
+      double v = a[i];
+      int j = i - 1;
+      while (j >= 0 && Double.compare(a[j], v) > 0) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = v;
+    }
   }
 
   /** Median absolute deviation from the median, with no scaling constant. */

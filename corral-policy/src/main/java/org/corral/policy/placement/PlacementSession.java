@@ -3,6 +3,7 @@ package org.corral.policy.placement;
 import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import org.corral.model.NotFoundException;
+import org.corral.model.Resources;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.Vm;
 
@@ -41,10 +42,11 @@ public final class PlacementSession {
     if (v == null) {
       throw new NotFoundException("vm", vm);
     }
-    if (v.host() == null || !v.state().reservesHost() || !state.indexOf.containsKey(v.host())) {
+    Integer h = v.host() == null || !v.state().reservesHost() ? null : state.indexOf.get(v.host());
+    if (h == null) {
       throw new IllegalArgumentException("vm " + vm + " holds no room on a host (state " + v.state() + ")");
     }
-    state.remove(state.indexOf.get(v.host()), v);
+    state.remove(h, v);
   }
 
   /** Sets {@code host} aside: no placement of this session goes there (a host being drained). */
@@ -80,6 +82,18 @@ public final class PlacementSession {
     return scheduler.fits(this, vm, index(host));
   }
 
+  /**
+   * What the capacity filters see free on {@code host} now: its schedulable capacity (cores times
+   * the vCPU overcommit ratio, and memory) less what its VMs hold, after every change made in this
+   * session. For callers that keep their own index of destinations in step with the session.
+   *
+   * @throws NotFoundException when there is no such host
+   */
+  public Resources free(String host) {
+    int h = index(host);
+    return new Resources(state.freeCpus(h), state.freeMemory(h));
+  }
+
   /** Like {@link #fits}, for a host that is OFF: would {@code vm} fit there once it is powered on? */
   public boolean fitsOnceOn(Vm vm, String host) {
     int h = index(host);
@@ -102,7 +116,11 @@ public final class PlacementSession {
     scheduler.assign(this, vm, index(host));
   }
 
-  /** Undoes {@link #assign} (an all-or-nothing evacuation that did not work out). */
+  /**
+   * Takes {@code vm}'s room off {@code host}: undoes {@link #assign} (an all-or-nothing evacuation
+   * that did not work out), or, for a VM the snapshot has on {@code host}, does what
+   * {@link #remove} does without looking the VM up by name.
+   */
   public void unassign(Vm vm, String host) {
     state.remove(index(host), vm);
   }

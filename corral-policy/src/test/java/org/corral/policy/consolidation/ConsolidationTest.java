@@ -12,6 +12,7 @@ import net.jqwik.api.Property;
 import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
 import org.corral.model.plan.Action;
 import org.corral.model.plan.Plan;
 import org.corral.model.plan.RecordingPlanner;
@@ -69,6 +70,20 @@ class ConsolidationTest {
   }
 
   @Test
+  void equalWattsOnHostsOfDifferentModelsTieToTheFirstName() {
+    // a is overloaded and hands over small (2 cores in use of 8). b (80-230 W) and c (100-250 W)
+    // are different models with the same slope: small adds 150 W × 2/8 = 37.5 W on either, a tie,
+    // so b. (Interpolating c's table from 30.5 % to 55.5 % gives 37.49999999999997 W, and rounding
+    // used to choose c.)
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 80, 230).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("x", "b", 2, 4096, 0.4).vm("y", "c", 4, 4096, 0.61).snapshot();
+    Plan p = decide(s);
+    assertThat(migrations(p)).containsExactly("small:a->b");
+    assertThat(p.actions().getFirst().cause().reason()).endsWith("moving it to b (+37.5 W there)");
+  }
+
+  @Test
   void anUnderloadedHostIsDrainedAllOrNothing() {
     // a at 5 %: both its VMs fit on b (under 80 % with them) → both move, a will be switched off.
     DataCentre dc = new DataCentre().host("a", 8, 32768, 150, 300).host("b", 8, 32768, 100, 250)
@@ -84,6 +99,24 @@ class ConsolidationTest {
         .vm("q1", "a", 1, 2048, 0.2).vm("q2", "a", 1, 12288, 0.2).vm("w", "b", 4, 8192, 0.5).snapshot());
     assertThat(migrations(stuck)).isEmpty();
     assertThat(stuck.notes()).singleElement().satisfies(n -> assertThat(n).contains("a underloaded but q2 has nowhere to go"));
+  }
+
+  @Test
+  void drainingStopsAtTheMigrationCapAndOneNoteNamesTheHostsThatWait() {
+    // a..e under 10 %, least loaded first; f at 50 %. Cap 2: a drains onto b (first name), b now
+    // receives and is left alone, c drains onto b; the cap is reached and d and e wait.
+    DataCentre dc = new DataCentre();
+    String[] light = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < light.length; i++) {
+      dc.host(light[i], 8, 32768, 100, 250).vm("q" + light[i], light[i], 1, 1024, 0.08 * (i + 1));
+    }
+    dc.host("f", 8, 32768, 100, 250).vm("w", "f", 4, 8192, 1.0);
+    ConsolidationSettings capTwo = new ConsolidationSettings(SETTINGS.detector(), SETTINGS.selector(), 0.1, 0.8,
+        Duration.ofMinutes(10), 2, 1, 6, 125);
+    Plan p = new Consolidation(SCHEDULER, capTwo, Duration.ofSeconds(10)).decide(dc.snapshot(), new RecordingPlanner());
+    assertThat(migrations(p)).containsExactly("qa:a->b", "qc:c->b");
+    assertThat(p.notes()).containsExactly("migration cap (2 a cycle): 2 underloaded host(s) wait for a later cycle, least "
+        + "loaded first: d, e");
   }
 
   @Test
@@ -211,5 +244,67 @@ class ConsolidationTest {
     if (offNow > 0) {
       assertThat(emptyOn - offNow).as("seed %d: the reserve stays on", seed).isGreaterThanOrEqualTo(SETTINGS.reserveHosts());
     }
+  }
+
+  /** A SPECpower-style table that is not a line (HP ProLiant ML110 G4, as in CloudSim). */
+  private static final PowerModel CURVED = new PowerModel(List.of(86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0,
+      114.0, 117.0), 5);
+
+  /**
+   * The destination index finds what a walk over every host of each power group finds: the same
+   * plan, reasons and notes, on random data centres with three host sizes, linear models of equal
+   * and of different slopes, a table that is not a line, OFF hosts, busy subjects and caps.
+   */
+  @Property(tries = 200, seed = "20261204")
+  void theDestinationIndexGivesThePlanOfAWalkOverEveryHost(@ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    PowerModel[] models = {PowerModel.linear(90, 250), PowerModel.linear(100, 260), PowerModel.linear(150, 400), CURVED};
+    DataCentre dc = new DataCentre();
+    java.util.Set<String> busy = new java.util.HashSet<>();
+    int hosts = 2 + r.nextInt(40);
+    for (int h = 0; h < hosts; h++) {
+      String name = String.format("h%02d", h);
+      HostState st = r.nextInt(8) == 0 ? HostState.OFF : HostState.UP;
+      int cores = new int[] {4, 8, 16}[r.nextInt(3)];
+      long memory = new long[] {8192, 16384, 32768}[r.nextInt(3)];
+      dc.host(name, cores, memory, models[r.nextInt(models.length)], st);
+      if (st != HostState.UP) {
+        continue;
+      }
+      double[] history = new double[12];
+      for (int i = 0; i < history.length; i++) {
+        history[i] = r.nextDouble();
+      }
+      dc.history(name, history);
+      long free = memory;
+      int vcpus = 2 * cores;
+      for (int k = r.nextInt(7); k > 0; k--) {
+        int c = 1 + r.nextInt(4);
+        long m = 1024L * (1 + r.nextInt(6));
+        if (c <= vcpus && m <= free) {
+          vcpus -= c;
+          free -= m;
+          dc.vm(name + "-" + k, name, c, m, Math.pow(r.nextDouble(), 2));
+          if (r.nextInt(20) == 0) {
+            busy.add(name + "-" + k);
+          }
+        }
+      }
+      if (r.nextInt(20) == 0) {
+        busy.add(name);
+      }
+      if (r.nextInt(3) == 0) {
+        dc.emptyFor(name, r.nextInt(13));
+      }
+    }
+    Snapshot s = dc.snapshot();
+    ConsolidationSettings settings = new ConsolidationSettings(r.nextBoolean() ? new StaticThreshold(0.8)
+        : new LocalRegression(1.2, true), new MinimumMigrationTime(), 0.1 + 0.1 * r.nextInt(3), 0.8, Duration.ZERO,
+        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2));
+    Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, r.nextBoolean() ? 1.0 : 2.0));
+    Plan indexed = new Consolidation(scheduler, settings, Duration.ofSeconds(10)).decide(s, new RecordingPlanner(busy::contains));
+    Plan walked = new Consolidation(scheduler, settings, Duration.ofSeconds(10), false).decide(s,
+        new RecordingPlanner(busy::contains));
+    assertThat(indexed).as("seed %d: the index and the walk plan alike", seed).isEqualTo(walked);
   }
 }

@@ -35,8 +35,13 @@ final class DataCentre {
   }
 
   DataCentre host(String name, int cores, long memoryMib, double idle, double max, HostState state) {
+    return host(name, cores, memoryMib, PowerModel.linear(idle, max), state);
+  }
+
+  /** A host with any power model (an 11-point SPECpower-style table, say). */
+  DataCentre host(String name, int cores, long memoryMib, PowerModel model, HostState state) {
     hosts.put(name, new Host(name, "sim://dc/" + name, new HostCapacity(cores, 2600, memoryMib), Map.of(),
-        new PowerSpec("sim://dc/" + name, null, null), PowerModel.linear(idle, max), state, "test", NOW.minusSeconds(3600), 1));
+        new PowerSpec("sim://dc/" + name, null, null), model, state, "test", NOW.minusSeconds(3600), 1));
     return this;
   }
 
