@@ -43,7 +43,7 @@ public final class ScaleBenchmark {
     int vmCount = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     String storeKind = args.length > 2 ? args[2] : "memory";
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
-    // Room for the VMs with a third to spare: 1 vCPU / 1 GiB each.
+    // Room for the VMs with a third to spare: 1 vCPU / 1 GiB each (no CPU overcommit by default).
     int perHost = (int) Math.ceil(vmCount * 1.5 / hostCount);
     Path home = Files.createTempDirectory("corral-scale");
     String yaml = """
@@ -59,7 +59,7 @@ public final class ScaleBenchmark {
           latencies: {define: 0s, boot: 0s, shutdown: 0s, migrationBase: 0s, powerOn: 0s, powerOff: 0s}
           hosts:
             - {prefix: h, count: %d, cores: %d, mhz: 2600, memoryMib: %d}
-        """.formatted(storeKind.equals("memory") ? "store: {url: \"memory:\"}" : "", hostCount, Math.max(1, perHost / 4),
+        """.formatted(storeKind.equals("memory") ? "store: {url: \"memory:\"}" : "", hostCount, perHost,
         (long) perHost * 1024);
     System.out.printf("# scale: %,d hosts, %,d VMs, store %s, bulk %d, %d cores, java %s, max heap %,d MiB%n", hostCount, vmCount,
         storeKind, batch, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
