@@ -87,12 +87,25 @@ public final class Executor implements Planner {
   /** Queues every action of {@code plan}; returns the keys accepted (already-known keys are skipped). */
   @Override
   public List<String> submit(Plan plan) {
-    List<String> accepted = new ArrayList<>();
+    // One batch for the whole plan: a scheduling pass that places a thousand VMs is one commit.
+    ControllerState.Tx tx = state.tx();
+    List<ActionRecord> queued = new ArrayList<>();
+    Set<String> planned = new HashSet<>();
     for (Action a : plan.actions()) {
-      String key = enqueue(a);
-      if (key != null) {
-        accepted.add(key);
+      Action fresh = freshAttempt(a, planned);
+      if (fresh == null) {
+        duplicates++;
+        continue;
       }
+      planned.add(fresh.key());
+      queued.add(record(tx, fresh));
+    }
+    tx.commit();
+    List<String> accepted = new ArrayList<>(queued.size());
+    for (ActionRecord r : queued) {
+      queue.add(r);
+      hold(r.action().subject(), r.key(), false);
+      accepted.add(r.key());
     }
     pump();
     return accepted;
@@ -182,17 +195,24 @@ public final class Executor implements Planner {
 
   /** Records {@code a} QUEUED and holds its subject; returns the key it runs under, or null when already known. */
   private @Nullable String enqueue(Action a) {
-    Action fresh = freshAttempt(a);
+    Action fresh = freshAttempt(a, Set.of());
     if (fresh == null) {
       duplicates++;
       return null;
     }
-    ActionRecord r = new ActionRecord(fresh, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);
-    state.tx().put(r).journal(EntryKind.ACTION_QUEUED, subjectKind(fresh), fresh.subject(), null, null, fresh.key(),
-        fresh.cause(), describe(fresh)).commit();
+    ControllerState.Tx tx = state.tx();
+    ActionRecord r = record(tx, fresh);
+    tx.commit();
     queue.add(r);
     hold(fresh.subject(), fresh.key(), false);
     return fresh.key();
+  }
+
+  /** Adds {@code a}'s QUEUED record and its journal entry to {@code tx}. */
+  private ActionRecord record(ControllerState.Tx tx, Action a) {
+    ActionRecord r = new ActionRecord(a, ActionStatus.QUEUED, 0, clock.now(), clock.now(), null);
+    tx.put(r).journal(EntryKind.ACTION_QUEUED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(), describe(a));
+    return r;
   }
 
   /**
@@ -200,10 +220,10 @@ public final class Executor implements Planner {
    * null. A key whose last attempt was REJECTED or FAILED never blocks a fresh plan: it runs as
    * {@code key#n}, the first n not yet in the ledger, so every earlier outcome stays findable.
    */
-  private @Nullable Action freshAttempt(Action a) {
+  private @Nullable Action freshAttempt(Action a, Set<String> planned) {
     String key = a.key();
     for (int n = 1; ; n++) {
-      if (activeKeys.contains(key)) {
+      if (activeKeys.contains(key) || planned.contains(key)) {
         return null;
       }
       Optional<ActionRecord> known = state.store().action(key);
