@@ -70,6 +70,9 @@ public final class ControllerState {
   private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
   private final java.util.Set<String> macs = new java.util.HashSet<>();
   private final java.util.Set<String> pendingVms = new java.util.HashSet<>();
+  // What snapshots would otherwise derive with a pass over every VM (Snapshot.Index).
+  private PMap<String, org.corral.model.snapshot.Reservation> reservations = HashTreePMap.empty();
+  private final java.util.Set<String> grouped = new java.util.HashSet<>();
 
   public ControllerState(Store store, Clock clock) {
     this(store, clock, Samples.DEFAULT_CAPACITY);
@@ -304,6 +307,10 @@ public final class ControllerState {
     if (v.state() == VmState.PENDING) {
       pendingVms.add(v.name());
     }
+    reserve(v, 1);
+    if (v.spec().affinityGroup() != null || v.spec().antiAffinityGroup() != null) {
+      grouped.add(v.name());
+    }
     if (v.host() != null) {
       TreePSet<String> on = vmsByHost.get(v.host());
       vmsByHost = vmsByHost.plus(v.host(), (on == null ? TreePSet.<String>empty() : on).plus(v.name()));
@@ -322,6 +329,8 @@ public final class ControllerState {
 
   private void unindex(Vm v) {
     pendingVms.remove(v.name());
+    reserve(v, -1);
+    grouped.remove(v.name());
     if (v.host() != null) {
       TreePSet<String> on = vmsByHost.get(v.host());
       if (on != null) {
@@ -341,9 +350,30 @@ public final class ControllerState {
     }
   }
 
-  /** An immutable view for decisions: O(1), sharing the state's persistent maps. */
+  /** Adds ({@code sign} 1) or removes (-1) what {@code v} holds, as Snapshot's own derivation counts it. */
+  private void reserve(Vm v, int sign) {
+    if (v.host() != null && v.state().reservesHost()) {
+      reservations = reservations.plus(v.host(), add(reservations.get(v.host()), v.spec().demand(), sign, sign));
+    }
+    // A migrating VM holds room on its destination too, so nothing else takes it meanwhile.
+    if (v.state() == VmState.MIGRATING && v.migrationTarget() != null) {
+      reservations = reservations.plus(v.migrationTarget(), add(reservations.get(v.migrationTarget()), v.spec().demand(), sign, 0));
+    }
+  }
+
+  private static org.corral.model.snapshot.Reservation add(org.corral.model.snapshot.@Nullable Reservation r,
+      org.corral.model.Resources demand, int sign, int vms) {
+    org.corral.model.snapshot.Reservation base = r == null ? org.corral.model.snapshot.Reservation.NONE : r;
+    return sign > 0 ? base.plus(demand, vms) : base.minus(demand, -vms);
+  }
+
+  /**
+   * An immutable view for decisions: O(pending + grouped VMs), sharing the state's persistent maps
+   * and the reservations it keeps as VMs change (no pass over every VM).
+   */
   public Snapshot snapshot(long cycle, long seed) {
-    return Snapshot.shared(cycle, clock.now(), seed, hosts, vms, networks, images, hostObservations);
+    return Snapshot.shared(cycle, clock.now(), seed, hosts, vms, networks, images, hostObservations,
+        new Snapshot.Index(reservations, vmsByHost, List.copyOf(pendingVms), List.copyOf(grouped)));
   }
 
   // ---- writes ------------------------------------------------------------------------------

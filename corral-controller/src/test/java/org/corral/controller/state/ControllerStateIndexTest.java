@@ -52,7 +52,11 @@ class ControllerStateIndexTest {
       List<NicLease> leases = o.lease() < 0 ? List.of() : 
           // Leases are unique per VM (the allocator never hands one out twice): one per VM number.
           List.of(new NicLease("n", "10.0.0." + o.vm(), "52:54:00:00:00:" + (10 + o.vm())));
-      Vm v = new Vm(name, "UUID-" + o.vm(), VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm())), "t", o.state(), DesiredState.RUNNING,
+      VmSpec spec = o.vm() % 3 == 0
+          ? new VmSpec(1 + o.vm() % 3, 256L * (1 + o.vm()), List.of(), List.of(), null, null, null, o.vm() % 2 == 0 ? "a" : null,
+              "web", 0, null, java.util.Map.of())
+          : VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm()));
+      Vm v = new Vm(name, "UUID-" + o.vm(), spec, "t", o.state(), DesiredState.RUNNING,
           host, target, leases, "", T, T, 1);
       s.tx().put(v).commit();
     }
@@ -68,6 +72,20 @@ class ControllerStateIndexTest {
       }
       assertThat(s.reservedOn(host, null)).isEqualTo(sum);
     }
+    // The snapshot's kept index (reservations, VMs per host, pending, grouped) equals its derivation.
+    org.corral.model.snapshot.Snapshot kept = s.snapshot(1, 1);
+    java.util.Map<String, Vm> all = new java.util.HashMap<>();
+    s.vms().forEach(v -> all.put(v.name(), v));
+    org.corral.model.snapshot.Snapshot derived = new org.corral.model.snapshot.Snapshot(1, T, 1, java.util.Map.of(), all,
+        java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+    for (int h = 0; h < 4; h++) {
+      String host = "h" + h;
+      assertThat(kept.reserved(host)).as(host).isEqualTo(derived.reserved(host));
+      assertThat(kept.vmCount(host)).as(host).isEqualTo(derived.vmCount(host));
+      assertThat(kept.vmsOn(host)).as(host).containsExactlyElementsOf(derived.vmsOn(host));
+    }
+    assertThat(kept.pending()).containsExactlyElementsOf(derived.pending());
+    assertThat(kept.grouped()).containsExactlyElementsOf(derived.grouped());
     Set<String> ips = new HashSet<>();
     Set<String> macs = new HashSet<>();
     for (Vm v : s.vms()) {

@@ -25,8 +25,10 @@ import org.corral.model.vm.VmState;
  * are made by policies.
  *
  * <p>Taking one is cheap: {@link #shared} keeps the caller's immutable (persistent) maps as they
- * are, so consecutive snapshots share everything that did not change. The reservations per host
- * are derived on first use, once per snapshot (O(VMs)).
+ * are, so consecutive snapshots share everything that did not change. The reservations per host,
+ * the VMs on each host and the pending VMs come from an {@link Index} the owner of the maps keeps
+ * up to date (the controller's state), so a snapshot costs no pass over every VM; without one
+ * (tests, fixtures) they are derived on first use, once per snapshot (O(VMs)).
  *
  * @see #cycle() the number of the loop cycle that took it (journaled with the plan)
  * @see #now()   the injected clock's time when it was taken
@@ -41,17 +43,30 @@ public final class Snapshot {
   private final SortedMap<String, Network> networks;
   private final SortedMap<String, Image> images;
   private final Map<String, HostObservation> hostObservations;
+  private final @Nullable Index index;
   private volatile @Nullable Derived derived;
+
+  /**
+   * What is derived from the VMs, kept by the owner of the maps as they change (immutable values):
+   *
+   * @param reservations   per host, what its VMs (and those migrating to it) hold; hosts holding nothing may be absent
+   * @param vmNamesByHost  per host, the names of the VMs whose host it is, sorted
+   * @param pending        names of the PENDING VMs, in any order
+   * @param grouped        names of the VMs with an affinity or anti-affinity group, in any order
+   */
+  public record Index(Map<String, Reservation> reservations, Map<String, ? extends java.util.SortedSet<String>> vmNamesByHost,
+      java.util.Collection<String> pending, java.util.Collection<String> grouped) {}
 
   /** A snapshot over copies of the given maps (tests, fixtures): safe with any maps. */
   public Snapshot(long cycle, Instant now, long seed, Map<String, Host> hosts, Map<String, Vm> vms,
       Map<String, Network> networks, Map<String, Image> images, Map<String, HostObservation> hostObservations) {
-    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations), NO_COPY);
+    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations), null,
+        NO_COPY);
   }
 
   private Snapshot(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
       SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
-      NoCopy marker) {
+      @Nullable Index index, NoCopy marker) {
     this.cycle = cycle;
     this.now = now;
     this.seed = seed;
@@ -60,6 +75,7 @@ public final class Snapshot {
     this.networks = networks;
     this.images = images;
     this.hostObservations = hostObservations;
+    this.index = index;
   }
 
   /**
@@ -70,7 +86,16 @@ public final class Snapshot {
       SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations) {
     return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
         Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
-        Collections.unmodifiableMap(hostObservations), NO_COPY);
+        Collections.unmodifiableMap(hostObservations), null, NO_COPY);
+  }
+
+  /** The same, with the derived data kept by the caller ({@link Index}): no pass over every VM. */
+  public static Snapshot shared(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
+      SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
+      Index index) {
+    return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
+        Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
+        Collections.unmodifiableMap(hostObservations), index, NO_COPY);
   }
 
   /** Tells the private constructor apart from the public, copying one. */
@@ -125,11 +150,36 @@ public final class Snapshot {
 
   /** CPU and memory reserved on {@code host} by the VMs placed there (and migrating to it). */
   public Resources reserved(String host) {
+    if (index != null) {
+      return index.reservations().getOrDefault(host, Reservation.NONE).resources();
+    }
     return derived().reserved.getOrDefault(host, Resources.ZERO);
+  }
+
+  /** How many VMs are placed on {@code host} and hold resources there: O(1) with an index. */
+  public int vmCount(String host) {
+    if (index != null) {
+      return index.reservations().getOrDefault(host, Reservation.NONE).vms();
+    }
+    return vmsOn(host).size();
   }
 
   /** VMs whose {@code host} is {@code host} and that hold resources there, by name. */
   public List<Vm> vmsOn(String host) {
+    if (index != null) {
+      java.util.SortedSet<String> names = index.vmNamesByHost().get(host);
+      if (names == null) {
+        return List.of();
+      }
+      List<Vm> out = new ArrayList<>(names.size());
+      for (String n : names) {
+        Vm v = vms.get(n);
+        if (v != null && v.state().reservesHost()) {
+          out.add(v);
+        }
+      }
+      return out;
+    }
     return derived().vmsByHost.getOrDefault(host, List.of());
   }
 
@@ -138,12 +188,32 @@ public final class Snapshot {
     return derived().pending;
   }
 
+  /**
+   * The VMs that hold resources on a host or migrate to one and have an affinity or anti-affinity
+   * group: all placement needs to know of the placed VMs besides the reservations.
+   */
+  public java.util.Collection<Vm> grouped() {
+    if (index == null) {
+      return vms.values().stream()
+          .filter(v -> v.spec().affinityGroup() != null || v.spec().antiAffinityGroup() != null).toList();
+    }
+    List<Vm> out = new ArrayList<>(index.grouped().size());
+    for (String n : index.grouped()) {
+      Vm v = vms.get(n);
+      if (v != null) {
+        out.add(v);
+      }
+    }
+    out.sort(Comparator.comparing(Vm::name)); // deterministic, like every other iteration here
+    return out;
+  }
+
   private static final HostObservation NONE = HostObservation.none(1);
 
   private Derived derived() {
     Derived d = derived;
     if (d == null) {
-      d = new Derived(vms);
+      d = index != null ? Derived.pendingOnly(vms, index.pending()) : new Derived(vms);
       derived = d; // idempotent: a race computes the same value twice, never a wrong one
     }
     return d;
@@ -154,6 +224,25 @@ public final class Snapshot {
     final Map<String, Resources> reserved;
     final Map<String, List<Vm>> vmsByHost;
     final List<Vm> pending;
+
+    private Derived(Map<String, Resources> reserved, Map<String, List<Vm>> vmsByHost, List<Vm> pending) {
+      this.reserved = reserved;
+      this.vmsByHost = vmsByHost;
+      this.pending = pending;
+    }
+
+    /** With an index, only the pending list is derived: O(pending), sorted as always. */
+    static Derived pendingOnly(Map<String, Vm> vms, java.util.Collection<String> names) {
+      List<Vm> waiting = new ArrayList<>(names.size());
+      for (String n : names) {
+        Vm v = vms.get(n);
+        if (v != null && v.state() == VmState.PENDING) {
+          waiting.add(v);
+        }
+      }
+      waiting.sort(Comparator.comparing(Vm::created).thenComparing(Vm::name));
+      return new Derived(Map.of(), Map.of(), List.copyOf(waiting));
+    }
 
     Derived(Map<String, Vm> vms) {
       Map<String, Resources> res = new HashMap<>();

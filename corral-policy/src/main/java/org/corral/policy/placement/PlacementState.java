@@ -100,7 +100,7 @@ final class PlacementState {
       cpuCapacity[i] = cap.cpus();
       memoryReserved[i] = used.memoryMib();
       cpuReserved[i] = used.cpus();
-      vms[i] = snapshot.vmsOn(h.name()).size();
+      vms[i] = snapshot.vmCount(h.name());
       cpuUtilisation[i] = clamp01(snapshot.metrics(h.name()).cpuUtilisation());
       power[i] = h.powerModelOrTypical();
       maxMhz = Math.max(maxMhz, h.capacity().totalMhz());
@@ -109,7 +109,8 @@ final class PlacementState {
     }
     largestTotalMhz = maxMhz;
     largestMaxWatts = maxWatts;
-    for (Vm vm : snapshot.vms().values()) {
+    // Only VMs with a group matter here (the reservations came above): not a pass over every VM.
+    for (Vm vm : snapshot.grouped()) {
       if (vm.host() != null && vm.state().reservesHost()) {
         Integer h = indexOf.get(vm.host());
         if (h != null) {
