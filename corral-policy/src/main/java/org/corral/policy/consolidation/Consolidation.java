@@ -200,6 +200,10 @@ public final class Consolidation {
         reindex(at);
         List<VmLoad> candidates = movable(at);
         long seed = s.seed() ^ h.hashCode();
+        // The history the detector reads is the host's as it would have been without the VMs
+        // chosen so far (CloudSim sums the histories of the VMs still on the host): otherwise a
+        // regression detector, reading an unchanged past, would send away every VM.
+        double[] history = seen[at].cpu().toArray();
         while (d.overloaded()) {
           VmLoad chosen = settings.selector().select(candidates, seed++).orElse(null);
           if (chosen == null) {
@@ -213,7 +217,8 @@ public final class Consolidation {
           addDemand(at, -vmCores);
           toMove.add(new Moving(vm, vmCores, h, at, h + " overloaded: " + d.reason() + "; " + settings.selector().name() + " chose "
               + vm.name()));
-          d = settings.detector().test(hostLoad(at));
+          withoutVm(history, vm, vmCores, at);
+          d = settings.detector().test(hostLoad(at, history));
         }
       }
       toMove.sort(Comparator.comparingDouble(Moving::cores).reversed());
@@ -563,13 +568,32 @@ public final class Consolidation {
       return o == null ? 0 : o.cpu().last() * vm.spec().cpus();
     }
 
+    /**
+     * Takes {@code vm}'s share out of {@code history} (the host at {@code at}): its own samples,
+     * newest aligned with newest, where it was observed; its load now on every sample where not.
+     */
+    void withoutVm(double[] history, Vm vm, double vmCores, int at) {
+      VmObservation o = seen[at].vms().get(vm.name());
+      double[] own = o == null ? new double[0] : o.cpu().toArray();
+      for (int k = 1; k <= history.length; k++) {
+        double share = own.length > 0
+            ? (k <= own.length ? own[own.length - k] * vm.spec().cpus() / cores[at] : 0)
+            : vmCores / cores[at];
+        history[history.length - k] = Math.max(0, history[history.length - k] - share);
+      }
+    }
+
     /** What the detector reads about the host at position {@code at}, with its demand now. */
     HostLoad hostLoad(int at) {
+      return hostLoad(at, seen[at].cpu().toArray());
+    }
+
+    HostLoad hostLoad(int at, double[] history) {
       double largest = 0;
       for (Vm vm : vmsAt.get(at)) {
         largest = Math.max(largest, vm.spec().memoryMib());
       }
-      return new HostLoad(order[at], load[at], seen[at].cpu().toArray(),
+      return new HostLoad(order[at], load[at], history,
           largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0));
     }
 
