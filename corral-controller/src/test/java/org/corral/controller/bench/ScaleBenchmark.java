@@ -59,13 +59,13 @@ public final class ScaleBenchmark {
           latencies: {define: 0s, boot: 0s, shutdown: 0s, migrationBase: 0s, powerOn: 0s, powerOff: 0s}
           hosts:
             - {prefix: h, count: %d, cores: %d, mhz: 2600, memoryMib: %d}
-        """.formatted(storeKind.equals("memory") ? "store: {url: \"memory:\"}" : "", hostCount, perHost,
+        """.formatted(storeSection(storeKind), hostCount, perHost,
         (long) perHost * 1024);
     System.out.printf("# scale: %,d hosts, %,d VMs, store %s, bulk %d, %d cores, java %s, max heap %,d MiB%n", hostCount, vmCount,
         storeKind, batch, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
     SystemClock clock = new SystemClock("corral-loop");
-    CorralRuntime corral = CorralRuntime.start(ConfigReader.parse(yaml, "bench/scale", Map.of()), home, clock, d -> {});
+    CorralRuntime corral = CorralRuntime.start(ConfigReader.parse(yaml, "bench/scale", System.getenv()), home, clock, d -> {});
     String base = "http://127.0.0.1:" + corral.port() + "/api/v1";
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -165,7 +165,11 @@ public final class ScaleBenchmark {
           cpuProc / 1e3 / vmCount);
       System.out.printf("heap: peak %,d MiB; after GC %,d MiB with hosts only, %,d MiB with the VMs: %,d bytes per host, %,d per VM%n",
           peak >> 20, hostsHeap >> 20, vmsHeap >> 20, hostsHeap / hostCount, (vmsHeap - hostsHeap) / vmCount);
-      System.out.printf("store on disk: %s; journal %,d entries%n", storeKind.equals("memory") ? "none (memory)" : mib(size(home)),
+      System.out.printf("store on disk: %s; journal %,d entries%n", switch (storeKind) {
+            case "memory" -> "none (memory)";
+            case "postgres" -> "in PostgreSQL (SELECT pg_size_pretty(pg_database_size(...)))";
+            default -> mib(size(home));
+          },
           corral.controller().state().store().lastSeq());
       System.out.printf("GET /vms/NAME while loading: %s; GET /vms?limit=50: %s%n", percentiles(getOne), percentiles(getPage));
     } finally {
@@ -174,6 +178,28 @@ public final class ScaleBenchmark {
       http.close();
       deleteTree(home);
     }
+  }
+
+  /**
+   * memory, h2 (the embedded default) or postgres: the database at CORRAL_BENCH_PG_URL as
+   * CORRAL_BENCH_PG_USER, password in CORRAL_BENCH_PG_PASSWORD (an empty database: the run fills it).
+   */
+  private static String storeSection(String kind) {
+    return switch (kind) {
+      case "memory" -> "store: {url: \"memory:\"}";
+      case "h2" -> "";
+      case "postgres" -> "store: {url: \"" + requireEnv("CORRAL_BENCH_PG_URL") + "\", user: \"" + requireEnv("CORRAL_BENCH_PG_USER")
+          + "\", passwordEnv: CORRAL_BENCH_PG_PASSWORD}";
+      default -> throw new IllegalArgumentException("store must be memory, h2 or postgres, not " + kind);
+    };
+  }
+
+  private static String requireEnv(String name) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("set " + name + " for the postgres store (see bench/scale)");
+    }
+    return v;
   }
 
   private static HttpResponse<String> send(HttpClient http, HttpRequest r) {
