@@ -125,6 +125,31 @@ public final class PlacementSession {
     state.remove(index(host), vm);
   }
 
+  /**
+   * Specs that found no host, with the report and the state's change count then. A VM with the
+   * same spec and no host, asked while nothing has changed since, gets the same answer without a
+   * scan of every host: a burst of identical VMs beyond capacity costs one scan, not one each.
+   */
+  private final java.util.Map<org.corral.model.vm.VmSpec, Failed> failed = new java.util.HashMap<>();
+
+  private record Failed(long atChange, PlacementReport report) {}
+
+  /** The report of an identical VM that found no host, if nothing has changed since. */
+  @Nullable PlacementReport failedLike(Vm vm) {
+    if (vm.host() != null) {
+      return null;
+    }
+    Failed f = failed.get(vm.spec());
+    return f != null && f.atChange() == state.changes
+        ? new PlacementReport(vm.name(), f.report().summary(), f.report().rejectedBy()) : null;
+  }
+
+  void rememberFailure(Vm vm, PlacementReport r) {
+    if (vm.host() == null) {
+      failed.put(vm.spec(), new Failed(state.changes, r));
+    }
+  }
+
   /** One VM is usually tried on many hosts in a row: keep its compiled form for the next call. */
   private @Nullable Vm lastVm;
   private @Nullable Candidate lastCandidate;

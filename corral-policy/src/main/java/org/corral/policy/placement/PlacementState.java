@@ -199,6 +199,9 @@ final class PlacementState {
     });
   }
 
+  /** Changes applied so far, to any host: what a cached answer was computed at. */
+  long changes;
+
   /** Applies one change to host {@code h}: out of every index, changed, back in where it belongs. */
   private void change(int h, Runnable change) {
     for (HostIndex index : indexes) {
@@ -206,6 +209,7 @@ final class PlacementState {
     }
     change.run();
     version[h]++;
+    changes++;
     for (HostIndex index : indexes) {
       index.add(h);
     }

@@ -98,6 +98,10 @@ public final class Scheduler {
 
   PlacementSession.PlacementOutcome placeOne(PlacementSession session, Vm vm) {
     PlacementState state = session.state();
+    PlacementReport same = session.failedLike(vm);
+    if (same != null) {
+      return PlacementSession.PlacementOutcome.unplaced(same);
+    }
     Candidate candidate;
     try {
       candidate = candidate(vm);
@@ -131,7 +135,9 @@ public final class Scheduler {
         rejections = new int[pipeline.filters().size()];
         HostSearch.scan(state, pipeline, candidate, rejections);
       }
-      return PlacementSession.PlacementOutcome.unplaced(UnplacedReports.fromScan(state, pipeline, candidate, rejections));
+      PlacementReport report = UnplacedReports.fromScan(state, pipeline, candidate, rejections);
+      session.rememberFailure(vm, report);
+      return PlacementSession.PlacementOutcome.unplaced(report);
     }
     double score = pipeline.scorer().score(state, host, candidate);
     Placement p = new Placement(vm.name(), vm.state().reservesHost() ? vm.host() : null, state.names[host], score,

@@ -41,6 +41,25 @@ class PlacementSessionTest {
   }
 
   @Test
+  void identicalVmsBeyondCapacityShareOneScanUntilSomethingChanges() {
+    // a has room for one 8 GiB VM. v1 takes it; v2 and v3 (same spec) find none: v3 gets v2's
+    // report under its own name. Once x leaves a, the same spec is asked again and placed.
+    Snapshot s = new Lab().host("a", 8, 16896).running("x", "a", 1, 8192).snapshot();
+    PlacementSession session = packing.session(s, false);
+    assertThat(session.place(Lab.pending("v1", 1, 8192)).placement().host()).isEqualTo("a");
+    PlacementReport r2 = session.place(Lab.pending("v2", 1, 8192)).unplaced();
+    PlacementReport r3 = session.place(Lab.pending("v3", 1, 8192)).unplaced();
+    assertThat(r2.vm()).isEqualTo("v2");
+    assertThat(r3.vm()).isEqualTo("v3");
+    assertThat(r3.summary()).isEqualTo(r2.summary()).startsWith("no host fits: ");
+    assertThat(r3.rejectedBy()).isEqualTo(r2.rejectedBy());
+    // Another spec is not answered from the cache: 256 MiB still fit.
+    assertThat(session.place(Lab.pending("tiny", 1, 256)).placement().host()).isEqualTo("a");
+    session.remove("x");
+    assertThat(session.place(Lab.pending("v4", 1, 8192)).placement().host()).isEqualTo("a");
+  }
+
+  @Test
   void anExcludedHostIsCountedInTheReport() {
     Snapshot s = new Lab().host("a", 8, 8192).snapshot();
     PlacementSession session = packing.session(s, false);
