@@ -37,8 +37,12 @@ import org.corral.model.InvalidInputException;
  * closing takes milliseconds instead of up to 200 ms.
  */
 final class H2Files {
-  /** URL settings; every one is an H2 {@code SET} command. */
-  static final String SETTINGS = ";WRITE_DELAY=0;MAX_COMPACT_TIME=0";
+  /**
+   * URL settings; every one is an H2 {@code SET} command. {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own
+   * shutdown hook would close the database while Corral's hook is still stopping the controller,
+   * whose last writes (the energy counters of the last minute) then failed; Corral closes it.
+   */
+  static final String SETTINGS = ";WRITE_DELAY=0;MAX_COMPACT_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
   static final String USER = "corral";
 
   private H2Files() {}
