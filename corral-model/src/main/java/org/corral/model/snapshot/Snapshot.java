@@ -156,6 +156,14 @@ public final class Snapshot {
     return derived().reserved.getOrDefault(host, Resources.ZERO);
   }
 
+  /** What {@code host} holds for VMs (resources and count) in one lookup. */
+  public Reservation reservation(String host) {
+    if (index != null) {
+      return index.reservations().getOrDefault(host, Reservation.NONE);
+    }
+    return new Reservation(reserved(host), vmsOn(host).size());
+  }
+
   /** How many VMs are placed on {@code host} and hold resources there: O(1) with an index. */
   public int vmCount(String host) {
     if (index != null) {
