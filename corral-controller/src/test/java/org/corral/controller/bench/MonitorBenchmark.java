@@ -21,7 +21,8 @@ import org.corral.model.time.SystemClock;
  * The Monitor's cost per cycle against libvirt's own test driver (issue 22): H hosts, each a
  * {@code test:///<file>} connection to its own copy of a node XML (8 cores, 16 GiB, 2 domains), polled
  * every second on real time for a minute. Reports the controller loop thread's CPU per cycle and per
- * host poll, and the whole process's (libvirt's threads included). Run with bench/monitor.
+ * host poll, and the whole process's (libvirt's threads included), over hosts × seconds polls.
+ * Run with bench/monitor.
  */
 public final class MonitorBenchmark {
   public static void main(String[] args) throws Exception {
@@ -50,14 +51,8 @@ public final class MonitorBenchmark {
         c.callAsync(() -> c.commands().addHost(new HostRequest(name, "test://" + xml.toAbsolutePath(), null, null, null, null), "bench"),
             Duration.ofSeconds(60));
       }
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (!c.call(() -> c.state().hosts().stream().allMatch(h -> h.state() == HostState.UP
-          && c.state().observation(h.name()).lastAnswer() != null))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("hosts not all UP and read after 5 minutes");
-        }
-        Thread.sleep(200);
-      }
+      ScaleBenchmark.await("every host UP and read", Duration.ofMinutes(5), () -> c.call(() -> c.state().hosts().stream()
+          .allMatch(h -> h.state() == HostState.UP && c.state().observation(h.name()).lastAnswer() != null)));
       long loop = threadId("corral-loop");
       var threads = ManagementFactory.getThreadMXBean();
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -65,7 +60,9 @@ public final class MonitorBenchmark {
       long loop0 = threads.getThreadCpuTime(loop);
       long proc0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
-      Thread.sleep(seconds * 1000L);
+      // Measure over a number of polls, not a sleep: one a second per host for `seconds` seconds.
+      long target = polls0 + (long) hostCount * seconds;
+      ScaleBenchmark.await(seconds + " cycles of polls", Duration.ofSeconds(seconds * 3L + 60), () -> polls(c) >= target);
       long wall = System.nanoTime() - t0;
       long loopCpu = threads.getThreadCpuTime(loop) - loop0;
       long procCpu = os.getProcessCpuTime() - proc0;

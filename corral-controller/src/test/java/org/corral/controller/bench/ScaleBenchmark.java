@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.corral.controller.boot.CorralRuntime;
 import org.corral.controller.config.ConfigReader;
 import org.corral.model.host.Host;
@@ -88,7 +91,6 @@ public final class ScaleBenchmark {
       long cpuProc0 = processCpu();
       long start = System.nanoTime();
       AtomicInteger next = new AtomicInteger();
-      AtomicBoolean done = new AtomicBoolean();
       List<Long> getOne = Collections.synchronizedList(new ArrayList<>());
       List<Long> getPage = Collections.synchronizedList(new ArrayList<>());
       List<Thread> senders = new ArrayList<>();
@@ -107,26 +109,25 @@ public final class ScaleBenchmark {
           }
         }));
       }
-      Thread reader = Thread.ofPlatform().name("scale-reader").start(() -> {
-        SplittableRandom rnd = new SplittableRandom(42);
-        while (!done.get()) {
-          int created = Math.max(1, Math.min(vmCount, next.get() - batch));
-          long a = System.nanoTime();
-          send(http, HttpRequest.newBuilder(URI.create(base + "/vms/v" + rnd.nextInt(created))).GET().build());
-          long b = System.nanoTime();
-          HttpResponse<String> page = send(http, HttpRequest.newBuilder(URI.create(base + "/vms?limit=50&after=v" + rnd.nextInt(created))).GET().build());
-          long c = System.nanoTime();
-          getOne.add(b - a);
-          getPage.add(c - b);
-          if (page.statusCode() != 200) {
-            throw new IllegalStateException("GET page -> " + page.statusCode());
-          }
-          sleep(100);
+      // Reads are sampled every 100 ms by a timer, not by a sleeping thread.
+      ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "scale-reader"));
+      SplittableRandom rnd = new SplittableRandom(42);
+      reader.scheduleWithFixedDelay(() -> {
+        int created = Math.max(1, Math.min(vmCount, next.get() - batch));
+        long a = System.nanoTime();
+        send(http, HttpRequest.newBuilder(URI.create(base + "/vms/v" + rnd.nextInt(created))).GET().build());
+        long b = System.nanoTime();
+        HttpResponse<String> page = send(http, HttpRequest.newBuilder(URI.create(base + "/vms?limit=50&after=v" + rnd.nextInt(created))).GET().build());
+        long c = System.nanoTime();
+        getOne.add(b - a);
+        getPage.add(c - b);
+        if (page.statusCode() != 200) {
+          throw new IllegalStateException("GET page -> " + page.statusCode());
         }
-      });
-      long createdAt = 0;
-      long lastPrint = System.nanoTime();
-      while (true) {
+      }, 0, 100, TimeUnit.MILLISECONDS);
+      long[] createdAt = {0};
+      long[] lastPrint = {System.nanoTime()};
+      await("every VM RUNNING", Duration.ofMinutes(30), () -> {
         int running = 0;
         int total = 0;
         for (Vm v : corral.controller().state().published().vms().values()) {
@@ -135,31 +136,30 @@ public final class ScaleBenchmark {
             running++;
           }
         }
-        if (createdAt == 0 && senders.stream().noneMatch(Thread::isAlive)) {
-          createdAt = System.nanoTime();
+        if (createdAt[0] == 0 && senders.stream().noneMatch(Thread::isAlive)) {
+          createdAt[0] = System.nanoTime();
         }
-        if (System.nanoTime() - lastPrint > 5e9) {
-          lastPrint = System.nanoTime();
-          System.out.printf("  %5.1f s: %,d created, %,d running, heap %,d MiB%n", (lastPrint - start) / 1e9, total, running,
+        if (System.nanoTime() - lastPrint[0] > 5e9) {
+          lastPrint[0] = System.nanoTime();
+          System.out.printf("  %5.1f s: %,d created, %,d running, heap %,d MiB%n", (lastPrint[0] - start) / 1e9, total, running,
               (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         }
-        if (running == vmCount) {
-          break;
-        }
-        if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
-          throw new IllegalStateException("not all RUNNING after 30 minutes: " + running + " of " + vmCount);
-        }
-        sleep(200);
-      }
+        return running == vmCount;
+      });
       long end = System.nanoTime();
-      done.set(true);
-      reader.join();
+      if (createdAt[0] == 0) {
+        createdAt[0] = end; // the last answer and the last VM RUNNING came within one poll
+      }
+      reader.shutdown();
+      if (!reader.awaitTermination(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the reader did not stop");
+      }
       long cpuLoop = threads.getThreadCpuTime(loopThread) - cpuLoop0;
       long cpuProc = processCpu() - cpuProc0;
       long peak = peakHeap();
       long vmsHeap = heapAfterGc();
       double wall = (end - start) / 1e9;
-      System.out.printf("created (API answered) in %,.1f s; all RUNNING after %,.1f s: %,.0f VMs/s%n", (createdAt - start) / 1e9, wall,
+      System.out.printf("created (API answered) in %,.1f s; all RUNNING after %,.1f s: %,.0f VMs/s%n", (createdAt[0] - start) / 1e9, wall,
           vmCount / wall);
       System.out.printf("CPU per VM: controller loop %,.1f µs, whole process (clients included) %,.1f µs%n", cpuLoop / 1e3 / vmCount,
           cpuProc / 1e3 / vmCount);
@@ -220,27 +220,9 @@ public final class ScaleBenchmark {
         s.get(Math.min(s.size() - 1, (int) (s.size() * 0.99))) / 1e6, s.getLast() / 1e6, s.size());
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void await(String what, Duration max, Check c) throws Exception {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!c.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      sleep(200);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** A bounded wait polling {@code done} every 200 ms (Awaitility): fails naming what it waited for. */
+  static void await(String what, Duration max, java.util.concurrent.Callable<Boolean> done) {
+    Awaitility.await(what).atMost(max).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(done);
   }
 
   private static long threadId(String name) {
