@@ -40,7 +40,6 @@ final class EventStream implements AutoCloseable {
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final Consumer<JournalEntry> listener = this::broadcast;
   private final SseHandler sse = new SseHandler(this::attach);
-  private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong ids = new AtomicLong();
 
   EventStream(ControllerState state, int backlog) {
@@ -65,16 +64,6 @@ final class EventStream implements AutoCloseable {
     }
     ctx.attribute(AFTER, after);
     sse.handle(ctx);
-  }
-
-  /** Clients dropped for falling behind, since start. */
-  long dropped() {
-    return dropped.get();
-  }
-
-  /** Clients connected now. */
-  int clients() {
-    return subscribers.size();
   }
 
   private void attach(SseClient client) {
@@ -115,7 +104,6 @@ final class EventStream implements AutoCloseable {
       if (!overflowed) {
         overflowed = true;
         subscribers.remove(this);
-        dropped.incrementAndGet();
       }
     }
 

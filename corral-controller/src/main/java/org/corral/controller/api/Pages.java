@@ -49,35 +49,39 @@ final class Pages {
   static <T> Page<T> of(NavigableMap<String, T> sorted, @Nullable String after, int limit, Predicate<? super T> filter,
       int budget) {
     NavigableMap<String, T> rest = after == null ? sorted : sorted.tailMap(after, false);
+    return page(rest.entrySet().iterator(), limit, filter, budget);
+  }
+
+  /** Same, over sorted names whose objects are looked up (e.g. the VMs on one host); vanished ones are skipped. */
+  static <T> Page<T> ofNames(java.util.NavigableSet<String> names, Map<String, T> lookup, @Nullable String after,
+      int limit, Predicate<? super T> filter) {
+    Iterator<String> rest = (after == null ? names : names.tailSet(after, false)).iterator();
+    Iterator<Map.Entry<String, @Nullable T>> entries = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rest.hasNext();
+      }
+
+      @Override
+      public Map.Entry<String, @Nullable T> next() {
+        String name = rest.next();
+        return new java.util.AbstractMap.SimpleImmutableEntry<>(name, lookup.get(name));
+      }
+    };
+    return page(entries, limit, filter, SCAN_BUDGET);
+  }
+
+  /** The one scan: at most {@code limit} matches, at most {@code budget} entries looked at. */
+  private static <T> Page<T> page(Iterator<? extends Map.Entry<String, ? extends @Nullable T>> it, int limit,
+      Predicate<? super T> filter, int budget) {
     List<T> items = new ArrayList<>(Math.min(limit, 256));
-    Iterator<Map.Entry<String, T>> it = rest.entrySet().iterator();
     int scanned = 0;
     @Nullable String last = null;
     while (it.hasNext() && items.size() < limit && scanned < budget) {
-      Map.Entry<String, T> e = it.next();
+      Map.Entry<String, ? extends @Nullable T> e = it.next();
       scanned++;
       last = e.getKey();
-      if (filter.test(e.getValue())) {
-        items.add(e.getValue());
-      }
-    }
-    return new Page<>(items, it.hasNext() ? last : null);
-  }
-
-  /** Same, over sorted names whose objects are looked up (e.g. the VMs on one host). */
-  static <T> Page<T> ofNames(java.util.NavigableSet<String> names, Map<String, T> lookup, @Nullable String after,
-      int limit,
-      Predicate<? super T> filter) {
-    java.util.NavigableSet<String> rest = after == null ? names : names.tailSet(after, false);
-    List<T> items = new ArrayList<>(Math.min(limit, 256));
-    Iterator<String> it = rest.iterator();
-    int scanned = 0;
-    @Nullable String last = null;
-    while (it.hasNext() && items.size() < limit && scanned < SCAN_BUDGET) {
-      String name = it.next();
-      scanned++;
-      last = name;
-      T t = lookup.get(name);
+      T t = e.getValue();
       if (t != null && filter.test(t)) {
         items.add(t);
       }

@@ -117,9 +117,8 @@ public final class Executor implements Planner {
    * running or done.
    */
   public @Nullable String submit(Action a) {
-    String key = enqueue(a);
-    pump();
-    return key;
+    List<String> keys = submit(Plan.of(a.cause().origin(), a.cause().cycle(), List.of(a)));
+    return keys.isEmpty() ? null : keys.getFirst();
   }
 
   /**
@@ -192,21 +191,6 @@ public final class Executor implements Planner {
   }
 
   // ---- internals ---------------------------------------------------------------------------
-
-  /** Records {@code a} QUEUED and holds its subject; returns the key it runs under, or null when already known. */
-  private @Nullable String enqueue(Action a) {
-    Action fresh = freshAttempt(a, Set.of());
-    if (fresh == null) {
-      duplicates++;
-      return null;
-    }
-    ControllerState.Tx tx = state.tx();
-    ActionRecord r = record(tx, fresh);
-    tx.commit();
-    queue.add(r);
-    hold(fresh.subject(), fresh.key(), false);
-    return fresh.key();
-  }
 
   /** Adds {@code a}'s QUEUED record and its journal entry to {@code tx}. */
   private ActionRecord record(ControllerState.Tx tx, Action a) {

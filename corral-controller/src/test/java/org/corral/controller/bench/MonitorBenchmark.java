@@ -2,7 +2,6 @@ package org.corral.controller.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,19 +52,18 @@ public final class MonitorBenchmark {
       }
       ScaleBenchmark.await("every host UP and read", Duration.ofMinutes(5), () -> c.call(() -> c.state().hosts().stream()
           .allMatch(h -> h.state() == HostState.UP && c.state().observation(h.name()).lastAnswer() != null)));
-      long loop = threadId("corral-loop");
+      long loop = ScaleBenchmark.threadId("corral-loop");
       var threads = ManagementFactory.getThreadMXBean();
-      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long polls0 = polls(c);
       long loop0 = threads.getThreadCpuTime(loop);
-      long proc0 = os.getProcessCpuTime();
+      long proc0 = ScaleBenchmark.processCpu();
       long t0 = System.nanoTime();
       // Measure over a number of polls, not a sleep: one a second per host for `seconds` seconds.
       long target = polls0 + (long) hostCount * seconds;
       ScaleBenchmark.await(seconds + " cycles of polls", Duration.ofSeconds(seconds * 3L + 60), () -> polls(c) >= target);
       long wall = System.nanoTime() - t0;
       long loopCpu = threads.getThreadCpuTime(loop) - loop0;
-      long procCpu = os.getProcessCpuTime() - proc0;
+      long procCpu = ScaleBenchmark.processCpu() - proc0;
       long polls = polls(c) - polls0;
       double cycles = wall / 1e9; // one cycle a second
       System.out.printf("%,d polls in %.1f s (%.2f per host per second); per cycle of %,d hosts: loop CPU %.2f ms, process CPU %.2f ms;"
@@ -90,14 +88,5 @@ public final class MonitorBenchmark {
       }
       return n;
     });
-  }
-
-  private static long threadId(String name) {
-    for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-      if (t.getThreadName().equals(name)) {
-        return t.getThreadId();
-      }
-    }
-    throw new IllegalStateException("no thread named " + name);
   }
 }

@@ -225,7 +225,8 @@ public final class ScaleBenchmark {
     Awaitility.await(what).atMost(max).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(done);
   }
 
-  private static long threadId(String name) {
+  /** The id of the live thread named {@code name} (the controller loop's, for its CPU time). */
+  static long threadId(String name) {
     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
       if (t.getThreadName().equals(name)) {
         return t.getThreadId();
@@ -234,7 +235,7 @@ public final class ScaleBenchmark {
     throw new IllegalStateException("no thread named " + name);
   }
 
-  private static long processCpu() {
+  static long processCpu() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 

@@ -81,7 +81,7 @@ class ControllerStateIndexTest {
     for (int h = 0; h < 4; h++) {
       String host = "h" + h;
       assertThat(kept.reserved(host)).as(host).isEqualTo(derived.reserved(host));
-      assertThat(kept.vmCount(host)).as(host).isEqualTo(derived.vmCount(host));
+      assertThat(kept.reservation(host)).as(host).isEqualTo(derived.reservation(host));
       assertThat(kept.vmsOn(host)).as(host).containsExactlyElementsOf(derived.vmsOn(host));
     }
     assertThat(kept.pending()).containsExactlyElementsOf(derived.pending());

@@ -164,14 +164,6 @@ public final class Snapshot {
     return new Reservation(reserved(host), vmsOn(host).size());
   }
 
-  /** How many VMs are placed on {@code host} and hold resources there: O(1) with an index. */
-  public int vmCount(String host) {
-    if (index != null) {
-      return index.reservations().getOrDefault(host, Reservation.NONE).vms();
-    }
-    return vmsOn(host).size();
-  }
-
   /** VMs whose {@code host} is {@code host} and that hold resources there, by name. */
   public List<Vm> vmsOn(String host) {
     if (index != null) {
