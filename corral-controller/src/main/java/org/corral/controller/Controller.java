@@ -65,13 +65,20 @@ public final class Controller implements AutoCloseable {
   /** Actions a previous run left QUEUED or RUNNING, resumed by {@link #start()}. */
   private final List<ActionRecord> unfinished;
   private boolean started;
+  private final java.util.concurrent.@org.jspecify.annotations.Nullable ExecutorService storeWriter;
   private long recommendations;
 
   public Controller(ControllerSettings settings, Clock clock, Store store, Drivers drivers, MeterRegistry meters) {
     this.settings = settings;
     this.clock = clock;
     this.drivers = drivers;
-    this.state = new ControllerState(store, clock, Math.max(Samples.DEFAULT_CAPACITY, settings.utilisationWindow()));
+    // On real time the store's writes get a thread of their own: the database's cost leaves the
+    // loop's core, and the loop fills the next batch while one is written (group commit).
+    this.storeWriter = clock.realTime()
+        ? java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().name("corral-store").daemon().factory())
+        : null;
+    this.state = new ControllerState(store, clock, Math.max(Samples.DEFAULT_CAPACITY, settings.utilisationWindow()),
+        storeWriter != null ? storeWriter : Runnable::run);
     StoredState loaded = state.load();
     this.seed = Long.parseLong(loaded.meta().getOrDefault("seed", Long.toString(settings.seed())));
     this.connections = new HostConnections(drivers, clock, settings.connectTimeout());
@@ -204,6 +211,14 @@ public final class Controller implements AutoCloseable {
       // counting is lost, which is no reason to fail the shutdown.
       LOG.warn("energy counters of the last minute not saved: {}", e.getMessage());
     }
+    try {
+      state.flushNow(); // what the loop committed last is written before the store closes
+    } catch (RuntimeException e) {
+      LOG.warn("the last changes were not written: {}", e.getMessage());
+    }
+    if (storeWriter != null) {
+      storeWriter.shutdown();
+    }
     connections.close();
   }
 
@@ -272,17 +287,20 @@ public final class Controller implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the controller's loop and waits for its result (API threads). Directly
-   * when already on the loop. Exceptions thrown by {@code work} are rethrown as they are.
+   * Runs {@code work} on the controller's loop and waits for its result (API threads), and for
+   * what it committed to be in the store: an answer is never taken back by a crash. Directly when
+   * already on the loop. Exceptions thrown by {@code work} are rethrown as they are.
    */
   public <T> T call(Supplier<T> work) {
     if (clock.inLoop()) {
-      return work.get();
+      T v = work.get();
+      state.flushNow();
+      return v;
     }
     CompletableFuture<T> f = new CompletableFuture<>();
     clock.execute(() -> {
       try {
-        f.complete(work.get());
+        whenDurable(work.get(), f);
       } catch (Throwable t) {
         f.completeExceptionally(t);
       }
@@ -299,7 +317,8 @@ public final class Controller implements AutoCloseable {
           if (e != null) {
             f.completeExceptionally(e);
           } else {
-            f.complete(v);
+            // Completed on the loop or a driver's thread: the barrier is the loop's to read.
+            clock.execute(() -> whenDurable(v, f));
           }
         });
       } catch (Throwable t) {
@@ -307,6 +326,17 @@ public final class Controller implements AutoCloseable {
       }
     });
     return await(f, timeout);
+  }
+
+  /** Completes {@code f} with {@code v} once the loop's commits so far are durable (on the loop). */
+  private <T> void whenDurable(T v, CompletableFuture<T> f) {
+    state.durable().whenComplete((x, e) -> {
+      if (e != null) {
+        f.completeExceptionally(e);
+      } else {
+        f.complete(v);
+      }
+    });
   }
 
   private static <T> T await(CompletableFuture<T> f, Duration timeout) {

@@ -179,6 +179,11 @@ public final class CorralRuntime implements AutoCloseable {
     Gauge.builder("corral_actions_queued", c, ctl -> ctl.call(() -> ctl.executor().queuedCount())).register(meters);
     Gauge.builder("corral_monitor_cycles", c, ctl -> ctl.call(() -> ctl.monitor().cycles())).register(meters);
     Gauge.builder("corral_scheduler_cycles", c, ctl -> ctl.call(() -> ctl.scheduling().cycles())).register(meters);
+    // Group commit at work: their ratio is how many changes share each database commit.
+    io.micrometer.core.instrument.FunctionCounter.builder("corral_store_commits", c, ctl -> ctl.call(() -> ctl.state().flushes()))
+        .description("database commits (each carries every change of one turn of the loop)").register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder("corral_store_transactions", c,
+        ctl -> ctl.call(() -> ctl.state().joinedTransactions())).description("changes committed by the loop").register(meters);
   }
 
   private static <T> T onLoop(Clock clock, java.util.function.Supplier<T> s) {

@@ -162,7 +162,7 @@ public final class Commands {
       Expressions.validateRank("rank", spec.rank());
     }
     List<NicLease> leases = allocateLeases(spec.nics(), batch);
-    String uuid = UUID.nameUUIDFromBytes((seed + "/" + name + "/" + clock.now() + "/" + state.store().lastSeq())
+    String uuid = UUID.nameUUIDFromBytes((seed + "/" + name + "/" + clock.now() + "/" + state.journalSeq())
         .getBytes(StandardCharsets.UTF_8)).toString();
     Vm vm = Vm.pending(name, uuid, spec, owner, leases, clock.now());
     if (Boolean.TRUE.equals(req.hold())) {

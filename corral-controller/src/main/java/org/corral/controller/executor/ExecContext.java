@@ -32,9 +32,13 @@ final class ExecContext {
     this.settings = settings;
   }
 
-  /** Runs {@code s} on the loop (state reads and intermediate transitions). */
+  /**
+   * Runs {@code s} on the loop (state reads and intermediate transitions) and completes once what
+   * it committed is in the store: the driver call that follows never runs ahead of the state
+   * that announces it.
+   */
   <T> CompletionStage<T> loop(Supplier<T> s) {
-    return Stages.onLoop(clock, s);
+    return Stages.onLoop(clock, s).thenCompose(v -> state.durable().thenApply(x -> v));
   }
 
   /** The hypervisor connection of {@code host}. */

@@ -210,7 +210,7 @@ public final class Executor implements Planner {
       if (activeKeys.contains(key) || planned.contains(key)) {
         return null;
       }
-      Optional<ActionRecord> known = state.store().action(key);
+      Optional<ActionRecord> known = state.action(key);
       if (known.isEmpty()) {
         return key.equals(a.key()) ? a : a.withKey(key);
       }
@@ -345,7 +345,16 @@ public final class Executor implements Planner {
     }
     tx.put(run.record).journal(EntryKind.ACTION_STARTED, subjectKind(a), a.subject(), null, null, a.key(), a.cause(),
         describe(a)).commit();
-    attempt(run);
+    // Write-ahead: the hosts are touched only once the start state is in the store, so that a
+    // restart finds every action that may have touched them (group commit: see ControllerState).
+    int n = run.record.attempts();
+    state.durable().whenComplete((v, e) -> {
+      if (e == null) {
+        attempt(run);
+      } else {
+        finish(run, n, e);
+      }
+    });
   }
 
   private void attempt(Running run) {

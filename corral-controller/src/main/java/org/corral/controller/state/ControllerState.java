@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import org.corral.controller.store.Changes;
 import org.corral.controller.store.Store;
@@ -44,6 +47,7 @@ import org.corral.model.vm.VmState;
  * consecutive snapshots share everything that did not change.
  */
 public final class ControllerState {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControllerState.class);
   private final Store store;
   private final Clock clock;
   // Volatile: the API's threads read them without hopping onto the loop (see published()).
@@ -80,8 +84,17 @@ public final class ControllerState {
 
   /** @param historyCapacity samples kept per utilisation history (at least 12 for regression detectors) */
   public ControllerState(Store store, Clock clock, int historyCapacity) {
+    this(store, clock, historyCapacity, Runnable::run);
+  }
+
+  /**
+   * @param writer where the store's writes run: a thread of their own beside a real-time loop,
+   *     or inline ({@code Runnable::run}) on a virtual clock, where runs must be deterministic
+   */
+  public ControllerState(Store store, Clock clock, int historyCapacity, java.util.concurrent.Executor writer) {
     this.store = store;
     this.clock = clock;
+    this.writer = writer;
     this.unobserved = HostObservation.none(historyCapacity);
   }
 
@@ -92,6 +105,7 @@ public final class ControllerState {
     s.vms().forEach(this::putVm);
     s.networks().forEach(n -> networks = networks.plus(n.name(), n));
     s.images().forEach(i -> images = images.plus(i.name(), i));
+    published = new Published(hosts, vms, vmsByHost);
     return s;
   }
 
@@ -140,12 +154,12 @@ public final class ControllerState {
   }
 
   /**
-   * Hosts and VMs as of the last commit, safe to read from any thread: the maps are persistent
+   * Hosts and VMs as of the last write to the store (never what a crash could still take back), safe to read from any thread: the maps are persistent
    * (never changed, only replaced), so a reader holds a consistent version however long it reads,
    * and the loop never waits for it. Reads that need the loop's indexes still go through it.
    */
   public Published published() {
-    return new Published(hosts, vms, vmsByHost);
+    return published;
   }
 
   /**
@@ -399,62 +413,329 @@ public final class ControllerState {
     return new Tx();
   }
 
+  // ---- group commit --------------------------------------------------------------------------
+  // On the loop, a committed Tx changes memory at once and joins the open batch. A write task,
+  // queued behind the work already waiting, seals the batch and hands it to the store writer (its
+  // own thread in production, so that the database's cost leaves the loop's core; inline on a
+  // virtual clock). While one batch is being written the next one fills: everything a busy loop
+  // commits meanwhile shares the next database commit. Nothing that must follow durability
+  // happens before it: the API's answers, the executor's driver calls, the published reads and
+  // the journal listeners all wait for durable(). A write the store refuses undoes, newest change
+  // first, that batch and the one filling behind it, and fails whoever waited on either.
+  private final java.util.concurrent.Executor writer;
+  private @Nullable Changes batch;
+  private final List<Runnable> undo = new ArrayList<>();
+  private final List<CompletableFuture<@Nullable Void>> waiting = new ArrayList<>();
+  /** Action records in the open batch, by key: what {@link #action} answers before the write. */
+  private final Map<String, ActionRecord> batchActions = new HashMap<>();
+  private int batchEntries;
+  private boolean writeQueued;
+  /** The batch being written, if any (one at a time, in order). */
+  private @Nullable Sealed inFlight;
+  private long durableSeq = -1;
+  private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty());
+  private long flushes;
+  private long joinedTx;
+
+  /** A batch handed to the writer, with what it owes once written. */
+  private static final class Sealed {
+    final Changes changes;
+    final List<Runnable> undo;
+    final List<CompletableFuture<@Nullable Void>> waiting;
+    final Map<String, ActionRecord> actions;
+    final int entries;
+    /** Memory as of this batch: what readers see once it is durable. */
+    final Published view;
+    /** Completed by the writer: the entries written, or the store's exception. */
+    final CompletableFuture<List<JournalEntry>> written = new CompletableFuture<>();
+    boolean settled;
+
+    Sealed(Changes changes, List<Runnable> undo, List<CompletableFuture<@Nullable Void>> waiting,
+        Map<String, ActionRecord> actions, int entries, Published view) {
+      this.changes = changes;
+      this.undo = undo;
+      this.waiting = waiting;
+      this.actions = actions;
+      this.entries = entries;
+      this.view = view;
+    }
+  }
+
   /**
-   * One atomic change: records to put or delete and journal entries. {@code commit} writes the
-   * batch to the store first, then applies it to memory, then notifies listeners.
+   * Completes, on the loop, once everything committed so far is in the store (at once when nothing
+   * waits); fails with the store's exception when the write failed, its changes undone.
+   */
+  public CompletionStage<@Nullable Void> durable() {
+    Sealed s = inFlight;
+    if (batch == null && s == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<@Nullable Void> f = new CompletableFuture<>();
+    if (batch != null) {
+      waiting.add(f);
+    } else if (s != null) {
+      s.waiting.add(f);
+    }
+    return f;
+  }
+
+  /**
+   * Writes everything committed so far before returning, on the calling thread (work that must be
+   * durable before it returns: start-up, shutdown, a caller off the loop).
+   *
+   * @throws RuntimeException the store's exception when a write failed (its changes undone)
+   */
+  public void flushNow() {
+    Sealed s = inFlight;
+    if (s != null) {
+      settle(s, true); // waits for the writer
+    }
+    if (batch != null) {
+      Sealed next = seal();
+      write(next);
+      settle(next, true);
+    }
+  }
+
+  /** The action recorded under {@code key}: unwritten batches first, then the store. */
+  public Optional<ActionRecord> action(String key) {
+    ActionRecord r = batchActions.get(key);
+    Sealed s = inFlight;
+    if (r == null && s != null) {
+      r = s.actions.get(key);
+    }
+    return r != null ? Optional.of(r) : store.action(key);
+  }
+
+  /** The journal's last sequence number, counting entries committed but not yet written. */
+  public long journalSeq() {
+    if (durableSeq < 0) {
+      durableSeq = store.lastSeq();
+    }
+    Sealed s = inFlight;
+    return durableSeq + batchEntries + (s == null ? 0 : s.entries);
+  }
+
+  /** Database commits so far, and the Txs they carried (group commit's ratio, for metrics). */
+  public long flushes() {
+    return flushes;
+  }
+
+  public long joinedTransactions() {
+    return joinedTx;
+  }
+
+  private void join(Changes changes, List<Supplier<Runnable>> apply) {
+    changes.validate(); // a batch the store would refuse is refused here, before memory changes
+    Changes open = batch;
+    if (open == null) {
+      open = new Changes();
+      batch = open;
+    }
+    open.addAll(changes);
+    joinedTx++;
+    for (Changes.Change c : changes.list()) {
+      if (c instanceof Changes.Change.PutAction a) {
+        batchActions.put(a.action().key(), a.action());
+      } else if (c instanceof Changes.Change.Append) {
+        batchEntries++;
+      }
+    }
+    for (Supplier<Runnable> a : apply) {
+      undo.add(a.get());
+    }
+    if (!clock.inLoop()) {
+      flushNow(); // no turn to share the commit with (a caller off the loop, e.g. a test or start-up)
+    } else if (!writeQueued && inFlight == null) {
+      writeQueued = true;
+      clock.execute(this::writeNext);
+    }
+  }
+
+  /** On the loop: hands the open batch to the writer unless one is being written (then it follows). */
+  private void writeNext() {
+    writeQueued = false;
+    if (batch == null || inFlight != null) {
+      return;
+    }
+    Sealed s = seal();
+    inFlight = s;
+    writer.execute(() -> {
+      write(s);
+      clock.execute(() -> settle(s, false));
+    });
+  }
+
+  private Sealed seal() {
+    Sealed s = new Sealed(java.util.Objects.requireNonNull(batch), List.copyOf(undo), new ArrayList<>(waiting),
+        Map.copyOf(batchActions), batchEntries, new Published(hosts, vms, vmsByHost));
+    batch = null;
+    undo.clear();
+    waiting.clear();
+    batchActions.clear();
+    batchEntries = 0;
+    return s;
+  }
+
+  /** On the writer (or the caller, for {@link #flushNow}): the database transaction. */
+  private void write(Sealed s) {
+    try {
+      s.written.complete(store.write(s.changes));
+    } catch (RuntimeException e) {
+      s.written.completeExceptionally(e);
+    }
+  }
+
+  /** On the loop, once {@code s} is written (waits for it otherwise): tells everyone who waited. */
+  private void settle(Sealed s, boolean rethrow) {
+    if (s.settled) {
+      return;
+    }
+    s.settled = true;
+    if (inFlight == s) {
+      inFlight = null;
+    }
+    List<JournalEntry> written;
+    try {
+      written = s.written.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+      refused(s, cause);
+      if (rethrow) {
+        throw cause;
+      }
+      return;
+    }
+    flushes++;
+    if (!written.isEmpty()) {
+      durableSeq = written.getLast().seq();
+    }
+    published = s.view;
+    for (JournalEntry e : written) {
+      for (Consumer<JournalEntry> l : listeners) {
+        l.accept(e);
+      }
+    }
+    s.waiting.forEach(f -> f.complete(null));
+    if (batch != null && !writeQueued) {
+      writeNext(); // what filled meanwhile goes next
+    }
+  }
+
+  /** Undoes the open batch and then {@code s} (newest change first) and fails their waiters. */
+  private void refused(Sealed s, RuntimeException cause) {
+    List<Runnable> undoing = new ArrayList<>(s.undo);
+    undoing.addAll(undo);
+    List<CompletableFuture<@Nullable Void>> failed = new ArrayList<>(s.waiting);
+    failed.addAll(waiting);
+    int dropped = s.changes.size() + (batch == null ? 0 : batch.size());
+    batch = null;
+    undo.clear();
+    waiting.clear();
+    batchActions.clear();
+    batchEntries = 0;
+    durableSeq = -1;
+    for (int i = undoing.size() - 1; i >= 0; i--) {
+      undoing.get(i).run();
+    }
+    LOG.error("the store refused a write; {} changes undone in memory: {}", dropped, cause.getMessage());
+    failed.forEach(f -> f.completeExceptionally(cause));
+  }
+
+  /**
+   * One atomic change: records to put or delete and journal entries. {@code commit} applies it to
+   * memory and adds it to the turn's batch (see {@link #durable}); the batch reaches the store
+   * whole or not at all, and listeners hear of its entries once it has.
    */
   public final class Tx {
     private final Changes changes = new Changes();
-    private final List<Runnable> apply = new ArrayList<>();
+    /** Each applies one change to memory and returns what undoes it. */
+    private final List<Supplier<Runnable>> apply = new ArrayList<>();
 
     public Tx put(Host h) {
       changes.put(h);
-      apply.add(() -> putHost(h));
+      apply.add(() -> {
+        Host before = hosts.get(h.name());
+        putHost(h);
+        return () -> restoreHost(h.name(), before);
+      });
       return this;
     }
 
     public Tx deleteHost(String name) {
       changes.add(new Changes.Change.DeleteHost(name));
-      apply.add(() -> removeHost(name));
+      apply.add(() -> {
+        Host before = hosts.get(name);
+        HostObservation seen = hostObservations.get(name);
+        removeHost(name);
+        return () -> {
+          restoreHost(name, before);
+          if (seen != null) {
+            hostObservations = hostObservations.plus(name, seen);
+          }
+        };
+      });
       return this;
     }
 
     public Tx put(Vm v) {
       changes.put(v);
-      apply.add(() -> putVm(v));
+      apply.add(() -> {
+        Vm before = vmByName.get(v.name());
+        putVm(v);
+        return () -> restoreVm(v.name(), before);
+      });
       return this;
     }
 
     public Tx deleteVm(String name) {
       changes.add(new Changes.Change.DeleteVm(name));
       apply.add(() -> {
+        Vm before = vmByName.get(name);
         removeVm(name);
-        lastVmDeletion = clock.now();
+        lastVmDeletion = clock.now(); // kept on undo: it only makes the Monitor more careful
+        return () -> restoreVm(name, before);
       });
       return this;
     }
 
     public Tx put(Network n) {
       changes.put(n);
-      apply.add(() -> networks = networks.plus(n.name(), n));
+      apply.add(() -> {
+        Network before = networks.get(n.name());
+        networks = networks.plus(n.name(), n);
+        return () -> networks = before != null ? networks.plus(n.name(), before) : networks.minus(n.name());
+      });
       return this;
     }
 
     public Tx deleteNetwork(String name) {
       changes.add(new Changes.Change.DeleteNetwork(name));
-      apply.add(() -> networks = networks.minus(name));
+      apply.add(() -> {
+        Network before = networks.get(name);
+        networks = networks.minus(name);
+        return () -> networks = before != null ? networks.plus(name, before) : networks;
+      });
       return this;
     }
 
     public Tx put(Image i) {
       changes.put(i);
-      apply.add(() -> images = images.plus(i.name(), i));
+      apply.add(() -> {
+        Image before = images.get(i.name());
+        images = images.plus(i.name(), i);
+        return () -> images = before != null ? images.plus(i.name(), before) : images.minus(i.name());
+      });
       return this;
     }
 
     public Tx deleteImage(String name) {
       changes.add(new Changes.Change.DeleteImage(name));
-      apply.add(() -> images = images.minus(name));
+      apply.add(() -> {
+        Image before = images.get(name);
+        images = images.minus(name);
+        return () -> images = before != null ? images.plus(name, before) : images;
+      });
       return this;
     }
 
@@ -496,18 +777,28 @@ public final class ControllerState {
       return this;
     }
 
-    public List<JournalEntry> commit() {
+    /** Applies the batch to memory and joins the turn's group commit (at once off the loop). */
+    public void commit() {
       if (changes.isEmpty()) {
-        return List.of();
+        return;
       }
-      List<JournalEntry> written = store.write(changes);
-      apply.forEach(Runnable::run);
-      for (JournalEntry e : written) {
-        for (Consumer<JournalEntry> l : listeners) {
-          l.accept(e);
-        }
-      }
-      return written;
+      join(changes, apply);
+    }
+  }
+
+  private void restoreHost(String name, @Nullable Host before) {
+    if (before != null) {
+      putHost(before);
+    } else {
+      removeHost(name);
+    }
+  }
+
+  private void restoreVm(String name, @Nullable Vm before) {
+    if (before != null) {
+      putVm(before);
+    } else {
+      removeVm(name);
     }
   }
 

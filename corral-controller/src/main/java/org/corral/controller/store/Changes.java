@@ -51,6 +51,24 @@ public final class Changes {
 
   public Changes meta(String key, String value) { return add(new Change.PutMeta(key, value)); }
 
+  /** Appends every change of {@code other}, in order (group commit: several batches become one). */
+  public Changes addAll(Changes other) {
+    list.addAll(other.list);
+    return this;
+  }
+
+  /**
+   * Checks the batch as {@link Store#write} will, without writing: throws naming the first change
+   * a store cannot record. A batch that passes here is not refused later for its content.
+   */
+  public void validate() {
+    ChangeRules.check(this);
+  }
+
+  public int size() {
+    return list.size();
+  }
+
   public List<Change> list() {
     return List.copyOf(list);
   }

@@ -1,7 +1,10 @@
 package org.corral.controller.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.corral.controller.store.Changes.Change;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
@@ -11,6 +14,8 @@ import org.corral.model.plan.ActionRecord;
 import org.corral.model.plan.Cause;
 import org.corral.model.vm.Vm;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies validated changes to the tables, inside the caller's transaction. A put is an UPDATE
@@ -24,51 +29,137 @@ final class SqlWriter {
     this.json = json;
   }
 
-  /** Applies {@code changes} in order; journal entries get seq lastSeq+1, lastSeq+2, ... */
+  /**
+   * Applies {@code changes} as if in order; journal entries get seq lastSeq+1, lastSeq+2, ...
+   *
+   * <p>A batch carries a whole turn of the loop (group commit), in which one VM or action is often
+   * written several times (QUEUED, then RUNNING): only the last write of each host, VM, action or
+   * meta key reaches the table, and each kind of statement goes as one JDBC batch. The tables have
+   * no constraints between them, so the end state is the one the changes in order would leave.
+   * Networks and images count their puts in their version: each of theirs is applied as it comes.
+   */
   List<JournalEntry> apply(Handle h, List<Change> changes, long lastSeq) {
+    Map<String, Change> hosts = new LinkedHashMap<>();
+    Map<String, Change> vms = new LinkedHashMap<>();
+    Map<String, ActionRecord> actions = new LinkedHashMap<>();
+    Map<String, String> meta = new LinkedHashMap<>();
     List<JournalEntry> appended = new ArrayList<>();
     for (Change change : changes) {
       switch (change) {
-        case Change.PutHost c -> putHost(h, c.host());
-        case Change.DeleteHost c -> delete(h, "hosts", "name", c.name());
-        case Change.PutVm c -> putVm(h, c.vm());
-        case Change.DeleteVm c -> delete(h, "vms", "name", c.name());
+        case Change.PutHost c -> hosts.put(c.host().name(), c);
+        case Change.DeleteHost c -> hosts.put(c.name(), c);
+        case Change.PutVm c -> vms.put(c.vm().name(), c);
+        case Change.DeleteVm c -> vms.put(c.name(), c);
         case Change.PutNetwork c -> putCounted(h, "networks", c.network().name(), json.write(c.network()));
         case Change.DeleteNetwork c -> delete(h, "networks", "name", c.name());
         case Change.PutImage c -> putCounted(h, "images", c.image().name(), json.write(c.image()));
         case Change.DeleteImage c -> delete(h, "images", "name", c.name());
-        case Change.PutAction c -> putAction(h, c.action());
-        case Change.PutMeta c -> putMeta(h, c.key(), c.value());
-        case Change.Append c -> appended.add(append(h, c.entry().withSeq(lastSeq + appended.size() + 1)));
+        case Change.PutAction c -> actions.put(c.action().key(), c.action());
+        case Change.PutMeta c -> meta.put(c.key(), c.value());
+        case Change.Append c -> appended.add(c.entry().withSeq(lastSeq + appended.size() + 1));
       }
     }
+    List<Map<String, @Nullable Object>> hostRows = new ArrayList<>();
+    List<String> hostDeletes = new ArrayList<>();
+    for (Map.Entry<String, Change> e : hosts.entrySet()) {
+      if (e.getValue() instanceof Change.PutHost c) {
+        hostRows.add(hostRow(c.host()));
+      } else {
+        hostDeletes.add(e.getKey());
+      }
+    }
+    List<Map<String, @Nullable Object>> vmRows = new ArrayList<>();
+    List<String> vmDeletes = new ArrayList<>();
+    for (Map.Entry<String, Change> e : vms.entrySet()) {
+      if (e.getValue() instanceof Change.PutVm c) {
+        vmRows.add(vmRow(c.vm()));
+      } else {
+        vmDeletes.add(e.getKey());
+      }
+    }
+    deleteAll(h, "hosts", hostDeletes);
+    upsert(h, "UPDATE hosts SET version = :version, state = :state, json = :json WHERE name = :name",
+        "INSERT INTO hosts (name, version, state, json) VALUES (:name, :version, :state, :json)", hostRows);
+    deleteAll(h, "vms", vmDeletes);
+    upsert(h, "UPDATE vms SET version = :version, state = :state, host = :host, json = :json WHERE name = :name",
+        "INSERT INTO vms (name, version, state, host, json) VALUES (:name, :version, :state, :host, :json)", vmRows);
+    upsert(h, "UPDATE actions SET kind = :kind, subject = :subject, status = :status, attempts = :attempts,"
+            + " created = :created, updated = :updated, error = :error, action = :action WHERE action_key = :key",
+        "INSERT INTO actions (action_key, kind, subject, status, attempts, created, updated, error, action)"
+            + " VALUES (:key, :kind, :subject, :status, :attempts, :created, :updated, :error, :action)",
+        actions.values().stream().map(this::actionRow).toList());
+    List<Map<String, @Nullable Object>> metaRows = new ArrayList<>();
+    meta.forEach((k, v) -> metaRows.add(Map.of("key", k, "value", v)));
+    upsert(h, "UPDATE meta SET meta_value = :value WHERE meta_key = :key",
+        "INSERT INTO meta (meta_key, meta_value) VALUES (:key, :value)", metaRows);
+    appendAll(h, appended);
     return appended;
   }
 
-  private void putHost(Handle h, Host host) {
-    String doc = json.write(host);
-    String state = host.state() == null ? null : host.state().name();
-    int updated = h.createUpdate("UPDATE hosts SET version = :version, state = :state, json = :json WHERE name = :name")
-        .bind("name", host.name()).bind("version", host.version()).bind("state", state).bind("json", doc)
-        .execute();
-    if (updated == 0) {
-      h.createUpdate("INSERT INTO hosts (name, version, state, json) VALUES (:name, :version, :state, :json)")
-          .bind("name", host.name()).bind("version", host.version()).bind("state", state).bind("json", doc)
-          .execute();
+  private Map<String, @Nullable Object> hostRow(Host host) {
+    Map<String, @Nullable Object> row = new HashMap<>();
+    row.put("name", host.name());
+    row.put("version", host.version());
+    row.put("state", host.state() == null ? null : host.state().name());
+    row.put("json", json.write(host));
+    return row;
+  }
+
+  private Map<String, @Nullable Object> vmRow(Vm vm) {
+    Map<String, @Nullable Object> row = new HashMap<>();
+    row.put("name", vm.name());
+    row.put("version", vm.version());
+    row.put("state", vm.state() == null ? null : vm.state().name());
+    row.put("host", vm.host());
+    row.put("json", json.write(vm));
+    return row;
+  }
+
+  private Map<String, @Nullable Object> actionRow(ActionRecord a) {
+    Map<String, @Nullable Object> row = new HashMap<>();
+    row.put("key", a.key());
+    row.put("kind", a.action().getClass().getSimpleName());
+    row.put("subject", a.action().subject());
+    row.put("status", a.status().name());
+    row.put("attempts", a.attempts());
+    row.put("created", a.created().toString());
+    row.put("updated", a.updated() == null ? null : a.updated().toString());
+    row.put("error", a.error());
+    row.put("action", json.write(a.action()));
+    return row;
+  }
+
+  /**
+   * Puts {@code rows}: one batch of UPDATEs, then one batch of INSERTs for the rows no UPDATE
+   * matched (portable between H2 and PostgreSQL, and safe because the store serializes its writes).
+   */
+  private static void upsert(Handle h, String update, String insert, List<Map<String, @Nullable Object>> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    PreparedBatch updates = h.prepareBatch(update);
+    rows.forEach(r -> updates.bindMap(r).add());
+    int[] counts = updates.execute();
+    PreparedBatch inserts = h.prepareBatch(insert);
+    boolean any = false;
+    for (int i = 0; i < rows.size(); i++) {
+      if (counts[i] == 0) {
+        inserts.bindMap(rows.get(i)).add();
+        any = true;
+      }
+    }
+    if (any) {
+      inserts.execute();
     }
   }
 
-  private void putVm(Handle h, Vm vm) {
-    String doc = json.write(vm);
-    String state = vm.state() == null ? null : vm.state().name();
-    int updated = h.createUpdate("UPDATE vms SET version = :version, state = :state, host = :host, json = :json WHERE name = :name")
-        .bind("name", vm.name()).bind("version", vm.version()).bind("state", state).bind("host", vm.host()).bind("json", doc)
-        .execute();
-    if (updated == 0) {
-      h.createUpdate("INSERT INTO vms (name, version, state, host, json) VALUES (:name, :version, :state, :host, :json)")
-          .bind("name", vm.name()).bind("version", vm.version()).bind("state", state).bind("host", vm.host()).bind("json", doc)
-          .execute();
+  private static void deleteAll(Handle h, String table, List<String> names) {
+    if (names.isEmpty()) {
+      return;
     }
+    PreparedBatch b = h.prepareBatch("DELETE FROM " + table + " WHERE name = :key");
+    names.forEach(k -> b.bind("key", k).add());
+    b.execute();
   }
 
   /** Networks and images have no version of their own; the row counts its puts from 1. */
@@ -83,53 +174,28 @@ final class SqlWriter {
     }
   }
 
-  private void putAction(Handle h, ActionRecord a) {
-    String doc = json.write(a.action());
-    String updatedAt = a.updated() == null ? null : a.updated().toString();
-    int updated = h.createUpdate("UPDATE actions SET kind = :kind, subject = :subject, status = :status, attempts = :attempts,"
-            + " created = :created, updated = :updated, error = :error, action = :action WHERE action_key = :key")
-        .bind("key", a.key()).bind("kind", a.action().getClass().getSimpleName()).bind("subject", a.action().subject())
-        .bind("status", a.status().name()).bind("attempts", a.attempts()).bind("created", a.created().toString())
-        .bind("updated", updatedAt).bind("error", a.error()).bind("action", doc)
-        .execute();
-    if (updated == 0) {
-      h.createUpdate("INSERT INTO actions (action_key, kind, subject, status, attempts, created, updated, error, action)"
-              + " VALUES (:key, :kind, :subject, :status, :attempts, :created, :updated, :error, :action)")
-          .bind("key", a.key()).bind("kind", a.action().getClass().getSimpleName()).bind("subject", a.action().subject())
-          .bind("status", a.status().name()).bind("attempts", a.attempts()).bind("created", a.created().toString())
-          .bind("updated", updatedAt).bind("error", a.error()).bind("action", doc)
-          .execute();
-    }
-  }
-
-  private static void putMeta(Handle h, String key, String value) {
-    int updated = h.createUpdate("UPDATE meta SET meta_value = :value WHERE meta_key = :key")
-        .bind("key", key).bind("value", value)
-        .execute();
-    if (updated == 0) {
-      h.createUpdate("INSERT INTO meta (meta_key, meta_value) VALUES (:key, :value)")
-          .bind("key", key).bind("value", value)
-          .execute();
-    }
-  }
-
   private static void delete(Handle h, String table, String column, String key) {
     h.createUpdate("DELETE FROM " + table + " WHERE " + column + " = :key").bind("key", key).execute();
   }
 
-  private static JournalEntry append(Handle h, JournalEntry e) {
-    Cause cause = e.cause();
-    h.createUpdate("INSERT INTO journal (seq, at, kind, subject_kind, subject, from_state, to_state, action_key,"
-            + " cause_origin, cause_reason, cause_cycle, message) VALUES (:seq, :at, :kind, :subjectKind, :subject,"
-            + " :from, :to, :actionKey, :origin, :reason, :cycle, :message)")
-        .bind("seq", e.seq()).bind("at", e.at().toString()).bind("kind", e.kind().name())
-        .bind("subjectKind", e.subjectKind().name()).bind("subject", e.subject())
-        .bind("from", e.from()).bind("to", e.to()).bind("actionKey", e.actionKey())
-        .bind("origin", cause == null ? null : cause.origin().name())
-        .bind("reason", cause == null ? null : cause.reason())
-        .bind("cycle", cause == null ? null : (Long) cause.cycle())
-        .bind("message", e.message())
-        .execute();
-    return e;
+  private static void appendAll(Handle h, List<JournalEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    PreparedBatch b = h.prepareBatch("INSERT INTO journal (seq, at, kind, subject_kind, subject, from_state, to_state, action_key,"
+        + " cause_origin, cause_reason, cause_cycle, message) VALUES (:seq, :at, :kind, :subjectKind, :subject,"
+        + " :from, :to, :actionKey, :origin, :reason, :cycle, :message)");
+    for (JournalEntry e : entries) {
+      Cause cause = e.cause();
+      b.bind("seq", e.seq()).bind("at", e.at().toString()).bind("kind", e.kind().name())
+          .bind("subjectKind", e.subjectKind().name()).bind("subject", e.subject())
+          .bind("from", e.from()).bind("to", e.to()).bind("actionKey", e.actionKey())
+          .bind("origin", cause == null ? null : cause.origin().name())
+          .bind("reason", cause == null ? null : cause.reason())
+          .bind("cycle", cause == null ? null : (Long) cause.cycle())
+          .bind("message", e.message())
+          .add();
+    }
+    b.execute();
   }
 }

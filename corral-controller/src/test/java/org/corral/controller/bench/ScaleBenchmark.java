@@ -88,6 +88,8 @@ public final class ScaleBenchmark {
       resetPeaks();
 
       long cpuLoop0 = threads.getThreadCpuTime(loopThread);
+      long storeThread = threadId("corral-store"); // started by the first write (the hosts')
+      long cpuStore0 = threads.getThreadCpuTime(storeThread);
       long cpuProc0 = processCpu();
       long start = System.nanoTime();
       AtomicInteger next = new AtomicInteger();
@@ -155,14 +157,15 @@ public final class ScaleBenchmark {
         throw new IllegalStateException("the reader did not stop");
       }
       long cpuLoop = threads.getThreadCpuTime(loopThread) - cpuLoop0;
+      long cpuStore = threads.getThreadCpuTime(storeThread) - cpuStore0;
       long cpuProc = processCpu() - cpuProc0;
       long peak = peakHeap();
       long vmsHeap = heapAfterGc();
       double wall = (end - start) / 1e9;
       System.out.printf("created (API answered) in %,.1f s; all RUNNING after %,.1f s: %,.0f VMs/s%n", (createdAt[0] - start) / 1e9, wall,
           vmCount / wall);
-      System.out.printf("CPU per VM: controller loop %,.1f µs, whole process (clients included) %,.1f µs%n", cpuLoop / 1e3 / vmCount,
-          cpuProc / 1e3 / vmCount);
+      System.out.printf("CPU per VM: controller loop %,.1f µs, store writer %,.1f µs, whole process (clients included) %,.1f µs%n",
+          cpuLoop / 1e3 / vmCount, cpuStore / 1e3 / vmCount, cpuProc / 1e3 / vmCount);
       System.out.printf("heap: peak %,d MiB; after GC %,d MiB with hosts only, %,d MiB with the VMs: %,d bytes per host, %,d per VM%n",
           peak >> 20, hostsHeap >> 20, vmsHeap >> 20, hostsHeap / hostCount, (vmsHeap - hostsHeap) / vmCount);
       System.out.printf("store on disk: %s; journal %,d entries%n", switch (storeKind) {
@@ -171,6 +174,10 @@ public final class ScaleBenchmark {
             default -> mib(size(home));
           },
           corral.controller().state().store().lastSeq());
+      var st = corral.controller().state();
+      long[] commits = corral.controller().call(() -> new long[] {st.flushes(), st.joinedTransactions()});
+      System.out.printf("group commit: %,d database commits for %,d changes (%.1f per commit)%n", commits[0], commits[1],
+          commits[1] / (double) Math.max(1, commits[0]));
       System.out.printf("GET /vms/NAME while loading: %s; GET /vms?limit=50: %s%n", percentiles(getOne), percentiles(getPage));
     } finally {
       corral.close();

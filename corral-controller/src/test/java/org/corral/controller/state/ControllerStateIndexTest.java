@@ -39,27 +39,37 @@ class ControllerStateIndexTest {
   void indexesMatchAFullScan(@ForAll("ops") List<Op> ops) {
     ControllerState s = new ControllerState(new InMemoryStore(), new VirtualClock());
     for (Op o : ops) {
-      String name = "vm" + o.vm();
-      if (o.delete()) {
-        if (s.vm(name).isPresent()) {
-          s.tx().deleteVm(name).commit();
-        }
-        continue;
-      }
-      String host = o.host() < 0 ? null : "h" + o.host();
-      // A migration always goes to another host (the command and the executor refuse the same one).
-      String target = o.target() < 0 || o.state() != VmState.MIGRATING || o.target() == o.host() ? null : "h" + o.target();
-      List<NicLease> leases = o.lease() < 0 ? List.of() : 
-          // Leases are unique per VM (the allocator never hands one out twice): one per VM number.
-          List.of(new NicLease("n", "10.0.0." + o.vm(), "52:54:00:00:00:" + (10 + o.vm())));
-      VmSpec spec = o.vm() % 3 == 0
-          ? new VmSpec(1 + o.vm() % 3, 256L * (1 + o.vm()), List.of(), List.of(), null, null, null, o.vm() % 2 == 0 ? "a" : null,
-              "web", 0, null, java.util.Map.of())
-          : VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm()));
-      Vm v = new Vm(name, "UUID-" + o.vm(), spec, "t", o.state(), DesiredState.RUNNING,
-          host, target, leases, "", T, T, 1);
-      s.tx().put(v).commit();
+      apply(s, o);
     }
+    assertIndexesMatchAScan(s);
+  }
+
+  /** Commits {@code o} as one Tx. */
+  static void apply(ControllerState s, Op o) {
+    String name = "vm" + o.vm();
+    if (o.delete()) {
+      if (s.vm(name).isPresent()) {
+        s.tx().deleteVm(name).commit();
+      }
+      return;
+    }
+    String host = o.host() < 0 ? null : "h" + o.host();
+    // A migration always goes to another host (the command and the executor refuse the same one).
+    String target = o.target() < 0 || o.state() != VmState.MIGRATING || o.target() == o.host() ? null : "h" + o.target();
+    List<NicLease> leases = o.lease() < 0 ? List.of() : 
+        // Leases are unique per VM (the allocator never hands one out twice): one per VM number.
+        List.of(new NicLease("n", "10.0.0." + o.vm(), "52:54:00:00:00:" + (10 + o.vm())));
+    VmSpec spec = o.vm() % 3 == 0
+        ? new VmSpec(1 + o.vm() % 3, 256L * (1 + o.vm()), List.of(), List.of(), null, null, null, o.vm() % 2 == 0 ? "a" : null,
+            "web", 0, null, java.util.Map.of())
+        : VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm()));
+    Vm v = new Vm(name, "UUID-" + o.vm(), spec, "t", o.state(), DesiredState.RUNNING,
+        host, target, leases, "", T, T, 1);
+    s.tx().put(v).commit();
+  }
+
+  /** Every index of {@code s} against a full scan of its VMs. */
+  static void assertIndexesMatchAScan(ControllerState s) {
     for (int h = 0; h < 4; h++) {
       String host = "h" + h;
       List<Vm> scan = s.vms().stream().filter(v -> host.equals(v.host()) && v.state().reservesHost()).toList();

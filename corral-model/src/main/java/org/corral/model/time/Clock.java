@@ -22,6 +22,14 @@ public interface Clock {
   /** True when the calling thread is the loop. */
   boolean inLoop();
 
+  /**
+   * True when time is the wall clock's, so that work may be handed to other threads and waited
+   * for; false for a virtual clock, whose runs must stay deterministic (everything on one thread).
+   */
+  default boolean realTime() {
+    return false;
+  }
+
   /** A scheduled task that can be cancelled (no effect once it has run). */
   interface Timer {
     void cancel();

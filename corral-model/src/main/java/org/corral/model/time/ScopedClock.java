@@ -59,6 +59,11 @@ public final class ScopedClock implements Clock {
     return parent.inLoop();
   }
 
+  @Override
+  public boolean realTime() {
+    return parent.realTime();
+  }
+
   /** Drops every pending task and ignores all future ones. */
   public void halt() {
     Set<Timer> toCancel;

@@ -71,6 +71,11 @@ public final class SystemClock implements Clock, AutoCloseable {
   }
 
   @Override
+  public boolean realTime() {
+    return true;
+  }
+
+  @Override
   public boolean inLoop() {
     return Thread.currentThread() == loopThread;
   }
