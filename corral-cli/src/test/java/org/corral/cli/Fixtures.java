@@ -115,7 +115,8 @@ final class Fixtures {
       """;
 
   static final String HEALTH = """
-      {"status": "UP", "version": "0.1.0", "startedAt": "2026-01-01T00:00:00Z", "store": "h2:file:./var/corral", "hosts": 2, "vms": 2}
+      {"status": "UP", "version": "0.1.0", "startedAt": "2026-01-01T00:00:00Z", "store": "h2:file:./var/corral", "hosts": 2,
+       "hostsByState": {"MAINTENANCE": 1, "UP": 1}, "vms": 2, "vmsByState": {"PENDING": 1, "RUNNING": 1}}
       """;
 
   private static String quoted(String s) {

@@ -310,8 +310,18 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("status", "UP");
     h.putAll(health);
-    h.putAll(call(() -> Map.of("hosts", controller.state().hosts().size(), "vms", controller.state().vms().size(),
-        "actionsRunning", controller.executor().runningCount(), "actionsQueued", controller.executor().queuedCount())));
+    // Counts from the published version (no pass over the VMs, no hop onto the loop for them).
+    var published = controller.state().published();
+    Map<String, Integer> hostStates = new java.util.TreeMap<>();
+    published.hosts().values().forEach(x -> hostStates.merge(x.state().name(), 1, Integer::sum));
+    Map<String, Integer> vmStates = new java.util.TreeMap<>();
+    published.vmsByState().forEach((state, n) -> vmStates.put(state.name(), n));
+    h.put("hosts", published.hosts().size());
+    h.put("hostsByState", hostStates);
+    h.put("vms", published.vms().size());
+    h.put("vmsByState", vmStates);
+    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
+        "actionsQueued", controller.executor().queuedCount())));
     json(ctx, 200, h);
   }
 

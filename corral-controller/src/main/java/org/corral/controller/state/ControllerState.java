@@ -74,6 +74,8 @@ public final class ControllerState {
   private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
   private final java.util.Set<String> macs = new java.util.HashSet<>();
   private final java.util.Set<String> pendingVms = new java.util.HashSet<>();
+  /** VMs per state (status, health and metrics count without a pass over every VM). */
+  private final Map<VmState, Integer> vmsByState = new java.util.EnumMap<>(VmState.class);
   // What snapshots would otherwise derive with a pass over every VM (Snapshot.Index).
   private PMap<String, org.corral.model.snapshot.Reservation> reservations = HashTreePMap.empty();
   private final java.util.Set<String> grouped = new java.util.HashSet<>();
@@ -105,7 +107,7 @@ public final class ControllerState {
     s.vms().forEach(this::putVm);
     s.networks().forEach(n -> networks = networks.plus(n.name(), n));
     s.images().forEach(i -> images = images.plus(i.name(), i));
-    published = new Published(hosts, vms, vmsByHost);
+    published = publishable();
     return s;
   }
 
@@ -162,11 +164,17 @@ public final class ControllerState {
     return published;
   }
 
+  /** The current version to publish: the persistent maps as they are, and a copy of the counts. */
+  private Published publishable() {
+    return new Published(hosts, vms, vmsByHost, Map.copyOf(vmsByState));
+  }
+
   /**
    * Immutable versions of the hosts, the VMs (sorted by name) and the names of the VMs on each
    * host; each is as of a commit (two may be a commit apart).
    */
-  public record Published(TreePMap<String, Host> hosts, TreePMap<String, Vm> vms, PMap<String, TreePSet<String>> vmsByHost) {
+  public record Published(TreePMap<String, Host> hosts, TreePMap<String, Vm> vms, PMap<String, TreePSet<String>> vmsByHost,
+      Map<VmState, Integer> vmsByState) {
     /** Names of the VMs whose host is {@code host}, sorted. */
     public TreePSet<String> vmNamesOn(String host) {
       return vmsByHost.getOrDefault(host, TreePSet.empty());
@@ -318,6 +326,7 @@ public final class ControllerState {
   }
 
   private void index(Vm v) {
+    vmsByState.merge(v.state(), 1, Integer::sum);
     if (v.state() == VmState.PENDING) {
       pendingVms.add(v.name());
     }
@@ -342,6 +351,7 @@ public final class ControllerState {
   }
 
   private void unindex(Vm v) {
+    vmsByState.merge(v.state(), -1, (a, b) -> a + b == 0 ? null : a + b);
     pendingVms.remove(v.name());
     reserve(v, -1);
     grouped.remove(v.name());
@@ -433,7 +443,7 @@ public final class ControllerState {
   /** The batch being written, if any (one at a time, in order). */
   private @Nullable Sealed inFlight;
   private long durableSeq = -1;
-  private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty());
+  private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), Map.of());
   private long flushes;
   private long joinedTx;
 
@@ -568,7 +578,7 @@ public final class ControllerState {
 
   private Sealed seal() {
     Sealed s = new Sealed(java.util.Objects.requireNonNull(batch), List.copyOf(undo), new ArrayList<>(waiting),
-        Map.copyOf(batchActions), batchEntries, new Published(hosts, vms, vmsByHost));
+        Map.copyOf(batchActions), batchEntries, publishable());
     batch = null;
     undo.clear();
     waiting.clear();

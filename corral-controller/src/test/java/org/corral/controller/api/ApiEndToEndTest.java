@@ -54,6 +54,11 @@ class ApiEndToEndTest {
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.contentType()).startsWith("application/json");
     assertThat(health.json().get("status").asText()).isEqualTo("UP");
+    int perState = 0;
+    for (var n : health.json().get("hostsByState")) {
+      perState += n.asInt();
+    }
+    assertThat(perState).as("hosts per state add up").isEqualTo(health.json().get("hosts").asInt());
     assertThat(health.json().get("hosts").asInt()).isEqualTo(4);
     assertThat(health.json().get("lab").asText()).isEqualTo("t");
     assertThat(health.json().get("store").asText()).startsWith("h2:file:");

@@ -70,6 +70,9 @@ class ControllerStateIndexTest {
 
   /** Every index of {@code s} against a full scan of its VMs. */
   static void assertIndexesMatchAScan(ControllerState s) {
+    java.util.Map<VmState, Integer> byState = new java.util.EnumMap<>(VmState.class);
+    s.vms().forEach(v -> byState.merge(v.state(), 1, Integer::sum));
+    assertThat(s.published().vmsByState()).as("VMs per state, as published").isEqualTo(byState);
     for (int h = 0; h < 4; h++) {
       String host = "h" + h;
       List<Vm> scan = s.vms().stream().filter(v -> host.equals(v.host()) && v.state().reservesHost()).toList();
