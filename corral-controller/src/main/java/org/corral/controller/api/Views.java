@@ -40,8 +40,8 @@ final class Views {
     }
     HostMetrics m = s.metrics(h.name());
     double watts = switch (h.state()) {
-      case OFF, FENCED -> h.powerModel().offWatts();
-      default -> h.powerModel().wattsAt(m.cpuUtilisation());
+      case OFF, FENCED -> h.powerModelOrTypical().offWatts();
+      default -> h.powerModelOrTypical().wattsAt(m.cpuUtilisation());
     };
     return new HostView(h.name(), h.uri(), h.state().name(), h.stateReason(), h.stateSince(), h.capacity(), h.labels(), h.power(),
         reserved, on.size(), round(m.cpuUtilisation()), round(watts));

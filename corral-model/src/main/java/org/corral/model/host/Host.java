@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import org.corral.model.Names;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A physical machine with a hypervisor. Immutable; the controller replaces it with
@@ -22,7 +23,7 @@ public record Host(
     HostCapacity capacity,
     Map<String, String> labels,
     PowerSpec power,
-    PowerModel powerModel,
+    @Nullable PowerModel powerModel,
     HostState state,
     String stateReason,
     Instant stateSince,
