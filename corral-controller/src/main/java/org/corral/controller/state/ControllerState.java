@@ -570,10 +570,16 @@ public final class ControllerState {
     }
     Sealed s = seal();
     inFlight = s;
-    writer.execute(() -> {
+    try {
+      writer.execute(() -> {
+        write(s);
+        clock.execute(() -> settle(s, false));
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // The writer stopped with the controller; a late answer's change is still written, here.
       write(s);
-      clock.execute(() -> settle(s, false));
-    });
+      settle(s, false);
+    }
   }
 
   private Sealed seal() {
