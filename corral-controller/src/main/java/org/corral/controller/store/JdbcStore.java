@@ -34,7 +34,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcStore implements Store {
   private final SerialHandle db;
+  private final Jdbi jdbi;
   private final String where;
+  private final boolean postgres;
+  /** The leader's fencing token when controllers share the database; null when one controller writes alone. */
+  private volatile @Nullable Fence fence;
+
+  /** Who may write: the lease holder, as of its epoch. */
+  private record Fence(String holder, long epoch) {}
   private final SqlWriter writer;
   private final SqlReader reader;
   /** For an H2 database, what keeps its file from growing without bound; null for PostgreSQL. */
@@ -42,9 +49,11 @@ public final class JdbcStore implements Store {
   /** Highest seq committed, or -1 when unknown (after a failed commit): then read from the table. */
   private long lastSeq = -1;
 
-  private JdbcStore(SerialHandle db, String where, @Nullable H2Housekeeping housekeeping) {
+  private JdbcStore(Jdbi jdbi, SerialHandle db, String where, @Nullable H2Housekeeping housekeeping) {
+    this.jdbi = jdbi;
     this.db = db;
     this.where = where;
+    this.postgres = housekeeping == null;
     this.housekeeping = housekeeping;
     RecordJson json = new RecordJson();
     this.writer = new SqlWriter(json);
@@ -78,7 +87,18 @@ public final class JdbcStore implements Store {
     if (password != null) {
       credentials.setProperty("password", password);
     }
-    Jdbi jdbi = Jdbi.create(() -> DriverManager.getConnection(jdbcUrl, credentials));
+    boolean pg = jdbcUrl.startsWith("jdbc:postgresql:");
+    Jdbi jdbi = Jdbi.create(() -> {
+      java.sql.Connection c = DriverManager.getConnection(jdbcUrl, credentials);
+      if (pg) {
+        // A controller cut off in the middle of a transaction must not hold its locks (the lease
+        // row above all) until TCP gives up on it: the server ends such a session.
+        try (java.sql.Statement st = c.createStatement()) {
+          st.execute("SET idle_in_transaction_session_timeout = '10s'");
+        }
+      }
+      return c;
+    });
     Handle first;
     try {
       first = jdbi.open();
@@ -92,7 +112,7 @@ public final class JdbcStore implements Store {
       throw OpenFailure.of(e, user, redaction);
     }
     H2Housekeeping housekeeping = jdbcUrl.startsWith("jdbc:h2:") ? new H2Housekeeping() : null;
-    return new JdbcStore(new SerialHandle(jdbi, first), redaction.url(), housekeeping);
+    return new JdbcStore(jdbi, new SerialHandle(jdbi, first), redaction.url(), housekeeping);
   }
 
   /**
@@ -134,13 +154,43 @@ public final class JdbcStore implements Store {
     return call("write a batch to", h -> {
       long before = lastSeq >= 0 ? lastSeq : SqlReader.lastSeq(h);
       lastSeq = -1; // unknown until the commit is known to have happened
-      List<JournalEntry> appended = h.inTransaction(tx -> writer.apply(tx, list, before));
+      Fence f = fence;
+      List<JournalEntry> appended = h.inTransaction(tx -> {
+        List<JournalEntry> written = writer.apply(tx, list, before);
+        if (f != null) {
+          // Last, so that the lease row is locked only for the commit's round trip: a controller
+          // deposed meanwhile (a new epoch taken) writes nothing.
+          int mine = tx.createUpdate("UPDATE controller_lease SET epoch = epoch WHERE id = 1 AND holder = :holder AND epoch = :epoch")
+              .bind("holder", f.holder()).bind("epoch", f.epoch()).execute();
+          if (mine != 1) {
+            throw new DeposedException(f.holder(), f.epoch());
+          }
+        }
+        return written;
+      });
       lastSeq = before + appended.size();
       if (housekeeping != null) {
         housekeeping.afterCommit(h);
       }
       return List.copyOf(appended);
     });
+  }
+
+  /**
+   * From now on every write commits only while {@code holder} holds the lease with {@code epoch}
+   * (the fencing token of controller HA); otherwise it fails whole with {@link DeposedException}.
+   */
+  public void fence(String holder, long epoch) {
+    this.fence = new Fence(holder, epoch);
+  }
+
+  /** The leader lease of this database, on a connection of its own (PostgreSQL only). */
+  public Leases leases() {
+    if (!postgres) {
+      throw new InvalidInputException("store.url", "is an embedded H2 database, which one process alone can open",
+          "give the controllers a shared PostgreSQL database: store.url jdbc:postgresql://HOST:PORT/DB");
+    }
+    return new Leases(new SerialHandle(jdbi, jdbi.open()), where);
   }
 
   @Override

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * statement failed. The message says what failed and how to fix it; it never contains a password.
  * When a {@link Store#write} throws this, nothing of the batch was applied.
  */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   public StoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
