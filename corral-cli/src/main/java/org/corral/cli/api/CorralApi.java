@@ -35,6 +35,9 @@ public final class CorralApi implements AutoCloseable {
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
+        // A follower among several controllers sends every request to the leader (307: same
+        // method and body); never from HTTPS down to HTTP.
+        .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
   }
 

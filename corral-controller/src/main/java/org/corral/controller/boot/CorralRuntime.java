@@ -58,6 +58,22 @@ public final class CorralRuntime implements AutoCloseable {
    * free; the controller and lab run on it. {@code realDrivers} adds the drivers for real hosts.
    */
   public static CorralRuntime start(CorralConfig cfg, Path home, Clock clock, java.util.function.Consumer<Drivers> realDrivers) {
+    return start(cfg, home, clock, realDrivers, Options.NONE);
+  }
+
+  /**
+   * What a runtime started by controller HA adds: a step on the store before anything is written
+   * to it (the leader's fence), live entries for GET /health (the HA state, updated by the
+   * elector), and the epoch for the metrics.
+   */
+  public record Options(java.util.function.Consumer<Store> storeReady, Map<String, Object> health,
+      java.util.function.@Nullable LongSupplier epoch) {
+    public static final Options NONE = new Options(s -> {}, Map.of(), null);
+  }
+
+  /** Like {@link #start(CorralConfig, Path, Clock, java.util.function.Consumer)}, with what controller HA adds. */
+  public static CorralRuntime start(CorralConfig cfg, Path home, Clock clock, java.util.function.Consumer<Drivers> realDrivers,
+      Options options) {
     try {
       Files.createDirectories(home);
     } catch (java.io.IOException e) {
@@ -75,6 +91,12 @@ public final class CorralRuntime implements AutoCloseable {
     } else {
       store = JdbcStore.h2File(home.resolve("db"));
       desc = "h2:file:" + home.resolve("db").toAbsolutePath();
+    }
+    try {
+      options.storeReady().accept(store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
     Drivers drivers = new Drivers();
     @Nullable Controller[] started = new Controller[1];
@@ -95,9 +117,16 @@ public final class CorralRuntime implements AutoCloseable {
         return c;
       });
       registerGauges(meters, controller);
+      if (options.epoch() != null) {
+        java.util.function.LongSupplier epoch = options.epoch();
+        Gauge.builder("corral_ha_epoch", epoch, e -> e.getAsLong()).description("the leader's epoch (its fencing token)").register(meters);
+        Gauge.builder("corral_ha_leader", epoch, e -> e.getAsLong() >= 0 ? 1 : 0).description("1 while this controller leads")
+            .register(meters);
+      }
       List<String> warnings = new java.util.ArrayList<>();
       applyInventory(cfg, controller, lab[0], warnings);
-      Map<String, Object> health = new LinkedHashMap<>();
+      // Live when controller HA updates its entries (a concurrent map the elector writes to).
+      Map<String, Object> health = options.health().isEmpty() ? new LinkedHashMap<>() : options.health();
       health.put("version", CorralRuntime.class.getPackage().getImplementationVersion() != null
           ? CorralRuntime.class.getPackage().getImplementationVersion() : "dev");
       health.put("startedAt", clock.now().toString());

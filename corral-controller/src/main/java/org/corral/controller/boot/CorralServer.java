@@ -41,6 +41,9 @@ public final class CorralServer {
       err.println("error: " + e.getMessage());
       return 5;
     }
+    if (cfg.ha() != null) {
+      return runHa(cfg, home, source, out, err, stop);
+    }
     SystemClock clock = new SystemClock("corral-loop");
     CorralRuntime rt;
     try {
@@ -106,6 +109,54 @@ public final class CorralServer {
     return 0;
   }
 
+  /** One of several controllers on one PostgreSQL database: follows, or leads when elected, until stopped. */
+  private static int runHa(CorralConfig cfg, Path home, String source, PrintStream out, PrintStream err, CountDownLatch stop) {
+    CorralConfig.HaConfig ha = java.util.Objects.requireNonNull(cfg.ha());
+    HaController hc;
+    try {
+      hc = HaController.start(cfg, home, termClock -> d -> RealDrivers.register(d, termClock));
+    } catch (CorralException e) {
+      err.println("error: " + e.getMessage());
+      return 5;
+    } catch (RuntimeException e) {
+      err.println("error: Corral could not start: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "corral-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("Corral controller " + ha.name() + " is up (" + source + "), one of the controllers sharing " + cfg.store().url() + ".");
+    out.println("  API      " + ha.advertise() + "/api/v1 while it leads; while it follows, requests are sent to the leader");
+    out.println("  status   ./corral status shows which controller leads, its epoch and its lease");
+    out.println("Stop with Ctrl-C (the lease is given up at once).");
+    out.flush();
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      hc.close();
+    } finally {
+      out.println("Corral stopped.");
+      out.flush();
+      closed.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting; the hook is already running.
+    }
+    return 0;
+  }
+
   /**
    * Where the API listens: the --listen flag, else $CORRAL_LISTEN, else the configuration's
    * api.listen (which defaults to 127.0.0.1:7070), as for every other setting.
@@ -131,6 +182,6 @@ public final class CorralServer {
       s = new CorralConfig.StoreConfig(databaseUrl, env.getOrDefault("CORRAL_DB_USER", s.user()),
           env.getOrDefault("CORRAL_DB_PASSWORD", s.password()));
     }
-    return new CorralConfig(c.controller(), l, c.api(), s, c.lab(), c.hosts(), c.networks(), c.images());
+    return c.with(l, s);
   }
 }

@@ -70,7 +70,7 @@ public final class ConfigReader {
           + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
     }
     Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
-        "networks", "images");
+        "networks", "images", "ha");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
     OptimizerSettings optimizer = optimizer(top.child("optimizer"));
@@ -85,8 +85,39 @@ public final class ConfigReader {
     ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
         api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout()),
         api.integer("eventBacklog", ApiSettings.DEFAULT.eventBacklog())));
-    return new CorralConfig(controller, listen, access, store(top.child("store"), env), lab(top.child("lab")),
-        hosts(top), networks(top), images(top));
+    CorralConfig.StoreConfig store = store(top.child("store"), env);
+    return new CorralConfig(controller, listen, access, store, lab(top.child("lab")),
+        hosts(top), networks(top), images(top), ha(top.child("ha"), store));
+  }
+
+  /** The ha section, or null when there is none (one controller). */
+  private static CorralConfig.@Nullable HaConfig ha(Node h, CorralConfig.StoreConfig store) {
+    if (h.json == null || h.json.isNull()) {
+      return null;
+    }
+    h.only("name", "advertise", "lease", "renewEvery");
+    return h.within(() -> {
+      String name = h.str("name", "");
+      if (name.isBlank()) {
+        throw new InvalidInputException("ha.name", "is missing", "name this controller among those sharing the database, e.g. name: c1");
+      }
+      String advertise = h.str("advertise", "");
+      if (!advertise.startsWith("http://") && !advertise.startsWith("https://")) {
+        throw new InvalidInputException("ha.advertise", InvalidInputException.quote(advertise) + " is not an http(s) URL",
+            "give the address clients reach this controller's API at, e.g. advertise: http://10.0.0.5:7070");
+      }
+      Duration lease = h.duration("lease", Duration.ofSeconds(3));
+      Duration renew = h.duration("renewEvery", Duration.ofSeconds(1));
+      if (renew.multipliedBy(2).compareTo(lease) > 0) {
+        throw new InvalidInputException("ha.renewEvery", renew + " leaves no room in a lease of " + lease,
+            "renew at least twice per lease, e.g. lease: 3s, renewEvery: 1s");
+      }
+      if (store.url() == null || !store.url().startsWith("jdbc:postgresql:")) {
+        throw new InvalidInputException("store.url", "must be a PostgreSQL database when ha is set (controllers share it)",
+            "set store.url: jdbc:postgresql://HOST:PORT/DB on every controller, or remove the ha section");
+      }
+      return new CorralConfig.HaConfig(name, advertise.replaceAll("/+$", ""), lease, renew);
+    });
   }
 
   private static org.corral.controller.JournalRetention journal(Node j) {

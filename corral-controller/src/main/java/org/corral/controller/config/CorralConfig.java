@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param store    where state lives
  * @param lab      a simulated lab to run, or null
  * @param hosts    inventory applied at start (missing hosts are added; existing ones are left as they are)
+ * @param ha       controller high availability (several controllers on one PostgreSQL), or null for one controller
  */
 public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, @Nullable LabConfig lab,
-    List<HostRequest> hosts, List<Network> networks, List<Image> images) {
+    List<HostRequest> hosts, List<Network> networks, List<Image> images, @Nullable HaConfig ha) {
   /** store.url of a store in memory: fast, and gone at exit (simulations, benchmarks). */
   public static final String MEMORY_STORE = "memory:";
 
@@ -33,6 +34,21 @@ public record CorralConfig(ControllerSettings controller, String listen, ApiSett
     public String toString() {
       return "StoreConfig[url=" + url + ", user=" + user + "]";
     }
+  }
+
+  /**
+   * This controller's part in controller HA: its name among the controllers sharing the database,
+   * the address the others send clients to while it leads, and the lease.
+   *
+   * @param lease      how long a leader's lease lasts without renewal (default 3 s)
+   * @param renewEvery how often the leader renews and the others try (default 1 s); a leader that
+   *                   cannot renew stops acting this long before its lease can run out
+   */
+  public record HaConfig(String name, String advertise, Duration lease, Duration renewEvery) {}
+
+  /** This configuration with {@code listen} and {@code store} replaced. */
+  public CorralConfig with(String listen, StoreConfig store) {
+    return new CorralConfig(controller, listen, api, store, lab, hosts, networks, images, ha);
   }
 
   /**
