@@ -78,7 +78,7 @@ class ApiEndToEndTest {
     ApiClient.Reply created = api.post("/api/v1/vms", vmBody("life1", ON_T01_T02));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.json().get("state").asText()).isEqualTo("PENDING");
-    assertThat(created.json().get("owner").asText()).as("X-Corral-User").isEqualTo("tester");
+    assertThat(created.json().get("owner").asText()).as("the authenticated user owns what it creates").isEqualTo("admin");
     assertThat(created.json().get("leases").get(0).get("ip").asText()).isEqualTo("10.10.0.2");
 
     String from = corral.untilVmState("life1", "RUNNING").get("host").asText();
@@ -118,7 +118,7 @@ class ApiEndToEndTest {
     }
     assertThat(story).as("the user's stop is journaled with who asked")
         .anyMatch(e -> "USER".equals(e.get("cause").get("origin").asText())
-            && e.get("cause").get("reason").asText().contains("stop VM life1 (requested by tester)"));
+            && e.get("cause").get("reason").asText().contains("stop VM life1 (requested by admin)"));
     assertThat(story).as("the scheduler's placement says where").anyMatch(e -> "SCHEDULER".equals(e.get("cause").get("origin").asText()));
   }
 

@@ -30,6 +30,10 @@ final class EventStreamReader implements AutoCloseable {
   /** Connects to {@code uri}, resuming after {@code lastEventId} when it is not null. */
   EventStreamReader(URI uri, String lastEventId) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+    String token = TestTokens.forPort(uri.getPort());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }

@@ -49,6 +49,7 @@ final class RunningCorral implements AutoCloseable {
   RunningCorral(Path home, String apiSection) {
     CorralConfig cfg = ConfigReader.parse(LAB_YAML.replace("api: {listen: \"127.0.0.1:0\"}", "api: " + apiSection), "test lab", Map.of());
     runtime = CorralRuntime.start(cfg, home, clock, d -> {});
+    TestTokens.register(runtime.port(), home);
     api = new ApiClient(runtime.port());
   }
 
