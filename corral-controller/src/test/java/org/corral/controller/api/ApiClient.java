@@ -86,7 +86,8 @@ final class ApiClient implements AutoCloseable {
     return URI.create(base + path);
   }
 
-  private Reply send(HttpRequest.Builder b) {
+  /** Sends {@code b} with this client's token; for requests that need other headers too. */
+  Reply send(HttpRequest.Builder b) {
     try {
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
