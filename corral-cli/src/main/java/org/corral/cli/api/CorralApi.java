@@ -28,10 +28,18 @@ public final class CorralApi implements AutoCloseable {
 
   private final String root;
   private final HttpClient http;
+  /** Sent as {@code Authorization: Bearer} with every request; null sends none (the server answers 401). */
+  private final @Nullable String token;
 
   /** {@code root} is what the user gave: {@code http://host:7070}, with or without {@code /api/v1}. */
   public CorralApi(String root) {
+    this(root, null);
+  }
+
+  /** With the API token to send, or null for none. */
+  public CorralApi(String root, @Nullable String token) {
     this.root = normalise(root);
+    this.token = token;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -83,6 +91,12 @@ public final class CorralApi implements AutoCloseable {
     return send(request(path, Map.of()).header("Content-Type", "application/json").POST(publisher).build());
   }
 
+  /** PUTs {@code body} as JSON. */
+  public JsonNode put(String path, JsonNode body) {
+    return send(request(path, Map.of()).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8)).build());
+  }
+
   public JsonNode delete(String path) {
     return send(request(path, Map.of()).DELETE().build());
   }
@@ -92,7 +106,7 @@ public final class CorralApi implements AutoCloseable {
    * overall timeout; it ends when the server closes it. Close the returned stream to hang up.
    */
   public Stream<String> streamLines(String path, Map<String, String> query) {
-    HttpRequest req = HttpRequest.newBuilder(uri(path, query))
+    HttpRequest req = authorized(HttpRequest.newBuilder(uri(path, query)))
         .header("Accept", "text/event-stream")
         .GET()
         .build();
@@ -124,9 +138,18 @@ public final class CorralApi implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path, Map<String, String> query) {
-    return HttpRequest.newBuilder(uri(path, query))
+    return authorized(HttpRequest.newBuilder(uri(path, query)))
         .header("Accept", "application/json")
         .timeout(REQUEST_TIMEOUT);
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
+  }
+
+  /** Whether a token is sent (for messages that say how to get one). */
+  public boolean hasToken() {
+    return token != null;
   }
 
   private URI uri(String path, Map<String, String> query) {
