@@ -14,13 +14,13 @@ import org.corral.controller.boot.AdminToken;
  * (as `corral up` does), registered per port, so that {@link ApiClient} and {@link RawHttp} send
  * it with every request. Tests of authentication itself send their own headers.
  */
-final class TestTokens {
+public final class TestTokens {
   private static final Map<Integer, String> BY_PORT = new ConcurrentHashMap<>();
 
   private TestTokens() {}
 
   /** The token Corral wrote to {@code home}/admin.token at its first start. */
-  static String admin(Path home) {
+  public static String admin(Path home) {
     try {
       return Files.readString(home.resolve(AdminToken.FILE), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
@@ -29,7 +29,7 @@ final class TestTokens {
   }
 
   /** Requests to {@code port} carry the admin token of {@code home} from now on. */
-  static String register(int port, Path home) {
+  public static String register(int port, Path home) {
     String token = admin(home);
     BY_PORT.put(port, token);
     return token;
