@@ -101,7 +101,7 @@ public final class Accounts {
   }
 
   /**
-   * Whether {@code password} is {@code user}'s (about 40 ms, whatever the answer). Refuses, without
+   * Whether {@code password} is {@code user}'s (one Argon2id hash, whatever the answer). Refuses, without
    * checking, a user or client address with too many recent failures.
    *
    * @throws AccessDeniedException TOO_MANY_ATTEMPTS, with the seconds to wait

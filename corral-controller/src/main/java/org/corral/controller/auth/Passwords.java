@@ -13,8 +13,8 @@ import org.corral.model.InvalidInputException;
 /**
  * Argon2id password hashes (Bouncy Castle's implementation) in the PHC string format that the
  * reference implementation and libsodium write: {@code $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH}.
- * The cost is OWASP's first recommendation for Argon2id (19 MiB, 2 passes, 1 lane), about 40 ms
- * a hash here. A hash written with other parameters is still verified with its own. Thread-safe.
+ * The cost is OWASP's first recommendation for Argon2id (19 MiB, 2 passes, 1 lane): 40 to 70 ms
+ * a hash on a 2-core machine (bench/auth). A hash written with other parameters is still verified with its own. Thread-safe.
  */
 public final class Passwords {
   static final int MEMORY_KIB = 19 * 1024;

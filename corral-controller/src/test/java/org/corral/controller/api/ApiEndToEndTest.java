@@ -369,7 +369,20 @@ class ApiEndToEndTest {
       });
       assertThat(query).as("query parameters of " + r.method() + " " + r.path()).isEqualTo(new TreeSet<>(r.query()));
       assertThat(op.has("requestBody")).as("request body of " + r.method() + " " + r.path()).isEqualTo(r.takesBody());
+      // Security as the gate applies it: a bearer token everywhere but the open routes, and the
+      // 4xx answers the gate gives (401 without a valid token, 403 when the role does not allow it).
+      String what = r.method() + " " + r.path();
+      JsonNode security = op.has("security") ? op.get("security") : root.get("security");
+      if (r.permission() == org.corral.controller.auth.Permission.LOGIN) {
+        assertThat(security.isEmpty()).as("%s is open", what).isTrue();
+      } else {
+        assertThat(security.toString()).as("security of " + what).contains("\"bearer\"");
+        assertThat(op.get("responses").has("401")).as("401 of " + what).isTrue();
+        assertThat(op.get("responses").has("403")).as("403 of " + what).isTrue();
+      }
+      assertThat(op.get("responses").has("400") || !r.takesBody()).as("400 of " + what).isTrue();
     }
+    assertThat(root.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
   }
 
   @Test
