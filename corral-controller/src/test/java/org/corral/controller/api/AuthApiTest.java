@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +172,29 @@ class AuthApiTest {
     assertThat(asCarol.json().get("owner").asText()).isEqualTo("carol");
     assertThat(admin.list("/api/v1/events?subject=carol-2")).anySatisfy(e ->
         assertThat(e.get("cause").get("reason").asText()).contains("requested by admin as carol"));
+  }
+
+  @Test
+  void theJournalStreamCarriesOnlyWhatItsUserMaySee() throws Exception {
+    ApiClient gina = user("gina", null, null);
+    String ginaToken = secrets.get(secrets.size() - 1);
+    // From the current end of the journal: what follows is replayed should it come before the stream is open.
+    URI stream = admin.uri("/api/v1/events/stream?after=" + corral.lastSeq());
+    try (EventStreamReader hers = new EventStreamReader(stream, null, ginaToken);
+        EventStreamReader all = new EventStreamReader(stream, null)) {
+      assertThat(admin.post("/api/v1/vms", vm("adm-s1")).status()).isEqualTo(201);
+      assertThat(gina.post("/api/v1/vms", vm("gina-s1")).status()).isEqualTo(201);
+      assertThat(hers.response().statusCode()).isEqualTo(200);
+      eventually().alias("gina-s1 on both streams").until(() -> has(hers, "gina-s1") && has(all, "gina-s1") && has(all, "adm-s1"));
+      assertThat(hers.events()).extracting(e -> e.data().path("subject").asText()).containsOnly("gina-s1");
+    }
+    try (EventStreamReader none = new EventStreamReader(stream, null, null)) {
+      assertThat(none.response().statusCode()).isEqualTo(401);
+    }
+  }
+
+  private static boolean has(EventStreamReader r, String subject) {
+    return r.events().stream().anyMatch(e -> subject.equals(e.data().path("subject").asText()));
   }
 
   @Test
