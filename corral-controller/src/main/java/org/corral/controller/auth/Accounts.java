@@ -107,18 +107,20 @@ public final class Accounts {
    * @throws AccessDeniedException TOO_MANY_ATTEMPTS, with the seconds to wait
    */
   public boolean passwordMatches(String user, String password, String address) {
-    long wait = limiter.waitSeconds(user, address, clock.now());
+    // Counted under the name only when it could be one: an attacker's megabyte of text is not kept.
+    String key = Names.isValid(user) ? user : "(not a user name)";
+    long wait = limiter.waitSeconds(key, address, clock.now());
     if (wait > 0) {
       throw new AccessDeniedException(Reason.TOO_MANY_ATTEMPTS, "too many failed logins for this user or from this address;"
           + " try again in " + wait + " s, or ask an administrator to set a new password", wait);
     }
-    User u = user == null ? null : state.user(user).orElse(null);
+    User u = state.user(user).orElse(null);
     String hash = u == null || u.passwordHash() == null ? DUMMY_HASH : u.passwordHash();
     boolean ok = Passwords.verify(password, hash) && u != null && u.passwordHash() != null;
     if (ok) {
-      limiter.succeeded(user);
+      limiter.succeeded(key);
     } else {
-      limiter.failed(user == null ? "" : user, address, clock.now());
+      limiter.failed(key, address, clock.now());
     }
     return ok;
   }
