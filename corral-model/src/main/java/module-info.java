@@ -7,6 +7,7 @@ module org.corral.model {
   requires static org.jspecify;
 
   exports org.corral.model;
+  exports org.corral.model.auth;
   exports org.corral.model.host;
   exports org.corral.model.image;
   exports org.corral.model.journal;

@@ -7,6 +7,10 @@ import org.corral.cli.command.PlanCommand;
 import org.corral.cli.command.EventsCommand;
 import org.corral.cli.command.HostAddCommand;
 import org.corral.cli.command.HostCommand;
+import org.corral.cli.command.LoginCommand;
+import org.corral.cli.command.QuotaCommand;
+import org.corral.cli.command.TokenCommand;
+import org.corral.cli.command.UserCommand;
 import org.corral.cli.command.ImageCommand;
 import org.corral.cli.command.NetworkCommand;
 import org.corral.cli.command.Session;
@@ -33,6 +37,10 @@ final class CommandTree {
     cl.addSubcommand(new CommandLine(new PlanCommand(session)).addSubcommand(new PlanApplyCommand(session)));
     cl.addSubcommand(new EnergyCommand(session));
     cl.addSubcommand(new SimCommand(session));
+    cl.addSubcommand(new LoginCommand(session));
+    cl.addSubcommand(new UserCommand(session));
+    cl.addSubcommand(new TokenCommand(session));
+    cl.addSubcommand(new QuotaCommand(session));
     // Settings apply to the subcommands present when they are set, so they come last.
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorHandler(session.env("CORRAL_DEBUG") != null));

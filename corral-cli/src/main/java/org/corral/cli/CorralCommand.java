@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
         "  5  invalid input",
         "  6  cannot reach the API (is Corral running? ./corral up)",
         "  7  --wait gave up (timeout, or the VM FAILED)",
-        "%nEnvironment: CORRAL_API (default for --api), CORRAL_HOME (default for up --home)."})
+        "  8  denied: no valid token (corral login), a role that does not allow it, or too many failed logins",
+        "%nEnvironment: CORRAL_API (default for --api), CORRAL_HOME (default for up --home; its admin.token",
+        "is used for an API on this machine), CORRAL_TOKEN (a token to send), CORRAL_CREDENTIALS (where",
+        "corral login keeps tokens; default ~/.config/corral/credentials.json), CORRAL_PASSWORD (for login)."})
 final class CorralCommand implements Callable<Integer>, Globals {
   @Spec
   CommandSpec spec;

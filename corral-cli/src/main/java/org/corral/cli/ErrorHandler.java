@@ -83,6 +83,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       }
       case NotFoundException n -> ExitCode.NOT_FOUND;
       case ConflictException k -> ExitCode.CONFLICT;
+      case org.corral.model.AccessDeniedException d -> ExitCode.DENIED;
     };
   }
 }

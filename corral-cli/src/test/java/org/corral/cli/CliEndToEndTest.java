@@ -54,6 +54,7 @@ class CliEndToEndTest {
     env = new HashMap<>();
     env.put("CORRAL_API", "http://127.0.0.1:" + corral.port());
     env.put("TZ", "UTC");
+    env.put("CORRAL_HOME", home.toString()); // the CLI finds the admin token `corral up` wrote there
   }
 
   @AfterAll

@@ -42,7 +42,7 @@ class CliPagingTest {
   static void start() {
     clock = new SystemClock("cli-paging");
     corral = CorralRuntime.start(ConfigReader.parse(CONFIG, "test", Map.of()), home, clock, d -> {});
-    env = Map.of("CORRAL_API", "http://127.0.0.1:" + corral.port(), "TZ", "UTC");
+    env = Map.of("CORRAL_API", "http://127.0.0.1:" + corral.port(), "TZ", "UTC", "CORRAL_HOME", home.toString());
   }
 
   @AfterAll
@@ -74,7 +74,7 @@ class CliPagingTest {
     assertThat(json.code()).isZero();
     assertThat(new ObjectMapper().readTree(json.out()).size()).isZero();
 
-    Run all = Run.with(env, "vm", "list", "--owner", "anonymous", "--output", "json");
+    Run all = Run.with(env, "vm", "list", "--owner", "admin", "--output", "json");
     assertThat(all.code()).as(all.err()).isZero();
     JsonNode doc = new ObjectMapper().readTree(all.out());
     List<String> jsonNames = new ArrayList<>();

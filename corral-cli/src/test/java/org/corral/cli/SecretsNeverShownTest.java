@@ -101,10 +101,11 @@ class SecretsNeverShownTest {
     try (CorralRuntime corral = CorralRuntime.start(ConfigReader.parse(CONFIG, "test", Map.of()), dir, clock, d -> {});
         HttpClient http = HttpClient.newHttpClient()) {
       String base = "http://127.0.0.1:" + corral.port() + "/api/v1";
-      Map<String, String> env = new HashMap<>(Map.of("CORRAL_API", "http://127.0.0.1:" + corral.port(), "TZ", "UTC"));
+      Map<String, String> env = new HashMap<>(Map.of("CORRAL_API", "http://127.0.0.1:" + corral.port(), "TZ", "UTC",
+          "CORRAL_HOME", dir.toString()));
       // The event stream is open while secrets are planted, and read until an entry made after them.
       StringBuffer streamed = new StringBuffer();
-      HttpResponse<Stream<String>> sse = http.send(HttpRequest.newBuilder(URI.create(base + "/events/stream"))
+      HttpResponse<Stream<String>> sse = http.send(authorized(URI.create(base + "/events/stream"))
           .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
       CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> sse.body().forEach(l -> streamed.append(l).append('\n')));
       try {
@@ -131,7 +132,7 @@ class SecretsNeverShownTest {
         "{\"name\": \"h4\", \"uri\": \"sim://sec/h4\", \"capacity\": {\"cores\": 1, \"mhzPerCore\": 1, \"memoryMib\": 1},"
             + " \"power\": {\"on\": \"sim://sec/h4\", \"off\": \"ssh://root@h4?token=" + MARK + "11\"}}"};
     for (String body : bodies) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/hosts")).header("Content-Type", "application/json")
+      HttpResponse<String> r = http.send(authorized(URI.create(base + "/hosts")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
       assertThat(r.body()).contains("passwordFile");
@@ -146,9 +147,9 @@ class SecretsNeverShownTest {
 
     // Every surface: API reads, the event stream, metrics, health, and the CLI's tables and JSON.
     for (String path : new String[] {"/hosts", "/hosts/node01", "/vms", "/events?limit=10000", "/actions", "/health"}) {
-      outputs.add(http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      outputs.add(http.send(authorized(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
-    outputs.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+    outputs.add(http.send(authorized(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body());
     Run mark = record(Run.with(env, "host", "maintenance", "node02", "--on"));
     assertThat(mark.code()).as(mark.err()).isZero();
@@ -160,8 +161,21 @@ class SecretsNeverShownTest {
       assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
     }
     for (String h : new String[] {"h1", "h2", "h3", "h4", "h5", "h6"}) {
-      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + h)).build(), HttpResponse.BodyHandlers.discarding())
+      assertThat(http.send(authorized(URI.create(base + "/hosts/" + h)).build(), HttpResponse.BodyHandlers.discarding())
           .statusCode()).as("host " + h + " was not added").isEqualTo(404);
+    }
+  }
+
+  /** A request with the admin token `corral up` wrote (the token is a secret too: it must not show either). */
+  private HttpRequest.Builder authorized(URI uri) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + adminToken());
+  }
+
+  private String adminToken() {
+    try {
+      return Files.readString(dir.resolve("admin.token")).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -197,8 +211,12 @@ class SecretsNeverShownTest {
       }
     }
     assertThat(outputs).as("outputs checked").hasSizeGreaterThan(8);
+    String token = Files.isRegularFile(dir.resolve("admin.token")) ? adminToken() : null;
     for (String o : outputs) {
       assertThat(o == null ? "" : o).doesNotContain(MARK);
+      if (token != null) {
+        assertThat(o == null ? "" : o).as("the admin token").doesNotContain(token.substring(token.lastIndexOf('_') + 1));
+      }
     }
   }
 }

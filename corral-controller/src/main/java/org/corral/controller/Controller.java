@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.corral.controller.auth.Accounts;
+import org.corral.controller.auth.Passwords;
+import org.corral.controller.auth.Tokens;
 import org.corral.controller.command.Commands;
 import org.corral.controller.connection.HostConnections;
 import org.corral.controller.executor.Executor;
@@ -60,6 +63,7 @@ public final class Controller implements AutoCloseable {
   private final Loop retentionLoop;
   private long journalDeleted;
   private final Commands commands;
+  private final Accounts accounts;
   private final Drivers drivers;
   private final long seed;
   /** Actions a previous run left QUEUED or RUNNING, resumed by {@link #start()}. */
@@ -93,7 +97,10 @@ public final class Controller implements AutoCloseable {
     this.energy = new EnergyMeter(state, clock, loaded.meta(), drivers, settings.monitorPeriod(), meters);
     this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
     this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
-    this.commands = new Commands(state, executor, connections, drivers, seed, settings.scheduler().cpuOvercommit(),
+    // Secrets (salts, tokens) come from the system's secure generator, never from the seed.
+    java.security.SecureRandom secure = new java.security.SecureRandom();
+    this.accounts = new Accounts(state, new Passwords(secure), new Tokens(secure));
+    this.commands = new Commands(state, executor, connections, drivers, accounts, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();
     if (!loaded.meta().containsKey("seed")) {
@@ -233,6 +240,11 @@ public final class Controller implements AutoCloseable {
 
   public Executor executor() {
     return executor;
+  }
+
+  /** Users, groups, tokens and quotas. */
+  public Accounts accounts() {
+    return accounts;
   }
 
   public Commands commands() {

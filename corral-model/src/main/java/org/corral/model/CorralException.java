@@ -5,7 +5,7 @@ package org.corral.model;
  * API (see {@link #problemType()}), so that clients can branch on it without parsing messages.
  */
 public abstract sealed class CorralException extends RuntimeException
-    permits InvalidInputException, NotFoundException, ConflictException {
+    permits InvalidInputException, NotFoundException, ConflictException, AccessDeniedException {
 
   protected CorralException(String message) {
     super(message);

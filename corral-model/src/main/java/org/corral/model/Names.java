@@ -9,7 +9,7 @@ public final class Names {
   private Names() {}
 
   /** Returns {@code name} or throws an error naming {@code field}. */
-  public static String require(String field, String name) {
+  public static String require(String field, @org.jspecify.annotations.Nullable String name) {
     if (name == null || name.isBlank()) {
       throw new InvalidInputException(field, "is missing", "give a name such as 'web1'");
     }

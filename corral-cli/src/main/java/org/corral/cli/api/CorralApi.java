@@ -28,16 +28,21 @@ public final class CorralApi implements AutoCloseable {
 
   private final String root;
   private final HttpClient http;
+  /** Sent as {@code Authorization: Bearer} with every request; null sends none (the server answers 401). */
+  private final @Nullable String token;
 
   /** {@code root} is what the user gave: {@code http://host:7070}, with or without {@code /api/v1}. */
   public CorralApi(String root) {
+    this(root, null);
+  }
+
+  /** With the API token to send, or null for none. */
+  public CorralApi(String root, @Nullable String token) {
     this.root = normalise(root);
+    this.token = token;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
-        // A follower among several controllers sends every request to the leader (307: same
-        // method and body); never from HTTPS down to HTTP.
-        .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
   }
 
@@ -86,6 +91,12 @@ public final class CorralApi implements AutoCloseable {
     return send(request(path, Map.of()).header("Content-Type", "application/json").POST(publisher).build());
   }
 
+  /** PUTs {@code body} as JSON. */
+  public JsonNode put(String path, JsonNode body) {
+    return send(request(path, Map.of()).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(body), StandardCharsets.UTF_8)).build());
+  }
+
   public JsonNode delete(String path) {
     return send(request(path, Map.of()).DELETE().build());
   }
@@ -95,12 +106,12 @@ public final class CorralApi implements AutoCloseable {
    * overall timeout; it ends when the server closes it. Close the returned stream to hang up.
    */
   public Stream<String> streamLines(String path, Map<String, String> query) {
-    HttpRequest req = HttpRequest.newBuilder(uri(path, query))
+    HttpRequest req = authorized(HttpRequest.newBuilder(uri(path, query)))
         .header("Accept", "text/event-stream")
         .GET()
         .build();
     try {
-      HttpResponse<Stream<String>> response = http.send(req, HttpResponse.BodyHandlers.ofLines());
+      HttpResponse<Stream<String>> response = following(req, HttpResponse.BodyHandlers.ofLines());
       if (response.statusCode() >= 400) {
         String body;
         try (Stream<String> lines = response.body()) {
@@ -127,9 +138,18 @@ public final class CorralApi implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path, Map<String, String> query) {
-    return HttpRequest.newBuilder(uri(path, query))
+    return authorized(HttpRequest.newBuilder(uri(path, query)))
         .header("Accept", "application/json")
         .timeout(REQUEST_TIMEOUT);
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
+  }
+
+  /** Whether a token is sent (for messages that say how to get one). */
+  public boolean hasToken() {
+    return token != null;
   }
 
   private URI uri(String path, Map<String, String> query) {
@@ -142,12 +162,37 @@ public final class CorralApi implements AutoCloseable {
 
   private HttpResponse<String> exchange(HttpRequest req) {
     try {
-      return http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return following(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UnreachableException(root, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnreachableException(root, e);
+    }
+  }
+
+  /**
+   * Sends {@code req}, following a follower controller's 307/308 to the leader with the same
+   * method, body and token (the JDK's own redirects drop the token on another port). At most a
+   * few hops, and never from HTTPS down to HTTP, where the token would travel in clear.
+   */
+  private <T> HttpResponse<T> following(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+    HttpRequest current = req;
+    for (int hop = 0; ; hop++) {
+      HttpResponse<T> r = http.send(current, handler);
+      int status = r.statusCode();
+      java.util.Optional<String> location = r.headers().firstValue("Location");
+      if ((status != 307 && status != 308) || location.isEmpty() || hop == 3) {
+        return r;
+      }
+      URI next = current.uri().resolve(location.get());
+      if ("https".equals(current.uri().getScheme()) && !"https".equals(next.getScheme())) {
+        return r;
+      }
+      if (r.body() instanceof Stream<?> lines) {
+        lines.close();
+      }
+      current = HttpRequest.newBuilder(current, (name, value) -> true).uri(next).build();
     }
   }
 

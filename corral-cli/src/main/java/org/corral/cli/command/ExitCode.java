@@ -15,7 +15,9 @@ public enum ExitCode {
   /** No answer from the API, or it is starting/stopping (HTTP 503). */
   UNREACHABLE(6),
   /** {@code --wait} gave up: timeout, or the VM FAILED. */
-  WAIT_GAVE_UP(7);
+  WAIT_GAVE_UP(7),
+  /** No valid token (HTTP 401), a role that does not allow it (403), or too many failed logins (429). */
+  DENIED(8);
 
   private final int code;
 
@@ -33,6 +35,7 @@ public enum ExitCode {
       case 400, 422 -> INVALID;
       case 404 -> NOT_FOUND;
       case 409 -> CONFLICT;
+      case 401, 403, 429 -> DENIED;
       case 503 -> UNREACHABLE;
       default -> UNEXPECTED;
     };

@@ -64,9 +64,15 @@ public final class Session implements AutoCloseable {
 
   public CorralApi api() {
     if (api == null) {
-      api = new CorralApi(apiUrl());
+      String url = apiUrl();
+      api = new CorralApi(url, Credentials.token(this, url));
     }
     return api;
+  }
+
+  /** A client that sends no token, for `corral login` (a stale stored token must not get in its way). */
+  public CorralApi anonymousApi() {
+    return new CorralApi(apiUrl(), null);
   }
 
   public boolean json() {

@@ -18,9 +18,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.corral.controller.Controller;
+import org.corral.controller.auth.AccessPolicy;
+import org.corral.controller.auth.Permission;
+import org.corral.controller.auth.Principal;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.command.VmRequest;
+import org.corral.model.AccessDeniedException;
 import org.corral.model.CorralException;
+import org.corral.model.auth.User;
 import org.corral.model.InvalidInputException;
 import org.corral.model.NotFoundException;
 import org.corral.model.host.Host;
@@ -70,9 +75,26 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; returns the bound port (useful with port 0). */
   public int start(String host, int port) {
-    RequestGate g = new RequestGate(settings, host, controller.clock());
+    RequestGate g = new RequestGate(settings, host, controller.clock(), controller.accounts());
     gate = g;
+    ApiSettings.Tls tls = settings.tls();
+    java.security.KeyStore keys = tls == null ? null : TlsFiles.keyStore(tls);
     Javalin a = Javalin.create(cfg -> {
+      if (keys != null) {
+        // HTTPS only: this connector replaces Javalin's plain one.
+        cfg.jetty.addConnector((server, http) -> {
+          org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+          ssl.setKeyStore(keys);
+          ssl.setKeyStorePassword(TlsFiles.STORE_PASSWORD);
+          org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+          https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+          ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+              new org.eclipse.jetty.server.HttpConnectionFactory(https));
+          c.setHost(host);
+          c.setPort(port);
+          return c;
+        });
+      }
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
@@ -100,7 +122,11 @@ public final class ApiServer implements AutoCloseable {
     a.error(405, ctx -> keepProblem(ctx, 405, "method-not-allowed", "Method not allowed"));
     routes(a);
     try {
-      a.start(host, port);
+      if (keys != null) {
+        a.start();
+      } else {
+        a.start(host, port);
+      }
     } catch (RuntimeException e) {
       throw new InvalidInputException("api.listen", "cannot listen on " + host + ":" + port + ": " + rootMessage(e),
           "stop whatever uses the port, or choose another with --listen");
@@ -138,42 +164,44 @@ public final class ApiServer implements AutoCloseable {
   record PlanApplyBody(@Nullable String id) {}
 
   private void routes(Javalin a) {
-    get(a, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    get(a, V1 + "/health", this::health);
-    get(a, V1 + "/openapi.json", ctx -> ctx.contentType(JSON).result(openApi()));
+    get(a, "/metrics", Permission.READ_METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    get(a, V1 + "/health", Permission.READ_SERVICE, this::health);
+    get(a, V1 + "/openapi.json", Permission.READ_SERVICE, ctx -> ctx.contentType(JSON).result(openApi()));
 
-    get(a, V1 + "/hosts", ctx -> json(ctx, 200, call(() -> controller.state().hosts().stream()
+    get(a, V1 + "/hosts", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> controller.state().hosts().stream()
         .map(h -> Views.host(h, controller.state())).toList())));
-    get(a, V1 + "/hosts/{name}", ctx -> json(ctx, 200, call(() -> Views.host(controller.state().requireHost(ctx.pathParam("name")), controller.state()))));
-    postBody(a, V1 + "/hosts", ctx -> {
+    get(a, V1 + "/hosts/{name}", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> Views.host(controller.state().requireHost(ctx.pathParam("name")), controller.state()))));
+    postBody(a, V1 + "/hosts", Permission.MANAGE_HOSTS, ctx -> {
       HostRequest req = ApiJson.read(RequestGate.body(ctx), HostRequest.class);
       Host h = controller.callAsync(() -> controller.commands().addHost(req, who(ctx)), Duration.ofSeconds(60));
       json(ctx, 201, call(() -> Views.host(controller.state().requireHost(h.name()), controller.state())));
     });
-    delete(a, V1 + "/hosts/{name}", ctx -> {
+    delete(a, V1 + "/hosts/{name}", Permission.MANAGE_HOSTS, ctx -> {
       call(() -> {
         controller.commands().removeHost(ctx.pathParam("name"), who(ctx));
         return null;
       });
       ctx.status(204);
     });
-    postBody(a, V1 + "/hosts/{name}/maintenance", ctx -> {
+    postBody(a, V1 + "/hosts/{name}/maintenance", Permission.MANAGE_HOSTS, ctx -> {
       Boolean enabled = ApiJson.read(RequestGate.body(ctx), MaintenanceBody.class).enabled();
       if (enabled == null) {
         throw new InvalidInputException("enabled", "is missing or not true/false", "send {\"enabled\": true}");
       }
       hostResult(ctx, 200, call(() -> controller.commands().maintenance(ctx.pathParam("name"), enabled, who(ctx))));
     });
-    post(a, V1 + "/hosts/{name}/power-on", ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOn(ctx.pathParam("name"), who(ctx)))));
-    post(a, V1 + "/hosts/{name}/power-off", ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOff(ctx.pathParam("name"), who(ctx)))));
-    post(a, V1 + "/hosts/{name}/check", ctx -> json(ctx, 200, controller.callAsync(
+    post(a, V1 + "/hosts/{name}/power-on", Permission.MANAGE_HOSTS, ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOn(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/hosts/{name}/power-off", Permission.MANAGE_HOSTS, ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOff(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/hosts/{name}/check", Permission.MANAGE_HOSTS, ctx -> json(ctx, 200, controller.callAsync(
         () -> new org.corral.controller.command.HostChecker(controller).check(ctx.pathParam("name")), Duration.ofSeconds(90))));
 
     // VM reads come from the published state: they never wait for the loop, and a page of 50
     // costs what 50 cost however many VMs there are (Pages).
-    get(a, V1 + "/vms", Set.of("host", "state", "owner", "label", "after", "limit"), ctx -> {
+    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "after", "limit"), ctx -> {
       String host = ctx.queryParam("host");
-      java.util.function.Predicate<Vm> filter = vmFilter(ctx);
+      Principal p = RequestGate.principal(ctx);
+      java.util.function.Predicate<Vm> asked = vmFilter(ctx);
+      java.util.function.Predicate<Vm> filter = p.isAdmin() ? asked : v -> asked.test(v) && allowed(p, Permission.READ_VMS, v.owner());
       String after = ctx.queryParam("after");
       int limit = Pages.limit(ctx);
       var published = controller.state().published();
@@ -182,60 +210,64 @@ public final class ApiServer implements AutoCloseable {
           : Pages.of(published.vms(), after, limit, filter);
       Pages.answer(ctx, page, v -> publishedView((Vm) v));
     });
-    get(a, V1 + "/vms/{name}", ctx -> {
+    get(a, V1 + "/vms/{name}", Permission.READ_VMS, ctx -> {
       Vm v = controller.state().published().vms().get(ctx.pathParam("name"));
-      if (v == null) {
+      if (v == null || !allowed(RequestGate.principal(ctx), Permission.READ_VMS, v.owner())) {
         throw new NotFoundException("vm", ctx.pathParam("name"));
       }
       json(ctx, 200, publishedView(v));
     });
-    postBody(a, V1 + "/vms", ctx -> {
+    postBody(a, V1 + "/vms", Permission.CREATE_VMS, ctx -> {
       String body = RequestGate.body(ctx);
       if (body.stripLeading().startsWith("[")) {
         // A list: all or nothing, admitted in one step on the loop and written in one batch.
         List<VmRequest> reqs = java.util.Arrays.asList(ApiJson.read(body, VmRequest[].class));
-        json(ctx, 201, call(() -> controller.commands().createVms(reqs, who(ctx)).stream().map(this::view).toList()));
+        json(ctx, 201, call(() -> controller.commands().createVms(reqs, owner(ctx), who(ctx)).stream().map(this::view).toList()));
         return;
       }
       VmRequest req = ApiJson.read(body, VmRequest.class);
-      vmResult(ctx, 201, () -> controller.commands().createVm(req, who(ctx)));
+      vmResult(ctx, 201, () -> controller.commands().createVm(req, owner(ctx), who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/start", ctx -> vmResult(ctx, 202, () -> controller.commands().startVm(ctx.pathParam("name"), who(ctx))));
-    postBody(a, V1 + "/vms/{name}/stop", ctx -> {
+    post(a, V1 + "/vms/{name}/start", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
+        name -> controller.commands().startVm(name, who(ctx))));
+    postBody(a, V1 + "/vms/{name}/stop", Permission.OPERATE_VMS, ctx -> {
       String body = RequestGate.body(ctx);
       boolean force = !body.isBlank() && Boolean.TRUE.equals(ApiJson.read(body, StopBody.class).force());
-      vmResult(ctx, 202, () -> controller.commands().stopVm(ctx.pathParam("name"), force, who(ctx)));
+      vmResult(ctx, 202, Permission.OPERATE_VMS, name -> controller.commands().stopVm(name, force, who(ctx)));
     });
-    postBody(a, V1 + "/vms/{name}/migrate", ctx -> {
+    postBody(a, V1 + "/vms/{name}/migrate", Permission.MIGRATE_VMS, ctx -> {
       String to = ApiJson.read(RequestGate.body(ctx), MigrateBody.class).to();
-      vmResult(ctx, 202, () -> controller.commands().migrateVm(ctx.pathParam("name"), to, who(ctx)));
+      vmResult(ctx, 202, Permission.MIGRATE_VMS, name -> controller.commands().migrateVm(name, to, who(ctx)));
     });
-    post(a, V1 + "/vms/{name}/hold", ctx -> vmResult(ctx, 200, () -> controller.commands().holdVm(ctx.pathParam("name"), who(ctx))));
-    post(a, V1 + "/vms/{name}/release", ctx -> vmResult(ctx, 200, () -> controller.commands().releaseVm(ctx.pathParam("name"), who(ctx))));
-    delete(a, V1 + "/vms/{name}", ctx -> vmResult(ctx, 202, () -> controller.commands().deleteVm(ctx.pathParam("name"), who(ctx))));
+    post(a, V1 + "/vms/{name}/hold", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 200, Permission.OPERATE_VMS,
+        name -> controller.commands().holdVm(name, who(ctx))));
+    post(a, V1 + "/vms/{name}/release", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 200, Permission.OPERATE_VMS,
+        name -> controller.commands().releaseVm(name, who(ctx))));
+    delete(a, V1 + "/vms/{name}", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
+        name -> controller.commands().deleteVm(name, who(ctx))));
 
-    get(a, V1 + "/networks", ctx -> json(ctx, 200, call(() -> controller.state().networks())));
-    get(a, V1 + "/networks/{name}", ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
+    get(a, V1 + "/networks", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().networks())));
+    get(a, V1 + "/networks/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
         .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name"))))));
-    postBody(a, V1 + "/networks", ctx -> {
+    postBody(a, V1 + "/networks", Permission.MANAGE_CATALOG, ctx -> {
       Network n = ApiJson.read(RequestGate.body(ctx), Network.class);
       json(ctx, 201, call(() -> controller.commands().createNetwork(n, who(ctx))));
     });
-    delete(a, V1 + "/networks/{name}", ctx -> {
+    delete(a, V1 + "/networks/{name}", Permission.MANAGE_CATALOG, ctx -> {
       call(() -> {
         controller.commands().deleteNetwork(ctx.pathParam("name"), who(ctx));
         return null;
       });
       ctx.status(204);
     });
-    get(a, V1 + "/images", ctx -> json(ctx, 200, call(() -> controller.state().images())));
-    get(a, V1 + "/images/{name}", ctx -> json(ctx, 200, call(() -> controller.state().image(ctx.pathParam("name"))
+    get(a, V1 + "/images", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().images())));
+    get(a, V1 + "/images/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().image(ctx.pathParam("name"))
         .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name"))))));
-    postBody(a, V1 + "/images", ctx -> {
+    postBody(a, V1 + "/images", Permission.MANAGE_CATALOG, ctx -> {
       Image i = ApiJson.read(RequestGate.body(ctx), Image.class);
       json(ctx, 201, call(() -> controller.commands().createImage(i, who(ctx))));
     });
-    delete(a, V1 + "/images/{name}", ctx -> {
+    delete(a, V1 + "/images/{name}", Permission.MANAGE_CATALOG, ctx -> {
       call(() -> {
         controller.commands().deleteImage(ctx.pathParam("name"), who(ctx));
         return null;
@@ -243,7 +275,7 @@ public final class ApiServer implements AutoCloseable {
       ctx.status(204);
     });
 
-    get(a, V1 + "/events", Set.of("after", "limit", "subject", "last"), ctx -> {
+    get(a, V1 + "/events", Permission.READ_EVENTS, Set.of("after", "limit", "subject", "last"), ctx -> {
       String subject = ctx.queryParam("subject");
       if (ctx.queryParam("last") != null) {
         // The newest N, oldest first: the last page costs one page however long the journal is.
@@ -251,14 +283,16 @@ public final class ApiServer implements AutoCloseable {
           throw new InvalidInputException("last", "cannot be combined with after or limit",
               "ask for ?last=N (the newest N entries), or page from ?after=SEQ&limit=N");
         }
-        json(ctx, 200, controller.state().store().journalTail((int) Math.min(10_000, longParam(ctx, "last", 100)), subject));
+        json(ctx, 200, controller.state().store().journalTail((int) Math.min(10_000, longParam(ctx, "last", 100)), subject)
+            .stream().filter(eventFilter(ctx)).toList());
         return;
       }
+      // A developer's page holds only their entries: it may be shorter than limit; page on by seq.
       json(ctx, 200, controller.state().store().journal(longParam(ctx, "after", 0),
-          (int) Math.min(10_000, longParam(ctx, "limit", 1000)), subject));
+          (int) Math.min(10_000, longParam(ctx, "limit", 1000)), subject).stream().filter(eventFilter(ctx)).toList());
     });
-    get(a, V1 + "/events/stream", Set.of("after"), events::open);
-    get(a, V1 + "/actions", Set.of("status", "limit"), ctx -> {
+    get(a, V1 + "/events/stream", Permission.READ_EVENTS, Set.of("after"), ctx -> events.open(ctx, eventFilter(ctx)));
+    get(a, V1 + "/actions", Permission.READ_OPERATIONS, Set.of("status", "limit"), ctx -> {
       String st = ctx.queryParam("status");
       ActionStatus filter = null;
       if (st != null) {
@@ -279,28 +313,29 @@ public final class ApiServer implements AutoCloseable {
       json(ctx, 200, call(() -> controller.executor().active().stream()
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
-    get(a, V1 + "/plan", ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
-    postBody(a, V1 + "/plan/apply", ctx -> {
+    get(a, V1 + "/plan", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
+    postBody(a, V1 + "/plan/apply", Permission.MANAGE_OPERATIONS, ctx -> {
       String planId = ApiJson.read(RequestGate.body(ctx), PlanApplyBody.class).id();
       if (planId == null || planId.isBlank()) {
         throw new InvalidInputException("id", "must be the id `corral plan` showed", "send {\"id\": \"1a2b3c4d\"}");
       }
       json(ctx, 202, Map.of("id", planId, "taken", call(() -> controller.applyPlan(planId, who(ctx)))));
     });
-    get(a, V1 + "/optimizer", ctx -> json(ctx, 200, Views.optimizer(call(() -> controller.optimizer().settings()))));
-    putBody(a, V1 + "/optimizer", ctx -> {
+    get(a, V1 + "/optimizer", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.optimizer(call(() -> controller.optimizer().settings()))));
+    putBody(a, V1 + "/optimizer", Permission.MANAGE_OPERATIONS, ctx -> {
       var section = ApiJson.read(RequestGate.body(ctx), com.fasterxml.jackson.databind.JsonNode.class);
       var s = org.corral.controller.config.ConfigReader.optimizer(section);
       json(ctx, 200, Views.optimizer(call(() -> controller.updateOptimizer(s, who(ctx)))));
     });
-    get(a, V1 + "/energy", ctx -> json(ctx, 200, call(() -> controller.energy().report())));
+    get(a, V1 + "/energy", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, call(() -> controller.energy().report())));
     // An action's key holds slashes (migrate/web1/7), hence <key>; finished actions come from the ledger.
-    get(a, V1 + "/actions/<key>", ctx -> {
+    get(a, V1 + "/actions/<key>", Permission.READ_OPERATIONS, ctx -> {
       String key = ctx.pathParam("key");
       json(ctx, 200, call(() -> controller.executor().active().stream().filter(r -> r.key().equals(key)).findFirst()
           .or(() -> controller.state().store().action(key)).map(Views::action)
           .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
     });
+    new AccountsApi(controller, this).routes(a);
     if (lab != null) {
       lab.routes(a, this);
     }
@@ -333,9 +368,27 @@ public final class ApiServer implements AutoCloseable {
     json(ctx, status, call(() -> Views.host(controller.state().host(h.name()).orElse(h), controller.state())));
   }
 
-  /** Runs a VM command on the loop and answers the VM as it is then, with the action it started. */
+  /** Runs a VM creation on the loop and answers the VM as it is then. */
   private void vmResult(Context ctx, int status, java.util.function.Supplier<Vm> command) {
     json(ctx, status, call(() -> view(command.get())));
+  }
+
+  /**
+   * Runs a command on VM {name} on the loop, once the request's user is found allowed to do
+   * {@code what} to it, and answers the VM as it is then, with the action it started.
+   */
+  private void vmResult(Context ctx, int status, Permission what, java.util.function.Function<String, Vm> command) {
+    Principal p = RequestGate.principal(ctx);
+    String name = ctx.pathParam("name");
+    json(ctx, status, call(() -> {
+      requireVm(p, what, name);
+      return view(command.apply(name));
+    }));
+  }
+
+  /** The owner of what the request creates: the authenticated user (or the one an admin acts as). */
+  static String owner(Context ctx) {
+    return RequestGate.principal(ctx).name();
   }
 
   /** Off the loop: the VM with the key of its action in flight as last published. */
@@ -377,10 +430,49 @@ public final class ApiServer implements AutoCloseable {
     ctx.status(HttpStatus.forStatus(status)).contentType(JSON).result(ApiJson.write(body));
   }
 
-  /** Who asked: the X-Corral-User header the CLI sets, else "anonymous" (no authentication yet). */
+  /** Who asked, as the journal names it: the user, or "admin as alice" (X-Corral-User). */
   static String who(Context ctx) {
-    String u = ctx.header("X-Corral-User");
-    return u == null || u.isBlank() || !u.matches("[A-Za-z0-9._@-]{1,64}") ? "anonymous" : u;
+    return RequestGate.principal(ctx).actor();
+  }
+
+  /**
+   * Whether the request's user may do {@code what} to an object owned by {@code owner}: the
+   * owner's group comes from the state, the decision from {@link AccessPolicy}.
+   */
+  boolean allowed(Principal p, Permission what, @Nullable String owner) {
+    String ownerGroup = owner == null ? null : controller.state().user(owner).map(User::group).orElse(null);
+    return AccessPolicy.allows(p.role(), what, AccessPolicy.relation(p, owner, ownerGroup));
+  }
+
+  /**
+   * On the loop: the VM {@code name} if the request's user may do {@code what} to it. A VM the
+   * user may not even see is "not found", so that names of other users' VMs do not leak.
+   */
+  private Vm requireVm(Principal p, Permission what, String name) {
+    Vm v = controller.state().vm(name).orElse(null);
+    if (v == null || !allowed(p, Permission.READ_VMS, v.owner())) {
+      throw new NotFoundException("vm", name);
+    }
+    if (!allowed(p, what, v.owner())) {
+      throw new AccessDeniedException(AccessDeniedException.Reason.FORBIDDEN, "only an administrator may do this to a VM"
+          + " (" + what.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+    }
+    return v;
+  }
+
+  /** Journal entries the request's user may see: all for administrators, else those about VMs they can see. */
+  java.util.function.Predicate<org.corral.model.journal.JournalEntry> eventFilter(Context ctx) {
+    Principal p = RequestGate.principal(ctx);
+    if (p.isAdmin()) {
+      return e -> true;
+    }
+    return e -> {
+      if (e.subjectKind() != org.corral.model.journal.SubjectKind.VM || e.subject() == null) {
+        return false;
+      }
+      Vm v = controller.state().published().vms().get(e.subject());
+      return v != null && allowed(p, Permission.READ_EVENTS, v.owner());
+    };
   }
 
   /** ?state= of GET /vms: a misspelt state is an error, not an empty list that looks like "no such VMs". */
@@ -439,33 +531,35 @@ public final class ApiServer implements AutoCloseable {
 
   // Every route is declared to the gate with its query parameters and whether it takes a body.
 
-  void get(Javalin a, String path, Handler h) {
-    get(a, path, Set.of(), h);
+  // Each declares the Permission the route needs: the gate checks it before the route runs.
+
+  void get(Javalin a, String path, Permission p, Handler h) {
+    get(a, path, p, Set.of(), h);
   }
 
-  void get(Javalin a, String path, Set<String> query, Handler h) {
-    gate().add("GET", path, query, false);
+  void get(Javalin a, String path, Permission p, Set<String> query, Handler h) {
+    gate().add("GET", path, p, query, false);
     a.get(path, h);
   }
 
   /** A POST without a body: an empty one, or {}, is accepted. */
-  void post(Javalin a, String path, Handler h) {
-    gate().add("POST", path, Set.of(), false);
+  void post(Javalin a, String path, Permission p, Handler h) {
+    gate().add("POST", path, p, Set.of(), false);
     a.post(path, h);
   }
 
-  void postBody(Javalin a, String path, Handler h) {
-    gate().add("POST", path, Set.of(), true);
+  void postBody(Javalin a, String path, Permission p, Handler h) {
+    gate().add("POST", path, p, Set.of(), true);
     a.post(path, h);
   }
 
-  void putBody(Javalin a, String path, Handler h) {
-    gate().add("PUT", path, Set.of(), true);
+  void putBody(Javalin a, String path, Permission p, Handler h) {
+    gate().add("PUT", path, p, Set.of(), true);
     a.put(path, h);
   }
 
-  void delete(Javalin a, String path, Handler h) {
-    gate().add("DELETE", path, Set.of(), false);
+  void delete(Javalin a, String path, Permission p, Handler h) {
+    gate().add("DELETE", path, p, Set.of(), false);
     a.delete(path, h);
   }
 

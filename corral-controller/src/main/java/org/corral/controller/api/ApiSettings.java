@@ -1,9 +1,11 @@
 package org.corral.controller.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may talk to the API over HTTP (docs/security.md): corral.yaml's {@code api} section.
@@ -16,11 +18,32 @@ import org.corral.model.InvalidInputException;
  * @param readTimeout    how long a connection may stay silent before it is closed
  * @param eventBacklog   journal entries an event-stream client may fall behind before it is
  *                       dropped (with a message saying where to resume)
+ * @param metrics        who may read /metrics without a token
+ * @param tls            the certificate and key to serve HTTPS with, or null for plain HTTP
  */
-public record ApiSettings(List<String> serverNames, List<String> allowedOrigins, Duration readTimeout, int eventBacklog) {
-  public static final ApiSettings DEFAULT = new ApiSettings(List.of(), List.of(), Duration.ofSeconds(30), 10_000);
+public record ApiSettings(List<String> serverNames, List<String> allowedOrigins, Duration readTimeout, int eventBacklog,
+    MetricsAccess metrics, @Nullable Tls tls) {
+  public static final ApiSettings DEFAULT = new ApiSettings(List.of(), List.of(), Duration.ofSeconds(30), 10_000,
+      MetricsAccess.LOOPBACK, null);
+
+  /** Who may read /metrics (api.metrics). */
+  public enum MetricsAccess {
+    /** Clients on the controller's own machine without a token (a local Prometheus); others need one. */
+    LOOPBACK,
+    /** Everyone needs a token. */
+    TOKEN
+  }
+
+  /**
+   * HTTPS (api.tls): PEM files, the certificate (its chain after it) and its unencrypted PKCS#8
+   * private key ({@code BEGIN PRIVATE KEY}; RSA or EC), read when the API starts.
+   */
+  public record Tls(Path certificate, Path key) {}
 
   public ApiSettings {
+    if (metrics == null) {
+      throw new InvalidInputException("api.metrics", "is missing", "use loopback or token");
+    }
     serverNames = serverNames.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
     allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
     for (int i = 0; i < allowedOrigins.size(); i++) {

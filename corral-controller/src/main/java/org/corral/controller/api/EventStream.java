@@ -34,6 +34,7 @@ final class EventStream implements AutoCloseable {
   /** A comment line this often keeps idle connections (and proxies) from timing out. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   private static final String AFTER = "corral.after";
+  private static final String VISIBLE = "corral.visible";
 
   private final ControllerState state;
   private final int backlog;
@@ -55,7 +56,7 @@ final class EventStream implements AutoCloseable {
    * GET /events/stream: checks the resume point (Last-Event-ID, else ?after=) and the Accept header
    * while an error can still be answered as problem+json, then opens the stream.
    */
-  void open(Context ctx) {
+  void open(Context ctx, java.util.function.Predicate<JournalEntry> visible) {
     String last = ctx.header("Last-Event-ID");
     long after = last != null ? ApiServer.longParam("Last-Event-ID", last.strip(), 0) : ApiServer.longParam(ctx, "after", 0);
     if (!"text/event-stream".equals(ctx.header("Accept"))) {
@@ -63,13 +64,15 @@ final class EventStream implements AutoCloseable {
           + " send Accept: text/event-stream (an EventSource does), or GET " + ApiServer.V1 + "/events for JSON");
     }
     ctx.attribute(AFTER, after);
+    ctx.attribute(VISIBLE, visible);
     sse.handle(ctx);
   }
 
   private void attach(SseClient client) {
     client.keepAlive();
     Long after = client.ctx().attribute(AFTER);
-    Subscriber s = new Subscriber(client, after == null ? 0 : after);
+    java.util.function.Predicate<JournalEntry> visible = client.ctx().attribute(VISIBLE);
+    Subscriber s = new Subscriber(client, after == null ? 0 : after, visible == null ? e -> false : visible);
     // Subscribed before the replay reads the store: an entry committed meanwhile is queued too,
     // and sent once (entries at or below the last seq sent are skipped).
     subscribers.add(s);
@@ -90,12 +93,15 @@ final class EventStream implements AutoCloseable {
     final SseClient client;
     final ArrayBlockingQueue<JournalEntry> queue = new ArrayBlockingQueue<>(backlog);
     final long from;
+    /** What this client's user may see (docs/users-and-roles.md); others' entries are skipped. */
+    final java.util.function.Predicate<JournalEntry> visible;
     volatile boolean overflowed;
     volatile boolean gone;
     long sent;
 
-    Subscriber(SseClient client, long from) {
+    Subscriber(SseClient client, long from, java.util.function.Predicate<JournalEntry> visible) {
       this.client = client;
+      this.visible = visible;
       this.from = from;
       this.sent = from;
     }
@@ -156,7 +162,9 @@ final class EventStream implements AutoCloseable {
     }
 
     private void send(JournalEntry e) {
-      client.sendEvent("journal", ApiJson.write(e), Long.toString(e.seq()));
+      if (visible.test(e)) {
+        client.sendEvent("journal", ApiJson.write(e), Long.toString(e.seq()));
+      }
       sent = e.seq();
     }
   }

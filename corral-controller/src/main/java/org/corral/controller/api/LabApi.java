@@ -16,6 +16,7 @@ import org.corral.model.journal.SubjectKind;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.controller.Controller;
+import org.corral.controller.auth.Permission;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,25 +34,25 @@ public final class LabApi {
 
   void routes(Javalin a, ApiServer api) {
     String base = ApiServer.V1 + "/sim";
-    api.get(a, base, ctx -> ApiServer.json(ctx, 200, api.call(this::status)));
-    api.post(a, base + "/hosts/{name}/crash", ctx -> {
+    api.get(a, base, Permission.MANAGE_LAB, ctx -> ApiServer.json(ctx, 200, api.call(this::status)));
+    api.post(a, base + "/hosts/{name}/crash", Permission.MANAGE_LAB, ctx -> {
       String h = host(ctx.pathParam("name"));
       api.call(() -> fault(h, "crashed (power loss)", () -> lab.crashHost(h)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.postBody(a, base + "/hosts/{name}/partition", ctx -> {
+    api.postBody(a, base + "/hosts/{name}/partition", Permission.MANAGE_LAB, ctx -> {
       String h = host(ctx.pathParam("name"));
       boolean on = flag(ApiJson.read(RequestGate.body(ctx), PartitionBody.class).enabled(), "enabled");
       api.call(() -> fault(h, on ? "network partitioned" : "partition healed", () -> lab.partitionHost(h, on)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.postBody(a, base + "/hosts/{name}/bmc", ctx -> {
+    api.postBody(a, base + "/hosts/{name}/bmc", Permission.MANAGE_LAB, ctx -> {
       String h = host(ctx.pathParam("name"));
       boolean reachable = flag(ApiJson.read(RequestGate.body(ctx), BmcBody.class).reachable(), "reachable");
       api.call(() -> fault(h, reachable ? "BMC reachable again" : "BMC unreachable", () -> lab.setBmcReachable(h, reachable)));
       ApiServer.json(ctx, 200, api.call(this::status));
     });
-    api.postBody(a, base + "/vms/{name}/workload", ctx -> {
+    api.postBody(a, base + "/vms/{name}/workload", Permission.MANAGE_LAB, ctx -> {
       String vm = ctx.pathParam("name");
       WorkloadModel m = workload(ApiJson.read(RequestGate.body(ctx), WorkloadBody.class));
       api.call(() -> {
@@ -61,7 +62,7 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vm", vm, "workload", m.toString()));
     });
-    api.postBody(a, base + "/workload", ctx -> {
+    api.postBody(a, base + "/workload", Permission.MANAGE_LAB, ctx -> {
       WorkloadModel m = workload(ApiJson.read(RequestGate.body(ctx), WorkloadBody.class));
       int n = api.call(() -> {
         int count = 0;
@@ -73,7 +74,7 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vms", n, "workload", m.toString()));
     });
-    api.postBody(a, base + "/vms/{name}/fail-migrations", ctx -> {
+    api.postBody(a, base + "/vms/{name}/fail-migrations", Permission.MANAGE_LAB, ctx -> {
       String vm = ctx.pathParam("name");
       Integer c = ApiJson.read(RequestGate.body(ctx), FailMigrationsBody.class).count();
       if (c == null || c < 0 || c > 1000) {

@@ -57,6 +57,16 @@ final class Problems {
     switch (e) {
       case InvalidInputException i -> write(ctx, 400, i.problemType(), "Invalid input", i.getMessage(), i.field());
       case org.corral.model.NotFoundException n -> write(ctx, 404, n.problemType(), "Not found", n.getMessage(), null);
+      case org.corral.model.AccessDeniedException a -> {
+        switch (a.reason()) {
+          case UNAUTHENTICATED -> ctx.header("WWW-Authenticate", "Bearer realm=\"corral\"");
+          case TOO_MANY_ATTEMPTS -> ctx.header("Retry-After", Long.toString(a.retryAfterSeconds()));
+          case FORBIDDEN -> { }
+        }
+        int status = a.reason().status();
+        write(ctx, status, a.problemType(), status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "Too many requests",
+            a.getMessage(), null);
+      }
       case org.corral.model.ConflictException c -> write(ctx, 409, c.problemType(),
           c instanceof org.corral.model.IllegalTransitionException ? "Illegal transition" : "Conflict", c.getMessage(), null);
     }

@@ -27,6 +27,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.corral.controller.auth.AccessPolicy;
+import org.corral.controller.auth.Accounts;
+import org.corral.controller.auth.Permission;
+import org.corral.controller.auth.Principal;
+import org.corral.model.AccessDeniedException;
 import org.corral.model.InvalidInputException;
 import org.corral.model.time.Clock;
 import org.eclipse.jetty.http.BadMessageException;
@@ -36,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * The one place every request passes before a route runs (docs/security.md). In order: the Host
  * header must be a name Corral answers to (DNS rebinding), an Origin must be the API's own or
  * allowed (a web page must not drive Corral), the method and path must be a route (404, or 405
- * with Allow), the query may hold only that route's parameters, a request with a body must be
+ * with Allow), the request must carry a valid token (401; docs/users-and-roles.md) whose user's
+ * role allows the route's {@link Permission} (403), the query may hold only that route's parameters, a request with a body must be
  * {@code application/json} in UTF-8 (415: browsers send text/plain and forms without asking), and
  * the body is read here, at most {@link #MAX_BODY_BYTES} whatever its framing (413). Routes read
  * it with {@link #body}, never from the request.
@@ -56,16 +62,20 @@ final class RequestGate {
   private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]+(%[0-9a-z]+)?]");
 
   /** A served route; {@code path} uses Javalin's syntax ({@code {name}} one segment, {@code <key>} the rest). */
-  record Route(String method, String path, Pattern pattern, Set<String> query, boolean takesBody) {}
+  record Route(String method, String path, Permission permission, Pattern pattern, Set<String> query, boolean takesBody) {}
+
+  private static final String PRINCIPAL = "corral.principal";
 
   private final List<Route> routes = new ArrayList<>();
   private final ApiSettings settings;
   private final Clock clock;
   private final Set<String> names = new HashSet<>();
+  private final Accounts accounts;
 
-  RequestGate(ApiSettings settings, String listenHost, Clock clock) {
+  RequestGate(ApiSettings settings, String listenHost, Clock clock, Accounts accounts) {
     this.settings = settings;
     this.clock = clock;
+    this.accounts = accounts;
     names.add("localhost");
     names.addAll(settings.serverNames());
     String h = listenHost.toLowerCase(Locale.ROOT);
@@ -74,12 +84,12 @@ final class RequestGate {
     }
   }
 
-  void add(String method, String path, Set<String> query, boolean takesBody) {
+  void add(String method, String path, Permission permission, Set<String> query, boolean takesBody) {
     StringBuilder re = new StringBuilder();
     for (String part : path.split("(?=[{<])|(?<=[}>])")) {
       re.append(part.startsWith("{") ? "[^/]+" : part.startsWith("<") ? ".+" : Pattern.quote(part));
     }
-    routes.add(new Route(method, path, Pattern.compile(re.toString()), Set.copyOf(query), takesBody));
+    routes.add(new Route(method, path, permission, Pattern.compile(re.toString()), Set.copyOf(query), takesBody));
   }
 
   /** Routes as "METHOD path" (the OpenAPI test checks each is documented). */
@@ -95,8 +105,48 @@ final class RequestGate {
     checkHost(ctx.header("Host"));
     checkOrigin(ctx.header("Origin"), ctx.header("Host"));
     Route route = route(ctx.method().name(), ctx.path());
+    authenticate(ctx, route);
     checkQuery(ctx.req().getQueryString(), route);
     checkBody(ctx, route);
+  }
+
+  /**
+   * Who sent the request (401 without a valid token), and whether their role allows the route at
+   * all (403); the route checks the object itself. Open: POST /login, and /metrics from a
+   * loopback client when api.metrics is {@code loopback}.
+   */
+  private void authenticate(Context ctx, Route route) {
+    Permission p = route.permission();
+    if (p.developerRule() == Permission.Rule.OPEN) {
+      return;
+    }
+    if (p == Permission.READ_METRICS && settings.metrics() == ApiSettings.MetricsAccess.LOOPBACK
+        && ctx.header("Authorization") == null && isLoopback(ctx.req().getRemoteAddr())) {
+      return;
+    }
+    Principal who = accounts.authenticate(ctx.header("Authorization"), ctx.header("X-Corral-User"));
+    if (!AccessPolicy.allows(who.role(), p, AccessPolicy.Relation.ROUTE)) {
+      throw new AccessDeniedException(AccessDeniedException.Reason.FORBIDDEN, route.method() + " " + route.path()
+          + " is for administrators; " + who.name() + " is a " + who.role().label() + " (docs/users-and-roles.md lists who may do what)");
+    }
+    ctx.attribute(PRINCIPAL, who);
+  }
+
+  private static boolean isLoopback(@Nullable String address) {
+    if (address == null) {
+      return false;
+    }
+    String a = address.replace("[", "").replace("]", "");
+    return a.startsWith("127.") || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1") || a.startsWith("::ffff:127.");
+  }
+
+  /** The authenticated user of a request that passed {@link #check} on a route that is not open. */
+  static Principal principal(Context ctx) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    if (p == null) {
+      throw new IllegalStateException("no authenticated user on an open route: " + ctx.path());
+    }
+    return p;
   }
 
   /** The request body as UTF-8 text, read by {@link #check}; "" when there is none. */

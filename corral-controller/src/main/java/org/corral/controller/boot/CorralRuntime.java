@@ -40,10 +40,12 @@ public final class CorralRuntime implements AutoCloseable {
   private final String storeDescription;
 
   private final List<String> warnings;
+  private final @Nullable Path adminTokenFile;
 
   private CorralRuntime(Store store, String storeDescription, Drivers drivers, @Nullable SimDataCenter lab, Controller controller, ApiServer api,
-      int port, List<String> warnings) {
+      int port, List<String> warnings, @Nullable Path adminTokenFile) {
     this.warnings = List.copyOf(warnings);
+    this.adminTokenFile = adminTokenFile;
     this.store = store;
     this.storeDescription = storeDescription;
     this.drivers = drivers;
@@ -123,6 +125,7 @@ public final class CorralRuntime implements AutoCloseable {
         Gauge.builder("corral_ha_leader", epoch, e -> e.getAsLong() >= 0 ? 1 : 0).description("1 while this controller leads")
             .register(meters);
       }
+      Path tokenFile = AdminToken.bootstrap(controller, home);
       List<String> warnings = new java.util.ArrayList<>();
       applyInventory(cfg, controller, lab[0], warnings);
       // Live when controller HA updates its entries (a concurrent map the elector writes to).
@@ -136,7 +139,7 @@ public final class CorralRuntime implements AutoCloseable {
       server[0] = api;
       String[] hp = cfg.listen().split(":");
       int port = api.start(hp[0], Integer.parseInt(hp[1]));
-      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, warnings);
+      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, warnings, tokenFile);
     } catch (RuntimeException e) {
       // A failed start leaves nothing running: API, loops, driver threads, store.
       if (server[0] != null) {
@@ -253,6 +256,11 @@ public final class CorralRuntime implements AutoCloseable {
   /** Problems found at start that did not stop it (e.g. an unreachable host in the inventory). */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /** The file the first start wrote the admin's token to, or null when this start wrote none. */
+  public @Nullable Path adminTokenFile() {
+    return adminTokenFile;
   }
 
   public String storeDescription() {

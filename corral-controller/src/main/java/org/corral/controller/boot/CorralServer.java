@@ -70,12 +70,17 @@ public final class CorralServer {
       }
     }, "corral-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    String url = "http://" + cfg.listen().split(":")[0] + ":" + rt.port();
+    String url = (cfg.api().tls() != null ? "https://" : "http://") + cfg.listen().split(":")[0] + ":" + rt.port();
     out.println("Corral is up (" + source + ").");
     out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
     out.println("  store    " + rt.storeDescription());
     if (rt.lab() != null) {
       out.println("  lab      " + rt.lab().hosts().size() + " simulated hosts (sim://" + rt.lab().name() + "/...)");
+    }
+    Path tokenFile = rt.adminTokenFile();
+    if (tokenFile != null) {
+      out.println("  admin    user 'admin' created; its token is in " + tokenFile
+          + " (mode 0600; the CLI with the same CORRAL_HOME uses it)");
     }
     for (String w : rt.warnings()) {
       out.println("  warning  " + w);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.corral.controller.auth.Accounts;
 import org.corral.controller.connection.HostConnections;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.executor.Executor;
@@ -20,7 +21,9 @@ import org.corral.model.ConflictException;
 import org.corral.model.IllegalTransitionException;
 import org.corral.model.InvalidInputException;
 import org.corral.model.Names;
+import org.corral.model.QuotaExceededException;
 import org.corral.model.Resources;
+import org.corral.model.auth.Usage;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.HostState;
@@ -54,6 +57,7 @@ public final class Commands {
   private final Executor executor;
   private final HostConnections connections;
   private final Drivers drivers;
+  private final Accounts accounts;
   private final Clock clock;
   private final long seed;
   private final double cpuOvercommit;
@@ -61,13 +65,14 @@ public final class Commands {
   private final java.util.function.Consumer<String> wakeMonitor;
   private final java.util.function.Consumer<String> forgetHost;
 
-  public Commands(ControllerState state, Executor executor, HostConnections connections, Drivers drivers, long seed,
+  public Commands(ControllerState state, Executor executor, HostConnections connections, Drivers drivers, Accounts accounts, long seed,
       double cpuOvercommit, Runnable wakeScheduler, java.util.function.Consumer<String> wakeMonitor,
       java.util.function.Consumer<String> forgetHost) {
     this.state = state;
     this.executor = executor;
     this.connections = connections;
     this.drivers = drivers;
+    this.accounts = accounts;
     this.clock = state.clock();
     this.seed = seed;
     this.cpuOvercommit = cpuOvercommit;
@@ -82,12 +87,20 @@ public final class Commands {
   public static final int MAX_BULK = 10_000;
 
   public Vm createVm(VmRequest req, String owner) {
+    return createVm(req, owner, owner);
+  }
+
+  /**
+   * Creates one VM owned by {@code owner}, within the owner's quota; {@code who} is who asked, as
+   * the journal names it (the owner, or an administrator acting for them).
+   */
+  public Vm createVm(VmRequest req, String owner, String who) {
     if (req == null) {
       throw new InvalidInputException("body", "is empty", "send a JSON object with name, cpus and memoryMib");
     }
     Batch batch = new Batch();
     ControllerState.Tx tx = state.tx();
-    Vm vm = admit(req, owner, batch, tx);
+    Vm vm = admit(req, owner, who, batch, tx);
     tx.commit();
     wakeScheduler.run();
     return state.requireVm(vm.name());
@@ -99,6 +112,11 @@ public final class Commands {
    * and the lot is written in one batch, so that a thousand VMs cost one commit, not a thousand.
    */
   public List<Vm> createVms(List<VmRequest> reqs, String owner) {
+    return createVms(reqs, owner, owner);
+  }
+
+  /** {@link #createVms(List, String)} with who asked named apart from the owner, as {@link #createVm(VmRequest, String, String)}. */
+  public List<Vm> createVms(List<VmRequest> reqs, String owner, String who) {
     if (reqs == null || reqs.isEmpty()) {
       throw new InvalidInputException("body", "is an empty list", "send at least one VM: [{\"name\": ..., \"cpus\": ..., \"memoryMib\": ...}]");
     }
@@ -115,11 +133,13 @@ public final class Commands {
         if (req == null) {
           throw new InvalidInputException("body", "is null", "give a JSON object with name, cpus and memoryMib");
         }
-        created.add(admit(req, owner, batch, tx));
+        created.add(admit(req, owner, who, batch, tx));
       } catch (InvalidInputException e) {
         String field = e.field().equals("body") ? "" : "." + e.field();
         String message = java.util.Objects.requireNonNull(e.getMessage()); // "field: problem; fix", always set
         throw new InvalidInputException("[" + i + "]" + field, message.substring(e.field().length() + 2), null);
+      } catch (QuotaExceededException e) {
+        throw new QuotaExceededException("[" + i + "]: " + e.getMessage() + "; nothing was created");
       } catch (ConflictException e) {
         throw new ConflictException("[" + i + "]: " + e.getMessage() + "; nothing was created");
       }
@@ -136,10 +156,12 @@ public final class Commands {
     final Set<String> names = new HashSet<>();
     final Set<String> macs = new HashSet<>();
     final java.util.Map<String, Set<String>> ips = new java.util.HashMap<>();
+    /** What the VMs of the request admitted so far hold against the owner's quota. */
+    Usage usage = Usage.NONE;
   }
 
   /** Checks one VM against the state and the batch so far; adds it to {@code tx}; writes nothing. */
-  private Vm admit(VmRequest req, String owner, Batch batch, ControllerState.Tx tx) {
+  private Vm admit(VmRequest req, String owner, String who, Batch batch, ControllerState.Tx tx) {
     String name = Names.require("name", req.name());
     VmSpec spec = req.spec().validate();
     if (state.vm(name).isPresent()) {
@@ -161,14 +183,19 @@ public final class Commands {
     if (spec.rank() != null) {
       Expressions.validateRank("rank", spec.rank());
     }
+    // Last of the checks, before anything is taken: the request so far plus this VM, against the
+    // owner's and group's quotas. On the loop, so no other request is admitted in between.
+    Usage asked = batch.usage.plus(state.usageOf(spec));
+    accounts.checkQuota(owner, asked);
+    batch.usage = asked;
     List<NicLease> leases = allocateLeases(spec.nics(), batch);
     String uuid = UUID.nameUUIDFromBytes((seed + "/" + name + "/" + clock.now() + "/" + state.journalSeq())
         .getBytes(StandardCharsets.UTF_8)).toString();
     Vm vm = Vm.pending(name, uuid, spec, owner, leases, clock.now());
     if (Boolean.TRUE.equals(req.hold())) {
-      vm = vm.withState(VmState.HOLD, "held by " + owner + "; `corral vm release " + name + "` lets it be placed", clock.now());
+      vm = vm.withState(VmState.HOLD, "held by " + who + "; `corral vm release " + name + "` lets it be placed", clock.now());
     }
-    Cause cause = Cause.user(owner, "create VM " + name);
+    Cause cause = Cause.user(who, "create VM " + name);
     tx.put(vm).journal(EntryKind.CREATED, SubjectKind.VM, name, null, vm.state().name(), null, cause,
         "created: " + spec.cpus() + " vCPUs, " + spec.memoryMib() + " MiB" + leaseText(leases));
     return vm;

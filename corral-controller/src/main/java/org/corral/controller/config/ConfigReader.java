@@ -24,6 +24,7 @@ import org.corral.controller.command.HostRequest;
 import org.corral.controller.executor.ExecutorSettings;
 import org.corral.drivers.hypervisor.MigrationOptions;
 import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
 import org.corral.model.Secrets;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.PowerSpec;
@@ -31,7 +32,6 @@ import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.policy.placement.SchedulerSettings;
-import org.jspecify.annotations.Nullable;
 
 /** Reads corral.yaml. Every error names the field path and says how to fix it. */
 public final class ConfigReader {
@@ -80,11 +80,12 @@ public final class ConfigReader {
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer, journal(top.child("journal"))));
-    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout", "eventBacklog");
+    Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout", "eventBacklog", "metrics", "tls");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
     ApiSettings access = api.within(() -> new ApiSettings(api.texts("serverNames"), api.texts("allowedOrigins"),
         api.duration("readTimeout", ApiSettings.DEFAULT.readTimeout()),
-        api.integer("eventBacklog", ApiSettings.DEFAULT.eventBacklog())));
+        api.integer("eventBacklog", ApiSettings.DEFAULT.eventBacklog()), metricsAccess(api.str("metrics", "loopback")),
+        tls(api)));
     CorralConfig.StoreConfig store = store(top.child("store"), env);
     return new CorralConfig(controller, listen, access, store, lab(top.child("lab")),
         hosts(top), networks(top), images(top), ha(top.child("ha"), store));
@@ -118,6 +119,33 @@ public final class ConfigReader {
       }
       return new CorralConfig.HaConfig(name, advertise.replaceAll("/+$", ""), lease, renew);
     });
+  }
+
+  private static ApiSettings.MetricsAccess metricsAccess(String text) {
+    return switch (text) {
+      case "loopback" -> ApiSettings.MetricsAccess.LOOPBACK;
+      case "token" -> ApiSettings.MetricsAccess.TOKEN;
+      default -> throw new InvalidInputException("api.metrics", InvalidInputException.quote(text) + " is not a choice",
+          "use loopback (no token needed from this machine) or token (always a token)");
+    };
+  }
+
+  private static ApiSettings.@Nullable Tls tls(Node api) {
+    if (!api.has("tls")) {
+      return null;
+    }
+    Node t = api.child("tls").only("certificate", "key");
+    String cert = t.optStr("certificate");
+    String key = t.optStr("key");
+    if (cert == null || key == null) {
+      throw new InvalidInputException("api.tls", "needs both certificate and key", "tls: {certificate: /etc/corral/tls.crt, key: /etc/corral/tls.key}");
+    }
+    return new ApiSettings.Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+  }
+
+  /** A duration as corral.yaml writes it (500ms, 10s, 5m, 1h, 30d), for API fields that take one. */
+  public static java.time.Duration duration(String field, String text) {
+    return Node.parseDuration(field, text);
   }
 
   private static org.corral.controller.JournalRetention journal(Node j) {

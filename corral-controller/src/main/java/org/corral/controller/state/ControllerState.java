@@ -15,6 +15,10 @@ import org.corral.controller.store.Changes;
 import org.corral.controller.store.Store;
 import org.corral.controller.store.StoredState;
 import org.corral.model.NotFoundException;
+import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.Group;
+import org.corral.model.auth.Usage;
+import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.image.Image;
@@ -79,6 +83,12 @@ public final class ControllerState {
   // What snapshots would otherwise derive with a pass over every VM (Snapshot.Index).
   private PMap<String, org.corral.model.snapshot.Reservation> reservations = HashTreePMap.empty();
   private final java.util.Set<String> grouped = new java.util.HashSet<>();
+  // Accounts: volatile persistent maps, read off the loop by the API's authentication.
+  private volatile TreePMap<String, User> users = TreePMap.empty();
+  private volatile TreePMap<String, Group> groups = TreePMap.empty();
+  private volatile TreePMap<String, ApiToken> tokens = TreePMap.empty();
+  /** What each owner's VMs hold against quotas, kept by index()/unindex() (read on the loop). */
+  private final Map<String, Usage> usageByOwner = new HashMap<>();
 
   public ControllerState(Store store, Clock clock) {
     this(store, clock, Samples.DEFAULT_CAPACITY);
@@ -104,9 +114,13 @@ public final class ControllerState {
   public StoredState load() {
     StoredState s = store.load();
     s.hosts().forEach(this::putHost);
-    s.vms().forEach(this::putVm);
-    s.networks().forEach(n -> networks = networks.plus(n.name(), n));
+    // Images before VMs: a VM's quota usage counts the size of the images its disks clone.
     s.images().forEach(i -> images = images.plus(i.name(), i));
+    s.networks().forEach(n -> networks = networks.plus(n.name(), n));
+    s.vms().forEach(this::putVm);
+    s.accounts().users().forEach(u -> users = users.plus(u.name(), u));
+    s.accounts().groups().forEach(g -> groups = groups.plus(g.name(), g));
+    s.accounts().tokens().forEach(t -> tokens = tokens.plus(t.id(), t));
     published = publishable();
     return s;
   }
@@ -179,6 +193,47 @@ public final class ControllerState {
     public TreePSet<String> vmNamesOn(String host) {
       return vmsByHost.getOrDefault(host, TreePSet.empty());
     }
+  }
+
+  // ---- accounts (safe off the loop: immutable maps behind volatile fields) ----------------------
+
+  public Optional<User> user(String name) {
+    return Optional.ofNullable(users.get(name));
+  }
+
+  public Collection<User> users() {
+    return users.values();
+  }
+
+  public Optional<Group> group(String name) {
+    return Optional.ofNullable(groups.get(name));
+  }
+
+  public Collection<Group> groups() {
+    return groups.values();
+  }
+
+  public Optional<ApiToken> token(String id) {
+    return Optional.ofNullable(tokens.get(id));
+  }
+
+  public Collection<ApiToken> tokens() {
+    return tokens.values();
+  }
+
+  /** What {@code owner}'s VMs hold against quotas (on the loop). */
+  public Usage usage(String owner) {
+    return usageByOwner.getOrDefault(owner, Usage.NONE);
+  }
+
+  /** What a VM of {@code spec} holds against quotas: one VM, its vCPUs, memory and disks (size 0 counts the image's). */
+  public Usage usageOf(org.corral.model.vm.VmSpec spec) {
+    long disk = 0;
+    for (var d : spec.disks()) {
+      Image i = images.get(d.image());
+      disk += d.sizeGib() > 0 ? d.sizeGib() : i == null ? 0 : i.sizeGib();
+    }
+    return new Usage(1, spec.cpus(), spec.memoryMib(), disk);
   }
 
   public Optional<Network> network(String name) {
@@ -327,6 +382,7 @@ public final class ControllerState {
 
   private void index(Vm v) {
     vmsByState.merge(v.state(), 1, Integer::sum);
+    usageByOwner.merge(v.owner(), usageOf(v.spec()), Usage::plus);
     if (v.state() == VmState.PENDING) {
       pendingVms.add(v.name());
     }
@@ -352,6 +408,12 @@ public final class ControllerState {
 
   private void unindex(Vm v) {
     vmsByState.merge(v.state(), -1, (a, b) -> a + b == 0 ? null : a + b);
+    Usage left = usage(v.owner()).minus(usageOf(v.spec()));
+    if (left.isZero()) {
+      usageByOwner.remove(v.owner());
+    } else {
+      usageByOwner.put(v.owner(), left);
+    }
     pendingVms.remove(v.name());
     reserve(v, -1);
     grouped.remove(v.name());
@@ -751,6 +813,66 @@ public final class ControllerState {
         Image before = images.get(name);
         images = images.minus(name);
         return () -> images = before != null ? images.plus(name, before) : images;
+      });
+      return this;
+    }
+
+    public Tx put(User u) {
+      changes.put(u);
+      apply.add(() -> {
+        var before = users; // undone newest first, so the map is back to what it was just after this
+        users = users.plus(u.name(), u);
+        return () -> users = before;
+      });
+      return this;
+    }
+
+    /** Deletes the user and their tokens. */
+    public Tx deleteUser(String name) {
+      changes.add(new Changes.Change.DeleteUser(name));
+      apply.add(() -> {
+        var usersBefore = users;
+        var tokensBefore = tokens;
+        users = users.minus(name);
+        for (ApiToken t : tokens.values()) {
+          if (t.user().equals(name)) {
+            tokens = tokens.minus(t.id());
+          }
+        }
+        return () -> {
+          users = usersBefore;
+          tokens = tokensBefore;
+        };
+      });
+      return this;
+    }
+
+    public Tx put(Group g) {
+      changes.put(g);
+      apply.add(() -> {
+        var before = groups;
+        groups = groups.plus(g.name(), g);
+        return () -> groups = before;
+      });
+      return this;
+    }
+
+    public Tx put(ApiToken t) {
+      changes.put(t);
+      apply.add(() -> {
+        var before = tokens;
+        tokens = tokens.plus(t.id(), t);
+        return () -> tokens = before;
+      });
+      return this;
+    }
+
+    public Tx deleteToken(String id) {
+      changes.add(new Changes.Change.DeleteToken(id));
+      apply.add(() -> {
+        var before = tokens;
+        tokens = tokens.minus(id);
+        return () -> tokens = before;
       });
       return this;
     }

@@ -2,6 +2,9 @@ package org.corral.controller.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.Group;
+import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
 import org.corral.model.journal.JournalEntry;
@@ -24,6 +27,12 @@ public final class Changes {
     record DeleteImage(String name) implements Change {}
     record PutAction(ActionRecord action) implements Change {}
     record PutMeta(String key, String value) implements Change {}
+    record PutUser(User user) implements Change {}
+    /** Removes the user and every token of theirs. */
+    record DeleteUser(String name) implements Change {}
+    record PutGroup(Group group) implements Change {}
+    record PutToken(ApiToken token) implements Change {}
+    record DeleteToken(String id) implements Change {}
     record Append(JournalEntry entry) implements Change {}
   }
 
@@ -46,6 +55,12 @@ public final class Changes {
   public Changes put(Image i) { return add(new Change.PutImage(i)); }
 
   public Changes put(ActionRecord a) { return add(new Change.PutAction(a)); }
+
+  public Changes put(User u) { return add(new Change.PutUser(u)); }
+
+  public Changes put(Group g) { return add(new Change.PutGroup(g)); }
+
+  public Changes put(ApiToken t) { return add(new Change.PutToken(t)); }
 
   public Changes append(JournalEntry e) { return add(new Change.Append(e)); }
 

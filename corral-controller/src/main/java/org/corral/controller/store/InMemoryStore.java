@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.corral.controller.store.Changes.Change;
+import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.Group;
+import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
 import org.corral.model.journal.JournalEntry;
@@ -30,6 +33,9 @@ public final class InMemoryStore implements Store {
   private final Map<String, Image> images = new TreeMap<>();
   private final Map<String, ActionRecord> actions = new HashMap<>();
   private final Map<String, String> meta = new TreeMap<>();
+  private final Map<String, User> users = new TreeMap<>();
+  private final Map<String, Group> groups = new TreeMap<>();
+  private final Map<String, ApiToken> tokens = new TreeMap<>();
   /** entries.get(i).seq() == dropped + i + 1: retention drops entries from the front. */
   private final List<JournalEntry> entries = new ArrayList<>();
   private long dropped;
@@ -45,7 +51,8 @@ public final class InMemoryStore implements Store {
         .sorted(ActionOrder.OLDEST_FIRST)
         .toList();
     return new StoredState(List.copyOf(hosts.values()), List.copyOf(vms.values()), List.copyOf(networks.values()),
-        List.copyOf(images.values()), unfinished, Collections.unmodifiableMap(new TreeMap<>(meta)));
+        List.copyOf(images.values()), unfinished, Collections.unmodifiableMap(new TreeMap<>(meta)),
+        new StoredState.Accounts(List.copyOf(users.values()), List.copyOf(groups.values()), List.copyOf(tokens.values())));
   }
 
   @Override
@@ -66,6 +73,14 @@ public final class InMemoryStore implements Store {
         case Change.DeleteImage c -> images.remove(c.name());
         case Change.PutAction c -> actions.put(c.action().key(), c.action());
         case Change.PutMeta c -> meta.put(c.key(), c.value());
+        case Change.PutUser c -> users.put(c.user().name(), c.user());
+        case Change.DeleteUser c -> {
+          users.remove(c.name());
+          tokens.values().removeIf(t -> t.user().equals(c.name()));
+        }
+        case Change.PutGroup c -> groups.put(c.group().name(), c.group());
+        case Change.PutToken c -> tokens.put(c.token().id(), c.token());
+        case Change.DeleteToken c -> tokens.remove(c.id());
         case Change.Append c -> appended.add(append(c.entry()));
       }
     }

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.Group;
+import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
 import org.corral.model.journal.EntryKind;
@@ -55,7 +58,9 @@ final class SqlReader {
         objects(h, "networks", Network.class, Network::name),
         objects(h, "images", Image.class, Image::name),
         List.copyOf(unfinished),
-        Collections.unmodifiableMap(meta));
+        Collections.unmodifiableMap(meta),
+        new StoredState.Accounts(objects(h, "users", User.class, User::name), objects(h, "user_groups", Group.class, Group::name),
+            tokens(h)));
   }
 
   Optional<ActionRecord> action(Handle h, String key) {
@@ -117,6 +122,14 @@ final class SqlReader {
         .map((rs, ctx) -> json.read(rs.getString(2), type, table, rs.getString(1)))
         .list().stream()
         .sorted(Comparator.comparing(name))
+        .toList();
+  }
+
+  private List<ApiToken> tokens(Handle h) {
+    return h.createQuery("SELECT id, json FROM api_tokens")
+        .map((rs, ctx) -> json.read(rs.getString(2), ApiToken.class, "api_tokens", rs.getString(1)))
+        .list().stream()
+        .sorted(Comparator.comparing(ApiToken::id))
         .toList();
   }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.corral.controller.store.Changes.Change;
+import org.corral.model.auth.ApiToken;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
 import org.corral.model.journal.JournalEntry;
@@ -54,9 +55,18 @@ final class SqlWriter {
         case Change.DeleteNetwork c -> delete(h, "networks", "name", c.name());
         case Change.PutImage c -> putCounted(h, "images", c.image().name(), json.write(c.image()));
         case Change.DeleteImage c -> delete(h, "images", "name", c.name());
+
         case Change.PutAction c -> actions.put(c.action().key(), c.action());
         case Change.PutMeta c -> meta.put(c.key(), c.value());
         case Change.Append c -> appended.add(c.entry().withSeq(lastSeq + appended.size() + 1));
+        case Change.PutUser c -> putDocument(h, "users", "name", c.user().name(), json.write(c.user()));
+        case Change.DeleteUser c -> {
+          delete(h, "api_tokens", "user_name", c.name());
+          delete(h, "users", "name", c.name());
+        }
+        case Change.PutGroup c -> putDocument(h, "user_groups", "name", c.group().name(), json.write(c.group()));
+        case Change.PutToken c -> putToken(h, c.token());
+        case Change.DeleteToken c -> delete(h, "api_tokens", "id", c.id());
       }
     }
     List<Map<String, @Nullable Object>> hostRows = new ArrayList<>();
@@ -170,6 +180,30 @@ final class SqlWriter {
     if (updated == 0) {
       h.createUpdate("INSERT INTO " + table + " (name, version, json) VALUES (:name, 1, :json)")
           .bind("name", name).bind("json", doc)
+          .execute();
+    }
+  }
+
+  /** Users and groups: a name and the record as JSON. */
+  private static void putDocument(Handle h, String table, String keyColumn, String key, String doc) {
+    int updated = h.createUpdate("UPDATE " + table + " SET json = :json WHERE " + keyColumn + " = :key")
+        .bind("key", key).bind("json", doc)
+        .execute();
+    if (updated == 0) {
+      h.createUpdate("INSERT INTO " + table + " (" + keyColumn + ", json) VALUES (:key, :json)")
+          .bind("key", key).bind("json", doc)
+          .execute();
+    }
+  }
+
+  private void putToken(Handle h, ApiToken t) {
+    String doc = json.write(t);
+    int updated = h.createUpdate("UPDATE api_tokens SET user_name = :user, json = :json WHERE id = :id")
+        .bind("id", t.id()).bind("user", t.user()).bind("json", doc)
+        .execute();
+    if (updated == 0) {
+      h.createUpdate("INSERT INTO api_tokens (id, user_name, json) VALUES (:id, :user, :json)")
+          .bind("id", t.id()).bind("user", t.user()).bind("json", doc)
           .execute();
     }
   }

@@ -17,9 +17,17 @@ final class ApiClient implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final String base;
+  /** Sent as a bearer token with every request; null sends none. */
+  private final String token;
 
+  /** A client with the token registered for {@code port} ({@link TestTokens}). */
   ApiClient(int port) {
+    this(port, TestTokens.forPort(port));
+  }
+
+  ApiClient(int port, String token) {
     this.base = "http://127.0.0.1:" + port;
+    this.token = token;
   }
 
   /** One answer: status, content type and body (parsed as JSON when it is JSON). */
@@ -78,10 +86,13 @@ final class ApiClient implements AutoCloseable {
     return URI.create(base + path);
   }
 
-  private Reply send(HttpRequest.Builder b) {
+  /** Sends {@code b} with this client's token; for requests that need other headers too. */
+  Reply send(HttpRequest.Builder b) {
     try {
-      HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).header("X-Corral-User", "tester").build(),
-          HttpResponse.BodyHandlers.ofString());
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -83,7 +83,7 @@ class ApiEndToEndTest {
     ApiClient.Reply created = api.post("/api/v1/vms", vmBody("life1", ON_T01_T02));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.json().get("state").asText()).isEqualTo("PENDING");
-    assertThat(created.json().get("owner").asText()).as("X-Corral-User").isEqualTo("tester");
+    assertThat(created.json().get("owner").asText()).as("the authenticated user owns what it creates").isEqualTo("admin");
     assertThat(created.json().get("leases").get(0).get("ip").asText()).isEqualTo("10.10.0.2");
 
     String from = corral.untilVmState("life1", "RUNNING").get("host").asText();
@@ -123,7 +123,7 @@ class ApiEndToEndTest {
     }
     assertThat(story).as("the user's stop is journaled with who asked")
         .anyMatch(e -> "USER".equals(e.get("cause").get("origin").asText())
-            && e.get("cause").get("reason").asText().contains("stop VM life1 (requested by tester)"));
+            && e.get("cause").get("reason").asText().contains("stop VM life1 (requested by admin)"));
     assertThat(story).as("the scheduler's placement says where").anyMatch(e -> "SCHEDULER".equals(e.get("cause").get("origin").asText()));
   }
 
@@ -374,7 +374,20 @@ class ApiEndToEndTest {
       });
       assertThat(query).as("query parameters of " + r.method() + " " + r.path()).isEqualTo(new TreeSet<>(r.query()));
       assertThat(op.has("requestBody")).as("request body of " + r.method() + " " + r.path()).isEqualTo(r.takesBody());
+      // Security as the gate applies it: a bearer token everywhere but the open routes, and the
+      // 4xx answers the gate gives (401 without a valid token, 403 when the role does not allow it).
+      String what = r.method() + " " + r.path();
+      JsonNode security = op.has("security") ? op.get("security") : root.get("security");
+      if (r.permission() == org.corral.controller.auth.Permission.LOGIN) {
+        assertThat(security.isEmpty()).as("%s is open", what).isTrue();
+      } else {
+        assertThat(security.toString()).as("security of " + what).contains("\"bearer\"");
+        assertThat(op.get("responses").has("401")).as("401 of " + what).isTrue();
+        assertThat(op.get("responses").has("403")).as("403 of " + what).isTrue();
+      }
+      assertThat(op.get("responses").has("400") || !r.takesBody()).as("400 of " + what).isTrue();
     }
+    assertThat(root.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
   }
 
   @Test

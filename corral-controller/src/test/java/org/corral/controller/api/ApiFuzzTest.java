@@ -25,7 +25,10 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.corral.controller.auth.Accounts;
+import org.corral.controller.auth.Principal;
 import org.corral.controller.boot.CorralRuntime;
+import org.corral.model.auth.Role;
 import org.corral.controller.config.ConfigReader;
 import org.corral.controller.config.CorralConfig;
 import org.corral.controller.store.Store;
@@ -68,6 +71,7 @@ class ApiFuzzTest {
   /** 0 keeps jqwik's stream for the seed; any other value derives a different, still reproducible one. */
   private static final long SALT = Long.getLong("corral.fuzz.salt", 0);
   private static final AtomicLong COUNTER = new AtomicLong();
+  private static final int USERS = 1000;
   private static Path home;
   private static SystemClock clock;
   private static CorralRuntime corral;
@@ -81,6 +85,17 @@ class ApiFuzzTest {
     CorralConfig cfg = ConfigReader.parse(CONFIG, "fuzz lab", Map.of());
     corral = CorralRuntime.start(cfg, home, clock, d -> {});
     port = corral.port();
+    TestTokens.register(port, home);
+    // Each request acts as its own user (the admin's token, X-Corral-User), so that the journal
+    // tells what a refused request caused from what earlier ones still cause; names are reused
+    // after USERS requests, long after anything they started has finished.
+    corral.controller().call(() -> {
+      Principal admin = new Principal("admin", Role.ADMIN, null, "admin", null);
+      for (int i = 0; i < USERS; i++) {
+        corral.controller().accounts().createUser(new Accounts.UserRequest("fz" + i, "admin", null, null), admin);
+      }
+      return null;
+    });
     try (ApiClient api = new ApiClient(port)) {
       for (String vm : List.of("vm1", "vm2")) {
         assertThat(api.post("/api/v1/vms", RunningCorral.vmBody(vm, "true")).status()).isEqualTo(201);
@@ -105,7 +120,7 @@ class ApiFuzzTest {
     if (r == null) {
       return; // the time budget is spent
     }
-    String who = "fuzz-" + COUNTER.incrementAndGet();
+    String who = "fz" + COUNTER.incrementAndGet() % USERS;
     Store store = corral.controller().state().store();
     long before = store.lastSeq();
     RawHttp.Reply reply = send(r, who);
@@ -125,7 +140,7 @@ class ApiFuzzTest {
       List<JournalEntry> after = store.journal(before, 10_000, null);
       assertThat(after).as("journal entries caused by the refused %s -> %s", r, reply)
           .noneMatch(e -> e.cause() != null && (e.cause().origin() == Origin.SIMULATOR
-              || e.cause().origin() == Origin.USER && e.cause().reason().endsWith("(requested by " + who + ")")));
+              || e.cause().origin() == Origin.USER && e.cause().reason().endsWith("(requested by admin as " + who + ")")));
     } else if (reply.body().length > 0) {
       assertThat(type).as("%s -> %s", r, reply).containsIgnoringCase("charset=utf-8");
     }

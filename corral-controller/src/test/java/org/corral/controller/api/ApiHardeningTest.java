@@ -94,8 +94,8 @@ class ApiHardeningTest {
   @Test
   void aClientThatStopsSendingItsBodyIsCutOffByTheReadTimeout() {
     RawHttp.Reply r = RawHttp.exchange(port, out -> {
-      out.write(("POST /api/v1/vms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-          + "{\"name\": ").getBytes(StandardCharsets.UTF_8));
+      out.write((TestTokens.authorize(port, "POST /api/v1/vms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000")
+          + "\r\n\r\n{\"name\": ").getBytes(StandardCharsets.UTF_8));
       out.flush(); // and then nothing: readTimeout is 1s here
     });
     problem(r, 408, "request-timeout", null);
@@ -107,8 +107,8 @@ class ApiHardeningTest {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /api/v1/vms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
-          .getBytes(StandardCharsets.UTF_8));
+      out.write((TestTokens.authorize(port, "POST /api/v1/vms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000")
+          + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       // One byte every 100 ms: never silent for the 1 s read timeout, far below 4 KiB/s.
       trickle.scheduleAtFixedRate(() -> {

@@ -170,7 +170,7 @@ class BulkAndPagingTest {
     assertThat(api.post("/api/v1/vms", held("flt", 1, 6, "")).status()).isEqualTo(201);
     List<JsonNode> even = api.list("/api/v1/vms?label=tier=even&after=flt-0&limit=3");
     assertThat(even).extracting(v -> v.get("name").asText()).containsExactly("flt-2", "flt-4", "flt-6");
-    assertThat(api.list("/api/v1/vms?owner=tester&state=HOLD&after=flt-5&limit=1"))
+    assertThat(api.list("/api/v1/vms?owner=admin&state=HOLD&after=flt-5&limit=1"))
         .extracting(v -> v.get("name").asText()).containsExactly("flt-6");
     assertThat(api.list("/api/v1/vms?owner=nobody")).isEmpty();
     assertThat(api.list("/api/v1/vms?host=t01&state=HOLD")).isEmpty();

@@ -46,8 +46,8 @@ class EventStreamBackPressureTest {
         slow.setReceiveBufferSize(4096);
         slow.connect(new InetSocketAddress("127.0.0.1", corral.runtime.port()));
         OutputStream out = slow.getOutputStream();
-        out.write(("GET /api/v1/events/stream?after=" + start + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write((TestTokens.authorize(corral.runtime.port(), "GET /api/v1/events/stream?after=" + start
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         for (EventStreamReader r : fast) {
           assertThat(r.response().statusCode()).isEqualTo(200);

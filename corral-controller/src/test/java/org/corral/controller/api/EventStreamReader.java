@@ -29,7 +29,15 @@ final class EventStreamReader implements AutoCloseable {
 
   /** Connects to {@code uri}, resuming after {@code lastEventId} when it is not null. */
   EventStreamReader(URI uri, String lastEventId) {
+    this(uri, lastEventId, TestTokens.forPort(uri.getPort()));
+  }
+
+  /** With {@code token} (null: none) instead of the one registered for the port. */
+  EventStreamReader(URI uri, String lastEventId, String token) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }

@@ -48,7 +48,7 @@ final class RawHttp {
   /** Sends {@code head} (request line and headers, without the blank line) and {@code body} as given. */
   static Reply send(int port, String head, byte[] body) {
     return exchange(port, out -> {
-      out.write((head + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write((TestTokens.authorize(port, head) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       out.write(body);
     });
   }
@@ -56,8 +56,8 @@ final class RawHttp {
   /** A POST of {@code body} in chunks of 64 KiB with Transfer-Encoding: chunked. */
   static Reply chunked(int port, String path, String contentType, byte[] body) {
     return exchange(port, out -> {
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: " + contentType
-          + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write((TestTokens.authorize(port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: " + contentType
+          + "\r\nTransfer-Encoding: chunked\r\nConnection: close") + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       for (int at = 0; at < body.length; at += 65536) {
         int n = Math.min(65536, body.length - at);
         out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -48,7 +48,13 @@ final class RunningCorral implements AutoCloseable {
   /** With corral.yaml's api section replaced by {@code apiSection} (a YAML flow mapping). */
   RunningCorral(Path home, String apiSection) {
     CorralConfig cfg = ConfigReader.parse(LAB_YAML.replace("api: {listen: \"127.0.0.1:0\"}", "api: " + apiSection), "test lab", Map.of());
-    runtime = CorralRuntime.start(cfg, home, clock, d -> {});
+    try {
+      runtime = CorralRuntime.start(cfg, home, clock, d -> {});
+    } catch (RuntimeException e) {
+      clock.close(); // a failed start must not leave the loop thread behind
+      throw e;
+    }
+    TestTokens.register(runtime.port(), home);
     api = new ApiClient(runtime.port());
   }
 

@@ -70,6 +70,8 @@ public final class ScaleBenchmark {
     SystemClock clock = new SystemClock("corral-loop");
     CorralRuntime corral = CorralRuntime.start(ConfigReader.parse(yaml, "bench/scale", System.getenv()), home, clock, d -> {});
     String base = "http://127.0.0.1:" + corral.port() + "/api/v1";
+    // The admin token the first start wrote, as the CLI would use it.
+    String bearer = "Bearer " + org.corral.controller.api.TestTokens.admin(home);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long loopThread = threadId("corral-loop");
@@ -103,7 +105,7 @@ public final class ScaleBenchmark {
             for (int i = from; i < Math.min(vmCount, from + batch); i++) {
               body.add("{\"name\":\"v" + i + "\",\"cpus\":1,\"memoryMib\":1024}");
             }
-            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(base + "/vms"))
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder().header("Authorization", bearer).uri(URI.create(base + "/vms"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
             if (r.statusCode() != 201) {
               throw new IllegalStateException("POST /vms -> " + r.statusCode() + " " + r.body());
@@ -117,9 +119,9 @@ public final class ScaleBenchmark {
       reader.scheduleWithFixedDelay(() -> {
         int created = Math.max(1, Math.min(vmCount, next.get() - batch));
         long a = System.nanoTime();
-        send(http, HttpRequest.newBuilder(URI.create(base + "/vms/v" + rnd.nextInt(created))).GET().build());
+        send(http, HttpRequest.newBuilder().header("Authorization", bearer).uri(URI.create(base + "/vms/v" + rnd.nextInt(created))).GET().build());
         long b = System.nanoTime();
-        HttpResponse<String> page = send(http, HttpRequest.newBuilder(URI.create(base + "/vms?limit=50&after=v" + rnd.nextInt(created))).GET().build());
+        HttpResponse<String> page = send(http, HttpRequest.newBuilder().header("Authorization", bearer).uri(URI.create(base + "/vms?limit=50&after=v" + rnd.nextInt(created))).GET().build());
         long c = System.nanoTime();
         getOne.add(b - a);
         getPage.add(c - b);

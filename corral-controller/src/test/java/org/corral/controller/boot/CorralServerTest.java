@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import org.corral.controller.api.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,11 @@ class CorralServerTest {
     assertThat(health.getPort()).as("the banner shows the port actually bound, not 0").isPositive();
 
     try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as("no token").isEqualTo(401);
+      assertThat(run.out()).contains("admin    user 'admin' created; its token is in");
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(health)
+          .header("Authorization", "Bearer " + TestTokens.admin(dir.resolve("home"))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"status\":\"UP\"").contains("\"hosts\":2");
 

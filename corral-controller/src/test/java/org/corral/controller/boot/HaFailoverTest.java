@@ -50,7 +50,6 @@ class HaFailoverTest {
           - {prefix: node, count: 3, cores: 8, mhz: 2600, memoryMib: 16384}
       """;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
   private final HttpClient noRedirects = HttpClient.newHttpClient();
   @TempDir
   Path dir;
@@ -59,6 +58,8 @@ class HaFailoverTest {
   private String user;
   private String password;
   private final List<Process> children = new CopyOnWriteArrayList<>();
+  /** The admin token the first leader wrote to the shared home (the same users serve every controller). */
+  private volatile String token = "";
 
   @AfterEach
   void stop() throws Exception {
@@ -101,6 +102,9 @@ class HaFailoverTest {
     String api2 = "http://127.0.0.1:" + port2 + "/api/v1";
 
     Process first = start(c1, home);
+    await("c1 leads").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.exists(home.resolve(AdminToken.FILE)));
+    token = Files.readString(home.resolve(AdminToken.FILE)).strip();
     await("c1 leads").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> "leader".equals(role(api1)));
     Process second = start(c2, home);
     await("c2 follows").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "follower".equals(role(api2)));
@@ -110,7 +114,7 @@ class HaFailoverTest {
     assertThat(redirect.statusCode()).isEqualTo(307);
     assertThat(redirect.headers().firstValue("Location")).contains(api1 + "/vms");
     for (String name : List.of("web1", "web2", "web3")) {
-      HttpResponse<String> r = http.send(post(api2 + "/vms", vm(name)), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = follow(post(api2 + "/vms", vm(name)));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
     await("all running on c1").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -126,7 +130,7 @@ class HaFailoverTest {
     // some longer timeout, decides: 3 s of lease and the new leader's start, with room for a busy machine.
     assertThat(failover).as("a new leader once the lease ran out").isLessThan(15.0);
 
-    HttpResponse<String> r = http.send(post(api2 + "/vms", vm("web4")), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = follow(post(api2 + "/vms", vm("web4")));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     await("all running on c2").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .until(() -> {
@@ -170,14 +174,15 @@ class HaFailoverTest {
     return "{\"name\": \"" + name + "\", \"cpus\": 1, \"memoryMib\": 1024}";
   }
 
-  private static HttpRequest post(String url, String body) {
-    return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+  private HttpRequest post(String url, String body) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
   }
 
   private String role(String api) {
     try {
-      return JSON.readTree(noRedirects.send(HttpRequest.newBuilder(URI.create(api + "/health")).GET().build(),
+      return JSON.readTree(noRedirects.send(HttpRequest.newBuilder(URI.create(api + "/health"))
+              .header("Authorization", "Bearer " + token).GET().build(),
           HttpResponse.BodyHandlers.ofString()).body()).at("/ha/role").asText();
     } catch (Exception e) {
       return "down";
@@ -214,6 +219,16 @@ class HaFailoverTest {
   }
 
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    return follow(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build()).body();
+  }
+
+  /** As the CLI does: a 307 is sent again to its Location with the same method, body and token. */
+  private HttpResponse<String> follow(HttpRequest req) throws Exception {
+    HttpResponse<String> r = noRedirects.send(req, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 307) {
+      return noRedirects.send(HttpRequest.newBuilder(req, (n, v) -> true).uri(URI.create(r.headers().firstValue("Location").orElseThrow()))
+          .build(), HttpResponse.BodyHandlers.ofString());
+    }
+    return r;
   }
 }

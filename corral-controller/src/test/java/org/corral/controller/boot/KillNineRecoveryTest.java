@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import org.corral.controller.api.TestTokens;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,7 @@ class KillNineRecoveryTest {
       """;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
+  private Path home;
   @TempDir
   Path dir;
 
@@ -54,7 +56,7 @@ class KillNineRecoveryTest {
     String base = "http://127.0.0.1:" + port + "/api/v1";
     Path config = dir.resolve("corral.yaml");
     Files.writeString(config, LAB.formatted(port));
-    Path home = dir.resolve("home");
+    home = dir.resolve("home");
 
     Process first = start(config, home);
     try {
@@ -134,12 +136,17 @@ class KillNineRecoveryTest {
     return out;
   }
 
+  /** A request with the admin token the first start wrote to the home (both runs share it). */
+  private HttpRequest.Builder authorized(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TestTokens.admin(home));
+  }
+
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(authorized(url).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private HttpResponse<String> post(String url, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+    return http.send(authorized(url).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

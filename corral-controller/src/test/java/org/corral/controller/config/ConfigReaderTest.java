@@ -50,7 +50,23 @@ class ConfigReaderTest {
     CorralConfig c = ConfigReader.read(java.nio.file.Path.of("../examples/corral.yaml"), Map.of("CORRAL_DB_PASSWORD", "pw"));
     assertThat(c.api().readTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.api().serverNames()).isEmpty();
+    assertThat(c.api().metrics()).isEqualTo(org.corral.controller.api.ApiSettings.MetricsAccess.LOOPBACK);
+    assertThat(c.api().tls()).isNull();
     assertThat(c.hosts()).hasSize(2);
+  }
+
+  @Test
+  void metricsAccessAndTlsAreReadAndCheckedNamingTheField() {
+    CorralConfig c = ConfigReader.parse("api: {metrics: token, tls: {certificate: /etc/c.crt, key: /etc/c.key}}", "t", Map.of());
+    assertThat(c.api().metrics()).isEqualTo(org.corral.controller.api.ApiSettings.MetricsAccess.TOKEN);
+    assertThat(c.api().tls()).isEqualTo(new org.corral.controller.api.ApiSettings.Tls(java.nio.file.Path.of("/etc/c.crt"),
+        java.nio.file.Path.of("/etc/c.key")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigReader.parse("api: {metrics: open}", "t", Map.of()))
+        .hasMessageContaining("api.metrics").hasMessageContaining("loopback");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigReader.parse("api: {tls: {certificate: /etc/c.crt}}", "t", Map.of()))
+        .hasMessageContaining("api.tls").hasMessageContaining("key");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigReader.parse("api: {tls: {cert: /etc/c.crt}}", "t", Map.of()))
+        .hasMessageContaining("api.tls");
   }
 
   @Test

@@ -16,6 +16,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.corral.model.InvalidInputException;
+import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.Group;
+import org.corral.model.auth.Quota;
+import org.corral.model.auth.Role;
+import org.corral.model.auth.User;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.JournalEntry;
 import org.corral.model.journal.SubjectKind;
@@ -251,6 +256,36 @@ abstract class StoreContract {
     store.write(new Changes().put(finished));
     assertThat(store.load().unfinished()).containsExactly(fractional, queuedSameTime, queuedLate);
     assertThat(store.action("z-early")).contains(finished);
+  }
+
+  @Test
+  void usersGroupsAndTokensRoundTripAndAUsersDeletionTakesItsTokens() {
+    User alice = new User("alice", Role.DEVELOPER, "team-a", new Quota(3L, null, 4096L, null), "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        at(1));
+    User admin = new User("admin", Role.ADMIN, null, Quota.NONE, null, at(2));
+    Group team = new Group("team-a", new Quota(null, 8L, null, 100L));
+    ApiToken a1 = new ApiToken("0123456789ab", "alice", "f".repeat(64), "laptop", at(3), at(4));
+    ApiToken a2 = new ApiToken("0123456789ac", "alice", "e".repeat(64), null, at(3), null);
+    ApiToken root = new ApiToken("abcdefabcdef", "admin", "d".repeat(64), null, at(3), null);
+    store.write(new Changes().put(alice).put(admin).put(team).put(a1).put(a2).put(root));
+    StoredState.Accounts loaded = store.load().accounts();
+    assertThat(loaded.users()).containsExactly(admin, alice);
+    assertThat(loaded.groups()).containsExactly(team);
+    assertThat(loaded.tokens()).containsExactly(a1, a2, root);
+
+    store.write(new Changes().put(alice.withQuota(Quota.NONE)).add(new Changes.Change.DeleteToken("0123456789ac")));
+    assertThat(store.load().accounts().users()).contains(alice.withQuota(Quota.NONE));
+    assertThat(store.load().accounts().tokens()).containsExactly(a1, root);
+
+    store.write(new Changes().add(new Changes.Change.DeleteUser("alice")));
+    assertThat(store.load().accounts().users()).containsExactly(admin);
+    assertThat(store.load().accounts().tokens()).as("a deleted user's tokens go with them").containsExactly(root);
+    Store again = reopen(store);
+    if (again != null) {
+      store = again;
+      assertThat(store.load().accounts().users()).containsExactly(admin);
+      assertThat(store.load().accounts().groups()).containsExactly(team);
+    }
   }
 
   @Test
