@@ -88,6 +88,12 @@ public final class Consolidation {
     final List<String> notes = new ArrayList<>();
     /** CPU demand per usable host (by position in {@link #order}) as a share of its cores, updated as VMs move. */
     final double[] load;
+    /**
+     * Published rules: the load each host had when the pass began, against which a destination's
+     * added power is measured (CloudSim's "stale baseline", §5.5: a host that already took a VM
+     * this pass is charged from its old load, which discourages stacking within one pass).
+     */
+    final double[] startLoad;
     /** Overloaded or drained in this pass: takes no VM (by position). */
     final boolean[] blocked;
     /** Receives a VM in this pass (by position). */
@@ -117,6 +123,13 @@ public final class Consolidation {
     final boolean[] groupLinear;
     /** Watts per unit of load (a share of the cores) of each linear group's model. */
     final double[] groupSlope;
+    /**
+     * Published rules: the history of each destination with the VMs planned to land on it this
+     * pass (by position; absent: as observed), which its detector reads (CloudSim sums the
+     * histories of the VMs listed on a host, tentative arrivals included).
+     */
+    final Map<Integer, double[]> arriving = new java.util.HashMap<>();
+    final boolean published = settings.rules() == ConsolidationSettings.Rules.PUBLISHED;
     /** Hosts that may take a VM (not blocked), and those of them that already run VMs; null when walking. */
     final @Nullable DestinationIndex anyHost;
     final @Nullable DestinationIndex occupiedHost;
@@ -149,6 +162,7 @@ public final class Consolidation {
         }
         load[i] = used / cores[i];
       }
+      startLoad = load.clone();
       Map<List<Object>, List<Integer>> byClass = new java.util.LinkedHashMap<>();
       for (int i = 0; i < order.length; i++) {
         byClass.computeIfAbsent(List.of(power[i], cores[i]), k -> new ArrayList<>()).add(i);
@@ -182,7 +196,9 @@ public final class Consolidation {
     Plan run() {
       relieveOverloaded();
       drainUnderloaded();
-      planPower();
+      if (!published) {
+        planPower(); // published: the data centre counts an idle host as off; no power actions
+      }
       return new Plan(Origin.OPTIMIZER, s.cycle(), actions, notes);
     }
 
@@ -294,6 +310,7 @@ public final class Consolidation {
         }
         reindex(at);
         List<Destination> chosen = new ArrayList<>();
+        List<Map.Entry<Integer, double[]>> tried = new ArrayList<>(); // published: histories before each arrival
         for (Guest g : vms) {
           // Only onto hosts already running VMs: emptying one host into another saves nothing.
           // Not back onto h, nor onto any drained host (blocked).
@@ -304,19 +321,34 @@ public final class Consolidation {
           session.assign(g.vm, d.host);
           addDemand(d.at, g.cores);
           chosen.add(d);
+          if (published) {
+            double[] before = arriving.get(d.at);
+            tried.add(Map.entry(d.at, before == null ? new double[0] : before));
+            arrive(g.vm, d.at);
+          }
         }
         PowerModel model = power[at];
         double added = chosen.stream().mapToDouble(Destination::watts).sum();
         double saving = model.wattsAt(Math.min(1, load[at])) - model.offWatts() - added;
-        if (chosen.size() < vms.size() || saving < settings.minSavingWatts()) {
+        if (chosen.size() < vms.size() || (!published && saving < settings.minSavingWatts())) {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
             session.unassign(vms.get(i).vm, chosen.get(i).host);
             addDemand(chosen.get(i).at, -vms.get(i).cores);
           }
+          for (int i = tried.size() - 1; i >= 0; i--) {
+            Map.Entry<Integer, double[]> t = tried.get(i);
+            if (t.getValue().length == 0) {
+              arriving.remove(t.getKey());
+            } else {
+              arriving.put(t.getKey(), t.getValue());
+            }
+          }
           for (Guest g : vms) {
             session.assign(g.vm, h);
           }
+          // Published: a host that could not be emptied takes no VM for the rest of the pass.
+          blocked[at] = published;
           reindex(at);
           notes.add(chosen.size() < vms.size()
               ? h + " underloaded but " + vms.get(chosen.size()).vm.name() + " has nowhere to go: it stays as it is"
@@ -481,13 +513,14 @@ public final class Consolidation {
             at = next(at + 1, end, vm, share, occupiedOnly)) {
           int i = hostAt[at];
           double watts = groupLinear[g] ? groupSlope[g] * share
-              : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, load[i]));
+              : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, published ? startLoad[i] : load[i]));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
           if (groupLinear[g] && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
           // The busy lookup and the scheduler's filters only for a better host.
-          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])) {
+          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
+              || (published && overloadedWith(vm, share, i))) {
             continue;
           }
           best = new Destination(order[i], i, watts);
@@ -523,7 +556,43 @@ public final class Consolidation {
     void move(Vm vm, double vmCores, String from, Destination d, String why) {
       session.assign(vm, d.host);
       addDemand(d.at, vmCores);
+      if (published) {
+        arrive(vm, d.at);
+      }
       record(vm, from, d, why);
+    }
+
+    /** Published rules: {@code vm}'s samples join the history of the host at position {@code at}. */
+    void arrive(Vm vm, int at) {
+      arriving.put(at, withSamples(historyOf(at), ownSamples(vm), vm.spec().cpus() / cores[at]));
+    }
+
+    double[] historyOf(int at) {
+      double[] h = arriving.get(at);
+      return h != null ? h : seen[at].cpu().toArray();
+    }
+
+    double[] ownSamples(Vm vm) {
+      VmObservation o = s.vmObservation(vm.name());
+      return o == null ? new double[0] : o.cpu().toArray();
+    }
+
+    /**
+     * Published rules: would the host at position {@code i} be overloaded, by the policy's
+     * detector, with {@code vm} (using {@code share} of it) added? A host running no VM is not
+     * tested (CloudSim skips the test on an empty host).
+     */
+    boolean overloadedWith(Vm vm, double share, int i) {
+      if (!occupied[i]) {
+        return false;
+      }
+      double[] history = withSamples(historyOf(i), ownSamples(vm), vm.spec().cpus() / cores[i]);
+      double largest = vm.spec().memoryMib();
+      for (Vm other : vmsAt.get(i)) {
+        largest = Math.max(largest, other.spec().memoryMib());
+      }
+      return settings.detector().test(new HostLoad(order[i], load[i] + share, history,
+          largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0))).overloaded();
     }
 
     void record(Vm vm, String from, Destination d, String why) {
@@ -620,6 +689,20 @@ public final class Consolidation {
       }
       return true;
     }
+  }
+
+  /**
+   * {@code history} (oldest first) with {@code own} × {@code scale} added, newest aligned with
+   * newest; as long as the longer of the two.
+   */
+  static double[] withSamples(double[] history, double[] own, double scale) {
+    double[] out = new double[Math.max(history.length, own.length)];
+    for (int k = 1; k <= out.length; k++) {
+      double h = k <= history.length ? history[history.length - k] : 0;
+      double o = k <= own.length ? own[own.length - k] * scale : 0;
+      out[out.length - k] = h + o;
+    }
+    return out;
   }
 
   /** True when the model's 11 points lie on one line (idle/max models, most SPEC tables do not). */

@@ -1,0 +1,495 @@
+package org.corral.sim;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
+import org.corral.model.host.PowerSpec;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Plan;
+import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Samples;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.snapshot.VmObservation;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+import org.corral.model.vm.VmState;
+import org.corral.sim.trace.Trace;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code cloudsim} preset: the data centre of CloudSim 3.0.3's PlanetLab experiments, quirks
+ * included, as shared/reference/cloudsim-3.0.3.md specifies it (section numbers below are that
+ * document's). 800 hosts alternating HP ML110 G4 and G5 with their SPECpower tables, four VM
+ * types by trace position, a 300 s interval, CPU shares with over-subscription, migrations that
+ * take RAM / 62.5 s with 10 % of the VM on the destination and 90 % on the source, sub-interval
+ * updates at every migration's end, VMs dropped for good once their demand is zero, and the energy
+ * rule that counts nothing for a host whose utilisation was 0 at the start of a step.
+ *
+ * <p>Corral's units: one Corral core is {@value #MIPS_PER_CORE} MIPS, so a G4 host has 372
+ * "cores" and a 2500-MIPS VM 250 vCPUs, and a host's load (VM cores in use over host cores) is
+ * exactly CloudSim's utilisation. Memory never constrains after creation (§1.5): hosts declare
+ * {@value #HOST_MEMORY_MIB} MiB to the policy.
+ */
+final class CloudSimDataCentre {
+  static final int MIPS_PER_CORE = 10;
+  static final long HOST_MEMORY_MIB = 1L << 22;
+  static final int HOSTS = 800;
+  static final double MIGRATION_MIB_PER_SECOND = 62.5;
+  static final int HISTORY = 30;
+  static final PowerModel G4 = new PowerModel(List.of(86.0, 89.4, 92.6, 96.0, 99.5, 102.0, 106.0, 108.0, 112.0, 114.0, 117.0), 0);
+  static final PowerModel G5 = new PowerModel(List.of(93.7, 97.0, 101.0, 105.0, 110.0, 116.0, 121.0, 125.0, 129.0, 133.0, 135.0), 0);
+  private static final int[] VM_MIPS = {2500, 2000, 1000, 500};
+  private static final int[] VM_RAM = {870, 1740, 1740, 613};
+  private static final int HOST_RAM = 4096;
+  /** Memory utilisation is not observed in this preset (it never constrains, §1.5). */
+  private static final Samples NO_SAMPLES = Samples.empty(1);
+  private static final int VMS_PER_HOST_BY_BANDWIDTH = 10;
+
+  /** How the run is driven: with the policy's plans, or none (NPA counts every host flat out). */
+  enum Mode { MIGRATE, DVFS, NPA }
+
+  private final Trace trace;
+  private final Mode mode;
+  private final Ledger ledger;
+  private final int n;
+  private final double interval;
+  // hosts
+  private final double[] capacity = new double[HOSTS];
+  private final double[] core = new double[HOSTS];
+  private final PowerModel[] power = new PowerModel[HOSTS];
+  private final List<List<Integer>> vmsOf = new ArrayList<>(HOSTS);
+  private final List<List<Integer>> incoming = new ArrayList<>(HOSTS);
+  private final double[] cached = new double[HOSTS];
+  private final Host[] hostRecord = new Host[HOSTS];
+  private final String[] hostName = new String[HOSTS];
+  // VMs
+  private final int[] mips;
+  private final int[] ram;
+  private final int[] hostOf;
+  private final int[] target;
+  private final boolean[] removed;
+  private final double[] request;
+  private final double[] share;
+  private final Samples[] history;
+  private final @Nullable Vm[] vmRecord;
+  private final String[] vmName;
+  private final Map<String, Integer> vmIndex = new java.util.HashMap<>();
+  private final Map<String, Integer> hostIndex = new java.util.HashMap<>();
+  // run
+  private final List<double[]> completions = new ArrayList<>(); // {time, vm, destination}, in scheduling order
+  private double last;
+  private long migrations;
+  private long rejected;
+  private double boundJoules;
+  private double maxUtilisation;
+  private final List<Interval> intervals = new ArrayList<>();
+
+  /** One interval instant's figures, for plots and progress. */
+  record Interval(double time, int activeHosts, double watts, double demandMips, int migrations) {}
+
+  CloudSimDataCentre(Trace trace, Mode mode) {
+    this.trace = trace;
+    this.mode = mode;
+    this.n = trace.size();
+    this.interval = trace.intervalSeconds();
+    this.ledger = new Ledger(HOSTS, n);
+    for (int h = 0; h < HOSTS; h++) {
+      boolean g5 = h % 2 == 1;
+      core[h] = g5 ? 2660 : 1860;
+      capacity[h] = 2 * core[h];
+      power[h] = g5 ? G5 : G4;
+      vmsOf.add(new ArrayList<>());
+      incoming.add(new ArrayList<>());
+      hostName[h] = String.format(java.util.Locale.ROOT, "h%04d", h);
+      hostIndex.put(hostName[h], h);
+      hostRecord[h] = new Host(hostName[h], "sim://cloudsim/" + hostName[h],
+          new HostCapacity((int) capacity[h] / MIPS_PER_CORE, MIPS_PER_CORE, HOST_MEMORY_MIB), Map.of("type", g5 ? "G5" : "G4"),
+          PowerSpec.NONE, power[h], HostState.UP, "simulated", Instant.EPOCH, 1);
+    }
+    mips = new int[n];
+    ram = new int[n];
+    hostOf = new int[n];
+    target = new int[n];
+    removed = new boolean[n];
+    request = new double[n];
+    share = new double[n];
+    history = new Samples[n];
+    vmRecord = new Vm[n];
+    vmName = new String[n];
+    int block = (n + 3) / 4; // VM i has type floor(i / ceil(N / 4)) (§1.2)
+    for (int v = 0; v < n; v++) {
+      int type = v / block;
+      mips[v] = VM_MIPS[type];
+      ram[v] = VM_RAM[type];
+      target[v] = -1;
+      history[v] = Samples.empty(HISTORY);
+      vmName[v] = String.format(java.util.Locale.ROOT, "vm%05d", v);
+      vmIndex.put(vmName[v], v);
+    }
+  }
+
+  /** The run's figures (only valid after {@link #run}). */
+  Ledger ledger() {
+    return ledger;
+  }
+
+  long migrations() {
+    return migrations;
+  }
+
+  /** Plan actions the model refused (a VM not where the plan says, a host unknown). */
+  long rejected() {
+    return rejected;
+  }
+
+  double boundJoules() {
+    return boundJoules;
+  }
+
+  List<Interval> intervals() {
+    return intervals;
+  }
+
+  int vmCount() {
+    return n;
+  }
+
+  /**
+   * Runs the day: placement at 0, then every interval instant (300.1, 600.1, … before the end of
+   * the trace) an update, a decision by {@code decide} on a snapshot, and the plan's migrations;
+   * migration completions in between. Checks the invariants at the end.
+   *
+   * @param progress called after each interval with the fraction done
+   */
+  void run(Function<Snapshot, Plan> decide, long seed, java.util.function.DoubleConsumer progress) {
+    place();
+    double end = (double) trace.samples() * interval;
+    long cycle = 0;
+    for (double t = 0.1 + interval; t < end; t += interval) {
+      completeUntil(t);
+      if (mode == Mode.NPA) {
+        for (int h = 0; h < HOSTS; h++) {
+          double j = power[h].maxWatts() * (t - last);
+          ledger.energy(h, j);
+          ledger.totalEnergy(j);
+        }
+      }
+      update(t, true);
+      int before = (int) migrations;
+      if (mode == Mode.MIGRATE) {
+        Plan plan = decide.apply(snapshot(++cycle, t, seed));
+        for (Action a : plan.actions()) {
+          apply(a, t);
+        }
+      }
+      record(t, (int) migrations - before);
+      progress.accept(t / end);
+    }
+    completeUntil(end);
+    ledger.close();
+    checkInvariants();
+  }
+
+  // ---- start-up (§1.8) ----------------------------------------------------------------------
+
+  private void place() {
+    double[] full = new double[HOSTS];
+    int[] memory = new int[HOSTS];
+    for (int v = 0; v < n; v++) {
+      int best = -1;
+      double bestDelta = Double.POSITIVE_INFINITY;
+      for (int h = 0; h < HOSTS; h++) {
+        boolean suitable = mips[v] <= core[h] && capacity[h] - full[h] >= mips[v] && memory[h] + ram[v] <= HOST_RAM
+            && vmsOf.get(h).size() < VMS_PER_HOST_BY_BANDWIDTH;
+        if (!suitable) {
+          continue;
+        }
+        if (mode != Mode.MIGRATE) {
+          best = h; // first fit
+          break;
+        }
+        double delta = power[h].wattsAt((full[h] + mips[v]) / capacity[h]) - power[h].wattsAt(0);
+        if (delta < bestDelta) {
+          best = h;
+          bestDelta = delta;
+        }
+      }
+      if (best < 0) {
+        throw new org.corral.model.InvalidInputException("trace", "VM " + v + " (" + trace.vms().get(v) + ") finds no host at "
+            + "start-up: " + n + " VMs are too many for " + HOSTS + " hosts", "give fewer VMs (CloudSim aborts the run here too)");
+      }
+      full[best] += mips[v];
+      memory[best] += ram[v];
+      vmsOf.get(best).add(v);
+      hostOf[v] = best;
+    }
+  }
+
+  // ---- the update (§2.3) --------------------------------------------------------------------
+
+  /** The utilisation fraction of VM {@code v} at {@code t}: linear between samples (§1.4). */
+  double utilisation(int v, double t) {
+    double[] d = trace.utilisation().get(v);
+    int last = d.length; // d[len] = d[len - 1]
+    double x = t / interval;
+    int a = (int) Math.floor(x);
+    int b = (int) Math.ceil(x);
+    double da = d[Math.min(a, last - 1)];
+    if (a == b) {
+      return da;
+    }
+    double db = d[Math.min(b, last - 1)];
+    return da + (db - da) * (t - interval * a) / interval;
+  }
+
+  private void update(double t, boolean instant) {
+    double[] before = new double[HOSTS];
+    for (int h = 0; h < HOSTS; h++) {
+      for (int v : vmsOf.get(h)) {
+        double u = utilisation(v, t);
+        request[v] = u * mips[v];
+        if (instant) {
+          history[v] = history[v].append(u);
+        }
+      }
+      before[h] = cached[h];
+      shares(h, t);
+    }
+    if (t > last && mode != Mode.NPA) { // NPA counts every host flat out instead (§3)
+      double step = 0;
+      for (int h = 0; h < HOSTS; h++) {
+        double j = energy(power[h], before[h], cached[h], t - last);
+        ledger.energy(h, j);
+        step += j;
+      }
+      ledger.totalEnergy(step);
+    }
+    for (int h = 0; h < HOSTS; h++) {
+      List<Integer> list = vmsOf.get(h);
+      for (int i = list.size() - 1; i >= 0; i--) {
+        int v = list.get(i);
+        if (target[v] < 0 && request[v] == 0) {
+          list.remove(i); // a VM asking for nothing is "finished": gone for good (§2.3)
+          removed[v] = true;
+        }
+      }
+    }
+    last = t;
+  }
+
+  /**
+   * The energy of one host over a step from utilisation {@code a} to {@code b} (§3): nothing when
+   * it starts at 0, else the mean of the two powers times the step.
+   */
+  static double energy(PowerModel p, double a, double b, double seconds) {
+    return a == 0 ? 0 : (p.wattsAt(a) + p.wattsAt(b)) / 2 * seconds;
+  }
+
+  /** Recomputes host {@code h}'s CPU shares, utilisation and history entries at {@code t} (§1.6, §1.7). */
+  private void shares(int h, double t) {
+    List<Integer> own = vmsOf.get(h);
+    List<Integer> in = incoming.get(h);
+    double sumQ = 0;
+    for (int v : own) {
+      sumQ += Math.min(request[v], core[h]);
+    }
+    for (int v : in) {
+      sumQ += 0.1 * Math.min(request[v], core[h]);
+    }
+    double scale = sumQ <= capacity[h] ? 1 : capacity[h] / sumQ;
+    double used = 0;
+    double demand = 0;
+    for (int v : own) {
+      double c = Math.min(request[v], core[h]);
+      boolean out = target[v] >= 0;
+      double f = out ? 0.9 : 1;
+      double s = scale == 1 ? c * f : Math.floor(c * f * scale);
+      share[v] = s;
+      used += out ? s / 0.9 : s;
+      demand += request[v];
+      ledger.vm(v, t, s, request[v], out);
+    }
+    for (int v : in) {
+      double c = Math.min(request[v], core[h]);
+      used += scale == 1 ? c * 0.1 : Math.floor(c * 0.1 * scale);
+      demand += request[v];
+    }
+    double u = used / capacity[h];
+    if (u > 1 && u < 1.01) {
+      u = 1;
+    }
+    maxUtilisation = Math.max(maxUtilisation, u);
+    cached[h] = u;
+    ledger.host(h, t, used, demand);
+  }
+
+  // ---- migrations (§4, §2.5) ----------------------------------------------------------------
+
+  private void apply(Action a, double t) {
+    switch (a) {
+      case Action.MigrateVm m -> {
+        Integer v = vmIndex.get(m.vm());
+        Integer from = hostIndex.get(m.from());
+        Integer to = hostIndex.get(m.to());
+        if (v == null || from == null || to == null || removed[v] || hostOf[v] != from || target[v] >= 0 || from.equals(to)) {
+          rejected++;
+          return;
+        }
+        target[v] = to;
+        incoming.get(to).add(v);
+        migrations++;
+        shares(to, t);
+        shares(from, t);
+        completions.add(new double[] {t + ram[v] / MIGRATION_MIB_PER_SECOND, v, to});
+      }
+      // An idle host already counts as off in this preset (§3): power actions change nothing.
+      case Action.PowerOffHost p -> { }
+      case Action.PowerOnHost p -> { }
+      default -> rejected++;
+    }
+  }
+
+  /** Processes the migration completions before {@code limit}, in time then scheduling order. */
+  private void completeUntil(double limit) {
+    completions.sort(java.util.Comparator.comparingDouble(c -> c[0])); // stable: scheduling order kept
+    int i = 0;
+    while (i < completions.size() && completions.get(i)[0] < limit) {
+      double tau = completions.get(i)[0];
+      if (tau > last) {
+        update(tau, false);
+      }
+      while (i < completions.size() && completions.get(i)[0] == tau) {
+        finish((int) completions.get(i)[1], (int) completions.get(i)[2]);
+        i++;
+      }
+      update(tau, false);
+    }
+    completions.subList(0, i).clear();
+  }
+
+  private void finish(int v, int to) {
+    vmsOf.get(hostOf[v]).remove(Integer.valueOf(v));
+    incoming.get(to).remove(Integer.valueOf(v));
+    vmsOf.get(to).add(v);
+    hostOf[v] = to;
+    target[v] = -1;
+    vmRecord[v] = null; // its host changed: a new record at the next snapshot
+  }
+
+  // ---- what the policy sees -----------------------------------------------------------------
+
+  private Snapshot snapshot(long cycle, double t, long seed) {
+    Instant now = Instant.EPOCH.plusNanos((long) (t * 1e9));
+    TreeMap<String, Host> hosts = new TreeMap<>();
+    TreeMap<String, Vm> vms = new TreeMap<>();
+    Map<String, HostObservation> seen = new java.util.HashMap<>();
+    for (int h = 0; h < HOSTS; h++) {
+      hosts.put(hostName[h], hostRecord[h]);
+      Map<String, VmObservation> vmObs = new java.util.HashMap<>();
+      double[] sum = new double[HISTORY]; // newest first (§5.1)
+      for (int v : vmsOf.get(h)) {
+        Samples s = history[v];
+        double weight = mips[v] / capacity[h];
+        for (int j = 0; j < s.size(); j++) {
+          sum[j] += s.get(s.size() - 1 - j) * weight;
+        }
+        vmObs.put(vmName[v], new VmObservation(hostName[h], s, ram[v], now));
+        vms.put(vmName[v], vmRecord(v));
+      }
+      int length = HISTORY;
+      while (length > 1 && sum[length - 1] == 0) {
+        length--; // trailing zeros (the oldest end) cut; all zero leaves [0]
+      }
+      Samples cpu = Samples.empty(HISTORY);
+      for (int j = length - 1; j >= 0; j--) {
+        cpu = cpu.append(sum[j]);
+      }
+      seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, NO_SAMPLES, HostMetrics.NONE, vmObs, now));
+    }
+    return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
+  }
+
+  private Vm vmRecord(int v) {
+    Vm r = vmRecord[v];
+    if (r == null) {
+      r = new Vm(vmName[v], new java.util.UUID(0, v).toString(), VmSpec.of(mips[v] / MIPS_PER_CORE, ram[v]), "sim",
+          VmState.RUNNING, DesiredState.RUNNING, hostName[hostOf[v]], null, List.of(), "simulated", Instant.EPOCH,
+          Instant.EPOCH, 1);
+      vmRecord[v] = r;
+    }
+    return r;
+  }
+
+  // ---- figures per interval and the bound ---------------------------------------------------
+
+  private void record(double t, int started) {
+    double demand = 0;
+    int active = 0;
+    double watts = 0;
+    for (int h = 0; h < HOSTS; h++) {
+      for (int v : vmsOf.get(h)) {
+        demand += request[v];
+      }
+      if (mode == Mode.NPA) {
+        active++;
+        watts += power[h].maxWatts();
+      } else if (cached[h] > 0) {
+        active++;
+        watts += power[h].wattsAt(cached[h]);
+      }
+    }
+    // The full-service bound: the interval's demand served by the most efficient hosts at 100 %,
+    // fractionally, with no migration; counted over the span the energy rule counts (from the
+    // first instant to the last).
+    if (!intervals.isEmpty()) {
+      Interval prev = intervals.getLast();
+      boundJoules += Bound.watts(prev.demandMips(), capacity, power) * (t - prev.time());
+    }
+    intervals.add(new Interval(t, active, watts, demand, started));
+  }
+
+  // ---- invariants ---------------------------------------------------------------------------
+
+  private void checkInvariants() {
+    List<String> broken = new ArrayList<>();
+    if (maxUtilisation > 1 + 1e-9) {
+      broken.add("a host ran over capacity (utilisation " + maxUtilisation + ")");
+    }
+    int[] seenOn = new int[n];
+    for (int h = 0; h < HOSTS; h++) {
+      for (int v : vmsOf.get(h)) {
+        seenOn[v]++;
+      }
+      if (!incoming.get(h).isEmpty()) {
+        broken.add(hostName[h] + " still has migrations arriving after the end");
+      }
+    }
+    for (int v = 0; v < n; v++) {
+      if (seenOn[v] > 1) {
+        broken.add(vmName[v] + " is on " + seenOn[v] + " hosts");
+      }
+      if (seenOn[v] == 0 && !removed[v]) {
+        broken.add(vmName[v] + " is on no host");
+      }
+    }
+    double sum = 0;
+    for (int h = 0; h < HOSTS; h++) {
+      sum += ledger.hostJoules(h);
+    }
+    if (Math.abs(sum - ledger.joules()) > 1e-6 * Math.max(1, ledger.joules())) {
+      broken.add("total energy " + ledger.joules() + " J is not the sum of the hosts' " + sum + " J");
+    }
+    if (!broken.isEmpty()) {
+      throw new IllegalStateException("simulation invariants broken: " + String.join("; ", broken));
+    }
+  }
+}
