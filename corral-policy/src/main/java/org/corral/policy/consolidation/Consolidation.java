@@ -98,6 +98,14 @@ public final class Consolidation {
     final boolean[] blocked;
     /** Receives a VM in this pass (by position). */
     final boolean[] receiving;
+    /** Receives a VM drained from an underloaded host in this pass (by position). */
+    final boolean[] receivingDrained;
+    /**
+     * Published rules: the VMs the overload phase sends to each host (by position), with the index
+     * of their action, so that a drain of that host sends them on (§5.6: CloudSim drains a host
+     * that has just received a VM, and moves that VM again).
+     */
+    final Map<Integer, List<Arrival>> arrivals = new java.util.HashMap<>();
     final List<Vm> homeless = new ArrayList<>();
     int migrations;
     // The usable hosts in name order (a host's position), with what bestHost reads for each, built
@@ -148,6 +156,7 @@ public final class Consolidation {
       power = new PowerModel[order.length];
       occupied = new boolean[order.length];
       receiving = new boolean[order.length];
+      receivingDrained = new boolean[order.length];
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         order[i] = h.name();
@@ -265,18 +274,21 @@ public final class Consolidation {
 
     void drainUnderloaded() {
       List<Integer> lightest = new ArrayList<>();
+      // Published: judged on the load at the start of the pass (CloudSim's cached utilisation), so
+      // a host the overload phase sends a VM to may still be drained, and one that was empty not.
+      double[] judged = published ? startLoad : load;
       for (int i = 0; i < order.length; i++) {
-        if (load[i] < settings.lower() && !blocked[i] && occupied[i]) {
+        if (judged[i] < settings.lower() && !blocked[i] && occupied[i] && (!published || judged[i] > 0)) {
           lightest.add(i);
         }
       }
       // Least loaded first, ties by name (positions are in name order).
-      lightest.sort(Comparator.comparingDouble((Integer i) -> load[i]).thenComparingInt(i -> i));
+      lightest.sort(Comparator.comparingDouble((Integer i) -> judged[i]).thenComparingInt(i -> i));
       List<String> waiting = new ArrayList<>(); // underloaded hosts the cap leaves for a later cycle
       for (int k = 0; k < lightest.size(); k++) {
         int at = lightest.get(k);
         String h = order[at];
-        if (receiving[at]) {
+        if (published ? receivingDrained[at] : receiving[at]) {
           continue;
         }
         if (migrations >= settings.maxMigrations()) {
@@ -302,7 +314,10 @@ public final class Consolidation {
         }
         List<Guest> vms = new ArrayList<>(onHost.size());
         for (Vm vm : onHost) {
-          vms.add(new Guest(vm, vmLoad(vm, seen[at])));
+          vms.add(new Guest(vm, vmLoad(vm, seen[at]), null));
+        }
+        for (Arrival a : published ? arrivals.getOrDefault(at, List.of()) : List.<Arrival>of()) {
+          vms.add(new Guest(a.vm, a.cores, a));
         }
         vms.sort(Comparator.comparingDouble(Guest::cores).reversed().thenComparing(g -> g.vm.name()));
         for (Guest g : vms) {
@@ -361,8 +376,16 @@ public final class Consolidation {
             + "saves about %.0f W", h, 100 * load[at], 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
-          record(vms.get(i).vm, h, chosen.get(i), why);
+          Arrival a = vms.get(i).arrival;
+          receivingDrained[chosen.get(i).at] = true;
+          if (a == null) {
+            record(vms.get(i).vm, h, chosen.get(i), why);
+          } else {
+            // Sent on: one migration from where it is to where it ends (CloudSim runs two).
+            redirect(a, chosen.get(i), why);
+          }
         }
+        arrivals.remove(at);
         load[at] = 0;
         reindex(at);
       }
@@ -491,8 +514,25 @@ public final class Consolidation {
     /** A VM using {@code cores} leaving host {@code from}, at position {@code at}. */
     record Moving(Vm vm, double cores, String from, int at, String why) {}
 
-    /** A VM of a host being drained, using {@code cores}. */
-    record Guest(Vm vm, double cores) {}
+    /** A VM of a host being drained, using {@code cores}; {@code arrival} when it is only planned to land there. */
+    record Guest(Vm vm, double cores, @Nullable Arrival arrival) {}
+
+    /** A VM the overload phase sends from {@code from}, using {@code cores}, planned as action {@code action}. */
+    record Arrival(Vm vm, double cores, String from, int action) {}
+
+    /** Published rules: the arrival {@code a} goes to {@code d} instead, its action rewritten. */
+    void redirect(Arrival a, Destination d, String why) {
+      receiving[d.at] = true;
+      receivingDrained[d.at] = true;
+      if (!occupied[d.at]) {
+        occupied[d.at] = true;
+        reindex(d.at);
+      }
+      Action.MigrateVm old = (Action.MigrateVm) actions.get(a.action);
+      actions.set(a.action, new Action.MigrateVm(old.key(), a.vm.name(), a.from, d.host, Cause.of(Origin.OPTIMIZER, s.cycle(),
+          String.format(Locale.ROOT, "%s; then %s; moving it to %s (+%.1f W there)", old.cause().reason(), why, d.host,
+              d.watts))));
+    }
 
     /** Host {@code host}, at position {@code at}, where the VM adds {@code watts}. */
     record Destination(String host, int at, double watts) {}
@@ -558,6 +598,7 @@ public final class Consolidation {
       addDemand(d.at, vmCores);
       if (published) {
         arrive(vm, d.at);
+        arrivals.computeIfAbsent(d.at, k -> new ArrayList<>()).add(new Arrival(vm, vmCores, from, actions.size()));
       }
       record(vm, from, d, why);
     }
