@@ -549,8 +549,11 @@ public final class Consolidation {
       for (int g = 0; g + 1 < groupStart.length; g++) {
         int end = groupStart[g + 1];
         double share = vmCores / cores[hostAt[groupStart[g]]];
-        for (int at = next(groupStart[g], end, vm, share, occupiedOnly); at != DestinationIndex.NONE;
-            at = next(at + 1, end, vm, share, occupiedOnly)) {
+        // A non-linear group's feasible hosts are all compared: a plain walk visits them at less
+        // cost per host than a search of the index for each.
+        boolean indexed = groupLinear[g];
+        for (int at = next(groupStart[g], end, vm, share, occupiedOnly, indexed); at != DestinationIndex.NONE;
+            at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
           int i = hostAt[at];
           double watts = groupLinear[g] ? groupSlope[g] * share
               : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, published ? startLoad[i] : load[i]));
@@ -579,8 +582,8 @@ public final class Consolidation {
      * with the index, also with the memory and vCPUs {@code vm} needs free. The caller checks the
      * rest.
      */
-    int next(int from, int end, Vm vm, double share, boolean occupiedOnly) {
-      DestinationIndex index = occupiedOnly ? occupiedHost : anyHost;
+    int next(int from, int end, Vm vm, double share, boolean occupiedOnly, boolean indexed) {
+      DestinationIndex index = !indexed ? null : occupiedOnly ? occupiedHost : anyHost;
       if (index != null) {
         return index.first(from, end, vm.spec().memoryMib(), vm.spec().cpus(), share, settings.upper());
       }
