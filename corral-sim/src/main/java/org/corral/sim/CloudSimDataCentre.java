@@ -75,7 +75,10 @@ final class CloudSimDataCentre {
   private final int[] mips;
   private final int[] ram;
   private final int[] hostOf;
+  /** The destination of a VM's last migration in flight, or -1. */
   private final int[] target;
+  /** Migrations of a VM in flight: 2 when a plan sends it on from a host it is still moving to (§5.6). */
+  private final int[] inFlight;
   private final boolean[] removed;
   private final double[] request;
   private final double[] share;
@@ -119,6 +122,7 @@ final class CloudSimDataCentre {
     ram = new int[n];
     hostOf = new int[n];
     target = new int[n];
+    inFlight = new int[n];
     removed = new boolean[n];
     request = new double[n];
     share = new double[n];
@@ -277,7 +281,7 @@ final class CloudSimDataCentre {
       List<Integer> list = vmsOf.get(h);
       for (int i = list.size() - 1; i >= 0; i--) {
         int v = list.get(i);
-        if (target[v] < 0 && request[v] == 0) {
+        if (inFlight[v] == 0 && request[v] == 0) {
           list.remove(i); // a VM asking for nothing is "finished": gone for good (§2.3)
           removed[v] = true;
         }
@@ -310,7 +314,7 @@ final class CloudSimDataCentre {
     double demand = 0;
     for (int v : own) {
       double c = Math.min(request[v], core[h]);
-      boolean out = target[v] >= 0;
+      boolean out = inFlight[v] > 0;
       double f = out ? 0.9 : 1;
       double s = scale == 1 ? c * f : Math.floor(c * f * scale);
       share[v] = s;
@@ -340,11 +344,15 @@ final class CloudSimDataCentre {
         Integer v = vmIndex.get(m.vm());
         Integer from = hostIndex.get(m.from());
         Integer to = hostIndex.get(m.to());
-        if (v == null || from == null || to == null || removed[v] || hostOf[v] != from || target[v] >= 0 || from.equals(to)) {
+        // From where it is, or on from where it is going (a second hop, started at once as in
+        // CloudSim; both end at the same instant, in plan order).
+        int at = v == null ? -1 : inFlight[v] == 0 ? hostOf[v] : target[v];
+        if (v == null || from == null || to == null || removed[v] || at != from || from.equals(to)) {
           rejected++;
           return;
         }
         target[v] = to;
+        inFlight[v]++;
         incoming.get(to).add(v);
         migrations++;
         shares(to, t);
@@ -381,7 +389,9 @@ final class CloudSimDataCentre {
     incoming.get(to).remove(Integer.valueOf(v));
     vmsOf.get(to).add(v);
     hostOf[v] = to;
-    target[v] = -1;
+    if (--inFlight[v] == 0) {
+      target[v] = -1;
+    }
     vmRecord[v] = null; // its host changed: a new record at the next snapshot
   }
 

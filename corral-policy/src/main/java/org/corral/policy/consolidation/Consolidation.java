@@ -119,6 +119,12 @@ public final class Consolidation {
     final PowerModel[] power;
     final boolean[] occupied;
     /**
+     * The hosts a drained VM may go to: those running VMs; under published rules, those that ran
+     * VMs when the pass began (CloudSim's hosts that were off at the start of a pass take no
+     * drained VM, even after the overload phase sent them one, §5.6).
+     */
+    final boolean[] drainTarget;
+    /**
      * Hosts grouped by (power model, cores), each group in name order, one group after another:
      * slot to host position, and back. Group g holds slots groupStart[g] to groupStart[g + 1].
      * With a linear model the power a VM adds is the same number on every host of a group, so the
@@ -157,6 +163,7 @@ public final class Consolidation {
       occupied = new boolean[order.length];
       receiving = new boolean[order.length];
       receivingDrained = new boolean[order.length];
+      drainTarget = new boolean[order.length];
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         order[i] = h.name();
@@ -165,6 +172,7 @@ public final class Consolidation {
         cores[i] = h.capacity().cores();
         power[i] = powerOf(h);
         occupied[i] = !vmsAt.get(i).isEmpty();
+        drainTarget[i] = occupied[i];
         double used = 0;
         for (Vm vm : vmsAt.get(i)) {
           used += vmLoad(vm, seen[i]);
@@ -381,8 +389,8 @@ public final class Consolidation {
           if (a == null) {
             record(vms.get(i).vm, h, chosen.get(i), why);
           } else {
-            // Sent on: one migration from where it is to where it ends (CloudSim runs two).
-            redirect(a, chosen.get(i), why);
+            // Sent on: a second hop, from h, planned after the first (CloudSim runs and counts both).
+            sendOn(a, h, chosen.get(i), why);
           }
         }
         arrivals.remove(at);
@@ -504,7 +512,7 @@ public final class Consolidation {
       }
       Resources free = session.free(order[i]);
       anyHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
-      if (occupied[i]) {
+      if (drainTarget[i]) {
         occupiedHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
       } else {
         occupiedHost.clear(slot[i]);
@@ -517,21 +525,16 @@ public final class Consolidation {
     /** A VM of a host being drained, using {@code cores}; {@code arrival} when it is only planned to land there. */
     record Guest(Vm vm, double cores, @Nullable Arrival arrival) {}
 
-    /** A VM the overload phase sends from {@code from}, using {@code cores}, planned as action {@code action}. */
-    record Arrival(Vm vm, double cores, String from, int action) {}
+    /** A VM the overload phase sends, using {@code cores}, planned as action {@code action}. */
+    record Arrival(Vm vm, double cores, int action) {}
 
-    /** Published rules: the arrival {@code a} goes to {@code d} instead, its action rewritten. */
-    void redirect(Arrival a, Destination d, String why) {
-      receiving[d.at] = true;
-      receivingDrained[d.at] = true;
-      if (!occupied[d.at]) {
-        occupied[d.at] = true;
-        reindex(d.at);
-      }
-      Action.MigrateVm old = (Action.MigrateVm) actions.get(a.action);
-      actions.set(a.action, new Action.MigrateVm(old.key(), a.vm.name(), a.from, d.host, Cause.of(Origin.OPTIMIZER, s.cycle(),
-          String.format(Locale.ROOT, "%s; then %s; moving it to %s (+%.1f W there)", old.cause().reason(), why, d.host,
-              d.watts))));
+    /**
+     * Published rules: the arrival {@code a}, planned to land on {@code via}, goes on to {@code d}:
+     * a second migration, from {@code via}, after the first (its key says which hop it is).
+     */
+    void sendOn(Arrival a, String via, Destination d, String why) {
+      Action first = actions.get(a.action);
+      record(a.vm, via, d, why, first.key() + "/then/" + d.host);
     }
 
     /** Host {@code host}, at position {@code at}, where the VM adds {@code watts}. */
@@ -589,7 +592,7 @@ public final class Consolidation {
       }
       for (int at = from; at < end; at++) {
         int i = hostAt[at];
-        if (!blocked[i] && (!occupiedOnly || occupied[i]) && !(load[i] + share > settings.upper())) {
+        if (!blocked[i] && (!occupiedOnly || drainTarget[i]) && !(load[i] + share > settings.upper())) {
           return at;
         }
       }
@@ -601,7 +604,7 @@ public final class Consolidation {
       addDemand(d.at, vmCores);
       if (published) {
         arrive(vm, d.at);
-        arrivals.computeIfAbsent(d.at, k -> new ArrayList<>()).add(new Arrival(vm, vmCores, from, actions.size()));
+        arrivals.computeIfAbsent(d.at, k -> new ArrayList<>()).add(new Arrival(vm, vmCores, actions.size()));
       }
       record(vm, from, d, why);
     }
@@ -640,13 +643,18 @@ public final class Consolidation {
     }
 
     void record(Vm vm, String from, Destination d, String why) {
+      record(vm, from, d, why, "optimize/migrate/" + vm.name() + "/" + vm.version());
+    }
+
+    void record(Vm vm, String from, Destination d, String why, String key) {
       receiving[d.at] = true;
       if (!occupied[d.at]) {
         occupied[d.at] = true;
+        drainTarget[d.at] = !published;
         reindex(d.at);
       }
       migrations++;
-      actions.add(new Action.MigrateVm("optimize/migrate/" + vm.name() + "/" + vm.version(), vm.name(), from, d.host,
+      actions.add(new Action.MigrateVm(key, vm.name(), from, d.host,
           Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s; moving it to %s (+%.1f W there)", why,
               d.host, d.watts))));
     }

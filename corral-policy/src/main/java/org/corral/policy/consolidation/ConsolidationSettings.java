@@ -34,8 +34,13 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
    *   <li>PUBLISHED: a destination that already runs VMs must not be overloaded, by the policy's
    *       own detector, once the VM is added (its history with the VM's, §5.5), besides fitting
    *       under {@code upper}; a host whose drain fails takes no VM for the rest of the pass
-   *       (§5.6); no power actions: the data centre counts an idle host as off (§3). With
-   *       {@code lower} 1 every host that is not full is a drain candidate (no lower threshold).</li>
+   *       (§5.6); the power a VM adds to a host is measured from the host's load at the start of
+   *       the pass (§5.5); drain candidates are judged and ordered on the load at the start of the
+   *       pass, so a host the overload phase sends a VM to may be drained, that VM then moving on
+   *       in a second migration planned after the first (§5.6, the phase-1 destinations CloudSim
+   *       fails to exclude); hosts that ran no VM at the start take no drained VM; no power
+   *       actions: the data centre counts an idle host as off (§3). With {@code lower} 1 every
+   *       host that is not full is a drain candidate (no lower threshold).</li>
    * </ul>
    */
   public enum Rules { CORRAL, PUBLISHED }

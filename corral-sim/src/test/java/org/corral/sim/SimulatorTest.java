@@ -1,0 +1,51 @@
+package org.corral.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.corral.model.InvalidInputException;
+import org.corral.sim.trace.Trace;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+  private static final Trace EXAMPLE = Trace.read(Path.of("../examples/trace.csv"));
+
+  @Test
+  void twoRunsWithTheSameSeedGiveIdenticalResults() {
+    for (String policy : new String[] {"lr-mmt-1.2", "thr-rs-0.8"}) {
+      SimResult a = Simulator.run(EXAMPLE, "cloudsim", policy, 42, f -> {});
+      SimResult b = Simulator.run(EXAMPLE, "cloudsim", policy, 42, f -> {});
+      assertThat(a.withoutTimings()).isEqualTo(b.withoutTimings());
+      assertThat(a.migrations()).isPositive();
+      assertThat(a.rejectedActions()).isZero();
+    }
+  }
+
+  @Test
+  void theBaselinesNeverMigrateAndNpaCountsEveryHostFlatOut() {
+    SimResult npa = Simulator.run(EXAMPLE, "cloudsim", "npa", 1, f -> {});
+    SimResult dvfs = Simulator.run(EXAMPLE, "cloudsim", "dvfs", 1, f -> {});
+    assertThat(npa.migrations()).isZero();
+    assertThat(dvfs.migrations()).isZero();
+    // 400 × 117 W + 400 × 135 W from 0 to the last instant, 900.1 s before the end of the day
+    double seconds = 96 * 900 - 900 + 0.1;
+    assertThat(npa.energyKwh()).isCloseTo((400 * 117 + 400 * 135) * seconds / 3.6e6, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(dvfs.energyKwh()).isLessThan(npa.energyKwh());
+  }
+
+  @Test
+  void consolidationSavesEnergyAndStaysAboveTheBound() {
+    SimResult dvfs = Simulator.run(EXAMPLE, "cloudsim", "dvfs", 1, f -> {});
+    SimResult lr = Simulator.run(EXAMPLE, "cloudsim", "lr-mmt-1.2", 1, f -> {});
+    assertThat(lr.energyKwh()).isLessThan(dvfs.energyKwh()).isGreaterThan(lr.boundKwh());
+  }
+
+  @Test
+  void unknownNamesAreRefusedWithTheKnownOnes() {
+    assertThatThrownBy(() -> Simulator.run(EXAMPLE, "nope", "lr-mmt-1.2", 1, f -> {})).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("cloudsim");
+    assertThatThrownBy(() -> Simulator.run(EXAMPLE, "cloudsim", "xx-mmt-1.2", 1, f -> {}))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("lr-");
+  }
+}
