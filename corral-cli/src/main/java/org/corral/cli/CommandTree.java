@@ -11,6 +11,7 @@ import org.corral.cli.command.ImageCommand;
 import org.corral.cli.command.NetworkCommand;
 import org.corral.cli.command.Session;
 import org.corral.cli.command.SimCommand;
+import org.corral.cli.command.SimulateCommand;
 import org.corral.cli.command.StatusCommand;
 import org.corral.cli.command.VmCommand;
 import org.corral.cli.command.VmCreateCommand;
@@ -33,6 +34,7 @@ final class CommandTree {
     cl.addSubcommand(new CommandLine(new PlanCommand(session)).addSubcommand(new PlanApplyCommand(session)));
     cl.addSubcommand(new EnergyCommand(session));
     cl.addSubcommand(new SimCommand(session));
+    cl.addSubcommand(new SimulateCommand(session));
     // Settings apply to the subcommands present when they are set, so they come last.
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorHandler(session.env("CORRAL_DEBUG") != null));

@@ -79,6 +79,8 @@ final class CloudSimDataCentre {
   private final int[] target;
   /** Migrations of a VM in flight: 2 when a plan sends it on from a host it is still moving to (§5.6). */
   private final int[] inFlight;
+  /** When each VM last landed on a host (0 for its first). */
+  private final double[] landed;
   private final boolean[] removed;
   private final double[] request;
   private final double[] share;
@@ -123,6 +125,7 @@ final class CloudSimDataCentre {
     hostOf = new int[n];
     target = new int[n];
     inFlight = new int[n];
+    landed = new double[n];
     removed = new boolean[n];
     request = new double[n];
     share = new double[n];
@@ -389,6 +392,7 @@ final class CloudSimDataCentre {
     incoming.get(to).remove(Integer.valueOf(v));
     vmsOf.get(to).add(v);
     hostOf[v] = to;
+    landed[v] = last; // the completion's instant (its update follows): a cool-down counts from here
     if (--inFlight[v] == 0) {
       target[v] = -1;
     }
@@ -398,7 +402,7 @@ final class CloudSimDataCentre {
   // ---- what the policy sees -----------------------------------------------------------------
 
   private Snapshot snapshot(long cycle, double t, long seed) {
-    Instant now = Instant.EPOCH.plusNanos((long) (t * 1e9));
+    Instant now = instant(t);
     TreeMap<String, Host> hosts = new TreeMap<>();
     TreeMap<String, Vm> vms = new TreeMap<>();
     Map<String, HostObservation> seen = new java.util.HashMap<>();
@@ -428,12 +432,16 @@ final class CloudSimDataCentre {
     return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
   }
 
+  private static Instant instant(double seconds) {
+    return Instant.EPOCH.plusNanos((long) (seconds * 1e9));
+  }
+
   private Vm vmRecord(int v) {
     Vm r = vmRecord[v];
     if (r == null) {
       r = new Vm(vmName[v], new java.util.UUID(0, v).toString(), VmSpec.of(mips[v] / MIPS_PER_CORE, ram[v]), "sim",
           VmState.RUNNING, DesiredState.RUNNING, hostName[hostOf[v]], null, List.of(), "simulated", Instant.EPOCH,
-          Instant.EPOCH, 1);
+          instant(landed[v]), 1);
       vmRecord[v] = r;
     }
     return r;

@@ -25,7 +25,8 @@ import org.corral.sim.trace.Trace;
  * the snapshot the preset builds each interval and handing its plan to a
  * {@link RecordingPlanner}, exactly as the OptimizerLoop hands its plan to the executor; the
  * preset applies what the planner took. {@code npa} and {@code dvfs} are the published baselines
- * that never migrate.
+ * that never migrate; {@code corral} and {@code enersis} are Corral's own settings, with Corral's
+ * rules (a destination stays under {@code upper}, a cap on migrations per cycle, a cool-down).
  */
 public final class Simulator {
   /** The presets, by name. */
@@ -33,6 +34,11 @@ public final class Simulator {
   /** The published policies of the benchmark, by name. */
   public static final List<String> PUBLISHED = List.of("thr-mmt-0.8", "iqr-mmt-1.5", "mad-mmt-2.5", "lr-mmt-1.2",
       "lrr-mmt-1.2", "npa", "dvfs");
+  /**
+   * Corral's own settings, by name: {@code corral} ({@link ConsolidationSettings#DEFAULT}, what the
+   * optimizer runs unless configured) and {@code enersis} ({@link ConsolidationSettings#ENERSIS}).
+   */
+  public static final List<String> CORRAL = List.of("corral", "enersis");
 
   private Simulator() {}
 
@@ -55,11 +61,17 @@ public final class Simulator {
     java.util.function.Function<org.corral.model.snapshot.Snapshot, Plan> decide = snapshot -> Plan.of(
         org.corral.model.plan.Origin.OPTIMIZER, snapshot.cycle(), List.of());
     if (mode == CloudSimDataCentre.Mode.MIGRATE) {
-      ConsolidationPolicies.Pair pair = ConsolidationPolicies.pair("policy", name);
+      ConsolidationSettings settings = switch (name) {
+        case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
+        case "enersis" -> ConsolidationSettings.ENERSIS;
+        default -> {
+          ConsolidationPolicies.Pair pair = ConsolidationPolicies.pair("policy", name);
+          yield ConsolidationSettings.published(pair.detector(), pair.selector());
+        }
+      };
       // CPU may be over-committed freely: CloudSim's hosts share by current demand (§1.6), not by vCPUs.
       Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, 64));
-      Consolidation consolidation = new Consolidation(scheduler, ConsolidationSettings.published(pair.detector(), pair.selector()),
-          Duration.ofSeconds(trace.intervalSeconds()));
+      Consolidation consolidation = new Consolidation(scheduler, settings, Duration.ofSeconds(trace.intervalSeconds()));
       decide = snapshot -> decide(consolidation, snapshot);
     }
     long start = System.nanoTime();
