@@ -58,6 +58,7 @@ final class CloudSimDataCentre {
   enum Mode { MIGRATE, DVFS, NPA }
 
   private final Trace trace;
+  private final double[][] samples;
   private final Mode mode;
   private final Ledger ledger;
   private final int n;
@@ -70,6 +71,7 @@ final class CloudSimDataCentre {
   private final List<List<Integer>> incoming = new ArrayList<>(HOSTS);
   private final double[] cached = new double[HOSTS];
   private final Host[] hostRecord = new Host[HOSTS];
+  private final @Nullable HostObservation[] idle = new HostObservation[HOSTS];
   private final String[] hostName = new String[HOSTS];
   // VMs
   private final int[] mips;
@@ -92,6 +94,8 @@ final class CloudSimDataCentre {
   // run
   private final List<double[]> completions = new ArrayList<>(); // {time, vm, destination}, in scheduling order
   private double last;
+  /** The first interval instant: every host writes an entry there (the state before counts as active). */
+  private double firstInstant;
   private long migrations;
   private long rejected;
   private double boundJoules;
@@ -103,6 +107,7 @@ final class CloudSimDataCentre {
 
   CloudSimDataCentre(Trace trace, Mode mode) {
     this.trace = trace;
+    this.samples = trace.utilisation().toArray(double[][]::new);
     this.mode = mode;
     this.n = trace.size();
     this.interval = trace.intervalSeconds();
@@ -181,6 +186,7 @@ final class CloudSimDataCentre {
     place();
     double end = (double) trace.samples() * interval;
     long cycle = 0;
+    firstInstant = 0.1 + interval;
     for (double t = 0.1 + interval; t < end; t += interval) {
       completeUntil(t);
       if (mode == Mode.NPA) {
@@ -245,11 +251,11 @@ final class CloudSimDataCentre {
 
   /** The utilisation fraction of VM {@code v} at {@code t}: linear between samples (§1.4). */
   double utilisation(int v, double t) {
-    double[] d = trace.utilisation().get(v);
+    double[] d = samples[v];
     int last = d.length; // d[len] = d[len - 1]
     double x = t / interval;
-    int a = (int) Math.floor(x);
-    int b = (int) Math.ceil(x);
+    int a = (int) x; // floor and ceil, t being ≥ 0
+    int b = x == a ? a : a + 1;
     double da = d[Math.min(a, last - 1)];
     if (a == b) {
       return da;
@@ -269,7 +275,9 @@ final class CloudSimDataCentre {
         }
       }
       before[h] = cached[h];
-      shares(h, t);
+      if (cached[h] != 0 || !vmsOf.get(h).isEmpty() || !incoming.get(h).isEmpty() || t <= firstInstant) {
+        shares(h, t);
+      } // else: empty and already inactive: its entry would say the same, and it draws nothing (§3)
     }
     if (t > last && mode != Mode.NPA) { // NPA counts every host flat out instead (§3)
       double step = 0;
@@ -408,28 +416,41 @@ final class CloudSimDataCentre {
     Map<String, HostObservation> seen = new java.util.HashMap<>();
     for (int h = 0; h < HOSTS; h++) {
       hosts.put(hostName[h], hostRecord[h]);
+      if (vmsOf.get(h).isEmpty()) {
+        seen.put(hostName[h], idle(h, now));
+        continue;
+      }
       Map<String, VmObservation> vmObs = new java.util.HashMap<>();
-      double[] sum = new double[HISTORY]; // newest first (§5.1)
+      double[] sum = new double[HISTORY]; // oldest first, the newest in the last slot (§5.1)
       for (int v : vmsOf.get(h)) {
         Samples s = history[v];
         double weight = mips[v] / capacity[h];
-        for (int j = 0; j < s.size(); j++) {
-          sum[j] += s.get(s.size() - 1 - j) * weight;
+        int size = s.size();
+        for (int j = 0; j < size; j++) {
+          sum[HISTORY - size + j] += s.get(j) * weight;
         }
         vmObs.put(vmName[v], new VmObservation(hostName[h], s, ram[v], now));
         vms.put(vmName[v], vmRecord(v));
       }
-      int length = HISTORY;
-      while (length > 1 && sum[length - 1] == 0) {
-        length--; // trailing zeros (the oldest end) cut; all zero leaves [0]
+      int from = 0;
+      while (from < HISTORY - 1 && sum[from] == 0) {
+        from++; // zeros at the oldest end cut; all zero leaves [0]
       }
-      Samples cpu = Samples.empty(HISTORY);
-      for (int j = length - 1; j >= 0; j--) {
-        cpu = cpu.append(sum[j]);
-      }
+      Samples cpu = Samples.of(java.util.Arrays.copyOfRange(sum, from, HISTORY), HISTORY);
       seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, NO_SAMPLES, HostMetrics.NONE, vmObs, now));
     }
     return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
+  }
+
+  /** An empty host's observation: the same every interval, so made once. */
+  private HostObservation idle(int h, Instant now) {
+    HostObservation o = idle[h];
+    if (o == null) {
+      o = new HostObservation(now, 1, 0, null, false, Samples.of(new double[] {0}, HISTORY), NO_SAMPLES, HostMetrics.NONE,
+          Map.of(), now);
+      idle[h] = o;
+    }
+    return o;
   }
 
   private static Instant instant(double seconds) {

@@ -94,6 +94,8 @@ public final class Consolidation {
      * this pass is charged from its old load, which discourages stacking within one pass).
      */
     final double[] startLoad;
+    /** Each host's power at {@link #startLoad}. */
+    final double[] startWatts;
     /** Overloaded or drained in this pass: takes no VM (by position). */
     final boolean[] blocked;
     /** Receives a VM in this pass (by position). */
@@ -180,6 +182,10 @@ public final class Consolidation {
         load[i] = used / cores[i];
       }
       startLoad = load.clone();
+      startWatts = new double[order.length];
+      for (int i = 0; i < order.length; i++) {
+        startWatts[i] = power[i].wattsAt(Math.min(1, startLoad[i]));
+      }
       Map<List<Object>, List<Integer>> byClass = new java.util.LinkedHashMap<>();
       for (int i = 0; i < order.length; i++) {
         byClass.computeIfAbsent(List.of(power[i], cores[i]), k -> new ArrayList<>()).add(i);
@@ -548,6 +554,7 @@ public final class Consolidation {
      */
     @Nullable Destination bestHost(Vm vm, double vmCores, int excluded, boolean occupiedOnly) {
       Destination best = null;
+      double[] own = null; // the VM's samples, read once when a detector needs them
       int bestIndex = Integer.MAX_VALUE;
       for (int g = 0; g + 1 < groupStart.length; g++) {
         int end = groupStart[g + 1];
@@ -559,14 +566,14 @@ public final class Consolidation {
             at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
           int i = hostAt[at];
           double watts = groupLinear[g] ? groupSlope[g] * share
-              : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, published ? startLoad[i] : load[i]));
+              : power[i].wattsAt(Math.min(1, load[i] + share)) - (published ? startWatts[i] : power[i].wattsAt(Math.min(1, load[i])));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
           if (groupLinear[g] && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
           // The busy lookup and the scheduler's filters only for a better host.
           if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
-              || (published && overloadedWith(vm, share, i))) {
+              || (published && overloadedWith(vm, own == null ? own = ownSamples(vm) : own, share, i))) {
             continue;
           }
           best = new Destination(order[i], i, watts);
@@ -629,11 +636,11 @@ public final class Consolidation {
      * detector, with {@code vm} (using {@code share} of it) added? A host running no VM is not
      * tested (CloudSim skips the test on an empty host).
      */
-    boolean overloadedWith(Vm vm, double share, int i) {
+    boolean overloadedWith(Vm vm, double[] own, double share, int i) {
       if (!occupied[i]) {
         return false;
       }
-      double[] history = withSamples(historyOf(i), ownSamples(vm), vm.spec().cpus() / cores[i]);
+      double[] history = withSamples(historyOf(i), own, vm.spec().cpus() / cores[i]);
       double largest = vm.spec().memoryMib();
       for (Vm other : vmsAt.get(i)) {
         largest = Math.max(largest, other.spec().memoryMib());
