@@ -562,15 +562,23 @@ public final class Consolidation {
         // A non-linear group's feasible hosts are all compared: a plain walk visits them at less
         // cost per host than a search of the index for each.
         boolean indexed = groupLinear[g];
+        // Hosts of a group running no VM add the same watts (load 0): once one of them has been
+        // found not better, or taken, no later one can be better (ties go to the first).
+        boolean idleDone = false;
         for (int at = next(groupStart[g], end, vm, share, occupiedOnly, indexed); at != DestinationIndex.NONE;
             at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
           int i = hostAt[at];
+          boolean idle = !occupied[i];
+          if (idle && idleDone) {
+            continue;
+          }
           double watts = groupLinear[g] ? groupSlope[g] * share
               : power[i].wattsAt(Math.min(1, load[i] + share)) - (published ? startWatts[i] : power[i].wattsAt(Math.min(1, load[i])));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
           if (groupLinear[g] && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
+          idleDone |= idle && !better;
           // The busy lookup and the scheduler's filters only for a better host.
           if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
               || (published && overloadedWith(vm, own == null ? own = ownSamples(vm) : own, share, i))) {
@@ -578,6 +586,7 @@ public final class Consolidation {
           }
           best = new Destination(order[i], i, watts);
           bestIndex = i;
+          idleDone |= idle;
           if (groupLinear[g]) {
             break; // the first feasible host of a linear group is the group's best
           }
