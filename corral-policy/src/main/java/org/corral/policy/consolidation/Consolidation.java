@@ -209,8 +209,13 @@ public final class Consolidation {
         g++;
       }
       groupStart[g] = next;
-      anyHost = useIndex ? new DestinationIndex(order.length) : null;
-      occupiedHost = useIndex ? new DestinationIndex(order.length) : null;
+      // Only linear groups search the index (non-linear ones walk): without one, no index to keep.
+      boolean searched = false;
+      for (boolean linear : groupLinear) {
+        searched |= linear;
+      }
+      anyHost = useIndex && searched ? new DestinationIndex(order.length) : null;
+      occupiedHost = useIndex && searched ? new DestinationIndex(order.length) : null;
       for (int i = 0; i < order.length; i++) {
         reindex(i);
       }
