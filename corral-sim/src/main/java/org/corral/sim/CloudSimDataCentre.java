@@ -103,7 +103,7 @@ final class CloudSimDataCentre {
   private final List<Interval> intervals = new ArrayList<>();
 
   /** One interval instant's figures, for plots and progress. */
-  record Interval(double time, int activeHosts, double watts, double demandMips, int migrations) {}
+  record Interval(double time, int activeHosts, double watts, double demandMips, double activeMips, int migrations) {}
 
   CloudSimDataCentre(Trace trace, Mode mode) {
     this.trace = trace;
@@ -474,16 +474,15 @@ final class CloudSimDataCentre {
     double demand = 0;
     int active = 0;
     double watts = 0;
+    double activeMips = 0;
     for (int h = 0; h < HOSTS; h++) {
       for (int v : vmsOf.get(h)) {
         demand += request[v];
       }
-      if (mode == Mode.NPA) {
+      if (mode == Mode.NPA || cached[h] > 0) {
         active++;
-        watts += power[h].maxWatts();
-      } else if (cached[h] > 0) {
-        active++;
-        watts += power[h].wattsAt(cached[h]);
+        activeMips += capacity[h];
+        watts += mode == Mode.NPA ? power[h].maxWatts() : power[h].wattsAt(cached[h]);
       }
     }
     // The full-service bound: the interval's demand served by the most efficient hosts at 100 %,
@@ -493,7 +492,7 @@ final class CloudSimDataCentre {
       Interval prev = intervals.getLast();
       boundJoules += Bound.watts(prev.demandMips(), capacity, power) * (t - prev.time());
     }
-    intervals.add(new Interval(t, active, watts, demand, started));
+    intervals.add(new Interval(t, active, watts, demand, activeMips, started));
   }
 
   // ---- invariants ---------------------------------------------------------------------------

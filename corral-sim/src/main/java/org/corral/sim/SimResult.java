@@ -29,8 +29,16 @@ public record SimResult(String policy, String preset, String trace, int vms, dou
     intervals = List.copyOf(intervals);
   }
 
-  /** One interval instant. */
-  public record Point(double seconds, int activeHosts, double watts, double demandMips, int migrations) {}
+  /**
+   * One interval instant: hosts active (utilisation above 0), their power, the VMs' demand and the
+   * active hosts' capacity (MIPS), and the migrations started then.
+   */
+  public record Point(double seconds, int activeHosts, double watts, double demandMips, double activeMips, int migrations) {
+    /** The active hosts' utilisation by demand (0 when none is active). */
+    public double utilisation() {
+      return activeMips == 0 ? 0 : demandMips / activeMips;
+    }
+  }
 
   /** The same figures without the ones that vary between identical runs (wall time, heap). */
   public SimResult withoutTimings() {

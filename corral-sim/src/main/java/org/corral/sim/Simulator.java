@@ -81,7 +81,7 @@ public final class Simulator {
     Ledger l = dc.ledger();
     List<SimResult.Point> points = new ArrayList<>();
     for (CloudSimDataCentre.Interval i : dc.intervals()) {
-      points.add(new SimResult.Point(i.time(), i.activeHosts(), i.watts(), i.demandMips(), i.migrations()));
+      points.add(new SimResult.Point(i.time(), i.activeHosts(), i.watts(), i.demandMips(), i.activeMips(), i.migrations()));
     }
     return new SimResult(name, preset, trace.source(), trace.size(), l.joules() / 3.6e6, dc.migrations(), l.slatah(), l.pdm(),
         l.shutdowns(), l.meanTimeBeforeShutdown(), dc.boundJoules() / 3.6e6, dc.rejected(), wall, peakHeapMib(), points);

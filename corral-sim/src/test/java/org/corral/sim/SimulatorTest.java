@@ -48,4 +48,14 @@ class SimulatorTest {
     assertThatThrownBy(() -> Simulator.run(EXAMPLE, "cloudsim", "xx-mmt-1.2", 1, f -> {}))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("lr-");
   }
+
+  @Test
+  void theReportIsOnePageWithThePlotsInline() {
+    SimResult a = Simulator.run(EXAMPLE, "cloudsim", "lr-mmt-1.2", 1, f -> {});
+    SimResult b = Simulator.run(EXAMPLE, "cloudsim", "dvfs", 1, f -> {});
+    String html = HtmlReport.render("example <trace>", java.util.List.of(a, b));
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("example &lt;trace&gt;").contains("<svg").contains("<polyline")
+        .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
+    assertThat(html.split("<polyline", -1)).hasSize(1 + 4 * 2); // four plots, a line per policy
+  }
 }

@@ -13,6 +13,7 @@ import java.util.function.DoubleConsumer;
 import org.corral.cli.api.Json;
 import org.corral.cli.render.Table;
 import org.corral.sim.CloudSimReference;
+import org.corral.sim.HtmlReport;
 import org.corral.sim.Metric;
 import org.corral.sim.SimResult;
 import org.corral.sim.Simulator;
@@ -53,6 +54,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar, even on a terminal.")
   boolean noProgress;
 
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write a self-contained HTML page with the table and "
+      + "plots over the day (active hosts, power, utilisation, migrations), policies side by side.")
+  @org.jspecify.annotations.Nullable Path report;
+
   public SimulateCommand(Session session) {
     this.session = session;
   }
@@ -69,6 +74,13 @@ public final class SimulateCommand implements Callable<Integer> {
       if (bar) {
         session.err().print("\r\033[K");
         session.err().flush();
+      }
+    }
+    if (report != null) {
+      try {
+        Files.writeString(report, HtmlReport.render(t.source() + ", preset " + preset, results));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the report to " + report, e);
       }
     }
     String day = Files.isDirectory(trace) ? String.valueOf(trace.toAbsolutePath().normalize().getFileName()) : "";
