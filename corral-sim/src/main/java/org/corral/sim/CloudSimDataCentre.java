@@ -26,7 +26,8 @@ import org.corral.sim.trace.Trace;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code cloudsim} preset: the data centre of CloudSim 3.0.3's PlanetLab experiments, quirks
+ * The {@code cloudsim} preset (and, with {@code realistic}, the {@code realistic} one on the same
+ * hosts and VMs: see the field): the data centre of CloudSim 3.0.3's PlanetLab experiments, quirks
  * included, as shared/reference/cloudsim-3.0.3.md specifies it (section numbers below are that
  * document's). 800 hosts alternating HP ML110 G4 and G5 with their SPECpower tables, four VM
  * types by trace position, a 300 s interval, CPU shares with over-subscription, migrations that
@@ -60,6 +61,21 @@ final class CloudSimDataCentre {
   private final Trace trace;
   private final double[][] samples;
   private final Mode mode;
+  /**
+   * The {@code realistic} preset on the same hosts and VMs: an idle host draws its idle power until
+   * the plan switches it off; switching off takes {@value #SHUTDOWN_SECONDS} s and on
+   * {@value #BOOT_SECONDS} s, drawing idle power meanwhile; memory always counts (4096 MB a host);
+   * VMs asking for nothing stay; energy is counted from 0.
+   */
+  private final boolean realistic;
+  static final double BOOT_SECONDS = 120;
+  static final double SHUTDOWN_SECONDS = 30;
+  private final HostState[] hostState = new HostState[HOSTS];
+  private final double[] upSince = new double[HOSTS];
+  private final Samples[] memoryHistory = new Samples[HOSTS];
+  private final List<double[]> powerEvents = new ArrayList<>(); // {time, host, 1 = up / 0 = off}
+  private long powerOffs;
+  private double upSecondsBeforeOff;
   private final Ledger ledger;
   private final int n;
   private final double interval;
@@ -105,7 +121,8 @@ final class CloudSimDataCentre {
   /** One interval instant's figures, for plots and progress. */
   record Interval(double time, int activeHosts, double watts, double demandMips, double activeMips, int migrations) {}
 
-  CloudSimDataCentre(Trace trace, Mode mode) {
+  CloudSimDataCentre(Trace trace, Mode mode, boolean realistic) {
+    this.realistic = realistic;
     this.trace = trace;
     this.samples = trace.utilisation().toArray(double[][]::new);
     this.mode = mode;
@@ -121,9 +138,9 @@ final class CloudSimDataCentre {
       incoming.add(new ArrayList<>());
       hostName[h] = String.format(java.util.Locale.ROOT, "h%04d", h);
       hostIndex.put(hostName[h], h);
-      hostRecord[h] = new Host(hostName[h], "sim://cloudsim/" + hostName[h],
-          new HostCapacity((int) capacity[h] / MIPS_PER_CORE, MIPS_PER_CORE, HOST_MEMORY_MIB), Map.of("type", g5 ? "G5" : "G4"),
-          PowerSpec.NONE, power[h], HostState.UP, "simulated", Instant.EPOCH, 1);
+      hostState[h] = HostState.UP;
+      memoryHistory[h] = Samples.empty(HISTORY);
+      hostRecord[h] = hostRecord(h, 0);
     }
     mips = new int[n];
     ram = new int[n];
@@ -275,6 +292,9 @@ final class CloudSimDataCentre {
         }
       }
       before[h] = cached[h];
+      if (realistic && instant) {
+        memoryHistory[h] = memoryHistory[h].append(memoryUsed(h) / (double) HOST_RAM);
+      }
       if (cached[h] != 0 || !vmsOf.get(h).isEmpty() || !incoming.get(h).isEmpty() || t <= firstInstant) {
         shares(h, t);
       } // else: empty and already inactive: its entry would say the same, and it draws nothing (§3)
@@ -282,7 +302,7 @@ final class CloudSimDataCentre {
     if (t > last && mode != Mode.NPA) { // NPA counts every host flat out instead (§3)
       double step = 0;
       for (int h = 0; h < HOSTS; h++) {
-        double j = energy(power[h], before[h], cached[h], t - last);
+        double j = realistic ? realisticEnergy(h, before[h], cached[h], t - last) : energy(power[h], before[h], cached[h], t - last);
         ledger.energy(h, j);
         step += j;
       }
@@ -292,7 +312,7 @@ final class CloudSimDataCentre {
       List<Integer> list = vmsOf.get(h);
       for (int i = list.size() - 1; i >= 0; i--) {
         int v = list.get(i);
-        if (inFlight[v] == 0 && request[v] == 0) {
+        if (!realistic && inFlight[v] == 0 && request[v] == 0) {
           list.remove(i); // a VM asking for nothing is "finished": gone for good (§2.3)
           removed[v] = true;
         }
@@ -307,6 +327,19 @@ final class CloudSimDataCentre {
    */
   static double energy(PowerModel p, double a, double b, double seconds) {
     return a == 0 ? 0 : (p.wattsAt(a) + p.wattsAt(b)) / 2 * seconds;
+  }
+
+  /**
+   * The realistic preset's energy of host {@code h} over a step: a host that is on draws its
+   * power at its utilisation (idle power when idle), one switching on or off its idle power, one
+   * that is off its off power.
+   */
+  private double realisticEnergy(int h, double a, double b, double seconds) {
+    return switch (hostState[h]) {
+      case UP -> (power[h].wattsAt(a) + power[h].wattsAt(b)) / 2 * seconds;
+      case POWERING_ON, POWERING_OFF -> power[h].idleWatts() * seconds;
+      default -> power[h].offWatts() * seconds;
+    };
   }
 
   /** Recomputes host {@code h}'s CPU shares, utilisation and history entries at {@code t} (§1.6, §1.7). */
@@ -358,7 +391,8 @@ final class CloudSimDataCentre {
         // From where it is, or on from where it is going (a second hop, started at once as in
         // CloudSim; both end at the same instant, in plan order).
         int at = v == null ? -1 : inFlight[v] == 0 ? hostOf[v] : target[v];
-        if (v == null || from == null || to == null || removed[v] || at != from || from.equals(to)) {
+        if (v == null || from == null || to == null || removed[v] || at != from || from.equals(to)
+            || (realistic && (hostState[to] != HostState.UP || memoryUsed(to) + ram[v] > HOST_RAM))) {
           rejected++;
           return;
         }
@@ -370,19 +404,48 @@ final class CloudSimDataCentre {
         shares(from, t);
         completions.add(new double[] {t + ram[v] / MIGRATION_MIB_PER_SECOND, v, to});
       }
-      // An idle host already counts as off in this preset (§3): power actions change nothing.
-      case Action.PowerOffHost p -> { }
-      case Action.PowerOnHost p -> { }
+      // cloudsim: an idle host already counts as off (§3), power actions change nothing.
+      case Action.PowerOffHost p -> {
+        Integer h = hostIndex.get(p.host());
+        if (realistic) {
+          if (h == null || hostState[h] != HostState.UP || !vmsOf.get(h).isEmpty() || !incoming.get(h).isEmpty()) {
+            rejected++;
+            return;
+          }
+          powerState(h, HostState.POWERING_OFF, t);
+          powerEvents.add(new double[] {t + SHUTDOWN_SECONDS, h, 0});
+        }
+      }
+      case Action.PowerOnHost p -> {
+        Integer h = hostIndex.get(p.host());
+        if (realistic) {
+          if (h == null || hostState[h] != HostState.OFF) {
+            rejected++;
+            return;
+          }
+          powerState(h, HostState.POWERING_ON, t);
+          powerEvents.add(new double[] {t + BOOT_SECONDS, h, 1});
+        }
+      }
       default -> rejected++;
     }
   }
 
-  /** Processes the migration completions before {@code limit}, in time then scheduling order. */
+  /**
+   * Processes the migration completions (and, realistic, the ends of power transitions) before
+   * {@code limit}, in time then scheduling order.
+   */
   private void completeUntil(double limit) {
     completions.sort(java.util.Comparator.comparingDouble(c -> c[0])); // stable: scheduling order kept
+    powerEvents.sort(java.util.Comparator.comparingDouble(c -> c[0]));
     int i = 0;
-    while (i < completions.size() && completions.get(i)[0] < limit) {
-      double tau = completions.get(i)[0];
+    int k = 0;
+    while (true) {
+      double tau = Math.min(i < completions.size() ? completions.get(i)[0] : Double.POSITIVE_INFINITY,
+          k < powerEvents.size() ? powerEvents.get(k)[0] : Double.POSITIVE_INFINITY);
+      if (!(tau < limit)) {
+        break;
+      }
       if (tau > last) {
         update(tau, false);
       }
@@ -390,9 +453,52 @@ final class CloudSimDataCentre {
         finish((int) completions.get(i)[1], (int) completions.get(i)[2]);
         i++;
       }
+      while (k < powerEvents.size() && powerEvents.get(k)[0] == tau) {
+        int h = (int) powerEvents.get(k)[1];
+        powerState(h, powerEvents.get(k)[2] == 1 ? HostState.UP : HostState.OFF, tau);
+        k++;
+      }
       update(tau, false);
     }
     completions.subList(0, i).clear();
+    powerEvents.subList(0, k).clear();
+  }
+
+  /** Realistic: host {@code h} enters {@code state} at {@code t} (power-offs counted with the time since it came up). */
+  private void powerState(int h, HostState state, double t) {
+    if (state == HostState.OFF) {
+      powerOffs++;
+      upSecondsBeforeOff += t - upSince[h];
+    } else if (state == HostState.UP) {
+      upSince[h] = t;
+    }
+    hostState[h] = state;
+    hostRecord[h] = hostRecord(h, t);
+  }
+
+  /** MB of RAM held on host {@code h} by its VMs and those arriving. */
+  private int memoryUsed(int h) {
+    int used = 0;
+    for (int v : vmsOf.get(h)) {
+      used += ram[v];
+    }
+    for (int v : incoming.get(h)) {
+      used += ram[v];
+    }
+    return used;
+  }
+
+  /** Realistic: hosts switched off, and the mean time they had been up before (NaN when none). */
+  long powerOffs() {
+    return powerOffs;
+  }
+
+  double meanUpSecondsBeforeOff() {
+    return powerOffs == 0 ? Double.NaN : upSecondsBeforeOff / powerOffs;
+  }
+
+  boolean realistic() {
+    return realistic;
   }
 
   private void finish(int v, int to) {
@@ -416,7 +522,7 @@ final class CloudSimDataCentre {
     Map<String, HostObservation> seen = new java.util.HashMap<>();
     for (int h = 0; h < HOSTS; h++) {
       hosts.put(hostName[h], hostRecord[h]);
-      if (vmsOf.get(h).isEmpty()) {
+      if (vmsOf.get(h).isEmpty() && !realistic) {
         seen.put(hostName[h], idle(h, now));
         continue;
       }
@@ -437,9 +543,18 @@ final class CloudSimDataCentre {
         from++; // zeros at the oldest end cut; all zero leaves [0]
       }
       Samples cpu = Samples.of(java.util.Arrays.copyOfRange(sum, from, HISTORY), HISTORY);
-      seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, NO_SAMPLES, HostMetrics.NONE, vmObs, now));
+      seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, realistic ? memoryHistory[h] : NO_SAMPLES,
+          HostMetrics.NONE, vmObs, now));
     }
     return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
+  }
+
+  /** Host {@code h} as the policy sees it, in its state since {@code since}. */
+  private Host hostRecord(int h, double since) {
+    return new Host(hostName[h], "sim://cloudsim/" + hostName[h], new HostCapacity((int) capacity[h] / MIPS_PER_CORE,
+        MIPS_PER_CORE, realistic ? HOST_RAM : HOST_MEMORY_MIB), Map.of("type", h % 2 == 1 ? "G5" : "G4"),
+        realistic ? new PowerSpec("sim://power", null, null) : PowerSpec.NONE, power[h], hostState[h], "simulated",
+        instant(since), 1);
   }
 
   /** An empty host's observation: the same every interval, so made once. */
@@ -479,10 +594,12 @@ final class CloudSimDataCentre {
       for (int v : vmsOf.get(h)) {
         demand += request[v];
       }
-      if (mode == Mode.NPA || cached[h] > 0) {
+      boolean on = realistic ? hostState[h] != HostState.OFF : mode == Mode.NPA || cached[h] > 0;
+      if (on) {
         active++;
         activeMips += capacity[h];
-        watts += mode == Mode.NPA ? power[h].maxWatts() : power[h].wattsAt(cached[h]);
+        watts += mode == Mode.NPA ? power[h].maxWatts() : realistic && hostState[h] != HostState.UP ? power[h].idleWatts()
+            : power[h].wattsAt(cached[h]);
       }
     }
     // The full-service bound: the interval's demand served by the most efficient hosts at 100 %,
@@ -504,6 +621,12 @@ final class CloudSimDataCentre {
     }
     int[] seenOn = new int[n];
     for (int h = 0; h < HOSTS; h++) {
+      if (realistic && memoryUsed(h) > HOST_RAM) {
+        broken.add(hostName[h] + " holds " + memoryUsed(h) + " MB of VMs, more than its " + HOST_RAM);
+      }
+      if (realistic && hostState[h] != HostState.UP && !vmsOf.get(h).isEmpty()) {
+        broken.add(hostName[h] + " runs VMs while " + hostState[h]);
+      }
       for (int v : vmsOf.get(h)) {
         seenOn[v]++;
       }

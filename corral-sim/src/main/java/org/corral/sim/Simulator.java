@@ -30,7 +30,7 @@ import org.corral.sim.trace.Trace;
  */
 public final class Simulator {
   /** The presets, by name. */
-  public static final List<String> PRESETS = List.of("cloudsim");
+  public static final List<String> PRESETS = List.of("cloudsim", "realistic");
   /** The published policies of the benchmark, by name. */
   public static final List<String> PUBLISHED = List.of("thr-mmt-0.8", "iqr-mmt-1.5", "mad-mmt-2.5", "lr-mmt-1.2",
       "lrr-mmt-1.2", "npa", "dvfs");
@@ -75,7 +75,7 @@ public final class Simulator {
       decide = snapshot -> decide(consolidation, snapshot);
     }
     long start = System.nanoTime();
-    CloudSimDataCentre dc = new CloudSimDataCentre(trace, mode);
+    CloudSimDataCentre dc = new CloudSimDataCentre(trace, mode, preset.equals("realistic"));
     dc.run(decide, seed, progress);
     double wall = (System.nanoTime() - start) / 1e9;
     Ledger l = dc.ledger();
@@ -83,8 +83,11 @@ public final class Simulator {
     for (CloudSimDataCentre.Interval i : dc.intervals()) {
       points.add(new SimResult.Point(i.time(), i.activeHosts(), i.watts(), i.demandMips(), i.activeMips(), i.migrations()));
     }
+    // Realistic: power-offs are hosts switched off; cloudsim: hosts going idle (CloudSim's count).
+    long offs = dc.realistic() ? dc.powerOffs() : l.shutdowns();
+    double beforeOff = dc.realistic() ? dc.meanUpSecondsBeforeOff() : l.meanTimeBeforeShutdown();
     return new SimResult(name, preset, trace.source(), trace.size(), l.joules() / 3.6e6, dc.migrations(), l.slatah(), l.pdm(),
-        l.shutdowns(), l.meanTimeBeforeShutdown(), dc.boundJoules() / 3.6e6, dc.rejected(), wall, peakHeapMib(), points);
+        offs, beforeOff, dc.boundJoules() / 3.6e6, dc.rejected(), wall, peakHeapMib(), points);
   }
 
   /** The OptimizerLoop's shape: decide on the snapshot, hand the plan to the planner, apply what it took. */

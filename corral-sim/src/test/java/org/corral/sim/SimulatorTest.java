@@ -58,4 +58,22 @@ class SimulatorTest {
         .doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
     assertThat(html.split("<polyline", -1)).hasSize(1 + 4 * 2); // four plots, a line per policy
   }
+
+  @Test
+  void realisticIdleHostsDrawIdlePowerUntilThePlanSwitchesThemOff() {
+    SimResult dvfs = Simulator.run(EXAMPLE, "realistic", "dvfs", 1, f -> {});
+    // no plan, so all 800 hosts stay on from 0 to the last instant, drawing at least idle power
+    double seconds = 96 * 900 - 900 + 0.1;
+    double idleKwh = (400 * 86 + 400 * 93.7) * seconds / 3.6e6;
+    assertThat(dvfs.energyKwh()).isGreaterThanOrEqualTo(idleKwh).isLessThan(idleKwh * 1.01);
+    assertThat(dvfs.powerOffs()).isZero();
+
+    SimResult corral = Simulator.run(EXAMPLE, "realistic", "corral", 1, f -> {});
+    assertThat(corral.powerOffs()).isPositive();
+    assertThat(corral.energyKwh()).isLessThan(dvfs.energyKwh() / 5);
+    assertThat(corral.rejectedActions()).isZero();
+    // switched off only after being seen empty for 6 polls of 900 s
+    assertThat(corral.meanSecondsBeforeShutdown()).isGreaterThanOrEqualTo(6 * 900);
+    assertThat(Simulator.run(EXAMPLE, "realistic", "corral", 1, f -> {}).withoutTimings()).isEqualTo(corral.withoutTimings());
+  }
 }

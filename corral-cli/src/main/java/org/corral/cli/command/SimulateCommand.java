@@ -36,7 +36,8 @@ public final class SimulateCommand implements Callable<Integer> {
   Path trace = Path.of(".");
 
   @Option(names = "--preset", defaultValue = "cloudsim", paramLabel = "NAME",
-      description = "The data centre: cloudsim (CloudSim 3.0.3's PlanetLab set-up, quirks included). Default: cloudsim.")
+      description = "The data centre: cloudsim (CloudSim 3.0.3's PlanetLab set-up, quirks included) or realistic (idle hosts "
+          + "draw power until switched off, 120 s to boot, 30 s to shut down, memory counts). Default: cloudsim.")
   String preset = "cloudsim";
 
   @Option(names = "--policy", split = ",", defaultValue = "lr-mmt-1.2", paramLabel = "NAME[,NAME...]",
