@@ -96,6 +96,9 @@ public final class Consolidation {
     final double[] startLoad;
     /** Each host's power at {@link #startLoad}. */
     final double[] startWatts;
+    /** What the session leaves free on each host, as of its last {@link #reindex}: the walk's cheap first check. */
+    final long[] freeMemory;
+    final double[] freeCpus;
     /** Overloaded or drained in this pass: takes no VM (by position). */
     final boolean[] blocked;
     /** Receives a VM in this pass (by position). */
@@ -183,6 +186,8 @@ public final class Consolidation {
       }
       startLoad = load.clone();
       startWatts = new double[order.length];
+      freeMemory = new long[order.length];
+      freeCpus = new double[order.length];
       for (int i = 0; i < order.length; i++) {
         startWatts[i] = power[i].wattsAt(Math.min(1, startLoad[i]));
       }
@@ -513,15 +518,19 @@ public final class Consolidation {
 
     /** Puts host {@code i}'s numbers in the indexes as they are now in the session and in {@link #load}. */
     void reindex(int i) {
-      if (anyHost == null || occupiedHost == null) {
-        return;
-      }
       if (blocked[i]) {
-        anyHost.clear(slot[i]);
-        occupiedHost.clear(slot[i]);
+        if (anyHost != null && occupiedHost != null) {
+          anyHost.clear(slot[i]);
+          occupiedHost.clear(slot[i]);
+        }
         return;
       }
       Resources free = session.free(order[i]);
+      freeMemory[i] = free.memoryMib();
+      freeCpus[i] = free.cpus();
+      if (anyHost == null || occupiedHost == null) {
+        return;
+      }
       anyHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
       if (drainTarget[i]) {
         occupiedHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
@@ -611,9 +620,14 @@ public final class Consolidation {
       if (index != null) {
         return index.first(from, end, vm.spec().memoryMib(), vm.spec().cpus(), share, settings.upper());
       }
+      long memory = vm.spec().memoryMib();
+      int cpus = vm.spec().cpus();
       for (int at = from; at < end; at++) {
         int i = hostAt[at];
-        if (!blocked[i] && (!occupiedOnly || drainTarget[i]) && !(load[i] + share > settings.upper())) {
+        // Memory and vCPUs as the scheduler's filters count them (a little more lenient on CPU
+        // rounding): a host without them is skipped before its power is computed.
+        if (!blocked[i] && (!occupiedOnly || drainTarget[i]) && !(load[i] + share > settings.upper())
+            && freeMemory[i] >= memory && cpus <= freeCpus[i] + 1e-6) {
           return at;
         }
       }
