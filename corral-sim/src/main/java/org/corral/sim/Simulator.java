@@ -58,17 +58,23 @@ public final class Simulator {
       case "dvfs" -> CloudSimDataCentre.Mode.DVFS;
       default -> CloudSimDataCentre.Mode.MIGRATE;
     };
+    ConsolidationSettings settings = mode != CloudSimDataCentre.Mode.MIGRATE ? null : switch (name) {
+      case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
+      case "enersis" -> ConsolidationSettings.ENERSIS;
+      default -> {
+        ConsolidationPolicies.Pair pair = ConsolidationPolicies.pair("policy", name);
+        yield ConsolidationSettings.published(pair.detector(), pair.selector());
+      }
+    };
+    return run(trace, preset, name, mode, settings, seed, progress);
+  }
+
+  /** A run with {@code settings} (null: no decision, the NPA and DVFS baselines), under the name {@code name}. */
+  static SimResult run(Trace trace, String preset, String name, CloudSimDataCentre.Mode mode,
+      @org.jspecify.annotations.Nullable ConsolidationSettings settings, long seed, DoubleConsumer progress) {
     java.util.function.Function<org.corral.model.snapshot.Snapshot, Plan> decide = snapshot -> Plan.of(
         org.corral.model.plan.Origin.OPTIMIZER, snapshot.cycle(), List.of());
-    if (mode == CloudSimDataCentre.Mode.MIGRATE) {
-      ConsolidationSettings settings = switch (name) {
-        case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
-        case "enersis" -> ConsolidationSettings.ENERSIS;
-        default -> {
-          ConsolidationPolicies.Pair pair = ConsolidationPolicies.pair("policy", name);
-          yield ConsolidationSettings.published(pair.detector(), pair.selector());
-        }
-      };
+    if (settings != null) {
       // CPU may be over-committed freely: CloudSim's hosts share by current demand (§1.6), not by vCPUs.
       Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, 64));
       Consolidation consolidation = new Consolidation(scheduler, settings, Duration.ofSeconds(trace.intervalSeconds()));
