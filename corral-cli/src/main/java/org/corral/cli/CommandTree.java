@@ -15,6 +15,7 @@ import org.corral.cli.command.ImageCommand;
 import org.corral.cli.command.NetworkCommand;
 import org.corral.cli.command.Session;
 import org.corral.cli.command.SimCommand;
+import org.corral.cli.command.SimulateCommand;
 import org.corral.cli.command.StatusCommand;
 import org.corral.cli.command.VmCommand;
 import org.corral.cli.command.VmCreateCommand;
@@ -41,6 +42,7 @@ final class CommandTree {
     cl.addSubcommand(new UserCommand(session));
     cl.addSubcommand(new TokenCommand(session));
     cl.addSubcommand(new QuotaCommand(session));
+    cl.addSubcommand(new SimulateCommand(session));
     // Settings apply to the subcommands present when they are set, so they come last.
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorHandler(session.env("CORRAL_DEBUG") != null));

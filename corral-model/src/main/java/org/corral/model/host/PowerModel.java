@@ -51,7 +51,7 @@ public record PowerModel(List<Double> watts, double offWatts) {
   /** Watts at {@code utilisation} in [0, 1] (clamped). */
   public double wattsAt(double utilisation) {
     double u = Math.max(0, Math.min(1, utilisation)) * 10;
-    int lo = (int) Math.floor(u);
+    int lo = (int) u; // u is in [0, 10]: the cast is the floor
     if (lo >= 10) {
       return watts.get(10);
     }

@@ -35,6 +35,19 @@ public final class Samples {
     return new Samples(new Buffer(new double[capacity * 4]), 0, 0, capacity);
   }
 
+  /** The last {@code capacity} of {@code values} (oldest first), in one copy rather than one append each. */
+  public static Samples of(double[] values, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    }
+    int size = Math.min(capacity, values.length);
+    double[] buffer = new double[capacity * 4];
+    System.arraycopy(values, values.length - size, buffer, 0, size);
+    Buffer b = new Buffer(buffer);
+    b.filled = size;
+    return new Samples(b, size, size, capacity);
+  }
+
   /** This window with {@code value} added as the newest sample (the oldest drops out when full). */
   public Samples append(double value) {
     int newSize = Math.min(capacity, size + 1);

@@ -30,6 +30,22 @@ class SamplesTest {
   }
 
   @Test
+  void ofKeepsTheLastValuesAsAppendingThemWould() {
+    double[] values = {0.1, 0.2, 0.3, 0.4};
+    Samples appended = Samples.empty(3);
+    for (double v : values) {
+      appended = appended.append(v);
+    }
+    Samples of = Samples.of(values, 3);
+    assertThat(of.toArray()).containsExactly(appended.toArray());
+    assertThat(of.capacity()).isEqualTo(3);
+    assertThat(of.append(0.5).toArray()).containsExactly(0.3, 0.4, 0.5);
+    assertThat(values).containsExactly(0.1, 0.2, 0.3, 0.4); // copied, not shared
+    assertThat(Samples.of(new double[] {0.7}, 30).toArray()).containsExactly(0.7);
+    assertThatThrownBy(() -> Samples.of(values, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void anOlderVersionNeverChangesWhenANewerOneIsAppendedTo() {
     Samples a = Samples.empty(2).append(1).append(2);
     Samples b = a.append(3);

@@ -88,10 +88,29 @@ public final class Consolidation {
     final List<String> notes = new ArrayList<>();
     /** CPU demand per usable host (by position in {@link #order}) as a share of its cores, updated as VMs move. */
     final double[] load;
+    /**
+     * Published rules: the load each host had when the pass began, against which a destination's
+     * added power is measured (CloudSim's "stale baseline", §5.5: a host that already took a VM
+     * this pass is charged from its old load, which discourages stacking within one pass).
+     */
+    final double[] startLoad;
+    /** Each host's power at {@link #startLoad}. */
+    final double[] startWatts;
+    /** What the session leaves free on each host, as of its last {@link #reindex}: the walk's cheap first check. */
+    final long[] freeMemory;
+    final double[] freeCpus;
     /** Overloaded or drained in this pass: takes no VM (by position). */
     final boolean[] blocked;
     /** Receives a VM in this pass (by position). */
     final boolean[] receiving;
+    /** Receives a VM drained from an underloaded host in this pass (by position). */
+    final boolean[] receivingDrained;
+    /**
+     * Published rules: the VMs the overload phase sends to each host (by position), with the index
+     * of their action, so that a drain of that host sends them on (§5.6: CloudSim drains a host
+     * that has just received a VM, and moves that VM again).
+     */
+    final Map<Integer, List<Arrival>> arrivals = new java.util.HashMap<>();
     final List<Vm> homeless = new ArrayList<>();
     int migrations;
     // The usable hosts in name order (a host's position), with what bestHost reads for each, built
@@ -105,6 +124,12 @@ public final class Consolidation {
     final PowerModel[] power;
     final boolean[] occupied;
     /**
+     * The hosts a drained VM may go to: those running VMs; under published rules, those that ran
+     * VMs when the pass began (CloudSim's hosts that were off at the start of a pass take no
+     * drained VM, even after the overload phase sent them one, §5.6).
+     */
+    final boolean[] drainTarget;
+    /**
      * Hosts grouped by (power model, cores), each group in name order, one group after another:
      * slot to host position, and back. Group g holds slots groupStart[g] to groupStart[g + 1].
      * With a linear model the power a VM adds is the same number on every host of a group, so the
@@ -117,6 +142,13 @@ public final class Consolidation {
     final boolean[] groupLinear;
     /** Watts per unit of load (a share of the cores) of each linear group's model. */
     final double[] groupSlope;
+    /**
+     * Published rules: the history of each destination with the VMs planned to land on it this
+     * pass (by position; absent: as observed), which its detector reads (CloudSim sums the
+     * histories of the VMs listed on a host, tentative arrivals included).
+     */
+    final Map<Integer, double[]> arriving = new java.util.HashMap<>();
+    final boolean published = settings.rules() == ConsolidationSettings.Rules.PUBLISHED;
     /** Hosts that may take a VM (not blocked), and those of them that already run VMs; null when walking. */
     final @Nullable DestinationIndex anyHost;
     final @Nullable DestinationIndex occupiedHost;
@@ -135,6 +167,8 @@ public final class Consolidation {
       power = new PowerModel[order.length];
       occupied = new boolean[order.length];
       receiving = new boolean[order.length];
+      receivingDrained = new boolean[order.length];
+      drainTarget = new boolean[order.length];
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         order[i] = h.name();
@@ -143,11 +177,19 @@ public final class Consolidation {
         cores[i] = h.capacity().cores();
         power[i] = powerOf(h);
         occupied[i] = !vmsAt.get(i).isEmpty();
+        drainTarget[i] = occupied[i];
         double used = 0;
         for (Vm vm : vmsAt.get(i)) {
           used += vmLoad(vm, seen[i]);
         }
         load[i] = used / cores[i];
+      }
+      startLoad = load.clone();
+      startWatts = new double[order.length];
+      freeMemory = new long[order.length];
+      freeCpus = new double[order.length];
+      for (int i = 0; i < order.length; i++) {
+        startWatts[i] = power[i].wattsAt(Math.min(1, startLoad[i]));
       }
       Map<List<Object>, List<Integer>> byClass = new java.util.LinkedHashMap<>();
       for (int i = 0; i < order.length; i++) {
@@ -172,8 +214,13 @@ public final class Consolidation {
         g++;
       }
       groupStart[g] = next;
-      anyHost = useIndex ? new DestinationIndex(order.length) : null;
-      occupiedHost = useIndex ? new DestinationIndex(order.length) : null;
+      // Only linear groups search the index (non-linear ones walk): without one, no index to keep.
+      boolean searched = false;
+      for (boolean linear : groupLinear) {
+        searched |= linear;
+      }
+      anyHost = useIndex && searched ? new DestinationIndex(order.length) : null;
+      occupiedHost = useIndex && searched ? new DestinationIndex(order.length) : null;
       for (int i = 0; i < order.length; i++) {
         reindex(i);
       }
@@ -182,7 +229,9 @@ public final class Consolidation {
     Plan run() {
       relieveOverloaded();
       drainUnderloaded();
-      planPower();
+      if (!published) {
+        planPower(); // published: the data centre counts an idle host as off; no power actions
+      }
       return new Plan(Origin.OPTIMIZER, s.cycle(), actions, notes);
     }
 
@@ -249,18 +298,21 @@ public final class Consolidation {
 
     void drainUnderloaded() {
       List<Integer> lightest = new ArrayList<>();
+      // Published: judged on the load at the start of the pass (CloudSim's cached utilisation), so
+      // a host the overload phase sends a VM to may still be drained, and one that was empty not.
+      double[] judged = published ? startLoad : load;
       for (int i = 0; i < order.length; i++) {
-        if (load[i] < settings.lower() && !blocked[i] && occupied[i]) {
+        if (judged[i] < settings.lower() && !blocked[i] && occupied[i] && (!published || judged[i] > 0)) {
           lightest.add(i);
         }
       }
       // Least loaded first, ties by name (positions are in name order).
-      lightest.sort(Comparator.comparingDouble((Integer i) -> load[i]).thenComparingInt(i -> i));
+      lightest.sort(Comparator.comparingDouble((Integer i) -> judged[i]).thenComparingInt(i -> i));
       List<String> waiting = new ArrayList<>(); // underloaded hosts the cap leaves for a later cycle
       for (int k = 0; k < lightest.size(); k++) {
         int at = lightest.get(k);
         String h = order[at];
-        if (receiving[at]) {
+        if (published ? receivingDrained[at] : receiving[at]) {
           continue;
         }
         if (migrations >= settings.maxMigrations()) {
@@ -286,7 +338,10 @@ public final class Consolidation {
         }
         List<Guest> vms = new ArrayList<>(onHost.size());
         for (Vm vm : onHost) {
-          vms.add(new Guest(vm, vmLoad(vm, seen[at])));
+          vms.add(new Guest(vm, vmLoad(vm, seen[at]), null));
+        }
+        for (Arrival a : published ? arrivals.getOrDefault(at, List.of()) : List.<Arrival>of()) {
+          vms.add(new Guest(a.vm, a.cores, a));
         }
         vms.sort(Comparator.comparingDouble(Guest::cores).reversed().thenComparing(g -> g.vm.name()));
         for (Guest g : vms) {
@@ -294,6 +349,7 @@ public final class Consolidation {
         }
         reindex(at);
         List<Destination> chosen = new ArrayList<>();
+        List<Map.Entry<Integer, double[]>> tried = new ArrayList<>(); // published: histories before each arrival
         for (Guest g : vms) {
           // Only onto hosts already running VMs: emptying one host into another saves nothing.
           // Not back onto h, nor onto any drained host (blocked).
@@ -304,19 +360,34 @@ public final class Consolidation {
           session.assign(g.vm, d.host);
           addDemand(d.at, g.cores);
           chosen.add(d);
+          if (published) {
+            double[] before = arriving.get(d.at);
+            tried.add(Map.entry(d.at, before == null ? new double[0] : before));
+            arrive(g.vm, d.at);
+          }
         }
         PowerModel model = power[at];
         double added = chosen.stream().mapToDouble(Destination::watts).sum();
         double saving = model.wattsAt(Math.min(1, load[at])) - model.offWatts() - added;
-        if (chosen.size() < vms.size() || saving < settings.minSavingWatts()) {
+        if (chosen.size() < vms.size() || (!published && saving < settings.minSavingWatts())) {
           // All or nothing: put everything back where it was.
           for (int i = 0; i < chosen.size(); i++) {
             session.unassign(vms.get(i).vm, chosen.get(i).host);
             addDemand(chosen.get(i).at, -vms.get(i).cores);
           }
+          for (int i = tried.size() - 1; i >= 0; i--) {
+            Map.Entry<Integer, double[]> t = tried.get(i);
+            if (t.getValue().length == 0) {
+              arriving.remove(t.getKey());
+            } else {
+              arriving.put(t.getKey(), t.getValue());
+            }
+          }
           for (Guest g : vms) {
             session.assign(g.vm, h);
           }
+          // Published: a host that could not be emptied takes no VM for the rest of the pass.
+          blocked[at] = published;
           reindex(at);
           notes.add(chosen.size() < vms.size()
               ? h + " underloaded but " + vms.get(chosen.size()).vm.name() + " has nowhere to go: it stays as it is"
@@ -329,8 +400,16 @@ public final class Consolidation {
             + "saves about %.0f W", h, 100 * load[at], 100 * settings.lower(), saving);
         for (int i = 0; i < vms.size(); i++) {
           // Already accounted in the session above.
-          record(vms.get(i).vm, h, chosen.get(i), why);
+          Arrival a = vms.get(i).arrival;
+          receivingDrained[chosen.get(i).at] = true;
+          if (a == null) {
+            record(vms.get(i).vm, h, chosen.get(i), why);
+          } else {
+            // Sent on: a second hop, from h, planned after the first (CloudSim runs and counts both).
+            sendOn(a, h, chosen.get(i), why);
+          }
         }
+        arrivals.remove(at);
         load[at] = 0;
         reindex(at);
       }
@@ -439,17 +518,21 @@ public final class Consolidation {
 
     /** Puts host {@code i}'s numbers in the indexes as they are now in the session and in {@link #load}. */
     void reindex(int i) {
-      if (anyHost == null || occupiedHost == null) {
-        return;
-      }
       if (blocked[i]) {
-        anyHost.clear(slot[i]);
-        occupiedHost.clear(slot[i]);
+        if (anyHost != null && occupiedHost != null) {
+          anyHost.clear(slot[i]);
+          occupiedHost.clear(slot[i]);
+        }
         return;
       }
       Resources free = session.free(order[i]);
+      freeMemory[i] = free.memoryMib();
+      freeCpus[i] = free.cpus();
+      if (anyHost == null || occupiedHost == null) {
+        return;
+      }
       anyHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
-      if (occupied[i]) {
+      if (drainTarget[i]) {
         occupiedHost.put(slot[i], free.memoryMib(), free.cpus(), load[i]);
       } else {
         occupiedHost.clear(slot[i]);
@@ -459,8 +542,20 @@ public final class Consolidation {
     /** A VM using {@code cores} leaving host {@code from}, at position {@code at}. */
     record Moving(Vm vm, double cores, String from, int at, String why) {}
 
-    /** A VM of a host being drained, using {@code cores}. */
-    record Guest(Vm vm, double cores) {}
+    /** A VM of a host being drained, using {@code cores}; {@code arrival} when it is only planned to land there. */
+    record Guest(Vm vm, double cores, @Nullable Arrival arrival) {}
+
+    /** A VM the overload phase sends, using {@code cores}, planned as action {@code action}. */
+    record Arrival(Vm vm, double cores, int action) {}
+
+    /**
+     * Published rules: the arrival {@code a}, planned to land on {@code via}, goes on to {@code d}:
+     * a second migration, from {@code via}, after the first (its key says which hop it is).
+     */
+    void sendOn(Arrival a, String via, Destination d, String why) {
+      Action first = actions.get(a.action);
+      record(a.vm, via, d, why, first.key() + "/then/" + d.host);
+    }
 
     /** Host {@code host}, at position {@code at}, where the VM adds {@code watts}. */
     record Destination(String host, int at, double watts) {}
@@ -473,25 +568,39 @@ public final class Consolidation {
      */
     @Nullable Destination bestHost(Vm vm, double vmCores, int excluded, boolean occupiedOnly) {
       Destination best = null;
+      double[] own = null; // the VM's samples, read once when a detector needs them
       int bestIndex = Integer.MAX_VALUE;
       for (int g = 0; g + 1 < groupStart.length; g++) {
         int end = groupStart[g + 1];
         double share = vmCores / cores[hostAt[groupStart[g]]];
-        for (int at = next(groupStart[g], end, vm, share, occupiedOnly); at != DestinationIndex.NONE;
-            at = next(at + 1, end, vm, share, occupiedOnly)) {
+        // A non-linear group's feasible hosts are all compared: a plain walk visits them at less
+        // cost per host than a search of the index for each.
+        boolean indexed = groupLinear[g];
+        // Hosts of a group running no VM add the same watts (load 0): once one of them has been
+        // found not better, or taken, no later one can be better (ties go to the first).
+        boolean idleDone = false;
+        for (int at = next(groupStart[g], end, vm, share, occupiedOnly, indexed); at != DestinationIndex.NONE;
+            at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
           int i = hostAt[at];
+          boolean idle = !occupied[i];
+          if (idle && idleDone) {
+            continue;
+          }
           double watts = groupLinear[g] ? groupSlope[g] * share
-              : power[i].wattsAt(Math.min(1, load[i] + share)) - power[i].wattsAt(Math.min(1, load[i]));
+              : power[i].wattsAt(Math.min(1, load[i] + share)) - (published ? startWatts[i] : power[i].wattsAt(Math.min(1, load[i])));
           boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
           if (groupLinear[g] && !better) {
             break; // every later host of a linear group adds the same watts and sorts after this one
           }
+          idleDone |= idle && !better;
           // The busy lookup and the scheduler's filters only for a better host.
-          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])) {
+          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
+              || (published && overloadedWith(vm, own == null ? own = ownSamples(vm) : own, share, i))) {
             continue;
           }
           best = new Destination(order[i], i, watts);
           bestIndex = i;
+          idleDone |= idle;
           if (groupLinear[g]) {
             break; // the first feasible host of a linear group is the group's best
           }
@@ -506,14 +615,19 @@ public final class Consolidation {
      * with the index, also with the memory and vCPUs {@code vm} needs free. The caller checks the
      * rest.
      */
-    int next(int from, int end, Vm vm, double share, boolean occupiedOnly) {
-      DestinationIndex index = occupiedOnly ? occupiedHost : anyHost;
+    int next(int from, int end, Vm vm, double share, boolean occupiedOnly, boolean indexed) {
+      DestinationIndex index = !indexed ? null : occupiedOnly ? occupiedHost : anyHost;
       if (index != null) {
         return index.first(from, end, vm.spec().memoryMib(), vm.spec().cpus(), share, settings.upper());
       }
+      long memory = vm.spec().memoryMib();
+      int cpus = vm.spec().cpus();
       for (int at = from; at < end; at++) {
         int i = hostAt[at];
-        if (!blocked[i] && (!occupiedOnly || occupied[i]) && !(load[i] + share > settings.upper())) {
+        // Memory and vCPUs as the scheduler's filters count them (a little more lenient on CPU
+        // rounding): a host without them is skipped before its power is computed.
+        if (!blocked[i] && (!occupiedOnly || drainTarget[i]) && !(load[i] + share > settings.upper())
+            && freeMemory[i] >= memory && cpus <= freeCpus[i] + 1e-6) {
           return at;
         }
       }
@@ -523,17 +637,59 @@ public final class Consolidation {
     void move(Vm vm, double vmCores, String from, Destination d, String why) {
       session.assign(vm, d.host);
       addDemand(d.at, vmCores);
+      if (published) {
+        arrive(vm, d.at);
+        arrivals.computeIfAbsent(d.at, k -> new ArrayList<>()).add(new Arrival(vm, vmCores, actions.size()));
+      }
       record(vm, from, d, why);
     }
 
+    /** Published rules: {@code vm}'s samples join the history of the host at position {@code at}. */
+    void arrive(Vm vm, int at) {
+      arriving.put(at, withSamples(historyOf(at), ownSamples(vm), vm.spec().cpus() / cores[at]));
+    }
+
+    double[] historyOf(int at) {
+      double[] h = arriving.get(at);
+      return h != null ? h : seen[at].cpu().toArray();
+    }
+
+    double[] ownSamples(Vm vm) {
+      VmObservation o = s.vmObservation(vm.name());
+      return o == null ? new double[0] : o.cpu().toArray();
+    }
+
+    /**
+     * Published rules: would the host at position {@code i} be overloaded, by the policy's
+     * detector, with {@code vm} (using {@code share} of it) added? A host running no VM is not
+     * tested (CloudSim skips the test on an empty host).
+     */
+    boolean overloadedWith(Vm vm, double[] own, double share, int i) {
+      if (!occupied[i]) {
+        return false;
+      }
+      double[] history = withSamples(historyOf(i), own, vm.spec().cpus() / cores[i]);
+      double largest = vm.spec().memoryMib();
+      for (Vm other : vmsAt.get(i)) {
+        largest = Math.max(largest, other.spec().memoryMib());
+      }
+      return settings.detector().test(new HostLoad(order[i], load[i] + share, history,
+          largest / settings.migrationMibPerSecond(), Math.max(1e-3, interval.toMillis() / 1000.0))).overloaded();
+    }
+
     void record(Vm vm, String from, Destination d, String why) {
+      record(vm, from, d, why, "optimize/migrate/" + vm.name() + "/" + vm.version());
+    }
+
+    void record(Vm vm, String from, Destination d, String why, String key) {
       receiving[d.at] = true;
       if (!occupied[d.at]) {
         occupied[d.at] = true;
+        drainTarget[d.at] = !published;
         reindex(d.at);
       }
       migrations++;
-      actions.add(new Action.MigrateVm("optimize/migrate/" + vm.name() + "/" + vm.version(), vm.name(), from, d.host,
+      actions.add(new Action.MigrateVm(key, vm.name(), from, d.host,
           Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s; moving it to %s (+%.1f W there)", why,
               d.host, d.watts))));
     }
@@ -620,6 +776,20 @@ public final class Consolidation {
       }
       return true;
     }
+  }
+
+  /**
+   * {@code history} (oldest first) with {@code own} × {@code scale} added, newest aligned with
+   * newest; as long as the longer of the two.
+   */
+  static double[] withSamples(double[] history, double[] own, double scale) {
+    double[] out = new double[Math.max(history.length, own.length)];
+    for (int k = 1; k <= out.length; k++) {
+      double h = k <= history.length ? history[history.length - k] : 0;
+      double o = k <= own.length ? own[own.length - k] * scale : 0;
+      out[out.length - k] = h + o;
+    }
+    return out;
   }
 
   /** True when the model's 11 points lie on one line (idle/max models, most SPEC tables do not). */

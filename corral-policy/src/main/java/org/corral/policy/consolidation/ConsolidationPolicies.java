@@ -67,4 +67,31 @@ public final class ConsolidationPolicies {
     throw new InvalidInputException(field, "'" + name + "' is not a VM selection policy",
         "use one of " + SELECTORS.stream().map(VmSelector::name).toList());
   }
+
+  /** A detector and a selector, as the literature names the pair. */
+  public record Pair(OverloadDetector detector, VmSelector selector) {
+    /** The published name, e.g. "lr-mmt-1.2". */
+    public String name() {
+      String d = detector.name();
+      int dash = d.lastIndexOf('-');
+      return d.substring(0, dash) + "-" + selector.name() + d.substring(dash);
+    }
+  }
+
+  /**
+   * The policy named as in the literature, {@code <detector>-<selector>-<parameter>}: e.g.
+   * "lr-mmt-1.2" is LR(1.2) with MMT, "thr-mmt-0.8" THR(0.8) with MMT, "iqr-mc-1.5" IQR(1.5) with MC.
+   *
+   * @throws InvalidInputException naming the field and the known names when unknown or malformed
+   */
+  public static Pair pair(String field, String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    int first = n.indexOf('-');
+    int last = n.lastIndexOf('-');
+    if (first <= 0 || last <= first + 1) {
+      throw new InvalidInputException(field, "'" + name + "' is not a policy name",
+          "write <detector>-<selector>-<parameter>, e.g. lr-mmt-1.2, thr-mmt-0.8, iqr-mmt-1.5, mad-mmt-2.5");
+    }
+    return new Pair(detector(field, n.substring(0, first) + n.substring(last)), selector(field, n.substring(first + 1, last)));
+  }
 }

@@ -19,10 +19,38 @@ import org.corral.model.InvalidInputException;
  * @param migrationMibPerSecond  expected live-migration throughput (for how far LR looks ahead)
  * @param minSavingWatts    a drain must save at least this much power (the emptied host's draw, less
  *                          what its VMs add elsewhere), or it is not worth the migrations
+ * @param rules             Corral's rules, or the published algorithm's ({@link Rules#PUBLISHED})
  */
 public record ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper,
     Duration cooldown, int maxMigrations, int reserveHosts, int emptySamples, double migrationMibPerSecond,
-    double minSavingWatts) {
+    double minSavingWatts, Rules rules) {
+
+  /**
+   * Where Corral's consolidation departs from the published algorithm (Beloglazov and Buyya 2012,
+   * as CloudSim 3.0.3 runs it; shared/reference/cloudsim-3.0.3.md §5), and the published choice.
+   * <ul>
+   *   <li>CORRAL: a destination must stay at or under {@code upper}; a drain that fails leaves its
+   *       host a possible destination; empty hosts are switched off and woken by the plan.</li>
+   *   <li>PUBLISHED: a destination that already runs VMs must not be overloaded, by the policy's
+   *       own detector, once the VM is added (its history with the VM's, §5.5), besides fitting
+   *       under {@code upper}; a host whose drain fails takes no VM for the rest of the pass
+   *       (§5.6); the power a VM adds to a host is measured from the host's load at the start of
+   *       the pass (§5.5); drain candidates are judged and ordered on the load at the start of the
+   *       pass, so a host the overload phase sends a VM to may be drained, that VM then moving on
+   *       in a second migration planned after the first (§5.6, the phase-1 destinations CloudSim
+   *       fails to exclude); hosts that ran no VM at the start take no drained VM; no power
+   *       actions: the data centre counts an idle host as off (§3). With {@code lower} 1 every
+   *       host that is not full is a drain candidate (no lower threshold).</li>
+   * </ul>
+   */
+  public enum Rules { CORRAL, PUBLISHED }
+
+  /** With Corral's rules. */
+  public ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper, Duration cooldown,
+      int maxMigrations, int reserveHosts, int emptySamples, double migrationMibPerSecond, double minSavingWatts) {
+    this(detector, selector, lower, upper, cooldown, maxMigrations, reserveHosts, emptySamples, migrationMibPerSecond,
+        minSavingWatts, Rules.CORRAL);
+  }
 
   /** With Corral's default minimum saving of 10 W. */
   public ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper, Duration cooldown,
@@ -41,10 +69,30 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
   public static final ConsolidationSettings ENERSIS = new ConsolidationSettings(new StaticThreshold(0.8),
       new SecondMostLoaded(), 0.1, 0.8, Duration.ofSeconds(10), Integer.MAX_VALUE, 0, 1, 125, 0);
 
+  /**
+   * The published algorithm as CloudSim 3.0.3 runs it with {@code detector} and {@code selector}:
+   * no lower threshold, destinations judged by the detector and filled up to capacity, no cap on
+   * migrations, no cool-down, no minimum saving, no power actions, LR's horizon from a migration
+   * at 62.5 MiB/s (half of 1 Gbit/s, as CloudSim models it).
+   */
+  public static ConsolidationSettings published(OverloadDetector detector, VmSelector selector) {
+    return new ConsolidationSettings(detector, selector, 1, 1, Duration.ZERO, Integer.MAX_VALUE, 0, 1, 62.5, 0,
+        Rules.PUBLISHED);
+  }
+
+  /** The same settings with another detector and selector. */
+  public ConsolidationSettings with(OverloadDetector d, VmSelector s) {
+    return new ConsolidationSettings(d, s, lower, upper, cooldown, maxMigrations, reserveHosts, emptySamples,
+        migrationMibPerSecond, minSavingWatts, rules);
+  }
+
   public ConsolidationSettings {
     Objects.requireNonNull(detector, "detector");
     Objects.requireNonNull(selector, "selector");
-    if (!(lower >= 0 && lower < upper && upper <= 1)) {
+    Objects.requireNonNull(rules, "rules");
+    // Published rules have no lower threshold: lower = upper = 1 drains every host that is not full.
+    boolean noLower = rules == Rules.PUBLISHED && lower == 1 && upper == 1;
+    if (!(lower >= 0 && (lower < upper || noLower) && upper <= 1)) {
       throw new InvalidInputException("optimizer.lower", "must satisfy 0 <= lower < upper <= 1, got lower " + lower
           + " and upper " + upper, "e.g. lower 0.2, upper 0.8: the gap keeps a drained VM from tipping its new host over");
     }

@@ -103,6 +103,50 @@ class ConsolidationTest {
     assertThat(p.actions().getFirst().cause().reason()).endsWith("moving it to b (+37.5 W there)");
   }
 
+  private static Plan decidePublished(String detector, Snapshot s) {
+    RecordingPlanner planner = new RecordingPlanner();
+    ConsolidationSettings published = ConsolidationSettings.published(ConsolidationPolicies.detector("d", detector),
+        new MinimumMigrationTime());
+    Plan plan = new Consolidation(SCHEDULER, published, Duration.ofSeconds(10)).decide(s, planner);
+    planner.submit(plan);
+    return plan;
+  }
+
+  @Test
+  void publishedRulesSendOnAVmWhoseFirstHostIsThenDrained() {
+    // a: 4 + 2 + 2 busy cores of 8 > 80 %: MMT sends small (2 cores) away. b (6 %) and c (25 %)
+    // add the same watts for it: b, the first name. Then b, the least loaded at the start of the
+    // pass, is drained (no lower threshold), small with it: a second hop from b, then x, to c.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("x", "b", 1, 2048, 0.5).vm("y", "c", 4, 4096, 0.5).snapshot();
+    Plan p = decidePublished("thr-0.8", s);
+    assertThat(migrations(p)).containsExactly("small:a->b", "small:b->c", "x:b->c");
+    assertThat(p.actions().get(1).key()).isEqualTo("optimize/migrate/small/3/then/c");
+    assertThat(p.actions()).noneMatch(a -> a instanceof Action.PowerOffHost || a instanceof Action.PowerOnHost);
+  }
+
+  @Test
+  void publishedDestinationsMustNotBeOverloadedByTheDetectorAndEmptyHostsTakeNoDrainedVm() {
+    // THR 0.5: a at 75 % sends small (25 %) away. b (40 %) would reach 65 % > 50 %: refused by the
+    // detector although it fits; c is empty (no test) and takes it. b is then a drain candidate,
+    // but its VM may go only to hosts that ran VMs at the start (a is overloaded, c was empty):
+    // it stays.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("small", "a", 2, 1024, 1.0).vm("y", "b", 4, 4096, 0.8).snapshot();
+    assertThat(migrations(decidePublished("thr-0.5", s))).containsExactly("small:a->c");
+  }
+
+  @Test
+  void onlyThePublishedRulesMayDoWithoutALowerThreshold() {
+    assertThat(ConsolidationSettings.published(new StaticThreshold(0.8), new MinimumMigrationTime()).lower()).isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConsolidationSettings(new StaticThreshold(0.8),
+        new MinimumMigrationTime(), 1, 1, Duration.ZERO, 8, 0, 1, 125, 0))
+        .isInstanceOf(org.corral.model.InvalidInputException.class).hasMessageContaining("optimizer.lower");
+    assertThat(ConsolidationPolicies.pair("policy", "lr-mmt-1.2").name()).isEqualTo("lr-mmt-1.2");
+    assertThat(ConsolidationPolicies.pair("policy", "iqr-second-most-loaded-1.5").selector().name()).isEqualTo("second-most-loaded");
+  }
+
   @Test
   void anUnderloadedHostIsDrainedAllOrNothing() {
     // a at 5 %: both its VMs fit on b (under 80 % with them) → both move, a will be switched off.
