@@ -62,10 +62,10 @@ public final class LibvirtConnection implements HypervisorConnection {
   private final Object stateChanged = new Object();
   private final LifecycleListener lifecycle = this::onLifecycle;
 
-  private LibvirtConnection(String uri, NativeConnect conn) {
+  private LibvirtConnection(String uri, NativeConnect conn, DomainType type) {
     this.uri = uri;
     this.conn = conn;
-    this.type = DomainType.forUri(uri);
+    this.type = type;
     this.storage = new DomainStorage(conn, uri);
     this.events = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("libvirt-events").factory());
   }
@@ -84,7 +84,18 @@ public final class LibvirtConnection implements HypervisorConnection {
       // Any failure to open, other than refused credentials, means the host cannot be used now.
       throw d.kind() == Kind.AUTH ? d : new DriverException(Kind.UNREACHABLE, d.getMessage(), e);
     }
-    LibvirtConnection lc = new LibvirtConnection(uri, c);
+    DomainType type;
+    try {
+      type = domainType(uri, c);
+    } catch (LibvirtException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (LibvirtException ignored) {
+        // Already failing; the first error is the one to report.
+      }
+      throw e instanceof LibvirtException le ? LibvirtErrors.map("connect", uri, null, le) : (RuntimeException) e;
+    }
+    LibvirtConnection lc = new LibvirtConnection(uri, c, type);
     try {
       // Only test:/// runs in-process; every other URI, local qemu:/// included, talks to a daemon.
       if (!"test".equals(org.corral.drivers.Drivers.scheme(uri))) {
@@ -97,6 +108,21 @@ public final class LibvirtConnection implements HypervisorConnection {
       throw LibvirtErrors.map("connect", uri, null, e);
     }
     return lc;
+  }
+
+  /**
+   * A QEMU host's domain type comes from its capabilities: kvm where it offers hardware
+   * acceleration, qemu (software emulation) where it does not; a define of type kvm on a host
+   * without /dev/kvm fails ("could not get preferred machine ... type=kvm").
+   */
+  private static DomainType domainType(String uri, NativeConnect c) throws LibvirtException {
+    DomainType family = DomainType.forUri(uri);
+    return family.isQemu() ? DomainType.fromCapabilities(uri, c.getCapabilities()) : family;
+  }
+
+  /** The domain type this connection defines domains with (kvm, qemu, xen or test). */
+  String domainTypeXml() {
+    return type.xml();
   }
 
   /**
@@ -303,7 +329,7 @@ public final class LibvirtConnection implements HypervisorConnection {
               + ": the domain is running; shut it down or destroy it first");
         }
         try {
-          d.undefine(type == DomainType.KVM ? UNDEFINE_FLAGS | UNDEFINE_NVRAM : UNDEFINE_FLAGS);
+          d.undefine(type.isQemu() ? UNDEFINE_FLAGS | UNDEFINE_NVRAM : UNDEFINE_FLAGS);
         } catch (LibvirtException e) {
           if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_DOMAIN) {
             throw e;
