@@ -66,7 +66,7 @@ enum DomainType {
    */
   static DomainType fromCapabilities(String uri, String capabilities) {
     Element root = parse(uri, capabilities);
-    String hostArch = firstText(root, "host", "arch");
+    String hostArch = firstText(root, "host", "cpu", "arch");
     boolean qemu = false;
     NodeList guests = root.getElementsByTagName("guest");
     for (int i = 0; i < guests.getLength(); i++) {
