@@ -17,6 +17,7 @@ import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.hypervisor.DomainEvent;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.corral.drivers.hypervisor.DomainState;
 import org.corral.drivers.hypervisor.DomainStatus;
 import org.corral.drivers.hypervisor.HostFacts;
 import org.corral.drivers.hypervisor.HostStats;
@@ -49,6 +50,8 @@ public final class LibvirtConnection implements HypervisorConnection {
   /** {@code VIR_DOMAIN_UNDEFINE_NVRAM}: an adopted UEFI domain on QEMU cannot be undefined without it. */
   private static final int UNDEFINE_NVRAM = 4;
   private static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
+  /** How long a close waits for the calls in flight before it gives up closing the native handle. */
+  private static final Duration CLOSE_AFTER_CALLS = Duration.ofMinutes(15);
 
   private final String uri;
   private final NativeConnect conn;
@@ -404,8 +407,12 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /**
-   * Closes the connection. Further calls fail with UNREACHABLE at once; the native close runs on
-   * libvirt's event-loop thread so that it cannot race an event callback for this connection.
+   * Closes the connection. Further calls fail with UNREACHABLE at once. The native close waits
+   * until the calls already running on this connection have returned (closing a remote connection
+   * under a call in flight crashed the JVM in libvirt's client, met when the Monitor reconnected
+   * to a lab node whose libvirtd was stopped); a call to a daemon that stopped answering returns
+   * when keepalive gives up on it. The close itself runs on libvirt's event-loop thread so that it
+   * cannot race an event callback for this connection.
    */
   @Override
   public void close() {
@@ -414,7 +421,24 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
     calls.shutdown();
     events.shutdown();
-    LibvirtNative.onEventLoop(this::closeNative);
+    if (calls.isTerminated()) {
+      LibvirtNative.onEventLoop(this::closeNative);
+      return;
+    }
+    Thread.ofVirtual().name("libvirt-close").start(() -> {
+      try {
+        if (!calls.awaitTermination(CLOSE_AFTER_CALLS.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          // Closing under a call that never returns could crash the process: leave the handle.
+          LOG.warn("connection to {} not closed: a call on it has not returned within {}", LibvirtErrors.safeUri(uri),
+              CLOSE_AFTER_CALLS);
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      LibvirtNative.onEventLoop(this::closeNative);
+    });
   }
 
   private void closeNative() {
@@ -489,8 +513,22 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   private DomainStatus status(Domain d) throws LibvirtException {
     DomainInfo i = d.getInfo();
-    return new DomainStatus(d.getName(), d.getUUIDString(), DomainStates.of(i.state), d.isPersistent() == 1,
-        i.nrVirtCpu, i.memory / 1024, i.cpuTime);
+    String uuid = d.getUUIDString();
+    DomainState state = DomainStates.of(i.state);
+    if (state == DomainState.SHUTOFF && type.isQemu() && crashed(uuid)) {
+      // QEMU killed under a running guest leaves it SHUTOFF with reason CRASHED, not CRASHED:
+      // report the crash, so that the Monitor does not take it for a stop outside Corral.
+      state = DomainState.CRASHED;
+    }
+    return new DomainStatus(d.getName(), uuid, state, d.isPersistent() == 1, i.nrVirtCpu, i.memory / 1024, i.cpuTime);
+  }
+
+  private boolean crashed(String uuid) {
+    try {
+      return LibvirtNative.stateReason(conn, uuid) == LibvirtNative.SHUTOFF_CRASHED;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
   }
 
   private @Nullable DomainStatus statusOrNull(@Nullable Domain d) throws LibvirtException {

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -182,12 +185,6 @@ public final class QemuLab {
     return pidFile(nodeDir(node).resolve("run/libvirt/qemu/" + name + ".pid"), "qemu-system");
   }
 
-  /** The PID of node {@code node}'s libvirtd, as the lab recorded it. */
-  public long libvirtdPid(int node) {
-    return pidFile(state.resolve("pids/node" + node + ".libvirtd"), "libvirtd")
-        .orElseThrow(() -> new IllegalStateException("node" + node + "'s libvirtd is not running; run lab/qemu-lab status"));
-  }
-
   private static Optional<Long> pidFile(Path file, String program) {
     try {
       long pid = Long.parseLong(Files.readString(file).trim());
@@ -205,20 +202,40 @@ public final class QemuLab {
     }
   }
 
-  /** Sends {@code signal} (e.g. KILL, STOP, CONT) to a process the lab started; argument list, no shell. */
-  public static void signal(long pid, String signal) {
+  /** Stops node {@code node}'s libvirtd (its guests keep running), as a host whose daemon died. */
+  public void stopNode(int node) {
+    script("stop-node", Integer.toString(node));
+  }
+
+  /** Starts node {@code node}'s libvirtd again in its namespaces; it finds the guests still running. */
+  public void startNode(int node) {
+    script("start-node", Integer.toString(node));
+  }
+
+  private void script(String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of(get("CORRAL_LAB_SCRIPT")));
+    cmd.addAll(List.of(args));
+    run(cmd);
+  }
+
+  private static void run(List<String> cmd) {
     try {
-      Process p = new ProcessBuilder(Arrays.asList("kill", "-" + signal, Long.toString(pid))).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out);
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run kill", e);
+      throw new IllegalStateException("cannot run " + cmd, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** Sends {@code signal} (e.g. KILL, STOP, CONT) to a process the lab started; argument list, no shell. */
+  public static void signal(long pid, String signal) {
+    run(List.of("kill", "-" + signal, Long.toString(pid)));
   }
 
   /**
@@ -227,6 +244,20 @@ public final class QemuLab {
    */
   public static ConditionFactory await(String what, Duration atMost) {
     return Awaitility.await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).pollDelay(Duration.ZERO);
+  }
+
+  /** The result of a driver call on a real node, waited for at most a minute. */
+  public static <T> T result(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("a driver call on the lab did not complete within 60 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** Waits until domain {@code name} on node {@code node} printed its ready line. */
