@@ -2,6 +2,10 @@ package org.corral.controller.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import org.corral.controller.Controller;
 import org.corral.controller.command.VmRequest;
 import org.corral.controller.config.ConfigReader;
 import org.corral.controller.config.CorralConfig;
+import org.corral.controller.executor.Executor;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.drivers.hypervisor.DomainStatus;
 import org.corral.drivers.hypervisor.HypervisorConnection;
@@ -37,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole controller (Monitor, scheduler, executor with its MigrateStep, the libvirt and
@@ -53,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QemuLabEndToEndTest {
   private static final String IDLE = "lab-e2e-idle";
   private static final String BUSY = "lab-e2e-busy";
+  private static final String MISSING = "lab-e2e-missing";
 
   @TempDir
   static Path home;
@@ -74,7 +81,9 @@ class QemuLabEndToEndTest {
     // The lab's own corral.yaml, with the API on a free port and the store in memory.
     String yaml = Files.readString(lab.config())
         .replace("listen: 127.0.0.1:7070", "listen: \"127.0.0.1:0\"")
-        .replaceAll("url: jdbc:h2:file:\\S+", "url: \"memory:\"");
+        .replaceAll("url: jdbc:h2:file:\\S+", "url: \"memory:\"")
+        // An image whose base volume is not in the pool: a define the node refuses.
+        + "  - {name: lab-missing, pool: lab, volume: no-such-base.qcow2, format: qcow2, sizeGib: 1, shared: true}\n";
     CorralConfig cfg = ConfigReader.parse(yaml, lab.config().toString(), Map.of());
     clock = new SystemClock("qemu-lab-e2e");
     corral = CorralRuntime.start(cfg, home, clock, d -> RealDrivers.register(d, clock));
@@ -84,7 +93,7 @@ class QemuLabEndToEndTest {
   @AfterAll
   void stop() {
     if (corral != null) {
-      for (String name : List.of(IDLE, BUSY)) {
+      for (String name : List.of(IDLE, BUSY, MISSING)) {
         vm(name).ifPresent(v -> controller.call(() -> controller.commands().deleteVm(name, "test")));
       }
       QemuLab.await("the test's VMs deleted", Duration.ofSeconds(60)).until(() -> vm(IDLE).isEmpty() && vm(BUSY).isEmpty());
@@ -105,8 +114,32 @@ class QemuLabEndToEndTest {
     assertThat(controller.call(() -> controller.state().host("node1").orElseThrow().capacity().memoryMib())).isPositive();
   }
 
+  /** A define the node refuses was in the journal only, not in the controller's log (fixed by issue 26; checked here on a real node). */
   @Test
   @Order(2)
+  void aDefineTheNodeRefusesFailsTheVmAndIsLogged() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger executorLog = (Logger) LoggerFactory.getLogger(Executor.class);
+    executorLog.addAppender(log);
+    try {
+      VmRequest req = new VmRequest(MISSING, 1, QemuLab.GUEST_MEMORY_MIB, List.of(new DiskSpec("lab-missing", 1)), null, null,
+          null, null, null, null, null, null, null, null);
+      controller.call(() -> controller.commands().createVm(req, "test"));
+
+      Vm failed = awaitState(MISSING, VmState.FAILED, Duration.ofSeconds(60));
+      assertThat(failed.stateReason()).contains("no-such-base.qcow2");
+      QemuLab.await("the failure in the log", Duration.ofSeconds(10)).until(() -> log.list.stream()
+          .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains(MISSING)
+              && e.getFormattedMessage().contains("no-such-base.qcow2")));
+    } finally {
+      executorLog.detachAppender(log);
+      controller.call(() -> controller.commands().deleteVm(MISSING, "test"));
+    }
+  }
+
+  @Test
+  @Order(3)
   void theMonitorSeesRealCpuTimeOfAnIdleAndABusyGuest() {
     create(IDLE, "#cloud-config\n# idle\n");
     create(BUSY, "#cloud-config\n# " + QemuLab.BUSY + "\n");
@@ -131,7 +164,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aMigrationTheDestinationRefusesFailsAndTheVmStaysOnItsSource() {
     Vm vm = vm(IDLE).orElseThrow();
     String to = other(vm.host());
@@ -157,7 +190,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void liveMigrationThroughTheExecutorMovesTheSameGuest() {
     Vm vm = vm(IDLE).orElseThrow();
     String to = other(vm.host());
@@ -176,7 +209,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void killNineOfTheGuestsQemuIsSeenAsACrash() {
     Vm vm = vm(IDLE).orElseThrow();
     int node = lab.node(uriOf(vm.host()));
@@ -189,7 +222,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aNodeWhoseLibvirtdStopsGoesSuspectThenDownAndComesBackUpWithNothingDuplicated() {
     Vm vm = vm(IDLE).orElseThrow();
     String host = vm.host();
@@ -219,7 +252,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void deleteLeavesNoDomainAndNoVolume() {
     controller.call(() -> controller.commands().deleteVm(IDLE, "test"));
 
