@@ -202,6 +202,22 @@ public final class QemuLab {
     }
   }
 
+  /** The resident memory of the QEMU process running {@code name} on node {@code node}, in MiB (-1 if none). */
+  public long qemuRssMib(int node, String name) {
+    return qemuPid(node, name).map(pid -> {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+          if (line.startsWith("VmRSS:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // gone meanwhile
+      }
+      return -1L;
+    }).orElse(-1L);
+  }
+
   /** Stops node {@code node}'s libvirtd (its guests keep running), as a host whose daemon died. */
   public void stopNode(int node) {
     script("stop-node", Integer.toString(node));

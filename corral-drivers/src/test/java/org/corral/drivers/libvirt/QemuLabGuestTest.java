@@ -92,8 +92,13 @@ class QemuLabGuestTest {
     DomainSpec spec = lab.guest(NAME, USER_DATA);
 
     TestHosts.await(node1.define(spec));
+    long t0 = System.nanoTime();
     TestHosts.await(node1.start(NAME));
+    long started = System.nanoTime();
     lab.awaitReady(1, NAME);
+    long ready = System.nanoTime();
+    System.out.printf("qemu-lab: start %d ms, ready line %d ms after start; QEMU RSS %d MiB for a %d MiB guest%n",
+        (started - t0) / 1_000_000, (ready - t0) / 1_000_000, lab.qemuRssMib(1, NAME), QemuLab.GUEST_MEMORY_MIB);
 
     String console = lab.console(1, NAME);
     assertThat(console).as("the guest mounted the seed ISO and printed its user data")
@@ -171,7 +176,10 @@ class QemuLabGuestTest {
     double before = lab.lastUptime(1, NAME);
     List<MigrationProgress> progress = new CopyOnWriteArrayList<>();
 
+    long t0 = System.nanoTime();
     TestHosts.await(node1.migrate(NAME, node2, new MigrationOptions(0, true, Duration.ofMinutes(2), true), progress::add));
+    System.out.printf("qemu-lab: live migration (driver) %d ms, %d MiB of memory%n", (System.nanoTime() - t0) / 1_000_000,
+        progress.isEmpty() ? -1 : progress.get(progress.size() - 1).totalBytes() >> 20);
 
     assertRunsOnlyOn(node2, node1);
     assertThat(TestHosts.await(node2.domain(NAME))).get().extracting(DomainStatus::persistent).isEqualTo(true);
