@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI end to end on the QEMU lab, with the corral.yaml the lab wrote (as `./corral up --config`
- * would read it; the API on a free port here): `vm create --wait` gives a running real guest,
+ * would read it; the API on a free port here): `vm create --wait` gives a running real guest (with
+ * its user data given as a file),
  * `vm migrate --wait` to a destination that refuses ends at once with the reason (it used to wait
  * out its whole timeout), `vm migrate --wait` moves it, `vm delete --wait` leaves no domain and no
  * volume. Skipped without the lab (lab/qemu-lab up).
@@ -53,9 +54,7 @@ class QemuLabCliTest {
     for (int node = 1; node <= lab.uris().size(); node++) {
       lab.resetConsole(node, VM);
     }
-    String yaml = Files.readString(lab.config()).replace("listen: 127.0.0.1:7070", "listen: \"127.0.0.1:0\"")
-        .replaceAll("url: jdbc:h2:file:\\S+", "url: \"memory:\"");
-    CorralConfig cfg = ConfigReader.parse(yaml, lab.config().toString(), Map.of());
+    CorralConfig cfg = ConfigReader.parse(lab.configForTests(), lab.config().toString(), Map.of());
     clock = new SystemClock("qemu-lab-cli");
     corral = CorralRuntime.start(cfg, home, clock, d -> RealDrivers.register(d, clock));
     env = new HashMap<>();
@@ -89,10 +88,9 @@ class QemuLabCliTest {
     assertThat(create.code()).as(create.out() + create.err()).isZero();
     long createdMs = (System.nanoTime() - t0) / 1_000_000;
     String from = json("vm", "show", VM).path("host").asText();
-    int fromNode = lab.node(uri(from));
     System.out.printf("qemu-lab: vm create --wait %d ms%n", createdMs);
-    // The guest boots meanwhile (the driver's and the controller's lab tests follow its console);
-    // a migration does not wait for it.
+    // The guest boots meanwhile; a migration does not wait for it (the driver's and the
+    // controller's lab tests follow the console: user data, ready line, heartbeat across a migration).
     String to = from.equals("node1") ? "node2" : "node1";
 
     // A destination that already has a domain of that name refuses the migration.
@@ -114,16 +112,12 @@ class QemuLabCliTest {
       libvirt.close();
     }
 
-    lab.awaitReady(fromNode, VM);
-    assertThat(lab.console(fromNode, VM)).contains("# corral-lab: through the CLI");
-    double before = lab.lastUptime(fromNode, VM);
     long m0 = System.nanoTime();
     Run migrate = corral("vm", "migrate", VM, "--to", to, "--wait", "--timeout", "120s");
     System.out.printf("qemu-lab: vm migrate --wait %d ms%n", (System.nanoTime() - m0) / 1_000_000);
     assertThat(migrate.code()).as(migrate.out() + migrate.err()).isZero();
     assertThat(json("vm", "show", VM).path("host").asText()).isEqualTo(to);
-    int toNode = lab.node(uri(to));
-    QemuLab.await("the heartbeat on " + to, Duration.ofSeconds(30)).until(() -> lab.lastUptime(toNode, VM) > before);
+    assertThat(json("vm", "show", VM).path("state").asText()).isEqualTo("RUNNING");
 
     Run delete = corral("vm", "delete", VM, "--wait", "--timeout", "120s");
     assertThat(delete.code()).as(delete.out() + delete.err()).isZero();

@@ -79,9 +79,7 @@ class QemuLabEndToEndTest {
       }
     }
     // The lab's own corral.yaml, with the API on a free port and the store in memory.
-    String yaml = Files.readString(lab.config())
-        .replace("listen: 127.0.0.1:7070", "listen: \"127.0.0.1:0\"")
-        .replaceAll("url: jdbc:h2:file:\\S+", "url: \"memory:\"")
+    String yaml = lab.configForTests()
         // An image whose base volume is not in the pool: a define the node refuses.
         + "  - {name: lab-missing, pool: lab, volume: no-such-base.qcow2, format: qcow2, sizeGib: 1, shared: true}\n";
     CorralConfig cfg = ConfigReader.parse(yaml, lab.config().toString(), Map.of());

@@ -121,6 +121,16 @@ public final class QemuLab {
     return Path.of(get("CORRAL_LAB_CONFIG"));
   }
 
+  /** The lab's corral.yaml as a test runs it: the API on a free loopback port, the store in memory. */
+  public String configForTests() {
+    try {
+      return Files.readString(config()).replace("listen: 127.0.0.1:7070", "listen: \"127.0.0.1:0\"")
+          .replaceAll("url: jdbc:h2:file:\\S+", "url: \"memory:\"");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + config() + "; run lab/qemu-lab up again", e);
+    }
+  }
+
   /** How the guest boots: the lab's kernel and initramfs, console on ttyS0. */
   public DomainSpec.Boot boot() {
     return new DomainSpec.Boot(get("CORRAL_LAB_KERNEL"), get("CORRAL_LAB_INITRD"), "console=ttyS0 panic=-1 quiet");
