@@ -25,6 +25,7 @@ import org.corral.model.time.VirtualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * volume. Skipped without the lab (lab/qemu-lab up).
  */
 @Tag(QemuLab.TAG)
+@ExtendWith(QemuLab.Required.class)
 class QemuLabCliTest {
   private static final String VM = "lab-cli";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +103,8 @@ class QemuLabCliTest {
       long r0 = System.nanoTime();
       Run refused = corral("vm", "migrate", VM, "--to", to, "--wait", "--timeout", "120s");
       long refusedMs = (System.nanoTime() - r0) / 1_000_000;
+      System.out.printf("qemu-lab: vm migrate --wait to a destination that refuses: exit %d after %d ms%n", refused.code(),
+          refusedMs);
       assertThat(refused.code()).as(refused.out() + refused.err()).isNotZero();
       assertThat(refused.err()).contains("FAILED");
       assertThat(refusedMs).as("--wait ends with the failed action, not at its 120 s timeout").isLessThan(60_000);

@@ -22,6 +22,9 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.corral.drivers.hypervisor.DomainSpec;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real libvirt + QEMU lab that {@code lab/qemu-lab up} starts (two or more libvirtd nodes on
@@ -56,20 +59,43 @@ public final class QemuLab {
     this.uris = List.of(get("CORRAL_LAB_URIS").split(" "));
   }
 
+  /**
+   * Skips every test of a class without a lab, with the reason, so that the report counts them as
+   * skipped; with CI=true it lets them run, and {@link #require} fails them.
+   */
+  public static final class Required implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return Files.isRegularFile(envFile()) || ci() ? ConditionEvaluationResult.enabled("the QEMU lab is up")
+          : ConditionEvaluationResult.disabled(notUp());
+    }
+  }
+
+  private static Path envFile() {
+    return Path.of(Optional.ofNullable(System.getenv("CORRAL_LAB_STATE")).orElse("/var/lib/corral-lab")).resolve("lab.env");
+  }
+
+  private static boolean ci() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  private static String notUp() {
+    return "the QEMU lab is not up (no " + envFile() + "): run `sudo lab/qemu-lab up` to run the " + TAG + " tests";
+  }
+
   /** The lab, or the test is skipped (failed with CI=true) naming how to start it. */
   public static QemuLab require() {
     QemuLab l = lab;
     if (l != null) {
       return l;
     }
-    Path state = Path.of(Optional.ofNullable(System.getenv("CORRAL_LAB_STATE")).orElse("/var/lib/corral-lab"));
-    Path file = state.resolve("lab.env");
+    Path file = envFile();
+    Path state = file.getParent();
     if (!Files.isRegularFile(file)) {
-      String why = "the QEMU lab is not up (no " + file + "): run `sudo lab/qemu-lab up` to run the " + TAG + " tests";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(why + " (CI=true: .ci/run starts the lab; a CI without it must not pass by skipping)");
+      if (ci()) {
+        fail(notUp() + " (CI=true: .ci/run starts the lab; a CI without it must not pass by skipping)");
       }
-      Assumptions.abort(why);
+      Assumptions.abort(notUp());
     }
     Map<String, String> env = new HashMap<>();
     try {

@@ -8,6 +8,7 @@ import org.corral.drivers.hypervisor.HypervisorContract;
 import org.corral.drivers.lab.QemuLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The hypervisor contract that runs on {@code sim://} and {@code test:///}, on a real libvirtd
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Tag;
  * real guest. Skipped without the lab (lab/qemu-lab up).
  */
 @Tag(QemuLab.TAG)
+@ExtendWith(QemuLab.Required.class)
 class QemuLabContractTest extends HypervisorContract {
   private static LibvirtDriver driver;
   private QemuLab lab;

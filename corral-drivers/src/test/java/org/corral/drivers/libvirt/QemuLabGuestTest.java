@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * QEMU is seen; undefine on the other node leaves no volume behind. Skipped without the lab.
  */
 @Tag(QemuLab.TAG)
+@ExtendWith(QemuLab.Required.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuLabGuestTest {
