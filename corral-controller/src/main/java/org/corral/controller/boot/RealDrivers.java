@@ -24,10 +24,10 @@ import org.corral.model.time.Clock;
  * guest exec over SSH or the QEMU guest agent. SSH uses the keys and known_hosts of the user
  * running Corral (~/.ssh).
  */
-final class RealDrivers {
+public final class RealDrivers {
   private RealDrivers() {}
 
-  static void register(Drivers d, Clock clock) {
+  public static void register(Drivers d, Clock clock) {
     LibvirtDriver libvirt = new LibvirtDriver(clock, ReconnectBackoff.DEFAULT);
     d.hypervisor(libvirt);
     SshSettings ssh = SshSettings.defaults();

@@ -235,10 +235,10 @@ public final class ConfigReader {
   private static ExecutorSettings executor(Node e, double overcommit) {
     e.only("maxConcurrent", "maxPerHost", "maxMigrations", "maxMigrationsPerHost", "maxPowerActions", "actionTimeout",
         "maxAttempts", "backoffBase", "backoffMax", "shutdownTimeout", "powerOnTimeout", "powerOffTimeout", "powerPollInterval",
-        "migrationBandwidthMibPerSec", "migrationAutoConverge", "migrationTimeout");
+        "migrationBandwidthMibPerSec", "migrationAutoConverge", "migrationTimeout", "migrationUnsafe");
     ExecutorSettings d = ExecutorSettings.DEFAULT;
     MigrationOptions m = new MigrationOptions(e.num("migrationBandwidthMibPerSec", 0), e.bool("migrationAutoConverge", true),
-        e.duration("migrationTimeout", d.migration().timeout()));
+        e.duration("migrationTimeout", d.migration().timeout()), e.bool("migrationUnsafe", false));
     return new ExecutorSettings(e.integer("maxConcurrent", d.maxConcurrent()), e.integer("maxPerHost", d.maxPerHost()),
         e.integer("maxMigrations", d.maxMigrations()), e.integer("maxMigrationsPerHost", d.maxMigrationsPerHost()),
         e.integer("maxPowerActions", d.maxPowerActions()), e.duration("actionTimeout", d.actionTimeout()),
@@ -378,9 +378,9 @@ public final class ConfigReader {
   private static List<Image> images(Node top) {
     List<Image> out = new ArrayList<>();
     for (Node i : top.list("images")) {
-      i.only("name", "pool", "volume", "format", "sizeGib", "shared");
+      i.only("name", "pool", "volume", "format", "sizeGib", "shared", "kernel", "initrd", "cmdline");
       out.add(i.within(() -> new Image(i.optStr("name"), i.optStr("pool"), i.optStr("volume"), i.optStr("format"),
-          i.num("sizeGib", 0), i.bool("shared", false))));
+          i.num("sizeGib", 0), i.bool("shared", false), i.optStr("kernel"), i.optStr("initrd"), i.optStr("cmdline"))));
     }
     return out;
   }

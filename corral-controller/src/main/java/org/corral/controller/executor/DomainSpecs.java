@@ -16,10 +16,15 @@ final class DomainSpecs {
 
   static DomainSpec of(Vm vm, ControllerState s) {
     List<DomainSpec.Disk> disks = new ArrayList<>();
+    DomainSpec.Boot boot = null;
     int i = 0;
     for (DiskSpec d : vm.spec().disks()) {
       Image img = s.image(d.image()).orElseThrow(() -> new IllegalStateException(
           "image '" + d.image() + "' of VM " + vm.name() + " was deleted"));
+      if (i == 0 && img.kernel() != null) {
+        // The first disk's image says how the VM boots, as a boot loader on that disk would.
+        boot = new DomainSpec.Boot(img.kernel(), img.initrd(), img.cmdline());
+      }
       long size = Math.max(d.sizeGib(), img.sizeGib());
       disks.add(new DomainSpec.Disk(img.pool(), img.volume(), img.format(), size, "vd" + (char) ('a' + i++)));
     }
@@ -34,7 +39,7 @@ final class DomainSpecs {
         nics.add(new DomainSpec.Nic(n.bridge(), null, l.mac()));
       }
     }
-    return new DomainSpec(vm.name(), vm.uuid(), vm.spec().cpus(), vm.spec().memoryMib(), disks, nics, vm.spec().userData());
+    return new DomainSpec(vm.name(), vm.uuid(), vm.spec().cpus(), vm.spec().memoryMib(), disks, nics, vm.spec().userData(), boot);
   }
 
   /** True when every disk of the VM lives on shared storage (live migration needs it). */

@@ -55,6 +55,23 @@ class ConfigReaderTest {
     assertThat(c.hosts()).hasSize(2);
   }
 
+  /** The lab's corral.yaml: direct kernel boot for its image, and libvirt's unsafe flag for its same-path pool. */
+  @Test
+  void directKernelBootAndTheUnsafeMigrationFlagAreRead() {
+    CorralConfig c = ConfigReader.parse("""
+        executor: {migrationUnsafe: true}
+        images:
+          - {name: lab-guest, pool: lab, volume: base.qcow2, sizeGib: 1, shared: true,
+             kernel: /var/cache/corral-lab/vmlinuz, initrd: /var/cache/corral-lab/initrd.gz, cmdline: console=ttyS0 panic=-1}
+        """, SOURCE, Map.of());
+    assertThat(c.controller().executor().migration().unsafe()).isTrue();
+    assertThat(c.images().get(0).kernel()).isEqualTo("/var/cache/corral-lab/vmlinuz");
+    assertThat(c.images().get(0).initrd()).isEqualTo("/var/cache/corral-lab/initrd.gz");
+    assertThat(c.images().get(0).cmdline()).isEqualTo("console=ttyS0 panic=-1");
+    assertThat(ConfigReader.parse("executor: {}", SOURCE, Map.of()).controller().executor().migration().unsafe())
+        .as("never by default").isFalse();
+  }
+
   @Test
   void metricsAccessAndTlsAreReadAndCheckedNamingTheField() {
     CorralConfig c = ConfigReader.parse("api: {metrics: token, tls: {certificate: /etc/c.crt, key: /etc/c.key}}", "t", Map.of());
@@ -174,6 +191,10 @@ class ConfigReaderTest {
         Arguments.of("whole number too big for its field", "executor: {maxConcurrent: 4294967297}", "executor.maxConcurrent",
             "whole number"),
         Arguments.of("host without uri", "hosts: [{name: kvm1}]", "hosts[0].uri", "missing"),
+        Arguments.of("kernel not an absolute path",
+            "images: [{name: i1, pool: p, volume: v, sizeGib: 1, kernel: boot/vmlinuz}]", "images[0].kernel", "absolute"),
+        Arguments.of("initrd without a kernel",
+            "images: [{name: i1, pool: p, volume: v, sizeGib: 1, initrd: /boot/initrd.gz}]", "images[0].initrd", "kernel"),
         Arguments.of("host with a bad name", "hosts: [{name: 'kvm 1', uri: 'test:///default'}]", "hosts[0].name",
             "not a valid name"),
         Arguments.of("host capacity of zero cores",

@@ -8,12 +8,30 @@ import org.jspecify.annotations.Nullable;
  * builds it from a VM, its images and its network leases.
  *
  * @param userData cloud-init user data; when non-null the driver attaches a NoCloud seed ISO
+ * @param boot     a kernel to boot directly (the image's), or null to boot from the first disk
  */
-public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics, @Nullable String userData) {
+public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics,
+    @Nullable String userData, @Nullable Boot boot) {
   public DomainSpec {
     disks = List.copyOf(disks);
     nics = List.copyOf(nics);
   }
+
+  /** A domain that boots from its first disk. */
+  public DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics,
+      @Nullable String userData) {
+    this(name, uuid, vcpus, memoryMib, disks, nics, userData, null);
+  }
+
+  /**
+   * Direct kernel boot: the hypervisor loads a kernel (and initrd) from the host's file system
+   * instead of a boot loader from the disk.
+   *
+   * @param kernel  absolute path of the kernel on the host
+   * @param initrd  absolute path of the initial RAM disk on the host, or null
+   * @param cmdline the kernel command line, or null
+   */
+  public record Boot(String kernel, @Nullable String initrd, @Nullable String cmdline) {}
 
   /**
    * A disk made as a copy-on-write overlay of a base image.

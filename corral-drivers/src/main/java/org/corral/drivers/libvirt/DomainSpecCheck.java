@@ -67,9 +67,29 @@ final class DomainSpecCheck {
             "write it as 52:54:00:xx:xx:xx");
       }
     }
+    if (s.boot() != null) {
+      requirePath("spec.boot.kernel", s.boot().kernel(), true);
+      requirePath("spec.boot.initrd", s.boot().initrd(), false);
+      String cmdline = s.boot().cmdline();
+      if (cmdline != null && (cmdline.length() > 2048 || cmdline.chars().anyMatch(Character::isISOControl))) {
+        throw new InvalidInputException("spec.boot.cmdline", "is not a kernel command line",
+            "use at most 2048 printable characters on one line");
+      }
+    }
     if (s.userData() != null && s.disks().isEmpty()) {
       throw new InvalidInputException("spec.userData", "needs a disk: the seed ISO is stored in the first disk's pool",
           "add a disk or drop userData");
+    }
+  }
+
+  private static void requirePath(String field, @Nullable String path, boolean required) {
+    if (path == null && !required) {
+      return;
+    }
+    if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
+        || path.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidInputException(field, "'" + path + "' is not an absolute path on the host",
+          "give the file's absolute path, e.g. /var/lib/libvirt/boot/vmlinuz");
     }
   }
 

@@ -34,8 +34,10 @@ final class DomainStates {
       case STARTED -> DomainEvent.Kind.STARTED;
       case SUSPENDED, PMSUSPENDED -> DomainEvent.Kind.SUSPENDED;
       case RESUMED -> DomainEvent.Kind.RESUMED;
+      // FAILED is how QEMU reports a process that died under the guest (kill -9, an abort): a crash.
       case STOPPED -> detail == StoppedDetail.MIGRATED ? DomainEvent.Kind.MIGRATED
-          : detail == StoppedDetail.CRASHED ? DomainEvent.Kind.CRASHED : DomainEvent.Kind.STOPPED;
+          : detail == StoppedDetail.CRASHED || detail == StoppedDetail.FAILED ? DomainEvent.Kind.CRASHED
+          : DomainEvent.Kind.STOPPED;
       case SHUTDOWN -> DomainEvent.Kind.SHUTDOWN;
       case CRASHED -> DomainEvent.Kind.CRASHED;
       case UNKNOWN -> null;

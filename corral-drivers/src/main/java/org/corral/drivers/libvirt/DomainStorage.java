@@ -92,6 +92,9 @@ final class DomainStorage {
     int removed = 0;
     for (String poolName : conn.listStoragePools()) {
       StoragePool pool = conn.storagePoolLookupByName(poolName);
+      // On shared storage another host may have made the volumes (the domain migrated here): a
+      // pool lists a file made behind its back only after a refresh.
+      pool.refresh(0);
       for (String volName : pool.listVolumes()) {
         boolean mine = volName.equals(seed)
             || overlay.matcher(volName).matches() && isOverlay(pool.storageVolLookupByName(volName));

@@ -35,12 +35,13 @@ final class DomainXml {
     x.text(domain, "memory", Long.toString(spec.memoryMib())).setAttribute("unit", "MiB");
     x.text(domain, "currentMemory", Long.toString(spec.memoryMib())).setAttribute("unit", "MiB");
     x.text(domain, "vcpu", Integer.toString(spec.vcpus())).setAttribute("placement", "static");
-    os(x, domain, type);
+    os(x, domain, type, spec.boot());
     // ACPI is what makes a graceful shutdown possible.
     Element features = x.child(domain, "features");
     x.child(features, "acpi");
     x.child(features, "apic");
     if (type == DomainType.KVM) {
+      // Only with KVM: software emulation (QEMU) keeps its default, migratable CPU model.
       // host-model expands to a named CPU model, so the domain stays migratable between alike hosts.
       x.empty(domain, "cpu", "mode", "host-model");
     }
@@ -51,13 +52,23 @@ final class DomainXml {
     return x.serialize();
   }
 
-  private static void os(XmlWriter x, Element domain, DomainType type) {
+  private static void os(XmlWriter x, Element domain, DomainType type, DomainSpec.@Nullable Boot boot) {
     Element os = x.child(domain, "os");
     Element t = x.text(os, "type", "hvm");
-    if (type == DomainType.KVM) {
+    if (type.isQemu()) {
       t.setAttribute("arch", "x86_64");
     }
-    x.empty(os, "boot", "dev", "hd");
+    if (boot == null) {
+      x.empty(os, "boot", "dev", "hd");
+      return;
+    }
+    x.text(os, "kernel", boot.kernel());
+    if (boot.initrd() != null) {
+      x.text(os, "initrd", boot.initrd());
+    }
+    if (boot.cmdline() != null) {
+      x.text(os, "cmdline", boot.cmdline());
+    }
   }
 
   private static void devices(XmlWriter x, Element devices, DomainSpec spec, DomainType type,
@@ -96,6 +107,11 @@ final class DomainXml {
       }
     }
     Element serial = x.empty(devices, "serial", "type", "pty");
+    if (type.isQemu()) {
+      // The console is also written to a file (by virtlogd), so what the guest printed can be read
+      // after the fact; append keeps what it printed before a restart or an incoming migration.
+      x.empty(serial, "log", "file", consoleLog(spec.name()), "append", "on");
+    }
     x.empty(serial, "target", "port", "0");
     Element console = x.empty(devices, "console", "type", "pty");
     x.empty(console, "target", "type", "serial", "port", "0");
@@ -105,6 +121,11 @@ final class DomainXml {
       x.empty(channel, "source", "mode", "bind");
       x.empty(channel, "target", "type", "virtio", "name", GUEST_AGENT_CHANNEL);
     }
+  }
+
+  /** Where a QEMU host keeps the console log of domain {@code name} (libvirt's own log directory). */
+  static String consoleLog(String name) {
+    return "/var/log/libvirt/qemu/" + name + "-console.log";
   }
 
   /** The bus a target name implies: vdX virtio, sdX sata, hdX ide, xvdX xen. */

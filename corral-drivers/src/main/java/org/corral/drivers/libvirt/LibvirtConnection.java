@@ -17,6 +17,7 @@ import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
 import org.corral.drivers.hypervisor.DomainEvent;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.corral.drivers.hypervisor.DomainState;
 import org.corral.drivers.hypervisor.DomainStatus;
 import org.corral.drivers.hypervisor.HostFacts;
 import org.corral.drivers.hypervisor.HostStats;
@@ -49,6 +50,8 @@ public final class LibvirtConnection implements HypervisorConnection {
   /** {@code VIR_DOMAIN_UNDEFINE_NVRAM}: an adopted UEFI domain on QEMU cannot be undefined without it. */
   private static final int UNDEFINE_NVRAM = 4;
   private static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
+  /** How long a close waits for the calls in flight before it gives up closing the native handle. */
+  private static final Duration CLOSE_AFTER_CALLS = Duration.ofMinutes(15);
 
   private final String uri;
   private final NativeConnect conn;
@@ -62,10 +65,10 @@ public final class LibvirtConnection implements HypervisorConnection {
   private final Object stateChanged = new Object();
   private final LifecycleListener lifecycle = this::onLifecycle;
 
-  private LibvirtConnection(String uri, NativeConnect conn) {
+  private LibvirtConnection(String uri, NativeConnect conn, DomainType type) {
     this.uri = uri;
     this.conn = conn;
-    this.type = DomainType.forUri(uri);
+    this.type = type;
     this.storage = new DomainStorage(conn, uri);
     this.events = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("libvirt-events").factory());
   }
@@ -84,7 +87,18 @@ public final class LibvirtConnection implements HypervisorConnection {
       // Any failure to open, other than refused credentials, means the host cannot be used now.
       throw d.kind() == Kind.AUTH ? d : new DriverException(Kind.UNREACHABLE, d.getMessage(), e);
     }
-    LibvirtConnection lc = new LibvirtConnection(uri, c);
+    DomainType type;
+    try {
+      type = domainType(uri, c);
+    } catch (LibvirtException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (LibvirtException ignored) {
+        // Already failing; the first error is the one to report.
+      }
+      throw e instanceof LibvirtException le ? LibvirtErrors.map("connect", uri, null, le) : (RuntimeException) e;
+    }
+    LibvirtConnection lc = new LibvirtConnection(uri, c, type);
     try {
       // Only test:/// runs in-process; every other URI, local qemu:/// included, talks to a daemon.
       if (!"test".equals(org.corral.drivers.Drivers.scheme(uri))) {
@@ -97,6 +111,21 @@ public final class LibvirtConnection implements HypervisorConnection {
       throw LibvirtErrors.map("connect", uri, null, e);
     }
     return lc;
+  }
+
+  /**
+   * A QEMU host's domain type comes from its capabilities: kvm where it offers hardware
+   * acceleration, qemu (software emulation) where it does not; a define of type kvm on a host
+   * without /dev/kvm fails ("could not get preferred machine ... type=kvm").
+   */
+  private static DomainType domainType(String uri, NativeConnect c) throws LibvirtException {
+    DomainType family = DomainType.forUri(uri);
+    return family.isQemu() ? DomainType.fromCapabilities(uri, c.getCapabilities()) : family;
+  }
+
+  /** The domain type this connection defines domains with (kvm, qemu, xen or test). */
+  String domainTypeXml() {
+    return type.xml();
   }
 
   /**
@@ -303,7 +332,7 @@ public final class LibvirtConnection implements HypervisorConnection {
               + ": the domain is running; shut it down or destroy it first");
         }
         try {
-          d.undefine(type == DomainType.KVM ? UNDEFINE_FLAGS | UNDEFINE_NVRAM : UNDEFINE_FLAGS);
+          d.undefine(type.isQemu() ? UNDEFINE_FLAGS | UNDEFINE_NVRAM : UNDEFINE_FLAGS);
         } catch (LibvirtException e) {
           if (LibvirtErrors.code(e) != LibvirtErrorCodes.NO_DOMAIN) {
             throw e;
@@ -378,8 +407,12 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   /**
-   * Closes the connection. Further calls fail with UNREACHABLE at once; the native close runs on
-   * libvirt's event-loop thread so that it cannot race an event callback for this connection.
+   * Closes the connection. Further calls fail with UNREACHABLE at once. The native close waits
+   * until the calls already running on this connection have returned (closing a remote connection
+   * under a call in flight crashed the JVM in libvirt's client, met when the Monitor reconnected
+   * to a lab node whose libvirtd was stopped); a call to a daemon that stopped answering returns
+   * when keepalive gives up on it. The close itself runs on libvirt's event-loop thread so that it
+   * cannot race an event callback for this connection.
    */
   @Override
   public void close() {
@@ -388,7 +421,24 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
     calls.shutdown();
     events.shutdown();
-    LibvirtNative.onEventLoop(this::closeNative);
+    if (calls.isTerminated()) {
+      LibvirtNative.onEventLoop(this::closeNative);
+      return;
+    }
+    Thread.ofVirtual().name("libvirt-close").start(() -> {
+      try {
+        if (!calls.awaitTermination(CLOSE_AFTER_CALLS.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          // Closing under a call that never returns could crash the process: leave the handle.
+          LOG.warn("connection to {} not closed: a call on it has not returned within {}", LibvirtErrors.safeUri(uri),
+              CLOSE_AFTER_CALLS);
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      LibvirtNative.onEventLoop(this::closeNative);
+    });
   }
 
   private void closeNative() {
@@ -463,8 +513,22 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   private DomainStatus status(Domain d) throws LibvirtException {
     DomainInfo i = d.getInfo();
-    return new DomainStatus(d.getName(), d.getUUIDString(), DomainStates.of(i.state), d.isPersistent() == 1,
-        i.nrVirtCpu, i.memory / 1024, i.cpuTime);
+    String uuid = d.getUUIDString();
+    DomainState state = DomainStates.of(i.state);
+    if (state == DomainState.SHUTOFF && type.isQemu() && crashed(uuid)) {
+      // QEMU killed under a running guest leaves it SHUTOFF with reason CRASHED, not CRASHED:
+      // report the crash, so that the Monitor does not take it for a stop outside Corral.
+      state = DomainState.CRASHED;
+    }
+    return new DomainStatus(d.getName(), uuid, state, d.isPersistent() == 1, i.nrVirtCpu, i.memory / 1024, i.cpuTime);
+  }
+
+  private boolean crashed(String uuid) {
+    try {
+      return LibvirtNative.stateReason(conn, uuid) == LibvirtNative.SHUTOFF_CRASHED;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
   }
 
   private @Nullable DomainStatus statusOrNull(@Nullable Domain d) throws LibvirtException {

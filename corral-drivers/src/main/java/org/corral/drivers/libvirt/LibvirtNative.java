@@ -32,6 +32,12 @@ final class LibvirtNative {
 
     Pointer virStorageVolLookupByPath(ConnectionPointer conn, String path);
 
+    Pointer virDomainLookupByUUIDString(ConnectionPointer conn, String uuid);
+
+    int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
+
+    int virDomainFree(Pointer dom);
+
     int virStorageVolFree(Pointer vol);
 
     Pointer virStreamNew(ConnectionPointer conn, int flags);
@@ -128,6 +134,28 @@ final class LibvirtNative {
    * Writes {@code data} into the volume at {@code path} through a libvirt stream (works over
    * remote connections: the bytes travel inside the libvirt protocol).
    */
+  /** {@code VIR_DOMAIN_SHUTOFF_CRASHED}: the reason libvirt gives a domain whose QEMU died under it. */
+  static final int SHUTOFF_CRASHED = 3;
+
+  /**
+   * The reason libvirt gives for domain {@code uuid}'s current state ({@code virDomainGetState}, which
+   * the Java binding lacks), or -1 when it cannot tell (the domain vanished meanwhile).
+   */
+  static int stateReason(NativeConnect conn, String uuid) {
+    Virt v = Holder.VIRT;
+    Pointer dom = v.virDomainLookupByUUIDString(conn.pointer(), uuid);
+    if (dom == null) {
+      return -1;
+    }
+    try {
+      IntByReference state = new IntByReference();
+      IntByReference reason = new IntByReference();
+      return v.virDomainGetState(dom, state, reason, 0) < 0 ? -1 : reason.getValue();
+    } finally {
+      v.virDomainFree(dom);
+    }
+  }
+
   static void upload(NativeConnect conn, String uri, String path, byte[] data) {
     Virt v = Holder.VIRT;
     Pointer vol = v.virStorageVolLookupByPath(conn.pointer(), path);

@@ -18,11 +18,13 @@ record MigrationRequest(String destinationUri, long flags, long bandwidthMibPerS
   static final long TUNNELLED = 1L << 2;
   static final long PERSIST_DEST = 1L << 3;
   static final long UNDEFINE_SOURCE = 1L << 4;
+  static final long UNSAFE = 1L << 9;
   static final long AUTO_CONVERGE = 1L << 13;
 
   /**
    * Live, peer-to-peer, persistent at the destination and undefined at the source, so the domain
-   * exists on exactly one host afterwards; auto-converge when asked.
+   * exists on exactly one host afterwards; auto-converge, and unsafe (no shared-storage check),
+   * only when asked.
    */
   static MigrationRequest of(String destinationUri, MigrationOptions options) {
     if (options.bandwidthMibPerSec() < 0) {
@@ -31,6 +33,9 @@ record MigrationRequest(String destinationUri, long flags, long bandwidthMibPerS
     long flags = LIVE | PEER2PEER | PERSIST_DEST | UNDEFINE_SOURCE;
     if (options.autoConverge()) {
       flags |= AUTO_CONVERGE;
+    }
+    if (options.unsafe()) {
+      flags |= UNSAFE;
     }
     return new MigrationRequest(destinationUri, flags, options.bandwidthMibPerSec());
   }

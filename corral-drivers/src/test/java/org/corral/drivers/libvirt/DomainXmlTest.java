@@ -119,4 +119,42 @@ class DomainXmlTest {
     assertThat(text(v, "/volume/backingStore/path")).isEqualTo("/imgs/<base>.qcow2");
     assertThat(text(v, "/volume/backingStore/format/@type")).isEqualTo("raw");
   }
+
+  /**
+   * Corral's XML had no direct kernel boot: a guest that is a kernel and an initramfs (the lab's,
+   * a netboot image) could not boot through it. The first disk's image may now name them.
+   */
+  @Test
+  void directKernelBootReplacesBootFromDisk() throws Exception {
+    DomainSpec s = spec("web-1");
+    DomainSpec kernel = new DomainSpec(s.name(), s.uuid(), s.vcpus(), s.memoryMib(), s.disks(), s.nics(), s.userData(),
+        new DomainSpec.Boot("/boot/vmlinuz", "/boot/initrd.gz", "console=ttyS0 panic=-1"));
+
+    Document d = render(kernel, DomainType.QEMU, null);
+
+    assertThat(text(d, "/domain/os/kernel")).isEqualTo("/boot/vmlinuz");
+    assertThat(text(d, "/domain/os/initrd")).isEqualTo("/boot/initrd.gz");
+    assertThat(text(d, "/domain/os/cmdline")).isEqualTo("console=ttyS0 panic=-1");
+    assertThat(count(d, "/domain/os/boot")).as("no boot device with a kernel").isZero();
+    assertThat(count(render(s, DomainType.QEMU, null), "/domain/os/kernel")).as("without one").isZero();
+    assertThat(text(render(s, DomainType.QEMU, null), "/domain/os/boot/@dev")).isEqualTo("hd");
+  }
+
+  /** A host without KVM runs <domain type='qemu'> (TCG) with QEMU's default, migratable CPU model. */
+  @Test
+  void softwareEmulationKeepsTheDefaultCpuModel() throws Exception {
+    Document qemu = render(spec("web-1"), DomainType.QEMU, null);
+    assertThat(text(qemu, "/domain/@type")).isEqualTo("qemu");
+    assertThat(count(qemu, "/domain/cpu")).isZero();
+    assertThat(text(qemu, "/domain/os/type/@arch")).isEqualTo("x86_64");
+    assertThat(text(render(spec("web-1"), DomainType.KVM, null), "/domain/cpu/@mode")).isEqualTo("host-model");
+  }
+
+  @Test
+  void theSerialConsoleIsLoggedToAFileOnQemuHosts() throws Exception {
+    assertThat(text(render(spec("web-1"), DomainType.QEMU, null), "/domain/devices/serial/log/@file"))
+        .isEqualTo("/var/log/libvirt/qemu/web-1-console.log");
+    assertThat(text(render(spec("web-1"), DomainType.KVM, null), "/domain/devices/serial/log/@append")).isEqualTo("on");
+    assertThat(count(render(spec("web-1"), DomainType.XEN, null), "/domain/devices/serial/log")).isZero();
+  }
 }

@@ -18,6 +18,21 @@ class MigrationRequestTest {
     assertThat(MigrationRequest.PERSIST_DEST).isEqualTo(8);
     assertThat(MigrationRequest.UNDEFINE_SOURCE).isEqualTo(16);
     assertThat(MigrationRequest.AUTO_CONVERGE).isEqualTo(8192);
+    assertThat(MigrationRequest.UNSAFE).isEqualTo(512);
+  }
+
+  /**
+   * A qcow2 overlay in a pool at the same path on both nodes (the lab; a cluster file system
+   * libvirt does not recognise) is refused by libvirt ("Unsafe migration: Migration without shared
+   * storage is unsafe") unless VIR_MIGRATE_UNSAFE is set, which the driver never did.
+   */
+  @Test
+  void unsafeOnlyWhenConfigured() {
+    assertThat(MigrationRequest.of(DEST, MigrationOptions.DEFAULT).has(MigrationRequest.UNSAFE)).as("default").isFalse();
+    assertThat(MigrationRequest.of(DEST, new MigrationOptions(0, true, Duration.ofMinutes(1))).has(MigrationRequest.UNSAFE))
+        .as("options without the flag").isFalse();
+    MigrationRequest unsafe = MigrationRequest.of(DEST, new MigrationOptions(0, true, Duration.ofMinutes(1), true));
+    assertThat(unsafe.flags()).isEqualTo(1 | 2 | 8 | 16 | 8192 | 512);
   }
 
   @Test
