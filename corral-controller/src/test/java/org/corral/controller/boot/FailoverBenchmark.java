@@ -1,0 +1,69 @@
+package org.corral.controller.boot;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * bench/failover: three controllers (real processes) on one PostgreSQL; ROUNDS times, a VM is
+ * created through a follower, the leader is killed with SIGKILL, the time until another
+ * controller answers as leader is measured, and the killed one is started again as a follower.
+ * At the end every VM the API accepted must exist once, and no action key may have started twice.
+ * Database from CORRAL_TEST_PG_URL / _USER / _PASSWORD (.ci/start-postgres).
+ */
+public final class FailoverBenchmark {
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    String url = System.getenv("CORRAL_TEST_PG_URL");
+    if (url == null) {
+      System.err.println("bench/failover needs PostgreSQL: eval \"$(.ci/start-postgres)\" first");
+      System.exit(2);
+    }
+    List<String> names = List.of("c1", "c2", "c3");
+    Path dir = Files.createTempDirectory("corral-failover");
+    List<Double> times = new ArrayList<>();
+    try (HaCluster ha = new HaCluster(url, System.getenv("CORRAL_TEST_PG_USER"), System.getenv("CORRAL_TEST_PG_PASSWORD"), dir, names)) {
+      for (String n : names) {
+        ha.start(n);
+      }
+      ha.token();
+      String leader = ha.awaitLeader(Duration.ofSeconds(60), names);
+      List<String> accepted = new ArrayList<>();
+      for (int i = 1; i <= rounds; i++) {
+        String follower = names.stream().filter(n -> !n.equals(ha.awaitLeader(Duration.ofSeconds(60), names))).findFirst().orElseThrow();
+        String vm = "r" + i;
+        if (ha.post(follower, "/vms", HaFailoverTest.vm(vm)).statusCode() == 201) {
+          accepted.add(vm);
+        }
+        leader = ha.awaitLeader(Duration.ofSeconds(60), names);
+        ha.kill(leader);
+        long t0 = System.nanoTime();
+        String dead = leader;
+        leader = ha.awaitLeader(Duration.ofSeconds(60), names.stream().filter(n -> !n.equals(dead)).toList());
+        double s = (System.nanoTime() - t0) / 1e9;
+        times.add(s);
+        System.out.printf("round %d: %s killed, %s leads after %.2f s%n", i, dead, leader, s);
+        ha.start(dead);
+      }
+      String now = ha.awaitLeader(Duration.ofSeconds(60), names);
+      org.awaitility.Awaitility.await("every accepted VM running").atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200)).until(() -> {
+            Map<String, String> st = ha.states(now);
+            return accepted.stream().allMatch(v -> "RUNNING".equals(st.get(v)));
+          });
+      HaCluster.Tally t = ha.tally(now);
+      long lost = accepted.stream().filter(v -> !t.created().containsKey(v)).count();
+      long repeated = t.started().values().stream().filter(n -> n > 1).count()
+          + t.created().values().stream().filter(n -> n > 1).count();
+      List<Double> sorted = times.stream().sorted().toList();
+      double median = sorted.get(sorted.size() / 2);
+      double p99 = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
+      System.out.printf("failover over %d kills: median %.2f s, p99 %.2f s, max %.2f s; accepted %d VMs, lost %d, repeated %d%n",
+          rounds, median, p99, sorted.getLast(), accepted.size(), lost, repeated);
+      System.exit(lost == 0 && repeated == 0 ? 0 : 1);
+    }
+  }
+}
