@@ -61,6 +61,7 @@ class QemuLabCliTest {
     corral = CorralRuntime.start(cfg, home, clock, d -> RealDrivers.register(d, clock));
     env = new HashMap<>();
     env.put("CORRAL_API", "http://127.0.0.1:" + corral.port());
+    env.put("CORRAL_HOME", home.toString()); // the CLI finds the admin token the runtime wrote there
     env.put("TZ", "UTC");
   }
 
