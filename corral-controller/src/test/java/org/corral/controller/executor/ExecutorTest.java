@@ -102,7 +102,7 @@ class ExecutorTest {
   void theSameKeyIsNeverRunTwice() {
     LabHarness lab = new LabHarness(1, SimLatencies.INSTANT);
     lab.startWithInventory();
-    lab.cmd().createVm(new VmRequest("i1", 1, 512L, null, null, null, null, null, null, null, null, null, null, true), "t");
+    lab.cmd().createVm(new VmRequest("i1", 1, 512L, null, null, null, null, null, null, null, null, null, null, null, true), "t");
     lab.cmd().releaseVm("i1", "t");
     Action.DeployVm a = new Action.DeployVm("deploy/i1/manual", "i1", "node01", Cause.of(Origin.USER, 0, "test"));
     Executor ex = lab.controller.executor();
@@ -120,7 +120,7 @@ class ExecutorTest {
   void staleActionIsRejectedWithItsReasonAndNothingIsDone() {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();
-    lab.cmd().createVm(new VmRequest("s1", 1, 512L, null, null, null, null, null, null, null, null, null, null, true), "t");
+    lab.cmd().createVm(new VmRequest("s1", 1, 512L, null, null, null, null, null, null, null, null, null, null, null, true), "t");
     lab.cmd().maintenance("node01", true, "t");
     lab.cmd().releaseVm("s1", "t");
     // A plan made before node01 entered maintenance arrives late.
