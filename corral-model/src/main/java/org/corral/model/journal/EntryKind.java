@@ -6,5 +6,7 @@ public enum EntryKind {
   ACTION_QUEUED, ACTION_STARTED, ACTION_SUCCEEDED, ACTION_FAILED, ACTION_RETRYING, ACTION_REJECTED, ACTION_RESUMED,
   UNPLACEABLE, FAULT_INJECTED, CONTROLLER_STARTED, RECONCILED,
   /** The optimizer chose not to act, and why (no room, a cap reached); journaled when it first appears. */
-  OPTIMIZER_NOTE
+  OPTIMIZER_NOTE,
+  /** The Guardian waits (a host it cannot prove off, no room for a VM); journaled when it first appears. */
+  GUARDIAN_NOTE
 }

@@ -10,6 +10,7 @@ import org.corral.model.StateMachine;
  *  PENDING → PROVISIONING → BOOTING → RUNNING ⇄ MIGRATING
  *  RUNNING → STOPPING → STOPPED → BOOTING      RUNNING ⇄ SUSPENDED
  *  PENDING ⇄ HOLD      host unreachable: → UNKNOWN → RECOVERING → BOOTING | PENDING
+ *                      (a recovery that failed: RECOVERING → UNKNOWN, tried again)
  *  any but DELETED → FAILED (reason kept) and → DELETED
  * </pre>
  */
@@ -29,7 +30,7 @@ public enum VmState {
       .from(STOPPING, STOPPED, RUNNING, UNKNOWN)
       .from(STOPPED, BOOTING, RUNNING, PENDING, UNKNOWN)
       .from(UNKNOWN, RUNNING, STOPPED, RECOVERING, BOOTING, SUSPENDED)
-      .from(RECOVERING, BOOTING, RUNNING, PENDING)
+      .from(RECOVERING, BOOTING, RUNNING, PENDING, UNKNOWN)
       .from(FAILED, PENDING, STOPPED)
       .fromAllBut(FAILED, DELETED)
       .fromAllBut(DELETED)
