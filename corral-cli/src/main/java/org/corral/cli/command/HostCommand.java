@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code corral host ...}: every host verb but {@code add} ({@link HostAddCommand}). */
-@Command(name = "host", description = "Physical hosts: list, show, add, remove, maintenance, power, check.")
+@Command(name = "host", description = "Physical hosts: list, show, add, remove, maintenance, power, confirm-off, check.")
 public final class HostCommand {
   private final Session session;
 
@@ -53,6 +53,14 @@ public final class HostCommand {
   int powerOn(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
     JsonNode host = session.api().post(CorralApi.path("hosts", name, "power-on"), null);
     session.report(host, "host " + name + ": power-on accepted" + Nodes.nowIn(host));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "confirm-off", description = "Say that a DOWN host is powered off (you checked): its VMs restart elsewhere "
+      + "although its power controller cannot confirm it. Journaled with your name.")
+  int confirmOff(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
+    JsonNode host = session.api().post(CorralApi.path("hosts", name, "confirm-off"), null);
+    session.report(host, "host " + name + ": confirmed off; its VMs restart elsewhere" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 

@@ -161,6 +161,7 @@ class ExecutorTest {
   void downHostIsFencedAndItsPowerConfirmedOff() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // the step alone, as the Guardian would submit it
     lab.dc.partitionHost("node02", true);
     lab.until("node02 DOWN", () -> lab.host("node02").state() == HostState.DOWN, MAX);
     lab.controller.executor().submit(new Action.FenceHost("fence/node02/1", "node02", Cause.of(Origin.GUARDIAN, 1, "test")));

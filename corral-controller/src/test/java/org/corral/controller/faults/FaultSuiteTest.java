@@ -1,0 +1,35 @@
+package org.corral.controller.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.corral.controller.testing.LabHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deterministic fault-injection suite: {@value #DEFAULT_SCENARIOS} seeded scenarios (see
+ * {@link FaultScenario}) on virtual time. A failing seed is printed with its faults and replays
+ * exactly: {@code ./mvnw -o verify -pl corral-controller -am -Dtest=FaultSuiteTest -Dcorral.faults.seed=N}.
+ * {@code -Dcorral.faults.scenarios=N} runs more (bench/faults runs 10,000).
+ */
+class FaultSuiteTest {
+  static final int DEFAULT_SCENARIOS = 1000;
+
+  @Test
+  void everySeededScenarioKeepsTheInvariants() {
+    Quiet.logs();
+    String one = System.getProperty("corral.faults.seed");
+    long first = one != null ? Long.parseLong(one) : 1;
+    int count = one != null ? 1 : Integer.getInteger("corral.faults.scenarios", DEFAULT_SCENARIOS);
+    List<String> failures = new ArrayList<>();
+    for (long seed = first; seed < first + count; seed++) {
+      FaultScenario.Result r = new FaultScenario(seed, LabHarness.fastSettings()).run();
+      if (!r.ok()) {
+        failures.add("seed " + seed + ": " + r.violation() + "\n  faults:\n    " + String.join("\n    ", r.log())
+            + "\n  replay: -Dtest=FaultSuiteTest -Dcorral.faults.seed=" + seed);
+      }
+    }
+    assertThat(failures).as("scenarios that broke an invariant (of " + count + ")").isEmpty();
+  }
+}
