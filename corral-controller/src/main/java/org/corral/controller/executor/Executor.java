@@ -490,7 +490,7 @@ public final class Executor implements Planner {
   public static String describe(Action a) {
     return switch (a) {
       case Action.DeployVm d -> "deploy " + d.vm() + " on " + d.host();
-      case Action.RecoverVm r -> "restart " + r.vm() + " of failed host " + r.from() + " on " + r.to();
+      case Action.RecoverVm r -> "restart " + r.vm() + " from " + r.from() + " on " + r.to();
       case Action.StartVm s -> "start " + s.vm() + " on " + s.host();
       case Action.StopVm s -> (s.force() ? "destroy " : "stop ") + s.vm() + " on " + s.host();
       case Action.MigrateVm m -> "migrate " + m.vm() + " from " + m.from() + " to " + m.to();

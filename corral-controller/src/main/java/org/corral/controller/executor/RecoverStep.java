@@ -13,11 +13,12 @@ import org.corral.model.vm.VmState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * UNKNOWN on a failed host → RECOVERING (its room moves to {@code to}) → BOOTING → RUNNING on
+ * UNKNOWN on a failed host (or STOPPED on its own, again, on a host that is up) → RECOVERING (its room moves to {@code to}) → BOOTING → RUNNING on
  * {@code to}: the VM's domain is defined there from its disks on shared storage and started. The
  * Guardian plans it only once the failed host is proven off; the precheck refuses it if that host
  * answers again meanwhile (its VMs are then seen as they are). A recovery that fails leaves the VM
- * UNKNOWN on its failed host, for the Guardian to try again on another one.
+ * UNKNOWN on its failed host, for the Guardian to try again on another one; one whose outcome is
+ * unknown (the target stopped answering) leaves it UNKNOWN on the target.
  */
 final class RecoverStep implements Step {
   private final Action.RecoverVm a;
@@ -40,11 +41,13 @@ final class RecoverStep implements Step {
     if (vm == null) {
       return "VM " + a.vm() + " no longer exists";
     }
-    if (vm.state() != VmState.UNKNOWN || !a.from().equals(vm.host()) || vm.desired() != DesiredState.RUNNING) {
-      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + " (desired " + vm.desired() + "), not UNKNOWN on " + a.from();
+    boolean lost = vm.state() == VmState.UNKNOWN;
+    if (!(lost || vm.state() == VmState.STOPPED) || !a.from().equals(vm.host()) || vm.desired() != DesiredState.RUNNING) {
+      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + " (desired " + vm.desired() + "), not UNKNOWN or STOPPED on "
+          + a.from();
     }
     Host from = s.host(a.from()).orElse(null);
-    if (from != null && from.state() != HostState.DOWN && from.state() != HostState.FENCED) {
+    if (lost && from != null && from.state() != HostState.DOWN && from.state() != HostState.FENCED) {
       return "host " + a.from() + " is " + from.state() + ": no longer failed";
     }
     if (!DomainSpecs.sharedStorage(vm, s)) {
@@ -60,7 +63,8 @@ final class RecoverStep implements Step {
   @Override
   public void begin(ControllerState.Tx tx, ControllerState s) {
     Vm vm = s.requireVm(a.vm());
-    tx.vmState(vm, vm.moved(VmState.RECOVERING, a.to(), null, "restarting on " + a.to() + ": host " + a.from() + " failed",
+    tx.vmState(vm, vm.moved(VmState.RECOVERING, a.to(), null, "restarting on " + a.to() + (vm.state() == VmState.STOPPED
+        ? ": it stopped on its own on " + a.from() : ": host " + a.from() + " failed"),
         s.clock().now()), a.key(), a.cause());
   }
 
@@ -76,10 +80,21 @@ final class RecoverStep implements Step {
         s.clock().now()), a.key(), a.cause());
   }
 
+  /**
+   * A definite failure (the target refused) leaves the VM UNKNOWN on its failed host, to be tried
+   * again elsewhere. A target that stopped answering, or a call that timed out, may still have
+   * started the domain: the VM is then UNKNOWN on the target, which must answer again or be fenced
+   * before the VM is started anywhere else.
+   */
   @Override
   public void fail(ControllerState.Tx tx, ControllerState s, DriverException error) {
     Vm vm = s.requireVm(a.vm());
-    tx.vmState(vm, vm.moved(VmState.UNKNOWN, a.from(), null, "restart on " + a.to() + " failed: " + error.getMessage()
-        + "; the Guardian tries again", s.clock().now()), a.key(), a.cause());
+    boolean ambiguous = error.kind() == DriverException.Kind.UNREACHABLE || error.kind() == DriverException.Kind.TIMEOUT;
+    String where = ambiguous ? a.to() : a.from();
+    String reason = ambiguous
+        ? "restart on " + a.to() + " may or may not have happened (" + error.getMessage() + "): " + a.to()
+            + " must answer or be fenced before the VM starts anywhere else"
+        : "restart on " + a.to() + " failed: " + error.getMessage() + "; the Guardian tries again";
+    tx.vmState(vm, vm.moved(VmState.UNKNOWN, where, null, reason, s.clock().now()), a.key(), a.cause());
   }
 }

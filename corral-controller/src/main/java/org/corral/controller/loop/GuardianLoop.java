@@ -3,7 +3,9 @@ package org.corral.controller.loop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.corral.controller.connection.Stages;
@@ -116,22 +118,52 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     askPower();
     Snapshot snap = state.snapshot(cycle, seed);
-    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt);
+    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf);
+    for (Recovery.GiveUp l : d.lost()) {
+      Vm vm = state.vm(l.vm()).orElse(null);
+      if (vm != null && !planner.isBusy(vm.name()) && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
+        state.transitionVm(vm.name(), VmState.UNKNOWN, vm.host(), null, l.reason(), null,
+            Cause.of(Origin.GUARDIAN, cycle, "host failed"));
+      }
+    }
     Cause cause = Cause.of(Origin.GUARDIAN, cycle, "cannot restart");
     for (Recovery.GiveUp g : d.givenUp()) {
       Vm vm = state.vm(g.vm()).orElse(null);
-      if (vm != null && vm.state() == VmState.UNKNOWN && !planner.isBusy(vm.name())) {
+      if (vm != null && (vm.state() == VmState.UNKNOWN || vm.state() == VmState.STOPPED) && !planner.isBusy(vm.name())) {
         state.transitionVm(vm.name(), VmState.FAILED, vm.host(), null, g.reason(), null, cause);
         LOG.warn("vm {} FAILED: {}", vm.name(), g.reason());
       }
     }
     planner.submit(d.plan());
+    rememberRestarts(d.plan());
     journalNewNotes(d.plan(), cycle);
   }
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, recorder, this::failure, startedAt).plan();
+    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf).plan();
+  }
+
+  /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */
+  private final Map<String, List<Instant>> restarts = new HashMap<>();
+
+  private List<Instant> restartsOf(String vm) {
+    return restarts.getOrDefault(vm, List.of());
+  }
+
+  private void rememberRestarts(Plan plan) {
+    Instant now = clock.now();
+    for (var a : plan.actions()) {
+      if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
+        List<Instant> times = new ArrayList<>(restartsOf(a.subject()));
+        times.removeIf(t -> t.isBefore(now.minus(Duration.ofHours(1))));
+        times.add(now);
+        restarts.put(a.subject(), times);
+      }
+    }
+    if (restarts.size() > 1000) {
+      restarts.keySet().removeIf(vm -> state.vm(vm).isEmpty());
+    }
   }
 
   private HostFailure failure(String host) {

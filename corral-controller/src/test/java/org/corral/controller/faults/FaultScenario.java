@@ -22,7 +22,7 @@ import org.corral.model.vm.VmState;
 /**
  * One seeded fault-injection scenario on the simulated lab, on virtual time: VMs of every HA
  * level on a few hosts, then a random run of faults (host crashes, partitions of one or several
- * hosts, BMC failures, migrations failing midway, controller kill -9 and restart), with the
+ * hosts, BMC failures, migrations failing midway, VM crashes, controller kill -9 and restart), with the
  * invariants checked after every simulated second. Everything random comes from the seed, so a
  * failing seed replays exactly ({@code -Dcorral.faults.seed=N}).
  *
@@ -59,18 +59,31 @@ public final class FaultScenario {
     }
   }
 
+  private final boolean crashOnly;
+
+  /** A scenario of mixed faults. */
   public FaultScenario(long seed, ControllerSettings settings) {
+    this(seed, settings, false);
+  }
+
+  /**
+   * @param crashOnly one host crash at a random moment and nothing else (the timing benchmark:
+   *                  from the crash to all its HA VMs booting elsewhere, fencing included)
+   */
+  public FaultScenario(long seed, ControllerSettings settings, boolean crashOnly) {
     this.seed = seed;
     this.settings = settings;
     this.rnd = new SplittableRandom(seed);
+    this.crashOnly = crashOnly;
   }
 
   public Result run() {
     try {
       setUp();
       int steps = 30 + rnd.nextInt(60);
+      int crashAt = rnd.nextInt(steps);
       for (int t = 0; t < steps; t++) {
-        if (rnd.nextInt(10) == 0) {
+        if (crashOnly ? t == crashAt : rnd.nextInt(10) == 0) {
           inject();
         }
         second();
@@ -85,12 +98,15 @@ public final class FaultScenario {
       if (!allHaVmsRun()) {
         throw new Violation("HA VMs not running " + RECOVERY_WINDOW_S + " s after the faults stopped: " + haVmsNotRunning());
       }
-      for (int t = 0; t < 30; t++) {
+      for (int t = 0; t < 15; t++) {
         second(); // settle: the Monitor's view and the lab's agree
       }
       storeAgreesWithTheLab();
       return new Result(seed, null, crashTimes, log);
     } catch (Violation v) {
+      if (Boolean.getBoolean("corral.faults.journal")) {
+        log.add("journal:\n" + lab.journalText());
+      }
       return new Result(seed, v.getMessage(), crashTimes, log);
     } finally {
       if (lab != null && lab.controller != null) {
@@ -109,6 +125,7 @@ public final class FaultScenario {
     }
     lab.until("all running", () -> lab.controller.state().vms().stream().allMatch(v -> v.state() == VmState.RUNNING),
         Duration.ofMinutes(2));
+    lab.run(Duration.ofMillis(rnd.nextInt(1000))); // faults fall anywhere between two polls
   }
 
   /** One simulated second, then the invariants that must hold at every instant. */
@@ -122,7 +139,10 @@ public final class FaultScenario {
   private void inject() {
     List<SimHost> hosts = lab.dc.hosts();
     SimHost h = hosts.get(rnd.nextInt(hosts.size()));
-    int kind = rnd.nextInt(7);
+    if (crashOnly) { // the host with the most VMs: the crash to time
+      h = hosts.stream().max(java.util.Comparator.comparingInt((SimHost x) -> x.activeDomainNames().size())).orElseThrow();
+    }
+    int kind = crashOnly ? 0 : rnd.nextInt(8);
     switch (kind) {
       case 0 -> {
         if (crashes < MAX_CRASHES && h.power() == SimPower.ON && !h.crashed()) {
@@ -165,6 +185,18 @@ public final class FaultScenario {
             } catch (RuntimeException refused) {
               note("  refused: " + refused.getMessage());
             }
+          }
+        }
+      }
+      case 6 -> {
+        List<String> running = h.activeDomainNames();
+        if (!running.isEmpty() && h.answers()) {
+          String d = running.get(rnd.nextInt(running.size()));
+          note("VM " + d + " crashes on " + h.name());
+          try {
+            lab.dc.crashDomain(h.name(), d);
+          } catch (RuntimeException notRunning) {
+            note("  not running: " + notRunning.getMessage());
           }
         }
       }

@@ -18,16 +18,17 @@ class FaultSuiteTest {
 
   @Test
   void everySeededScenarioKeepsTheInvariants() {
-    Quiet.logs();
     String one = System.getProperty("corral.faults.seed");
     long first = one != null ? Long.parseLong(one) : 1;
     int count = one != null ? 1 : Integer.getInteger("corral.faults.scenarios", DEFAULT_SCENARIOS);
     List<String> failures = new ArrayList<>();
-    for (long seed = first; seed < first + count; seed++) {
-      FaultScenario.Result r = new FaultScenario(seed, LabHarness.fastSettings()).run();
-      if (!r.ok()) {
-        failures.add("seed " + seed + ": " + r.violation() + "\n  faults:\n    " + String.join("\n    ", r.log())
-            + "\n  replay: -Dtest=FaultSuiteTest -Dcorral.faults.seed=" + seed);
+    try (Quiet q = Quiet.logs()) {
+      for (long seed = first; seed < first + count; seed++) {
+        FaultScenario.Result r = new FaultScenario(seed, LabHarness.fastSettings()).run();
+        if (!r.ok()) {
+          failures.add("seed " + seed + ": " + r.violation() + "\n  faults:\n    " + String.join("\n    ", r.log())
+              + "\n  replay: -Dtest=FaultSuiteTest -Dcorral.faults.seed=" + seed);
+        }
       }
     }
     assertThat(failures).as("scenarios that broke an invariant (of " + count + ")").isEmpty();

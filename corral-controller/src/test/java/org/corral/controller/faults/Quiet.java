@@ -1,10 +1,26 @@
 package org.corral.controller.faults;
 
-/** Thousands of scenarios each log their faults as warnings: the suite keeps errors only. */
-final class Quiet {
-  private Quiet() {}
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 
-  static void logs() {
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.corral")).setLevel(ch.qos.logback.classic.Level.ERROR);
+/**
+ * Thousands of scenarios each log their faults as warnings: while open, Corral's loggers keep
+ * errors only; closing restores the level (other tests in the same JVM read the warnings).
+ */
+final class Quiet implements AutoCloseable {
+  private final Logger logger = (Logger) org.slf4j.LoggerFactory.getLogger("org.corral");
+  private final Level before = logger.getLevel();
+
+  private Quiet() {
+    logger.setLevel(Level.ERROR);
+  }
+
+  static Quiet logs() {
+    return new Quiet();
+  }
+
+  @Override
+  public void close() {
+    logger.setLevel(before);
   }
 }

@@ -61,7 +61,7 @@ class GuardianTest {
     lab.until("HA VMs running elsewhere", () -> List.of("db", "web", "batch").stream()
         .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !failed.equals(lab.vm(n).host())), Duration.ofMinutes(2));
 
-    assertThat(lab.host(failed).state()).isEqualTo(HostState.FENCED);
+    assertThat(lab.journal()).anySatisfy(e -> assertThat(e.subject() + " " + e.to()).isEqualTo(failed + " FENCED"));
     assertThat(lab.vm("scratch").state()).isEqualTo(VmState.FAILED);
     assertThat(lab.vm("scratch").stateReason()).contains("HA level none");
     List<JournalEntry> j = lab.journal();
@@ -72,6 +72,9 @@ class GuardianTest {
     assertThat(recoveries).extracting(JournalEntry::subject).containsExactly("db", "web", "batch");
     assertThat(recoveries).allSatisfy(e -> assertThat(e.seq()).as("recovery after fencing").isGreaterThan(fenced));
     assertEachVmRunsOnce(lab);
+    // Reboot fencing: the fenced host, holding no VM any more, is switched back on and rejoins empty.
+    lab.until(failed + " UP again", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
+    assertThat(lab.controller.state().vmsOn(failed)).allMatch(v -> v.state() == VmState.FAILED);
   }
 
   @Test
@@ -137,6 +140,32 @@ class GuardianTest {
     Map<String, Long> starts = lab.journal().stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
         && e.actionKey().startsWith("recover/")).collect(Collectors.groupingBy(JournalEntry::subject, Collectors.counting()));
     assertThat(starts).as("recoveries started per VM").containsOnly(Map.entry("a", 1L), Map.entry("b", 1L));
+  }
+
+  @Test
+  void aVmThatKeepsCrashingIsRestartedInPlaceThenElsewhereThreeTimesThenFailed() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String first = runAll(lab, List.of(vm("c", 4096, HaLevel.HIGH)));
+
+    lab.dc.crashDomain(first, "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running again", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(1));
+    assertThat(lab.vm("c").host()).as("the first restart is in place").isEqualTo(first);
+
+    lab.dc.crashDomain(first, "c");
+    lab.until("c running elsewhere", () -> lab.vm("c").state() == VmState.RUNNING && !first.equals(lab.vm("c").host()),
+        Duration.ofMinutes(2));
+    String second = lab.vm("c").host();
+
+    lab.dc.crashDomain(second, "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running a third time", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(2));
+
+    lab.dc.crashDomain(lab.vm("c").host(), "c");
+    lab.until("c failed", () -> lab.vm("c").state() == VmState.FAILED, Duration.ofMinutes(2));
+    assertThat(lab.vm("c").stateReason()).contains("3 times within 10 min");
+    assertEachVmRunsOnce(lab);
   }
 
   @Test

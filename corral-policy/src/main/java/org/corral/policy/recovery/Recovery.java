@@ -32,24 +32,32 @@ import org.jspecify.annotations.Nullable;
  * requirements, affinity and anti-affinity, every VM placed counting for the next). When no host
  * that is on has room, an OFF host is woken (a PowerOnHost; its VMs are placed once it is UP).
  * VMs whose disks are on the failed host's local storage, and VMs at HA level NONE, cannot or must
- * not restart: they are given up (FAILED, with the reason) for the loop to apply.
+ * not restart: they are given up (FAILED, with the reason) for the loop to apply. A fenced host
+ * that holds no VM any more is switched back on (reboot fencing): cut off or hung, it rejoins.
  *
  * <p>Pure: the same snapshot, busy set and failure facts give the same decision.
  */
 public final class Recovery {
   private final Scheduler scheduler;
+  private final CrashRestarts crashRestarts;
 
-  public Recovery(Scheduler scheduler) {
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
   }
 
   /** A VM that will not be restarted, and why (it goes FAILED). */
   public record GiveUp(String vm, String host, String reason) {}
 
-  /** The plan (fencing, recoveries, hosts to wake, notes) and the VMs given up. */
-  public record Decision(Plan plan, List<GiveUp> givenUp) {
+  /**
+   * The plan (fencing, recoveries, hosts to wake, notes), the VMs given up, and the VMs still
+   * believed active on a host that is DOWN or proven off (an action on them was in flight when
+   * the host went DOWN, so the Monitor left them): they are UNKNOWN, and restart like the rest.
+   */
+  public record Decision(Plan plan, List<GiveUp> givenUp, List<GiveUp> lost) {
     public Decision {
       givenUp = List.copyOf(givenUp);
+      lost = List.copyOf(lost);
     }
   }
 
@@ -60,15 +68,25 @@ public final class Recovery {
    *                       answer, its leases, an administrator's confirmation)
    * @param observedSince  a DOWN host is judged only from an observation taken at or after this
    *                       instant (the controller's start): no action on stale state
+   * @param restartsOf     when each VM that stopped on its own was restarted before ({@link CrashRestarts})
    */
-  public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince) {
+  public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
+      Function<String, List<Instant>> restartsOf) {
     long cycle = snapshot.cycle();
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<GiveUp> givenUp = new ArrayList<>();
+    List<GiveUp> lost = new ArrayList<>();
     List<Restart> restarts = new ArrayList<>();
     for (Host h : snapshot.hosts().values()) {
       Fencing.Verdict v = Fencing.decide(h.state(), facts(h, failures.apply(h.name())));
+      if (v.decision() != Fencing.Decision.NOTHING) {
+        for (Vm vm : snapshot.vmsOn(h.name())) {
+          if (believedActive(vm.state()) && !planner.isBusy(vm.name())) {
+            lost.add(new GiveUp(vm.name(), h.name(), "host " + h.name() + " is " + h.state()));
+          }
+        }
+      }
       switch (v.decision()) {
         case NOTHING -> { }
         case WAIT -> notes.add(h.name() + ": " + v.reason());
@@ -85,10 +103,21 @@ public final class Recovery {
             notes.add(h.name() + ": waits for a fresh observation before restarting its VMs");
             continue;
           }
+          boolean holds = false;
           for (Vm vm : snapshot.vmsOn(h.name())) {
-            if (vm.state() == VmState.UNKNOWN && vm.desired() == DesiredState.RUNNING && !planner.isBusy(vm.name())) {
+            // A VM that stopped on its own there (it should run) restarts with the rest.
+            boolean wanted = vm.desired() == DesiredState.RUNNING && (vm.state() == VmState.UNKNOWN || vm.state() == VmState.STOPPED);
+            holds |= vm.state().reservesHost() && (vm.state() != VmState.STOPPED || wanted);
+            if (wanted && !planner.isBusy(vm.name())) {
               restarts.add(new Restart(vm, h, v.reason()));
             }
+          }
+          // Reboot fencing: once a fenced host holds no VM that may still need it, it is switched
+          // back on; if it was only cut off or hung, it rejoins empty (if it is broken, powering
+          // on fails and says so).
+          if (!holds && h.state() == org.corral.model.host.HostState.FENCED && h.power().canPowerOn() && !planner.isBusy(h.name())) {
+            actions.add(new Action.PowerOnHost("rejoin/" + h.name() + "/" + h.version(), h.name(),
+                Cause.of(Origin.GUARDIAN, cycle, "fenced host " + h.name() + " holds no VM any more: switched back on to rejoin")));
           }
         }
       }
@@ -117,7 +146,7 @@ public final class Recovery {
         if (waking.add(p.host())) {
           Host off = Objects.requireNonNull(snapshot.host(p.host()));
           if (!planner.isBusy(off.name())) {
-            actions.add(new Action.PowerOnHost("recover/power-on/" + off.name() + "/" + off.version(), off.name(),
+            actions.add(new Action.PowerOnHost("wake/" + off.name() + "/" + off.version(), off.name(),
                 Cause.of(Origin.GUARDIAN, cycle, "room to restart the VMs of failed host " + failed)));
           }
         }
@@ -128,7 +157,70 @@ public final class Recovery {
                 + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
       }
     }
-    return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp);
+    crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
+    return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
+  }
+
+  /** Prefix of the key of a restart in place after a VM stopped on its own. */
+  public static final String RESTART = "restart/";
+  /** Prefix of the key of a restart on another host after a VM stopped on its own again. */
+  public static final String RESTART_ELSEWHERE = "restart-elsewhere/";
+
+  /**
+   * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
+   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
+   */
+  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
+      List<String> notes, List<GiveUp> givenUp, @Nullable PlacementSession existing) {
+    PlacementSession session = existing;
+    for (Vm vm : snapshot.vms().values()) {
+      String on = vm.host();
+      if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
+          || planner.isBusy(vm.name())) {
+        continue;
+      }
+      Host h = snapshot.host(on);
+      if (h == null || !h.state().acceptsVms()) {
+        continue;
+      }
+      long cycle = snapshot.cycle();
+      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), snapshot.now());
+      String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
+      switch (next.step()) {
+        case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
+        case GIVE_UP -> givenUp.add(new GiveUp(vm.name(), on, "stopped on its own " + crashRestarts.max() + " times within "
+            + crashRestarts.window().toMinutes() + " min; not restarted again (`corral vm start " + vm.name() + "` tries again)"));
+        case IN_PLACE -> actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
+            Cause.of(Origin.GUARDIAN, cycle, why + "; restarted in place")));
+        case ELSEWHERE -> {
+          if (session == null) {
+            session = scheduler.session(snapshot, false);
+          }
+          Placement p = null;
+          if (localDisk(snapshot, vm) == null) {
+            session.remove(vm.name());
+            session.exclude(on);
+            p = session.place(vm).placement();
+            session.include(on);
+          }
+          if (p == null) {
+            actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
+                Cause.of(Origin.GUARDIAN, cycle, why + " again; no other host for it: restarted in place")));
+          } else {
+            actions.add(new Action.RecoverVm(RESTART_ELSEWHERE + vm.name() + "/" + vm.version(), vm.name(), on, p.host(),
+                Cause.of(Origin.GUARDIAN, cycle, why + " again; restarted on another host: " + p.reason())));
+          }
+        }
+      }
+    }
+  }
+
+  /** States in which Corral believes a VM's domain runs on its host. */
+  private static boolean believedActive(VmState s) {
+    return switch (s) {
+      case RUNNING, BOOTING, SUSPENDED, STOPPING -> true;
+      default -> false;
+    };
   }
 
   private record Restart(Vm vm, Host host, String why) {}

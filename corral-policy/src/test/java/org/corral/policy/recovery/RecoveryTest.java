@@ -32,11 +32,17 @@ import org.junit.jupiter.api.Test;
 class RecoveryTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final PowerSpec IPMI = new PowerSpec("sim://", null, null);
-  private final Recovery recovery = new Recovery(new Scheduler(SchedulerSettings.DEFAULT));
+  private final Recovery recovery = new Recovery(new Scheduler(SchedulerSettings.DEFAULT), CrashRestarts.DEFAULT);
   private final Map<String, Host> hosts = new HashMap<>();
   private final Map<String, Vm> vms = new HashMap<>();
   private final Map<String, Image> images = new HashMap<>();
   private final Map<String, HostObservation> observed = new HashMap<>();
+  private final Map<String, List<Instant>> restarts = new HashMap<>() {
+    @Override
+    public List<Instant> get(Object k) {
+      return getOrDefault(k, List.of());
+    }
+  };
 
   private RecoveryTest host(String name, long memoryMib, HostState state) {
     hosts.put(name, new Host(name, "sim://lab/" + name, new HostCapacity(8, 2600, memoryMib), Map.of(), IPMI,
@@ -58,7 +64,7 @@ class RecoveryTest {
 
   private Recovery.Decision decide(Set<String> busy, HostFailure facts) {
     Snapshot s = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
-    return recovery.decide(s, new RecordingPlanner(busy::contains), h -> facts, T0);
+    return recovery.decide(s, new RecordingPlanner(busy::contains), h -> facts, T0, restarts::get);
   }
 
   private static final HostFailure BMC_ON = new HostFailure(BmcAnswer.ON, false, false);
@@ -80,6 +86,7 @@ class RecoveryTest {
     assertThat(d.plan().actions()).isEmpty();
     assertThat(d.plan().notes()).isEmpty();
     assertThat(d.givenUp()).isEmpty();
+    assertThat(d.lost()).isEmpty();
   }
 
   @Test
@@ -186,8 +193,62 @@ class RecoveryTest {
 
     Recovery.Decision d = decide();
 
-    assertThat(keys(d)).containsExactly("recover/power-on/n3/1");
+    assertThat(keys(d)).containsExactly("wake/n3/1");
     assertThat(d.plan().notes()).containsExactly("a: waits for n3 to power on", "b: waits for n3 to power on");
+  }
+
+  @Test
+  void vmsStillBelievedRunningOnAFailedHostAreMarkedLost() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("migrated-back", "n1", VmState.RUNNING, VmSpec.of(1, 1024)).vm("busy", "n1", VmState.RUNNING, VmSpec.of(1, 1024));
+
+    Recovery.Decision d = decide(Set.of("busy"), BMC_ON);
+
+    assertThat(d.lost()).extracting(Recovery.GiveUp::vm).containsExactly("migrated-back");
+    assertThat(d.lost().getFirst().reason()).isEqualTo("host n1 is FENCED");
+  }
+
+  @Test
+  void aFencedHostThatHoldsNoVmAnyMoreIsSwitchedBackOnToRejoin() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("gone", "n1", VmState.FAILED, VmSpec.of(1, 1024)).vm("moved", "n2", VmState.RUNNING, VmSpec.of(1, 1024));
+
+    assertThat(keys(decide())).containsExactly("rejoin/n1/1");
+    assertThat(decide(Set.of("n1"), BMC_ON).plan().actions()).as("not while an action holds it").isEmpty();
+  }
+
+  @Test
+  void aVmThatStoppedOnItsOwnRestartsInPlaceThenElsewhereThenIsGivenUp() {
+    host("n1", 16384, HostState.UP).host("n2", 16384, HostState.UP).vm("c", "n1", VmState.STOPPED, VmSpec.of(1, 1024));
+
+    assertThat(keys(decide())).as("first: in place").containsExactly("restart/c/3");
+
+    restarts.put("c", List.of(T0.minusSeconds(5)));
+    assertThat(keys(decide())).as("second, within the backoff").isEmpty();
+    assertThat(decide().plan().notes()).singleElement().asString().contains("next restart at " + T0.plusSeconds(5));
+
+    restarts.put("c", List.of(T0.minusSeconds(11)));
+    Recovery.Decision elsewhere = decide();
+    assertThat(keys(elsewhere)).as("second, after the backoff: elsewhere").containsExactly("restart-elsewhere/c/3");
+    assertThat(((Action.RecoverVm) elsewhere.plan().actions().getFirst()).to()).isEqualTo("n2");
+
+    restarts.put("c", List.of(T0.minusSeconds(100), T0.minusSeconds(60), T0.minusSeconds(30)));
+    Recovery.Decision given = decide();
+    assertThat(given.plan().actions()).isEmpty();
+    assertThat(given.givenUp()).singleElement().extracting(Recovery.GiveUp::reason).asString().contains("3 times within 10 min");
+
+    restarts.put("c", List.of(T0.minusSeconds(3600), T0.minusSeconds(3000)));
+    assertThat(keys(decide())).as("old restarts no longer count").containsExactly("restart/c/3");
+  }
+
+  @Test
+  void aVmStoppedByItsUserOrAtHaNoneIsNotRestarted() {
+    host("n1", 16384, HostState.UP).vm("none", "n1", VmState.STOPPED, VmSpec.of(1, 1024).withHa(HaLevel.NONE));
+    vms.put("asked", new Vm("asked", "u", VmSpec.of(1, 1024), "alice", VmState.STOPPED, DesiredState.STOPPED, "n1", null,
+        List.of(), "stopped", T0, T0, 3));
+
+    assertThat(decide().plan().actions()).isEmpty();
+    assertThat(decide().givenUp()).isEmpty();
   }
 
   @Test
