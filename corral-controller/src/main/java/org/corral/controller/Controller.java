@@ -95,7 +95,8 @@ public final class Controller implements AutoCloseable {
     // High availability: one Monitor period between decisions, and one before the first (a full
     // observation cycle after the start); woken at once when a host changes state.
     this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
-        new org.corral.policy.recovery.Recovery(scheduler, org.corral.policy.recovery.CrashRestarts.DEFAULT), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
+        new org.corral.policy.recovery.Recovery(scheduler, org.corral.policy.recovery.CrashRestarts.DEFAULT,
+            settings.executor().maxPerHost()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
     state.addListener(e -> {
       if (e.subjectKind() == SubjectKind.HOST && e.kind() == EntryKind.STATE_CHANGED) {
         guardian.wake();

@@ -40,10 +40,20 @@ import org.jspecify.annotations.Nullable;
 public final class Recovery {
   private final Scheduler scheduler;
   private final CrashRestarts crashRestarts;
+  private final int perHost;
 
-  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts) {
+  /**
+   * @param perHost restarts sent to one host in one pass at most (the executor's actions per host
+   *                at once): more would queue behind the first boots, so the rest go to the next
+   *                best hosts instead
+   */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    if (perHost < 1) {
+      throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
+    }
+    this.perHost = perHost;
   }
 
   /** A VM that will not be restarted, and why (it goes FAILED). */
@@ -123,8 +133,9 @@ public final class Recovery {
       }
     }
     restarts.sort(Comparator.comparing((Restart r) -> r.vm().spec().ha()).thenComparing(r -> r.vm().name()));
-    PlacementSession session = restarts.isEmpty() ? null : scheduler.session(snapshot, true);
+    Lazy session = new Lazy(snapshot);
     Set<String> waking = new LinkedHashSet<>();
+    java.util.Map<String, Integer> sent = new java.util.HashMap<>();
     for (Restart r : restarts) {
       Vm vm = r.vm();
       String failed = r.host().name();
@@ -138,7 +149,7 @@ public final class Recovery {
             + " is on that host's local storage, so it cannot start elsewhere"));
         continue;
       }
-      PlacementSession.PlacementOutcome out = Objects.requireNonNull(session).place(vm);
+      PlacementSession.PlacementOutcome out = session.get().place(vm);
       Placement p = out.placement();
       if (p == null) {
         notes.add(vm.name() + ": no host to restart it on: " + Objects.requireNonNull(out.unplaced()).summary());
@@ -152,6 +163,9 @@ public final class Recovery {
         }
         notes.add(vm.name() + ": waits for " + p.host() + " to power on");
       } else {
+        if (sent.merge(p.host(), 1, Integer::sum) >= perHost) {
+          session.get().exclude(p.host()); // full for this pass: the next VMs go to the next best hosts
+        }
         actions.add(new Action.RecoverVm("recover/" + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
             Cause.of(Origin.GUARDIAN, cycle, "host " + failed + " failed (" + r.why() + "); HA "
                 + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
@@ -171,8 +185,7 @@ public final class Recovery {
    * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
    */
   private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
-      List<String> notes, List<GiveUp> givenUp, @Nullable PlacementSession existing) {
-    PlacementSession session = existing;
+      List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
     for (Vm vm : snapshot.vms().values()) {
       String on = vm.host();
       if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
@@ -193,15 +206,16 @@ public final class Recovery {
         case IN_PLACE -> actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
             Cause.of(Origin.GUARDIAN, cycle, why + "; restarted in place")));
         case ELSEWHERE -> {
-          if (session == null) {
-            session = scheduler.session(snapshot, false);
-          }
           Placement p = null;
           if (localDisk(snapshot, vm) == null) {
+            PlacementSession session = lazy.get();
             session.remove(vm.name());
             session.exclude(on);
             p = session.place(vm).placement();
             session.include(on);
+            if (p != null && p.powerOn()) {
+              p = null; // not worth waking a host for: in place
+            }
           }
           if (p == null) {
             actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
@@ -212,6 +226,23 @@ public final class Recovery {
           }
         }
       }
+    }
+  }
+
+  /** One placement session per decision, made only when a VM needs placing (it costs a pass over the hosts). */
+  private final class Lazy {
+    private final Snapshot snapshot;
+    private @Nullable PlacementSession session;
+
+    Lazy(Snapshot snapshot) {
+      this.snapshot = snapshot;
+    }
+
+    PlacementSession get() {
+      if (session == null) {
+        session = scheduler.session(snapshot, true);
+      }
+      return session;
     }
   }
 

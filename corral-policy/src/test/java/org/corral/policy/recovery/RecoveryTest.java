@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class RecoveryTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final PowerSpec IPMI = new PowerSpec("sim://", null, null);
-  private final Recovery recovery = new Recovery(new Scheduler(SchedulerSettings.DEFAULT), CrashRestarts.DEFAULT);
+  private final Recovery recovery = new Recovery(new Scheduler(SchedulerSettings.DEFAULT), CrashRestarts.DEFAULT, 4);
   private final Map<String, Host> hosts = new HashMap<>();
   private final Map<String, Vm> vms = new HashMap<>();
   private final Map<String, Image> images = new HashMap<>();
@@ -154,6 +154,20 @@ class RecoveryTest {
       assertThat(r.cause().reason()).contains("host n1 failed").contains("power confirmed off");
     });
     assertThat(d.plan().notes()).hasSize(2).allSatisfy(n -> assertThat(n).contains("no host to restart it on"));
+  }
+
+  @Test
+  void noHostGetsMoreRestartsInOnePassThanItRunsAtOnce() {
+    host("n1", 65536, HostState.FENCED).host("n2", 65536, HostState.UP).host("n3", 65536, HostState.UP);
+    for (int i = 1; i <= 6; i++) {
+      lost("v" + i, "n1", 1024, HaLevel.HIGH);
+    }
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).to())
+        .as("4 (the executor's actions per host) on the best host, the rest on the next")
+        .containsExactly("n2", "n2", "n2", "n2", "n3", "n3");
   }
 
   @Test
