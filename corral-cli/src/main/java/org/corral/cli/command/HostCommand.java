@@ -38,7 +38,7 @@ public final class HostCommand {
     return ExitCode.OK.code();
   }
 
-  @Command(name = "maintenance", description = "Put a host in maintenance (no new VMs) or take it out.")
+  @Command(name = "maintenance", description = "Put a host in maintenance (no new VMs; the Guardian live-migrates its running VMs away) or take it out.")
   int maintenance(
       @Parameters(paramLabel = "NAME", description = "The host.") String name,
       @ArgGroup(exclusive = true, multiplicity = "1") Toggle toggle) {
@@ -46,6 +46,13 @@ public final class HostCommand {
         Json.object().put("enabled", toggle.enabled()));
     session.report(host, "host " + name + ": maintenance " + (toggle.enabled() ? "on" : "off")
         + Nodes.nowIn(host));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "activate", description = "Take a host out of maintenance: it takes new VMs again (same as maintenance --off).")
+  int activate(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
+    JsonNode host = session.api().post(CorralApi.path("hosts", name, "maintenance"), Json.object().put("enabled", false));
+    session.report(host, "host " + name + ": maintenance off" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 

@@ -169,6 +169,24 @@ class GuardianTest {
   }
 
   @Test
+  void maintenanceLiveMigratesTheRunningVmsAwayAndActivateBringsTheHostBack() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String host = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH), vm("b", 4096, HaLevel.LOW)));
+
+    lab.cmd().maintenance(host, true, "alice");
+    lab.until("both moved", () -> List.of("a", "b").stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !host.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+
+    assertThat(lab.host(host).state()).isEqualTo(HostState.MAINTENANCE);
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null
+        && e.actionKey().startsWith("evacuate/")).extracting(JournalEntry::subject).containsExactlyInAnyOrder("a", "b");
+    assertEachVmRunsOnce(lab);
+    lab.cmd().maintenance(host, false, "alice");
+    assertThat(lab.host(host).state()).isEqualTo(HostState.UP);
+  }
+
+  @Test
   void anOffHostIsNotAFailedHost() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
     lab.startWithInventory();

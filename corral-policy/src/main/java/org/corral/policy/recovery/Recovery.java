@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * requirements, affinity and anti-affinity, every VM placed counting for the next). When no host
  * that is on has room, an OFF host is woken (a PowerOnHost; its VMs are placed once it is UP).
  * VMs whose disks are on the failed host's local storage, and VMs at HA level NONE, cannot or must
- * not restart: they are given up (FAILED, with the reason) for the loop to apply. A fenced host
+ * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
+ * of a host in MAINTENANCE live-migrate away (planned evacuation). A fenced host
  * that holds no VM any more is switched back on (reboot fencing): cut off or hung, it rejoins.
  *
  * <p>Pure: the same snapshot, busy set and failure facts give the same decision.
@@ -171,8 +172,53 @@ public final class Recovery {
                 + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
       }
     }
+    for (Host h : snapshot.hosts().values()) {
+      if (h.state() == org.corral.model.host.HostState.MAINTENANCE) {
+        evacuate(snapshot, planner, h, actions, notes, session);
+      }
+    }
     crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
+  }
+
+  /** Prefix of the key of a live migration off a host in maintenance. */
+  public static final String EVACUATE = "evacuate/";
+
+  /**
+   * Planned evacuation: each VM running on a host in MAINTENANCE live-migrates to where the
+   * scheduler places it (the executor's migration limits pace them). A VM that cannot move stays,
+   * with a note saying why: a disk on local storage, no host with room, or not running (only a
+   * running VM moves live).
+   */
+  private void evacuate(Snapshot snapshot, Planner planner, Host h, List<Action> actions, List<String> notes, Lazy lazy) {
+    for (Vm vm : snapshot.vmsOn(h.name())) {
+      if (planner.isBusy(vm.name()) || vm.state().isTransient()) {
+        continue;
+      }
+      String stays = vm.name() + ": stays on " + h.name() + " (maintenance): ";
+      if (vm.state() != VmState.RUNNING) {
+        notes.add(stays + "it is " + vm.state() + ", and only a running VM moves live");
+        continue;
+      }
+      String local = localDisk(snapshot, vm);
+      if (local != null) {
+        notes.add(stays + "its disk " + local + " is on local storage; live migration needs shared storage");
+        continue;
+      }
+      PlacementSession.PlacementOutcome out = lazy.get().place(vm);
+      Placement p = out.placement();
+      if (p == null || !on(snapshot, p)) {
+        if (p != null) {
+          lazy.get().unassign(vm, p.host());
+        }
+        notes.add(stays + "no host that is on has room for it"
+            + (out.unplaced() != null ? ": " + out.unplaced().summary() : ""));
+        continue;
+      }
+      actions.add(new Action.MigrateVm(EVACUATE + vm.name() + "/" + vm.version(), vm.name(), h.name(), p.host(),
+          Cause.of(Origin.GUARDIAN, snapshot.cycle(), "host " + h.name() + " is in maintenance (" + h.stateReason() + "): "
+              + p.reason())));
+    }
   }
 
   /** Prefix of the key of a restart in place after a VM stopped on its own. */
@@ -213,7 +259,8 @@ public final class Recovery {
             session.exclude(on);
             p = session.place(vm).placement();
             session.include(on);
-            if (p != null && p.powerOn()) {
+            if (p != null && !on(snapshot, p)) {
+              session.unassign(vm, p.host());
               p = null; // not worth waking a host for: in place
             }
           }
@@ -244,6 +291,12 @@ public final class Recovery {
       }
       return session;
     }
+  }
+
+  /** True when a placement's host is on and takes VMs now (not one to wake, nor one woken earlier in the pass). */
+  private static boolean on(Snapshot snapshot, Placement p) {
+    Host h = snapshot.host(p.host());
+    return !p.powerOn() && h != null && h.state().acceptsVms();
   }
 
   /** States in which Corral believes a VM's domain runs on its host. */

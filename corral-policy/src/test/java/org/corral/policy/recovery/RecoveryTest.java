@@ -266,6 +266,30 @@ class RecoveryTest {
   }
 
   @Test
+  void aHostInMaintenanceIsEvacuatedByLiveMigrationAndWhatCannotMoveSaysWhy() {
+    images.put("local", new Image("local", "default", "local.qcow2", "qcow2", 10, false));
+    host("n1", 16384, HostState.MAINTENANCE).host("n2", 4096, HostState.UP)
+        .vm("a", "n1", VmState.RUNNING, VmSpec.of(1, 2048))
+        .vm("b", "n1", VmState.RUNNING, VmSpec.of(1, 4096))
+        .vm("c", "n1", VmState.RUNNING, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("local", 0))))
+        .vm("d", "n1", VmState.STOPPED, VmSpec.of(1, 1024));
+    vms.put("d", vms.get("d").withDesired(DesiredState.STOPPED));
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).singleElement().satisfies(a -> {
+      Action.MigrateVm m = (Action.MigrateVm) a;
+      assertThat(m.key()).isEqualTo("evacuate/a/3");
+      assertThat(m.from() + "->" + m.to()).isEqualTo("n1->n2");
+    });
+    assertThat(d.plan().notes()).containsExactlyInAnyOrder(
+        "b: stays on n1 (maintenance): no host that is on has room for it: " + d.plan().notes().stream()
+            .filter(n -> n.startsWith("b:")).findFirst().orElseThrow().substring("b: stays on n1 (maintenance): no host that is on has room for it: ".length()),
+        "c: stays on n1 (maintenance): its disk local is on local storage; live migration needs shared storage",
+        "d: stays on n1 (maintenance): it is STOPPED, and only a running VM moves live");
+  }
+
+  @Test
   void anOffHostIsNeverTreatedAsFailed() {
     host("n1", 16384, HostState.OFF).host("n2", 16384, HostState.UP);
 
