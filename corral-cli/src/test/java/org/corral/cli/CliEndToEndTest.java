@@ -183,11 +183,13 @@ class CliEndToEndTest {
   }
 
   @Test
-  void faultInjectionShowsUpInHostStates() throws Exception {
+  void faultInjectionShowsUpInHostStatesAndTheGuardianFencesTheHost() throws Exception {
     Run crash = corral("sim", "crash", "node03");
     assertThat(crash.code()).as(crash.err()).isZero();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-        .until(() -> json("host", "show", "node03").get("state").asText().equals("DOWN"));
-    assertThat(corral("events", "--subject", "node03").out()).contains("FAULT_INJECTED").contains("SUSPECT->DOWN");
+    // DOWN, then fenced by the Guardian (its BMC answers), then switched back on (reboot fencing).
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> corral("events", "--subject", "node03").out().contains("FENCING->FENCED"));
+    assertThat(corral("events", "--subject", "node03").out()).contains("FAULT_INJECTED").contains("SUSPECT->DOWN")
+        .contains("DOWN->FENCING");
   }
 }

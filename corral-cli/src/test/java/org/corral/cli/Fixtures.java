@@ -49,7 +49,7 @@ final class Fixtures {
          "created": "2026-01-01T00:04:00Z", "owner": "alice",
          "spec": {"cpus": 2, "memoryMib": 2048, "disks": [{"image": "debian12", "sizeGib": 20}],
                   "nics": [{"network": "default"}], "requirements": null, "policy": "PACKING", "rank": null,
-                  "affinityGroup": null, "antiAffinityGroup": "web", "haPriority": 0, "userData": null,
+                  "affinityGroup": null, "antiAffinityGroup": "web", "ha": "MEDIUM", "userData": null,
                   "labels": {"tier": "front"}},
          "leases": %s}
         """.formatted(state, quoted(host), quoted(reason),

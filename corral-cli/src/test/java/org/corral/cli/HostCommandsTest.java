@@ -154,6 +154,29 @@ class HostCommandsTest {
   }
 
   @Test
+  void confirmOffPostsWithoutBodyAndSaysWhatFollows() {
+    api.on("POST", "/hosts/node2/confirm-off", 200, Fixtures.NODE2_MAINTENANCE.replace("MAINTENANCE", "DOWN"));
+
+    Run r = Run.corral(api, "host", "confirm-off", "node2");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("host node2: confirmed off; its VMs restart elsewhere, now DOWN\n");
+    assertThat(api.last().path()).isEqualTo("/hosts/node2/confirm-off");
+    assertThat(api.last().body()).isEmpty();
+  }
+
+  @Test
+  void activateTakesTheHostOutOfMaintenance() {
+    api.on("POST", "/hosts/node2/maintenance", 200, Fixtures.NODE2_MAINTENANCE.replace("MAINTENANCE", "UP"));
+
+    Run r = Run.corral(api, "host", "activate", "node2");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("host node2: maintenance off, now UP\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"enabled\": false}"));
+  }
+
+  @Test
   void checkListsEachCheckAndFailsWhenOneFails() {
     api.on("POST", "/hosts/node1/check", 200, Fixtures.CHECK_FAILED);
 

@@ -27,7 +27,7 @@ class VmCommandsTest {
     Run r = Run.corral(api, "vm", "create", "web1", "--cpus", "2", "--memory", "2048",
         "--disk", "debian12:20", "--disk", "scratch", "--nic", "default", "--nic", "storage",
         "--requires", "host.labels[\"zone\"] == \"a\"", "--policy", "custom", "--rank", "host.free.memoryMib",
-        "--affinity", "app", "--anti-affinity", "web", "--ha-priority", "10", "--user-data", userData.toString(),
+        "--affinity", "app", "--anti-affinity", "web", "--ha", "high", "--user-data", userData.toString(),
         "--label", "tier=front", "--hold");
 
     assertThat(r.code()).as(r.err()).isZero();
@@ -39,7 +39,7 @@ class VmCommandsTest {
          "disks": [{"image": "debian12", "sizeGib": 20}, {"image": "scratch", "sizeGib": 0}],
          "nics": [{"network": "default"}, {"network": "storage"}],
          "requirements": "host.labels[\\"zone\\"] == \\"a\\"", "policy": "CUSTOM", "rank": "host.free.memoryMib",
-         "affinityGroup": "app", "antiAffinityGroup": "web", "haPriority": 10,
+         "affinityGroup": "app", "antiAffinityGroup": "web", "ha": "HIGH",
          "userData": "#cloud-config\\npackages: [nginx]\\n", "labels": {"tier": "front"}, "hold": true}
         """));
   }
@@ -104,7 +104,7 @@ class VmCommandsTest {
         Requires:       -
         Affinity:       -
         Anti-affinity:  web
-        HA priority:    0
+        HA:             medium
         Labels:         tier=front
         Owner:          alice
         Created:        2026-01-01T00:04:00

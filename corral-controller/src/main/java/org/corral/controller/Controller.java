@@ -17,6 +17,7 @@ import org.corral.controller.connection.HostConnections;
 import org.corral.controller.executor.Executor;
 import org.corral.controller.energy.EnergyMeter;
 import org.corral.controller.loop.Loop;
+import org.corral.controller.loop.GuardianLoop;
 import org.corral.controller.loop.Monitor;
 import org.corral.controller.loop.OptimizerLoop;
 import org.corral.policy.consolidation.Consolidation;
@@ -57,6 +58,7 @@ public final class Controller implements AutoCloseable {
   private final Monitor monitor;
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
+  private final GuardianLoop guardian;
   private final EnergyMeter energy;
   private final Scheduler scheduler;
   private final Loop energyLoop;
@@ -94,6 +96,16 @@ public final class Controller implements AutoCloseable {
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
     this.optimizer = new OptimizerLoop(clock, seed, state, executor,
         new Consolidation(scheduler, settings.optimizer().consolidation(), settings.monitorPeriod()), settings.optimizer());
+    // High availability: one Monitor period between decisions, and one before the first (a full
+    // observation cycle after the start); woken at once when a host changes state.
+    this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
+        new org.corral.policy.recovery.Recovery(scheduler, org.corral.policy.recovery.CrashRestarts.DEFAULT,
+            settings.executor().maxPerHost()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
+    state.addListener(e -> {
+      if (e.subjectKind() == SubjectKind.HOST && e.kind() == EntryKind.STATE_CHANGED) {
+        guardian.wake();
+      }
+    });
     this.energy = new EnergyMeter(state, clock, loaded.meta(), drivers, settings.monitorPeriod(), meters);
     this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
     this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
@@ -121,6 +133,7 @@ public final class Controller implements AutoCloseable {
     monitor.start();
     scheduling.start();
     optimizer.start();
+    guardian.start();
     energyLoop.start();
     retentionLoop.start();
   }
@@ -159,7 +172,7 @@ public final class Controller implements AutoCloseable {
   public Recommendation recommend() {
     Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
     RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
-    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer)) {
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian)) {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
@@ -209,6 +222,7 @@ public final class Controller implements AutoCloseable {
     monitor.stop();
     scheduling.stop();
     optimizer.stop();
+    guardian.stop();
     energyLoop.stop();
     retentionLoop.stop();
     try {
@@ -261,6 +275,10 @@ public final class Controller implements AutoCloseable {
 
   public OptimizerLoop optimizer() {
     return optimizer;
+  }
+
+  public GuardianLoop guardian() {
+    return guardian;
   }
 
   /**

@@ -31,7 +31,7 @@ class JournalRetentionTest {
     lab.start(store);
     List<VmRequest> vms = new ArrayList<>();
     for (int i = 0; i < 1500; i++) {
-      vms.add(new VmRequest("r" + i, 1, 64L, null, null, null, null, null, null, null, null, null, null, true));
+      vms.add(new VmRequest("r" + i, 1, 64L, null, null, null, null, null, null, null, null, null, null, null, true));
     }
     lab.cmd().createVms(vms, "test");
     long last = store.lastSeq();

@@ -26,7 +26,7 @@ class VmLifecycleTest {
 
   private static VmRequest web(String name) {
     return new VmRequest(name, 2, 2048L, List.of(new DiskSpec("debian12", 0)), List.of(new NicSpec("default")),
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
@@ -114,14 +114,17 @@ class VmLifecycleTest {
     assertThatThrownBy(() -> lab.cmd().createVm(VmRequest.of("Bad_Name", 1, 512), "t"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("name");
     assertThatThrownBy(() -> lab.cmd().createVm(new VmRequest("nonet", 1, 512L, null, List.of(new NicSpec("nosuch")),
-        null, null, null, null, null, null, null, null, null), "t"))
+        null, null, null, null, null, null, null, null, null, null), "t"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("nics[0].network").hasMessageContaining("nosuch");
     assertThatThrownBy(() -> lab.cmd().createVm(new VmRequest("noimg", 1, 512L, List.of(new DiskSpec("nosuch", 0)), null,
-        null, null, null, null, null, null, null, null, null), "t"))
+        null, null, null, null, null, null, null, null, null, null), "t"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("disks[0].image");
     assertThatThrownBy(() -> lab.cmd().createVm(new VmRequest("badexpr", 1, 512L, null, null,
-        "host.labels[\"zone\"] ==", null, null, null, null, null, null, null, null), "t"))
+        "host.labels[\"zone\"] ==", null, null, null, null, null, null, null, null, null), "t"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("requirements");
+    assertThatThrownBy(() -> lab.cmd().createVm(new VmRequest("oldha", 1, 512L, null, null,
+        null, null, null, null, null, null, 10, null, null, null), "t"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("haPriority").hasMessageContaining("\"ha\"");
     assertThatThrownBy(() -> lab.cmd().createVm(VmRequest.of("ok1", 1, 512), "t")).isInstanceOf(ConflictException.class);
     assertThatThrownBy(() -> lab.cmd().migrateVm("nosuch", "node01", "t")).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> lab.cmd().migrateVm("ok1", "nosuch", "t"))
@@ -144,7 +147,7 @@ class VmLifecycleTest {
   void holdKeepsAVmOutOfSchedulingUntilReleased() {
     LabHarness lab = new LabHarness(1, SimLatencies.INSTANT);
     lab.startWithInventory();
-    lab.cmd().createVm(new VmRequest("held", 1, 512L, null, null, null, null, null, null, null, null, null, null, true), "t");
+    lab.cmd().createVm(new VmRequest("held", 1, 512L, null, null, null, null, null, null, null, null, null, null, null, true), "t");
     lab.run(Duration.ofSeconds(10));
     assertThat(lab.vm("held").state()).isEqualTo(VmState.HOLD);
     lab.cmd().releaseVm("held", "t");
@@ -156,7 +159,7 @@ class VmLifecycleTest {
     LabHarness lab = new LabHarness(3, SimLatencies.INSTANT);
     lab.startWithInventory();
     for (int i = 1; i <= 3; i++) {
-      lab.cmd().createVm(new VmRequest("db" + i, 1, 512L, null, null, null, null, null, null, "db", null, null, null, null), "t");
+      lab.cmd().createVm(new VmRequest("db" + i, 1, 512L, null, null, null, null, null, null, "db", null, null, null, null, null), "t");
     }
     lab.until("all running", () -> lab.controller.state().vms().stream().allMatch(v -> v.state() == VmState.RUNNING), MAX);
     assertThat(lab.controller.state().vms().stream().map(v -> v.host()).distinct()).hasSize(3);

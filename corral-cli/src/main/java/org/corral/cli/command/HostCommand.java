@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code corral host ...}: every host verb but {@code add} ({@link HostAddCommand}). */
-@Command(name = "host", description = "Physical hosts: list, show, add, remove, maintenance, power, check.")
+@Command(name = "host", description = "Physical hosts: list, show, add, remove, maintenance, power, confirm-off, check.")
 public final class HostCommand {
   private final Session session;
 
@@ -38,7 +38,7 @@ public final class HostCommand {
     return ExitCode.OK.code();
   }
 
-  @Command(name = "maintenance", description = "Put a host in maintenance (no new VMs) or take it out.")
+  @Command(name = "maintenance", description = "Put a host in maintenance (no new VMs; the Guardian live-migrates its running VMs away) or take it out.")
   int maintenance(
       @Parameters(paramLabel = "NAME", description = "The host.") String name,
       @ArgGroup(exclusive = true, multiplicity = "1") Toggle toggle) {
@@ -49,10 +49,25 @@ public final class HostCommand {
     return ExitCode.OK.code();
   }
 
+  @Command(name = "activate", description = "Take a host out of maintenance: it takes new VMs again (same as maintenance --off).")
+  int activate(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
+    JsonNode host = session.api().post(CorralApi.path("hosts", name, "maintenance"), Json.object().put("enabled", false));
+    session.report(host, "host " + name + ": maintenance off" + Nodes.nowIn(host));
+    return ExitCode.OK.code();
+  }
+
   @Command(name = "power-on", description = "Power a host on through its power driver (IPMI, Wake-on-LAN, ...).")
   int powerOn(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
     JsonNode host = session.api().post(CorralApi.path("hosts", name, "power-on"), null);
     session.report(host, "host " + name + ": power-on accepted" + Nodes.nowIn(host));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "confirm-off", description = "Say that a DOWN host is powered off (you checked): its VMs restart elsewhere "
+      + "although its power controller cannot confirm it. Journaled with your name.")
+  int confirmOff(@Parameters(paramLabel = "NAME", description = "The host.") String name) {
+    JsonNode host = session.api().post(CorralApi.path("hosts", name, "confirm-off"), null);
+    session.report(host, "host " + name + ": confirmed off; its VMs restart elsewhere" + Nodes.nowIn(host));
     return ExitCode.OK.code();
   }
 

@@ -16,9 +16,11 @@ import org.corral.cli.api.Json;
 import org.corral.cli.convert.DiskConverter;
 import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
+import org.corral.cli.convert.HaConverter;
 import org.corral.cli.convert.PolicyConverter;
 import org.corral.cli.render.Nodes;
 import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.HaLevel;
 import org.corral.model.vm.PlacementPolicy;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -73,9 +75,10 @@ public final class VmCreateCommand implements Callable<Integer> {
   @Option(names = "--anti-affinity", paramLabel = "GROUP", description = "Place apart from the other VMs of GROUP.")
   @Nullable String antiAffinityGroup;
 
-  @Option(names = "--ha-priority", paramLabel = "N", converter = NonNegativeInt.class,
-      description = "Restart order after a host failure, higher first (default 0).")
-  @Nullable Integer haPriority;
+  @Option(names = "--ha", paramLabel = "LEVEL", converter = HaConverter.class,
+      description = "What happens when its host fails or it crashes: high (restarted first), medium (the default), "
+          + "low (restarted last) or none (not restarted).")
+  @Nullable HaLevel ha;
 
   @Option(names = "--user-data", paramLabel = "FILE", description = "cloud-init user data to give the guest.")
   @Nullable Path userData;
@@ -175,9 +178,7 @@ public final class VmCreateCommand implements Callable<Integer> {
     putIfGiven(body, "rank", rank);
     putIfGiven(body, "affinityGroup", affinityGroup);
     putIfGiven(body, "antiAffinityGroup", antiAffinityGroup);
-    if (haPriority != null) {
-      body.put("haPriority", haPriority);
-    }
+    putIfGiven(body, "ha", ha == null ? null : ha.name());
     putIfGiven(body, "userData", userData == null ? null : readUserData(userData));
     if (!labels.isEmpty()) {
       ObjectNode l = body.putObject("labels");

@@ -99,7 +99,7 @@ final class VmViews {
         .add("Requires", Nodes.text(vm, "spec", "requirements"))
         .add("Affinity", Nodes.text(vm, "spec", "affinityGroup"))
         .add("Anti-affinity", Nodes.text(vm, "spec", "antiAffinityGroup"))
-        .add("HA priority", Nodes.whole(vm, "spec", "haPriority"))
+        .add("HA", lower(Nodes.text(vm, "spec", "ha")))
         .add("Labels", Nodes.labels(vm, "spec", "labels"))
         .add("Owner", Nodes.text(vm, "owner"))
         .add("Created", s.time(Nodes.text(vm, "created")))
@@ -158,5 +158,9 @@ final class VmViews {
       j.add(Nodes.text(l, "network") + " " + Nodes.text(l, "ip") + " " + Nodes.text(l, "mac"));
     }
     return j.toString();
+  }
+
+  private static @Nullable String lower(@Nullable String s) {
+    return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -191,6 +191,7 @@ public final class ApiServer implements AutoCloseable {
       hostResult(ctx, 200, call(() -> controller.commands().maintenance(ctx.pathParam("name"), enabled, who(ctx))));
     });
     post(a, V1 + "/hosts/{name}/power-on", Permission.MANAGE_HOSTS, ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOn(ctx.pathParam("name"), who(ctx)))));
+    post(a, V1 + "/hosts/{name}/confirm-off", Permission.MANAGE_HOSTS, ctx -> hostResult(ctx, 200, call(() -> controller.guardian().confirmOff(ctx.pathParam("name"), who(ctx)))));
     post(a, V1 + "/hosts/{name}/power-off", Permission.MANAGE_HOSTS, ctx -> hostResult(ctx, 202, call(() -> controller.commands().powerOff(ctx.pathParam("name"), who(ctx)))));
     post(a, V1 + "/hosts/{name}/check", Permission.MANAGE_HOSTS, ctx -> json(ctx, 200, controller.callAsync(
         () -> new org.corral.controller.command.HostChecker(controller).check(ctx.pathParam("name")), Duration.ofSeconds(90))));

@@ -469,7 +469,7 @@ public final class Commands {
       if (h.state() == HostState.MAINTENANCE) {
         return h;
       }
-      // New VMs stop coming; evacuation by live migration is the Optimizer's job (a later loop).
+      // New VMs stop coming; the Guardian live-migrates the running ones away (policy.recovery).
       return state.transitionHost(name, HostState.MAINTENANCE, "maintenance requested by " + who, null, cause);
     }
     if (h.state() != HostState.MAINTENANCE) {

@@ -4,19 +4,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.HaLevel;
 import org.corral.model.vm.NicSpec;
 import org.corral.model.vm.PlacementPolicy;
 import org.corral.model.vm.VmSpec;
 import org.jspecify.annotations.Nullable;
 
-/** What `POST /vms` and `corral vm create` send. Only name, cpus and memoryMib are required. */
+/**
+ * What `POST /vms` and `corral vm create` send. Only name, cpus and memoryMib are required.
+ * {@code haPriority} is the former numeric HA setting: it is refused with the way to say it now.
+ */
 public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
     @Nullable List<NicSpec> nics, @Nullable String requirements, @Nullable PlacementPolicy policy, @Nullable String rank,
-    @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable Integer haPriority,
+    @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable HaLevel ha, @Nullable Integer haPriority,
     @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold) {
 
   public static VmRequest of(String name, int cpus, long memoryMib) {
-    return new VmRequest(name, cpus, memoryMib, null, null, null, null, null, null, null, null, null, null, null);
+    return new VmRequest(name, cpus, memoryMib, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   VmSpec spec() {
@@ -26,9 +30,13 @@ public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memo
     if (memoryMib == null) {
       throw new org.corral.model.InvalidInputException("memoryMib", "is missing", "give memory in MiB, e.g. \"memoryMib\": 2048");
     }
+    if (haPriority != null) {
+      throw new org.corral.model.InvalidInputException("haPriority", "was replaced by ha",
+          "give \"ha\": \"HIGH\", \"MEDIUM\", \"LOW\" or \"NONE\" (a former priority above 0 is HIGH, 0 is MEDIUM)");
+    }
     // Lists and labels left out are none, as VmSpec itself reads a null.
     return new VmSpec(cpus, memoryMib, Objects.requireNonNullElse(disks, List.of()), Objects.requireNonNullElse(nics, List.of()),
-        requirements, policy, rank, affinityGroup, antiAffinityGroup, haPriority == null ? 0 : haPriority, userData,
+        requirements, policy, rank, affinityGroup, antiAffinityGroup, Objects.requireNonNullElse(ha, HaLevel.DEFAULT), userData,
         Objects.requireNonNullElse(labels, Map.of()));
   }
 }

@@ -54,17 +54,26 @@ final class DeployStep implements Step {
 
   @Override
   public CompletionStage<Void> run(ExecContext ctx) {
-    return ctx.connect(a.host()).thenCompose(conn ->
-        ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(a.vm()), ctx.state))
+    return defineAndStart(ctx, a, a.vm(), a.host(), VmState.PROVISIONING);
+  }
+
+  /**
+   * Defines the VM's domain on {@code host} (by UUID: defining again is harmless), moves it from
+   * {@code defining} to BOOTING, and starts it (starting a running domain is harmless): safe to
+   * run again after a crash or a retry. Shared with the recovery step.
+   */
+  static CompletionStage<Void> defineAndStart(ExecContext ctx, Action a, String vmName, String host, VmState defining) {
+    return ctx.connect(host).thenCompose(conn ->
+        ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(vmName), ctx.state))
             .thenCompose(spec -> ctx.hop(conn.define(spec)))
             .thenCompose(v -> ctx.loop(() -> {
-              Vm vm = ctx.state.requireVm(a.vm());
-              if (vm.state() == VmState.PROVISIONING) {
-                ctx.state.transitionVm(a.vm(), VmState.BOOTING, a.host(), null, "starting on " + a.host(), a.key(), a.cause());
+              Vm vm = ctx.state.requireVm(vmName);
+              if (vm.state() == defining) {
+                ctx.state.transitionVm(vmName, VmState.BOOTING, host, null, "starting on " + host, a.key(), a.cause());
               }
               return conn;
             }))
-            .thenCompose(c -> ctx.hop(c.start(a.vm()))));
+            .thenCompose(c -> ctx.hop(c.start(vmName))));
   }
 
   @Override

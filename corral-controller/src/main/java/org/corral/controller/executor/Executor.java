@@ -461,6 +461,7 @@ public final class Executor implements Planner {
     double oc = settings.cpuOvercommit();
     return switch (a) {
       case Action.DeployVm d -> new DeployStep(d, oc);
+      case Action.RecoverVm r -> new RecoverStep(r, oc);
       case Action.StartVm s -> new StartStep(s);
       case Action.StopVm s -> new StopStep(s);
       case Action.MigrateVm m -> new MigrateStep(m, oc);
@@ -474,6 +475,7 @@ public final class Executor implements Planner {
   static SubjectKind subjectKind(Action a) {
     return switch (a) {
       case Action.DeployVm d -> SubjectKind.VM;
+      case Action.RecoverVm r -> SubjectKind.VM;
       case Action.StartVm s -> SubjectKind.VM;
       case Action.StopVm s -> SubjectKind.VM;
       case Action.MigrateVm m -> SubjectKind.VM;
@@ -488,6 +490,7 @@ public final class Executor implements Planner {
   public static String describe(Action a) {
     return switch (a) {
       case Action.DeployVm d -> "deploy " + d.vm() + " on " + d.host();
+      case Action.RecoverVm r -> "restart " + r.vm() + " from " + r.from() + " on " + r.to();
       case Action.StartVm s -> "start " + s.vm() + " on " + s.host();
       case Action.StopVm s -> (s.force() ? "destroy " : "stop ") + s.vm() + " on " + s.host();
       case Action.MigrateVm m -> "migrate " + m.vm() + " from " + m.from() + " to " + m.to();

@@ -57,9 +57,16 @@ final class StartStep implements Step {
     tx.vmState(vm, vm.withState(VmState.RUNNING, "running on " + a.host(), s.clock().now()), a.key(), a.cause());
   }
 
+  /**
+   * A start the host refused leaves the VM STOPPED. A host that stopped answering (or a call that
+   * timed out) may still have started it: the VM is then UNKNOWN until its host is read again (or
+   * fenced), never STOPPED, which would let it be started somewhere else while it runs here.
+   */
   @Override
   public void fail(ControllerState.Tx tx, ControllerState s, DriverException error) {
     Vm vm = s.requireVm(a.vm());
-    tx.vmState(vm, vm.withState(VmState.STOPPED, "start failed: " + error.getMessage(), s.clock().now()), a.key(), a.cause());
+    boolean ambiguous = error.kind() == DriverException.Kind.UNREACHABLE || error.kind() == DriverException.Kind.TIMEOUT;
+    tx.vmState(vm, vm.withState(ambiguous ? VmState.UNKNOWN : VmState.STOPPED, (ambiguous ? "start may or may not have happened: "
+        : "start failed: ") + error.getMessage(), s.clock().now()), a.key(), a.cause());
   }
 }

@@ -21,7 +21,9 @@ import org.corral.model.plan.Action;
  *       the sealed interface is registered, so a new kind of action needs no change here;
  *   <li>unknown properties are ignored (the store must read rows written by a newer version). An
  *       API that wants strict input enables {@link DeserializationFeature#FAIL_ON_UNKNOWN_PROPERTIES}
- *       on its own copy.
+ *       on its own copy;
+ *   <li>a VM spec stored with the former numeric {@code haPriority} is read with its HA level
+ *       ({@link LegacyVmSpec}).
  * </ul>
  */
 public final class Json {
@@ -42,6 +44,7 @@ public final class Json {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .addMixIn(Action.class, ActionKindMixin.class)
+        .addModule(LegacyVmSpec.module())
         .build();
     for (Class<?> kind : Action.class.getPermittedSubclasses()) {
       mapper.registerSubtypes(new NamedType(kind, kind.getSimpleName()));

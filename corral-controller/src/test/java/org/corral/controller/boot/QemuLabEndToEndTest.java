@@ -124,7 +124,7 @@ class QemuLabEndToEndTest {
     executorLog.addAppender(log);
     try {
       VmRequest req = new VmRequest(MISSING, 1, QemuLab.GUEST_MEMORY_MIB, List.of(new DiskSpec("lab-missing", 1)), null, null,
-          null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null);
       controller.call(() -> controller.commands().createVm(req, "test"));
 
       Vm failed = awaitState(MISSING, VmState.FAILED, Duration.ofSeconds(60));
@@ -270,7 +270,7 @@ class QemuLabEndToEndTest {
 
   private void create(String name, String userData) {
     VmRequest req = new VmRequest(name, 1, QemuLab.GUEST_MEMORY_MIB, List.of(new DiskSpec("lab-guest", 1)), null, null, null,
-        null, null, null, null, userData, null, null);
+        null, null, null, null, null, userData, null, null);
     controller.call(() -> controller.commands().createVm(req, "test"));
   }
 

@@ -102,7 +102,7 @@ class ExecutorTest {
   void theSameKeyIsNeverRunTwice() {
     LabHarness lab = new LabHarness(1, SimLatencies.INSTANT);
     lab.startWithInventory();
-    lab.cmd().createVm(new VmRequest("i1", 1, 512L, null, null, null, null, null, null, null, null, null, null, true), "t");
+    lab.cmd().createVm(new VmRequest("i1", 1, 512L, null, null, null, null, null, null, null, null, null, null, null, true), "t");
     lab.cmd().releaseVm("i1", "t");
     Action.DeployVm a = new Action.DeployVm("deploy/i1/manual", "i1", "node01", Cause.of(Origin.USER, 0, "test"));
     Executor ex = lab.controller.executor();
@@ -120,7 +120,7 @@ class ExecutorTest {
   void staleActionIsRejectedWithItsReasonAndNothingIsDone() {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();
-    lab.cmd().createVm(new VmRequest("s1", 1, 512L, null, null, null, null, null, null, null, null, null, null, true), "t");
+    lab.cmd().createVm(new VmRequest("s1", 1, 512L, null, null, null, null, null, null, null, null, null, null, null, true), "t");
     lab.cmd().maintenance("node01", true, "t");
     lab.cmd().releaseVm("s1", "t");
     // A plan made before node01 entered maintenance arrives late.
@@ -161,6 +161,7 @@ class ExecutorTest {
   void downHostIsFencedAndItsPowerConfirmedOff() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // the step alone, as the Guardian would submit it
     lab.dc.partitionHost("node02", true);
     lab.until("node02 DOWN", () -> lab.host("node02").state() == HostState.DOWN, MAX);
     lab.controller.executor().submit(new Action.FenceHost("fence/node02/1", "node02", Cause.of(Origin.GUARDIAN, 1, "test")));

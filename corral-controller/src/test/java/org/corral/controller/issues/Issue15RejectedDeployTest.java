@@ -85,6 +85,7 @@ class Issue15RejectedDeployTest {
   void anActionWhoseStartIsIllegalIsRejectedAndFreesItsVm() {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // this test is about the DOWN host itself, not its recovery
     lab.cmd().createVm(VmRequest.of("u1", 1, 512), "t");
     lab.untilVm("u1", VmState.RUNNING, MAX);
     String host = lab.vm("u1").host();

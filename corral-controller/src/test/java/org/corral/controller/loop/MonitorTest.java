@@ -23,6 +23,7 @@ class MonitorTest {
   private static LabHarness labWithVm(String vm) {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // the Monitor's own judgements, without the Guardian fencing what goes DOWN
     lab.cmd().createVm(VmRequest.of(vm, 4, 1024), "t");
     lab.untilVm(vm, VmState.RUNNING, MAX);
     return lab;
@@ -137,6 +138,7 @@ class MonitorTest {
     lab.hypervisorWrapper = real -> new org.corral.controller.testing.SlowReads(real, lab.clock, Duration.ZERO,
         uri -> hang.get() && uri.endsWith("/node02"));
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // the Monitor's own judgements, without the Guardian fencing what goes DOWN
     assertThat(lab.host("node02").state()).isEqualTo(HostState.UP);
     hang.set(true); // libvirtd on node02 accepts the call and never answers
     lab.until("node02 SUSPECT", () -> lab.host("node02").state() == HostState.SUSPECT, Duration.ofMinutes(2));

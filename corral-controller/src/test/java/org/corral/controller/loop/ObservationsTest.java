@@ -90,6 +90,7 @@ class ObservationsTest {
   void silencesAreObservedAndJudgedByTheLivenessPolicy() {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();
+    lab.controller.guardian().stop(); // the Monitor's own judgements, without the Guardian fencing what goes DOWN
     lab.dc.partitionHost("node02", true);
     lab.run(Duration.ofSeconds(1));
     HostObservation o = lab.controller.state().observation("node02");

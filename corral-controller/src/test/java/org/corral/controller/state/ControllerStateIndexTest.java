@@ -61,7 +61,7 @@ class ControllerStateIndexTest {
         List.of(new NicLease("n", "10.0.0." + o.vm(), "52:54:00:00:00:" + (10 + o.vm())));
     VmSpec spec = o.vm() % 3 == 0
         ? new VmSpec(1 + o.vm() % 3, 256L * (1 + o.vm()), List.of(), List.of(), null, null, null, o.vm() % 2 == 0 ? "a" : null,
-            "web", 0, null, java.util.Map.of())
+            "web", null, null, java.util.Map.of())
         : VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm()));
     Vm v = new Vm(name, "UUID-" + o.vm(), spec, "t", o.state(), DesiredState.RUNNING,
         host, target, leases, "", T, T, 1);

@@ -55,6 +55,30 @@ class JsonTest {
     assertThat(mapper.treeToValue(tree, Vm.class)).isEqualTo(vm);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"0, MEDIUM", "1, HIGH", "1000, HIGH"})
+  void aVmStoredWithANumericHaPriorityLoadsWithItsLevel(int priority, org.corral.model.vm.HaLevel level) throws Exception {
+    Vm vm = Samples.fullVm("old-1");
+    ObjectNode tree = mapper.valueToTree(vm);
+    ObjectNode spec = (ObjectNode) tree.get("spec");
+    spec.remove("ha");
+    spec.put("haPriority", priority);
+
+    Vm read = mapper.treeToValue(tree, Vm.class);
+
+    assertThat(read.spec().ha()).as("a stored haPriority of %d reads as %s", priority, level).isEqualTo(level);
+    assertThat(read).isEqualTo(new Vm(vm.name(), vm.uuid(), vm.spec().withHa(level), vm.owner(), vm.state(), vm.desired(),
+        vm.host(), vm.migrationTarget(), vm.leases(), vm.stateReason(), vm.created(), vm.stateSince(), vm.version()));
+  }
+
+  @Test
+  void aSpecWithoutHaGetsTheDefault() throws Exception {
+    ObjectNode spec = mapper.valueToTree(Samples.fullVm("x").spec());
+    spec.remove("ha");
+
+    assertThat(mapper.treeToValue(spec, org.corral.model.vm.VmSpec.class).ha()).isEqualTo(org.corral.model.vm.HaLevel.DEFAULT);
+  }
+
   @Test
   void unknownPropertiesAreIgnored() throws Exception {
     Host host = Samples.fullHost("node-1");

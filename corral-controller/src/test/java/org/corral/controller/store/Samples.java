@@ -56,7 +56,7 @@ final class Samples {
   static VmSpec fullSpec() {
     return new VmSpec(4, 8192, List.of(new DiskSpec("debian-12", 20), new DiskSpec("scratch", 0)),
         List.of(new NicSpec("lan"), new NicSpec("dmz")), "host.labels.ssd == 'true'", PlacementPolicy.CUSTOM,
-        "host.free.memoryMib", "web", "db", 100, "#cloud-config\npackages: [nginx]\n", Map.of("tier", "web", "team", "a"));
+        "host.free.memoryMib", "web", "db", org.corral.model.vm.HaLevel.HIGH, "#cloud-config\npackages: [nginx]\n", Map.of("tier", "web", "team", "a"));
   }
 
   static Vm fullVm(String name) {

@@ -6,7 +6,7 @@ import org.corral.drivers.hypervisor.DomainState;
 enum DomainPhase {
   /** Defined, not running. */
   SHUTOFF,
-  /** Start requested, OS booting: memory held, no CPU used yet, shown as SHUTOFF. */
+  /** Start requested, OS booting: memory held, no CPU used yet, shown as RUNNING (as libvirt shows a booting guest). */
   STARTING,
   RUNNING,
   /** ACPI shutdown in progress: still using CPU and memory, shown as SHUTDOWN. */
@@ -16,8 +16,10 @@ enum DomainPhase {
 
   DomainState shown() {
     return switch (this) {
-      case SHUTOFF, STARTING -> DomainState.SHUTOFF;
-      case RUNNING -> DomainState.RUNNING;
+      case SHUTOFF -> DomainState.SHUTOFF;
+      // libvirt shows a domain RUNNING as soon as its QEMU process runs, while the guest boots:
+      // a start still in flight (e.g. on a host cut off mid-call) must not look stopped.
+      case STARTING, RUNNING -> DomainState.RUNNING;
       case STOPPING -> DomainState.SHUTDOWN;
       case CRASHED -> DomainState.CRASHED;
     };

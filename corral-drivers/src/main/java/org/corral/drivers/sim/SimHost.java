@@ -100,6 +100,12 @@ public final class SimHost {
     return dc.read(() -> List.copyOf(domains.keySet()));
   }
 
+  /** Names of the domains running (or booting) here: what would write their disks. */
+  public List<String> activeDomainNames() {
+    return dc.read(() -> domains.values().stream().filter(d -> d.phase.usesCpu() || d.phase == DomainPhase.STARTING)
+        .map(SimDomain::name).sorted().toList());
+  }
+
   /** Memory not held by active, starting or incoming domains. */
   public long freeMemoryMib() {
     return dc.read(this::freeMib);

@@ -8,5 +8,7 @@ public enum EntryKind {
   /** The optimizer chose not to act, and why (no room, a cap reached); journaled when it first appears. */
   OPTIMIZER_NOTE,
   /** A password login was refused (wrong password, unknown user, or too many failures). */
-  LOGIN_FAILED
+  LOGIN_FAILED,
+  /** The Guardian waits (a host it cannot prove off, no room for a VM); journaled when it first appears. */
+  GUARDIAN_NOTE
 }

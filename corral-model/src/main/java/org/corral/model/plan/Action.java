@@ -50,6 +50,16 @@ public sealed interface Action {
     public MigrateVm withKey(String k) { return new MigrateVm(k, vm, from, to, cause); }
   }
 
+  /**
+   * Start a VM whose host failed (fenced, or proven off) on host {@code to}, from its disks on
+   * shared storage: UNKNOWN → RECOVERING → BOOTING → RUNNING.
+   */
+  record RecoverVm(String key, String vm, String from, String to, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "recover"; }
+    public RecoverVm withKey(String k) { return new RecoverVm(k, vm, from, to, cause); }
+  }
+
   /** Destroy, undefine and remove the VM's disks; release its leases. {@code host} may be null. */
   record DeleteVm(String key, String vm, @Nullable String host, Cause cause) implements Action {
     public String subject() { return vm; }

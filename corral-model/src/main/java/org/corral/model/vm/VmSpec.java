@@ -24,7 +24,7 @@ import org.corral.model.Resources;
  * @param rank              CEL expression ranking hosts (higher wins) when policy is CUSTOM
  * @param affinityGroup     VMs sharing this name go on the same host, or null
  * @param antiAffinityGroup VMs sharing this name go on different hosts, or null
- * @param haPriority        restart order after a host failure (higher first), 0 by default
+ * @param ha                what is done when the VM's host fails or it crashes ({@link HaLevel#DEFAULT} when null)
  * @param userData          cloud-init user data, or null
  */
 public record VmSpec(
@@ -37,7 +37,7 @@ public record VmSpec(
     @Nullable String rank,
     @Nullable String affinityGroup,
     @Nullable String antiAffinityGroup,
-    int haPriority,
+    HaLevel ha,
     @Nullable String userData,
     Map<String, String> labels) {
 
@@ -66,31 +66,36 @@ public record VmSpec(
     rank = blankToNull(rank);
     affinityGroup = blankToNull(affinityGroup);
     antiAffinityGroup = blankToNull(antiAffinityGroup);
+    ha = ha == null ? HaLevel.DEFAULT : ha;
   }
 
   /** The smallest useful spec: n vCPUs and m MiB, nothing else. */
   public static VmSpec of(int cpus, long memoryMib) {
-    return new VmSpec(cpus, memoryMib, List.of(), List.of(), null, null, null, null, null, 0, null, Map.of());
+    return new VmSpec(cpus, memoryMib, List.of(), List.of(), null, null, null, null, null, HaLevel.DEFAULT, null, Map.of());
   }
 
   public VmSpec withRequirements(String expr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
   }
 
   public VmSpec withPolicy(PlacementPolicy p, String rankExpr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, ha, userData, labels);
   }
 
   public VmSpec withGroups(String affinity, String antiAffinity) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, haPriority, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels);
   }
 
   public VmSpec withNics(List<NicSpec> n) {
-    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
+  }
+
+  public VmSpec withHa(HaLevel level) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels);
   }
 
   public VmSpec withDisks(List<DiskSpec> d) {
-    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, haPriority, userData, labels);
+    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
   }
 
   public Resources demand() {
@@ -110,9 +115,6 @@ public record VmSpec(
     }
     if (rank != null && policy != PlacementPolicy.CUSTOM) {
       throw new InvalidInputException("spec.rank", "is only used with policy CUSTOM", "set spec.policy to CUSTOM or drop spec.rank");
-    }
-    if (haPriority < 0 || haPriority > 1000) {
-      throw new InvalidInputException("spec.haPriority", "must be between 0 and 1000, got " + haPriority, "higher restarts first; 0 is the default");
     }
     if (requirements != null && requirements.length() > MAX_EXPRESSION) {
       throw new InvalidInputException("spec.requirements", "has " + requirements.length() + " characters, more than " + MAX_EXPRESSION,

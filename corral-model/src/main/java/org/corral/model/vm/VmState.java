@@ -10,6 +10,8 @@ import org.corral.model.StateMachine;
  *  PENDING → PROVISIONING → BOOTING → RUNNING ⇄ MIGRATING
  *  RUNNING → STOPPING → STOPPED → BOOTING      RUNNING ⇄ SUSPENDED
  *  PENDING ⇄ HOLD      host unreachable: → UNKNOWN → RECOVERING → BOOTING | PENDING
+ *                      (a recovery that failed: RECOVERING → UNKNOWN, tried again)
+ *  stopped on its own again: STOPPED → RECOVERING (restarted on another host)
  *  any but DELETED → FAILED (reason kept) and → DELETED
  * </pre>
  */
@@ -27,9 +29,9 @@ public enum VmState {
       .from(MIGRATING, RUNNING, UNKNOWN, STOPPED)
       .from(SUSPENDED, RUNNING, STOPPING, STOPPED, UNKNOWN)
       .from(STOPPING, STOPPED, RUNNING, UNKNOWN)
-      .from(STOPPED, BOOTING, RUNNING, PENDING, UNKNOWN)
+      .from(STOPPED, BOOTING, RUNNING, PENDING, UNKNOWN, RECOVERING)
       .from(UNKNOWN, RUNNING, STOPPED, RECOVERING, BOOTING, SUSPENDED)
-      .from(RECOVERING, BOOTING, RUNNING, PENDING)
+      .from(RECOVERING, BOOTING, RUNNING, PENDING, UNKNOWN)
       .from(FAILED, PENDING, STOPPED)
       .fromAllBut(FAILED, DELETED)
       .fromAllBut(DELETED)

@@ -62,11 +62,11 @@ class VmSpecTest {
   }
 
   private static VmSpec withUserData(String userData) {
-    return new VmSpec(1, 512, null, null, null, null, null, null, null, 0, userData, null);
+    return new VmSpec(1, 512, null, null, null, null, null, null, null, null, userData, null);
   }
 
   private static VmSpec withLabels(Map<String, String> labels) {
-    return new VmSpec(1, 512, null, null, null, null, null, null, null, 0, null, labels);
+    return new VmSpec(1, 512, null, null, null, null, null, null, null, null, null, labels);
   }
 
   private static void assertField(VmSpec spec, String field) {

@@ -13,8 +13,9 @@ import org.corral.model.snapshot.HostObservation;
  * <ul>
  *   <li>An answer makes a SUSPECT, DOWN or ERROR host UP; the first answer since the controller
  *       started also refreshes an UP host's stale reason.</li>
- *   <li>No answer: a configuration fault (credentials, bad URI) or a host that never answered
- *       since start is ERROR, for the administrator, not a failure to act on; otherwise UP goes
+ *   <li>No answer: a configuration fault (credentials, bad URI), or a host that has never answered
+ *       (not since the start, and not before: a host just added), is ERROR, for the administrator,
+ *       not a failure to act on; otherwise UP goes
  *       SUSPECT at once, and SUSPECT goes DOWN after {@code downAfter} silent polls in a row (its
  *       VMs are then unreachable); a host in MAINTENANCE or DRAINING that stops answering is
  *       ERROR.</li>
@@ -56,7 +57,12 @@ public final class HostLiveness {
       return s == HostState.SUSPECT || s == HostState.ERROR || s == HostState.DOWN || firstAnswer
           ? new Verdict(HostState.UP, ANSWERS, false) : null;
     }
-    if (o.configError() || !o.answered()) {
+    // A host that has not answered since the controller started is ERROR (for an administrator),
+    // unless it had answered before (UP because its hypervisor answered, or SUSPECT, which only an
+    // answering host becomes): silence after a controller restart is then judged like any other,
+    // or a host that died while the controller was down would never be found failed.
+    boolean answeredBefore = (s == HostState.UP && ANSWERS.equals(host.stateReason())) || s == HostState.SUSPECT;
+    if (o.configError() || (!o.answered() && !answeredBefore)) {
       return s == HostState.DOWN || (s == HostState.ERROR && why.equals(host.stateReason())) ? null
           : new Verdict(HostState.ERROR, why, false);
     }

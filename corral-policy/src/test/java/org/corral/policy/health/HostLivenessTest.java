@@ -48,7 +48,10 @@ class HostLivenessTest {
       "SUSPECT,     x,                   1,       2,      false,  -,           false",
       "SUSPECT,     x,                   1,       3,      false,  DOWN,        true",
       "DOWN,        x,                   1,       9,      false,  -,           false",
-      "UP,          x,                   0,       1,      false,  ERROR,       false",
+      "UP,          x,                   0,       1,      false,  ERROR,       false",  // never answered: just added
+      "UP,          hypervisor answers,  0,       1,      false,  SUSPECT,     false",  // answered before a controller restart
+      "SUSPECT,     x,                   0,       3,      false,  DOWN,        true",
+      "MAINTENANCE, x,                   0,       1,      false,  ERROR,       false",
       "UP,          x,                   5,       1,      true,   ERROR,       false",
       "DOWN,        x,                   5,       1,      true,   -,           false",
       "MAINTENANCE, x,                   5,       1,      false,  ERROR,       false",

@@ -108,7 +108,7 @@ class FiltersTest {
     Snapshot snap = new Lab().host("h", 16, 16384, HostState.UP, Map.of("zone", "a", "ssd", "yes"))
         .running("x", "h", 1, 1024).utilisation("h", 0.6).snapshot();
     PlacementState s = new PlacementState(snap, 1.0);
-    VmSpec spec = new VmSpec(1, 1024, null, null, expr, null, null, null, null, 0, null, Map.of("tier", "gold"));
+    VmSpec spec = new VmSpec(1, 1024, null, null, expr, null, null, null, null, null, null, Map.of("tier", "gold"));
     assertThat(new RequirementsFilter().accepts(s, 0, candidate(spec))).isEqualTo(accepted);
   }
 

@@ -285,7 +285,7 @@ class SchedulerTest {
   @Test
   void customPolicyWithoutARankIsReported() {
     Snapshot s = new Lab().host("a", 16, 16384).snapshot();
-    Vm vm = Lab.pending("v", new VmSpec(1, 1024, null, null, null, PlacementPolicy.CUSTOM, null, null, null, 0, null, null));
+    Vm vm = Lab.pending("v", new VmSpec(1, 1024, null, null, null, PlacementPolicy.CUSTOM, null, null, null, null, null, null));
     PlacementReport report = packing.place(s, List.of(vm)).unplaced().getFirst();
     assertThat(report.rejectedBy()).isEqualTo(Map.of(UnplacedReports.INVALID_RANK, 1));
     assertThat(report.summary()).isEqualTo("cannot be placed: spec.rank: is required when spec.policy is CUSTOM; "

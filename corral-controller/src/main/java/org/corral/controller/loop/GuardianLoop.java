@@ -1,0 +1,214 @@
+package org.corral.controller.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.corral.controller.connection.Stages;
+import org.corral.controller.state.ControllerState;
+import org.corral.drivers.Drivers;
+import org.corral.drivers.power.PowerStatus;
+import org.corral.drivers.power.PowerTarget;
+import org.corral.model.InvalidInputException;
+import org.corral.model.host.Host;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
+import org.corral.policy.recovery.BmcAnswer;
+import org.corral.policy.recovery.Fencing;
+import org.corral.policy.recovery.HostFailure;
+import org.corral.policy.recovery.Recovery;
+
+/**
+ * High availability: snapshot → {@link Recovery} (pure: fence, wait, or restart elsewhere) → plan
+ * → planner. It observes what the snapshot lacks, each failed host's power status (asked of its
+ * power controller, off the loop), and keeps administrators' confirmations
+ * ({@code corral host confirm-off}, journaled with who, kept in the store's meta data so that a
+ * restart remembers them); it applies what the policy gives up (VMs that cannot or must not
+ * restart go FAILED with the reason) and journals what it waits for once, when it first appears.
+ *
+ * <p>No decision is taken before one full observation cycle after the controller starts: the
+ * first cycle waits {@code settle} (a Monitor period), and a DOWN host is acted on only once it has
+ * been observed since the start.
+ */
+public final class GuardianLoop extends Loop implements PlanningLoop {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GuardianLoop.class);
+  /** Prefix of the meta data key holding an administrator's confirmation that a host is off. */
+  public static final String CONFIRMED_OFF = "confirmed-off/";
+  private final ControllerState state;
+  private final Planner planner;
+  private final Recovery recovery;
+  private final Drivers drivers;
+  private final Duration settle;
+  private final Duration powerTimeout;
+  private Instant startedAt = Instant.EPOCH;
+  private final Map<String, BmcAnswer> power = new HashMap<>();
+  private final Set<String> asking = new HashSet<>();
+  /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
+  private final Map<String, Long> confirmed = new HashMap<>();
+  private Set<String> lastNotes = Set.of();
+
+  /**
+   * @param meta   the store's meta data as loaded (confirmations made before a restart)
+   * @param settle how long after the start no decision is taken: one full observation cycle
+   */
+  public GuardianLoop(Clock clock, Duration period, long seed, ControllerState state, Planner planner, Recovery recovery,
+      Drivers drivers, Map<String, String> meta, Duration settle, Duration powerTimeout) {
+    super("guardian", clock, period, seed);
+    this.state = state;
+    this.planner = planner;
+    this.recovery = recovery;
+    this.drivers = drivers;
+    this.settle = settle;
+    this.powerTimeout = powerTimeout;
+    meta.forEach((k, v) -> {
+      if (k.startsWith(CONFIRMED_OFF)) {
+        try {
+          confirmed.put(k.substring(CONFIRMED_OFF.length()), Long.parseLong(v));
+        } catch (NumberFormatException e) {
+          LOG.warn("ignoring unreadable confirmation {}={}", k, v);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void start() {
+    startedAt = clock.now();
+    super.start();
+  }
+
+  /**
+   * Records an administrator's word that {@code host}, which stopped answering, is off: its VMs
+   * may restart elsewhere although fencing cannot confirm it. Journaled with who. Call on the loop.
+   *
+   * @throws InvalidInputException when the host is not DOWN (naming its state)
+   */
+  public Host confirmOff(String host, String who) {
+    Host h = state.requireHost(host);
+    String why = Fencing.confirmable(h.state());
+    if (why != null) {
+      throw new InvalidInputException("host", host + " cannot be confirmed off: " + why,
+          "run `corral host confirm-off " + host + "` only for a host that is DOWN and that you know is powered off");
+    }
+    confirmed.put(host, h.version());
+    state.tx().meta(CONFIRMED_OFF + host, Long.toString(h.version()))
+        .journal(EntryKind.UPDATED, SubjectKind.HOST, host, null, null, null, Cause.user(who, "confirm host " + host + " is off"),
+            who + " confirmed that host " + host + " is off: its VMs may restart elsewhere").commit();
+    LOG.warn("{} confirmed that host {} is off", who, host);
+    wake();
+    return h;
+  }
+
+  @Override
+  protected void cycle(long cycle, long seed) {
+    if (clock.now().isBefore(startedAt.plus(settle))) {
+      return; // one full observation cycle first: no action on stale state
+    }
+    askPower();
+    Snapshot snap = state.snapshot(cycle, seed);
+    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf);
+    for (Recovery.GiveUp l : d.lost()) {
+      Vm vm = state.vm(l.vm()).orElse(null);
+      if (vm != null && !planner.isBusy(vm.name()) && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
+        state.transitionVm(vm.name(), VmState.UNKNOWN, vm.host(), null, l.reason(), null,
+            Cause.of(Origin.GUARDIAN, cycle, "host failed"));
+      }
+    }
+    Cause cause = Cause.of(Origin.GUARDIAN, cycle, "cannot restart");
+    for (Recovery.GiveUp g : d.givenUp()) {
+      Vm vm = state.vm(g.vm()).orElse(null);
+      if (vm != null && (vm.state() == VmState.UNKNOWN || vm.state() == VmState.STOPPED) && !planner.isBusy(vm.name())) {
+        state.transitionVm(vm.name(), VmState.FAILED, vm.host(), null, g.reason(), null, cause);
+        LOG.warn("vm {} FAILED: {}", vm.name(), g.reason());
+      }
+    }
+    planner.submit(d.plan());
+    rememberRestarts(d.plan());
+    journalNewNotes(d.plan(), cycle);
+  }
+
+  @Override
+  public Plan plan(Snapshot snapshot, Planner recorder) {
+    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf).plan();
+  }
+
+  /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */
+  private final Map<String, List<Instant>> restarts = new HashMap<>();
+
+  private List<Instant> restartsOf(String vm) {
+    return restarts.getOrDefault(vm, List.of());
+  }
+
+  private void rememberRestarts(Plan plan) {
+    Instant now = clock.now();
+    for (var a : plan.actions()) {
+      if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
+        List<Instant> times = new ArrayList<>(restartsOf(a.subject()));
+        times.removeIf(t -> t.isBefore(now.minus(Duration.ofHours(1))));
+        times.add(now);
+        restarts.put(a.subject(), times);
+      }
+    }
+    if (restarts.size() > 1000) {
+      restarts.keySet().removeIf(vm -> state.vm(vm).isEmpty());
+    }
+  }
+
+  private HostFailure failure(String host) {
+    Host h = state.host(host).orElse(null);
+    Long v = confirmed.get(host);
+    boolean confirmedOff = h != null && v != null && v == h.version();
+    // Storage leases are not observed yet: no host's leases are taken as expired (the safe side).
+    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), false, confirmedOff);
+  }
+
+  /** Asks the power status of each host whose answer matters, one question at a time per host, off the loop. */
+  private void askPower() {
+    Set<String> relevant = new HashSet<>();
+    for (Host h : state.hosts()) {
+      if (!Fencing.asksPower(h.state())) {
+        continue;
+      }
+      relevant.add(h.name());
+      String uri = h.power().offOrOn();
+      if (uri == null || planner.isBusy(h.name()) || !asking.add(h.name())) {
+        continue;
+      }
+      PowerTarget target = new PowerTarget(h.name(), uri, h.power().mac());
+      Stages.within(drivers.powerFor("power", uri).status(target), powerTimeout, clock, "power status of " + h.name())
+          .whenComplete((st, err) -> clock.execute(() -> {
+            asking.remove(h.name());
+            BmcAnswer answer = err != null ? BmcAnswer.UNREACHABLE
+                : st == PowerStatus.OFF ? BmcAnswer.OFF : st == PowerStatus.ON ? BmcAnswer.ON : BmcAnswer.UNREACHABLE;
+            if (power.put(h.name(), answer) != answer) {
+              wake(); // a new answer may change the decision: no need to wait a period
+            }
+          }));
+    }
+    power.keySet().retainAll(relevant);
+    confirmed.keySet().removeIf(host -> state.host(host).map(h -> !Long.valueOf(h.version()).equals(confirmed.get(host))).orElse(true));
+  }
+
+  private void journalNewNotes(Plan plan, long cycle) {
+    Set<String> now = new HashSet<>(plan.notes());
+    for (String note : plan.notes()) {
+      if (!lastNotes.contains(note)) {
+        state.tx().journal(EntryKind.GUARDIAN_NOTE, SubjectKind.CONTROLLER, "guardian", null, null, null,
+            Cause.of(Origin.GUARDIAN, cycle, "waiting"), note).commit();
+      }
+    }
+    lastNotes = now;
+  }
+}

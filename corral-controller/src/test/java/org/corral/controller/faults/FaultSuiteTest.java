@@ -1,0 +1,43 @@
+package org.corral.controller.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.corral.controller.testing.LabHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deterministic fault-injection suite: {@value #DEFAULT_SCENARIOS} seeded scenarios (see
+ * {@link FaultScenario}) on virtual time. A failing seed is printed with its faults and replays
+ * exactly: {@code ./mvnw -o verify -pl corral-controller -am -Dtest=FaultSuiteTest -Dcorral.faults.seed=N}.
+ * {@code -Dcorral.faults.scenarios=N} runs more (bench/faults runs 10,000);
+ * {@code -Dcorral.faults.crashOnly=true} runs bench/faults' timing scenarios (one host crash each).
+ */
+class FaultSuiteTest {
+  static final int DEFAULT_SCENARIOS = 1000;
+
+  /** The suite's beats (1 s, DOWN after 3), or bench/faults' preset named by {@code -Dcorral.faults.preset}. */
+  private static org.corral.controller.ControllerSettings settings() {
+    String preset = System.getProperty("corral.faults.preset");
+    return preset == null ? LabHarness.fastSettings() : FaultsBenchmark.settings(preset);
+  }
+
+  @Test
+  void everySeededScenarioKeepsTheInvariants() {
+    String one = System.getProperty("corral.faults.seed");
+    long first = one != null ? Long.parseLong(one) : Long.getLong("corral.faults.first", 1);
+    int count = one != null ? 1 : Integer.getInteger("corral.faults.scenarios", DEFAULT_SCENARIOS);
+    List<String> failures = new ArrayList<>();
+    try (Quiet q = Quiet.logs()) {
+      for (long seed = first; seed < first + count; seed++) {
+        FaultScenario.Result r = new FaultScenario(seed, settings(), Boolean.getBoolean("corral.faults.crashOnly")).run();
+        if (!r.ok()) {
+          failures.add("seed " + seed + ": " + r.violation() + "\n  faults:\n    " + String.join("\n    ", r.log())
+              + "\n  replay: -Dtest=FaultSuiteTest -Dcorral.faults.seed=" + seed);
+        }
+      }
+    }
+    assertThat(failures).as("scenarios that broke an invariant (of " + count + ")").isEmpty();
+  }
+}

@@ -1,0 +1,200 @@
+package org.corral.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.corral.controller.command.VmRequest;
+import org.corral.controller.store.JdbcStore;
+import org.corral.controller.testing.LabHarness;
+import org.corral.drivers.sim.SimLatencies;
+import org.corral.model.InvalidInputException;
+import org.corral.model.host.HostState;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.JournalEntry;
+import org.corral.model.vm.HaLevel;
+import org.corral.model.vm.VmState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Guardian on the simulated lab: fence, restart elsewhere by HA level, and never run a VM twice. */
+class GuardianTest {
+  @TempDir
+  Path dir;
+
+  private static VmRequest vm(String name, long memoryMib, HaLevel ha) {
+    return new VmRequest(name, 1, memoryMib, null, null, null, null, null, null, null, ha, null, null, null, null);
+  }
+
+  /** Creates the VMs and waits until they all run; returns the host most of them are on. */
+  private static String runAll(LabHarness lab, List<VmRequest> vms) {
+    vms.forEach(v -> lab.cmd().createVm(v, "t"));
+    lab.until("all running", () -> lab.controller.state().vms().stream().allMatch(v -> v.state() == VmState.RUNNING),
+        Duration.ofMinutes(2));
+    return lab.vm(vms.getFirst().name()).host();
+  }
+
+  /** No VM's domain runs on two hosts, and each RUNNING VM's domain runs where Corral says. */
+  static void assertEachVmRunsOnce(LabHarness lab) {
+    Map<String, List<String>> where = lab.dc.hosts().stream()
+        .flatMap(h -> h.activeDomainNames().stream().map(d -> Map.entry(d, h.name())))
+        .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    where.forEach((vm, hosts) -> assertThat(hosts).as("hosts running " + vm).hasSize(1));
+    lab.controller.state().vms().stream().filter(v -> v.state() == VmState.RUNNING)
+        .forEach(v -> assertThat(where.get(v.name())).as("where " + v.name() + " runs").containsExactly(v.host()));
+  }
+
+  @Test
+  void aCrashedHostIsFencedAndItsVmsRestartElsewhereHighFirst() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    // PACKING puts them all on one host (8 cores, 32 GiB).
+    String failed = runAll(lab, List.of(vm("db", 4096, HaLevel.HIGH), vm("web", 4096, HaLevel.MEDIUM),
+        vm("batch", 4096, HaLevel.LOW), vm("scratch", 4096, HaLevel.NONE)));
+    assertThat(lab.controller.state().vms()).allMatch(v -> failed.equals(v.host()));
+
+    lab.dc.crashHost(failed);
+    lab.until("HA VMs running elsewhere", () -> List.of("db", "web", "batch").stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !failed.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+
+    assertThat(lab.journal()).anySatisfy(e -> assertThat(e.subject() + " " + e.to()).isEqualTo(failed + " FENCED"));
+    assertThat(lab.vm("scratch").state()).isEqualTo(VmState.FAILED);
+    assertThat(lab.vm("scratch").stateReason()).contains("HA level none");
+    List<JournalEntry> j = lab.journal();
+    long fenced = j.stream().filter(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null
+        && e.actionKey().startsWith("fence/" + failed)).findFirst().orElseThrow().seq();
+    List<JournalEntry> recoveries = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/")).toList();
+    assertThat(recoveries).extracting(JournalEntry::subject).containsExactly("db", "web", "batch");
+    assertThat(recoveries).allSatisfy(e -> assertThat(e.seq()).as("recovery after fencing").isGreaterThan(fenced));
+    assertEachVmRunsOnce(lab);
+    // Reboot fencing: the fenced host, holding no VM any more, is switched back on and rejoins empty.
+    lab.until(failed + " UP again", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
+    assertThat(lab.controller.state().vmsOn(failed)).allMatch(v -> v.state() == VmState.FAILED);
+  }
+
+  @Test
+  void aPartitionedHostWithAReachableBmcIsPoweredOffBeforeItsVmsRestart() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.partitionHost(cut, true);
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(2));
+
+    assertThat(lab.dc.host(cut).orElseThrow().activeDomainNames()).isEmpty();
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void withoutProofThatTheHostIsOffNothingRestartsUntilAnAdministratorConfirms() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+    assertThatThrownBy(() -> lab.controller.guardian().confirmOff(cut, "alice"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not DOWN");
+
+    lab.dc.setBmcReachable(cut, false);
+    lab.dc.partitionHost(cut, true); // still running its VM: restarting it elsewhere would run it twice
+    lab.run(Duration.ofMinutes(3));
+
+    assertThat(lab.host(cut).state()).isEqualTo(HostState.DOWN);
+    assertThat(lab.vm("a").state()).isEqualTo(VmState.UNKNOWN);
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.GUARDIAN_NOTE)
+        .anySatisfy(e -> assertThat(e.message()).contains(cut).contains("confirm-off"));
+    assertEachVmRunsOnce(lab);
+
+    lab.dc.crashHost(cut); // the administrator walks to the rack and pulls the plug, then says so
+    lab.controller.guardian().confirmOff(cut, "alice");
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(1));
+    assertThat(lab.journal()).anySatisfy(e -> assertThat(e.message()).contains("alice confirmed that host " + cut + " is off"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void aControllerKilledMidRecoveryFinishesItOnceAfterRestart() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.start(JdbcStore.h2File(dir));
+    lab.addInventory();
+    String failed = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH), vm("b", 4096, HaLevel.HIGH)));
+
+    lab.dc.crashHost(failed);
+    lab.until("a recovering", () -> lab.controller.state().vms().stream().anyMatch(v -> v.state() == VmState.BOOTING
+        || v.state() == VmState.RECOVERING), Duration.ofMinutes(1));
+    lab.kill();
+    lab.store.close();
+    lab.run(Duration.ofSeconds(5));
+
+    lab.start(JdbcStore.h2File(dir));
+    lab.until("both running elsewhere", () -> List.of("a", "b").stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !failed.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+    lab.run(Duration.ofSeconds(30));
+
+    assertEachVmRunsOnce(lab);
+    Map<String, Long> starts = lab.journal().stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/")).collect(Collectors.groupingBy(JournalEntry::subject, Collectors.counting()));
+    assertThat(starts).as("recoveries started per VM").containsOnly(Map.entry("a", 1L), Map.entry("b", 1L));
+  }
+
+  @Test
+  void aVmThatKeepsCrashingIsRestartedInPlaceThenElsewhereThreeTimesThenFailed() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String first = runAll(lab, List.of(vm("c", 4096, HaLevel.HIGH)));
+
+    lab.dc.crashDomain(first, "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running again", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(1));
+    assertThat(lab.vm("c").host()).as("the first restart is in place").isEqualTo(first);
+
+    lab.dc.crashDomain(first, "c");
+    lab.until("c running elsewhere", () -> lab.vm("c").state() == VmState.RUNNING && !first.equals(lab.vm("c").host()),
+        Duration.ofMinutes(2));
+    String second = lab.vm("c").host();
+
+    lab.dc.crashDomain(second, "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running a third time", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(2));
+
+    lab.dc.crashDomain(lab.vm("c").host(), "c");
+    lab.until("c failed", () -> lab.vm("c").state() == VmState.FAILED, Duration.ofMinutes(2));
+    assertThat(lab.vm("c").stateReason()).contains("3 times within 10 min");
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void maintenanceLiveMigratesTheRunningVmsAwayAndActivateBringsTheHostBack() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String host = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH), vm("b", 4096, HaLevel.LOW)));
+
+    lab.cmd().maintenance(host, true, "alice");
+    lab.until("both moved", () -> List.of("a", "b").stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !host.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+
+    assertThat(lab.host(host).state()).isEqualTo(HostState.MAINTENANCE);
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null
+        && e.actionKey().startsWith("evacuate/")).extracting(JournalEntry::subject).containsExactlyInAnyOrder("a", "b");
+    assertEachVmRunsOnce(lab);
+    lab.cmd().maintenance(host, false, "alice");
+    assertThat(lab.host(host).state()).isEqualTo(HostState.UP);
+  }
+
+  @Test
+  void anOffHostIsNotAFailedHost() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    lab.cmd().powerOff("node02", "t");
+    lab.until("node02 off", () -> lab.host("node02").state() == HostState.OFF, Duration.ofMinutes(2));
+    lab.run(Duration.ofMinutes(1));
+
+    assertThat(lab.journal()).noneMatch(e -> e.actionKey() != null && e.actionKey().startsWith("fence/"));
+    assertThat(lab.host("node02").state()).isEqualTo(HostState.OFF);
+  }
+}

@@ -1,0 +1,331 @@
+package org.corral.policy.recovery;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.corral.model.host.Host;
+import org.corral.model.image.Image;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmState;
+import org.corral.policy.placement.Placement;
+import org.corral.policy.placement.PlacementSession;
+import org.corral.policy.placement.Scheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Guardian's decision on one snapshot: each failed host is fenced, waited for or given up as
+ * off ({@link Fencing}); the VMs of hosts proven off restart on other hosts, HIGH first, then
+ * MEDIUM, then LOW (by name within a level), each where the {@link Scheduler} places it (capacity,
+ * requirements, affinity and anti-affinity, every VM placed counting for the next). When no host
+ * that is on has room, an OFF host is woken (a PowerOnHost; its VMs are placed once it is UP).
+ * VMs whose disks are on the failed host's local storage, and VMs at HA level NONE, cannot or must
+ * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
+ * of a host in MAINTENANCE live-migrate away (planned evacuation). A fenced host
+ * that holds no VM any more is switched back on (reboot fencing): cut off or hung, it rejoins.
+ *
+ * <p>Pure: the same snapshot, busy set and failure facts give the same decision.
+ */
+public final class Recovery {
+  private final Scheduler scheduler;
+  private final CrashRestarts crashRestarts;
+  private final int perHost;
+
+  /**
+   * @param perHost restarts sent to one host in one pass at most (the executor's actions per host
+   *                at once): more would queue behind the first boots, so the rest go to the next
+   *                best hosts instead
+   */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    if (perHost < 1) {
+      throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
+    }
+    this.perHost = perHost;
+  }
+
+  /** A VM that will not be restarted, and why (it goes FAILED). */
+  public record GiveUp(String vm, String host, String reason) {}
+
+  /**
+   * The plan (fencing, recoveries, hosts to wake, notes), the VMs given up, and the VMs still
+   * believed active on a host that is DOWN or proven off (an action on them was in flight when
+   * the host went DOWN, so the Monitor left them): they are UNKNOWN, and restart like the rest.
+   */
+  public record Decision(Plan plan, List<GiveUp> givenUp, List<GiveUp> lost) {
+    public Decision {
+      givenUp = List.copyOf(givenUp);
+      lost = List.copyOf(lost);
+    }
+  }
+
+  /**
+   * Decides for every host of {@code snapshot}.
+   *
+   * @param failures       what is known of each host beyond the snapshot (its power controller's
+   *                       answer, its leases, an administrator's confirmation)
+   * @param observedSince  a DOWN host is judged only from an observation taken at or after this
+   *                       instant (the controller's start): no action on stale state
+   * @param restartsOf     when each VM that stopped on its own was restarted before ({@link CrashRestarts})
+   */
+  public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
+      Function<String, List<Instant>> restartsOf) {
+    long cycle = snapshot.cycle();
+    List<Action> actions = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    List<GiveUp> givenUp = new ArrayList<>();
+    List<GiveUp> lost = new ArrayList<>();
+    List<Restart> restarts = new ArrayList<>();
+    for (Host h : snapshot.hosts().values()) {
+      Fencing.Verdict v = Fencing.decide(h.state(), facts(h, failures.apply(h.name())));
+      if (v.decision() != Fencing.Decision.NOTHING) {
+        for (Vm vm : snapshot.vmsOn(h.name())) {
+          if (believedActive(vm.state()) && !planner.isBusy(vm.name())) {
+            lost.add(new GiveUp(vm.name(), h.name(), "host " + h.name() + " is " + h.state()));
+          }
+        }
+      }
+      switch (v.decision()) {
+        case NOTHING -> { }
+        case WAIT -> notes.add(h.name() + ": " + v.reason());
+        case FENCE -> {
+          if (stale(snapshot, h, observedSince)) {
+            notes.add(h.name() + ": waits for a fresh observation before fencing");
+          } else if (!planner.isBusy(h.name())) {
+            actions.add(new Action.FenceHost("fence/" + h.name() + "/" + h.version(), h.name(),
+                Cause.of(Origin.GUARDIAN, cycle, "host " + h.name() + " is DOWN (" + h.stateReason() + "): " + v.reason())));
+          }
+        }
+        case RESTART_ELSEWHERE -> {
+          if (h.state() != org.corral.model.host.HostState.FENCED && stale(snapshot, h, observedSince)) {
+            notes.add(h.name() + ": waits for a fresh observation before restarting its VMs");
+            continue;
+          }
+          boolean holds = false;
+          for (Vm vm : snapshot.vmsOn(h.name())) {
+            // A VM that stopped on its own there (it should run) restarts with the rest.
+            boolean wanted = vm.desired() == DesiredState.RUNNING && (vm.state() == VmState.UNKNOWN || vm.state() == VmState.STOPPED);
+            holds |= vm.state().reservesHost() && (vm.state() != VmState.STOPPED || wanted);
+            if (wanted && !planner.isBusy(vm.name())) {
+              restarts.add(new Restart(vm, h, v.reason()));
+            }
+          }
+          // Reboot fencing: once a fenced host holds no VM that may still need it, it is switched
+          // back on; if it was only cut off or hung, it rejoins empty (if it is broken, powering
+          // on fails and says so).
+          if (!holds && h.state() == org.corral.model.host.HostState.FENCED && h.power().canPowerOn() && !planner.isBusy(h.name())) {
+            actions.add(new Action.PowerOnHost("rejoin/" + h.name() + "/" + h.version(), h.name(),
+                Cause.of(Origin.GUARDIAN, cycle, "fenced host " + h.name() + " holds no VM any more: switched back on to rejoin")));
+          }
+        }
+      }
+    }
+    restarts.sort(Comparator.comparing((Restart r) -> r.vm().spec().ha()).thenComparing(r -> r.vm().name()));
+    Lazy session = new Lazy(snapshot);
+    Set<String> waking = new LinkedHashSet<>();
+    java.util.Map<String, Integer> sent = new java.util.HashMap<>();
+    for (Restart r : restarts) {
+      Vm vm = r.vm();
+      String failed = r.host().name();
+      if (!vm.spec().ha().restarted()) {
+        givenUp.add(new GiveUp(vm.name(), failed, "host " + failed + " failed (" + r.why() + "); HA level none: not restarted"));
+        continue;
+      }
+      String local = localDisk(snapshot, vm);
+      if (local != null) {
+        givenUp.add(new GiveUp(vm.name(), failed, "host " + failed + " failed (" + r.why() + "); its disk " + local
+            + " is on that host's local storage, so it cannot start elsewhere"));
+        continue;
+      }
+      PlacementSession.PlacementOutcome out = session.get().place(vm);
+      Placement p = out.placement();
+      if (p == null) {
+        notes.add(vm.name() + ": no host to restart it on: " + Objects.requireNonNull(out.unplaced()).summary());
+      } else if (p.powerOn() || waking.contains(p.host())) { // a host woken for an earlier VM of this pass
+        if (waking.add(p.host())) {
+          Host off = Objects.requireNonNull(snapshot.host(p.host()));
+          if (!planner.isBusy(off.name())) {
+            actions.add(new Action.PowerOnHost("wake/" + off.name() + "/" + off.version(), off.name(),
+                Cause.of(Origin.GUARDIAN, cycle, "room to restart the VMs of failed host " + failed)));
+          }
+        }
+        notes.add(vm.name() + ": waits for " + p.host() + " to power on");
+      } else {
+        if (sent.merge(p.host(), 1, Integer::sum) >= perHost) {
+          session.get().exclude(p.host()); // full for this pass: the next VMs go to the next best hosts
+        }
+        actions.add(new Action.RecoverVm("recover/" + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
+            Cause.of(Origin.GUARDIAN, cycle, "host " + failed + " failed (" + r.why() + "); HA "
+                + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
+      }
+    }
+    for (Host h : snapshot.hosts().values()) {
+      if (h.state() == org.corral.model.host.HostState.MAINTENANCE) {
+        evacuate(snapshot, planner, h, actions, notes, session);
+      }
+    }
+    crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
+    return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
+  }
+
+  /** Prefix of the key of a live migration off a host in maintenance. */
+  public static final String EVACUATE = "evacuate/";
+
+  /**
+   * Planned evacuation: each VM running on a host in MAINTENANCE live-migrates to where the
+   * scheduler places it (the executor's migration limits pace them). A VM that cannot move stays,
+   * with a note saying why: a disk on local storage, no host with room, or not running (only a
+   * running VM moves live).
+   */
+  private void evacuate(Snapshot snapshot, Planner planner, Host h, List<Action> actions, List<String> notes, Lazy lazy) {
+    for (Vm vm : snapshot.vmsOn(h.name())) {
+      if (planner.isBusy(vm.name()) || vm.state().isTransient()) {
+        continue;
+      }
+      String stays = vm.name() + ": stays on " + h.name() + " (maintenance): ";
+      if (vm.state() != VmState.RUNNING) {
+        notes.add(stays + "it is " + vm.state() + ", and only a running VM moves live");
+        continue;
+      }
+      String local = localDisk(snapshot, vm);
+      if (local != null) {
+        notes.add(stays + "its disk " + local + " is on local storage; live migration needs shared storage");
+        continue;
+      }
+      PlacementSession.PlacementOutcome out = lazy.get().place(vm);
+      Placement p = out.placement();
+      if (p == null || !on(snapshot, p)) {
+        if (p != null) {
+          lazy.get().unassign(vm, p.host());
+        }
+        notes.add(stays + "no host that is on has room for it"
+            + (out.unplaced() != null ? ": " + out.unplaced().summary() : ""));
+        continue;
+      }
+      actions.add(new Action.MigrateVm(EVACUATE + vm.name() + "/" + vm.version(), vm.name(), h.name(), p.host(),
+          Cause.of(Origin.GUARDIAN, snapshot.cycle(), "host " + h.name() + " is in maintenance (" + h.stateReason() + "): "
+              + p.reason())));
+    }
+  }
+
+  /** Prefix of the key of a restart in place after a VM stopped on its own. */
+  public static final String RESTART = "restart/";
+  /** Prefix of the key of a restart on another host after a VM stopped on its own again. */
+  public static final String RESTART_ELSEWHERE = "restart-elsewhere/";
+
+  /**
+   * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
+   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
+   */
+  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
+      List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
+    for (Vm vm : snapshot.vms().values()) {
+      String on = vm.host();
+      if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
+          || planner.isBusy(vm.name())) {
+        continue;
+      }
+      Host h = snapshot.host(on);
+      if (h == null || !h.state().acceptsVms()) {
+        continue;
+      }
+      long cycle = snapshot.cycle();
+      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), snapshot.now());
+      String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
+      switch (next.step()) {
+        case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
+        case GIVE_UP -> givenUp.add(new GiveUp(vm.name(), on, "stopped on its own " + crashRestarts.max() + " times within "
+            + crashRestarts.window().toMinutes() + " min; not restarted again (`corral vm start " + vm.name() + "` tries again)"));
+        case IN_PLACE -> actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
+            Cause.of(Origin.GUARDIAN, cycle, why + "; restarted in place")));
+        case ELSEWHERE -> {
+          Placement p = null;
+          if (localDisk(snapshot, vm) == null) {
+            PlacementSession session = lazy.get();
+            session.remove(vm.name());
+            session.exclude(on);
+            p = session.place(vm).placement();
+            session.include(on);
+            if (p != null && !on(snapshot, p)) {
+              session.unassign(vm, p.host());
+              p = null; // not worth waking a host for: in place
+            }
+          }
+          if (p == null) {
+            actions.add(new Action.StartVm(RESTART + vm.name() + "/" + vm.version(), vm.name(), on,
+                Cause.of(Origin.GUARDIAN, cycle, why + " again; no other host for it: restarted in place")));
+          } else {
+            actions.add(new Action.RecoverVm(RESTART_ELSEWHERE + vm.name() + "/" + vm.version(), vm.name(), on, p.host(),
+                Cause.of(Origin.GUARDIAN, cycle, why + " again; restarted on another host: " + p.reason())));
+          }
+        }
+      }
+    }
+  }
+
+  /** One placement session per decision, made only when a VM needs placing (it costs a pass over the hosts). */
+  private final class Lazy {
+    private final Snapshot snapshot;
+    private @Nullable PlacementSession session;
+
+    Lazy(Snapshot snapshot) {
+      this.snapshot = snapshot;
+    }
+
+    PlacementSession get() {
+      if (session == null) {
+        session = scheduler.session(snapshot, true);
+      }
+      return session;
+    }
+  }
+
+  /** True when a placement's host is on and takes VMs now (not one to wake, nor one woken earlier in the pass). */
+  private static boolean on(Snapshot snapshot, Placement p) {
+    Host h = snapshot.host(p.host());
+    return !p.powerOn() && h != null && h.state().acceptsVms();
+  }
+
+  /** States in which Corral believes a VM's domain runs on its host. */
+  private static boolean believedActive(VmState s) {
+    return switch (s) {
+      case RUNNING, BOOTING, SUSPENDED, STOPPING -> true;
+      default -> false;
+    };
+  }
+
+  private record Restart(Vm vm, Host host, String why) {}
+
+  /** The power controller's answer as the host's power spec allows it: none without power control. */
+  private static HostFailure facts(Host h, HostFailure f) {
+    return h.power().canPowerOff() ? f : new HostFailure(BmcAnswer.NO_POWER_CONTROL, f.leaseExpired(), f.confirmedOff());
+  }
+
+  private static boolean stale(Snapshot s, Host h, Instant observedSince) {
+    return s.observation(h.name()).observedAt().isBefore(observedSince);
+  }
+
+  /** The first disk of {@code vm} not on shared storage (its image missing counts as local), or null. */
+  private static @Nullable String localDisk(Snapshot s, Vm vm) {
+    for (DiskSpec d : vm.spec().disks()) {
+      Image img = s.images().get(d.image());
+      if (img == null || !img.shared()) {
+        return d.image();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,308 @@
+package org.corral.policy.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.corral.model.host.Host;
+import org.corral.model.host.HostCapacity;
+import org.corral.model.host.HostState;
+import org.corral.model.host.PowerModel;
+import org.corral.model.host.PowerSpec;
+import org.corral.model.image.Image;
+import org.corral.model.plan.Action;
+import org.corral.model.plan.RecordingPlanner;
+import org.corral.model.snapshot.HostMetrics;
+import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.DiskSpec;
+import org.corral.model.vm.HaLevel;
+import org.corral.model.vm.Vm;
+import org.corral.model.vm.VmSpec;
+import org.corral.model.vm.VmState;
+import org.corral.policy.placement.Scheduler;
+import org.corral.policy.placement.SchedulerSettings;
+import org.junit.jupiter.api.Test;
+
+/** Recovery planning: who is fenced, which VMs restart where, in which order, and who is given up. */
+class RecoveryTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final PowerSpec IPMI = new PowerSpec("sim://", null, null);
+  private final Recovery recovery = new Recovery(new Scheduler(SchedulerSettings.DEFAULT), CrashRestarts.DEFAULT, 4);
+  private final Map<String, Host> hosts = new HashMap<>();
+  private final Map<String, Vm> vms = new HashMap<>();
+  private final Map<String, Image> images = new HashMap<>();
+  private final Map<String, HostObservation> observed = new HashMap<>();
+  private final Map<String, List<Instant>> restarts = new HashMap<>() {
+    @Override
+    public List<Instant> get(Object k) {
+      return getOrDefault(k, List.of());
+    }
+  };
+
+  private RecoveryTest host(String name, long memoryMib, HostState state) {
+    hosts.put(name, new Host(name, "sim://lab/" + name, new HostCapacity(8, 2600, memoryMib), Map.of(), IPMI,
+        PowerModel.linear(100, 200), state, "test", T0, 1));
+    if (state != HostState.OFF) {
+      observed.put(name, HostObservation.answeredAt(T0, HostMetrics.NONE));
+    }
+    return this;
+  }
+
+  private RecoveryTest vm(String name, String host, VmState state, VmSpec spec) {
+    vms.put(name, new Vm(name, "uuid-" + name, spec, "alice", state, DesiredState.RUNNING, host, null, List.of(), "x", T0, T0, 3));
+    return this;
+  }
+
+  private RecoveryTest lost(String name, String host, long memoryMib, HaLevel ha) {
+    return vm(name, host, VmState.UNKNOWN, VmSpec.of(1, memoryMib).withHa(ha));
+  }
+
+  private Recovery.Decision decide(Set<String> busy, HostFailure facts) {
+    Snapshot s = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    return recovery.decide(s, new RecordingPlanner(busy::contains), h -> facts, T0, restarts::get);
+  }
+
+  private static final HostFailure BMC_ON = new HostFailure(BmcAnswer.ON, false, false);
+
+  private Recovery.Decision decide() {
+    return decide(Set.of(), BMC_ON);
+  }
+
+  private static List<String> keys(Recovery.Decision d) {
+    return d.plan().actions().stream().map(Action::key).toList();
+  }
+
+  @Test
+  void aConvergedClusterGivesAnEmptyPlan() {
+    host("n1", 8192, HostState.UP).host("n2", 8192, HostState.UP).vm("a", "n1", VmState.RUNNING, VmSpec.of(1, 1024));
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).isEmpty();
+    assertThat(d.plan().notes()).isEmpty();
+    assertThat(d.givenUp()).isEmpty();
+    assertThat(d.lost()).isEmpty();
+  }
+
+  @Test
+  void aDownHostIsFencedBeforeAnyOfItsVmsRestarts() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+
+    assertThat(keys(decide())).containsExactly("fence/n1/1");
+  }
+
+  @Test
+  void aDownHostIsFencedOnlyOnceItsPowerControllerHasAnswered() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+
+    Recovery.Decision d = decide(Set.of(), HostFailure.UNKNOWN);
+
+    assertThat(d.plan().actions()).isEmpty();
+    assertThat(d.plan().notes()).singleElement().asString().contains("asking its power controller");
+  }
+
+  @Test
+  void aDownHostSeenOnlyBeforeTheControllerStartedIsNotFenced() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+    observed.put("n1", HostObservation.none(12)); // not polled since the start
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).isEmpty();
+    assertThat(d.plan().notes()).singleElement().asString().contains("fresh observation");
+  }
+
+  @Test
+  void aHostBeingFencedIsNotFencedTwice() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP);
+
+    assertThat(decide(Set.of("n1"), BMC_ON).plan().actions()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableBmcWaitsUntilTheLeaseExpiresOrAnAdministratorConfirms() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+
+    Recovery.Decision waiting = decide(Set.of(), new HostFailure(BmcAnswer.UNREACHABLE, false, false));
+    Recovery.Decision leased = decide(Set.of(), new HostFailure(BmcAnswer.UNREACHABLE, true, false));
+    Recovery.Decision confirmed = decide(Set.of(), new HostFailure(BmcAnswer.UNREACHABLE, false, true));
+
+    assertThat(waiting.plan().actions()).isEmpty();
+    assertThat(waiting.plan().notes()).singleElement().asString().contains("confirm-off");
+    assertThat(keys(leased)).containsExactly("recover/a/3");
+    assertThat(keys(confirmed)).containsExactly("recover/a/3");
+  }
+
+  @Test
+  void vmsOfAFencedHostRestartHighFirstWhileRoomLasts() {
+    host("n1", 16384, HostState.FENCED).host("n2", 2048, HostState.UP)
+        .lost("c-low", "n1", 1024, HaLevel.LOW).lost("b-med", "n1", 1024, HaLevel.MEDIUM).lost("a-med", "n1", 1024, HaLevel.MEDIUM)
+        .lost("z-high", "n1", 1024, HaLevel.HIGH);
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).vm()).containsExactly("z-high", "a-med");
+    assertThat(d.plan().actions()).allSatisfy(a -> {
+      Action.RecoverVm r = (Action.RecoverVm) a;
+      assertThat(r.from()).isEqualTo("n1");
+      assertThat(r.to()).isEqualTo("n2");
+      assertThat(r.cause().reason()).contains("host n1 failed").contains("power confirmed off");
+    });
+    assertThat(d.plan().notes()).hasSize(2).allSatisfy(n -> assertThat(n).contains("no host to restart it on"));
+  }
+
+  @Test
+  void noHostGetsMoreRestartsInOnePassThanItRunsAtOnce() {
+    host("n1", 65536, HostState.FENCED).host("n2", 65536, HostState.UP).host("n3", 65536, HostState.UP);
+    for (int i = 1; i <= 6; i++) {
+      lost("v" + i, "n1", 1024, HaLevel.HIGH);
+    }
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).to())
+        .as("4 (the executor's actions per host) on the best host, the rest on the next")
+        .containsExactly("n2", "n2", "n2", "n2", "n3", "n3");
+  }
+
+  @Test
+  void noneIsNotRestartedAndLocalDisksCannotBe() {
+    images.put("local", new Image("local", "default", "local.qcow2", "qcow2", 10, false));
+    images.put("nfs", new Image("nfs", "nfs", "nfs.qcow2", "qcow2", 10, true));
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .lost("none", "n1", 1024, HaLevel.NONE)
+        .vm("local", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("local", 0))))
+        .vm("shared", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("nfs", 0))));
+
+    Recovery.Decision d = decide();
+
+    assertThat(keys(d)).containsExactly("recover/shared/3");
+    assertThat(d.givenUp()).extracting(Recovery.GiveUp::vm).containsExactlyInAnyOrder("none", "local");
+    assertThat(d.givenUp()).filteredOn(g -> g.vm().equals("none")).singleElement().extracting(Recovery.GiveUp::reason)
+        .asString().contains("HA level none");
+    assertThat(d.givenUp()).filteredOn(g -> g.vm().equals("local")).singleElement().extracting(Recovery.GiveUp::reason)
+        .asString().contains("local storage");
+  }
+
+  @Test
+  void antiAffinityHoldsAmongTheRestartedVms() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP).host("n3", 16384, HostState.UP)
+        .vm("web1", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withGroups(null, "web"))
+        .vm("web2", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withGroups(null, "web"));
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).to()).containsExactlyInAnyOrder("n2", "n3");
+  }
+
+  @Test
+  void anOffHostIsWokenWhenNoHostThatIsOnHasRoom() {
+    host("n1", 16384, HostState.FENCED).host("n2", 1024, HostState.UP).host("n3", 16384, HostState.OFF)
+        .lost("a", "n1", 2048, HaLevel.HIGH).lost("b", "n1", 2048, HaLevel.HIGH);
+
+    Recovery.Decision d = decide();
+
+    assertThat(keys(d)).containsExactly("wake/n3/1");
+    assertThat(d.plan().notes()).containsExactly("a: waits for n3 to power on", "b: waits for n3 to power on");
+  }
+
+  @Test
+  void vmsStillBelievedRunningOnAFailedHostAreMarkedLost() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("migrated-back", "n1", VmState.RUNNING, VmSpec.of(1, 1024)).vm("busy", "n1", VmState.RUNNING, VmSpec.of(1, 1024));
+
+    Recovery.Decision d = decide(Set.of("busy"), BMC_ON);
+
+    assertThat(d.lost()).extracting(Recovery.GiveUp::vm).containsExactly("migrated-back");
+    assertThat(d.lost().getFirst().reason()).isEqualTo("host n1 is FENCED");
+  }
+
+  @Test
+  void aFencedHostThatHoldsNoVmAnyMoreIsSwitchedBackOnToRejoin() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("gone", "n1", VmState.FAILED, VmSpec.of(1, 1024)).vm("moved", "n2", VmState.RUNNING, VmSpec.of(1, 1024));
+
+    assertThat(keys(decide())).containsExactly("rejoin/n1/1");
+    assertThat(decide(Set.of("n1"), BMC_ON).plan().actions()).as("not while an action holds it").isEmpty();
+  }
+
+  @Test
+  void aVmThatStoppedOnItsOwnRestartsInPlaceThenElsewhereThenIsGivenUp() {
+    host("n1", 16384, HostState.UP).host("n2", 16384, HostState.UP).vm("c", "n1", VmState.STOPPED, VmSpec.of(1, 1024));
+
+    assertThat(keys(decide())).as("first: in place").containsExactly("restart/c/3");
+
+    restarts.put("c", List.of(T0.minusSeconds(5)));
+    assertThat(keys(decide())).as("second, within the backoff").isEmpty();
+    assertThat(decide().plan().notes()).singleElement().asString().contains("next restart at " + T0.plusSeconds(5));
+
+    restarts.put("c", List.of(T0.minusSeconds(11)));
+    Recovery.Decision elsewhere = decide();
+    assertThat(keys(elsewhere)).as("second, after the backoff: elsewhere").containsExactly("restart-elsewhere/c/3");
+    assertThat(((Action.RecoverVm) elsewhere.plan().actions().getFirst()).to()).isEqualTo("n2");
+
+    restarts.put("c", List.of(T0.minusSeconds(100), T0.minusSeconds(60), T0.minusSeconds(30)));
+    Recovery.Decision given = decide();
+    assertThat(given.plan().actions()).isEmpty();
+    assertThat(given.givenUp()).singleElement().extracting(Recovery.GiveUp::reason).asString().contains("3 times within 10 min");
+
+    restarts.put("c", List.of(T0.minusSeconds(3600), T0.minusSeconds(3000)));
+    assertThat(keys(decide())).as("old restarts no longer count").containsExactly("restart/c/3");
+  }
+
+  @Test
+  void aVmStoppedByItsUserOrAtHaNoneIsNotRestarted() {
+    host("n1", 16384, HostState.UP).vm("none", "n1", VmState.STOPPED, VmSpec.of(1, 1024).withHa(HaLevel.NONE));
+    vms.put("asked", new Vm("asked", "u", VmSpec.of(1, 1024), "alice", VmState.STOPPED, DesiredState.STOPPED, "n1", null,
+        List.of(), "stopped", T0, T0, 3));
+
+    assertThat(decide().plan().actions()).isEmpty();
+    assertThat(decide().givenUp()).isEmpty();
+  }
+
+  @Test
+  void aHostInMaintenanceIsEvacuatedByLiveMigrationAndWhatCannotMoveSaysWhy() {
+    images.put("local", new Image("local", "default", "local.qcow2", "qcow2", 10, false));
+    host("n1", 16384, HostState.MAINTENANCE).host("n2", 4096, HostState.UP)
+        .vm("a", "n1", VmState.RUNNING, VmSpec.of(1, 2048))
+        .vm("b", "n1", VmState.RUNNING, VmSpec.of(1, 4096))
+        .vm("c", "n1", VmState.RUNNING, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("local", 0))))
+        .vm("d", "n1", VmState.STOPPED, VmSpec.of(1, 1024));
+    vms.put("d", vms.get("d").withDesired(DesiredState.STOPPED));
+
+    Recovery.Decision d = decide();
+
+    assertThat(d.plan().actions()).singleElement().satisfies(a -> {
+      Action.MigrateVm m = (Action.MigrateVm) a;
+      assertThat(m.key()).isEqualTo("evacuate/a/3");
+      assertThat(m.from() + "->" + m.to()).isEqualTo("n1->n2");
+    });
+    assertThat(d.plan().notes()).containsExactlyInAnyOrder(
+        "b: stays on n1 (maintenance): no host that is on has room for it: " + d.plan().notes().stream()
+            .filter(n -> n.startsWith("b:")).findFirst().orElseThrow().substring("b: stays on n1 (maintenance): no host that is on has room for it: ".length()),
+        "c: stays on n1 (maintenance): its disk local is on local storage; live migration needs shared storage",
+        "d: stays on n1 (maintenance): it is STOPPED, and only a running VM moves live");
+  }
+
+  @Test
+  void anOffHostIsNeverTreatedAsFailed() {
+    host("n1", 16384, HostState.OFF).host("n2", 16384, HostState.UP);
+
+    assertThat(decide().plan().actions()).isEmpty();
+    assertThat(decide().plan().notes()).isEmpty();
+  }
+
+  @Test
+  void vmsAlreadyInHandOrNotWantedRunningAreLeftAlone() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP).lost("busy", "n1", 1024, HaLevel.HIGH);
+    vms.put("stopped-by-user", new Vm("stopped-by-user", "u", VmSpec.of(1, 1024), "alice", VmState.UNKNOWN,
+        DesiredState.STOPPED, "n1", null, List.of(), "x", T0, T0, 3));
+
+    assertThat(decide(Set.of("busy"), BMC_ON).plan().actions()).isEmpty();
+  }
+}
