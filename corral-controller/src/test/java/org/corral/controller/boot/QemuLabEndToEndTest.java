@@ -88,6 +88,12 @@ class QemuLabEndToEndTest {
     clock = new SystemClock("qemu-lab-e2e");
     corral = CorralRuntime.start(cfg, home, clock, d -> RealDrivers.register(d, clock));
     controller = corral.controller();
+    // What the Monitor itself sees of real failures (a crashed guest, a stopped libvirtd), without
+    // the Guardian restarting crashed VMs or fencing what goes DOWN, as in MonitorTest.
+    controller.call(() -> {
+      controller.guardian().stop();
+      return null;
+    });
   }
 
   @AfterAll
