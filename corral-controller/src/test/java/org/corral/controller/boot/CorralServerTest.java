@@ -171,9 +171,13 @@ class CorralServerTest {
       assertThat(busy.err()).contains("choose another with --listen");
       assertThat(busy.out()).doesNotContain("Corral is up");
     }
-    Set<Thread> left = serverThreads();
-    left.removeAll(before);
-    assertThat(left).as("Jetty and loop threads of the failed start are gone").isEmpty();
+    // An executor is terminated a moment before its last thread has exited: wait (bounded) for that.
+    await("Jetty and loop threads of the failed start are gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          Set<Thread> left = serverThreads();
+          left.removeAll(before);
+          return left.isEmpty();
+        });
     // The failed start released the home (the H2 file lock): the next start in it works.
     Run next = new Run("127.0.0.1:0", null, null);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
