@@ -124,23 +124,6 @@ class ArchitectureTest {
         .check(main);
   }
 
-  /**
-   * The simulator (corral-sim) drives the policies as the optimizer does, on its own model of a
-   * data centre: it needs no controller and no driver, so the CLI can run it without either; and
-   * nothing below it knows it exists.
-   */
-  @Test
-  void theSimulatorStandsOnThePoliciesAlone() {
-    noClasses().that().resideInAPackage("org.corral.sim..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.corral.controller..", "org.corral.drivers..")
-        .because("corral-sim depends on corral-model and corral-policy only (docs/architecture.md)")
-        .check(main);
-    noClasses().that().resideInAnyPackage("org.corral.model..", "org.corral.policy..", "org.corral.drivers..",
-            "org.corral.controller..")
-        .should().dependOnClassesThat().resideInAPackage("org.corral.sim..")
-        .check(main);
-  }
-
   @Test
   void loopsHandPlansToAPlannerNotToTheExecutor() {
     noClasses().that().resideInAPackage("org.corral.controller.loop..")
@@ -178,8 +161,7 @@ class ArchitectureTest {
   @Test
   void everyMainPackageIsNullMarked() {
     com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
-        .that().resideInAnyPackage("org.corral.model..", "org.corral.policy..", "org.corral.drivers..", "org.corral.controller..",
-            "org.corral.sim..")
+        .that().resideInAnyPackage("org.corral.model..", "org.corral.policy..", "org.corral.drivers..", "org.corral.controller..")
         .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>(
             "reside in a package annotated @NullMarked") {
           @Override
