@@ -57,61 +57,39 @@ public final class CorralServer {
       clock.close();
       return 1;
     }
-    // Installed before the banner says "Stop with Ctrl-C", so that a Ctrl-C right after it is
-    // clean too. On SIGTERM/Ctrl-C the JVM halts as soon as its hooks return, so the hook waits
-    // (bounded) until the close below is done; otherwise the API, loops and store are cut off.
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    CorralConfig c = cfg;
+    CorralRuntime running = rt;
+    String from = source;
+    return serveUntilStopped(stop, out, () -> {
+      String url = (c.api().tls() != null ? "https://" : "http://") + c.listen().split(":")[0] + ":" + running.port();
+      out.println("Corral is up (" + from + ").");
+      out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
+      out.println("  store    " + running.storeDescription());
+      if (running.lab() != null) {
+        out.println("  lab      " + running.lab().hosts().size() + " simulated hosts (sim://" + running.lab().name() + "/...)");
       }
-    }, "corral-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    String url = (cfg.api().tls() != null ? "https://" : "http://") + cfg.listen().split(":")[0] + ":" + rt.port();
-    out.println("Corral is up (" + source + ").");
-    out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
-    out.println("  store    " + rt.storeDescription());
-    if (rt.lab() != null) {
-      out.println("  lab      " + rt.lab().hosts().size() + " simulated hosts (sim://" + rt.lab().name() + "/...)");
-    }
-    Path tokenFile = rt.adminTokenFile();
-    if (tokenFile != null) {
-      out.println("  admin    user 'admin' created; its token is in " + tokenFile
-          + " (mode 0600; the CLI with the same CORRAL_HOME uses it)");
-    }
-    for (String w : rt.warnings()) {
-      out.println("  warning  " + w);
-    }
-    out.println();
-    out.println("Try, in another shell:");
-    out.println("  ./corral host list");
-    out.println("  ./corral vm create web1 --cpus 2 --memory 2048");
-    out.println("  ./corral vm list");
-    out.println("  ./corral events --follow");
-    out.println("Stop with Ctrl-C.");
-    out.flush();
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      rt.close();
-    } finally {
-      clock.close();
-      out.println("Corral stopped.");
-      out.flush();
-      closed.countDown();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook); // stopped by the caller, not by the JVM: no hook left behind
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is exiting; the hook is already running.
-    }
-    return 0;
+      Path tokenFile = running.adminTokenFile();
+      if (tokenFile != null) {
+        out.println("  admin    user 'admin' created; its token is in " + tokenFile
+            + " (mode 0600; the CLI with the same CORRAL_HOME uses it)");
+      }
+      for (String w : running.warnings()) {
+        out.println("  warning  " + w);
+      }
+      out.println();
+      out.println("Try, in another shell:");
+      out.println("  ./corral host list");
+      out.println("  ./corral vm create web1 --cpus 2 --memory 2048");
+      out.println("  ./corral vm list");
+      out.println("  ./corral events --follow");
+      out.println("Stop with Ctrl-C.");
+    }, () -> {
+      try {
+        running.close();
+      } finally {
+        clock.close();
+      }
+    });
   }
 
   /** One of several controllers on one PostgreSQL database: follows, or leads when elected, until stopped. */
@@ -127,6 +105,21 @@ public final class CorralServer {
       err.println("error: Corral could not start: " + e.getMessage());
       return 1;
     }
+    return serveUntilStopped(stop, out, () -> {
+      out.println("Corral controller " + ha.name() + " is up (" + source + "), one of the controllers sharing " + cfg.store().url() + ".");
+      out.println("  API      " + ha.advertise() + "/api/v1 while it leads; while it follows, requests are sent to the leader");
+      out.println("  status   ./corral status shows which controller leads, its epoch and its lease");
+      out.println("Stop with Ctrl-C (the lease is given up at once).");
+    }, hc::close);
+  }
+
+  /**
+   * Prints the banner, serves until {@code stop} (Ctrl-C, SIGTERM or the caller), closes, and says
+   * so. The hook is installed before the banner says "Stop with Ctrl-C", so that a Ctrl-C right
+   * after it is clean too. On SIGTERM/Ctrl-C the JVM halts as soon as its hooks return, so the hook
+   * waits (bounded) until the close is done; otherwise the API, loops and store are cut off.
+   */
+  private static int serveUntilStopped(CountDownLatch stop, PrintStream out, Runnable banner, Runnable close) {
     CountDownLatch closed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -137,10 +130,7 @@ public final class CorralServer {
       }
     }, "corral-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("Corral controller " + ha.name() + " is up (" + source + "), one of the controllers sharing " + cfg.store().url() + ".");
-    out.println("  API      " + ha.advertise() + "/api/v1 while it leads; while it follows, requests are sent to the leader");
-    out.println("  status   ./corral status shows which controller leads, its epoch and its lease");
-    out.println("Stop with Ctrl-C (the lease is given up at once).");
+    banner.run();
     out.flush();
     try {
       stop.await();
@@ -148,14 +138,14 @@ public final class CorralServer {
       Thread.currentThread().interrupt();
     }
     try {
-      hc.close();
+      close.run();
     } finally {
       out.println("Corral stopped.");
       out.flush();
       closed.countDown();
     }
     try {
-      Runtime.getRuntime().removeShutdownHook(hook);
+      Runtime.getRuntime().removeShutdownHook(hook); // stopped by the caller, not by the JVM: no hook left behind
     } catch (IllegalStateException shuttingDown) {
       // The JVM is exiting; the hook is already running.
     }
