@@ -89,8 +89,10 @@ public final class Controller implements AutoCloseable {
     this.seed = Long.parseLong(loaded.meta().getOrDefault("seed", Long.toString(settings.seed())));
     this.connections = new HostConnections(drivers, clock, settings.connectTimeout());
     this.executor = new Executor(clock, state, connections, drivers, settings.executor(), seed, meters);
-    this.monitor = new Monitor(clock, settings.monitorPeriod(), seed, state, connections, executor,
-        settings.downAfterPolls(), settings.utilisationWindow());
+    // Liveness every beat (cheap), full reads every Monitor period.
+    this.monitor = new Monitor(clock, settings.monitorPeriod(), settings.beat(), seed, state, connections, executor,
+        new org.corral.policy.health.HostLiveness(settings.guardian().suspectAfter(), settings.guardian().downAfter()),
+        settings.utilisationWindow());
     // One scheduler (its rules) for every decision that places VMs.
     this.scheduler = new Scheduler(settings.scheduler());
     this.scheduling = new SchedulingLoop(clock, settings.schedulerPeriod(), seed, state, executor, scheduler);
@@ -99,7 +101,7 @@ public final class Controller implements AutoCloseable {
     // High availability: one Monitor period between decisions, and one before the first (a full
     // observation cycle after the start); woken at once when a host changes state.
     this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
-        new org.corral.policy.recovery.Recovery(scheduler, org.corral.policy.recovery.CrashRestarts.DEFAULT,
+        new org.corral.policy.recovery.Recovery(scheduler, settings.guardian().crashRestarts(),
             settings.executor().maxPerHost()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
     state.addListener(e -> {
       if (e.subjectKind() == SubjectKind.HOST && e.kind() == EntryKind.STATE_CHANGED) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.GuardianSettings;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.api.ApiSettings;
 import org.corral.policy.consolidation.ConsolidationPolicies;
@@ -70,15 +71,21 @@ public final class ConfigReader {
           + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
     }
     Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
-        "networks", "images", "ha");
+        "networks", "images", "ha", "guardian");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
     OptimizerSettings optimizer = optimizer(top.child("optimizer"));
-    Node c = top.child("controller").only("seed", "monitorPeriod", "schedulerPeriod", "connectTimeout", "downAfterPolls", "utilisationWindow");
+    Node c = top.child("controller");
+    if (c.has("downAfterPolls")) {
+      throw new InvalidInputException("controller.downAfterPolls", "has moved to guardian.downAfter, counted in beats of guardian.beat",
+          "write guardian: {beat: 1s, suspectAfter: 3, downAfter: 5} (the defaults), or leave it out");
+    }
+    c.only("seed", "monitorPeriod", "schedulerPeriod", "connectTimeout", "utilisationWindow");
     ControllerSettings d = ControllerSettings.DEFAULT;
+    GuardianSettings guardian = guardian(top.child("guardian"));
     ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
-        c.duration("connectTimeout", d.connectTimeout()), c.integer("downAfterPolls", d.downAfterPolls()),
+        c.duration("connectTimeout", d.connectTimeout()), guardian,
         c.integer("utilisationWindow", d.utilisationWindow()), sched, exec, optimizer, journal(top.child("journal"))));
     Node api = top.child("api").only("listen", "serverNames", "allowedOrigins", "readTimeout", "eventBacklog", "metrics", "tls");
     String listen = listen("api.listen", api.str("listen", "127.0.0.1:7070"));
@@ -89,6 +96,17 @@ public final class ConfigReader {
     CorralConfig.StoreConfig store = store(top.child("store"), env);
     return new CorralConfig(controller, listen, access, store, lab(top.child("lab")),
         hosts(top), networks(top), images(top), ha(top.child("ha"), store));
+  }
+
+  /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
+  private static GuardianSettings guardian(Node g) {
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts");
+    GuardianSettings d = GuardianSettings.DEFAULT;
+    Node r = g.child("crashRestarts").only("max", "window", "backoff");
+    var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
+        r.duration("window", d.crashRestarts().window()), r.duration("backoff", d.crashRestarts().backoff()));
+    return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
+        g.integer("downAfter", d.downAfter()), restarts);
   }
 
   /** The ha section, or null when there is none (one controller). */

@@ -38,9 +38,13 @@ import org.corral.model.vm.VmState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads every host's hypervisor each cycle (and at once when a lifecycle event arrives) and keeps
- * Corral's picture true to it:
+ * Reads every host's hypervisor each Monitor period (and at once when a lifecycle event arrives)
+ * and keeps Corral's picture true to it; between those full reads, it checks each beat that every
+ * UP host still answers (a cheap read):
  * <ul>
+ *   <li>liveness: each beat with no answer since the previous beat is a missed beat; the
+ *       observation counts them ({@link HostObservation#silentPolls()}), an answer resets them, so a
+ *       host that hangs (a read that never returns) is missed as surely as one that refuses;</li>
  *   <li>observations: each poll's outcome (answer time, silent polls, the error) and the
  *       utilisation histories of the host and of each running VM go into the state as
  *       {@link HostObservation}s and {@link VmObservation}s, which snapshots carry;</li>
@@ -75,24 +79,39 @@ public final class Monitor extends Loop {
   // Hosts in ERROR are retried less and less often (wrong credentials retried every few seconds
   // can lock an account); a host that answers is back on the normal period at once.
   private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
+  /** How often hosts are read in full (domains, counters): the Monitor period. */
   private final Duration period;
+  /** How often liveness is checked: the loop's own period. */
+  private final Duration beat;
   private final Duration pollBudget;
+  /** When each host's last full read started. */
+  private final Map<String, java.time.Instant> lastFull = new HashMap<>();
+  /** When the current beat started (the loop's last cycle). */
+  private java.time.@Nullable Instant previousBeat;
+  /** The start of the beat each host's last miss was counted in: one per beat at most. */
+  private final Map<String, java.time.Instant> lastMiss = new HashMap<>();
   private final java.util.ArrayDeque<Due> waiting = new java.util.ArrayDeque<>();
   private final Set<String> waitingSet = new HashSet<>();
   private int peakPolls;
   private final Map<String, Integer> errorStreak = new HashMap<>();
   private final Map<String, java.time.Instant> nextTry = new HashMap<>();
 
-  public Monitor(Clock clock, Duration period, long seed, ControllerState state, HostConnections connections,
-      Executor executor, int downAfter, int window) {
-    super("monitor", clock, period, seed);
+  /**
+   * @param period   how often each host is read in full
+   * @param beat     how often liveness is checked (at most {@code period})
+   * @param liveness the judgement of missed beats
+   */
+  public Monitor(Clock clock, Duration period, Duration beat, long seed, ControllerState state, HostConnections connections,
+      Executor executor, HostLiveness liveness, int window) {
+    super("monitor", clock, beat, seed);
     this.period = period;
+    this.beat = beat;
     // Connecting has its own timeout; reading a host gets as long as connecting may take.
     this.pollBudget = connections.connectTimeout().multipliedBy(2);
     this.state = state;
     this.connections = connections;
     this.executor = executor;
-    this.liveness = new HostLiveness(downAfter);
+    this.liveness = liveness;
     this.window = window;
     connections.onEvent(this::onEvent);
   }
@@ -107,17 +126,72 @@ public final class Monitor extends Loop {
     }));
   }
 
+  /** A read: the full one (domains and counters), or a beat (does the hypervisor answer). */
+  private void read(String hostName, long cycle, boolean full) {
+    if (full) {
+      poll(hostName, cycle);
+    } else if (!inFlight.contains(hostName) && !waitingSet.contains(hostName)) {
+      startRead(hostName, cycle, false);
+    }
+  }
+
   @Override
   protected void cycle(long cycle, long seed) {
     if (cycle % 100 == 0) {
       departed.keySet().removeIf(vm -> state.vm(vm).isEmpty()); // deleted meanwhile
     }
     java.time.Instant now = clock.now();
-    for (Host h : state.hosts()) {
-      if (h.state().polledByMonitor() && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
-        poll(h.name(), cycle);
+    java.time.Instant previous = previousBeat;
+    // The beat that ends now: hosts that did not answer in it, and whose miss was not counted when a
+    // read failed, missed it.
+    if (previous != null) {
+      for (Host h : state.hosts()) {
+        if (h.state().polledByMonitor()) {
+          countMissedBeat(h, previous, cycle);
+        }
       }
     }
+    previousBeat = now;
+    // Reads that fall due within half a beat are due now: the beat is the loop's tick.
+    java.time.Instant fullBefore = now.minus(period).plus(beat.dividedBy(2));
+    for (Host h : state.hosts()) {
+      if (h.state().polledByMonitor() && (h.state() != HostState.ERROR || !now.isBefore(nextTry.getOrDefault(h.name(), now)))) {
+        java.time.Instant last = lastFull.get(h.name());
+        read(h.name(), cycle, h.state() != HostState.UP || last == null || last.isBefore(fullBefore));
+      }
+    }
+  }
+
+  /**
+   * A beat is missed when its read fails, or when the next beat comes with no answer since this
+   * one's read was sent (a read that hangs); at most once per beat. Hosts in ERROR, and hosts not
+   * yet heard from or tried, are not counted (one never heard from is judged by its read's
+   * failure: an ERROR for an administrator, not a failure to act on).
+   */
+  private void countMissedBeat(Host h, java.time.Instant previous, long cycle) {
+    HostObservation o = state.observation(h.name());
+    java.time.Instant answer = o.lastAnswer();
+    if ((answer != null && !answer.isBefore(previous)) || !missable(h, o)) {
+      return;
+    }
+    HostObservation missed = missBeat(h.name(), h.uri(), o);
+    state.putObservation(h.name(), missed);
+    apply(h, missed, Cause.of(Origin.MONITOR, cycle, "hypervisor missed a beat"));
+  }
+
+  /** True when a beat of {@code h} may be counted missed now: not counted yet in this beat, and a host that is judged on beats. */
+  private boolean missable(Host h, HostObservation o) {
+    java.time.Instant missed = lastMiss.get(h.name());
+    java.time.Instant beatStarted = previousBeat;
+    return h.state() != HostState.ERROR && (o.lastAnswer() != null || o.lastError() != null)
+        && (missed == null || beatStarted == null || missed.isBefore(beatStarted));
+  }
+
+  private HostObservation missBeat(String host, String uri, HostObservation o) {
+    java.time.Instant beatStarted = previousBeat;
+    lastMiss.put(host, beatStarted != null ? beatStarted : clock.now()); // the beat the miss is counted in
+    String why = o.lastError() != null ? o.lastError() : "hypervisor at " + uri + ": a beat did not finish within " + beat;
+    return o.silent(clock.now(), why, o.configError());
   }
 
   /** Reads one host; a poll already in flight for it is followed by one more, not doubled. */
@@ -126,9 +200,13 @@ public final class Monitor extends Loop {
       again.add(hostName);
       return;
     }
+    startRead(hostName, cycle, true);
+  }
+
+  private void startRead(String hostName, long cycle, boolean full) {
     if (inFlight.size() >= MAX_CONCURRENT_POLLS) {
       if (waitingSet.add(hostName)) {
-        waiting.add(new Due(hostName, cycle));
+        waiting.add(new Due(hostName, cycle, full));
       }
       return;
     }
@@ -139,15 +217,24 @@ public final class Monitor extends Loop {
     inFlight.add(hostName);
     peakPolls = Math.max(peakPolls, inFlight.size());
     java.time.Instant started = clock.now();
-    // A budget per poll: a hypervisor that hangs is a silent poll, not a host polled never again.
-    Stages.within(connections.get(host).thenCompose(conn -> read(conn)), pollBudget, clock, "reading " + hostName)
+    if (full) {
+      lastFull.put(hostName, started);
+    }
+    // A budget per read: a hypervisor that hangs fails its read, and is not a host read never again
+    // (its beats are missed meanwhile all the same).
+    // A beat's answer is empty: it carries nothing but the fact that the hypervisor answered.
+    CompletionStage<java.util.Optional<Observation>> reading = connections.get(host)
+        .thenCompose(conn -> full ? read(conn).thenApply(java.util.Optional::of) : conn.beat().thenApply(v -> java.util.Optional.empty()));
+    Stages.within(reading, pollBudget, clock, "reading " + hostName)
         .whenComplete((obs, err) -> clock.execute(() -> {
           inFlight.remove(hostName);
           try {
             if (err != null) {
               onFailure(hostName, DriverException.of(err), cycle);
+            } else if (obs.isEmpty()) {
+              onBeat(hostName, cycle);
             } else {
-              onSuccess(hostName, obs, started, cycle);
+              onSuccess(hostName, obs.get(), started, cycle);
             }
           } finally {
             if (again.remove(hostName)) {
@@ -163,11 +250,11 @@ public final class Monitor extends Loop {
     while (inFlight.size() < MAX_CONCURRENT_POLLS && !waiting.isEmpty()) {
       Due d = waiting.poll();
       waitingSet.remove(d.host());
-      poll(d.host(), d.cycle());
+      read(d.host(), d.cycle(), d.full());
     }
   }
 
-  private record Due(String host, long cycle) {}
+  private record Due(String host, long cycle, boolean full) {}
 
   /** Polls in flight at most: 10,000 hosts are read a slice at a time, not all at once. */
   static final int MAX_CONCURRENT_POLLS = 64;
@@ -189,8 +276,11 @@ public final class Monitor extends Loop {
       return;
     }
     connections.drop(hostName);
-    HostObservation o = state.observation(hostName).silent(clock.now(), "hypervisor at " + h.uri() + ": " + e.getMessage(),
+    HostObservation o = state.observation(hostName).failed(clock.now(), "hypervisor at " + h.uri() + ": " + e.getMessage(),
         !e.kind().retryable());
+    if (missable(h, o)) {
+      o = missBeat(hostName, h.uri(), o);
+    }
     state.putObservation(hostName, o);
     apply(h, o, Cause.of(Origin.MONITOR, cycle, "hypervisor did not answer"));
     if (state.requireHost(hostName).state() == HostState.ERROR) {
@@ -226,6 +316,19 @@ public final class Monitor extends Loop {
       wait = MAX_ERROR_BACKOFF;
     }
     nextTry.put(host, clock.now().plus(wait));
+  }
+
+  /** A beat answered: the host is alive (its domains and counters wait for the next full read). */
+  private void onBeat(String hostName, long cycle) {
+    Host h = state.host(hostName).orElse(null);
+    if (h == null || !h.state().polledByMonitor()) {
+      return;
+    }
+    errorStreak.remove(hostName);
+    nextTry.remove(hostName);
+    HostObservation o = state.observation(hostName).beat(clock.now());
+    state.putObservation(hostName, o);
+    apply(h, o, Cause.of(Origin.MONITOR, cycle, HostLiveness.ANSWERS));
   }
 
   private void onSuccess(String hostName, Observation obs, java.time.Instant started, long cycle) {
@@ -384,6 +487,8 @@ public final class Monitor extends Loop {
   /** Forgets what it knew of a removed host. */
   public void forget(String host) {
     lastStats.remove(host);
+    lastFull.remove(host);
+    lastMiss.remove(host);
     errorStreak.remove(host);
     nextTry.remove(host);
   }

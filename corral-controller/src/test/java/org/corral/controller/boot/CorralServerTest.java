@@ -133,13 +133,13 @@ class CorralServerTest {
   @Test
   void configurationErrorExitsFiveNamingTheField() throws Exception {
     Path config = dir.resolve("bad.yaml");
-    Files.writeString(config, "controller: {downAfterPolls: three}\n");
+    Files.writeString(config, "guardian: {downAfter: three}\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = CorralServer.run(config, dir.resolve("home"), null, null, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), new CountDownLatch(1));
     assertThat(code).isEqualTo(5);
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: controller.downAfterPolls: must be a whole number");
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: guardian.downAfter: must be a whole number");
     assertThat(out.size()).isZero();
   }
 

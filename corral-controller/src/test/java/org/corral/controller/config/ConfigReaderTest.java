@@ -89,7 +89,8 @@ class ConfigReaderTest {
   @Test
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
-        controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m, downAfterPolls: 5}
+        controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
+        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h}}
         api: {listen: "0.0.0.0:9000"}
         store: {url: "jdbc:postgresql://db1:5432/corral", user: corral, passwordEnv: CORRAL_DB_PASSWORD}
         scheduler: {policy: power-aware, cpuOvercommit: 4}
@@ -106,7 +107,11 @@ class ConfigReaderTest {
     assertThat(c.controller().seed()).isEqualTo(7);
     assertThat(c.controller().monitorPeriod()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.controller().schedulerPeriod()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(c.controller().downAfterPolls()).isEqualTo(5);
+    assertThat(c.controller().guardian().downAfter()).isEqualTo(8);
+    assertThat(c.controller().guardian().suspectAfter()).isEqualTo(2);
+    assertThat(c.controller().beat()).as("the beat, shorter than the Monitor period").isEqualTo(Duration.ofMillis(250));
+    assertThat(c.controller().guardian().crashRestarts())
+        .isEqualTo(new org.corral.policy.recovery.CrashRestarts(5, Duration.ofHours(1), Duration.ofSeconds(10)));
     assertThat(c.controller().utilisationWindow()).isEqualTo(10);
     assertThat(c.listen()).isEqualTo("0.0.0.0:9000");
     assertThat(c.store().password()).isEqualTo("s3cret");
@@ -155,9 +160,14 @@ class ConfigReaderTest {
               - {name: b, uri: "sim://lab/b", powr: {on: x}}
             """, "hosts[1].powr", "power"),
         Arguments.of("unknown key in a lab group", "lab: {hosts: [{prefix: n, cuont: 2}]}", "lab.hosts[0].cuont", "count"),
-        Arguments.of("text where a number belongs", "controller: {downAfterPolls: three}", "controller.downAfterPolls",
-            "whole number"),
-        Arguments.of("number out of range", "controller: {downAfterPolls: 0}", "controller.downAfterPolls", "at least 1"),
+        Arguments.of("text where a number belongs", "guardian: {downAfter: three}", "guardian.downAfter", "whole number"),
+        Arguments.of("number out of range", "guardian: {suspectAfter: 0}", "guardian.suspectAfter", "at least 1"),
+        Arguments.of("DOWN before SUSPECT", "guardian: {suspectAfter: 4, downAfter: 2}", "guardian.downAfter", "at least guardian.suspectAfter"),
+        Arguments.of("a beat of zero", "guardian: {beat: 0s}", "guardian.beat", "positive"),
+        Arguments.of("unknown guardian key", "guardian: {beats: 1s}", "guardian.beats", "suspectAfter"),
+        Arguments.of("no crash restarts", "guardian: {crashRestarts: {max: 0}}", "guardian.crashRestarts.max", "at least 1"),
+        Arguments.of("crash window of zero", "guardian: {crashRestarts: {window: 0s}}", "guardian.crashRestarts.window", "positive"),
+        Arguments.of("the old setting", "controller: {downAfterPolls: 3}", "controller.downAfterPolls", "guardian.downAfter"),
         Arguments.of("bad duration", "controller: {monitorPeriod: 5 parsecs}", "controller.monitorPeriod", "not a duration"),
         Arguments.of("bad executor duration", "executor: {actionTimeout: soon}", "executor.actionTimeout", "not a duration"),
         Arguments.of("bad CIDR", "networks: [{name: n1, bridge: br0, cidr: 10.0.0.0/33}]", "networks[0].cidr", "/33"),

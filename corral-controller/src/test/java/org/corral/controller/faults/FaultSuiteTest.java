@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FaultSuiteTest {
   static final int DEFAULT_SCENARIOS = 1000;
 
-  /** The suite's beats (1 s, DOWN after 3), or bench/faults' preset named by {@code -Dcorral.faults.preset}. */
+  /** The suite's settings (every read a full one, each second; the default beats), or bench/faults' preset named by {@code -Dcorral.faults.preset}. */
   private static org.corral.controller.ControllerSettings settings() {
     String preset = System.getProperty("corral.faults.preset");
     return preset == null ? LabHarness.fastSettings() : FaultsBenchmark.settings(preset);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.GuardianSettings;
 
 /**
  * bench/faults: the fault-injection suite at scale, and the time from a host crash to all its HA
@@ -17,9 +18,11 @@ import org.corral.controller.ControllerSettings;
  *   <li>crash timing, per liveness preset: N scenarios of one host crash at a random moment;
  *       prints p50, p99 and max of crash → last HA VM of that host BOOTING elsewhere.
  * </ul>
- * Presets: {@code defaults} (Corral's defaults: Monitor every 5 s, DOWN after 3 silent polls),
- * {@code fast} (the issue's beats: every 1 s, DOWN after 5), {@code perugia} (the Perugia study:
- * a 1 s loop, failed after 10 unanswered polls).
+ * Presets: {@code defaults} (Corral's defaults: full reads every 5 s, a liveness beat every 1 s,
+ * SUSPECT after 3 missed beats, DOWN after 5), {@code no-beats} (liveness judged on the full reads
+ * alone, as before the beat: every 5 s, SUSPECT at the first silent read, DOWN after 3),
+ * {@code perugia} (the Perugia study: a 1 s loop reading everything, SUSPECT after 5, failed
+ * after 10).
  */
 public final class FaultsBenchmark {
   public static void main(String[] args) {
@@ -27,8 +30,12 @@ public final class FaultsBenchmark {
     Quiet quiet = Quiet.logs(); // for the whole run
     System.out.printf("# bench/faults %d scenarios, %d cores, %s%n", n, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    mixed(n);
-    for (String preset : List.of("defaults", "fast", "perugia")) {
+    // Presets named after the count: only their timing runs (no mixed scenarios).
+    List<String> presets = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("defaults", "no-beats", "perugia");
+    if (args.length <= 1) {
+      mixed(n);
+    }
+    for (String preset : presets) {
       timing(preset, settings(preset), Math.min(n, 1000));
     }
     quiet.close();
@@ -38,15 +45,10 @@ public final class FaultsBenchmark {
     ControllerSettings d = ControllerSettings.DEFAULT;
     return switch (preset) {
       case "defaults" -> d;
-      case "fast" -> withBeats(d, Duration.ofSeconds(1), 5);
-      case "perugia" -> withBeats(d, Duration.ofSeconds(1), 10);
-      default -> throw new IllegalArgumentException("no preset " + preset + "; give defaults, fast or perugia");
+      case "no-beats" -> d.withGuardian(d.guardian().withBeats(d.monitorPeriod(), 1, 3));
+      case "perugia" -> d.withPeriods(Duration.ofSeconds(1), d.schedulerPeriod()).withGuardian(GuardianSettings.PERUGIA);
+      default -> throw new IllegalArgumentException("no preset " + preset + "; give defaults, no-beats or perugia");
     };
-  }
-
-  private static ControllerSettings withBeats(ControllerSettings d, Duration period, int downAfter) {
-    return new ControllerSettings(d.seed(), period, period, d.connectTimeout(), downAfter, d.utilisationWindow(), d.scheduler(),
-        d.executor(), d.optimizer(), d.journal());
   }
 
   private static void mixed(int n) {
@@ -95,9 +97,9 @@ public final class FaultsBenchmark {
       }
     }
     seconds.sort(Double::compare);
-    System.out.printf("crash -> HA VMs booting elsewhere, preset %s (monitor every %ss, DOWN after %d silent polls): "
-            + "%d crashes timed, p50 %.1f s, p99 %.1f s, max %.1f s; %d scenarios broke an invariant%n",
-        preset, s.monitorPeriod().toSeconds(), s.downAfterPolls(), seconds.size(), pct(seconds, 0.50), pct(seconds, 0.99),
+    System.out.printf("crash -> HA VMs booting elsewhere, preset %s (full reads every %s, beat %s, SUSPECT after %d, DOWN after %d "
+            + "missed beats): %d crashes timed, p50 %.1f s, p99 %.1f s, max %.1f s; %d scenarios broke an invariant%n",
+        preset, s.monitorPeriod(), s.beat(), s.guardian().suspectAfter(), s.guardian().downAfter(), seconds.size(), pct(seconds, 0.50), pct(seconds, 0.99),
         seconds.isEmpty() ? Double.NaN : seconds.getLast(), violations);
   }
 

@@ -30,7 +30,7 @@ class DiurnalDayTest {
   void nightDrainsAndSwitchesOffMorningWakesAndNoVmIsEverOnAnOffHost() {
     ControllerSettings base = LabHarness.fastSettings();
     ControllerSettings settings = new ControllerSettings(base.seed(), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        base.connectTimeout(), base.downAfterPolls(), base.utilisationWindow(),
+        base.connectTimeout(), base.guardian(), base.utilisationWindow(),
         new SchedulerSettings(PlacementPolicy.STRIPING, 4.0), ExecutorSettings.DEFAULT.withCpuOvercommit(4.0),
         new OptimizerSettings(OptimizerSettings.Automation.FULL, Duration.ofSeconds(60), ConsolidationSettings.DEFAULT),
         org.corral.controller.JournalRetention.DEFAULT);

@@ -41,7 +41,7 @@ class MonitorTest {
     lab.until(h + " SUSPECT", () -> lab.host(h).state() == HostState.SUSPECT, MAX);
     lab.until(h + " DOWN", () -> lab.host(h).state() == HostState.DOWN, MAX);
     assertThat(lab.vm("c1").state()).isEqualTo(VmState.UNKNOWN);
-    assertThat(lab.host(h).stateReason()).contains("no answer for 3 polls");
+    assertThat(lab.host(h).stateReason()).contains("no answer for 5 beats");
   }
 
   @Test
@@ -88,6 +88,54 @@ class MonitorTest {
     assertThat(lab.controller.state().metrics(h).cpuUtilisation()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
     String other = h.equals("node01") ? "node02" : "node01";
     assertThat(lab.controller.state().metrics(other).cpuUtilisation()).isZero();
+  }
+
+  /**
+   * Corral's defaults: full reads every 5 s, a beat every 1 s; a crashed host is SUSPECT after 3
+   * missed beats and DOWN after 5, whichever moment between two beats it crashed at.
+   */
+  @Test
+  void withTheDefaultsACrashedHostIsSuspectAfterThreeMissedBeatsAndDownAfterFive() {
+    for (long offsetMs : new long[] {0, 300, 999}) {
+      LabHarness lab = new LabHarness(2, SimLatencies.INSTANT, org.corral.controller.ControllerSettings.DEFAULT);
+      lab.startWithInventory();
+      lab.controller.guardian().stop();
+      lab.run(Duration.ofSeconds(20).plusMillis(offsetMs));
+      int fullReads = lab.controller.state().observation("node01").memory().size();
+      lab.run(Duration.ofSeconds(20));
+      assertThat(lab.controller.state().observation("node01").memory().size() - fullReads)
+          .as("full reads in 20 s at a 5 s Monitor period (the beats between them read nothing)").isBetween(3, 5);
+      java.time.Instant crash = lab.clock.now();
+      lab.dc.crashHost("node01");
+      lab.until("node01 SUSPECT", () -> lab.host("node01").state() == HostState.SUSPECT, MAX);
+      Duration suspect = Duration.between(crash, lab.clock.now());
+      lab.until("node01 DOWN", () -> lab.host("node01").state() == HostState.DOWN, MAX);
+      Duration down = Duration.between(crash, lab.clock.now());
+      assertThat(suspect).as("crash → SUSPECT, crashed %d ms after a beat", offsetMs)
+          .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(3));
+      assertThat(down).as("crash → DOWN, crashed %d ms after a beat", offsetMs)
+          .isBetween(Duration.ofSeconds(4), Duration.ofSeconds(5));
+      assertThat(lab.host("node01").stateReason()).startsWith("no answer for 5 beats");
+    }
+  }
+
+  /** A host that hangs (its reads never return) misses its beats as surely as one that refuses them. */
+  @Test
+  void aHostThatHangsMissesItsBeats() {
+    java.util.concurrent.atomic.AtomicBoolean hang = new java.util.concurrent.atomic.AtomicBoolean();
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT, org.corral.controller.ControllerSettings.DEFAULT);
+    lab.hypervisorWrapper = real -> new org.corral.controller.testing.SlowReads(real, lab.clock, Duration.ZERO,
+        uri -> hang.get() && uri.endsWith("/node01"));
+    lab.startWithInventory();
+    lab.controller.guardian().stop();
+    lab.run(Duration.ofSeconds(12));
+    java.time.Instant cut = lab.clock.now();
+    hang.set(true);
+    lab.until("node01 DOWN", () -> lab.host("node01").state() == HostState.DOWN, MAX);
+    assertThat(Duration.between(cut, lab.clock.now())).as("hang → DOWN").isLessThanOrEqualTo(Duration.ofSeconds(6));
+    assertThat(lab.host("node01").stateReason()).contains("did not finish within");
+    hang.set(false);
+    lab.until("node01 UP", () -> lab.host("node01").state() == HostState.UP, MAX);
   }
 
   @Test

@@ -92,14 +92,14 @@ class ObservationsTest {
     lab.startWithInventory();
     lab.controller.guardian().stop(); // the Monitor's own judgements, without the Guardian fencing what goes DOWN
     lab.dc.partitionHost("node02", true);
-    lab.run(Duration.ofSeconds(1));
+    lab.run(lab.controller.settings().beat().multipliedBy(lab.controller.settings().guardian().suspectAfter() + 1));
     HostObservation o = lab.controller.state().observation("node02");
     assertThat(o.silentPolls()).isGreaterThanOrEqualTo(1);
     assertThat(o.lastError()).contains("node02");
     assertThat(lab.host("node02").state()).isIn(HostState.SUSPECT, HostState.DOWN);
     lab.until("node02 DOWN", () -> lab.host("node02").state() == HostState.DOWN, MAX);
     assertThat(lab.controller.state().observation("node02").silentPolls())
-        .as("DOWN after downAfterPolls silent polls").isGreaterThanOrEqualTo(lab.controller.settings().downAfterPolls());
+        .as("DOWN after downAfter missed beats").isGreaterThanOrEqualTo(lab.controller.settings().guardian().downAfter());
     lab.dc.partitionHost("node02", false);
     lab.until("node02 UP", () -> lab.host("node02").state() == HostState.UP, MAX);
     assertThat(lab.controller.state().observation("node02").silentPolls()).isZero();

@@ -20,8 +20,8 @@ import org.corral.model.time.Clock;
 
 /**
  * Wraps a hypervisor driver so that listing domains takes {@code delay} on the clock, or never
- * answers at all for the hosts {@code hung} selects (by URI): a slow or hung libvirtd, for tests of
- * the Monitor's budget and concurrency. Everything else goes straight to the real connection.
+ * answers at all for the hosts {@code hung} selects (by URI), nor do their counters (the Monitor's
+ * beat): a slow or hung libvirtd, for tests of the Monitor's budget and concurrency. Everything else goes straight to the real connection.
  */
 public final class SlowReads implements HypervisorDriver {
   private final HypervisorDriver real;
@@ -74,7 +74,7 @@ public final class SlowReads implements HypervisorDriver {
     }
 
     @Override public CompletionStage<Optional<DomainStatus>> domain(String name) { return c.domain(name); }
-    @Override public CompletionStage<HostStats> stats() { return c.stats(); }
+    @Override public CompletionStage<HostStats> stats() { return hung.test(c.uri()) ? new CompletableFuture<>() : c.stats(); }
     @Override public CompletionStage<Void> define(DomainSpec spec) { return c.define(spec); }
     @Override public CompletionStage<Void> start(String name) { return c.start(name); }
     @Override public CompletionStage<Void> shutdown(String name, Duration timeout) { return c.shutdown(name, timeout); }

@@ -28,6 +28,14 @@ public interface HypervisorConnection extends AutoCloseable {
   /** Cumulative counters; the Monitor turns deltas into utilisation. */
   CompletionStage<HostStats> stats();
 
+  /**
+   * The liveness beat: completes when the hypervisor answered one cheap round trip, fails when it
+   * did not. The Monitor sends one every {@code guardian.beat} between its full reads.
+   */
+  default CompletionStage<Void> beat() {
+    return stats().thenApply(s -> null);
+  }
+
   /** Defines the domain persistently (creating disk overlays as needed). Idempotent by UUID. */
   CompletionStage<Void> define(DomainSpec spec);
 

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param lastAnswer      when the hypervisor last answered, or null if never since the controller started
  * @param answers         answered polls since the controller started
- * @param silentPolls     polls in a row with no answer (0 after an answer)
+ * @param silentPolls     liveness beats in a row with no answer (0 after an answer)
  * @param lastError       why the last poll failed, or null when it answered
  * @param configError     true when that failure cannot heal by itself (wrong credentials, bad URI)
  * @param cpu             host CPU utilisation per poll, 0..1 (domain CPU time over interval × cores)
@@ -55,7 +55,17 @@ public record HostObservation(@Nullable Instant lastAnswer, int answers, int sil
     return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at);
   }
 
-  /** After a poll that got no answer: one more silent poll, with its reason. */
+  /** After a beat (the Monitor's cheap liveness read) answered: silence and error cleared, histories kept. */
+  public HostObservation beat(Instant at) {
+    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at);
+  }
+
+  /** After a read that failed: its reason; the beats missed are counted by {@link #silent}. */
+  public HostObservation failed(Instant at, String error, boolean isConfigError) {
+    return new HostObservation(lastAnswer, answers, silentPolls, error, isConfigError, cpu, memory, metrics, vms, at);
+  }
+
+  /** After a beat with no answer: one more missed beat, with its reason. */
   public HostObservation silent(Instant at, String error, boolean isConfigError) {
     return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, vms, at);
   }

@@ -15,23 +15,29 @@ import org.corral.model.snapshot.HostObservation;
  *       started also refreshes an UP host's stale reason.</li>
  *   <li>No answer: a configuration fault (credentials, bad URI), or a host that has never answered
  *       (not since the start, and not before: a host just added), is ERROR, for the administrator,
- *       not a failure to act on; otherwise UP goes
- *       SUSPECT at once, and SUSPECT goes DOWN after {@code downAfter} silent polls in a row (its
- *       VMs are then unreachable); a host in MAINTENANCE or DRAINING that stops answering is
- *       ERROR.</li>
+ *       not a failure to act on; otherwise an UP host goes SUSPECT after {@code suspectAfter}
+ *       missed beats in a row, and DOWN after {@code downAfter} (its VMs are then unreachable); a
+ *       host in MAINTENANCE or DRAINING that stops answering is ERROR.</li>
  * </ul>
+ * A beat is one period of the Monitor's liveness check ({@code guardian.beat}); the observation's
+ * {@link HostObservation#silentPolls()} counts the beats in a row with no answer.
  */
 public final class HostLiveness {
   /** The reason an answering host is UP with. */
   public static final String ANSWERS = "hypervisor answers";
 
+  private final int suspectAfter;
   private final int downAfter;
 
-  /** @param downAfter silent polls in a row before a SUSPECT host is DOWN (at least 1) */
-  public HostLiveness(int downAfter) {
-    if (downAfter < 1) {
-      throw new IllegalArgumentException("downAfter must be at least 1, got " + downAfter);
+  /**
+   * @param suspectAfter missed beats in a row before an UP host is SUSPECT (at least 1)
+   * @param downAfter    missed beats in a row before it is DOWN (at least {@code suspectAfter})
+   */
+  public HostLiveness(int suspectAfter, int downAfter) {
+    if (suspectAfter < 1 || downAfter < suspectAfter) {
+      throw new IllegalArgumentException("need 1 <= suspectAfter <= downAfter, got " + suspectAfter + " and " + downAfter);
     }
+    this.suspectAfter = suspectAfter;
     this.downAfter = downAfter;
   }
 
@@ -66,10 +72,10 @@ public final class HostLiveness {
       return s == HostState.DOWN || (s == HostState.ERROR && why.equals(host.stateReason())) ? null
           : new Verdict(HostState.ERROR, why, false);
     }
+    int missed = o.silentPolls();
     return switch (s) {
-      case UP -> new Verdict(HostState.SUSPECT, why, false);
-      case SUSPECT -> o.silentPolls() >= downAfter
-          ? new Verdict(HostState.DOWN, "no answer for " + o.silentPolls() + " polls: " + why, true) : null;
+      case UP, SUSPECT -> missed >= downAfter ? new Verdict(HostState.DOWN, "no answer for " + missed + " beats: " + why, true)
+          : s == HostState.UP && missed >= suspectAfter ? new Verdict(HostState.SUSPECT, why, false) : null;
       case MAINTENANCE, DRAINING -> new Verdict(HostState.ERROR, why, false);
       default -> null;
     };

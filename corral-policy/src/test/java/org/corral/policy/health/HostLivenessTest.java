@@ -15,7 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The liveness rules as a table: host state × what the last poll saw → verdict. */
 class HostLivenessTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
-  private static final HostLiveness LIVENESS = new HostLiveness(3);
+  /** SUSPECT at the first missed beat, DOWN at the third (the table below). */
+  private static final HostLiveness LIVENESS = new HostLiveness(1, 3);
+  /** The Guardian's defaults: SUSPECT after 3 missed beats, DOWN after 5. */
+  private static final HostLiveness DEFAULTS = new HostLiveness(3, 5);
 
   private static Host host(HostState state, String reason) {
     return new Host("n1", "sim://lab/n1", new HostCapacity(8, 2600, 32768), Map.of(), null, PowerModel.linear(100, 250),
@@ -72,9 +75,33 @@ class HostLivenessTest {
     assertThat(v.vmsUnreachable()).isEqualTo(vmsUnreachable);
     assertThat(v.reason()).isEqualTo(switch (verdict) {
       case UP -> HostLiveness.ANSWERS;
-      case DOWN -> "no answer for " + silent + " polls: connection refused";
+      case DOWN -> "no answer for " + silent + " beats: connection refused";
       default -> "connection refused";
     });
+  }
+
+  @ParameterizedTest(name = "{0} after {1} missed beats -> {2}")
+  @CsvSource(nullValues = "-", value = {
+      "UP,      1, -",
+      "UP,      2, -",
+      "UP,      3, SUSPECT",
+      "UP,      4, SUSPECT",
+      "UP,      5, DOWN",      // a host judged only now (e.g. a beat answered late) goes straight to DOWN
+      "SUSPECT, 4, -",
+      "SUSPECT, 5, DOWN",
+      "SUSPECT, 7, DOWN",
+      "DOWN,    9, -",
+  })
+  void suspectAfterThreeMissedBeatsDownAfterFive(HostState state, int missed, HostState verdict) {
+    HostLiveness.Verdict v = DEFAULTS.judge(host(state, HostLiveness.ANSWERS), observed(1, missed, false));
+    assertThat(v == null ? null : v.state()).isEqualTo(verdict);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 3", "3, 2"})
+  void refusesBeatsThatCannotBeMet(int suspectAfter, int downAfter) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HostLiveness(suspectAfter, downAfter))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("suspectAfter");
   }
 
   @ParameterizedTest

@@ -1,0 +1,54 @@
+package org.corral.controller;
+
+import java.time.Duration;
+import org.corral.model.InvalidInputException;
+import org.corral.policy.recovery.CrashRestarts;
+
+/**
+ * The Guardian's settings (the {@code guardian:} section of corral.yaml).
+ *
+ * @param beat          how often the Monitor checks that each host's hypervisor answers (a cheap
+ *                      read; the full read of domains and counters stays at
+ *                      {@code controller.monitorPeriod})
+ * @param suspectAfter  beats in a row with no answer before an UP host is SUSPECT
+ * @param downAfter     beats in a row with no answer before a host is DOWN (then fenced)
+ * @param crashRestarts how a VM that stops on its own is restarted, and when it is given up
+ */
+public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts) {
+  /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
+  public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT);
+
+  /** The Perugia study's timings: a 1 s loop, a node silent for 5 s is suspect, failed after 10. */
+  public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT);
+
+  public GuardianSettings {
+    if (beat == null || beat.isNegative() || beat.isZero()) {
+      throw new InvalidInputException("guardian.beat", "must be a positive duration", "write it like 1s or 500ms");
+    }
+    if (suspectAfter < 1) {
+      throw new InvalidInputException("guardian.suspectAfter", "must be at least 1, got " + suspectAfter, "3 is the default");
+    }
+    if (downAfter < suspectAfter) {
+      throw new InvalidInputException("guardian.downAfter", "must be at least guardian.suspectAfter (" + suspectAfter + "), got "
+          + downAfter, "5 is the default");
+    }
+  }
+
+  /** The crash-restart settings checked with errors naming their fields under {@code guardian.crashRestarts}. */
+  public static CrashRestarts crashRestarts(int max, Duration window, Duration backoff) {
+    if (max < 1) {
+      throw new InvalidInputException("guardian.crashRestarts.max", "must be at least 1, got " + max, "3 is the default");
+    }
+    if (window.isNegative() || window.isZero()) {
+      throw new InvalidInputException("guardian.crashRestarts.window", "must be a positive duration", "10m is the default");
+    }
+    if (backoff.isNegative()) {
+      throw new InvalidInputException("guardian.crashRestarts.backoff", "must not be negative", "10s is the default");
+    }
+    return new CrashRestarts(max, window, backoff);
+  }
+
+  public GuardianSettings withBeats(Duration b, int suspect, int down) {
+    return new GuardianSettings(b, suspect, down, crashRestarts);
+  }
+}
