@@ -59,6 +59,7 @@ public final class Controller implements AutoCloseable {
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
   private final GuardianLoop guardian;
+  private final org.corral.controller.notify.Notifier notifier;
   private final EnergyMeter energy;
   private final Scheduler scheduler;
   private final Loop energyLoop;
@@ -108,6 +109,9 @@ public final class Controller implements AutoCloseable {
         guardian.wake();
       }
     });
+    // Fencing, recoveries, escalations and give-ups told to people, off the loop.
+    this.notifier = new org.corral.controller.notify.Notifier(clock, settings.guardian().channels(), settings.guardian().retry());
+    state.addListener(notifier::publish);
     this.energy = new EnergyMeter(state, clock, loaded.meta(), drivers, settings.monitorPeriod(), meters);
     this.energyLoop = Loop.every("energy", clock, settings.monitorPeriod(), seed, energy::tick);
     this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
@@ -243,6 +247,12 @@ public final class Controller implements AutoCloseable {
       storeWriter.shutdown();
     }
     connections.close();
+    notifier.close();
+  }
+
+  /** Where the Guardian's notifications go out. */
+  public org.corral.controller.notify.Notifier notifier() {
+    return notifier;
   }
 
   @Override

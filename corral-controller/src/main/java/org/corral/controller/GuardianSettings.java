@@ -1,6 +1,9 @@
 package org.corral.controller;
 
 import java.time.Duration;
+import java.util.List;
+import org.corral.controller.notify.Channel;
+import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
 import org.corral.policy.recovery.CrashRestarts;
 
@@ -13,15 +16,30 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param suspectAfter  beats in a row with no answer before an UP host is SUSPECT
  * @param downAfter     beats in a row with no answer before a host is DOWN (then fenced)
  * @param crashRestarts how a VM that stops on its own is restarted, and when it is given up
+ * @param channels      where fencing, recoveries, escalations and give-ups are sent (none by default)
+ * @param retry         how failed notifications are retried
  */
-public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts) {
+public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
+    List<Channel> channels, Notifier.Retry retry) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
-  public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT);
+  public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
+      Notifier.Retry.DEFAULT);
 
   /** The Perugia study's timings: a 1 s loop, a node silent for 5 s is suspect, failed after 10. */
-  public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT);
+  public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
+      Notifier.Retry.DEFAULT);
 
   public GuardianSettings {
+    channels = List.copyOf(channels);
+    if (retry.attempts() < 1) {
+      throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
+    }
+    if (retry.backoff().isNegative()) {
+      throw new InvalidInputException("guardian.notify.backoff", "must not be negative", "2s is the default");
+    }
+    if (retry.queue() < 1) {
+      throw new InvalidInputException("guardian.notify.queue", "must be at least 1, got " + retry.queue(), "1000 is the default");
+    }
     if (beat == null || beat.isNegative() || beat.isZero()) {
       throw new InvalidInputException("guardian.beat", "must be a positive duration", "write it like 1s or 500ms");
     }
@@ -49,6 +67,6 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry);
   }
 }

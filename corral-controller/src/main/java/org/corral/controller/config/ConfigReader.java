@@ -15,6 +15,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.corral.controller.ControllerSettings;
 import org.corral.controller.GuardianSettings;
+import org.corral.controller.notify.Channel;
+import org.corral.controller.notify.Notification;
+import org.corral.controller.notify.Notifier;
+import org.corral.controller.notify.SmtpMail;
+import org.corral.controller.notify.Webhook;
+import java.net.URI;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.api.ApiSettings;
 import org.corral.policy.consolidation.ConsolidationPolicies;
@@ -82,7 +88,7 @@ public final class ConfigReader {
     }
     c.only("seed", "monitorPeriod", "schedulerPeriod", "connectTimeout", "utilisationWindow");
     ControllerSettings d = ControllerSettings.DEFAULT;
-    GuardianSettings guardian = guardian(top.child("guardian"));
+    GuardianSettings guardian = guardian(top.child("guardian"), env);
     ControllerSettings controller = c.within(() -> new ControllerSettings(c.num("seed", d.seed()),
         c.duration("monitorPeriod", d.monitorPeriod()), c.duration("schedulerPeriod", d.schedulerPeriod()),
         c.duration("connectTimeout", d.connectTimeout()), guardian,
@@ -99,14 +105,118 @@ public final class ConfigReader {
   }
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
-  private static GuardianSettings guardian(Node g) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts");
+  private static GuardianSettings guardian(Node g, Map<String, String> env) {
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify");
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
         r.duration("window", d.crashRestarts().window()), r.duration("backoff", d.crashRestarts().backoff()));
+    Node n = g.child("notify").only("webhooks", "email", "attempts", "backoff", "queue", "timeout");
+    Duration timeout = n.duration("timeout", Duration.ofSeconds(10));
+    List<Channel> channels = new ArrayList<>();
+    for (Node w : n.list("webhooks")) {
+      w.only("url", "secretEnv", "secretFile", "events");
+      String url = w.requireStr("url", "https://ops.example.com/hooks/corral");
+      Secrets.refuseInline(w.path + ".url", url);
+      URI uri;
+      try {
+        uri = new URI(url);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new InvalidInputException(w.path + ".url", InvalidInputException.quote(url) + " is not an http(s) URL",
+            "e.g. url: https://ops.example.com/hooks/corral");
+      }
+      String key = secret(w, "secretEnv", "secretFile", env);
+      if (key == null) {
+        throw new InvalidInputException(w.path + ".secretEnv", "is missing: every webhook is signed (HMAC-SHA256)",
+            "put a random key in an environment variable and name it, e.g. secretEnv: CORRAL_WEBHOOK_KEY (or secretFile: /etc/corral/webhook.key)");
+      }
+      channels.add(new Webhook(uri, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), events(w), timeout));
+    }
+    if (n.has("email")) {
+      Node m = n.child("email").only("server", "tls", "user", "passwordEnv", "passwordFile", "from", "to", "events");
+      String server = m.requireStr("server", "smtp.example.com:465");
+      if (!server.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new InvalidInputException(m.path + ".server", InvalidInputException.quote(server) + " is not host:port", "e.g. server: smtp.example.com:465");
+      }
+      String user = m.optStr("user");
+      String password = secret(m, "passwordEnv", "passwordFile", env);
+      boolean tls = m.bool("tls", user != null);
+      if (user != null && !tls) {
+        throw new InvalidInputException(m.path + ".tls", "is false while a user is given: the password would cross the network in clear",
+            "use the server's SMTPS port with tls: true, or a relay that needs no login");
+      }
+      if ((user == null) != (password == null)) {
+        throw new InvalidInputException(m.path + (user == null ? ".user" : ".passwordEnv"), "is missing: a login needs both user and password",
+            "give user and passwordEnv (or passwordFile), or neither");
+      }
+      List<String> to = m.texts("to");
+      if (to.isEmpty()) {
+        throw new InvalidInputException(m.path + ".to", "is empty", "list who is told, e.g. to: [ops@example.com]");
+      }
+      String from = m.requireStr("from", "corral@example.com");
+      for (String address : concat(from, to)) {
+        if (!address.matches("[^<>\\s@]+@[^<>\\s@]+")) {
+          throw new InvalidInputException(m.path + (address.equals(from) ? ".from" : ".to"), InvalidInputException.quote(address)
+              + " is not an e-mail address", "e.g. ops@example.com");
+        }
+      }
+      int colon = server.lastIndexOf(':');
+      channels.add(new SmtpMail(new SmtpMail.Server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)), tls,
+          user, password), from, to, events(m), timeout));
+    }
+    Notifier.Retry rd = Notifier.Retry.DEFAULT;
+    Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
+        n.integer("queue", rd.queue()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry);
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(rest);
+    all.add(0, first);
+    return all;
+  }
+
+  /** A channel's events: all when left out; each must be one Corral sends. */
+  private static java.util.Set<String> events(Node c) {
+    List<String> events = c.texts("events");
+    for (String e : events) {
+      if (!Notification.EVENTS.contains(e)) {
+        throw new InvalidInputException(c.path + ".events", InvalidInputException.quote(e) + " is not an event",
+            "choose from " + String.join(", ", new java.util.TreeSet<>(Notification.EVENTS)) + ", or leave events out for all");
+      }
+    }
+    return java.util.Set.copyOf(events);
+  }
+
+  /**
+   * A secret named by an environment variable ({@code envKey}) or a file ({@code fileKey}), never
+   * written in the file itself; null when neither is given.
+   */
+  private static @Nullable String secret(Node s, String envKey, String fileKey, Map<String, String> env) {
+    if (s.has(envKey) && s.has(fileKey)) {
+      throw new InvalidInputException(s.path + "." + envKey, "cannot be combined with " + s.path + "." + fileKey, "keep one of them");
+    }
+    if (s.has(envKey)) {
+      String var = Objects.requireNonNull(s.optStr(envKey), "present: has() said so above");
+      String value = env.get(var);
+      if (value == null) {
+        throw new InvalidInputException(s.path + "." + envKey, "environment variable " + var + " is not set", "export " + var + "=... before starting Corral");
+      }
+      return value;
+    }
+    if (s.has(fileKey)) {
+      Path p = Path.of(Objects.requireNonNull(s.optStr(fileKey), "present: has() said so above"));
+      try {
+        return Files.readString(p).strip();
+      } catch (IOException e) {
+        throw new InvalidInputException(s.path + "." + fileKey, "cannot read " + p, "check the path and that only Corral's user can read it");
+      }
+    }
+    return null;
   }
 
   /** The ha section, or null when there is none (one controller). */
@@ -273,24 +383,7 @@ public final class ConfigReader {
           "e.g. jdbc:postgresql://db1:5432/corral, " + CorralConfig.MEMORY_STORE
               + " (nothing survives a restart: simulations and benchmarks), or leave it out for the embedded database");
     }
-    if (s.has("passwordEnv") && s.has("passwordFile")) {
-      throw new InvalidInputException("store.passwordEnv", "cannot be combined with store.passwordFile", "keep one of them");
-    }
-    String password = null;
-    if (s.has("passwordEnv")) {
-      String var = Objects.requireNonNull(s.optStr("passwordEnv"), "present: has() said so above");
-      password = env.get(var);
-      if (password == null) {
-        throw new InvalidInputException("store.passwordEnv", "environment variable " + var + " is not set", "export " + var + "=... before starting Corral");
-      }
-    } else if (s.has("passwordFile")) {
-      Path p = Path.of(Objects.requireNonNull(s.optStr("passwordFile"), "present: has() said so above"));
-      try {
-        password = Files.readString(p).strip();
-      } catch (IOException e) {
-        throw new InvalidInputException("store.passwordFile", "cannot read " + p, "check the path and that only Corral's user can read it");
-      }
-    }
+    String password = secret(s, "passwordEnv", "passwordFile", env);
     return new CorralConfig.StoreConfig(url, s.optStr("user"), password);
   }
 
