@@ -88,6 +88,8 @@ public final class Monitor extends Loop {
   private final Map<String, java.time.Instant> lastFull = new HashMap<>();
   /** When the current beat started (the loop's last cycle). */
   private java.time.@Nullable Instant previousBeat;
+  /** When each host's last read was started. */
+  private final Map<String, java.time.Instant> readAt = new HashMap<>();
   /** The start of the beat each host's last miss was counted in: one per beat at most. */
   private final Map<String, java.time.Instant> lastMiss = new HashMap<>();
   private final java.util.ArrayDeque<Due> waiting = new java.util.ArrayDeque<>();
@@ -171,7 +173,11 @@ public final class Monitor extends Loop {
   private void countMissedBeat(Host h, java.time.Instant previous, long cycle) {
     HostObservation o = state.observation(h.name());
     java.time.Instant answer = o.lastAnswer();
-    if ((answer != null && !answer.isBefore(previous)) || !missable(h, o)) {
+    java.time.Instant asked = readAt.get(h.name());
+    // Only a host that was asked in this beat can have missed it: not one that was off or powering
+    // on then, nor one whose read still waited for a slot (the Monitor's own queue is no silence).
+    boolean wasAsked = inFlight.contains(h.name()) || (asked != null && !asked.isBefore(previous));
+    if (!wasAsked || (answer != null && !answer.isBefore(previous)) || !missable(h, o)) {
       return;
     }
     HostObservation missed = missBeat(h.name(), h.uri(), o);
@@ -188,10 +194,12 @@ public final class Monitor extends Loop {
   }
 
   private HostObservation missBeat(String host, String uri, HostObservation o) {
-    java.time.Instant beatStarted = previousBeat;
-    lastMiss.put(host, beatStarted != null ? beatStarted : clock.now()); // the beat the miss is counted in
+    java.time.Instant beatStarted = previousBeat != null ? previousBeat : clock.now();
+    java.time.Instant before = lastMiss.put(host, beatStarted); // the beat the miss is counted in
     String why = o.lastError() != null ? o.lastError() : "hypervisor at " + uri + ": a beat did not finish within " + beat;
-    return o.silent(clock.now(), why, o.configError());
+    // Misses count in a row: after a gap (the host answered, or was off and not asked), from one again.
+    boolean inARow = before != null && !before.isBefore(beatStarted.minus(beat.multipliedBy(3).dividedBy(2)));
+    return inARow || o.silentPolls() == 0 ? o.silent(clock.now(), why, o.configError()) : o.firstSilent(clock.now(), why, o.configError());
   }
 
   /** Reads one host; a poll already in flight for it is followed by one more, not doubled. */
@@ -217,6 +225,7 @@ public final class Monitor extends Loop {
     inFlight.add(hostName);
     peakPolls = Math.max(peakPolls, inFlight.size());
     java.time.Instant started = clock.now();
+    readAt.put(hostName, started);
     if (full) {
       lastFull.put(hostName, started);
     }
@@ -489,6 +498,7 @@ public final class Monitor extends Loop {
     lastStats.remove(host);
     lastFull.remove(host);
     lastMiss.remove(host);
+    readAt.remove(host);
     errorStreak.remove(host);
     nextTry.remove(host);
   }

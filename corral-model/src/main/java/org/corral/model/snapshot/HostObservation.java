@@ -65,6 +65,11 @@ public record HostObservation(@Nullable Instant lastAnswer, int answers, int sil
     return new HostObservation(lastAnswer, answers, silentPolls, error, isConfigError, cpu, memory, metrics, vms, at);
   }
 
+  /** A missed beat that starts a new count (the misses before it were not in a row). */
+  public HostObservation firstSilent(Instant at, String error, boolean isConfigError) {
+    return new HostObservation(lastAnswer, answers, 1, error, isConfigError, cpu, memory, metrics, vms, at);
+  }
+
   /** After a beat with no answer: one more missed beat, with its reason. */
   public HostObservation silent(Instant at, String error, boolean isConfigError) {
     return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, vms, at);
