@@ -56,7 +56,8 @@ public record Notification(String event, Instant at, long seq, String subject, S
     if (e.subjectKind() == SubjectKind.VM && byGuardian) {
       return switch (e.to()) {
         case "FAILED" -> VM_GIVEN_UP;
-        case "RECOVERING", "STARTING" -> VM_RECOVERING;
+        case "RECOVERING" -> VM_RECOVERING; // restarted elsewhere (RecoverVm)
+        case "BOOTING" -> "STOPPED".equals(e.from()) ? VM_RECOVERING : null; // restarted in place after it stopped on its own
         default -> null;
       };
     }

@@ -74,8 +74,9 @@ class NotifierTest {
       "HOST, UP,          SUSPECT,    MONITOR,  -",
       "HOST, DOWN,        UP,         MONITOR,  -",
       "VM,   UNKNOWN,     RECOVERING, GUARDIAN, vm.recovering",
-      "VM,   STOPPED,     STARTING,   GUARDIAN, vm.recovering",
-      "VM,   STOPPED,     STARTING,   USER,     -",
+      "VM,   STOPPED,     BOOTING,    GUARDIAN, vm.recovering",
+      "VM,   RECOVERING,  BOOTING,    GUARDIAN, -",
+      "VM,   STOPPED,     BOOTING,    USER,     -",
       "VM,   UNKNOWN,     FAILED,     GUARDIAN, vm.given-up",
       "VM,   RUNNING,     FAILED,     MONITOR,  -",
   })
