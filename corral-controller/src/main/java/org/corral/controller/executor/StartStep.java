@@ -10,7 +10,7 @@ import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
 import org.jspecify.annotations.Nullable;
 
-/** STOPPED → BOOTING → RUNNING on the host the VM is defined on. */
+/** STOPPED → BOOTING → RUNNING on the VM's host (its domain defined there again if it is missing). */
 final class StartStep implements Step {
   private final Action.StartVm a;
 
@@ -48,7 +48,13 @@ final class StartStep implements Step {
 
   @Override
   public CompletionStage<Void> run(ExecContext ctx) {
-    return ctx.connect(a.host()).thenCompose(c -> ctx.hop(c.start(a.vm())));
+    // A domain that is not defined there (a recovery cut off before it defined it; undefined
+    // behind Corral's back) is defined again from the VM's spec first: start means "make it run".
+    return ctx.connect(a.host()).thenCompose(c -> ctx.hop(c.domain(a.vm()))
+        .thenCompose(d -> d.isPresent() ? ctx.hop(c.start(a.vm()))
+            : ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(a.vm()), ctx.state))
+                .thenCompose(spec -> ctx.hop(c.define(spec)))
+                .thenCompose(v -> ctx.hop(c.start(a.vm())))));
   }
 
   @Override

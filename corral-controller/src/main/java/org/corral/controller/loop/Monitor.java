@@ -369,8 +369,13 @@ public final class Monitor extends Loop {
       }
       DomainStatus d = byName.get(vm.name());
       if (d == null) {
-        if (vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED || vm.state() == VmState.UNKNOWN
-            || vm.state() == VmState.SUSPENDED) {
+        if (vm.state() == VmState.UNKNOWN) {
+          // It was unknown whether it ran here (a start or a recovery cut off, a host back from DOWN):
+          // the host answers without it, so it runs nowhere. STOPPED, not FAILED: the Guardian restarts
+          // an HA VM (its start defines the domain again), and `corral vm start` works for the others.
+          state.transitionVm(vm.name(), VmState.STOPPED, hostName, null, "not defined on " + hostName + " when it answered again",
+              null, cause);
+        } else if (vm.state() == VmState.RUNNING || vm.state() == VmState.STOPPED || vm.state() == VmState.SUSPENDED) {
           state.transitionVm(vm.name(), VmState.FAILED, hostName, null, "its domain is no longer defined on " + hostName, null, cause);
           LOG.warn("vm {} on host {} FAILED: its domain is no longer defined there", vm.name(), hostName);
         }
