@@ -12,6 +12,7 @@ import org.corral.model.InvalidInputException;
 import org.corral.model.Names;
 import org.corral.model.NotFoundException;
 import org.corral.model.QuotaExceededException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
 import org.corral.model.auth.Quota;
@@ -48,13 +49,24 @@ public final class Accounts {
   private final Clock clock;
   private final Passwords passwords;
   private final Tokens tokens;
+  private final AccessKeys accessKeys;
   private final LoginLimiter limiter = new LoginLimiter();
 
   public Accounts(ControllerState state, Passwords passwords, Tokens tokens) {
+    this(state, passwords, tokens, new AccessKeys(new java.security.SecureRandom()));
+  }
+
+  public Accounts(ControllerState state, Passwords passwords, Tokens tokens, AccessKeys accessKeys) {
     this.state = state;
     this.clock = state.clock();
     this.passwords = passwords;
     this.tokens = tokens;
+    this.accessKeys = accessKeys;
+  }
+
+  /** The sealing of EC2 access keys' secrets (its key-encryption key is set at start-up). */
+  public AccessKeys accessKeys() {
+    return accessKeys;
   }
 
   // ---- authentication (API threads) ------------------------------------------------------------
@@ -98,6 +110,27 @@ public final class Accounts {
     User as = state.user(actAs).orElseThrow(() -> new InvalidInputException("X-Corral-User",
         InvalidInputException.quote(actAs) + " is not a user", "`corral user list` shows the users"));
     return new Principal(as.name(), as.role(), as.group(), u.name() + " as " + as.name(), stored.id());
+  }
+
+  /** An access key, its secret and the user it stands for, for checking a request's signature. */
+  public record KeyHolder(AccessKey key, String secret, Principal principal) {
+    @Override
+    public String toString() {
+      return "KeyHolder[" + key + "]"; // never the secret
+    }
+  }
+
+  /**
+   * The EC2 access key {@code id} with its secret and its user, or null when there is no such
+   * key (or its user is gone). The caller checks the signature with the secret.
+   */
+  public @Nullable KeyHolder accessKeyHolder(String id) {
+    AccessKey k = AccessKey.isId(id) ? state.accessKey(id).orElse(null) : null;
+    User u = k == null ? null : state.user(k.user()).orElse(null);
+    if (k == null || u == null) {
+      return null;
+    }
+    return new KeyHolder(k, accessKeys.secret(k), new Principal(u.name(), u.role(), u.group(), u.name() + " (key " + k.id() + ")", null));
   }
 
   /**
@@ -244,6 +277,37 @@ public final class Accounts {
     ApiToken t = requireToken(id);
     state.tx().deleteToken(id).journal(EntryKind.DELETED, SubjectKind.USER, t.user(), null, null, null,
         Cause.user(by.actor(), "revoke token " + id), "token " + id + " revoked").commit();
+  }
+
+  /** Access keys one user may hold (AWS allows two; more would only widen what a leak exposes). */
+  public static final int MAX_ACCESS_KEYS_PER_USER = 10;
+
+  /** A new EC2 access key for {@code user}; the secret is in the answer and shown nowhere else. */
+  public AccessKeys.Issued createAccessKey(String user, @Nullable String description, Principal by) {
+    requireUser(user);
+    long held = state.accessKeys().stream().filter(k -> k.user().equals(user)).count();
+    if (held >= MAX_ACCESS_KEYS_PER_USER) {
+      throw new ConflictException("user '" + user + "' already has " + held + " access keys; delete some first (`corral keys list`)");
+    }
+    AccessKeys.Issued issued = accessKeys.issue(user, description, clock.now());
+    AccessKey k = issued.key();
+    state.tx().put(k).journal(EntryKind.CREATED, SubjectKind.USER, user, null, null, null,
+        Cause.user(by.actor(), "create an access key for " + user), "access key " + k.id() + " created").commit();
+    return issued;
+  }
+
+  public void deleteAccessKey(String id, Principal by) {
+    AccessKey k = requireAccessKey(id);
+    state.tx().deleteAccessKey(id).journal(EntryKind.DELETED, SubjectKind.USER, k.user(), null, null, null,
+        Cause.user(by.actor(), "delete access key " + id), "access key " + id + " deleted").commit();
+  }
+
+  public AccessKey requireAccessKey(String id) {
+    if (!AccessKey.isId(id)) {
+      throw new InvalidInputException("id", InvalidInputException.quote(id) + " is not an access key id",
+          "give the CKIA... id `corral keys list` shows");
+    }
+    return state.accessKey(id).orElseThrow(() -> new NotFoundException("access key", id, "`corral keys list` shows the keys"));
   }
 
   public ApiToken requireToken(String id) {

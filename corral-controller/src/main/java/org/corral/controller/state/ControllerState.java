@@ -15,6 +15,7 @@ import org.corral.controller.store.Changes;
 import org.corral.controller.store.Store;
 import org.corral.controller.store.StoredState;
 import org.corral.model.NotFoundException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
 import org.corral.model.auth.Usage;
@@ -87,6 +88,7 @@ public final class ControllerState {
   private volatile TreePMap<String, User> users = TreePMap.empty();
   private volatile TreePMap<String, Group> groups = TreePMap.empty();
   private volatile TreePMap<String, ApiToken> tokens = TreePMap.empty();
+  private volatile TreePMap<String, AccessKey> accessKeys = TreePMap.empty();
   /** What each owner's VMs hold against quotas, kept by index()/unindex() (read on the loop). */
   private final Map<String, Usage> usageByOwner = new HashMap<>();
 
@@ -121,6 +123,7 @@ public final class ControllerState {
     s.accounts().users().forEach(u -> users = users.plus(u.name(), u));
     s.accounts().groups().forEach(g -> groups = groups.plus(g.name(), g));
     s.accounts().tokens().forEach(t -> tokens = tokens.plus(t.id(), t));
+    s.accounts().accessKeys().forEach(k -> accessKeys = accessKeys.plus(k.id(), k));
     published = publishable();
     return s;
   }
@@ -219,6 +222,15 @@ public final class ControllerState {
 
   public Collection<ApiToken> tokens() {
     return tokens.values();
+  }
+
+  /** An EC2 access key by id (any thread: the EC2 API authenticates off the loop). */
+  public Optional<AccessKey> accessKey(String id) {
+    return Optional.ofNullable(accessKeys.get(id));
+  }
+
+  public Collection<AccessKey> accessKeys() {
+    return accessKeys.values();
   }
 
   /** What {@code owner}'s VMs hold against quotas (on the loop). */
@@ -827,21 +839,28 @@ public final class ControllerState {
       return this;
     }
 
-    /** Deletes the user and their tokens. */
+    /** Deletes the user, their tokens and their access keys. */
     public Tx deleteUser(String name) {
       changes.add(new Changes.Change.DeleteUser(name));
       apply.add(() -> {
         var usersBefore = users;
         var tokensBefore = tokens;
+        var keysBefore = accessKeys;
         users = users.minus(name);
         for (ApiToken t : tokens.values()) {
           if (t.user().equals(name)) {
             tokens = tokens.minus(t.id());
           }
         }
+        for (AccessKey k : accessKeys.values()) {
+          if (k.user().equals(name)) {
+            accessKeys = accessKeys.minus(k.id());
+          }
+        }
         return () -> {
           users = usersBefore;
           tokens = tokensBefore;
+          accessKeys = keysBefore;
         };
       });
       return this;
@@ -863,6 +882,26 @@ public final class ControllerState {
         var before = tokens;
         tokens = tokens.plus(t.id(), t);
         return () -> tokens = before;
+      });
+      return this;
+    }
+
+    public Tx put(AccessKey k) {
+      changes.put(k);
+      apply.add(() -> {
+        var before = accessKeys;
+        accessKeys = accessKeys.plus(k.id(), k);
+        return () -> accessKeys = before;
+      });
+      return this;
+    }
+
+    public Tx deleteAccessKey(String id) {
+      changes.add(new Changes.Change.DeleteAccessKey(id));
+      apply.add(() -> {
+        var before = accessKeys;
+        accessKeys = accessKeys.minus(id);
+        return () -> accessKeys = before;
       });
       return this;
     }

@@ -46,6 +46,8 @@ final class ChangeRules {
       case Change.PutGroup c -> present(field + ".group", c.group());
       case Change.PutToken c -> present(field + ".token", c.token());
       case Change.DeleteToken c -> present(field + ".id", c.id());
+      case Change.PutAccessKey c -> present(field + ".key", c.key());
+      case Change.DeleteAccessKey c -> present(field + ".id", c.id());
       case Change.Append c -> checkEntry(field + ".entry", c.entry());
     }
   }
