@@ -262,4 +262,60 @@ class Ec2ApiTest {
       assertThat(anonymous.body()).contains("<Code>MissingAuthenticationToken</Code>");
     }
   }
+
+  /** The AWS CLI, if installed (.ci/run installs Debian's awscli; CI fails without it). */
+  static java.util.Optional<Path> awsCli() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path p = Path.of(dir, "aws");
+      if (java.nio.file.Files.isExecutable(p)) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Runs {@code aws ec2 ARGS --output json} as {@code k}'s key holder; returns its JSON output. */
+  static JsonNode aws(Path cli, Key k, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(cli.toString(), "ec2"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--endpoint-url", "http://127.0.0.1:" + corral.runtime.ec2Port(), "--region", REGION, "--output", "json"));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+    pb.environment().put("AWS_ACCESS_KEY_ID", k.id());
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", k.secret());
+    pb.environment().put("AWS_CONFIG_FILE", home.resolve("aws-config").toString());
+    pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("aws-credentials").toString());
+    pb.environment().put("AWS_PAGER", "");
+    pb.environment().remove("AWS_PROFILE");
+    Process p = pb.start();
+    java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        return e.toString();
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("aws %s finished", command).isTrue();
+    assertThat(p.exitValue()).as("aws %s: %s", args[0], err.get()).isZero();
+    return out.isBlank() ? ApiClient.JSON.createObjectNode() : ApiClient.JSON.readTree(out);
+  }
+
+  @Test
+  void theAwsCliRunsDescribesAndTerminates() throws Exception {
+    java.util.Optional<Path> cli = awsCli();
+    if (cli.isEmpty()) {
+      assertThat(System.getenv("CI")).as("CI installs awscli (.ci/run); without it this test cannot run").isNotEqualTo("true");
+      org.junit.jupiter.api.Assumptions.abort("the AWS CLI (aws) is not installed: apt-get install awscli");
+    }
+    Path aws = cli.get();
+    Key erin = developer("erin");
+    JsonNode run = aws(aws, erin, "run-instances", "--image-id", ami(), "--instance-type", "t2.nano", "--count", "1");
+    String id = run.get("Instances").get(0).get("InstanceId").asText();
+    assertThat(id).matches("i-[0-9a-f]{17}");
+    eventually().alias(id + " running (aws describe-instances)").until(() -> "running".equals(aws(aws, erin, "describe-instances",
+        "--instance-ids", id).get("Reservations").get(0).get("Instances").get(0).get("State").get("Name").asText()));
+    JsonNode gone = aws(aws, erin, "terminate-instances", "--instance-ids", id);
+    assertThat(gone.get("TerminatingInstances").get(0).get("InstanceId").asText()).isEqualTo(id);
+    eventually().alias(id + " gone").until(() -> aws(aws, erin, "describe-instances").get("Reservations").isEmpty());
+  }
 }
