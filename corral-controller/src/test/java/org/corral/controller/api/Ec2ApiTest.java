@@ -60,16 +60,27 @@ class Ec2ApiTest {
 
   record Key(String id, String secret, Ec2Client ec2, ApiClient rest) {}
 
+  static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+      new ch.qos.logback.core.read.ListAppender<>();
+  static final List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void start() {
+    log.start();
+    root().addAppender(log);
     corral = new RunningCorral(home);
     assertThat(corral.runtime.ec2Port()).as("ec2 port; warnings %s", corral.runtime.warnings()).isPositive();
     alice = developer("alice");
     bob = developer("bob");
   }
 
+  static ch.qos.logback.classic.Logger root() {
+    return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
   @AfterAll
   static void stop() throws Exception {
+    root().detachAppender(log);
     for (AutoCloseable c : clients) {
       c.close();
     }
@@ -88,6 +99,7 @@ class Ec2ApiTest {
     assertThat(k.status()).as(k.toString()).isEqualTo(201);
     String id = k.json().get("id").asText();
     String secret = k.json().get("secret").asText();
+    secrets.add(secret);
     return new Key(id, secret, client(id, secret), rest);
   }
 
@@ -317,5 +329,26 @@ class Ec2ApiTest {
     JsonNode gone = aws(aws, erin, "terminate-instances", "--instance-ids", id);
     assertThat(gone.get("TerminatingInstances").get(0).get("InstanceId").asText()).isEqualTo(id);
     eventually().alias(id + " gone").until(() -> aws(aws, erin, "describe-instances").get("Reservations").isEmpty());
+  }
+
+  @Test
+  void secretsNeverComeBackAndTheKeyEncryptionKeyIsTheOwnersOnly() throws Exception {
+    Key frank = developer("frank");
+    frank.ec2().describeRegions();
+    expectError("AuthFailure", () -> client(frank.id(), "x" + frank.secret()).describeRegions());
+    List<String> answers = new ArrayList<>();
+    for (String path : List.of("/api/v1/keys", "/api/v1/users", "/api/v1/events?last=10000", "/api/v1/whoami")) {
+      answers.add(corral.api.get(path).text());
+    }
+    answers.add(frank.rest().get("/api/v1/keys").text());
+    log.list.forEach(e -> answers.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())));
+    String all = String.join("\n", answers);
+    assertThat(all).contains(frank.id());
+    for (String secret : secrets) {
+      assertThat(all).as("an access key's secret came back").doesNotContain(secret);
+    }
+    assertThat(all).doesNotContain("sealedSecret").doesNotContain("\"v1:");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(home.resolve("ec2-kek"))).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 }
