@@ -15,6 +15,7 @@ import org.corral.model.QuotaExceededException;
 import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Quota;
 import org.corral.model.auth.Role;
 import org.corral.model.auth.Usage;
@@ -308,6 +309,34 @@ public final class Accounts {
           "give the CKIA... id `corral keys list` shows");
     }
     return state.accessKey(id).orElseThrow(() -> new NotFoundException("access key", id, "`corral keys list` shows the keys"));
+  }
+
+  /** Key pairs one user may hold. */
+  public static final int MAX_KEY_PAIRS_PER_USER = 100;
+
+  /** Registers {@code k} (an SSH public key under a name) for its user; the name must be free. */
+  public KeyPair addKeyPair(KeyPair k, Principal by) {
+    requireUser(k.user());
+    if (state.keyPair(k.user(), k.name()).isPresent()) {
+      throw new ConflictException("the key pair '" + k.name() + "' already exists; delete it first or pick another name");
+    }
+    if (state.keyPairs(k.user()).size() >= MAX_KEY_PAIRS_PER_USER) {
+      throw new ConflictException("user '" + k.user() + "' already has " + MAX_KEY_PAIRS_PER_USER + " key pairs; delete some first");
+    }
+    state.tx().put(k).journal(EntryKind.CREATED, SubjectKind.USER, k.user(), null, null, null,
+        Cause.user(by.actor(), "add key pair " + k.name()), "key pair " + k.name() + " added (" + k.fingerprint() + ")").commit();
+    return k;
+  }
+
+  /** Deletes {@code user}'s key pair {@code name}; false when there was none (EC2 answers true either way). */
+  public boolean deleteKeyPair(String user, String name, Principal by) {
+    KeyPair k = state.keyPair(user, name).orElse(null);
+    if (k == null) {
+      return false;
+    }
+    state.tx().deleteKeyPair(k).journal(EntryKind.DELETED, SubjectKind.USER, user, null, null, null,
+        Cause.user(by.actor(), "delete key pair " + name), "key pair " + name + " deleted").commit();
+    return true;
   }
 
   public ApiToken requireToken(String id) {

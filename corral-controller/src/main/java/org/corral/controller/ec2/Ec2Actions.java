@@ -17,6 +17,7 @@ import org.corral.controller.auth.Permission;
 import org.corral.controller.auth.Principal;
 import org.corral.controller.command.VmRequest;
 import org.corral.model.QuotaExceededException;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
@@ -53,7 +54,7 @@ final class Ec2Actions {
   /** Actions answered, for the docs and the test that checks each. */
   static final Set<String> ACTIONS = Set.of("RunInstances", "DescribeInstances", "TerminateInstances", "StartInstances",
       "StopInstances", "RebootInstances", "DescribeImages", "DescribeInstanceTypes", "DescribeRegions",
-      "DescribeAvailabilityZones");
+      "DescribeAvailabilityZones", "CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair");
 
   String run(String action, Params q, Principal p, String requestId) {
     return switch (action) {
@@ -71,6 +72,9 @@ final class Ec2Actions {
       case "DescribeInstanceTypes" -> describeInstanceTypes(q, p, requestId);
       case "DescribeRegions" -> describeRegions(q, p, requestId);
       case "DescribeAvailabilityZones" -> describeZones(q, p, requestId);
+      case "CreateKeyPair", "ImportKeyPair" -> addKeyPair(action, q, p, requestId);
+      case "DescribeKeyPairs" -> describeKeyPairs(q, p, requestId);
+      case "DeleteKeyPair" -> deleteKeyPair(q, p, requestId);
       default -> throw new Ec2Exception("InvalidAction", 400, "The action " + action + " is not valid for this web service;"
           + " Corral answers " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + " (docs/ec2-api.md)");
     };
@@ -105,10 +109,6 @@ final class Ec2Actions {
     if (min < 1 || max < min || max > MAX_COUNT) {
       throw Ec2Exception.invalid("MinCount/MaxCount", "must satisfy 1 <= MinCount <= MaxCount <= " + MAX_COUNT + ", got " + min + " and " + max);
     }
-    if (q.one("KeyName") != null) {
-      throw new Ec2Exception("InvalidKeyPair.NotFound", 400, "The key pair '" + q.one("KeyName") + "' does not exist: key pairs are"
-          + " not supported yet; put ssh_authorized_keys in the user data (#cloud-config) instead");
-    }
     String userData = null;
     String encoded = q.one("UserData");
     if (encoded != null) {
@@ -117,6 +117,10 @@ final class Ec2Actions {
       } catch (IllegalArgumentException e) {
         throw Ec2Exception.invalid("UserData", "is not base64 (AWS clients encode it; send the text base64-encoded)");
       }
+    }
+    String keyName = q.one("KeyName");
+    if (keyName != null) {
+      userData = withKey(userData, requireKeyPair(p, keyName));
     }
     List<NicSpec> nics = nics(q.one("SubnetId"));
     String zone = q.one("Placement.AvailabilityZone");
@@ -151,6 +155,102 @@ final class Ec2Actions {
     }
     x.close("instancesSet");
     return x.end("RunInstances");
+  }
+
+  /**
+   * User data that gives the VM {@code key} through cloud-init: a #cloud-config of its own, or
+   * the user's #cloud-config with ssh_authorized_keys added at its end. Other user data (a shell
+   * script, a MIME archive) is refused: cloud-init would take one or the other, not both.
+   */
+  static String withKey(@Nullable String userData, KeyPair key) {
+    String block = "ssh_authorized_keys:\n  - " + key.publicKey() + "\n";
+    if (userData == null || userData.isBlank()) {
+      return "#cloud-config\n" + block;
+    }
+    if (!userData.startsWith("#cloud-config") || userData.contains("ssh_authorized_keys")) {
+      throw new Ec2Exception("InvalidParameterCombination", 400, "KeyName can be added to user data only when it is a #cloud-config"
+          + " without ssh_authorized_keys; put the key in the user data's ssh_authorized_keys instead");
+    }
+    return userData + (userData.endsWith("\n") ? "" : "\n") + block;
+  }
+
+  private KeyPair requireKeyPair(Principal p, String name) {
+    return controller.state().keyPair(p.name(), name).orElseThrow(() -> new Ec2Exception("InvalidKeyPair.NotFound", 400,
+        "The key pair '" + name + "' does not exist; DescribeKeyPairs lists yours, ImportKeyPair adds one"));
+  }
+
+  // ---- key pairs ----------------------------------------------------------------------------------
+
+  private String addKeyPair(String action, Params q, Principal p, String requestId) {
+    require(p, Permission.MANAGE_TOKENS, action);
+    String name = q.required("KeyName", "my-key");
+    try {
+      KeyPair.requireName("KeyName", name);
+    } catch (org.corral.model.InvalidInputException e) {
+      throw Ec2Exception.invalid("KeyName", "'" + name + "' is not valid: 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    KeyPairs.Made made;
+    if (action.equals("ImportKeyPair")) {
+      String material = q.required("PublicKeyMaterial", "base64 of an OpenSSH public key line");
+      String line;
+      try {
+        line = new String(Base64.getMimeDecoder().decode(material), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        line = material; // some clients send the key line itself
+      }
+      made = new KeyPairs.Made(KeyPairs.imported(p.name(), name, line, controller.clock().now()), "");
+    } else {
+      made = KeyPairs.make(p.name(), name, random, controller.clock().now());
+    }
+    KeyPair k = made.keyPair();
+    controller.call(() -> {
+      if (controller.state().keyPair(k.user(), k.name()).isPresent()) {
+        throw new Ec2Exception("InvalidKeyPair.Duplicate", 400, "The keypair '" + name + "' already exists");
+      }
+      return controller.accounts().addKeyPair(k, p);
+    });
+    Ec2Xml x = Ec2Xml.response(action, requestId).leaf("keyName", k.name()).leaf("keyFingerprint", k.fingerprint());
+    if (action.equals("CreateKeyPair")) {
+      x.leaf("keyMaterial", made.privateKeyPem());
+    }
+    return x.leaf("keyPairId", KeyPairs.id(k)).end(action);
+  }
+
+  private String describeKeyPairs(Params q, Principal p, String requestId) {
+    require(p, Permission.MANAGE_TOKENS, "DescribeKeyPairs");
+    List<String> names = q.list("KeyName");
+    for (String n : names) {
+      requireKeyPair(p, n);
+    }
+    boolean withKey = "true".equalsIgnoreCase(q.one("IncludePublicKey"));
+    Ec2Xml x = Ec2Xml.response("DescribeKeyPairs", requestId).open("keySet");
+    for (KeyPair k : controller.state().keyPairs(p.name())) {
+      if (names.isEmpty() || names.contains(k.name())) {
+        x.open("item").leaf("keyPairId", KeyPairs.id(k)).leaf("keyName", k.name()).leaf("keyFingerprint", k.fingerprint())
+            .leaf("keyType", k.publicKey().startsWith("ssh-rsa") ? "rsa" : "ed25519")
+            .leaf("publicKey", withKey ? k.publicKey() : null).leaf("createTime", k.created().toString()).close("item");
+      }
+    }
+    return x.close("keySet").end("DescribeKeyPairs");
+  }
+
+  private String deleteKeyPair(Params q, Principal p, String requestId) {
+    require(p, Permission.MANAGE_TOKENS, "DeleteKeyPair");
+    String name = q.one("KeyName");
+    String id = q.one("KeyPairId");
+    if (name == null && id != null) {
+      name = controller.state().keyPairs(p.name()).stream().filter(k -> KeyPairs.id(k).equals(id)).map(KeyPair::name)
+          .findFirst().orElse(null);
+      if (name == null) {
+        throw new Ec2Exception("InvalidKeyPair.NotFound", 400, "The key pair '" + id + "' does not exist");
+      }
+    }
+    if (name == null) {
+      throw Ec2Exception.missing("KeyName", "my-key");
+    }
+    String n = name;
+    controller.call(() -> controller.accounts().deleteKeyPair(p.name(), n, p));
+    return Ec2Xml.response("DeleteKeyPair", requestId).leaf("return", "true").end("DeleteKeyPair");
   }
 
   private String newName() {

@@ -18,6 +18,7 @@ import org.corral.model.NotFoundException;
 import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Usage;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
@@ -89,6 +90,7 @@ public final class ControllerState {
   private volatile TreePMap<String, Group> groups = TreePMap.empty();
   private volatile TreePMap<String, ApiToken> tokens = TreePMap.empty();
   private volatile TreePMap<String, AccessKey> accessKeys = TreePMap.empty();
+  private volatile TreePMap<String, KeyPair> keyPairs = TreePMap.empty();
   /** What each owner's VMs hold against quotas, kept by index()/unindex() (read on the loop). */
   private final Map<String, Usage> usageByOwner = new HashMap<>();
 
@@ -124,6 +126,7 @@ public final class ControllerState {
     s.accounts().groups().forEach(g -> groups = groups.plus(g.name(), g));
     s.accounts().tokens().forEach(t -> tokens = tokens.plus(t.id(), t));
     s.accounts().accessKeys().forEach(k -> accessKeys = accessKeys.plus(k.id(), k));
+    s.accounts().keyPairs().forEach(k -> keyPairs = keyPairs.plus(k.id(), k));
     published = publishable();
     return s;
   }
@@ -231,6 +234,16 @@ public final class ControllerState {
 
   public Collection<AccessKey> accessKeys() {
     return accessKeys.values();
+  }
+
+  /** {@code user}'s key pair {@code name} (any thread). */
+  public Optional<KeyPair> keyPair(String user, String name) {
+    return Optional.ofNullable(keyPairs.get(user + "/" + name));
+  }
+
+  /** {@code user}'s key pairs, by name (any thread). */
+  public Collection<KeyPair> keyPairs(String user) {
+    return keyPairs.subMap(user + "/", user + "0").values(); // '0' follows '/': exactly this user's
   }
 
   /** What {@code owner}'s VMs hold against quotas (on the loop). */
@@ -846,6 +859,8 @@ public final class ControllerState {
         var usersBefore = users;
         var tokensBefore = tokens;
         var keysBefore = accessKeys;
+        var pairsBefore = keyPairs;
+        keyPairs = keyPairs.minusAll(keyPairs(name).stream().map(KeyPair::id).toList());
         users = users.minus(name);
         for (ApiToken t : tokens.values()) {
           if (t.user().equals(name)) {
@@ -861,6 +876,7 @@ public final class ControllerState {
           users = usersBefore;
           tokens = tokensBefore;
           accessKeys = keysBefore;
+          keyPairs = pairsBefore;
         };
       });
       return this;
@@ -902,6 +918,26 @@ public final class ControllerState {
         var before = accessKeys;
         accessKeys = accessKeys.minus(id);
         return () -> accessKeys = before;
+      });
+      return this;
+    }
+
+    public Tx put(KeyPair k) {
+      changes.put(k);
+      apply.add(() -> {
+        var before = keyPairs;
+        keyPairs = keyPairs.plus(k.id(), k);
+        return () -> keyPairs = before;
+      });
+      return this;
+    }
+
+    public Tx deleteKeyPair(KeyPair k) {
+      changes.add(new Changes.Change.DeleteKeyPair(k.id()));
+      apply.add(() -> {
+        var before = keyPairs;
+        keyPairs = keyPairs.minus(k.id());
+        return () -> keyPairs = before;
       });
       return this;
     }

@@ -48,6 +48,8 @@ final class ChangeRules {
       case Change.DeleteToken c -> present(field + ".id", c.id());
       case Change.PutAccessKey c -> present(field + ".key", c.key());
       case Change.DeleteAccessKey c -> present(field + ".id", c.id());
+      case Change.PutKeyPair c -> present(field + ".keyPair", c.keyPair());
+      case Change.DeleteKeyPair c -> present(field + ".id", c.id());
       case Change.Append c -> checkEntry(field + ".entry", c.entry());
     }
   }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Group;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
@@ -61,7 +62,8 @@ final class SqlReader {
         List.copyOf(unfinished),
         Collections.unmodifiableMap(meta),
         new StoredState.Accounts(objects(h, "users", User.class, User::name), objects(h, "user_groups", Group.class, Group::name),
-            byId(h, "api_tokens", ApiToken.class, ApiToken::id), byId(h, "access_keys", AccessKey.class, AccessKey::id)));
+            byId(h, "api_tokens", ApiToken.class, ApiToken::id), byId(h, "access_keys", AccessKey.class, AccessKey::id),
+            byId(h, "key_pairs", KeyPair.class, KeyPair::id)));
   }
 
   Optional<ActionRecord> action(Handle h, String key) {

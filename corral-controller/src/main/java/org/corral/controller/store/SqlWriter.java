@@ -62,12 +62,15 @@ final class SqlWriter {
         case Change.DeleteUser c -> {
           delete(h, "api_tokens", "user_name", c.name());
           delete(h, "access_keys", "user_name", c.name());
+          delete(h, "key_pairs", "user_name", c.name());
           delete(h, "users", "name", c.name());
         }
         case Change.PutGroup c -> putDocument(h, "user_groups", "name", c.group().name(), json.write(c.group()));
         case Change.PutToken c -> putOwned(h, "api_tokens", c.token().id(), c.token().user(), json.write(c.token()));
         case Change.PutAccessKey c -> putOwned(h, "access_keys", c.key().id(), c.key().user(), json.write(c.key()));
         case Change.DeleteAccessKey c -> delete(h, "access_keys", "id", c.id());
+        case Change.PutKeyPair c -> putOwned(h, "key_pairs", c.keyPair().id(), c.keyPair().user(), json.write(c.keyPair()));
+        case Change.DeleteKeyPair c -> delete(h, "key_pairs", "id", c.id());
         case Change.DeleteToken c -> delete(h, "api_tokens", "id", c.id());
       }
     }

@@ -351,4 +351,35 @@ class Ec2ApiTest {
     assertThat(java.nio.file.Files.getPosixFilePermissions(home.resolve("ec2-kek"))).containsExactlyInAnyOrder(
         java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
+
+  @Test
+  void keyPairsReachTheVmThroughCloudInitAndStayTheirOwners() {
+    Key gina = developer("gina");
+    var made = gina.ec2().createKeyPair(b -> b.keyName("laptop"));
+    assertThat(made.keyMaterial()).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(made.keyFingerprint()).matches("([0-9a-f]{2}:){15}[0-9a-f]{2}");
+    String publicKey = gina.ec2().describeKeyPairs(b -> b.keyNames("laptop").includePublicKey(true)).keyPairs().get(0).publicKey();
+    assertThat(publicKey).startsWith("ssh-rsa AAAA");
+    var imported = gina.ec2().importKeyPair(b -> b.keyName("copy")
+        .publicKeyMaterial(software.amazon.awssdk.core.SdkBytes.fromUtf8String(publicKey + " gina@laptop")));
+    assertThat(imported.keyFingerprint()).isEqualTo(made.keyFingerprint());
+    expectError("InvalidKeyPair.Duplicate", () -> gina.ec2().createKeyPair(b -> b.keyName("laptop")));
+    expectError("InvalidParameterValue", () -> gina.ec2().importKeyPair(b -> b.keyName("bad")
+        .publicKeyMaterial(software.amazon.awssdk.core.SdkBytes.fromUtf8String("ssh-rsa bm90IGEga2V5"))));
+    assertThat(gina.ec2().describeKeyPairs().keyPairs()).extracting(k -> k.keyName()).containsExactly("copy", "laptop");
+    assertThat(bob.ec2().describeKeyPairs().keyPairs()).extracting(k -> k.keyName()).doesNotContain("laptop");
+    expectError("InvalidKeyPair.NotFound", () -> bob.ec2().runInstances(b -> b.imageId(ami()).keyName("laptop").minCount(1).maxCount(1)));
+
+    Instance i = gina.ec2().runInstances(b -> b.imageId(ami()).instanceType(InstanceType.T2_NANO).keyName("laptop")
+        .userData(java.util.Base64.getEncoder().encodeToString("#cloud-config\npackages: [htop]\n".getBytes(StandardCharsets.UTF_8)))
+        .minCount(1).maxCount(1)).instances().get(0);
+    String name = i.tags().stream().filter(t -> t.key().equals("corral:name")).findFirst().orElseThrow().value();
+    String userData = gina.rest().get("/api/v1/vms/" + name).json().get("spec").get("userData").asText();
+    assertThat(userData).isEqualTo("#cloud-config\npackages: [htop]\nssh_authorized_keys:\n  - " + publicKey + "\n");
+
+    gina.ec2().deleteKeyPair(b -> b.keyName("copy"));
+    assertThat(gina.ec2().describeKeyPairs().keyPairs()).extracting(k -> k.keyName()).containsExactly("laptop");
+    assertThat(made.keyMaterial()).as("the private key is not kept").isNotEmpty();
+    assertThat(gina.rest().get("/api/v1/events?last=1000").text()).doesNotContain(made.keyMaterial().substring(40, 100));
+  }
 }

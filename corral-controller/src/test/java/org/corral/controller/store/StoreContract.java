@@ -19,6 +19,7 @@ import org.corral.model.InvalidInputException;
 import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Quota;
 import org.corral.model.auth.Role;
 import org.corral.model.auth.User;
@@ -300,8 +301,13 @@ abstract class StoreContract {
     assertThat(store.load().accounts().accessKeys()).containsExactly(k1, k2, root);
     store.write(new Changes().add(new Changes.Change.DeleteAccessKey(k2.id())));
     assertThat(store.load().accounts().accessKeys()).containsExactly(k1, root);
+    KeyPair pair = new KeyPair("alice", "laptop", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", "aa:bb", at(5));
+    KeyPair adminPair = new KeyPair("admin", "laptop", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB", "cc:dd", at(5));
+    store.write(new Changes().put(pair).put(adminPair));
+    assertThat(store.load().accounts().keyPairs()).containsExactly(adminPair, pair);
     store.write(new Changes().add(new Changes.Change.DeleteUser("alice")));
     assertThat(store.load().accounts().accessKeys()).as("a deleted user's keys go with them").containsExactly(root);
+    assertThat(store.load().accounts().keyPairs()).as("and their key pairs").containsExactly(adminPair);
     Store again = reopen(store);
     if (again != null) {
       store = again;
