@@ -135,6 +135,27 @@ public final class Accounts {
   }
 
   /**
+   * Seconds before a request signed with access key {@code id} from {@code address} is checked
+   * again, 0 for now: bad signatures count as failed logins do (per key, and per address together
+   * with password failures).
+   */
+  public long signatureWaitSeconds(String id, String address) {
+    return limiter.waitSeconds(limiterName(id), address, clock.now());
+  }
+
+  public void signatureRefused(String id, String address) {
+    limiter.failed(limiterName(id), address, clock.now());
+  }
+
+  public void signatureAccepted(String id) {
+    limiter.succeeded(limiterName(id));
+  }
+
+  private static String limiterName(String accessKeyId) {
+    return AccessKey.isId(accessKeyId) ? "key:" + accessKeyId : "(not a key id)";
+  }
+
+  /**
    * Whether {@code password} is {@code user}'s (one Argon2id hash, whatever the answer). Refuses, without
    * checking, a user or client address with too many recent failures.
    *

@@ -91,12 +91,24 @@ public final class Ec2Server implements AutoCloseable {
       }
       SigV4.Request request = new SigV4.Request(ctx.method().name(), ctx.req().getRequestURI(), ctx.queryString(), headers, body);
       SigV4.Credential credential = SigV4.credential(request);
-      Accounts.KeyHolder holder = accounts.accessKeyHolder(credential.accessKeyId());
-      if (holder == null) {
-        throw new Ec2Exception("AuthFailure", 401, "AWS was not able to validate the provided access credentials: access key "
-            + credential.accessKeyId() + " does not exist (deleted, or mistyped); `corral keys list` shows yours");
+      String keyId = credential.accessKeyId();
+      String address = ctx.ip();
+      long wait = accounts.signatureWaitSeconds(keyId, address);
+      if (wait > 0) {
+        throw new Ec2Exception("RequestLimitExceeded", 503, "Too many requests with a bad signature for this access key or from"
+            + " this address; try again in " + wait + " s");
       }
-      SigV4.verify(request, credential, holder.secret(), settings.region(), controller.clock().now());
+      Accounts.KeyHolder holder = accounts.accessKeyHolder(keyId);
+      if (holder == null) {
+        throw refused(keyId, null, address, new Ec2Exception("AuthFailure", 401, "AWS was not able to validate the provided access"
+            + " credentials: access key " + keyId + " does not exist (deleted, or mistyped); `corral keys list` shows yours"));
+      }
+      try {
+        SigV4.verify(request, credential, holder.secret(), settings.region(), controller.clock().now());
+      } catch (Ec2Exception e) {
+        throw e.code().equals("AuthFailure") ? refused(keyId, holder.principal().name(), address, e) : e;
+      }
+      accounts.signatureAccepted(keyId);
       String contentType = ctx.contentType();
       String form = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
           ? new String(body, StandardCharsets.UTF_8) : null;
@@ -114,6 +126,17 @@ public final class Ec2Server implements AutoCloseable {
       error(ctx, new Ec2Exception("InternalError", 500, "Corral could not complete the request; the controller log has the"
           + " details under EC2 incident " + incident), requestId);
     }
+  }
+
+  /** Counts and journals a refused signature (as a failed login: never the secret); returns {@code e} to throw. */
+  private Ec2Exception refused(String keyId, @Nullable String user, String address, Ec2Exception e) {
+    accounts.signatureRefused(keyId, address);
+    controller.call(() -> {
+      accounts.loginFailed(user, address, "EC2 request with access key " + (org.corral.model.auth.AccessKey.isId(keyId) ? keyId
+          : "(not a key id)") + " refused: " + e.code());
+      return null;
+    });
+    return e;
   }
 
   /** A Corral error as EC2 names it. */

@@ -382,4 +382,18 @@ class Ec2ApiTest {
     assertThat(made.keyMaterial()).as("the private key is not kept").isNotEmpty();
     assertThat(gina.rest().get("/api/v1/events?last=1000").text()).doesNotContain(made.keyMaterial().substring(40, 100));
   }
+
+  @Test
+  void badSignaturesAreLimitedAndJournaledAsFailedLogins() {
+    Key hank = developer("hank");
+    Ec2Client wrong = client(hank.id(), "y" + hank.secret().substring(1));
+    for (int i = 0; i < 5; i++) {
+      expectError("AuthFailure", () -> wrong.describeRegions());
+    }
+    // Past the limit even the right secret waits (the answer says how long).
+    expectError("RequestLimitExceeded", () -> hank.ec2().describeRegions());
+    String events = corral.api.get("/api/v1/events?subject=hank&last=100").text();
+    assertThat(events).contains("LOGIN_FAILED").contains("EC2 request with access key " + hank.id() + " refused: AuthFailure")
+        .doesNotContain(hank.secret());
+  }
 }
