@@ -9,6 +9,7 @@ import org.corral.cli.command.HostAddCommand;
 import org.corral.cli.command.HostCommand;
 import org.corral.cli.command.LoginCommand;
 import org.corral.cli.command.QuotaCommand;
+import org.corral.cli.command.KeysCommand;
 import org.corral.cli.command.TokenCommand;
 import org.corral.cli.command.UserCommand;
 import org.corral.cli.command.ImageCommand;
@@ -41,6 +42,7 @@ final class CommandTree {
     cl.addSubcommand(new LoginCommand(session));
     cl.addSubcommand(new UserCommand(session));
     cl.addSubcommand(new TokenCommand(session));
+    cl.addSubcommand(new KeysCommand(session));
     cl.addSubcommand(new QuotaCommand(session));
     cl.addSubcommand(new SimulateCommand(session));
     // Settings apply to the subcommands present when they are set, so they come last.

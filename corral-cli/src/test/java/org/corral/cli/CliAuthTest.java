@@ -132,4 +132,20 @@ class CliAuthTest {
     Run events = Run.with(admin, "events", "--subject", "dana");
     assertThat(events.out()).contains("LOGIN_FAILED").doesNotContain("not-her-password").doesNotContain("dana-secret-pw");
   }
+
+  @Test
+  void accessKeysAreShownOnceListedWithoutSecretsAndDeleted() {
+    assertThat(Run.with(admin, "user", "create", "erin").code()).isZero();
+    Run created = Run.with(admin, "keys", "create", "--user", "erin", "--description", "aws-cli");
+    assertThat(created.code()).as(created.err()).isZero();
+    assertThat(created.out()).containsPattern("export AWS_ACCESS_KEY_ID=CKIA[A-Z2-7]{16}\\n")
+        .containsPattern("export AWS_SECRET_ACCESS_KEY=\\S{40}\\n");
+    String id = created.out().lines().findFirst().orElseThrow().substring("export AWS_ACCESS_KEY_ID=".length());
+    String secret = created.out().lines().skip(1).findFirst().orElseThrow().substring("export AWS_SECRET_ACCESS_KEY=".length());
+    Run list = Run.with(admin, "keys", "list", "--user", "erin");
+    assertThat(list.out()).contains(id).contains("aws-cli").doesNotContain(secret);
+    assertThat(Run.with(admin, "keys", "delete", id).code()).isZero();
+    assertThat(Run.with(admin, "keys", "list", "--user", "erin").out()).doesNotContain(id);
+    assertThat(Run.with(admin, "keys", "delete", id).code()).as("gone").isEqualTo(3);
+  }
 }

@@ -117,7 +117,7 @@ public final class Controller implements AutoCloseable {
     this.retentionLoop = Loop.every("journal-retention", clock, settings.journal().every(), seed, this::compactJournal);
     // Secrets (salts, tokens) come from the system's secure generator, never from the seed.
     java.security.SecureRandom secure = new java.security.SecureRandom();
-    this.accounts = new Accounts(state, new Passwords(secure), new Tokens(secure));
+    this.accounts = new Accounts(state, new Passwords(secure), new Tokens(secure), new org.corral.controller.auth.AccessKeys(secure));
     this.commands = new Commands(state, executor, connections, drivers, accounts, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.unfinished = loaded.unfinished();

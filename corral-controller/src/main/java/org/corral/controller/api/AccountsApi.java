@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.corral.controller.Controller;
+import org.corral.controller.auth.AccessKeys;
 import org.corral.controller.auth.Accounts;
 import org.corral.controller.auth.Passwords;
 import org.corral.controller.auth.Permission;
@@ -18,6 +19,7 @@ import org.corral.controller.config.ConfigReader;
 import org.corral.model.AccessDeniedException;
 import org.corral.model.InvalidInputException;
 import org.corral.model.NotFoundException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
 import org.corral.model.auth.Quota;
@@ -64,6 +66,14 @@ final class AccountsApi {
 
   /** A new token: the only answer that holds a secret, shown once. */
   record NewToken(String id, String user, String role, String token, @Nullable Instant expires) {}
+
+  record KeyBody(@Nullable String user, @Nullable String description) {}
+
+  /** An EC2 access key as listed: never the secret. */
+  record AccessKeyView(String id, String user, @Nullable String description, Instant created) {}
+
+  /** A new access key: the only answer that holds its secret, shown once. */
+  record NewAccessKey(String id, String user, String secret, Instant created) {}
 
   record GroupView(String name, Quota quota, List<String> members) {}
 
@@ -155,6 +165,44 @@ final class AccountsApi {
       }
       api.call(() -> {
         accounts.revokeToken(id, p);
+        return null;
+      });
+      ctx.status(204);
+    });
+    keyRoutes(a);
+  }
+
+  /** EC2 access keys (docs/ec2-api.md): the same rules as tokens, a developer's own only. */
+  private void keyRoutes(Javalin a) {
+    String v1 = ApiServer.V1;
+    api.get(a, v1 + "/keys", Permission.MANAGE_TOKENS, Set.of("user"), ctx -> {
+      Principal p = RequestGate.principal(ctx);
+      String user = ctx.queryParam("user");
+      if (user != null) {
+        visibleUser(ctx, Permission.MANAGE_TOKENS, user);
+      }
+      String only = user != null ? user : p.isAdmin() ? null : p.name();
+      ApiServer.json(ctx, 200, controller.state().accessKeys().stream()
+          .filter(k -> only == null || k.user().equals(only))
+          .map(k -> new AccessKeyView(k.id(), k.user(), k.description(), k.created())).toList());
+    });
+    api.postBody(a, v1 + "/keys", Permission.MANAGE_TOKENS, ctx -> {
+      String body = RequestGate.body(ctx);
+      KeyBody req = body.isBlank() ? new KeyBody(null, null) : ApiJson.read(body, KeyBody.class);
+      Principal p = RequestGate.principal(ctx);
+      User u = visibleUser(ctx, Permission.MANAGE_TOKENS, req.user() == null ? p.name() : req.user());
+      AccessKeys.Issued k = api.call(() -> accounts.createAccessKey(u.name(), req.description(), p));
+      ApiServer.json(ctx, 201, new NewAccessKey(k.key().id(), u.name(), k.secret(), k.key().created()));
+    });
+    api.delete(a, v1 + "/keys/{id}", Permission.MANAGE_TOKENS, ctx -> {
+      Principal p = RequestGate.principal(ctx);
+      String id = ctx.pathParam("id");
+      AccessKey k = accounts.requireAccessKey(id);
+      if (!api.allowed(p, Permission.MANAGE_TOKENS, k.user())) {
+        throw new NotFoundException("access key", id, "`corral keys list` shows your keys");
+      }
+      api.call(() -> {
+        accounts.deleteAccessKey(id, p);
         return null;
       });
       ctx.status(204);

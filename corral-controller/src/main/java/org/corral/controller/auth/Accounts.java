@@ -12,8 +12,10 @@ import org.corral.model.InvalidInputException;
 import org.corral.model.Names;
 import org.corral.model.NotFoundException;
 import org.corral.model.QuotaExceededException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Quota;
 import org.corral.model.auth.Role;
 import org.corral.model.auth.Usage;
@@ -48,13 +50,24 @@ public final class Accounts {
   private final Clock clock;
   private final Passwords passwords;
   private final Tokens tokens;
+  private final AccessKeys accessKeys;
   private final LoginLimiter limiter = new LoginLimiter();
 
   public Accounts(ControllerState state, Passwords passwords, Tokens tokens) {
+    this(state, passwords, tokens, new AccessKeys(new java.security.SecureRandom()));
+  }
+
+  public Accounts(ControllerState state, Passwords passwords, Tokens tokens, AccessKeys accessKeys) {
     this.state = state;
     this.clock = state.clock();
     this.passwords = passwords;
     this.tokens = tokens;
+    this.accessKeys = accessKeys;
+  }
+
+  /** The sealing of EC2 access keys' secrets (its key-encryption key is set at start-up). */
+  public AccessKeys accessKeys() {
+    return accessKeys;
   }
 
   // ---- authentication (API threads) ------------------------------------------------------------
@@ -98,6 +111,48 @@ public final class Accounts {
     User as = state.user(actAs).orElseThrow(() -> new InvalidInputException("X-Corral-User",
         InvalidInputException.quote(actAs) + " is not a user", "`corral user list` shows the users"));
     return new Principal(as.name(), as.role(), as.group(), u.name() + " as " + as.name(), stored.id());
+  }
+
+  /** An access key, its secret and the user it stands for, for checking a request's signature. */
+  public record KeyHolder(AccessKey key, String secret, Principal principal) {
+    @Override
+    public String toString() {
+      return "KeyHolder[" + key + "]"; // never the secret
+    }
+  }
+
+  /**
+   * The EC2 access key {@code id} with its secret and its user, or null when there is no such
+   * key (or its user is gone). The caller checks the signature with the secret.
+   */
+  public @Nullable KeyHolder accessKeyHolder(String id) {
+    AccessKey k = AccessKey.isId(id) ? state.accessKey(id).orElse(null) : null;
+    User u = k == null ? null : state.user(k.user()).orElse(null);
+    if (k == null || u == null) {
+      return null;
+    }
+    return new KeyHolder(k, accessKeys.secret(k), new Principal(u.name(), u.role(), u.group(), u.name() + " (key " + k.id() + ")", null));
+  }
+
+  /**
+   * Seconds before a request signed with access key {@code id} from {@code address} is checked
+   * again, 0 for now: bad signatures count as failed logins do (per key, and per address together
+   * with password failures).
+   */
+  public long signatureWaitSeconds(String id, String address) {
+    return limiter.waitSeconds(limiterName(id), address, clock.now());
+  }
+
+  public void signatureRefused(String id, String address) {
+    limiter.failed(limiterName(id), address, clock.now());
+  }
+
+  public void signatureAccepted(String id) {
+    limiter.succeeded(limiterName(id));
+  }
+
+  private static String limiterName(String accessKeyId) {
+    return AccessKey.isId(accessKeyId) ? "key:" + accessKeyId : "(not a key id)";
   }
 
   /**
@@ -244,6 +299,65 @@ public final class Accounts {
     ApiToken t = requireToken(id);
     state.tx().deleteToken(id).journal(EntryKind.DELETED, SubjectKind.USER, t.user(), null, null, null,
         Cause.user(by.actor(), "revoke token " + id), "token " + id + " revoked").commit();
+  }
+
+  /** Access keys one user may hold (AWS allows two; more would only widen what a leak exposes). */
+  public static final int MAX_ACCESS_KEYS_PER_USER = 10;
+
+  /** A new EC2 access key for {@code user}; the secret is in the answer and shown nowhere else. */
+  public AccessKeys.Issued createAccessKey(String user, @Nullable String description, Principal by) {
+    requireUser(user);
+    long held = state.accessKeys().stream().filter(k -> k.user().equals(user)).count();
+    if (held >= MAX_ACCESS_KEYS_PER_USER) {
+      throw new ConflictException("user '" + user + "' already has " + held + " access keys; delete some first (`corral keys list`)");
+    }
+    AccessKeys.Issued issued = accessKeys.issue(user, description, clock.now());
+    AccessKey k = issued.key();
+    state.tx().put(k).journal(EntryKind.CREATED, SubjectKind.USER, user, null, null, null,
+        Cause.user(by.actor(), "create an access key for " + user), "access key " + k.id() + " created").commit();
+    return issued;
+  }
+
+  public void deleteAccessKey(String id, Principal by) {
+    AccessKey k = requireAccessKey(id);
+    state.tx().deleteAccessKey(id).journal(EntryKind.DELETED, SubjectKind.USER, k.user(), null, null, null,
+        Cause.user(by.actor(), "delete access key " + id), "access key " + id + " deleted").commit();
+  }
+
+  public AccessKey requireAccessKey(String id) {
+    if (!AccessKey.isId(id)) {
+      throw new InvalidInputException("id", InvalidInputException.quote(id) + " is not an access key id",
+          "give the CKIA... id `corral keys list` shows");
+    }
+    return state.accessKey(id).orElseThrow(() -> new NotFoundException("access key", id, "`corral keys list` shows the keys"));
+  }
+
+  /** Key pairs one user may hold. */
+  public static final int MAX_KEY_PAIRS_PER_USER = 100;
+
+  /** Registers {@code k} (an SSH public key under a name) for its user; the name must be free. */
+  public KeyPair addKeyPair(KeyPair k, Principal by) {
+    requireUser(k.user());
+    if (state.keyPair(k.user(), k.name()).isPresent()) {
+      throw new ConflictException("the key pair '" + k.name() + "' already exists; delete it first or pick another name");
+    }
+    if (state.keyPairs(k.user()).size() >= MAX_KEY_PAIRS_PER_USER) {
+      throw new ConflictException("user '" + k.user() + "' already has " + MAX_KEY_PAIRS_PER_USER + " key pairs; delete some first");
+    }
+    state.tx().put(k).journal(EntryKind.CREATED, SubjectKind.USER, k.user(), null, null, null,
+        Cause.user(by.actor(), "add key pair " + k.name()), "key pair " + k.name() + " added (" + k.fingerprint() + ")").commit();
+    return k;
+  }
+
+  /** Deletes {@code user}'s key pair {@code name}; false when there was none (EC2 answers true either way). */
+  public boolean deleteKeyPair(String user, String name, Principal by) {
+    KeyPair k = state.keyPair(user, name).orElse(null);
+    if (k == null) {
+      return false;
+    }
+    state.tx().deleteKeyPair(k).journal(EntryKind.DELETED, SubjectKind.USER, user, null, null, null,
+        Cause.user(by.actor(), "delete key pair " + name), "key pair " + name + " deleted").commit();
+    return true;
   }
 
   public ApiToken requireToken(String id) {

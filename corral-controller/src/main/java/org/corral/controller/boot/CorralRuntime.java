@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.corral.controller.Controller;
 import org.corral.controller.api.ApiServer;
+import org.corral.controller.ec2.Ec2Server;
+import org.corral.controller.ec2.Ec2Settings;
 import org.corral.controller.api.LabApi;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.config.CorralConfig;
@@ -37,13 +39,15 @@ public final class CorralRuntime implements AutoCloseable {
   private final Controller controller;
   private final ApiServer api;
   private final int port;
+  private final @Nullable Ec2Server ec2;
   private final String storeDescription;
 
   private final List<String> warnings;
   private final @Nullable Path adminTokenFile;
 
   private CorralRuntime(Store store, String storeDescription, Drivers drivers, @Nullable SimDataCenter lab, Controller controller, ApiServer api,
-      int port, List<String> warnings, @Nullable Path adminTokenFile) {
+      int port, @Nullable Ec2Server ec2, List<String> warnings, @Nullable Path adminTokenFile) {
+    this.ec2 = ec2;
     this.warnings = List.copyOf(warnings);
     this.adminTokenFile = adminTokenFile;
     this.store = store;
@@ -103,6 +107,7 @@ public final class CorralRuntime implements AutoCloseable {
     Drivers drivers = new Drivers();
     @Nullable Controller[] started = new Controller[1];
     @Nullable ApiServer[] server = new ApiServer[1];
+    @Nullable Ec2Server[] ec2 = new Ec2Server[1];
     try {
       realDrivers.accept(drivers);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -125,6 +130,8 @@ public final class CorralRuntime implements AutoCloseable {
         Gauge.builder("corral_ha_leader", epoch, e -> e.getAsLong() >= 0 ? 1 : 0).description("1 while this controller leads")
             .register(meters);
       }
+      // The key that seals EC2 access keys' secrets lives beside the database, not in it.
+      controller.accounts().accessKeys().useKeyFile(home);
       Path tokenFile = AdminToken.bootstrap(controller, home);
       List<String> warnings = new java.util.ArrayList<>();
       applyInventory(cfg, controller, lab[0], warnings);
@@ -139,9 +146,13 @@ public final class CorralRuntime implements AutoCloseable {
       server[0] = api;
       String[] hp = cfg.listen().split(":");
       int port = api.start(hp[0], Integer.parseInt(hp[1]));
-      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, warnings, tokenFile);
+      ec2[0] = startEc2(cfg.ec2(), controller, warnings);
+      return new CorralRuntime(store, desc, drivers, lab[0], controller, api, port, ec2[0], warnings, tokenFile);
     } catch (RuntimeException e) {
       // A failed start leaves nothing running: API, loops, driver threads, store.
+      if (ec2[0] != null) {
+        ec2[0].close();
+      }
       if (server[0] != null) {
         server[0].close();
       }
@@ -155,6 +166,31 @@ public final class CorralRuntime implements AutoCloseable {
       drivers.close();
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * The EC2 API, unless corral.yaml turns it off. On its default address a port in use is a
+   * warning, not a failed start (a second Corral on one machine); an address corral.yaml names must
+   * be free.
+   */
+  private static @Nullable Ec2Server startEc2(Ec2Settings settings, Controller controller, List<String> warnings) {
+    String listen = settings.listen();
+    if (listen == null) {
+      return null;
+    }
+    Ec2Server s = new Ec2Server(controller, settings);
+    int colon = listen.lastIndexOf(':');
+    try {
+      s.start(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+      return s;
+    } catch (org.corral.model.InvalidInputException e) {
+      s.close();
+      if (settings.explicit()) {
+        throw e;
+      }
+      warnings.add("EC2 API not started: " + e.getMessage() + " (set ec2.listen in corral.yaml to use another address)");
+      return null;
     }
   }
 
@@ -271,8 +307,17 @@ public final class CorralRuntime implements AutoCloseable {
     return api;
   }
 
+  /** The EC2 API's port, or -1 when it is off or could not start (see {@link #warnings}). */
+  public int ec2Port() {
+    Ec2Server s = ec2;
+    return s == null ? -1 : s.port();
+  }
+
   @Override
   public void close() {
+    if (ec2 != null) {
+      ec2.close();
+    }
     api.close();
     controller.call(() -> {
       controller.stop();

@@ -64,6 +64,11 @@ public final class CorralServer {
       String url = (c.api().tls() != null ? "https://" : "http://") + c.listen().split(":")[0] + ":" + running.port();
       out.println("Corral is up (" + from + ").");
       out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
+      String ec2 = c.ec2().listen();
+      if (ec2 != null && running.ec2Port() > 0) {
+        out.println("  EC2      http://" + ec2.substring(0, ec2.lastIndexOf(':')) + ":" + running.ec2Port()
+            + "   (region " + c.ec2().region() + "; keys: corral keys create; docs/ec2-api.md)");
+      }
       out.println("  store    " + running.storeDescription());
       if (running.lab() != null) {
         out.println("  lab      " + running.lab().hosts().size() + " simulated hosts (sim://" + running.lab().name() + "/...)");

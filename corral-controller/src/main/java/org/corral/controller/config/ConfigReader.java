@@ -23,6 +23,7 @@ import org.corral.controller.notify.Webhook;
 import java.net.URI;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.api.ApiSettings;
+import org.corral.controller.ec2.Ec2Settings;
 import org.corral.policy.consolidation.ConsolidationPolicies;
 import org.corral.policy.consolidation.ConsolidationSettings;
 import org.corral.policy.consolidation.OverloadDetector;
@@ -77,7 +78,7 @@ public final class ConfigReader {
           + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
     }
     Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
-        "networks", "images", "ha", "guardian");
+        "networks", "images", "ha", "guardian", "ec2");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
     OptimizerSettings optimizer = optimizer(top.child("optimizer"));
@@ -101,7 +102,16 @@ public final class ConfigReader {
         tls(api)));
     CorralConfig.StoreConfig store = store(top.child("store"), env);
     return new CorralConfig(controller, listen, access, store, lab(top.child("lab")),
-        hosts(top), networks(top), images(top), ha(top.child("ha"), store));
+        hosts(top), networks(top), images(top), ha(top.child("ha"), store), ec2(top.child("ec2")));
+  }
+
+  /** The ec2 section: listen (host:port, or off) and region. */
+  private static Ec2Settings ec2(Node e) {
+    e.only("listen", "region");
+    String text = e.optStr("listen");
+    String listen = text == null ? Ec2Settings.DEFAULT_LISTEN : "off".equals(text) ? null : listen("ec2.listen", text);
+    String region = e.str("region", Ec2Settings.DEFAULT.region());
+    return e.within(() -> new Ec2Settings(listen, region, text != null));
   }
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */

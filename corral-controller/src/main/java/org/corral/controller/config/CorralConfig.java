@@ -5,6 +5,7 @@ import java.util.List;
 import org.corral.controller.ControllerSettings;
 import org.corral.controller.api.ApiSettings;
 import org.corral.controller.command.HostRequest;
+import org.corral.controller.ec2.Ec2Settings;
 import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param lab      a simulated lab to run, or null
  * @param hosts    inventory applied at start (missing hosts are added; existing ones are left as they are)
  * @param ha       controller high availability (several controllers on one PostgreSQL), or null for one controller
+ * @param ec2      the EC2 Query API's listener and region
  */
 public record CorralConfig(ControllerSettings controller, String listen, ApiSettings api, StoreConfig store, @Nullable LabConfig lab,
-    List<HostRequest> hosts, List<Network> networks, List<Image> images, @Nullable HaConfig ha) {
+    List<HostRequest> hosts, List<Network> networks, List<Image> images, @Nullable HaConfig ha, Ec2Settings ec2) {
   /** store.url of a store in memory: fast, and gone at exit (simulations, benchmarks). */
   public static final String MEMORY_STORE = "memory:";
 
@@ -48,7 +50,7 @@ public record CorralConfig(ControllerSettings controller, String listen, ApiSett
 
   /** This configuration with {@code listen} and {@code store} replaced. */
   public CorralConfig with(String listen, StoreConfig store) {
-    return new CorralConfig(controller, listen, api, store, lab, hosts, networks, images, ha);
+    return new CorralConfig(controller, listen, api, store, lab, hosts, networks, images, ha, ec2);
   }
 
   /**

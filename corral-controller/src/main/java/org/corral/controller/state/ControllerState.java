@@ -15,8 +15,10 @@ import org.corral.controller.store.Changes;
 import org.corral.controller.store.Store;
 import org.corral.controller.store.StoredState;
 import org.corral.model.NotFoundException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Usage;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
@@ -87,6 +89,8 @@ public final class ControllerState {
   private volatile TreePMap<String, User> users = TreePMap.empty();
   private volatile TreePMap<String, Group> groups = TreePMap.empty();
   private volatile TreePMap<String, ApiToken> tokens = TreePMap.empty();
+  private volatile TreePMap<String, AccessKey> accessKeys = TreePMap.empty();
+  private volatile TreePMap<String, KeyPair> keyPairs = TreePMap.empty();
   /** What each owner's VMs hold against quotas, kept by index()/unindex() (read on the loop). */
   private final Map<String, Usage> usageByOwner = new HashMap<>();
 
@@ -121,6 +125,8 @@ public final class ControllerState {
     s.accounts().users().forEach(u -> users = users.plus(u.name(), u));
     s.accounts().groups().forEach(g -> groups = groups.plus(g.name(), g));
     s.accounts().tokens().forEach(t -> tokens = tokens.plus(t.id(), t));
+    s.accounts().accessKeys().forEach(k -> accessKeys = accessKeys.plus(k.id(), k));
+    s.accounts().keyPairs().forEach(k -> keyPairs = keyPairs.plus(k.id(), k));
     published = publishable();
     return s;
   }
@@ -219,6 +225,25 @@ public final class ControllerState {
 
   public Collection<ApiToken> tokens() {
     return tokens.values();
+  }
+
+  /** An EC2 access key by id (any thread: the EC2 API authenticates off the loop). */
+  public Optional<AccessKey> accessKey(String id) {
+    return Optional.ofNullable(accessKeys.get(id));
+  }
+
+  public Collection<AccessKey> accessKeys() {
+    return accessKeys.values();
+  }
+
+  /** {@code user}'s key pair {@code name} (any thread). */
+  public Optional<KeyPair> keyPair(String user, String name) {
+    return Optional.ofNullable(keyPairs.get(user + "/" + name));
+  }
+
+  /** {@code user}'s key pairs, by name (any thread). */
+  public Collection<KeyPair> keyPairs(String user) {
+    return keyPairs.subMap(user + "/", user + "0").values(); // '0' follows '/': exactly this user's
   }
 
   /** What {@code owner}'s VMs hold against quotas (on the loop). */
@@ -827,21 +852,31 @@ public final class ControllerState {
       return this;
     }
 
-    /** Deletes the user and their tokens. */
+    /** Deletes the user, their tokens and their access keys. */
     public Tx deleteUser(String name) {
       changes.add(new Changes.Change.DeleteUser(name));
       apply.add(() -> {
         var usersBefore = users;
         var tokensBefore = tokens;
+        var keysBefore = accessKeys;
+        var pairsBefore = keyPairs;
+        keyPairs = keyPairs.minusAll(keyPairs(name).stream().map(KeyPair::id).toList());
         users = users.minus(name);
         for (ApiToken t : tokens.values()) {
           if (t.user().equals(name)) {
             tokens = tokens.minus(t.id());
           }
         }
+        for (AccessKey k : accessKeys.values()) {
+          if (k.user().equals(name)) {
+            accessKeys = accessKeys.minus(k.id());
+          }
+        }
         return () -> {
           users = usersBefore;
           tokens = tokensBefore;
+          accessKeys = keysBefore;
+          keyPairs = pairsBefore;
         };
       });
       return this;
@@ -863,6 +898,46 @@ public final class ControllerState {
         var before = tokens;
         tokens = tokens.plus(t.id(), t);
         return () -> tokens = before;
+      });
+      return this;
+    }
+
+    public Tx put(AccessKey k) {
+      changes.put(k);
+      apply.add(() -> {
+        var before = accessKeys;
+        accessKeys = accessKeys.plus(k.id(), k);
+        return () -> accessKeys = before;
+      });
+      return this;
+    }
+
+    public Tx deleteAccessKey(String id) {
+      changes.add(new Changes.Change.DeleteAccessKey(id));
+      apply.add(() -> {
+        var before = accessKeys;
+        accessKeys = accessKeys.minus(id);
+        return () -> accessKeys = before;
+      });
+      return this;
+    }
+
+    public Tx put(KeyPair k) {
+      changes.put(k);
+      apply.add(() -> {
+        var before = keyPairs;
+        keyPairs = keyPairs.plus(k.id(), k);
+        return () -> keyPairs = before;
+      });
+      return this;
+    }
+
+    public Tx deleteKeyPair(KeyPair k) {
+      changes.add(new Changes.Change.DeleteKeyPair(k.id()));
+      apply.add(() -> {
+        var before = keyPairs;
+        keyPairs = keyPairs.minus(k.id());
+        return () -> keyPairs = before;
       });
       return this;
     }

@@ -46,6 +46,10 @@ final class ChangeRules {
       case Change.PutGroup c -> present(field + ".group", c.group());
       case Change.PutToken c -> present(field + ".token", c.token());
       case Change.DeleteToken c -> present(field + ".id", c.id());
+      case Change.PutAccessKey c -> present(field + ".key", c.key());
+      case Change.DeleteAccessKey c -> present(field + ".id", c.id());
+      case Change.PutKeyPair c -> present(field + ".keyPair", c.keyPair());
+      case Change.DeleteKeyPair c -> present(field + ".id", c.id());
       case Change.Append c -> checkEntry(field + ".entry", c.entry());
     }
   }

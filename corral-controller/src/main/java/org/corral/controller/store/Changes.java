@@ -2,8 +2,10 @@ package org.corral.controller.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
@@ -28,11 +30,16 @@ public final class Changes {
     record PutAction(ActionRecord action) implements Change {}
     record PutMeta(String key, String value) implements Change {}
     record PutUser(User user) implements Change {}
-    /** Removes the user and every token of theirs. */
+    /** Removes the user and every token, access key and key pair of theirs. */
     record DeleteUser(String name) implements Change {}
     record PutGroup(Group group) implements Change {}
     record PutToken(ApiToken token) implements Change {}
     record DeleteToken(String id) implements Change {}
+    record PutAccessKey(AccessKey key) implements Change {}
+    record DeleteAccessKey(String id) implements Change {}
+    record PutKeyPair(KeyPair keyPair) implements Change {}
+    /** Removes a key pair by {@link KeyPair#id()}. */
+    record DeleteKeyPair(String id) implements Change {}
     record Append(JournalEntry entry) implements Change {}
   }
 
@@ -61,6 +68,10 @@ public final class Changes {
   public Changes put(Group g) { return add(new Change.PutGroup(g)); }
 
   public Changes put(ApiToken t) { return add(new Change.PutToken(t)); }
+
+  public Changes put(AccessKey k) { return add(new Change.PutAccessKey(k)); }
+
+  public Changes put(KeyPair k) { return add(new Change.PutKeyPair(k)); }
 
   public Changes append(JournalEntry e) { return add(new Change.Append(e)); }
 

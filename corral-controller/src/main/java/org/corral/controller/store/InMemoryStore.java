@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.corral.controller.store.Changes.Change;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
@@ -36,6 +38,8 @@ public final class InMemoryStore implements Store {
   private final Map<String, User> users = new TreeMap<>();
   private final Map<String, Group> groups = new TreeMap<>();
   private final Map<String, ApiToken> tokens = new TreeMap<>();
+  private final Map<String, AccessKey> accessKeys = new TreeMap<>();
+  private final Map<String, KeyPair> keyPairs = new TreeMap<>();
   /** entries.get(i).seq() == dropped + i + 1: retention drops entries from the front. */
   private final List<JournalEntry> entries = new ArrayList<>();
   private long dropped;
@@ -52,7 +56,8 @@ public final class InMemoryStore implements Store {
         .toList();
     return new StoredState(List.copyOf(hosts.values()), List.copyOf(vms.values()), List.copyOf(networks.values()),
         List.copyOf(images.values()), unfinished, Collections.unmodifiableMap(new TreeMap<>(meta)),
-        new StoredState.Accounts(List.copyOf(users.values()), List.copyOf(groups.values()), List.copyOf(tokens.values())));
+        new StoredState.Accounts(List.copyOf(users.values()), List.copyOf(groups.values()), List.copyOf(tokens.values()),
+            List.copyOf(accessKeys.values()), List.copyOf(keyPairs.values())));
   }
 
   @Override
@@ -77,10 +82,16 @@ public final class InMemoryStore implements Store {
         case Change.DeleteUser c -> {
           users.remove(c.name());
           tokens.values().removeIf(t -> t.user().equals(c.name()));
+          accessKeys.values().removeIf(k -> k.user().equals(c.name()));
+          keyPairs.values().removeIf(k -> k.user().equals(c.name()));
         }
         case Change.PutGroup c -> groups.put(c.group().name(), c.group());
         case Change.PutToken c -> tokens.put(c.token().id(), c.token());
         case Change.DeleteToken c -> tokens.remove(c.id());
+        case Change.PutAccessKey c -> accessKeys.put(c.key().id(), c.key());
+        case Change.DeleteAccessKey c -> accessKeys.remove(c.id());
+        case Change.PutKeyPair c -> keyPairs.put(c.keyPair().id(), c.keyPair());
+        case Change.DeleteKeyPair c -> keyPairs.remove(c.id());
         case Change.Append c -> appended.add(append(c.entry()));
       }
     }

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Group;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
@@ -60,7 +62,8 @@ final class SqlReader {
         List.copyOf(unfinished),
         Collections.unmodifiableMap(meta),
         new StoredState.Accounts(objects(h, "users", User.class, User::name), objects(h, "user_groups", Group.class, Group::name),
-            tokens(h)));
+            byId(h, "api_tokens", ApiToken.class, ApiToken::id), byId(h, "access_keys", AccessKey.class, AccessKey::id),
+            byId(h, "key_pairs", KeyPair.class, KeyPair::id)));
   }
 
   Optional<ActionRecord> action(Handle h, String key) {
@@ -125,11 +128,12 @@ final class SqlReader {
         .toList();
   }
 
-  private List<ApiToken> tokens(Handle h) {
-    return h.createQuery("SELECT id, json FROM api_tokens")
-        .map((rs, ctx) -> json.read(rs.getString(2), ApiToken.class, "api_tokens", rs.getString(1)))
+  /** A credential table (api_tokens, access_keys) by id. */
+  private <T> List<T> byId(Handle h, String table, Class<T> type, Function<T, String> id) {
+    return h.createQuery("SELECT id, json FROM " + table)
+        .map((rs, ctx) -> json.read(rs.getString(2), type, table, rs.getString(1)))
         .list().stream()
-        .sorted(Comparator.comparing(ApiToken::id))
+        .sorted(Comparator.comparing(id))
         .toList();
   }
 

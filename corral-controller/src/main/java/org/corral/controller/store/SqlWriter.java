@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.corral.controller.store.Changes.Change;
-import org.corral.model.auth.ApiToken;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
 import org.corral.model.journal.JournalEntry;
@@ -62,10 +61,16 @@ final class SqlWriter {
         case Change.PutUser c -> putDocument(h, "users", "name", c.user().name(), json.write(c.user()));
         case Change.DeleteUser c -> {
           delete(h, "api_tokens", "user_name", c.name());
+          delete(h, "access_keys", "user_name", c.name());
+          delete(h, "key_pairs", "user_name", c.name());
           delete(h, "users", "name", c.name());
         }
         case Change.PutGroup c -> putDocument(h, "user_groups", "name", c.group().name(), json.write(c.group()));
-        case Change.PutToken c -> putToken(h, c.token());
+        case Change.PutToken c -> putOwned(h, "api_tokens", c.token().id(), c.token().user(), json.write(c.token()));
+        case Change.PutAccessKey c -> putOwned(h, "access_keys", c.key().id(), c.key().user(), json.write(c.key()));
+        case Change.DeleteAccessKey c -> delete(h, "access_keys", "id", c.id());
+        case Change.PutKeyPair c -> putOwned(h, "key_pairs", c.keyPair().id(), c.keyPair().user(), json.write(c.keyPair()));
+        case Change.DeleteKeyPair c -> delete(h, "key_pairs", "id", c.id());
         case Change.DeleteToken c -> delete(h, "api_tokens", "id", c.id());
       }
     }
@@ -196,14 +201,14 @@ final class SqlWriter {
     }
   }
 
-  private void putToken(Handle h, ApiToken t) {
-    String doc = json.write(t);
-    int updated = h.createUpdate("UPDATE api_tokens SET user_name = :user, json = :json WHERE id = :id")
-        .bind("id", t.id()).bind("user", t.user()).bind("json", doc)
+  /** A row of a user's credential table (api_tokens, access_keys): id, user_name, json. */
+  private static void putOwned(Handle h, String table, String id, String user, String doc) {
+    int updated = h.createUpdate("UPDATE " + table + " SET user_name = :user, json = :json WHERE id = :id")
+        .bind("id", id).bind("user", user).bind("json", doc)
         .execute();
     if (updated == 0) {
-      h.createUpdate("INSERT INTO api_tokens (id, user_name, json) VALUES (:id, :user, :json)")
-          .bind("id", t.id()).bind("user", t.user()).bind("json", doc)
+      h.createUpdate("INSERT INTO " + table + " (id, user_name, json) VALUES (:id, :user, :json)")
+          .bind("id", id).bind("user", user).bind("json", doc)
           .execute();
     }
   }

@@ -2,8 +2,10 @@ package org.corral.controller.store;
 
 import java.util.List;
 import java.util.Map;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.User;
 import org.corral.model.host.Host;
 import org.corral.model.image.Image;
@@ -21,7 +23,13 @@ import org.corral.model.vm.Vm;
 public record StoredState(List<Host> hosts, List<Vm> vms, List<Network> networks, List<Image> images,
     List<ActionRecord> unfinished, Map<String, String> meta, Accounts accounts) {
   /** Users, groups and API tokens, each list by name (tokens by id). */
-  public record Accounts(List<User> users, List<Group> groups, List<ApiToken> tokens) {
-    public static final Accounts NONE = new Accounts(List.of(), List.of(), List.of());
+  public record Accounts(List<User> users, List<Group> groups, List<ApiToken> tokens, List<AccessKey> accessKeys,
+      List<KeyPair> keyPairs) {
+    public static final Accounts NONE = new Accounts(List.of(), List.of(), List.of(), List.of(), List.of());
+
+    /** Without EC2 access keys and key pairs. */
+    public Accounts(List<User> users, List<Group> groups, List<ApiToken> tokens) {
+      this(users, groups, tokens, List.of(), List.of());
+    }
   }
 }

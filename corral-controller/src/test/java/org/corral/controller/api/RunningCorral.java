@@ -23,6 +23,7 @@ final class RunningCorral implements AutoCloseable {
   static final String LAB_YAML = """
       controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms, utilisationWindow: 2}
       api: {listen: "127.0.0.1:0"}
+      ec2: {listen: "127.0.0.1:0"}
       lab:
         name: t
         stateFile: false

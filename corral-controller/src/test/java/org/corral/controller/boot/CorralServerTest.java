@@ -39,6 +39,7 @@ class CorralServerTest {
   private static final String SMALL_LAB = """
       controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms}
       api: {listen: "%s"}
+      ec2: {listen: "127.0.0.1:0"}
       lab:
         name: s
         stateFile: false
@@ -106,6 +107,7 @@ class CorralServerTest {
           .contains("Corral is up (" + dir.resolve("corral.yaml") + ")")
           .contains("OpenAPI: " + m.group(1) + "/api/v1/openapi.json")
           .contains("lab      2 simulated hosts (sim://s/...)")
+          .containsPattern("EC2      http://127\\.0\\.0\\.1:\\d+   \\(region corral-1; keys: corral keys create")
           .contains("Try, in another shell:")
           .contains("./corral host list")
           .contains("./corral vm create web1 --cpus 2 --memory 2048")

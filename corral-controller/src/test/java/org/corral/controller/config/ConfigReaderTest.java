@@ -53,6 +53,21 @@ class ConfigReaderTest {
     assertThat(c.api().metrics()).isEqualTo(org.corral.controller.api.ApiSettings.MetricsAccess.LOOPBACK);
     assertThat(c.api().tls()).isNull();
     assertThat(c.hosts()).hasSize(2);
+    assertThat(c.ec2()).isEqualTo(new org.corral.controller.ec2.Ec2Settings("127.0.0.1:8773", "corral-1", true));
+  }
+
+  @Test
+  void theEc2SectionIsOptionalAndCanTurnTheListenerOff() {
+    assertThat(ConfigReader.parse("{}", SOURCE, Map.of()).ec2()).isEqualTo(org.corral.controller.ec2.Ec2Settings.DEFAULT);
+    assertThat(ConfigReader.parse("ec2: {listen: \"off\"}", SOURCE, Map.of()).ec2().listen()).isNull();
+    assertThat(ConfigReader.parse("ec2: {listen: 0.0.0.0:9773, region: lab-2}", SOURCE, Map.of()).ec2())
+        .isEqualTo(new org.corral.controller.ec2.Ec2Settings("0.0.0.0:9773", "lab-2", true));
+    assertThatThrownBy(() -> ConfigReader.parse("ec2: {listen: 8773}", SOURCE, Map.of()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("ec2.listen"));
+    assertThatThrownBy(() -> ConfigReader.parse("ec2: {region: Not_A_Region}", SOURCE, Map.of()))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("ec2.region"));
+    assertThatThrownBy(() -> ConfigReader.parse("ec2: {port: 8773}", SOURCE, Map.of()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("port");
   }
 
   /** The lab's corral.yaml: direct kernel boot for its image, and libvirt's unsafe flag for its same-path pool. */

@@ -16,8 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.corral.model.InvalidInputException;
+import org.corral.model.auth.AccessKey;
 import org.corral.model.auth.ApiToken;
 import org.corral.model.auth.Group;
+import org.corral.model.auth.KeyPair;
 import org.corral.model.auth.Quota;
 import org.corral.model.auth.Role;
 import org.corral.model.auth.User;
@@ -285,6 +287,31 @@ abstract class StoreContract {
       store = again;
       assertThat(store.load().accounts().users()).containsExactly(admin);
       assertThat(store.load().accounts().groups()).containsExactly(team);
+    }
+  }
+
+  @Test
+  void accessKeysRoundTripAndGoWithTheirUser() {
+    User alice = new User("alice", Role.DEVELOPER, null, Quota.NONE, null, at(1));
+    User admin = new User("admin", Role.ADMIN, null, Quota.NONE, null, at(2));
+    AccessKey k1 = new AccessKey("CKIAAAAAAAAAAAAAAAA2", "alice", "v1:c2VhbGVk", "laptop", at(3));
+    AccessKey k2 = new AccessKey("CKIAAAAAAAAAAAAAAAA3", "alice", "v1:c2VhbGVkMg==", null, at(3));
+    AccessKey root = new AccessKey("CKIAZZZZZZZZZZZZZZZZ", "admin", "v1:cm9vdA==", null, at(4));
+    store.write(new Changes().put(alice).put(admin).put(k1).put(k2).put(root));
+    assertThat(store.load().accounts().accessKeys()).containsExactly(k1, k2, root);
+    store.write(new Changes().add(new Changes.Change.DeleteAccessKey(k2.id())));
+    assertThat(store.load().accounts().accessKeys()).containsExactly(k1, root);
+    KeyPair pair = new KeyPair("alice", "laptop", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", "aa:bb", at(5));
+    KeyPair adminPair = new KeyPair("admin", "laptop", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB", "cc:dd", at(5));
+    store.write(new Changes().put(pair).put(adminPair));
+    assertThat(store.load().accounts().keyPairs()).containsExactly(adminPair, pair);
+    store.write(new Changes().add(new Changes.Change.DeleteUser("alice")));
+    assertThat(store.load().accounts().accessKeys()).as("a deleted user's keys go with them").containsExactly(root);
+    assertThat(store.load().accounts().keyPairs()).as("and their key pairs").containsExactly(adminPair);
+    Store again = reopen(store);
+    if (again != null) {
+      store = again;
+      assertThat(store.load().accounts().accessKeys()).containsExactly(root);
     }
   }
 
