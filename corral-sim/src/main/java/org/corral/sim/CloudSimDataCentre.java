@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.Collections;
 import java.util.function.Function;
+import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.HostState;
@@ -15,6 +19,7 @@ import org.corral.model.plan.Action;
 import org.corral.model.plan.Plan;
 import org.corral.model.snapshot.HostMetrics;
 import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Reservation;
 import org.corral.model.snapshot.Samples;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.snapshot.VmObservation;
@@ -104,6 +109,10 @@ final class CloudSimDataCentre {
   private final double[] share;
   private final Samples[] history;
   private final @Nullable Vm[] vmRecord;
+  /** The VMs' current records by name (those not removed, made so far), copied into each snapshot. */
+  private final TreeMap<String, Vm> vmsSeen = new TreeMap<>();
+  /** The hosts' records by name as the last snapshot saw them (shared by snapshots, never changed), or null when stale. */
+  private @Nullable SortedMap<String, Host> hostsSeen;
   private final String[] vmName;
   private final Map<String, Integer> vmIndex = new java.util.HashMap<>();
   private final Map<String, Integer> hostIndex = new java.util.HashMap<>();
@@ -115,6 +124,7 @@ final class CloudSimDataCentre {
   private long migrations;
   private long rejected;
   private double boundJoules;
+  private final Bound bound;
   private double maxUtilisation;
   private final List<Interval> intervals = new ArrayList<>();
 
@@ -142,6 +152,7 @@ final class CloudSimDataCentre {
       memoryHistory[h] = Samples.empty(HISTORY);
       hostRecord[h] = hostRecord(h, 0);
     }
+    bound = new Bound(capacity, power);
     mips = new int[n];
     ram = new int[n];
     hostOf = new int[n];
@@ -315,6 +326,7 @@ final class CloudSimDataCentre {
         if (!realistic && inFlight[v] == 0 && request[v] == 0) {
           list.remove(i); // a VM asking for nothing is "finished": gone for good (§2.3)
           removed[v] = true;
+          vmsSeen.remove(vmName[v]);
         }
       }
     }
@@ -474,6 +486,7 @@ final class CloudSimDataCentre {
     }
     hostState[h] = state;
     hostRecord[h] = hostRecord(h, t);
+    hostsSeen = null; // the next snapshot's host map is a new one
   }
 
   /** MB of RAM held on host {@code h} by its VMs and those arriving. */
@@ -517,18 +530,29 @@ final class CloudSimDataCentre {
 
   private Snapshot snapshot(long cycle, double t, long seed) {
     Instant now = instant(t);
-    TreeMap<String, Host> hosts = new TreeMap<>();
-    TreeMap<String, Vm> vms = new TreeMap<>();
-    Map<String, HostObservation> seen = new java.util.HashMap<>();
+    if (hostsSeen == null) { // the first snapshot, or a host's record changed since the last
+      hostsSeen = new TreeMap<>();
+      for (int h = 0; h < HOSTS; h++) {
+        hostsSeen.put(hostName[h], hostRecord[h]);
+      }
+    }
+    Map<String, HostObservation> seen = new java.util.HashMap<>(HOSTS * 2);
+    // What the snapshot would otherwise derive from every VM on first use (reservations, VMs by
+    // host): built here in the same pass, so the policy's per-host lookups cost one map get.
+    Map<String, Reservation> reservations = new java.util.HashMap<>(HOSTS * 2);
+    Map<String, java.util.SortedSet<String>> namesByHost = new java.util.HashMap<>(HOSTS * 2);
     for (int h = 0; h < HOSTS; h++) {
-      hosts.put(hostName[h], hostRecord[h]);
-      if (vmsOf.get(h).isEmpty() && !realistic) {
+      List<Integer> on = vmsOf.get(h);
+      if (on.isEmpty() && !realistic) {
         seen.put(hostName[h], idle(h, now));
         continue;
       }
-      Map<String, VmObservation> vmObs = new java.util.HashMap<>();
+      Map<String, VmObservation> vmObs = new java.util.HashMap<>(on.size() * 2);
+      TreeSet<String> names = new TreeSet<>();
+      double cpus = 0;
+      long memory = 0;
       double[] sum = new double[HISTORY]; // oldest first, the newest in the last slot (§5.1)
-      for (int v : vmsOf.get(h)) {
+      for (int v : on) {
         Samples s = history[v];
         double weight = mips[v] / capacity[h];
         int size = s.size();
@@ -536,7 +560,14 @@ final class CloudSimDataCentre {
           sum[HISTORY - size + j] += s.get(j) * weight;
         }
         vmObs.put(vmName[v], new VmObservation(hostName[h], s, ram[v], now));
-        vms.put(vmName[v], vmRecord(v));
+        Vm r = vmRecord(v);
+        names.add(vmName[v]);
+        cpus += r.spec().cpus();
+        memory += r.spec().memoryMib();
+      }
+      if (!on.isEmpty()) {
+        reservations.put(hostName[h], new Reservation(new Resources(cpus, memory), on.size()));
+        namesByHost.put(hostName[h], Collections.unmodifiableSortedSet(names));
       }
       int from = 0;
       while (from < HISTORY - 1 && sum[from] == 0) {
@@ -546,7 +577,33 @@ final class CloudSimDataCentre {
       seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, realistic ? memoryHistory[h] : NO_SAMPLES,
           HostMetrics.NONE, vmObs, now));
     }
-    return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
+    // A copy of the VMs kept by name (linear: no comparisons), so the snapshot's map never changes.
+    return Snapshot.shared(cycle, now, seed ^ cycle, hostsSeen, new ByName<>(vmsSeen), new TreeMap<>(), new TreeMap<>(), seen,
+        new Snapshot.Index(reservations, namesByHost, List.of(), List.of()));
+  }
+
+  /**
+   * A copy of a map sorted by name (made in linear time, no comparisons) that also finds a key by
+   * its hash: the policy looks VMs up by name far more often than it walks them. Never changed
+   * after it is made.
+   */
+  private static final class ByName<V> extends TreeMap<String, V> {
+    private final Map<Object, V> lookup;
+
+    ByName(SortedMap<String, V> sorted) {
+      super(sorted);
+      lookup = new java.util.HashMap<>(sorted);
+    }
+
+    @Override
+    public @Nullable V get(Object key) {
+      return lookup.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return lookup.containsKey(key);
+    }
   }
 
   /** Host {@code h} as the policy sees it, in its state since {@code since}. */
@@ -579,6 +636,7 @@ final class CloudSimDataCentre {
           VmState.RUNNING, DesiredState.RUNNING, hostName[hostOf[v]], null, List.of(), "simulated", Instant.EPOCH,
           instant(landed[v]), 1);
       vmRecord[v] = r;
+      vmsSeen.put(vmName[v], r);
     }
     return r;
   }
@@ -607,7 +665,7 @@ final class CloudSimDataCentre {
     // first instant to the last).
     if (!intervals.isEmpty()) {
       Interval prev = intervals.getLast();
-      boundJoules += Bound.watts(prev.demandMips(), capacity, power) * (t - prev.time());
+      boundJoules += bound.watts(prev.demandMips()) * (t - prev.time());
     }
     intervals.add(new Interval(t, active, watts, demand, activeMips, started));
   }
