@@ -37,6 +37,12 @@ fake_jdk "$work/jvm/java-8" "1.8.0_292"
 fake_jdk "$work/jvm/jdk-21" "21.0.5"
 fake_jdk "$work/jvm/jdk-23" "23-ea"
 fake_jdk "$work/jvm/jdk-22" "22.0.1"
+# A JDK whose release file says 21 and whose java prints nothing: the launcher reads the file, and
+# starts no JVM to learn the version.
+mkdir -p "$work/rel21/bin"
+printf '#!/bin/sh\nexit 1\n' > "$work/rel21/bin/java"
+chmod +x "$work/rel21/bin/java"
+printf 'IMPLEMENTOR="Test"\nJAVA_VERSION="21.0.4"\n' > "$work/rel21/release"
 mkdir -p "$work/empty" "$work/tools"
 # Only the tools the launcher needs, so that the machine's own java cannot be found on PATH.
 for tool in sed head dirname readlink find; do
@@ -53,6 +59,8 @@ expect "old PATH java falls back to the newest JVM dir entry" "$work/jvm/jdk-23/
   JAVA_HOME="$work/jh17" PATH="$work/path11/bin:$base_path" CORRAL_JVM_DIR="$work/jvm"
 expect "no JAVA_HOME, no java on PATH" "$work/jvm/jdk-23/bin/java" \
   PATH="$base_path" CORRAL_JVM_DIR="$work/jvm"
+expect "the release file gives the version" "$work/rel21/bin/java" \
+  JAVA_HOME="$work/rel21" PATH="$base_path" CORRAL_JVM_DIR="$work/empty"
 expect "nothing new enough" \
   "Corral needs a JDK 21 or newer. Install one, e.g. \`apt-get install openjdk-21-jdk-headless\` (or temurin-21), or set JAVA_HOME." \
   JAVA_HOME="$work/jh17" PATH="$work/path11/bin:$base_path" CORRAL_JVM_DIR="$work/empty"

@@ -41,7 +41,7 @@ public final class Main {
   public int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     CorralCommand root = new CorralCommand();
     try (Session session = new Session(out, err, env, clock, root)) {
-      CommandLine cl = CommandTree.build(root, session, launcher);
+      CommandLine cl = CommandTree.build(root, session, launcher, args);
       cl.setOut(writer(out));
       cl.setErr(writer(err));
       int code = cl.execute(args);

@@ -12,7 +12,21 @@ import org.corral.model.host.PowerModel;
  * is measured against ("× bound").
  */
 final class Bound {
-  private Bound() {}
+  private final double[] capacity;
+  private final PowerModel[] power;
+  /** Host positions, most efficient first (ties by position): sorted once, as the hosts never change. */
+  private final int[] order;
+
+  Bound(double[] capacity, PowerModel[] power) {
+    this.capacity = capacity.clone();
+    this.power = power.clone();
+    Integer[] sorted = new Integer[capacity.length];
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = i;
+    }
+    Arrays.sort(sorted, Comparator.comparingDouble((Integer i) -> -capacity[i] / power[i].maxWatts()).thenComparingInt(i -> i));
+    order = Arrays.stream(sorted).mapToInt(Integer::intValue).toArray();
+  }
 
   /**
    * Watts to serve {@code demand} (in the unit of {@code capacity}) on the hosts given by their
@@ -20,11 +34,11 @@ final class Bound {
    * efficient rate for the rest (the bound stays a lower bound of what can be served).
    */
   static double watts(double demand, double[] capacity, PowerModel[] power) {
-    Integer[] order = new Integer[capacity.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -capacity[i] / power[i].maxWatts()).thenComparingInt(i -> i));
+    return new Bound(capacity, power).watts(demand);
+  }
+
+  /** Watts to serve {@code demand} on this data centre's hosts (see the static form). */
+  double watts(double demand) {
     double left = demand;
     double watts = 0;
     for (int i : order) {

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.Collections;
 import java.util.function.Function;
+import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostCapacity;
 import org.corral.model.host.HostState;
@@ -15,6 +19,7 @@ import org.corral.model.plan.Action;
 import org.corral.model.plan.Plan;
 import org.corral.model.snapshot.HostMetrics;
 import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.Reservation;
 import org.corral.model.snapshot.Samples;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.snapshot.VmObservation;
@@ -43,6 +48,7 @@ import org.jspecify.annotations.Nullable;
 final class CloudSimDataCentre {
   static final int MIPS_PER_CORE = 10;
   static final long HOST_MEMORY_MIB = 1L << 22;
+  /** CloudSim's PlanetLab experiments' host count (§1.1); a synthetic data centre may have more. */
   static final int HOSTS = 800;
   static final double MIGRATION_MIB_PER_SECOND = 62.5;
   static final int HISTORY = 30;
@@ -70,25 +76,27 @@ final class CloudSimDataCentre {
   private final boolean realistic;
   static final double BOOT_SECONDS = 120;
   static final double SHUTDOWN_SECONDS = 30;
-  private final HostState[] hostState = new HostState[HOSTS];
-  private final double[] upSince = new double[HOSTS];
-  private final Samples[] memoryHistory = new Samples[HOSTS];
+  private final HostState[] hostState;
+  private final double[] upSince;
+  private final Samples[] memoryHistory;
   private final List<double[]> powerEvents = new ArrayList<>(); // {time, host, 1 = up / 0 = off}
   private long powerOffs;
   private double upSecondsBeforeOff;
   private final Ledger ledger;
   private final int n;
+  /** How many hosts (800 in CloudSim's set-up). */
+  private final int hosts;
   private final double interval;
   // hosts
-  private final double[] capacity = new double[HOSTS];
-  private final double[] core = new double[HOSTS];
-  private final PowerModel[] power = new PowerModel[HOSTS];
-  private final List<List<Integer>> vmsOf = new ArrayList<>(HOSTS);
-  private final List<List<Integer>> incoming = new ArrayList<>(HOSTS);
-  private final double[] cached = new double[HOSTS];
-  private final Host[] hostRecord = new Host[HOSTS];
-  private final @Nullable HostObservation[] idle = new HostObservation[HOSTS];
-  private final String[] hostName = new String[HOSTS];
+  private final double[] capacity;
+  private final double[] core;
+  private final PowerModel[] power;
+  private final List<List<Integer>> vmsOf;
+  private final List<List<Integer>> incoming;
+  private final double[] cached;
+  private final Host[] hostRecord;
+  private final @Nullable HostObservation[] idle;
+  private final String[] hostName;
   // VMs
   private final int[] mips;
   private final int[] ram;
@@ -104,6 +112,10 @@ final class CloudSimDataCentre {
   private final double[] share;
   private final Samples[] history;
   private final @Nullable Vm[] vmRecord;
+  /** The VMs' current records by name (those not removed, made so far), copied into each snapshot. */
+  private final TreeMap<String, Vm> vmsSeen = new TreeMap<>();
+  /** The hosts' records by name as the last snapshot saw them (shared by snapshots, never changed), or null when stale. */
+  private @Nullable SortedMap<String, Host> hostsSeen;
   private final String[] vmName;
   private final Map<String, Integer> vmIndex = new java.util.HashMap<>();
   private final Map<String, Integer> hostIndex = new java.util.HashMap<>();
@@ -115,6 +127,7 @@ final class CloudSimDataCentre {
   private long migrations;
   private long rejected;
   private double boundJoules;
+  private final Bound bound;
   private double maxUtilisation;
   private final List<Interval> intervals = new ArrayList<>();
 
@@ -122,26 +135,48 @@ final class CloudSimDataCentre {
   record Interval(double time, int activeHosts, double watts, double demandMips, double activeMips, int migrations) {}
 
   CloudSimDataCentre(Trace trace, Mode mode, boolean realistic) {
+    this(trace, mode, realistic, HOSTS);
+  }
+
+  /** With {@code hosts} hosts, alternating G4 and G5, in place of CloudSim's 800. */
+  CloudSimDataCentre(Trace trace, Mode mode, boolean realistic, int hosts) {
+    if (hosts < 1) {
+      throw new org.corral.model.InvalidInputException("hosts", "must be at least 1, got " + hosts, "e.g. 800");
+    }
+    this.hosts = hosts;
+    hostState = new HostState[hosts];
+    upSince = new double[hosts];
+    memoryHistory = new Samples[hosts];
+    capacity = new double[hosts];
+    core = new double[hosts];
+    power = new PowerModel[hosts];
+    vmsOf = new ArrayList<>(hosts);
+    incoming = new ArrayList<>(hosts);
+    cached = new double[hosts];
+    hostRecord = new Host[hosts];
+    idle = new HostObservation[hosts];
+    hostName = new String[hosts];
     this.realistic = realistic;
     this.trace = trace;
     this.samples = trace.utilisation().toArray(double[][]::new);
     this.mode = mode;
     this.n = trace.size();
     this.interval = trace.intervalSeconds();
-    this.ledger = new Ledger(HOSTS, n);
-    for (int h = 0; h < HOSTS; h++) {
+    this.ledger = new Ledger(hosts, n);
+    for (int h = 0; h < hosts; h++) {
       boolean g5 = h % 2 == 1;
       core[h] = g5 ? 2660 : 1860;
       capacity[h] = 2 * core[h];
       power[h] = g5 ? G5 : G4;
       vmsOf.add(new ArrayList<>());
       incoming.add(new ArrayList<>());
-      hostName[h] = String.format(java.util.Locale.ROOT, "h%04d", h);
+      hostName[h] = String.format(java.util.Locale.ROOT, "h%0" + digits(hosts - 1, 4) + "d", h);
       hostIndex.put(hostName[h], h);
       hostState[h] = HostState.UP;
       memoryHistory[h] = Samples.empty(HISTORY);
       hostRecord[h] = hostRecord(h, 0);
     }
+    bound = new Bound(capacity, power);
     mips = new int[n];
     ram = new int[n];
     hostOf = new int[n];
@@ -161,9 +196,14 @@ final class CloudSimDataCentre {
       ram[v] = VM_RAM[type];
       target[v] = -1;
       history[v] = Samples.empty(HISTORY);
-      vmName[v] = String.format(java.util.Locale.ROOT, "vm%05d", v);
+      vmName[v] = String.format(java.util.Locale.ROOT, "vm%0" + digits(n - 1, 5) + "d", v);
       vmIndex.put(vmName[v], v);
     }
+  }
+
+  /** Digits of {@code max}, at least {@code min}: names padded so that name order is number order. */
+  private static int digits(int max, int min) {
+    return Math.max(min, String.valueOf(max).length());
   }
 
   /** The run's figures (only valid after {@link #run}). */
@@ -207,7 +247,7 @@ final class CloudSimDataCentre {
     for (double t = 0.1 + interval; t < end; t += interval) {
       completeUntil(t);
       if (mode == Mode.NPA) {
-        for (int h = 0; h < HOSTS; h++) {
+        for (int h = 0; h < hosts; h++) {
           double j = power[h].maxWatts() * (t - last);
           ledger.energy(h, j);
           ledger.totalEnergy(j);
@@ -232,12 +272,12 @@ final class CloudSimDataCentre {
   // ---- start-up (§1.8) ----------------------------------------------------------------------
 
   private void place() {
-    double[] full = new double[HOSTS];
-    int[] memory = new int[HOSTS];
+    double[] full = new double[hosts];
+    int[] memory = new int[hosts];
     for (int v = 0; v < n; v++) {
       int best = -1;
       double bestDelta = Double.POSITIVE_INFINITY;
-      for (int h = 0; h < HOSTS; h++) {
+      for (int h = 0; h < hosts; h++) {
         boolean suitable = mips[v] <= core[h] && capacity[h] - full[h] >= mips[v] && memory[h] + ram[v] <= HOST_RAM
             && vmsOf.get(h).size() < VMS_PER_HOST_BY_BANDWIDTH;
         if (!suitable) {
@@ -255,7 +295,7 @@ final class CloudSimDataCentre {
       }
       if (best < 0) {
         throw new org.corral.model.InvalidInputException("trace", "VM " + v + " (" + trace.vms().get(v) + ") finds no host at "
-            + "start-up: " + n + " VMs are too many for " + HOSTS + " hosts", "give fewer VMs (CloudSim aborts the run here too)");
+            + "start-up: " + n + " VMs are too many for " + hosts + " hosts", "give fewer VMs (CloudSim aborts the run here too)");
       }
       full[best] += mips[v];
       memory[best] += ram[v];
@@ -282,8 +322,8 @@ final class CloudSimDataCentre {
   }
 
   private void update(double t, boolean instant) {
-    double[] before = new double[HOSTS];
-    for (int h = 0; h < HOSTS; h++) {
+    double[] before = new double[hosts];
+    for (int h = 0; h < hosts; h++) {
       for (int v : vmsOf.get(h)) {
         double u = utilisation(v, t);
         request[v] = u * mips[v];
@@ -301,20 +341,21 @@ final class CloudSimDataCentre {
     }
     if (t > last && mode != Mode.NPA) { // NPA counts every host flat out instead (§3)
       double step = 0;
-      for (int h = 0; h < HOSTS; h++) {
+      for (int h = 0; h < hosts; h++) {
         double j = realistic ? realisticEnergy(h, before[h], cached[h], t - last) : energy(power[h], before[h], cached[h], t - last);
         ledger.energy(h, j);
         step += j;
       }
       ledger.totalEnergy(step);
     }
-    for (int h = 0; h < HOSTS; h++) {
+    for (int h = 0; h < hosts; h++) {
       List<Integer> list = vmsOf.get(h);
       for (int i = list.size() - 1; i >= 0; i--) {
         int v = list.get(i);
         if (!realistic && inFlight[v] == 0 && request[v] == 0) {
           list.remove(i); // a VM asking for nothing is "finished": gone for good (§2.3)
           removed[v] = true;
+          vmsSeen.remove(vmName[v]);
         }
       }
     }
@@ -474,6 +515,7 @@ final class CloudSimDataCentre {
     }
     hostState[h] = state;
     hostRecord[h] = hostRecord(h, t);
+    hostsSeen = null; // the next snapshot's host map is a new one
   }
 
   /** MB of RAM held on host {@code h} by its VMs and those arriving. */
@@ -517,18 +559,29 @@ final class CloudSimDataCentre {
 
   private Snapshot snapshot(long cycle, double t, long seed) {
     Instant now = instant(t);
-    TreeMap<String, Host> hosts = new TreeMap<>();
-    TreeMap<String, Vm> vms = new TreeMap<>();
-    Map<String, HostObservation> seen = new java.util.HashMap<>();
-    for (int h = 0; h < HOSTS; h++) {
-      hosts.put(hostName[h], hostRecord[h]);
-      if (vmsOf.get(h).isEmpty() && !realistic) {
+    if (hostsSeen == null) { // the first snapshot, or a host's record changed since the last
+      hostsSeen = new TreeMap<>();
+      for (int h = 0; h < hosts; h++) {
+        hostsSeen.put(hostName[h], hostRecord[h]);
+      }
+    }
+    Map<String, HostObservation> seen = new java.util.HashMap<>(hosts * 2);
+    // What the snapshot would otherwise derive from every VM on first use (reservations, VMs by
+    // host): built here in the same pass, so the policy's per-host lookups cost one map get.
+    Map<String, Reservation> reservations = new java.util.HashMap<>(hosts * 2);
+    Map<String, java.util.SortedSet<String>> namesByHost = new java.util.HashMap<>(hosts * 2);
+    for (int h = 0; h < hosts; h++) {
+      List<Integer> on = vmsOf.get(h);
+      if (on.isEmpty() && !realistic) {
         seen.put(hostName[h], idle(h, now));
         continue;
       }
-      Map<String, VmObservation> vmObs = new java.util.HashMap<>();
+      Map<String, VmObservation> vmObs = new java.util.HashMap<>(on.size() * 2);
+      TreeSet<String> names = new TreeSet<>();
+      double cpus = 0;
+      long memory = 0;
       double[] sum = new double[HISTORY]; // oldest first, the newest in the last slot (§5.1)
-      for (int v : vmsOf.get(h)) {
+      for (int v : on) {
         Samples s = history[v];
         double weight = mips[v] / capacity[h];
         int size = s.size();
@@ -536,7 +589,14 @@ final class CloudSimDataCentre {
           sum[HISTORY - size + j] += s.get(j) * weight;
         }
         vmObs.put(vmName[v], new VmObservation(hostName[h], s, ram[v], now));
-        vms.put(vmName[v], vmRecord(v));
+        Vm r = vmRecord(v);
+        names.add(vmName[v]);
+        cpus += r.spec().cpus();
+        memory += r.spec().memoryMib();
+      }
+      if (!on.isEmpty()) {
+        reservations.put(hostName[h], new Reservation(new Resources(cpus, memory), on.size()));
+        namesByHost.put(hostName[h], Collections.unmodifiableSortedSet(names));
       }
       int from = 0;
       while (from < HISTORY - 1 && sum[from] == 0) {
@@ -546,7 +606,47 @@ final class CloudSimDataCentre {
       seen.put(hostName[h], new HostObservation(now, 1, 0, null, false, cpu, realistic ? memoryHistory[h] : NO_SAMPLES,
           HostMetrics.NONE, vmObs, now));
     }
-    return Snapshot.shared(cycle, now, seed ^ cycle, hosts, vms, new TreeMap<>(), new TreeMap<>(), seen);
+    // A copy of the VMs kept by name (linear: no comparisons), so the snapshot's map never changes.
+    return Snapshot.shared(cycle, now, seed ^ cycle, hostsSeen, new ByName<>(vmsSeen), new TreeMap<>(), new TreeMap<>(), seen,
+        new Snapshot.Index(reservations, namesByHost, List.of(), List.of()));
+  }
+
+  /**
+   * A copy of a map sorted by name (made in linear time, no comparisons) that also finds a key by
+   * its hash: the policy looks VMs up by name far more often than it walks them. Never changed
+   * after it is made.
+   */
+  private static final class ByName<V> extends TreeMap<String, V> {
+    private final Map<Object, V> lookup;
+
+    ByName(SortedMap<String, V> sorted) {
+      super(sorted);
+      lookup = new java.util.HashMap<>(sorted);
+    }
+
+    @Override
+    public @Nullable V get(Object key) {
+      return lookup.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return lookup.containsKey(key);
+    }
+  }
+
+  /** VM {@code v}'s spec: its type's MIPS as vCPUs of {@value #MIPS_PER_CORE} MIPS, and its RAM. */
+  VmSpec vmSpec(int v) {
+    return VmSpec.of(mips[v] / MIPS_PER_CORE, ram[v]);
+  }
+
+  String vmName(int v) {
+    return vmName[v];
+  }
+
+  /** The hosts as the policy sees them now (at the start: all UP), in position order. */
+  List<Host> hostRecords() {
+    return List.of(hostRecord);
   }
 
   /** Host {@code h} as the policy sees it, in its state since {@code since}. */
@@ -575,10 +675,11 @@ final class CloudSimDataCentre {
   private Vm vmRecord(int v) {
     Vm r = vmRecord[v];
     if (r == null) {
-      r = new Vm(vmName[v], new java.util.UUID(0, v).toString(), VmSpec.of(mips[v] / MIPS_PER_CORE, ram[v]), "sim",
+      r = new Vm(vmName[v], new java.util.UUID(0, v).toString(), vmSpec(v), "sim",
           VmState.RUNNING, DesiredState.RUNNING, hostName[hostOf[v]], null, List.of(), "simulated", Instant.EPOCH,
           instant(landed[v]), 1);
       vmRecord[v] = r;
+      vmsSeen.put(vmName[v], r);
     }
     return r;
   }
@@ -590,7 +691,7 @@ final class CloudSimDataCentre {
     int active = 0;
     double watts = 0;
     double activeMips = 0;
-    for (int h = 0; h < HOSTS; h++) {
+    for (int h = 0; h < hosts; h++) {
       for (int v : vmsOf.get(h)) {
         demand += request[v];
       }
@@ -607,7 +708,7 @@ final class CloudSimDataCentre {
     // first instant to the last).
     if (!intervals.isEmpty()) {
       Interval prev = intervals.getLast();
-      boundJoules += Bound.watts(prev.demandMips(), capacity, power) * (t - prev.time());
+      boundJoules += bound.watts(prev.demandMips()) * (t - prev.time());
     }
     intervals.add(new Interval(t, active, watts, demand, activeMips, started));
   }
@@ -620,7 +721,7 @@ final class CloudSimDataCentre {
       broken.add("a host ran over capacity (utilisation " + maxUtilisation + ")");
     }
     int[] seenOn = new int[n];
-    for (int h = 0; h < HOSTS; h++) {
+    for (int h = 0; h < hosts; h++) {
       if (realistic && memoryUsed(h) > HOST_RAM) {
         broken.add(hostName[h] + " holds " + memoryUsed(h) + " MB of VMs, more than its " + HOST_RAM);
       }
@@ -643,7 +744,7 @@ final class CloudSimDataCentre {
       }
     }
     double sum = 0;
-    for (int h = 0; h < HOSTS; h++) {
+    for (int h = 0; h < hosts; h++) {
       sum += ledger.hostJoules(h);
     }
     if (Math.abs(sum - ledger.joules()) > 1e-6 * Math.max(1, ledger.joules())) {

@@ -49,16 +49,45 @@ public final class Simulator {
    * @throws InvalidInputException for an unknown preset or policy, naming the known ones
    */
   public static SimResult run(Trace trace, String preset, String policy, long seed, DoubleConsumer progress) {
+    return run(trace, preset, policy, seed, CloudSimDataCentre.HOSTS, progress);
+  }
+
+  /**
+   * The same with {@code hosts} hosts (alternating G4 and G5) in place of CloudSim's 800: for
+   * traces of other sizes (a synthetic day at scale).
+   */
+  public static SimResult run(Trace trace, String preset, String policy, long seed, int hosts, DoubleConsumer progress) {
+    requirePreset(preset);
+    String name = policy.trim().toLowerCase(Locale.ROOT);
+    CloudSimDataCentre.Mode mode = mode(name);
+    ConsolidationSettings settings = settings(name);
+    return run(trace, preset, name, mode, settings, seed, hosts, progress);
+  }
+
+  private static void requirePreset(String preset) {
     if (!PRESETS.contains(preset)) {
       throw new InvalidInputException("preset", "'" + preset + "' is not a preset", "use one of " + PRESETS);
     }
-    String name = policy.trim().toLowerCase(Locale.ROOT);
-    CloudSimDataCentre.Mode mode = switch (name) {
+  }
+
+  private static CloudSimDataCentre.Mode mode(String name) {
+    return switch (name) {
       case "npa" -> CloudSimDataCentre.Mode.NPA;
       case "dvfs" -> CloudSimDataCentre.Mode.DVFS;
       default -> CloudSimDataCentre.Mode.MIGRATE;
     };
-    ConsolidationSettings settings = mode != CloudSimDataCentre.Mode.MIGRATE ? null : switch (name) {
+  }
+
+  /**
+   * The consolidation settings a policy name stands for, or null for the baselines that decide
+   * nothing ({@code npa}, {@code dvfs}): what any other driver of the same day (the whole
+   * controller, {@code corral simulate --controller}) must run to compare.
+   *
+   * @throws InvalidInputException for an unknown policy, naming the known ones
+   */
+  public static @org.jspecify.annotations.Nullable ConsolidationSettings settings(String policy) {
+    String name = policy.trim().toLowerCase(Locale.ROOT);
+    return mode(name) != CloudSimDataCentre.Mode.MIGRATE ? null : switch (name) {
       case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
       case "enersis" -> ConsolidationSettings.ENERSIS;
       default -> {
@@ -66,12 +95,39 @@ public final class Simulator {
         yield ConsolidationSettings.published(pair.detector(), pair.selector());
       }
     };
-    return run(trace, preset, name, mode, settings, seed, progress);
+  }
+
+  /**
+   * The data centre a run of {@code preset} with {@code hosts} hosts starts from: the hosts as the
+   * policy sees them and each VM's spec, in trace order (for another driver of the same day).
+   *
+   * @param hosts                 the hosts, all UP
+   * @param vmNames               per trace position, the VM's name in the data centre
+   * @param vms                   per trace position, the VM's spec (its type's vCPUs and memory)
+   * @param migrationMibPerSecond how fast a migration copies a VM's memory
+   * @param bootSeconds           how long a host takes to switch on (the realistic preset's)
+   * @param shutdownSeconds       how long a host takes to switch off (the realistic preset's)
+   */
+  public record Layout(List<org.corral.model.host.Host> hosts, List<String> vmNames, List<org.corral.model.vm.VmSpec> vms, double migrationMibPerSecond,
+      double bootSeconds, double shutdownSeconds) {}
+
+  /** The layout of {@code trace} in {@code preset} on {@code hosts} hosts (see {@link Layout}). */
+  public static Layout layout(Trace trace, String preset, int hosts) {
+    requirePreset(preset);
+    CloudSimDataCentre dc = new CloudSimDataCentre(trace, CloudSimDataCentre.Mode.MIGRATE, preset.equals("realistic"), hosts);
+    List<String> names = new ArrayList<>(trace.size());
+    List<org.corral.model.vm.VmSpec> vms = new ArrayList<>(trace.size());
+    for (int v = 0; v < trace.size(); v++) {
+      names.add(dc.vmName(v));
+      vms.add(dc.vmSpec(v));
+    }
+    return new Layout(dc.hostRecords(), names, vms, CloudSimDataCentre.MIGRATION_MIB_PER_SECOND, CloudSimDataCentre.BOOT_SECONDS,
+        CloudSimDataCentre.SHUTDOWN_SECONDS);
   }
 
   /** A run with {@code settings} (null: no decision, the NPA and DVFS baselines), under the name {@code name}. */
   static SimResult run(Trace trace, String preset, String name, CloudSimDataCentre.Mode mode,
-      @org.jspecify.annotations.Nullable ConsolidationSettings settings, long seed, DoubleConsumer progress) {
+      @org.jspecify.annotations.Nullable ConsolidationSettings settings, long seed, int hosts, DoubleConsumer progress) {
     java.util.function.Function<org.corral.model.snapshot.Snapshot, Plan> decide = snapshot -> Plan.of(
         org.corral.model.plan.Origin.OPTIMIZER, snapshot.cycle(), List.of());
     if (settings != null) {
@@ -81,7 +137,7 @@ public final class Simulator {
       decide = snapshot -> decide(consolidation, snapshot);
     }
     long start = System.nanoTime();
-    CloudSimDataCentre dc = new CloudSimDataCentre(trace, mode, preset.equals("realistic"));
+    CloudSimDataCentre dc = new CloudSimDataCentre(trace, mode, preset.equals("realistic"), hosts);
     dc.run(decide, seed, progress);
     double wall = (System.nanoTime() - start) / 1e9;
     Ledger l = dc.ledger();
@@ -104,7 +160,8 @@ public final class Simulator {
     return new Plan(plan.origin(), plan.cycle(), planner.actions(), plan.notes());
   }
 
-  private static double peakHeapMib() {
+  /** The JVM's peak heap use so far, MiB (every heap pool's peak). */
+  public static double peakHeapMib() {
     long bytes = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {

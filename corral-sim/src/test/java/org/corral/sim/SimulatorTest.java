@@ -23,6 +23,17 @@ class SimulatorTest {
   }
 
   @Test
+  void aSyntheticDayRunsOnMoreHostsThanCloudSimsAndHoldsTheInvariants() {
+    Trace day = org.corral.sim.trace.SyntheticTrace.generate(1_000, 5);
+    SimResult a = Simulator.run(day, "cloudsim", "lr-mmt-1.2", 1, 1_000, f -> {}); // invariants checked at the end
+    assertThat(a.vms()).isEqualTo(1_000);
+    assertThat(a.migrations()).isPositive();
+    assertThat(a.rejectedActions()).isZero();
+    assertThat(a.energyKwh()).isGreaterThan(a.boundKwh());
+    assertThat(Simulator.run(day, "cloudsim", "lr-mmt-1.2", 1, 1_000, f -> {}).withoutTimings()).isEqualTo(a.withoutTimings());
+  }
+
+  @Test
   void theBaselinesNeverMigrateAndNpaCountsEveryHostFlatOut() {
     SimResult npa = Simulator.run(EXAMPLE, "cloudsim", "npa", 1, f -> {});
     SimResult dvfs = Simulator.run(EXAMPLE, "cloudsim", "dvfs", 1, f -> {});

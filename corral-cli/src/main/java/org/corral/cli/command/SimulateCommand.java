@@ -17,6 +17,8 @@ import org.corral.sim.HtmlReport;
 import org.corral.sim.Metric;
 import org.corral.sim.SimResult;
 import org.corral.sim.Simulator;
+import org.corral.model.InvalidInputException;
+import org.corral.sim.trace.SyntheticTrace;
 import org.corral.sim.trace.Trace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +33,17 @@ import picocli.CommandLine.Option;
 public final class SimulateCommand implements Callable<Integer> {
   private final Session session;
 
-  @Option(names = "--trace", required = true, paramLabel = "PATH",
+  @Option(names = "--trace", paramLabel = "PATH",
       description = "A PlanetLab day folder (one file per VM) or a CSV file (docs/simulation.md).")
-  Path trace = Path.of(".");
+  @org.jspecify.annotations.Nullable Path trace;
+
+  @Option(names = "--synthetic", paramLabel = "VMS", description = "Instead of --trace: a synthetic day of VMS VMs drawn "
+      + "from --seed (scale runs; docs/simulation.md).")
+  @org.jspecify.annotations.Nullable Integer synthetic;
+
+  @Option(names = "--hosts", defaultValue = "800", paramLabel = "N",
+      description = "Hosts in the data centre, alternating HP ML110 G4 and G5. Default: 800 (CloudSim's set-up).")
+  int hosts = 800;
 
   @Option(names = "--preset", defaultValue = "cloudsim", paramLabel = "NAME",
       description = "The data centre: cloudsim (CloudSim 3.0.3's PlanetLab set-up, quirks included) or realistic (idle hosts "
@@ -46,8 +56,12 @@ public final class SimulateCommand implements Callable<Integer> {
           + "Default: lr-mmt-1.2.")
   List<String> policies = new ArrayList<>();
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for any random choice (RS selection). Default: 1.")
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for any random choice (RS selection) and for --synthetic. Default: 1.")
   long seed = 1;
+
+  @Option(names = "--controller", description = "Also run each policy through the whole controller (loops, executor, in-memory "
+      + "store, simulated driver) on virtual time, one more row per policy: the production path on the same day.")
+  boolean controller;
 
   @Option(names = "--json", description = "Print JSON (the same as -o json).")
   boolean json;
@@ -65,13 +79,22 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Trace t = Trace.read(trace);
+    if ((trace == null) == (synthetic == null)) {
+      throw new InvalidInputException("trace", trace == null ? "no workload given" : "--trace and --synthetic both given",
+          "give either --trace PATH (a PlanetLab folder or a CSV file) or --synthetic VMS");
+    }
+    Trace t = trace != null ? Trace.read(trace) : SyntheticTrace.generate(synthetic, seed);
     boolean asJson = json || session.json();
     boolean bar = !noProgress && !asJson && onTerminal();
     List<SimResult> results = new ArrayList<>();
     for (String p : policies) {
       DoubleConsumer progress = bar ? f -> progress(p, f) : f -> { };
-      results.add(Simulator.run(t, preset, p, seed, progress));
+      SimResult simulated = Simulator.run(t, preset, p, seed, hosts, progress);
+      results.add(simulated);
+      if (controller) {
+        DoubleConsumer again = bar ? f -> progress(p + " (controller)", f) : f -> { };
+        results.add(ControllerDay.run(t, preset, p, seed, hosts, simulated.boundKwh(), again));
+      }
       if (bar) {
         session.err().print("\r\033[K");
         session.err().flush();
@@ -84,12 +107,13 @@ public final class SimulateCommand implements Callable<Integer> {
         throw new java.io.UncheckedIOException("cannot write the report to " + report, e);
       }
     }
-    String day = Files.isDirectory(trace) ? String.valueOf(trace.toAbsolutePath().normalize().getFileName()) : "";
+    String day = trace != null && Files.isDirectory(trace) ? String.valueOf(trace.toAbsolutePath().normalize().getFileName()) : "";
     if (asJson) {
       ArrayNode runs = Json.array();
       for (SimResult r : results) {
         ObjectNode o = runs.addObject();
-        o.put("policy", r.policy()).put("preset", r.preset()).put("trace", r.trace()).put("vms", r.vms()).put("seed", seed);
+        o.put("policy", r.policy()).put("preset", r.preset()).put("trace", r.trace()).put("vms", r.vms()).put("hosts", hosts)
+            .put("seed", seed);
         for (Metric m : Metric.values()) {
           double v = m.of(r);
           if (Double.isNaN(v)) {
@@ -132,7 +156,7 @@ public final class SimulateCommand implements Callable<Integer> {
         notes.append(r.policy()).append(": the data centre refused ").append(r.rejectedActions()).append(" planned action(s)\n");
       }
     }
-    session.print(String.format(Locale.ROOT, "%s: %d VMs, preset %s, seed %d%n", t.source(), t.size(), preset, seed)
+    session.print(String.format(Locale.ROOT, "%s: %d VMs, %d hosts, preset %s, seed %d%n", t.source(), t.size(), hosts, preset, seed)
         + table.render() + notes);
     return ExitCode.OK.code();
   }
