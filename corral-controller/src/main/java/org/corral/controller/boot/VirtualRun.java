@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.DoubleConsumer;
 import org.corral.controller.Controller;
 import org.corral.controller.ControllerSettings;
+import org.corral.controller.GuardianSettings;
 import org.corral.controller.JournalRetention;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.command.HostRequest;
@@ -84,7 +85,9 @@ public final class VirtualRun {
     OptimizerSettings optimizer = consolidation == null
         ? new OptimizerSettings(OptimizerSettings.Automation.OFF, interval, ConsolidationSettings.DEFAULT)
         : new OptimizerSettings(OptimizerSettings.Automation.FULL, interval, consolidation);
-    ControllerSettings settings = new ControllerSettings(seed, interval, Duration.ofSeconds(10), Duration.ofSeconds(15), 3,
+    ControllerSettings settings = new ControllerSettings(seed, interval, Duration.ofSeconds(10), Duration.ofSeconds(15),
+        // Liveness judged on the full reads (a beat a second over a simulated day would cost more than the day).
+        GuardianSettings.DEFAULT.withBeats(interval, 1, 3),
         ControllerSettings.DEFAULT.utilisationWindow(), scheduler, ExecutorSettings.DEFAULT.withCpuOvercommit(64), optimizer,
         JournalRetention.DEFAULT);
     Drivers drivers = new Drivers().hypervisor(new SimHypervisorDriver(dc)).power(new SimPowerDriver(dc)).guest(new SimGuestExec(dc));
