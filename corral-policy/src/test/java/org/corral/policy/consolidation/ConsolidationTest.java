@@ -103,6 +103,70 @@ class ConsolidationTest {
     assertThat(p.actions().getFirst().cause().reason()).endsWith("moving it to b (+37.5 W there)");
   }
 
+  private static Plan decideWith(ConsolidationSettings settings, Snapshot s) {
+    RecordingPlanner planner = new RecordingPlanner();
+    Plan plan = new Consolidation(SCHEDULER, settings, Duration.ofSeconds(10)).decide(s, planner);
+    planner.submit(plan);
+    return plan;
+  }
+
+  /** {@link #SETTINGS} under herd rules. */
+  private static ConsolidationSettings herd(OverloadDetector detector) {
+    return new ConsolidationSettings(detector, SETTINGS.selector(), SETTINGS.lower(), SETTINGS.upper(), SETTINGS.cooldown(),
+        SETTINGS.maxMigrations(), SETTINGS.reserveHosts(), SETTINGS.emptySamples(), SETTINGS.migrationMibPerSecond(),
+        SETTINGS.minSavingWatts(), ConsolidationSettings.Rules.HERD);
+  }
+
+  @Test
+  void herdChargesAnEmptyHostItsIdlePowerSoAVmGoesToAHostAlreadyRunning() {
+    // a: 4 + 2 + 2 busy cores of 8 > 80 %: MMT sends small (2 cores, 25 %) away. b is empty and c
+    // runs y (25 %); both are the same linear model (100-250 W): small adds 150 W × 2/8 = 37.5 W on
+    // either. Corral's rules: a tie, the first name, b (a host woken for one VM, to be drained
+    // later). Herd: b is charged its idle 100 W too (137.5 W), c stays at 37.5 W: c.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("y", "c", 2, 4096, 1.0).snapshot();
+    assertThat(migrations(decide(s))).containsExactly("small:a->b");
+    Plan herd = decideWith(herd(SETTINGS.detector()), s);
+    assertThat(migrations(herd)).containsExactly("small:a->c");
+    assertThat(herd.actions().getFirst().cause().reason()).endsWith("moving it to c (+37.5 W there)");
+  }
+
+  @Test
+  void herdKeepsVmsThatPeakTogetherApart() {
+    // LR-1.2 on 10 s samples. a's history climbs 0.45 to 1.00 by 0.05: 2 samples ahead (big, 2 GiB
+    // at 125 MiB/s = 16.4 s) it predicts 1.10, × 1.2 >= 1: overloaded. MMT sends v (1 GiB, 2 of 8
+    // cores) away; without v's samples (0.45 to 1.00, a quarter of them) a climbs by 0.0375 from
+    // 0.75: 0.825 × 1.2 = 0.99 < 1, done. b and c both run a VM at 50 % (same model: v adds the
+    // same watts, the tie goes to b). b's history climbs 0.05 to 0.60 as v's does: with v the sum
+    // climbs by 0.0625 to 0.85, 1 sample ahead (1 GiB: 8.2 s) 0.9125 × 1.2 = 1.095 >= 1: refused
+    // under herd rules. c's falls 0.60 to 0.05 while v's climbs: the sum falls, c takes v.
+    double[] rising = new double[12];
+    double[] aHistory = new double[12];
+    double[] falling = new double[12];
+    for (int i = 0; i < 12; i++) {
+      rising[i] = 0.05 * (i + 1);
+      aHistory[i] = 0.45 + 0.05 * i;
+      falling[i] = 0.60 - 0.05 * i;
+    }
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .history("a", aHistory).history("b", rising).history("c", falling)
+        .vm("big", "a", 4, 2048, 1.0).vm("v", "a", 2, 1024, 1.0).vmHistory("v", aHistory)
+        .vm("x", "b", 4, 1024, 1.0).vm("y", "c", 4, 1024, 1.0).snapshot();
+    OverloadDetector lr = ConsolidationPolicies.detector("detector", "lr-1.2");
+    assertThat(migrations(decideWith(SETTINGS.with(lr, SETTINGS.selector()), s))).containsExactly("v:a->b");
+    assertThat(migrations(decideWith(herd(lr), s))).containsExactly("v:a->c");
+  }
+
+  @Test
+  void herdIsCorralsOwnPolicyWithItsSettingsNamed() {
+    ConsolidationSettings h = ConsolidationSettings.HERD;
+    assertThat(h.rules()).isEqualTo(ConsolidationSettings.Rules.HERD);
+    assertThat(h.detector().name()).isEqualTo("lr-1.05");
+    assertThat(h.selector().name()).isEqualTo("mc");
+    assertThat(h.lower()).isEqualTo(0.35);
+  }
+
   private static Plan decidePublished(String detector, Snapshot s) {
     RecordingPlanner planner = new RecordingPlanner();
     ConsolidationSettings published = ConsolidationSettings.published(ConsolidationPolicies.detector("d", detector),
@@ -364,7 +428,8 @@ class ConsolidationTest {
     Snapshot s = dc.snapshot();
     ConsolidationSettings settings = new ConsolidationSettings(r.nextBoolean() ? new StaticThreshold(0.8)
         : new LocalRegression(1.2, true), new MinimumMigrationTime(), 0.1 + 0.1 * r.nextInt(3), 0.8, Duration.ZERO,
-        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2));
+        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2),
+        r.nextBoolean() ? ConsolidationSettings.Rules.CORRAL : ConsolidationSettings.Rules.HERD);
     Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, r.nextBoolean() ? 1.0 : 2.0));
     Plan indexed = new Consolidation(scheduler, settings, Duration.ofSeconds(10)).decide(s, new RecordingPlanner(busy::contains));
     Plan walked = new Consolidation(scheduler, settings, Duration.ofSeconds(10), false).decide(s,
