@@ -264,7 +264,7 @@ public final class Consolidation {
         // The history the detector reads is the host's as it would have been without the VMs
         // chosen so far (CloudSim sums the histories of the VMs still on the host): otherwise a
         // regression detector, reading an unchanged past, would send away every VM.
-        double[] history = seen[at].cpu().toArray();
+        double[] history = history(at);
         while (d.overloaded()) {
           VmLoad chosen = settings.selector().select(candidates, seed++).orElse(null);
           if (chosen == null) {
@@ -689,7 +689,30 @@ public final class Consolidation {
 
     double[] historyOf(int at) {
       double[] h = arriving.get(at);
-      return h != null ? h : seen[at].cpu().toArray();
+      return h != null ? h : history(at);
+    }
+
+    /**
+     * The history the detector reads for the host at position {@code at}, oldest first: as
+     * measured; under herd rules, the sum of its VMs' own samples (each × its share of the host,
+     * newest aligned with newest), so that a VM that has just left is not in the host's past and a
+     * prediction is made from the VMs, not from the host.
+     */
+    double[] history(int at) {
+      if (!herd) {
+        return seen[at].cpu().toArray();
+      }
+      double[] sum = new double[0];
+      for (Vm vm : vmsAt.get(at)) {
+        VmObservation o = seen[at].vms().get(vm.name());
+        if (o == null) {
+          o = s.vmObservation(vm.name());
+        }
+        if (o != null) {
+          sum = withSamples(sum, o.cpu().toArray(), vm.spec().cpus() / cores[at]);
+        }
+      }
+      return sum;
     }
 
     double[] ownSamples(Vm vm) {
@@ -779,7 +802,7 @@ public final class Consolidation {
 
     /** What the detector reads about the host at position {@code at}, with its demand now. */
     HostLoad hostLoad(int at) {
-      return hostLoad(at, seen[at].cpu().toArray());
+      return hostLoad(at, history(at));
     }
 
     HostLoad hostLoad(int at, double[] history) {

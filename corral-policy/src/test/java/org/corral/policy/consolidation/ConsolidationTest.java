@@ -134,28 +134,67 @@ class ConsolidationTest {
 
   @Test
   void herdKeepsVmsThatPeakTogetherApart() {
-    // LR-1.2 on 10 s samples. a's history climbs 0.45 to 1.00 by 0.05: 2 samples ahead (big, 2 GiB
-    // at 125 MiB/s = 16.4 s) it predicts 1.10, × 1.2 >= 1: overloaded. MMT sends v (1 GiB, 2 of 8
-    // cores) away; without v's samples (0.45 to 1.00, a quarter of them) a climbs by 0.0375 from
-    // 0.75: 0.825 × 1.2 = 0.99 < 1, done. b and c both run a VM at 50 % (same model: v adds the
-    // same watts, the tie goes to b). b's history climbs 0.05 to 0.60 as v's does: with v the sum
-    // climbs by 0.0625 to 0.85, 1 sample ahead (1 GiB: 8.2 s) 0.9125 × 1.2 = 1.095 >= 1: refused
-    // under herd rules. c's falls 0.60 to 0.05 while v's climbs: the sum falls, c takes v.
-    double[] rising = new double[12];
-    double[] aHistory = new double[12];
-    double[] falling = new double[12];
+    // LR-1.2 on 10 s samples, upper 1. r climbs 0.45 to 1.00 by 0.05, f falls 1.00 to 0.45. a runs
+    // big (6 of 8 cores, 2 GiB) and v (2 cores, 1 GiB), both following r: a's history is r. Two
+    // samples ahead (2 GiB at 125 MiB/s = 16.4 s) LR predicts 1.10, × 1.2 >= 1: overloaded. MMT
+    // sends v away; without it a is 0.75 r, 0.825 × 1.2 = 0.99 < 1: done. b runs x (5 cores,
+    // following r), c runs y (5 cores, following f); same model, so v adds the same watts to
+    // either: Corral's rules give b, the first name. Under herd rules a destination's history is
+    // its VMs' samples summed, v's added: b becomes 0.875 r, one sample ahead (1 GiB: 8.2 s)
+    // 0.919 × 1.2 = 1.10 >= 1, refused; c becomes 0.625 f + 0.25 r, falling: c takes v.
+    double[] r = new double[12];
+    double[] f = new double[12];
+    double[] b = new double[12];
+    double[] c = new double[12];
     for (int i = 0; i < 12; i++) {
-      rising[i] = 0.05 * (i + 1);
-      aHistory[i] = 0.45 + 0.05 * i;
-      falling[i] = 0.60 - 0.05 * i;
+      r[i] = 0.45 + 0.05 * i;
+      f[i] = 1.0 - 0.05 * i;
+      b[i] = 0.625 * r[i];
+      c[i] = 0.625 * f[i];
     }
     Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
-        .history("a", aHistory).history("b", rising).history("c", falling)
-        .vm("big", "a", 4, 2048, 1.0).vm("v", "a", 2, 1024, 1.0).vmHistory("v", aHistory)
-        .vm("x", "b", 4, 1024, 1.0).vm("y", "c", 4, 1024, 1.0).snapshot();
+        .history("a", r).history("b", b).history("c", c)
+        .vm("big", "a", 6, 2048, 1.0).vmHistory("big", r).vm("v", "a", 2, 1024, 1.0).vmHistory("v", r)
+        .vm("x", "b", 5, 1024, 1.0).vmHistory("x", r).vm("y", "c", 5, 1024, 0.45).vmHistory("y", f).snapshot();
     OverloadDetector lr = ConsolidationPolicies.detector("detector", "lr-1.2");
-    assertThat(migrations(decideWith(SETTINGS.with(lr, SETTINGS.selector()), s))).containsExactly("v:a->b");
-    assertThat(migrations(decideWith(herd(lr), s))).containsExactly("v:a->c");
+    for (ConsolidationSettings.Rules rules : ConsolidationSettings.Rules.values()) {
+      if (rules == ConsolidationSettings.Rules.PUBLISHED) {
+        continue;
+      }
+      ConsolidationSettings settings = new ConsolidationSettings(lr, new MinimumMigrationTime(), 0.1, 1, Duration.ofMinutes(10),
+          8, 1, 6, 125, 10, rules);
+      assertThat(migrations(decideWith(settings, s))).as("%s rules", rules)
+          .containsExactly(rules == ConsolidationSettings.Rules.HERD ? "v:a->c" : "v:a->b");
+    }
+  }
+
+  @Test
+  void herdReadsAHostsHistoryAsItsVmsSamplesSummed() {
+    // a's measured history is flat at 0.75 (it ran a third VM until a moment ago); its VMs now
+    // are v (2 of 8 cores) and w (4 of 8), v at 0.2 throughout, w climbing 0.1 to 0.65 by 0.05:
+    // herd's LR reads 0.05 + 0.5 × w, climbing from 0.1 to 0.375, not the flat 0.75.
+    double[] w = new double[12];
+    for (int i = 0; i < 12; i++) {
+      w[i] = 0.1 + 0.05 * i;
+    }
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250)
+        .history("a", 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75)
+        .vm("v", "a", 2, 1024, 0.2).vm("w", "a", 4, 1024, 0.65).vmHistory("w", w).snapshot();
+    OverloadDetector recorder = new OverloadDetector() {
+      @Override
+      public String name() {
+        return "recorder";
+      }
+
+      @Override
+      public Detection test(HostLoad load) {
+        assertThat(load.history()).hasSize(12);
+        assertThat(load.history()[0]).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(load.history()[11]).isCloseTo(0.375, org.assertj.core.data.Offset.offset(1e-12));
+        return Detection.of(false, () -> "recorded");
+      }
+    };
+    assertThat(decideWith(herd(recorder), s).actions()).isEmpty();
   }
 
   @Test
