@@ -41,7 +41,8 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
    *       fails to exclude); hosts that ran no VM at the start take no drained VM; no power
    *       actions: the data centre counts an idle host as off (§3). With {@code lower} 1 every
    *       host that is not full is a drain candidate (no lower threshold).</li>
-   *   <li>HERD: Corral's rules, and (1) a destination that runs VMs must not be overloaded, by the
+   *   <li>HERD: Corral's rules, and (0) the detector reads a host's history as the sum of its
+   *       VMs' own samples, not as measured on the host; (1) a destination that runs VMs must not be overloaded, by the
    *       policy's detector, once the VM's own samples are added to its history, newest aligned
    *       with newest, as under published rules: the detector reads the sum of the VMs' own
    *       demands, so VMs that peak together fail it where VMs that peak apart pass (placement by
