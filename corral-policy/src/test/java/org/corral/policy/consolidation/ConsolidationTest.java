@@ -198,6 +198,17 @@ class ConsolidationTest {
   }
 
   @Test
+  void aVmsSamplesJoinAHistoryNewestWithNewest() {
+    // [0.1, 0.2, 0.3] with [1.0, 0.5] × 0.5: the newest two gain 0.5 and 0.25.
+    assertThat(Consolidation.withSamples(new double[] {0.1, 0.2, 0.3}, new double[] {1.0, 0.5}, 0.5))
+        .containsExactly(new double[] {0.1, 0.7, 0.55}, org.assertj.core.data.Offset.offset(1e-12));
+    // The longer of the two: [0.2] with [0.4, 0.8] × 0.25 gives [0.1, 0.4].
+    assertThat(Consolidation.withSamples(new double[] {0.2}, new double[] {0.4, 0.8}, 0.25))
+        .containsExactly(new double[] {0.1, 0.4}, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Consolidation.withSamples(new double[0], new double[0], 1)).isEmpty();
+  }
+
+  @Test
   void herdIsCorralsOwnPolicyWithItsSettingsNamed() {
     ConsolidationSettings h = ConsolidationSettings.HERD;
     assertThat(h.rules()).isEqualTo(ConsolidationSettings.Rules.HERD);
