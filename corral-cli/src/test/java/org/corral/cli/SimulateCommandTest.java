@@ -24,6 +24,13 @@ class SimulateCommandTest {
   }
 
   @Test
+  void withoutAPolicyCorralsOwnHerdRuns() {
+    Run r = Run.with(Map.of(), "simulate", "--trace", TRACE);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("\nherd +\\d");
+  }
+
+  @Test
   void jsonGivesEveryMetricByItsKey(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("out.html");
     Run r = Run.with(Map.of(), "simulate", "--trace", TRACE, "--policy", "thr-mmt-0.8", "--json", "--report", report.toString());

@@ -61,7 +61,11 @@ public enum Metric {
 
   /** The value as displayed: scaled to the heading's unit, with the metric's decimals. */
   public String format(SimResult r) {
-    double v = of(r);
+    return format(of(r));
+  }
+
+  /** A value of this metric in its own unit (a median, say) as displayed. */
+  public String format(double v) {
     if (Double.isNaN(v)) {
       return "-";
     }

@@ -35,10 +35,14 @@ public final class Simulator {
   public static final List<String> PUBLISHED = List.of("thr-mmt-0.8", "iqr-mmt-1.5", "mad-mmt-2.5", "lr-mmt-1.2",
       "lrr-mmt-1.2", "npa", "dvfs");
   /**
-   * Corral's own settings, by name: {@code corral} ({@link ConsolidationSettings#DEFAULT}, what the
-   * optimizer runs unless configured) and {@code enersis} ({@link ConsolidationSettings#ENERSIS}).
+   * Corral's own settings, by name: {@code herd} ({@link ConsolidationSettings#HERD}, Corral's own
+   * consolidation policy, run when no policy is named), {@code corral}
+   * ({@link ConsolidationSettings#DEFAULT}, what the optimizer runs unless configured) and
+   * {@code enersis} ({@link ConsolidationSettings#ENERSIS}).
    */
-  public static final List<String> CORRAL = List.of("corral", "enersis");
+  public static final List<String> CORRAL = List.of("herd", "corral", "enersis");
+  /** The policy run when none is named. */
+  public static final String DEFAULT_POLICY = "herd";
 
   private Simulator() {}
 
@@ -88,6 +92,7 @@ public final class Simulator {
   public static @org.jspecify.annotations.Nullable ConsolidationSettings settings(String policy) {
     String name = policy.trim().toLowerCase(Locale.ROOT);
     return mode(name) != CloudSimDataCentre.Mode.MIGRATE ? null : switch (name) {
+      case "herd" -> ConsolidationSettings.HERD; // Corral's own policy, the simulator's default
       case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
       case "enersis" -> ConsolidationSettings.ENERSIS;
       default -> {

@@ -50,10 +50,10 @@ public final class SimulateCommand implements Callable<Integer> {
           + "draw power until switched off, 120 s to boot, 30 s to shut down, memory counts). Default: cloudsim.")
   String preset = "cloudsim";
 
-  @Option(names = "--policy", split = ",", defaultValue = "lr-mmt-1.2", paramLabel = "NAME[,NAME...]",
-      description = "Policies, compared in one table: thr-mmt-0.8, iqr-mmt-1.5, mad-mmt-2.5, lr-mmt-1.2, lrr-mmt-1.2 "
-          + "(any <detector>-<selector>-<parameter>), npa, dvfs, corral (Corral's default optimizer settings). "
-          + "Default: lr-mmt-1.2.")
+  @Option(names = "--policy", split = ",", defaultValue = Simulator.DEFAULT_POLICY, paramLabel = "NAME[,NAME...]",
+      description = "Policies, compared in one table: herd (Corral's own consolidation policy, docs/energy.md), "
+          + "thr-mmt-0.8, iqr-mmt-1.5, mad-mmt-2.5, lr-mmt-1.2, lrr-mmt-1.2 (any <detector>-<selector>-<parameter>), npa, "
+          + "dvfs, corral (Corral's default optimizer settings), enersis. Default: " + Simulator.DEFAULT_POLICY + ".")
   List<String> policies = new ArrayList<>();
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed for any random choice (RS selection) and for --synthetic. Default: 1.")

@@ -342,8 +342,10 @@ public final class ConfigReader {
     ConsolidationSettings base = switch (preset) {
       case "default" -> ConsolidationSettings.DEFAULT;
       case "enersis" -> ConsolidationSettings.ENERSIS;
+      case "herd" -> ConsolidationSettings.HERD;
       default -> throw new InvalidInputException("optimizer.preset", "'" + preset + "' is not a preset",
-          "use default (Corral's) or enersis (the energy study's rules)");
+          "use default (Corral's cautious settings), herd (Corral's own consolidation policy, docs/energy.md) or enersis "
+              + "(the energy study's rules)");
     };
     OverloadDetector detector = o.has("detector")
         ? ConsolidationPolicies.detector("optimizer.detector", o.str("detector", "")) : base.detector();
@@ -353,7 +355,7 @@ public final class ConfigReader {
         o.dbl("lower", base.lower()), o.dbl("upper", base.upper()), o.duration("cooldown", base.cooldown()),
         o.integer("maxMigrations", Math.min(base.maxMigrations(), 1_000_000)), o.integer("reserveHosts", base.reserveHosts()),
         o.integer("emptySamples", base.emptySamples()), o.dbl("migrationMibPerSecond", base.migrationMibPerSecond()),
-        o.dbl("minSavingWatts", base.minSavingWatts())));
+        o.dbl("minSavingWatts", base.minSavingWatts()), base.rules()));
     Duration period = o.duration("period", preset.equals("enersis") ? Duration.ofSeconds(10) : d.period());
     return o.within(() -> new OptimizerSettings(automation, period, consolidation, groups));
   }

@@ -278,6 +278,11 @@ class ConfigReaderTest {
     assertThat(o.consolidation().selector().name()).isEqualTo("second-most-loaded");
     assertThat(o.consolidation().lower()).isEqualTo(0.1);
     assertThat(o.consolidation().reserveHosts()).isEqualTo(2);
+    var h = parse("optimizer: {preset: herd, maxMigrations: 50}\n").controller().optimizer().consolidation();
+    assertThat(h.rules()).as("Corral's own policy keeps its rules").isEqualTo(
+        org.corral.policy.consolidation.ConsolidationSettings.Rules.HERD);
+    assertThat(h.detector().name()).isEqualTo("lr-1.05");
+    assertThat(h.maxMigrations()).isEqualTo(50);
     var d = parse("optimizer: {detector: iqr-1.5}\n").controller().optimizer();
     assertThat(d.automation()).as("recommend unless told").isEqualTo(org.corral.controller.OptimizerSettings.Automation.RECOMMEND);
     assertThat(d.consolidation().detector().name()).isEqualTo("iqr-1.5");

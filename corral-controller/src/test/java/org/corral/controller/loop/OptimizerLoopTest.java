@@ -37,8 +37,11 @@ class OptimizerLoopTest {
   }
 
   private static LabHarness lab(Automation automation, List<OptimizerSettings.Group> groups) {
-    ConsolidationSettings rules = new ConsolidationSettings(new StaticThreshold(0.8), new MinimumMigrationTime(), 0.2, 0.8,
-        Duration.ofSeconds(30), 8, 1, 3, 125);
+    return lab(automation, groups, new ConsolidationSettings(new StaticThreshold(0.8), new MinimumMigrationTime(), 0.2, 0.8,
+        Duration.ofSeconds(30), 8, 1, 3, 125));
+  }
+
+  private static LabHarness lab(Automation automation, List<OptimizerSettings.Group> groups, ConsolidationSettings rules) {
     ControllerSettings settings = LabHarness.fastSettings()
         .withOptimizer(new OptimizerSettings(automation, Duration.ofSeconds(5), rules, groups));
     LabHarness lab = new LabHarness(4, SimLatencies.DEFAULT, settings);
@@ -101,6 +104,22 @@ class OptimizerLoopTest {
     assertThat(lab.host("node03").state()).as("only one host woken for one spare").isEqualTo(HostState.OFF);
     assertThat(lab.journal()).anySatisfy(e -> assertThat(e.cause() != null ? e.cause().reason() : "")
         .startsWith("node01 overloaded: demand 1.00 > threshold 0.80 (thr-0.8); mmt chose"));
+  }
+
+  @Test
+  void herdCorralsOwnPolicyRunsInTheOptimizerLoop() {
+    // The same Consolidation as the simulator's: no reserve, a host off once seen empty.
+    LabHarness lab = lab(Automation.FULL, List.of(), ConsolidationSettings.HERD);
+    runChecked(lab, Duration.ofMinutes(3));
+    assertThat(hostsIn(lab, HostState.OFF)).as("node02 to node04 off: herd keeps no spare\n%s", lab.journalText()).isEqualTo(3);
+    assertThat(lab.controller.state().vms()).allSatisfy(v -> assertThat(v.host()).isEqualTo("node01"));
+    for (String vm : VMS) {
+      lab.dc.setWorkload(vm, WorkloadModel.constant(1.0));
+    }
+    runChecked(lab, Duration.ofMinutes(10));
+    assertThat(lab.controller.state().vms().stream().map(Vm::host).distinct().count())
+        .as("node01 overloaded: a host woken and a VM moved to it\n%s", lab.journalText()).isGreaterThan(1);
+    assertThat(lab.controller.state().vms()).allSatisfy(v -> assertThat(v.state()).isEqualTo(VmState.RUNNING));
   }
 
   @Test

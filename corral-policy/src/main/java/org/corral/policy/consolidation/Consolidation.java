@@ -149,6 +149,18 @@ public final class Consolidation {
      */
     final Map<Integer, double[]> arriving = new java.util.HashMap<>();
     final boolean published = settings.rules() == ConsolidationSettings.Rules.PUBLISHED;
+    final boolean herd = settings.rules() == ConsolidationSettings.Rules.HERD;
+    /**
+     * A destination running VMs is judged by the detector with the VM's own samples added to its
+     * history, newest aligned with newest (published and herd rules): under herd rules, VMs that
+     * peak together fail where VMs that peak apart pass.
+     */
+    final boolean judging = published || herd;
+    /**
+     * Herd rules: an empty host is charged its idle power as part of what a VM adds there (it
+     * could otherwise stay off), so a VM goes to a host already running VMs unless none can take it.
+     */
+    final boolean chargeIdle = herd;
     /** Hosts that may take a VM (not blocked), and those of them that already run VMs; null when walking. */
     final @Nullable DestinationIndex anyHost;
     final @Nullable DestinationIndex occupiedHost;
@@ -252,7 +264,7 @@ public final class Consolidation {
         // The history the detector reads is the host's as it would have been without the VMs
         // chosen so far (CloudSim sums the histories of the VMs still on the host): otherwise a
         // regression detector, reading an unchanged past, would send away every VM.
-        double[] history = seen[at].cpu().toArray();
+        double[] history = history(at);
         while (d.overloaded()) {
           VmLoad chosen = settings.selector().select(candidates, seed++).orElse(null);
           if (chosen == null) {
@@ -360,7 +372,7 @@ public final class Consolidation {
           session.assign(g.vm, d.host);
           addDemand(d.at, g.cores);
           chosen.add(d);
-          if (published) {
+          if (judging) {
             double[] before = arriving.get(d.at);
             tried.add(Map.entry(d.at, before == null ? new double[0] : before));
             arrive(g.vm, d.at);
@@ -568,7 +580,6 @@ public final class Consolidation {
      */
     @Nullable Destination bestHost(Vm vm, double vmCores, int excluded, boolean occupiedOnly) {
       Destination best = null;
-      double[] own = null; // the VM's samples, read once when a detector needs them
       int bestIndex = Integer.MAX_VALUE;
       for (int g = 0; g + 1 < groupStart.length; g++) {
         int end = groupStart[g + 1];
@@ -576,34 +587,59 @@ public final class Consolidation {
         // A non-linear group's feasible hosts are all compared: a plain walk visits them at less
         // cost per host than a search of the index for each.
         boolean indexed = groupLinear[g];
-        // Hosts of a group running no VM add the same watts (load 0): once one of them has been
-        // found not better, or taken, no later one can be better (ties go to the first).
-        boolean idleDone = false;
-        for (int at = next(groupStart[g], end, vm, share, occupiedOnly, indexed); at != DestinationIndex.NONE;
-            at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
-          int i = hostAt[at];
-          boolean idle = !occupied[i];
-          if (idle && idleDone) {
-            continue;
+        // Charging an empty host its idle power, a linear group's hosts running VMs all add less
+        // than its empty ones: they are searched first, the empty ones only when none fits.
+        boolean occupiedFirst = chargeIdle && groupLinear[g] && !occupiedOnly;
+        for (int pass = occupiedFirst ? 0 : 1; pass < 2; pass++) {
+          boolean onlyOccupied = occupiedOnly || pass == 0;
+          Destination found = bestInGroup(g, end, share, vm, excluded, onlyOccupied, indexed, best, bestIndex);
+          if (found != null && found != best) {
+            best = found;
+            bestIndex = found.at;
+            if (pass == 0) {
+              break;
+            }
           }
-          double watts = groupLinear[g] ? groupSlope[g] * share
-              : power[i].wattsAt(Math.min(1, load[i] + share)) - (published ? startWatts[i] : power[i].wattsAt(Math.min(1, load[i])));
-          boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
-          if (groupLinear[g] && !better) {
-            break; // every later host of a linear group adds the same watts and sorts after this one
-          }
-          idleDone |= idle && !better;
-          // The busy lookup and the scheduler's filters only for a better host.
-          if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
-              || (published && overloadedWith(vm, own == null ? own = ownSamples(vm) : own, share, i))) {
-            continue;
-          }
-          best = new Destination(order[i], i, watts);
-          bestIndex = i;
-          idleDone |= idle;
-          if (groupLinear[g]) {
-            break; // the first feasible host of a linear group is the group's best
-          }
+        }
+      }
+      return best;
+    }
+
+    /**
+     * The best destination of group {@code g} (slots up to {@code end}) if it beats {@code best}
+     * (at position {@code bestIndex}); else {@code best} itself.
+     */
+    @Nullable Destination bestInGroup(int g, int end, double share, Vm vm, int excluded, boolean occupiedOnly,
+        boolean indexed, @Nullable Destination best, int bestIndex) {
+      double[] own = null; // the VM's samples, read once when a detector needs them
+      // Hosts of a group running no VM add the same watts (load 0): once one of them has been
+      // found not better, or taken, no later one can be better (ties go to the first).
+      boolean idleDone = false;
+      for (int at = next(groupStart[g], end, vm, share, occupiedOnly, indexed); at != DestinationIndex.NONE;
+          at = next(at + 1, end, vm, share, occupiedOnly, indexed)) {
+        int i = hostAt[at];
+        boolean idle = !occupied[i];
+        if (idle && idleDone) {
+          continue;
+        }
+        double watts = (groupLinear[g] ? groupSlope[g] * share
+            : power[i].wattsAt(Math.min(1, load[i] + share)) - (published ? startWatts[i] : power[i].wattsAt(Math.min(1, load[i]))))
+            + (idle && chargeIdle ? power[i].idleWatts() : 0);
+        boolean better = best == null || watts < best.watts || (watts == best.watts && i < bestIndex);
+        if (groupLinear[g] && !better) {
+          break; // every later host of a linear group adds the same watts and sorts after this one
+        }
+        idleDone |= idle && !better;
+        // The busy lookup and the scheduler's filters only for a better host.
+        if (!better || i == excluded || planner.isBusy(order[i]) || !session.fits(vm, order[i])
+            || (judging && overloadedWith(vm, own == null ? own = ownSamples(vm) : own, share, i))) {
+          continue;
+        }
+        best = new Destination(order[i], i, watts);
+        bestIndex = i;
+        idleDone |= idle;
+        if (groupLinear[g]) {
+          break; // the first feasible host of a linear group is the group's best
         }
       }
       return best;
@@ -637,8 +673,10 @@ public final class Consolidation {
     void move(Vm vm, double vmCores, String from, Destination d, String why) {
       session.assign(vm, d.host);
       addDemand(d.at, vmCores);
-      if (published) {
+      if (judging) {
         arrive(vm, d.at);
+      }
+      if (published) {
         arrivals.computeIfAbsent(d.at, k -> new ArrayList<>()).add(new Arrival(vm, vmCores, actions.size()));
       }
       record(vm, from, d, why);
@@ -651,7 +689,30 @@ public final class Consolidation {
 
     double[] historyOf(int at) {
       double[] h = arriving.get(at);
-      return h != null ? h : seen[at].cpu().toArray();
+      return h != null ? h : history(at);
+    }
+
+    /**
+     * The history the detector reads for the host at position {@code at}, oldest first: as
+     * measured; under herd rules, the sum of its VMs' own samples (each × its share of the host,
+     * newest aligned with newest), so that a VM that has just left is not in the host's past and a
+     * prediction is made from the VMs, not from the host.
+     */
+    double[] history(int at) {
+      if (!herd) {
+        return seen[at].cpu().toArray();
+      }
+      double[] sum = new double[0];
+      for (Vm vm : vmsAt.get(at)) {
+        VmObservation o = seen[at].vms().get(vm.name());
+        if (o == null) {
+          o = s.vmObservation(vm.name());
+        }
+        if (o != null) {
+          sum = withSamples(sum, o.cpu().toArray(), vm.spec().cpus() / cores[at]);
+        }
+      }
+      return sum;
     }
 
     double[] ownSamples(Vm vm) {
@@ -741,7 +802,7 @@ public final class Consolidation {
 
     /** What the detector reads about the host at position {@code at}, with its demand now. */
     HostLoad hostLoad(int at) {
-      return hostLoad(at, seen[at].cpu().toArray());
+      return hostLoad(at, history(at));
     }
 
     HostLoad hostLoad(int at, double[] history) {

@@ -41,9 +41,17 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
    *       fails to exclude); hosts that ran no VM at the start take no drained VM; no power
    *       actions: the data centre counts an idle host as off (§3). With {@code lower} 1 every
    *       host that is not full is a drain candidate (no lower threshold).</li>
+   *   <li>HERD: Corral's rules, and (0) the detector reads a host's history as the sum of its
+   *       VMs' own samples, not as measured on the host; (1) a destination that runs VMs must not be overloaded, by the
+   *       policy's detector, once the VM's own samples are added to its history, newest aligned
+   *       with newest, as under published rules: the detector reads the sum of the VMs' own
+   *       demands, so VMs that peak together fail it where VMs that peak apart pass (placement by
+   *       correlation); (2) an empty destination is charged its idle power on top of what the VM
+   *       adds there, since it could otherwise stay off: a VM wakes an empty host only when no
+   *       host running VMs can take it, which saves the migrations that would later drain it.</li>
    * </ul>
    */
-  public enum Rules { CORRAL, PUBLISHED }
+  public enum Rules { CORRAL, PUBLISHED, HERD }
 
   /** With Corral's rules. */
   public ConsolidationSettings(OverloadDetector detector, VmSelector selector, double lower, double upper, Duration cooldown,
@@ -61,6 +69,16 @@ public record ConsolidationSettings(OverloadDetector detector, VmSelector select
   /** Corral's default: robust regression, minimum migration time, drain under 20 %, fill to 80 %. */
   public static final ConsolidationSettings DEFAULT = new ConsolidationSettings(new LocalRegression(1.2, true),
       new MinimumMigrationTime(), 0.2, 0.8, Duration.ofMinutes(10), 8, 1, 6, 125, 10);
+
+  /**
+   * Herd, Corral's own consolidation policy (docs/energy.md, "Herd"): LR(1.05) on the sum of each
+   * host's VMs' own demands, the VM most correlated with the rest of its host leaves an overloaded
+   * one, drain under 35 %, destinations judged by the detector with the VM's samples added and
+   * empty hosts charged their idle power ({@link Rules#HERD}); no cap on migrations, no cool-down,
+   * no reserve (cap them in corral.yaml, {@code maxMigrations}, for a cautious roll-out).
+   */
+  public static final ConsolidationSettings HERD = new ConsolidationSettings(new LocalRegression(1.05, false),
+      new MaximumCorrelation(), 0.35, 1, Duration.ZERO, Integer.MAX_VALUE, 0, 1, 125, 10, Rules.HERD);
 
   /**
    * The energy study's rules (Castellon 2012): static 80 %, the second most loaded VM moves,

@@ -103,6 +103,120 @@ class ConsolidationTest {
     assertThat(p.actions().getFirst().cause().reason()).endsWith("moving it to b (+37.5 W there)");
   }
 
+  private static Plan decideWith(ConsolidationSettings settings, Snapshot s) {
+    RecordingPlanner planner = new RecordingPlanner();
+    Plan plan = new Consolidation(SCHEDULER, settings, Duration.ofSeconds(10)).decide(s, planner);
+    planner.submit(plan);
+    return plan;
+  }
+
+  /** {@link #SETTINGS} under herd rules. */
+  private static ConsolidationSettings herd(OverloadDetector detector) {
+    return new ConsolidationSettings(detector, SETTINGS.selector(), SETTINGS.lower(), SETTINGS.upper(), SETTINGS.cooldown(),
+        SETTINGS.maxMigrations(), SETTINGS.reserveHosts(), SETTINGS.emptySamples(), SETTINGS.migrationMibPerSecond(),
+        SETTINGS.minSavingWatts(), ConsolidationSettings.Rules.HERD);
+  }
+
+  @Test
+  void herdChargesAnEmptyHostItsIdlePowerSoAVmGoesToAHostAlreadyRunning() {
+    // a: 4 + 2 + 2 busy cores of 8 > 80 %: MMT sends small (2 cores, 25 %) away. b is empty and c
+    // runs y (25 %); both are the same linear model (100-250 W): small adds 150 W × 2/8 = 37.5 W on
+    // either. Corral's rules: a tie, the first name, b (a host woken for one VM, to be drained
+    // later). Herd: b is charged its idle 100 W too (137.5 W), c stays at 37.5 W: c.
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0)
+        .vm("y", "c", 2, 4096, 1.0).snapshot();
+    assertThat(migrations(decide(s))).containsExactly("small:a->b");
+    Plan herd = decideWith(herd(SETTINGS.detector()), s);
+    assertThat(migrations(herd)).containsExactly("small:a->c");
+    assertThat(herd.actions().getFirst().cause().reason()).endsWith("moving it to c (+37.5 W there)");
+  }
+
+  @Test
+  void herdKeepsVmsThatPeakTogetherApart() {
+    // LR-1.2 on 10 s samples, upper 1. r climbs 0.45 to 1.00 by 0.05, f falls 1.00 to 0.45. a runs
+    // big (6 of 8 cores, 2 GiB) and v (2 cores, 1 GiB), both following r: a's history is r. Two
+    // samples ahead (2 GiB at 125 MiB/s = 16.4 s) LR predicts 1.10, × 1.2 >= 1: overloaded. MMT
+    // sends v away; without it a is 0.75 r, 0.825 × 1.2 = 0.99 < 1: done. b runs x (5 cores,
+    // following r), c runs y (5 cores, following f); same model, so v adds the same watts to
+    // either: Corral's rules give b, the first name. Under herd rules a destination's history is
+    // its VMs' samples summed, v's added: b becomes 0.875 r, one sample ahead (1 GiB: 8.2 s)
+    // 0.919 × 1.2 = 1.10 >= 1, refused; c becomes 0.625 f + 0.25 r, falling: c takes v.
+    double[] r = new double[12];
+    double[] f = new double[12];
+    double[] b = new double[12];
+    double[] c = new double[12];
+    for (int i = 0; i < 12; i++) {
+      r[i] = 0.45 + 0.05 * i;
+      f[i] = 1.0 - 0.05 * i;
+      b[i] = 0.625 * r[i];
+      c[i] = 0.625 * f[i];
+    }
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("c", 8, 32768, 100, 250)
+        .history("a", r).history("b", b).history("c", c)
+        .vm("big", "a", 6, 2048, 1.0).vmHistory("big", r).vm("v", "a", 2, 1024, 1.0).vmHistory("v", r)
+        .vm("x", "b", 5, 1024, 1.0).vmHistory("x", r).vm("y", "c", 5, 1024, 0.45).vmHistory("y", f).snapshot();
+    OverloadDetector lr = ConsolidationPolicies.detector("detector", "lr-1.2");
+    for (ConsolidationSettings.Rules rules : ConsolidationSettings.Rules.values()) {
+      if (rules == ConsolidationSettings.Rules.PUBLISHED) {
+        continue;
+      }
+      ConsolidationSettings settings = new ConsolidationSettings(lr, new MinimumMigrationTime(), 0.1, 1, Duration.ofMinutes(10),
+          8, 1, 6, 125, 10, rules);
+      assertThat(migrations(decideWith(settings, s))).as("%s rules", rules)
+          .containsExactly(rules == ConsolidationSettings.Rules.HERD ? "v:a->c" : "v:a->b");
+    }
+  }
+
+  @Test
+  void herdReadsAHostsHistoryAsItsVmsSamplesSummed() {
+    // a's measured history is flat at 0.75 (it ran a third VM until a moment ago); its VMs now
+    // are v (2 of 8 cores) and w (4 of 8), v at 0.2 throughout, w climbing 0.1 to 0.65 by 0.05:
+    // herd's LR reads 0.05 + 0.5 × w, climbing from 0.1 to 0.375, not the flat 0.75.
+    double[] w = new double[12];
+    for (int i = 0; i < 12; i++) {
+      w[i] = 0.1 + 0.05 * i;
+    }
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250)
+        .history("a", 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75, 0.75)
+        .vm("v", "a", 2, 1024, 0.2).vm("w", "a", 4, 1024, 0.65).vmHistory("w", w).snapshot();
+    OverloadDetector recorder = new OverloadDetector() {
+      @Override
+      public String name() {
+        return "recorder";
+      }
+
+      @Override
+      public Detection test(HostLoad load) {
+        assertThat(load.history()).hasSize(12);
+        assertThat(load.history()[0]).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(load.history()[11]).isCloseTo(0.375, org.assertj.core.data.Offset.offset(1e-12));
+        return Detection.of(false, () -> "recorded");
+      }
+    };
+    assertThat(decideWith(herd(recorder), s).actions()).isEmpty();
+  }
+
+  @Test
+  void aVmsSamplesJoinAHistoryNewestWithNewest() {
+    // [0.1, 0.2, 0.3] with [1.0, 0.5] × 0.5: the newest two gain 0.5 and 0.25.
+    assertThat(Consolidation.withSamples(new double[] {0.1, 0.2, 0.3}, new double[] {1.0, 0.5}, 0.5))
+        .containsExactly(new double[] {0.1, 0.7, 0.55}, org.assertj.core.data.Offset.offset(1e-12));
+    // The longer of the two: [0.2] with [0.4, 0.8] × 0.25 gives [0.1, 0.4].
+    assertThat(Consolidation.withSamples(new double[] {0.2}, new double[] {0.4, 0.8}, 0.25))
+        .containsExactly(new double[] {0.1, 0.4}, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Consolidation.withSamples(new double[0], new double[0], 1)).isEmpty();
+  }
+
+  @Test
+  void herdIsCorralsOwnPolicyWithItsSettingsNamed() {
+    ConsolidationSettings h = ConsolidationSettings.HERD;
+    assertThat(h.rules()).isEqualTo(ConsolidationSettings.Rules.HERD);
+    assertThat(h.detector().name()).isEqualTo("lr-1.05");
+    assertThat(h.selector().name()).isEqualTo("mc");
+    assertThat(h.lower()).isEqualTo(0.35);
+  }
+
   private static Plan decidePublished(String detector, Snapshot s) {
     RecordingPlanner planner = new RecordingPlanner();
     ConsolidationSettings published = ConsolidationSettings.published(ConsolidationPolicies.detector("d", detector),
@@ -364,7 +478,8 @@ class ConsolidationTest {
     Snapshot s = dc.snapshot();
     ConsolidationSettings settings = new ConsolidationSettings(r.nextBoolean() ? new StaticThreshold(0.8)
         : new LocalRegression(1.2, true), new MinimumMigrationTime(), 0.1 + 0.1 * r.nextInt(3), 0.8, Duration.ZERO,
-        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2));
+        r.nextBoolean() ? Integer.MAX_VALUE : 1 + r.nextInt(10), r.nextInt(2), 6, 125, 10 * r.nextInt(2),
+        r.nextBoolean() ? ConsolidationSettings.Rules.CORRAL : ConsolidationSettings.Rules.HERD);
     Scheduler scheduler = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, r.nextBoolean() ? 1.0 : 2.0));
     Plan indexed = new Consolidation(scheduler, settings, Duration.ofSeconds(10)).decide(s, new RecordingPlanner(busy::contains));
     Plan walked = new Consolidation(scheduler, settings, Duration.ofSeconds(10), false).decide(s,
