@@ -198,7 +198,7 @@ public final class ApiServer implements AutoCloseable {
 
     // VM reads come from the published state: they never wait for the loop, and a page of 50
     // costs what 50 cost however many VMs there are (Pages).
-    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "after", "limit"), ctx -> {
+    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "q", "after", "limit"), ctx -> {
       String host = ctx.queryParam("host");
       Principal p = RequestGate.principal(ctx);
       java.util.function.Predicate<Vm> asked = vmFilter(ctx);
@@ -336,10 +336,44 @@ public final class ApiServer implements AutoCloseable {
           .or(() -> controller.state().store().action(key)).map(Views::action)
           .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
     });
+    get(a, V1 + "/trends", Permission.READ_OPERATIONS, Set.of("host", "last"), this::trends);
     new AccountsApi(controller, this).routes(a);
+    new Dashboard().routes(a);
     if (lab != null) {
       lab.routes(a, this);
     }
+  }
+
+  /**
+   * GET /trends: the last ?last=N (default 360) samples of the data centre's power, hosts on, CPU
+   * and migrations, or with ?host= of one host's CPU, memory and power. Published series: no hop
+   * onto the loop, and the answer costs N whatever the number of hosts.
+   */
+  private void trends(Context ctx) {
+    int n = (int) Math.min(org.corral.controller.energy.Trends.CAPACITY, longParam(ctx, "last", 360));
+    var t = controller.energy().trends();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("period", controller.settings().monitorPeriod().toString());
+    String host = ctx.queryParam("host");
+    if (host != null) {
+      var s = t.host(host);
+      if (s == null) {
+        throw new NotFoundException("host", host);
+      }
+      out.put("host", host);
+      out.put("times", org.corral.controller.energy.Trends.lastList(s.times(), n));
+      out.put("cpu", org.corral.controller.energy.Trends.lastList(s.cpu(), n));
+      out.put("memory", org.corral.controller.energy.Trends.lastList(s.memory(), n));
+      out.put("watts", org.corral.controller.energy.Trends.lastList(s.watts(), n));
+    } else {
+      var s = t.totals();
+      out.put("times", org.corral.controller.energy.Trends.lastList(s.times(), n));
+      out.put("watts", org.corral.controller.energy.Trends.lastList(s.watts(), n));
+      out.put("hostsOn", org.corral.controller.energy.Trends.lastList(s.hostsOn(), n));
+      out.put("cpu", org.corral.controller.energy.Trends.lastList(s.cpu(), n));
+      out.put("migrating", org.corral.controller.energy.Trends.lastList(s.migrating(), n));
+    }
+    json(ctx, 200, out);
   }
 
   private void health(Context ctx) {
@@ -397,11 +431,13 @@ public final class ApiServer implements AutoCloseable {
     return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
   }
 
-  /** ?state=, ?owner= and ?label=KEY or KEY=VALUE of GET /vms, checked, as one predicate. */
+  /** ?state=, ?owner=, ?label=KEY or KEY=VALUE and ?q= (part of the name) of GET /vms, checked, as one predicate. */
   private static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
     VmState st = vmState(ctx.queryParam("state"));
     String owner = ctx.queryParam("owner");
     String label = ctx.queryParam("label");
+    String q = ctx.queryParam("q");
+    String part = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
     String key;
     String value;
     if (label == null) {
@@ -417,6 +453,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     return v -> (st == null || v.state() == st)
+        && (part == null || v.name().toLowerCase(Locale.ROOT).contains(part))
         && (owner == null || owner.equals(v.owner()))
         && (key == null || (value == null ? v.spec().labels().containsKey(key) : value.equals(v.spec().labels().get(key))));
   }
