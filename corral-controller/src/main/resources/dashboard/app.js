@@ -9,7 +9,6 @@ const nav = document.getElementById('nav');
 const session = { me: null, admin: false, lastSeq: 0 };
 let current = null; // { onEvent, dispose }
 let stopStream = null;
-const listeners = new Set();
 
 function setLive(on) {
   const el = document.getElementById('live');
@@ -76,17 +75,18 @@ async function start() {
   nav.hidden = false;
   // The Clusters page appears once the clusters API answers (issue 20 adds it).
   exists('/clusters').then((yes) => { nav.querySelector('[data-clusters]').hidden = !yes; session.clusters = yes; }).catch(() => {});
-  // Live: from the newest entry on, every journal entry goes to the page shown.
-  const tail = await get('/events?last=1').catch(() => []);
-  session.lastSeq = tail.length ? tail[tail.length - 1].seq : 0;
+  // Live: from the newest entry on, every journal entry goes to the page shown. The newest seq is
+  // asked before the page's own reads, so the stream replays whatever happens in between.
+  const tail = get('/events?last=1').catch(() => []);
+  if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/overview';
+  else route();
+  const newest = await tail;
+  session.lastSeq = newest.length ? newest[newest.length - 1].seq : 0;
   if (stopStream) stopStream();
   stopStream = stream(session.lastSeq, (e) => {
     session.lastSeq = e.seq;
-    for (const l of listeners) l(e);
     if (current && current.onEvent) current.onEvent(e);
   }, setLive);
-  if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/overview';
-  else route();
 }
 
 async function route() {

@@ -64,6 +64,7 @@ public final class CorralServer {
       String url = (c.api().tls() != null ? "https://" : "http://") + c.listen().split(":")[0] + ":" + running.port();
       out.println("Corral is up (" + from + ").");
       out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
+      out.println("  web      " + url + "/   (the dashboard: docs/dashboard.md)");
       out.println("  store    " + running.storeDescription());
       if (running.lab() != null) {
         out.println("  lab      " + running.lab().hosts().size() + " simulated hosts (sim://" + running.lab().name() + "/...)");
