@@ -67,13 +67,28 @@ class DashboardBrowserTest {
     }
   }
 
+  /** By keyboard only: the page puts the focus on the user field; Tab to the password, Enter submits. */
   void login(String user, String password) {
     browser.get(base);
-    WebElement name = until(() -> browser.findElement(By.id("login-user")));
-    name.sendKeys(user);
-    browser.findElement(By.id("login-password")).sendKeys(password);
-    browser.findElement(By.id("login-submit")).click();
+    until(() -> browser.findElement(By.id("login-user")));
+    WebElement focused = browser.switchTo().activeElement();
+    assertThat(focused.getAttribute("id")).isEqualTo("login-user");
+    focused.sendKeys(user);
+    new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.TAB).sendKeys(password)
+        .sendKeys(org.openqa.selenium.Keys.ENTER).perform();
     until(() -> browser.findElement(By.id("stat-hosts")));
+  }
+
+  /** Every visible control has an accessible name (a label, or aria-label, or its text). */
+  void everyControlIsLabelled(String page) {
+    @SuppressWarnings("unchecked")
+    List<String> unlabelled = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+        return [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+          .filter(e => e.offsetParent !== null)
+          .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim()))
+          .map(e => e.outerHTML.slice(0, 120));
+        """);
+    assertThat(unlabelled).as("unlabelled controls on " + page).isEmpty();
   }
 
   @Test
@@ -192,10 +207,15 @@ class DashboardBrowserTest {
   @Test
   @Order(8)
   void theOtherPagesRender() {
-    for (String[] p : new String[][] {{"#/vms", "VMs"}, {"#/ha", "High availability"}, {"#/users", "Users"}}) {
+    for (String[] p : new String[][] {{"#/vms", "VMs"}, {"#/ha", "High availability"}, {"#/users", "Users"}, {"#/overview", "Overview"},
+        {"#/hosts", "Hosts"}, {"#/hosts/t01", "Host t01"}, {"#/vms/new", "Create a VM"}, {"#/vms/web1", "VM web1"}, {"#/energy", "Energy"},
+        {"#/events", "Events"}}) {
       go(p[0]);
       untilText(By.cssSelector("main h1"), p[1]);
-      shot(p[0].substring(2));
+      everyControlIsLabelled(p[0]);
+      if (p[0].equals("#/vms") || p[0].equals("#/ha") || p[0].equals("#/users")) {
+        shot(p[0].substring(2));
+      }
     }
     // Narrow window: the menu folds behind a button, the page still works.
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 800));
