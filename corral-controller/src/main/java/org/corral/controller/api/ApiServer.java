@@ -168,9 +168,19 @@ public final class ApiServer implements AutoCloseable {
     get(a, V1 + "/health", Permission.READ_SERVICE, this::health);
     get(a, V1 + "/openapi.json", Permission.READ_SERVICE, ctx -> ctx.contentType(JSON).result(openApi()));
 
-    get(a, V1 + "/hosts", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> controller.state().hosts().stream()
-        .map(h -> Views.host(h, controller.state())).toList())));
-    get(a, V1 + "/hosts/{name}", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> Views.host(controller.state().requireHost(ctx.pathParam("name")), controller.state()))));
+    // Host reads, like VM reads, come from the published state and the last observations: no hop onto the loop.
+    get(a, V1 + "/hosts", Permission.READ_HOSTS, ctx -> {
+      var published = controller.state().published();
+      json(ctx, 200, published.hosts().values().stream().map(h -> Views.publishedHost(h, published, controller.state())).toList());
+    });
+    get(a, V1 + "/hosts/{name}", Permission.READ_HOSTS, ctx -> {
+      var published = controller.state().published();
+      Host h = published.hosts().get(ctx.pathParam("name"));
+      if (h == null) {
+        throw new NotFoundException("host", ctx.pathParam("name"));
+      }
+      json(ctx, 200, Views.publishedHost(h, published, controller.state()));
+    });
     postBody(a, V1 + "/hosts", Permission.MANAGE_HOSTS, ctx -> {
       HostRequest req = ApiJson.read(RequestGate.body(ctx), HostRequest.class);
       Host h = controller.callAsync(() -> controller.commands().addHost(req, who(ctx)), Duration.ofSeconds(60));
