@@ -1,6 +1,6 @@
 // The dashboard's shell: login, navigation (hash routes), and the live journal stream that
 // keeps the shown page current without a reload.
-import { api, get, post, token, stream, exists, whenUnauthenticated, ApiError } from '/ui/api.js';
+import { api, get, token, stream, exists, whenUnauthenticated, ApiError } from '/ui/api.js';
 import { h, problemText, focusHeading } from '/ui/ui.js';
 import { pages } from '/ui/pages.js';
 
@@ -104,16 +104,21 @@ async function route() {
   document.getElementById('menu-toggle').setAttribute('aria-expanded', 'false');
   const query = new URLSearchParams(location.hash.includes('?') ? location.hash.slice(location.hash.indexOf('?') + 1) : '');
   if (rest.length) rest[rest.length - 1] = rest[rest.length - 1].split('?')[0];
-  const ctx = { session, query, main, navigate: (hash) => { location.hash = hash; } };
+  // Each visit renders into its own element: a refresh still in flight when the user moves on
+  // fills a detached element, never the page shown now.
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
+  const ctx = { session, query, main: view, navigate: (hash) => { location.hash = hash; } };
   try {
-    const shown = await page(main, rest.filter((x) => x !== ''), ctx);
+    const shown = await page(view, rest.filter((x) => x !== ''), ctx);
+    if (!view.isConnected) { if (shown && shown.dispose) shown.dispose(); return; }
     current = shown || null;
     // When the page's data is on screen (the benchmark reads it: bench/dashboard).
     performance.mark(`corral:shown:${name}`);
     document.title = `${main.querySelector('h1')?.textContent || 'Corral'} · Corral`;
     focusHeading();
   } catch (e) {
-    main.replaceChildren(h('h1', {}, 'Error'), h('p', { class: 'error', role: 'alert' }, problemText(e)));
+    view.replaceChildren(h('h1', {}, 'Error'), h('p', { class: 'error', role: 'alert' }, problemText(e)));
   }
 }
 

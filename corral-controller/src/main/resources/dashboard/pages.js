@@ -480,7 +480,7 @@ async function users(main, _parts, ctx) {
     card('Users, quotas and usage', table('Users', [
       { label: 'Name', value: (u) => u.name }, { label: 'Role', value: (u) => u.role }, { label: 'Group', value: (u) => u.group || '–' },
       { label: 'Password', value: (u) => (u.hasPassword ? 'yes' : 'no') },
-      { label: 'VMs used / quota', value: (u, i) => usageText(usage[list.indexOf(u)], 'vms', q) },
+      { label: 'VMs used / quota', value: (u) => usageText(usage[list.indexOf(u)], 'vms', q) },
       { label: 'vCPUs used / quota', value: (u) => usageText(usage[list.indexOf(u)], 'cpus', q) },
       { label: 'Memory MiB used / quota', value: (u) => usageText(usage[list.indexOf(u)], 'memoryMib', q) },
       { label: '', value: (u) => h('button', { type: 'button', class: 'danger', 'aria-label': `Delete user ${u.name}`, onclick: async (ev) => {
