@@ -312,7 +312,9 @@ async function vmForm(main, ctx) {
 
 async function vmPage(main, name, ctx) {
   const [v, events] = await Promise.all([get(`/vms/${enc(name)}`), get(`/events?subject=${enc(name)}&last=100`)]);
-  const hostTrends = v.host && ctx.session.admin ? await get(`/trends?host=${enc(v.host)}`).catch(() => null) : null;
+  const [hostTrends, own] = v.host && ctx.session.admin
+    ? await Promise.all([get(`/trends?host=${enc(v.host)}`).catch(() => null), get(`/trends?vm=${enc(name)}`).catch(() => null)])
+    : [null, null];
   const states = events.filter((e) => e.kind === 'STATE_CHANGED' || e.kind === 'CREATED');
   const moves = events.filter((e) => e.actionKey && e.actionKey.startsWith('migrate/') && e.kind === 'ACTION_SUCCEEDED');
   const hostSel = h('select', { id: 'migrate-to', name: 'to' }, h('option', { value: '' }, 'let the scheduler choose'));
@@ -362,8 +364,9 @@ async function vmPage(main, name, ctx) {
       card('Host history (migrations)', table('Migrations', [
         { label: 'When', value: (e) => fmt.time(e.at) }, { label: 'Action', value: (e) => e.actionKey },
         { label: 'What', value: (e) => e.message }], moves.slice().reverse(), 'Never migrated.'))),
-    hostTrends && hostTrends.times.length ? card(`Utilisation of its host ${v.host}`, chart('host CPU', hostTrends.times,
-      [{ label: 'CPU %', values: hostTrends.cpu.map((x) => x * 100) }])) : null,
+    hostTrends && hostTrends.times.length ? card('Utilisation', h('div', { class: 'charts', id: 'vm-charts' },
+      own && own.times.length ? chart('CPU of its vCPUs (the last polls)', own.times, [{ label: 'CPU %', values: own.cpu.map((x) => x * 100) }]) : null,
+      chart(`CPU of its host ${v.host}`, hostTrends.times, [{ label: 'CPU %', values: hostTrends.cpu.map((x) => x * 100) }]))) : null,
     card('Events', h('ol', { class: 'events', id: 'vm-events' }, events.slice().reverse().map(eventRow))));
   const refresh = debounced(() => vmPage(main, name, ctx).then((p) => Object.assign(self, p)).catch((e) => {
     if (e.status === 404) fill(main, h('h1', {}, `VM ${name}`), h('p', {}, 'This VM is gone (deleted).'));

@@ -346,7 +346,7 @@ public final class ApiServer implements AutoCloseable {
           .or(() -> controller.state().store().action(key)).map(Views::action)
           .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
     });
-    get(a, V1 + "/trends", Permission.READ_OPERATIONS, Set.of("host", "last"), this::trends);
+    get(a, V1 + "/trends", Permission.READ_OPERATIONS, Set.of("host", "vm", "last"), this::trends);
     new AccountsApi(controller, this).routes(a);
     new Dashboard().routes(a);
     if (lab != null) {
@@ -356,7 +356,8 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * GET /trends: the last ?last=N (default 360) samples of the data centre's power, hosts on, CPU
-   * and migrations, or with ?host= of one host's CPU, memory and power. Published series: no hop
+   * and migrations, or with ?host= of one host's CPU, memory and power, or with ?vm= of one VM's
+   * CPU (the few polls the Monitor keeps). Published series: no hop
    * onto the loop, and the answer costs N whatever the number of hosts.
    */
   private void trends(Context ctx) {
@@ -365,6 +366,32 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("period", controller.settings().monitorPeriod().toString());
     String host = ctx.queryParam("host");
+    String vm = ctx.queryParam("vm");
+    if (vm != null) {
+      // A VM's own CPU as the Monitor keeps it (the last polls on its current host, no times of their
+      // own): the times are the last poll's, a monitor period apart.
+      Vm v = controller.state().published().vms().get(vm);
+      if (v == null) {
+        throw new NotFoundException("vm", vm);
+      }
+      String on = v.host();
+      var seen = on == null ? null : controller.state().publishedVmObservation(on, vm);
+      double[] cpu = new double[0];
+      List<Double> times = new java.util.ArrayList<>();
+      if (seen != null) {
+        cpu = org.corral.controller.energy.Trends.last(seen.cpu(), n);
+        long period = controller.settings().monitorPeriod().toMillis();
+        for (int i = 0; i < cpu.length; i++) {
+          times.add((double) (seen.observedAt().toEpochMilli() - (cpu.length - 1 - i) * period));
+        }
+      }
+      out.put("vm", vm);
+      out.put("host", v.host());
+      out.put("times", times);
+      out.put("cpu", java.util.Arrays.stream(cpu).boxed().toList());
+      json(ctx, 200, out);
+      return;
+    }
     if (host != null) {
       var s = t.host(host);
       if (s == null) {

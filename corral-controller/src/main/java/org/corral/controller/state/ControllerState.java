@@ -276,6 +276,12 @@ public final class ControllerState {
     return (o != null ? o : unobserved).metrics();
   }
 
+  /** Any thread: what the Monitor last observed of VM {@code vm} on {@code host}, or null (not running there, or not polled yet). */
+  public org.corral.model.snapshot.@org.jspecify.annotations.Nullable VmObservation publishedVmObservation(String host, String vm) {
+    HostObservation o = hostObservations.get(host);
+    return o == null ? null : o.vms().get(vm);
+  }
+
   /** What the Monitor last observed of {@code host} (an empty observation before its first poll). */
   public HostObservation observation(String host) {
     HostObservation o = hostObservations.get(host);

@@ -102,6 +102,15 @@ class DashboardApiTest {
     double first = t01.get("times").get(0).asDouble();
     assertThat(t01.get("times").get(1).asDouble()).isGreaterThan(first);
 
+    assertThat(corral.api.post("/api/v1/vms", RunningCorral.vmBody("busy1", "true")).status()).isEqualTo(201);
+    corral.untilVmState("busy1", "RUNNING");
+    RunningCorral.eventually().until(() -> corral.api.get("/api/v1/trends?vm=busy1").json().get("cpu").size() >= 2);
+    JsonNode vm = corral.api.get("/api/v1/trends?vm=busy1&last=2").json();
+    assertThat(vm.get("host").asText()).isEqualTo(corral.vm("busy1").get("host").asText());
+    assertThat(vm.get("cpu").size()).isEqualTo(2);
+    assertThat(vm.get("times").get(1).asDouble()).isGreaterThan(vm.get("times").get(0).asDouble());
+    assertThat(corral.api.get("/api/v1/trends?vm=nope").status()).isEqualTo(404);
+
     ApiClient.Reply unknown = corral.api.get("/api/v1/trends?host=nope");
     assertThat(unknown.status()).isEqualTo(404);
     ApiClient.Reply bad = corral.api.get("/api/v1/trends?last=many");

@@ -147,6 +147,8 @@ class DashboardBrowserTest {
     String to = RunningCorral.HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
     go("#/vms/web1");
     untilText(By.id("vm-host-now"), from);
+    // Its own CPU and its host's, as charts.
+    until(() -> browser.findElements(By.cssSelector("#vm-charts figure.chart canvas")).size() == 2 ? Boolean.TRUE : null);
     browser.findElement(By.id("vm-migrate")).click();
     WebElement select = until(() -> browser.findElement(By.id("migrate-to")));
     until(() -> select.findElements(By.tagName("option")).size() > 1 ? select : null);
