@@ -479,6 +479,11 @@ async function users(main, _parts, ctx) {
   const password = h('input', { id: 'u-password', type: 'password', autocomplete: 'new-password' });
   const err = h('p', { class: 'error', role: 'alert', id: 'u-error' });
   const reload = () => users(main, _parts, ctx);
+  const tUser = h('select', { id: 't-user' }, list.map((u) => h('option', { value: u.name, selected: u.name === ctx.session.me.name }, u.name)));
+  const tDesc = h('input', { id: 't-description', placeholder: 'what it is for, e.g. ci' });
+  const tExpires = h('input', { id: 't-expires', placeholder: 'e.g. 30d; empty: never' });
+  const tOut = h('div', { id: 't-new', 'aria-live': 'polite' });
+  const tErr = h('p', { class: 'error', role: 'alert', id: 't-error' });
   fill(main, h('h1', {}, 'Users'),
     card('Users, quotas and usage', table('Users', [
       { label: 'Name', value: (u) => u.name }, { label: 'Role', value: (u) => u.role }, { label: 'Group', value: (u) => u.group || '–' },
@@ -508,6 +513,19 @@ async function users(main, _parts, ctx) {
     card('Groups', table('Groups', [
       { label: 'Group', value: (g) => g.name }, { label: 'Members', value: (g) => g.members.join(', ') },
       { label: 'Quota', value: (g) => `VMs ${q(g.quota.vms)}, vCPUs ${q(g.quota.cpus)}, memory ${q(g.quota.memoryMib)} MiB` }], groups)),
+    card('Create a token', h('form', { class: 'vm-form', onsubmit: async (ev) => {
+      ev.preventDefault();
+      tErr.textContent = '';
+      try {
+        const t = await post('/tokens', { user: tUser.value, description: tDesc.value.trim() || null, expiresIn: tExpires.value.trim() || null });
+        // Shown once, here only: the API keeps only its hash.
+        fill(tOut, h('p', {}, `Token ${t.id} for ${t.user}, shown once (Corral keeps only its hash):`), h('code', { id: 't-secret', class: 'secret' }, t.token));
+      } catch (e) { tErr.textContent = problemText(e); }
+    } },
+    h('div', { class: 'field' }, h('label', { for: 't-user' }, 'For user'), tUser),
+    h('div', { class: 'field' }, h('label', { for: 't-description' }, 'Description'), tDesc),
+    h('div', { class: 'field' }, h('label', { for: 't-expires' }, 'Expires in'), tExpires),
+    tErr, h('button', { type: 'submit', id: 't-submit' }, 'Create token'), tOut)),
     card('Tokens and access keys', table('Tokens', [
       { label: 'Id', value: (t) => h('code', {}, t.id) }, { label: 'User', value: (t) => t.user },
       { label: 'Description', value: (t) => t.description || '–' }, { label: 'Created', value: (t) => fmt.time(t.created) },

@@ -219,6 +219,17 @@ class DashboardBrowserTest {
         shot(p[0].substring(2));
       }
     }
+    // A token made on the users page is shown once, and works.
+    go("#/users");
+    fill("t-description", "from the page");
+    browser.findElement(By.id("t-submit")).click();
+    String secret = until(() -> {
+      List<WebElement> e = browser.findElements(By.id("t-secret"));
+      return e.isEmpty() ? null : e.get(0).getText();
+    });
+    try (ApiClient asToken = new ApiClient(corral.runtime.port(), secret)) {
+      assertThat(asToken.get("/api/v1/whoami").json().get("name").asText()).isEqualTo("ops");
+    }
     // Narrow window: the menu folds behind a button, the page still works.
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 800));
     go("#/overview");
