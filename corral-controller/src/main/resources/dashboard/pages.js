@@ -383,7 +383,8 @@ async function energy(main, _parts, ctx) {
     chart('Power draw', t, [{ label: 'W', values: trends.watts, format: fmt.watts }]),
     chart('Active hosts', t, [{ label: 'hosts on', values: trends.hostsOn }]),
     chart('Mean CPU utilisation of hosts on', t, [{ label: 'CPU %', values: trends.cpu.map((v) => v * 100) }]),
-    chart('VMs migrating', t, [{ label: 'migrating', values: trends.migrating }])] : [h('p', {}, 'No samples yet.')];
+    chart('Live migrations per interval', t, [{ label: 'done', values: trends.migrations }, { label: 'in flight', values: trends.migrating }])]
+    : [h('p', {}, 'No samples yet.')];
   const actions = plan.plans.flatMap((p) => p.actions.map((a) => ({ ...a, origin: p.origin })));
   const notes = plan.plans.flatMap((p) => p.notes.map((n) => `${p.origin}: ${n}`));
   const apply = h('button', { type: 'button', id: 'plan-apply', disabled: !actions.length, onclick: async (ev) => {

@@ -409,6 +409,7 @@ public final class ApiServer implements AutoCloseable {
       out.put("hostsOn", org.corral.controller.energy.Trends.lastList(s.hostsOn(), n));
       out.put("cpu", org.corral.controller.energy.Trends.lastList(s.cpu(), n));
       out.put("migrating", org.corral.controller.energy.Trends.lastList(s.migrating(), n));
+      out.put("migrations", org.corral.controller.energy.Trends.lastList(s.migrations(), n));
     }
     json(ctx, 200, out);
   }

@@ -42,6 +42,8 @@ public final class EnergyMeter {
   private volatile Map<String, Double> published = Map.of();
   private volatile double publishedSaved;
   private final Trends trends = new Trends();
+  /** The executor's count of live migrations that succeeded (corral_actions_total), as of the last sample. */
+  private double migrationsCounted;
 
   /**
    * @param drivers  whose power drivers are asked for measured power
@@ -144,7 +146,20 @@ public final class EnergyMeter {
       }
     }
     int migrating = state.published().vmsByState().getOrDefault(org.corral.model.vm.VmState.MIGRATING, 0);
-    trends.record(now, total, on, on == 0 ? 0 : cpu / on, migrating, points);
+    trends.record(now, total, on, on == 0 ? 0 : cpu / on, migrating, migrationsSinceLastSample(), points);
+  }
+
+  /** Live migrations that succeeded since the last sample, from the executor's own counter (0 without meters). */
+  private int migrationsSinceLastSample() {
+    if (meters == null) {
+      return 0;
+    }
+    io.micrometer.core.instrument.Counter c = meters.find("corral_actions_total").tag("verb", "migrate").tag("outcome", "succeeded")
+        .counter();
+    double total = c == null ? 0 : c.count();
+    int since = (int) Math.round(total - migrationsCounted);
+    migrationsCounted = total;
+    return since;
   }
 
   /** Recent history of power, hosts on and utilisation (the dashboard's charts); readable from any thread. */

@@ -18,8 +18,12 @@ public final class Trends {
   /** Samples kept per series: at a 10 s monitor period, the last two hours. */
   public static final int CAPACITY = 720;
 
-  /** The data centre's series, oldest first; {@code times} in epoch milliseconds. */
-  public record Totals(Samples times, Samples watts, Samples hostsOn, Samples cpu, Samples migrating) {}
+  /**
+   * The data centre's series, oldest first; {@code times} in epoch milliseconds; {@code migrations}
+   * the live migrations that succeeded since the sample before (whoever asked: a user, the
+   * optimizer, the Guardian's evacuations).
+   */
+  public record Totals(Samples times, Samples watts, Samples hostsOn, Samples cpu, Samples migrating, Samples migrations) {}
 
   /** One host's series, oldest first; {@code times} in epoch milliseconds, cpu and memory in 0..1. */
   public record HostSeries(Samples times, Samples cpu, Samples memory, Samples watts) {}
@@ -39,16 +43,16 @@ public final class Trends {
   Trends(int capacity) {
     this.capacity = capacity;
     Samples empty = Samples.empty(capacity);
-    this.published = new Published(new Totals(empty, empty, empty, empty, empty), Map.of());
+    this.published = new Published(new Totals(empty, empty, empty, empty, empty, empty), Map.of());
   }
 
   /** On the loop: one tick's values; hosts absent from {@code hosts} lose their series. */
-  void record(Instant at, double watts, int hostsOn, double cpu, int migrating, Map<String, HostPoint> hosts) {
+  void record(Instant at, double watts, int hostsOn, double cpu, int migrating, int migrations, Map<String, HostPoint> hosts) {
     Published p = published;
     double t = at.toEpochMilli();
     Totals o = p.totals();
     Totals totals = new Totals(o.times().append(t), o.watts().append(watts), o.hostsOn().append(hostsOn), o.cpu().append(cpu),
-        o.migrating().append(migrating));
+        o.migrating().append(migrating), o.migrations().append(migrations));
     Map<String, HostSeries> next = new HashMap<>(hosts.size() * 2);
     Samples empty = Samples.empty(capacity);
     hosts.forEach((name, v) -> {

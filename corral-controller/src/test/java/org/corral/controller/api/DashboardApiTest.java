@@ -91,7 +91,7 @@ class DashboardApiTest {
     JsonNode all = corral.api.get("/api/v1/trends?last=3").json();
     assertThat(all.get("hostsOn").get(2).asDouble()).isEqualTo(4);
     assertThat(all.get("watts").get(2).asDouble()).as("four hosts at idle or above").isGreaterThanOrEqualTo(4 * 50);
-    for (String series : new String[] {"watts", "hostsOn", "cpu", "migrating"}) {
+    for (String series : new String[] {"watts", "hostsOn", "cpu", "migrating", "migrations"}) {
       assertThat(all.get(series).size()).as(series).isEqualTo(3);
     }
     JsonNode t01 = corral.api.get("/api/v1/trends?host=t01&last=2").json();
@@ -110,6 +110,19 @@ class DashboardApiTest {
     assertThat(vm.get("cpu").size()).isEqualTo(2);
     assertThat(vm.get("times").get(1).asDouble()).isGreaterThan(vm.get("times").get(0).asDouble());
     assertThat(corral.api.get("/api/v1/trends?vm=nope").status()).isEqualTo(404);
+
+    // A live migration that ends well is counted in the interval it ended in.
+    String from = corral.vm("busy1").get("host").asText();
+    String to = RunningCorral.HOSTS.stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+    assertThat(corral.api.post("/api/v1/vms/busy1/migrate", "{\"to\": \"" + to + "\"}").status()).isEqualTo(202);
+    corral.untilVm("busy1", "on " + to, v -> to.equals(v.get("host").asText()) && "RUNNING".equals(v.get("state").asText()));
+    RunningCorral.eventually().until(() -> {
+      double sum = 0;
+      for (JsonNode x : corral.api.get("/api/v1/trends").json().get("migrations")) {
+        sum += x.asDouble();
+      }
+      return sum >= 1;
+    });
 
     ApiClient.Reply unknown = corral.api.get("/api/v1/trends?host=nope");
     assertThat(unknown.status()).isEqualTo(404);
