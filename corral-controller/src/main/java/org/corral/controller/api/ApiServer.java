@@ -168,9 +168,19 @@ public final class ApiServer implements AutoCloseable {
     get(a, V1 + "/health", Permission.READ_SERVICE, this::health);
     get(a, V1 + "/openapi.json", Permission.READ_SERVICE, ctx -> ctx.contentType(JSON).result(openApi()));
 
-    get(a, V1 + "/hosts", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> controller.state().hosts().stream()
-        .map(h -> Views.host(h, controller.state())).toList())));
-    get(a, V1 + "/hosts/{name}", Permission.READ_HOSTS, ctx -> json(ctx, 200, call(() -> Views.host(controller.state().requireHost(ctx.pathParam("name")), controller.state()))));
+    // Host reads, like VM reads, come from the published state and the last observations: no hop onto the loop.
+    get(a, V1 + "/hosts", Permission.READ_HOSTS, ctx -> {
+      var published = controller.state().published();
+      json(ctx, 200, published.hosts().values().stream().map(h -> Views.publishedHost(h, published, controller.state())).toList());
+    });
+    get(a, V1 + "/hosts/{name}", Permission.READ_HOSTS, ctx -> {
+      var published = controller.state().published();
+      Host h = published.hosts().get(ctx.pathParam("name"));
+      if (h == null) {
+        throw new NotFoundException("host", ctx.pathParam("name"));
+      }
+      json(ctx, 200, Views.publishedHost(h, published, controller.state()));
+    });
     postBody(a, V1 + "/hosts", Permission.MANAGE_HOSTS, ctx -> {
       HostRequest req = ApiJson.read(RequestGate.body(ctx), HostRequest.class);
       Host h = controller.callAsync(() -> controller.commands().addHost(req, who(ctx)), Duration.ofSeconds(60));
@@ -198,7 +208,7 @@ public final class ApiServer implements AutoCloseable {
 
     // VM reads come from the published state: they never wait for the loop, and a page of 50
     // costs what 50 cost however many VMs there are (Pages).
-    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "after", "limit"), ctx -> {
+    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "q", "after", "limit"), ctx -> {
       String host = ctx.queryParam("host");
       Principal p = RequestGate.principal(ctx);
       java.util.function.Predicate<Vm> asked = vmFilter(ctx);
@@ -336,10 +346,72 @@ public final class ApiServer implements AutoCloseable {
           .or(() -> controller.state().store().action(key)).map(Views::action)
           .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
     });
+    get(a, V1 + "/trends", Permission.READ_OPERATIONS, Set.of("host", "vm", "last"), this::trends);
     new AccountsApi(controller, this).routes(a);
+    new Dashboard().routes(a);
     if (lab != null) {
       lab.routes(a, this);
     }
+  }
+
+  /**
+   * GET /trends: the last ?last=N (default 360) samples of the data centre's power, hosts on, CPU
+   * and migrations, or with ?host= of one host's CPU, memory and power, or with ?vm= of one VM's
+   * CPU (the few polls the Monitor keeps). Published series: no hop
+   * onto the loop, and the answer costs N whatever the number of hosts.
+   */
+  private void trends(Context ctx) {
+    int n = (int) Math.min(org.corral.controller.energy.Trends.CAPACITY, longParam(ctx, "last", 360));
+    var t = controller.energy().trends();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("period", controller.settings().monitorPeriod().toString());
+    String host = ctx.queryParam("host");
+    String vm = ctx.queryParam("vm");
+    if (vm != null) {
+      // A VM's own CPU as the Monitor keeps it (the last polls on its current host, no times of their
+      // own): the times are the last poll's, a monitor period apart.
+      Vm v = controller.state().published().vms().get(vm);
+      if (v == null) {
+        throw new NotFoundException("vm", vm);
+      }
+      String on = v.host();
+      var seen = on == null ? null : controller.state().publishedVmObservation(on, vm);
+      double[] cpu = new double[0];
+      List<Double> times = new java.util.ArrayList<>();
+      if (seen != null) {
+        cpu = org.corral.controller.energy.Trends.last(seen.cpu(), n);
+        long period = controller.settings().monitorPeriod().toMillis();
+        for (int i = 0; i < cpu.length; i++) {
+          times.add((double) (seen.observedAt().toEpochMilli() - (cpu.length - 1 - i) * period));
+        }
+      }
+      out.put("vm", vm);
+      out.put("host", v.host());
+      out.put("times", times);
+      out.put("cpu", java.util.Arrays.stream(cpu).boxed().toList());
+      json(ctx, 200, out);
+      return;
+    }
+    if (host != null) {
+      var s = t.host(host);
+      if (s == null) {
+        throw new NotFoundException("host", host);
+      }
+      out.put("host", host);
+      out.put("times", org.corral.controller.energy.Trends.lastList(s.times(), n));
+      out.put("cpu", org.corral.controller.energy.Trends.lastList(s.cpu(), n));
+      out.put("memory", org.corral.controller.energy.Trends.lastList(s.memory(), n));
+      out.put("watts", org.corral.controller.energy.Trends.lastList(s.watts(), n));
+    } else {
+      var s = t.totals();
+      out.put("times", org.corral.controller.energy.Trends.lastList(s.times(), n));
+      out.put("watts", org.corral.controller.energy.Trends.lastList(s.watts(), n));
+      out.put("hostsOn", org.corral.controller.energy.Trends.lastList(s.hostsOn(), n));
+      out.put("cpu", org.corral.controller.energy.Trends.lastList(s.cpu(), n));
+      out.put("migrating", org.corral.controller.energy.Trends.lastList(s.migrating(), n));
+      out.put("migrations", org.corral.controller.energy.Trends.lastList(s.migrations(), n));
+    }
+    json(ctx, 200, out);
   }
 
   private void health(Context ctx) {
@@ -397,11 +469,13 @@ public final class ApiServer implements AutoCloseable {
     return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
   }
 
-  /** ?state=, ?owner= and ?label=KEY or KEY=VALUE of GET /vms, checked, as one predicate. */
+  /** ?state=, ?owner=, ?label=KEY or KEY=VALUE and ?q= (part of the name) of GET /vms, checked, as one predicate. */
   private static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
     VmState st = vmState(ctx.queryParam("state"));
     String owner = ctx.queryParam("owner");
     String label = ctx.queryParam("label");
+    String q = ctx.queryParam("q");
+    String part = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
     String key;
     String value;
     if (label == null) {
@@ -417,6 +491,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     return v -> (st == null || v.state() == st)
+        && (part == null || v.name().toLowerCase(Locale.ROOT).contains(part))
         && (owner == null || owner.equals(v.owner()))
         && (key == null || (value == null ? v.spec().labels().containsKey(key) : value.equals(v.spec().labels().get(key))));
   }

@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * header must be a name Corral answers to (DNS rebinding), an Origin must be the API's own or
  * allowed (a web page must not drive Corral), the method and path must be a route (404, or 405
  * with Allow), the request must carry a valid token (401; docs/users-and-roles.md) whose user's
- * role allows the route's {@link Permission} (403), the query may hold only that route's parameters, a request with a body must be
+ * role allows the route's {@link Permission} (403; the dashboard's static files, {@link Dashboard#serves}, need none), the query may hold only that route's parameters, a request with a body must be
  * {@code application/json} in UTF-8 (415: browsers send text/plain and forms without asking), and
  * the body is read here, at most {@link #MAX_BODY_BYTES} whatever its framing (413). Routes read
  * it with {@link #body}, never from the request.
@@ -104,6 +104,9 @@ final class RequestGate {
   void check(Context ctx) {
     checkHost(ctx.header("Host"));
     checkOrigin(ctx.header("Origin"), ctx.header("Host"));
+    if (Dashboard.serves(ctx.method().name(), ctx.path())) {
+      return; // the dashboard's static files: open, they hold no data (the page asks the API with its token)
+    }
     Route route = route(ctx.method().name(), ctx.path());
     authenticate(ctx, route);
     checkQuery(ctx.req().getQueryString(), route);

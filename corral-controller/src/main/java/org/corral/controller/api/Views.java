@@ -33,12 +33,29 @@ final class Views {
       @Nullable Instant updated, @Nullable String error, Cause cause) {}
 
   static HostView host(Host h, ControllerState s) {
-    List<Vm> on = s.vmsOn(h.name());
+    return host(h, s.vmsOn(h.name()), s.metrics(h.name()));
+  }
+
+  /**
+   * Off the loop: {@code h} with the VMs that hold room on it in the published version and the
+   * metrics last observed ({@link ControllerState#published}, {@link ControllerState#publishedMetrics}).
+   */
+  static HostView publishedHost(Host h, ControllerState.Published p, ControllerState s) {
+    List<Vm> on = new java.util.ArrayList<>();
+    for (String name : p.vmNamesOn(h.name())) {
+      Vm v = p.vms().get(name);
+      if (v != null && v.state().reservesHost()) {
+        on.add(v);
+      }
+    }
+    return host(h, on, s.publishedMetrics(h.name()));
+  }
+
+  private static HostView host(Host h, List<Vm> on, HostMetrics m) {
     Resources reserved = Resources.ZERO;
     for (Vm v : on) {
       reserved = reserved.plus(v.spec().demand());
     }
-    HostMetrics m = s.metrics(h.name());
     double watts = switch (h.state()) {
       case OFF, FENCED -> h.powerModelOrTypical().offWatts();
       default -> h.powerModelOrTypical().wattsAt(m.cpuUtilisation());

@@ -64,6 +64,7 @@ public final class CorralServer {
       String url = (c.api().tls() != null ? "https://" : "http://") + c.listen().split(":")[0] + ":" + running.port();
       out.println("Corral is up (" + from + ").");
       out.println("  API      " + url + "/api/v1   (OpenAPI: " + url + "/api/v1/openapi.json, metrics: " + url + "/metrics)");
+      out.println("  web      " + url + "/   (the dashboard: docs/dashboard.md)");
       String ec2 = c.ec2().listen();
       if (ec2 != null && running.ec2Port() > 0) {
         out.println("  EC2      http://" + ec2.substring(0, ec2.lastIndexOf(':')) + ":" + running.ec2Port()

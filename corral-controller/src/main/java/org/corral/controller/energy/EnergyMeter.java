@@ -41,6 +41,9 @@ public final class EnergyMeter {
   /** What scrapes read, from their own threads: replaced (never changed) after each tick. */
   private volatile Map<String, Double> published = Map.of();
   private volatile double publishedSaved;
+  private final Trends trends = new Trends();
+  /** The executor's count of live migrations that succeeded (corral_actions_total), as of the last sample. */
+  private double migrationsCounted;
 
   /**
    * @param drivers  whose power drivers are asked for measured power
@@ -98,6 +101,7 @@ public final class EnergyMeter {
         j[1] += baselineWatts(h) * seconds;
       }
       publish();
+      recordTrends(now);
       if (!now.isBefore(lastPersisted.plus(PERSIST_EVERY))) {
         persist();
       }
@@ -120,6 +124,47 @@ public final class EnergyMeter {
     }
     publishedSaved = saved;
     published = Map.copyOf(copy);
+  }
+
+  /** One sample of every series of {@link #trends}: O(hosts), once per tick. */
+  private void recordTrends(Instant now) {
+    Map<String, Trends.HostPoint> points = new HashMap<>();
+    double total = 0;
+    double cpu = 0;
+    int on = 0;
+    for (Host h : state.hosts()) {
+      double w = watts(h);
+      var m = state.metrics(h.name());
+      long mem = h.capacity().memoryMib();
+      boolean isOn = h.state() != HostState.OFF && h.state() != HostState.FENCED;
+      double u = isOn ? utilisation(h) : 0;
+      points.put(h.name(), new Trends.HostPoint(u, isOn && mem > 0 ? Math.min(1, (double) m.memoryUsedMib() / mem) : 0, w));
+      total += w;
+      if (isOn) {
+        on++;
+        cpu += u;
+      }
+    }
+    int migrating = state.published().vmsByState().getOrDefault(org.corral.model.vm.VmState.MIGRATING, 0);
+    trends.record(now, total, on, on == 0 ? 0 : cpu / on, migrating, migrationsSinceLastSample(), points);
+  }
+
+  /** Live migrations that succeeded since the last sample, from the executor's own counter (0 without meters). */
+  private int migrationsSinceLastSample() {
+    if (meters == null) {
+      return 0;
+    }
+    io.micrometer.core.instrument.Counter c = meters.find("corral_actions_total").tag("verb", "migrate").tag("outcome", "succeeded")
+        .counter();
+    double total = c == null ? 0 : c.count();
+    int since = (int) Math.round(total - migrationsCounted);
+    migrationsCounted = total;
+    return since;
+  }
+
+  /** Recent history of power, hosts on and utilisation (the dashboard's charts); readable from any thread. */
+  public Trends trends() {
+    return trends;
   }
 
   /** Writes the counters to the store now (also done once a minute by {@link #tick}). */

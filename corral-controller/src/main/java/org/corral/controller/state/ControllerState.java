@@ -62,7 +62,8 @@ public final class ControllerState {
   private TreePMap<String, Network> networks = TreePMap.empty();
   private TreePMap<String, Image> images = TreePMap.empty();
   // Soft state (memory only): rebuilt by the Monitor's polls after a restart.
-  private PMap<String, HostObservation> hostObservations = HashTreePMap.empty();
+  // Volatile: a persistent map, replaced on the loop and read whole by the API (publishedMetrics).
+  private volatile PMap<String, HostObservation> hostObservations = HashTreePMap.empty();
   // Lookups by name are hot (every poll, every precheck): O(1) beside the persistent sorted map.
   private final Map<String, Vm> vmByName = new HashMap<>();
   /** What an unpolled host's observation is: one shared instance, not one per call. */
@@ -289,6 +290,21 @@ public final class ControllerState {
 
   public HostMetrics metrics(String host) {
     return observation(host).metrics();
+  }
+
+  /**
+   * Any thread: the metrics the Monitor last observed of {@code host} (zero before its first poll).
+   * Observations are soft state, replaced whole on the loop, so this needs no hop onto it.
+   */
+  public HostMetrics publishedMetrics(String host) {
+    HostObservation o = hostObservations.get(host);
+    return (o != null ? o : unobserved).metrics();
+  }
+
+  /** Any thread: what the Monitor last observed of VM {@code vm} on {@code host}, or null (not running there, or not polled yet). */
+  public org.corral.model.snapshot.@org.jspecify.annotations.Nullable VmObservation publishedVmObservation(String host, String vm) {
+    HostObservation o = hostObservations.get(host);
+    return o == null ? null : o.vms().get(vm);
   }
 
   /** What the Monitor last observed of {@code host} (an empty observation before its first poll). */

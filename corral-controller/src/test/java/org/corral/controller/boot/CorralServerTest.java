@@ -98,6 +98,9 @@ class CorralServerTest {
       assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
           .as("no token").isEqualTo(401);
       assertThat(run.out()).contains("admin    user 'admin' created; its token is in");
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as("the dashboard, without a token").isEqualTo(200);
+      assertThat(page.body()).contains("/ui/app.js");
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(health)
           .header("Authorization", "Bearer " + TestTokens.admin(dir.resolve("home"))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
@@ -106,6 +109,7 @@ class CorralServerTest {
       assertThat(run.out())
           .contains("Corral is up (" + dir.resolve("corral.yaml") + ")")
           .contains("OpenAPI: " + m.group(1) + "/api/v1/openapi.json")
+          .contains("web      " + m.group(1) + "/   (the dashboard: docs/dashboard.md)")
           .contains("lab      2 simulated hosts (sim://s/...)")
           .containsPattern("EC2      http://127\\.0\\.0\\.1:\\d+   \\(region corral-1; keys: corral keys create")
           .contains("Try, in another shell:")
