@@ -55,6 +55,29 @@ final class ClusterLab {
     return this;
   }
 
+  ClusterLab remove(String vm) {
+    vms.remove(vm);
+    return this;
+  }
+
+  Vm vm(String name) {
+    return java.util.Objects.requireNonNull(vms.get(name), name);
+  }
+
+  boolean has(String name) {
+    return vms.containsKey(name);
+  }
+
+  /** A RUNNING VM of {@code spec} with the next address, as if the scheduler had placed it on h1. */
+  ClusterLab running(String name, VmSpec spec) {
+    vms.put(name, new Vm(name, "uuid-" + name + "-" + (++incarnation), spec, "alice", VmState.RUNNING, DesiredState.RUNNING, "h1", null,
+        List.of(new NicLease("default", "10.0.0." + (++addresses), "52:54:00:01:00:" + String.format("%02x", addresses))), "test", T0, T0, 2));
+    return this;
+  }
+
+  private int incarnation;
+  private int addresses = 1;
+
   ClusterLab cycle(long c) {
     cycle = c;
     return this;
