@@ -59,6 +59,7 @@ public final class Controller implements AutoCloseable {
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
   private final GuardianLoop guardian;
+  private final org.corral.controller.loop.ClusterReconciler clusters;
   private final EnergyMeter energy;
   private final Scheduler scheduler;
   private final Loop energyLoop;
@@ -114,6 +115,8 @@ public final class Controller implements AutoCloseable {
     this.accounts = new Accounts(state, new Passwords(secure), new Tokens(secure));
     this.commands = new Commands(state, executor, connections, drivers, accounts, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
+    this.clusters = new org.corral.controller.loop.ClusterReconciler(clock, settings.schedulerPeriod(), seed, state, executor, commands,
+        drivers, loaded.meta());
     this.unfinished = loaded.unfinished();
     if (!loaded.meta().containsKey("seed")) {
       state.tx().meta("seed", Long.toString(seed)).commit();
@@ -134,6 +137,7 @@ public final class Controller implements AutoCloseable {
     scheduling.start();
     optimizer.start();
     guardian.start();
+    clusters.start();
     energyLoop.start();
     retentionLoop.start();
   }
@@ -172,7 +176,7 @@ public final class Controller implements AutoCloseable {
   public Recommendation recommend() {
     Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
     RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
-    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian)) {
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian, clusters)) {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
@@ -223,6 +227,7 @@ public final class Controller implements AutoCloseable {
     scheduling.stop();
     optimizer.stop();
     guardian.stop();
+    clusters.stop();
     energyLoop.stop();
     retentionLoop.stop();
     try {
@@ -275,6 +280,11 @@ public final class Controller implements AutoCloseable {
 
   public OptimizerLoop optimizer() {
     return optimizer;
+  }
+
+  /** Virtual clusters (docs/virtual-clusters.md); its requests are made on the loop. */
+  public org.corral.controller.loop.ClusterReconciler clusters() {
+    return clusters;
   }
 
   public GuardianLoop guardian() {

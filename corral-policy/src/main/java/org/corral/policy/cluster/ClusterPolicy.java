@@ -88,7 +88,15 @@ public final class ClusterPolicy {
   }
 
   public Decision decide(Cluster c, Snapshot s, Observed o) {
-    return new Run(c, s, o).decide();
+    return decide(c, s, o, vm -> false);
+  }
+
+  /**
+   * The decision, leaving alone the members {@code busy} names (an action of theirs is queued or
+   * running: the planner's {@code isBusy}).
+   */
+  public Decision decide(Cluster c, Snapshot s, Observed o, java.util.function.Predicate<String> busy) {
+    return new Run(c, s, o, busy).decide();
   }
 
   private static final class Run {
@@ -106,8 +114,10 @@ public final class ClusterPolicy {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Condition> roleConditions = new LinkedHashMap<>();
     private final Map<String, Boolean> readyMemo = new HashMap<>();
+    private final java.util.function.Predicate<String> busy;
 
-    Run(Cluster c, Snapshot s, Observed o) {
+    Run(Cluster c, Snapshot s, Observed o, java.util.function.Predicate<String> busy) {
+      this.busy = busy;
       this.c = c;
       this.spec = c.spec();
       this.s = s;
@@ -169,9 +179,11 @@ public final class ClusterPolicy {
         Vm vm = m.get(i);
         if (vm == null) {
           create.add(new MemberRequest(memberName(c.name(), r.name(), i), r.name(), i, memberSpec(r)));
+        } else if (busy.test(vm.name())) {
+          continue; // an action of its own is under way: judged once it ends
         } else if (lost(vm)) {
           drain(r, vm, "lost (" + vm.state() + (o.unhealthy().contains(vm.uuid()) ? ", failing health checks" : "") + ")");
-        } else if (vm.state() == VmState.STOPPED && vm.host() != null) {
+        } else if (vm.state() == VmState.STOPPED && vm.host() != null) { // stopped by the cluster: started again
           actions.add(new Action.StartVm("cluster/" + c.name() + "/start/" + vm.name() + "/" + vm.version(), vm.name(), vm.host(),
               cause("start member " + vm.name())));
         }
@@ -181,8 +193,10 @@ public final class ClusterPolicy {
       }
     }
 
+    /** Failed, failing its health checks, or stopped on its own (not by the cluster, which says STOPPED first): re-provisioned. */
     private boolean lost(Vm vm) {
-      return vm.state() == VmState.FAILED || o.unhealthy().contains(vm.uuid());
+      return vm.state() == VmState.FAILED || o.unhealthy().contains(vm.uuid())
+          || vm.state() == VmState.STOPPED && vm.desired() == org.corral.model.vm.DesiredState.RUNNING && !busy.test(vm.name());
     }
 
     private boolean draining(Vm vm) {
@@ -203,6 +217,10 @@ public final class ClusterPolicy {
 
     /** Stops a running VM, deletes one that is stopped or never ran; waits while one is in transition. */
     private void retire(Vm vm, String why) {
+      if (busy.test(vm.name())) {
+        notes.add(vm.name() + ": waiting for its action in flight before removing it (" + why + ")");
+        return;
+      }
       switch (vm.state()) {
         case RUNNING, SUSPENDED -> actions.add(new Action.StopVm("cluster/" + c.name() + "/stop/" + vm.name() + "/" + vm.version(), vm.name(),
             java.util.Objects.requireNonNull(vm.host(), "a running VM has a host"), false, cause("stop member " + vm.name() + ": " + why)));

@@ -75,11 +75,13 @@ class ClusterPolicyTest {
       switch (a) {
         case Action.StopVm s -> {
           log.add("stop " + s.vm());
-          lab.vm(lab.vm(s.vm()).withState(VmState.STOPPING, "t", ClusterLab.T0).withState(VmState.STOPPED, "t", ClusterLab.T0));
+          lab.vm(lab.vm(s.vm()).withDesired(org.corral.model.vm.DesiredState.STOPPED).withState(VmState.STOPPING, "t", ClusterLab.T0)
+              .withState(VmState.STOPPED, "t", ClusterLab.T0));
         }
         case Action.StartVm s -> {
           log.add("start " + s.vm());
-          lab.vm(lab.vm(s.vm()).withState(VmState.BOOTING, "t", ClusterLab.T0).withState(VmState.RUNNING, "t", ClusterLab.T0));
+          lab.vm(lab.vm(s.vm()).withDesired(org.corral.model.vm.DesiredState.RUNNING).withState(VmState.BOOTING, "t", ClusterLab.T0)
+              .withState(VmState.RUNNING, "t", ClusterLab.T0));
         }
         case Action.DeleteVm del -> {
           log.add("delete " + del.vm());
@@ -216,6 +218,28 @@ class ClusterPolicyTest {
     assertThat(log).startsWith("start torque-head-1");
     assertThat(log).contains("start torque-compute-1", "start torque-compute-2");
     assertThat(d.condition().phase()).isEqualTo(ClusterPhase.RUNNING);
+  }
+
+  @Test
+  void aMemberThatStoppedOnItsOwnIsReplacedNotRestarted() {
+    cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
+    converge();
+    log.clear();
+    lab.vm(lab.vm("torque-compute-1").withState(VmState.STOPPED, "crashed", ClusterLab.T0));
+    converge();
+    assertThat(log).containsExactly("hook torque-head-1: qmgr -c delete node torque-compute-1", "delete torque-compute-1",
+        "create torque-compute-1", "hook torque-compute-1: torque-mom --server=torque-head-1",
+        "hook torque-head-1: qmgr -c create node torque-compute-1", "hook torque-head-1: pbsnodes -c torque-compute-1");
+  }
+
+  @Test
+  void busyMembersAreLeftAlone() {
+    cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
+    converge();
+    lab.vm(lab.vm("torque-compute-1").withState(VmState.STOPPED, "starting", ClusterLab.T0));
+    ClusterPolicy.Decision d = policy.decide(cluster, lab.snapshot(), new ClusterPolicy.Observed(ready, unhealthy), "torque-compute-1"::equals);
+    assertThat(d.hooks()).isEmpty();
+    assertThat(d.plan().actions()).isEmpty();
   }
 
   @Test
