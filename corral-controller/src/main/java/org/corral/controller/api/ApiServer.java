@@ -337,6 +337,7 @@ public final class ApiServer implements AutoCloseable {
           .orElseThrow(() -> new NotFoundException("action", key, "`corral actions` lists those in progress"))));
     });
     new AccountsApi(controller, this).routes(a);
+    new ClusterApi(controller, this).routes(a);
     if (lab != null) {
       lab.routes(a, this);
     }
