@@ -1,6 +1,7 @@
 package org.corral.cli;
 
 import org.corral.cli.command.ActionsCommand;
+import org.corral.cli.command.ClusterCommand;
 import org.corral.cli.command.EnergyCommand;
 import org.corral.cli.command.PlanApplyCommand;
 import org.corral.cli.command.PlanCommand;
@@ -36,6 +37,7 @@ final class CommandTree {
     cl.addSubcommand(new EventsCommand(session));
     cl.addSubcommand(new ActionsCommand(session));
     cl.addSubcommand(new CommandLine(new PlanCommand(session)).addSubcommand(new PlanApplyCommand(session)));
+    cl.addSubcommand(new ClusterCommand(session));
     cl.addSubcommand(new EnergyCommand(session));
     cl.addSubcommand(new SimCommand(session));
     cl.addSubcommand(new LoginCommand(session));
