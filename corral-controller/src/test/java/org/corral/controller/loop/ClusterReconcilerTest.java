@@ -187,5 +187,22 @@ class ClusterReconcilerTest {
     assertThat(preview.create()).extracting(m -> m.name()).containsExactly("web-db-1");
     assertThat(clusters().clusters()).isEmpty();
     assertThat(lab.controller.state().vm("web-db-1")).isEmpty();
+
+    clusters().apply(web, "alice", "alice");
+    untilPhase("web", ClusterPhase.RUNNING);
+    String db = lab.vm("web-db-1").leases().get(0).ip();
+    String app1 = lab.vm("web-app-1").leases().get(0).ip();
+    String app2 = lab.vm("web-app-2").leases().get(0).ip();
+    assertThat(ran).contains("probe tcp://" + db + ":5432", "probe http://" + app1 + ":8080/health");
+    assertThat(ran).contains("web-app-1: /usr/local/bin/web-configure --db=" + db + " --name=web-app-1");
+    assertThat(ranOn("web-balancer-1")).contains("web-balancer-1: /usr/local/bin/lb-upstreams " + app1 + " " + app2);
+    assertThat(ran.indexOf("probe tcp://" + db + ":5432")).as("the database is ready before the web servers are configured")
+        .isLessThan(ran.indexOf("web-app-1: /usr/local/bin/web-configure --db=" + db + " --name=web-app-1"));
+
+    clusters().scale("web", "app", 3, "alice");
+    lab.until("app-3 joined", () -> ranOn("web-balancer-1").stream().anyMatch(s -> s.split(" ").length == 5), Duration.ofMinutes(5));
+    String app3 = lab.vm("web-app-3").leases().get(0).ip();
+    assertThat(ranOn("web-balancer-1")).contains("web-balancer-1: /usr/local/bin/lb-upstreams " + app1 + " " + app2 + " " + app3);
+    untilPhase("web", ClusterPhase.RUNNING);
   }
 }
