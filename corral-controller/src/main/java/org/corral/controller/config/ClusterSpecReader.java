@@ -46,7 +46,7 @@ public final class ClusterSpecReader {
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new InvalidInputException(source, "is empty", "see examples/web.yaml");
     }
-    Node top = new Node(root, "").only("name", "hosts", "template", "roles");
+    Node top = new Node(root, "").only("name", "hosts", "template", "roles", "guest");
     Node pool = top.child("hosts").only("names", "selector");
     HostPool hosts = new HostPool(pool.texts("names"), pool.strings("selector"));
     VmSpec template = top.has("template") ? template(top.child("template"), DEFAULT_TEMPLATE) : DEFAULT_TEMPLATE;
@@ -54,7 +54,7 @@ public final class ClusterSpecReader {
     for (Node r : top.list("roles")) {
       roles.add(role(r, template));
     }
-    return new ClusterSpec(top.requireStr("name", "web"), hosts, template, roles).validate();
+    return new ClusterSpec(top.requireStr("name", "web"), hosts, template, roles, top.optStr("guest")).validate();
   }
 
   private static VmSpec template(Node t, VmSpec base) {

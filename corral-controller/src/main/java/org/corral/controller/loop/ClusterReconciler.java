@@ -272,7 +272,10 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
 
   // ---- hooks and checks, off the loop ---------------------------------------------------------
 
-  /** The guest-exec target of a member: in the simulator its domain, else the QEMU guest agent through its host. */
+  /**
+   * The default guest-exec target of a member (the spec's {@code guest} URI, when given, wins): in
+   * the simulator its domain, else the QEMU guest agent through its host.
+   */
   private @Nullable String guestTarget(String vmName) {
     Vm vm = state.vm(vmName).orElse(null);
     Host host = vm == null || vm.host() == null ? null : state.host(vm.host()).orElse(null);
@@ -285,8 +288,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     return "qemu-ga://" + URLEncoder.encode(host.uri(), StandardCharsets.UTF_8) + "#" + URLEncoder.encode(vmName, StandardCharsets.UTF_8);
   }
 
-  private CompletionStage<ExecResult> exec(String vm, List<String> argv, Duration timeout) {
-    String target = guestTarget(vm);
+  private CompletionStage<ExecResult> exec(String vm, @Nullable String guest, List<String> argv, Duration timeout) {
+    String target = guest != null ? guest : guestTarget(vm);
     if (target == null) {
       return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(vm + " has no host"));
     }
@@ -298,7 +301,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   }
 
   private void runHook(String cluster, HookRun h, int attempt) {
-    exec(h.target(), h.command(), h.timeout()).whenComplete((r, err) -> clock.execute(() -> {
+    exec(h.target(), h.guest(), h.command(), h.timeout()).whenComplete((r, err) -> clock.execute(() -> {
       boolean ok = err == null && r.ok();
       if (!ok && attempt <= h.retries()) {
         clock.schedule(h.backoff().multipliedBy(1L << Math.min(attempt - 1, 20)), () -> runHook(cluster, h, attempt + 1));
@@ -336,7 +339,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     CompletionStage<Boolean> result;
     if (ch.check().kind() == CheckKind.EXEC || ch.check().kind() == CheckKind.NAGIOS) {
       boolean nagios = ch.check().kind() == CheckKind.NAGIOS;
-      result = exec(ch.vm(), ch.command(), ch.check().timeout()).thenApply(r -> r.exitCode() == 0 || nagios && r.exitCode() == 1);
+      result = exec(ch.vm(), ch.guest(), ch.command(), ch.check().timeout()).thenApply(r -> r.exitCode() == 0 || nagios && r.exitCode() == 1);
     } else {
       String uri = ch.check().kind() == CheckKind.TCP ? "tcp://" + ch.address() + ":" + ch.check().port()
           : "http://" + ch.address() + ":" + ch.check().port() + ch.check().path();

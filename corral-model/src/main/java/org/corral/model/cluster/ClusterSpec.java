@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #validate} checks everything that needs no knowledge of the world and names the field
  * path (as written in the YAML) and the fix.
  */
-public record ClusterSpec(String name, HostPool pool, VmSpec template, List<RoleSpec> roles) {
+public record ClusterSpec(String name, HostPool pool, VmSpec template, List<RoleSpec> roles, @Nullable String guest) {
   /** Label every member VM carries, its value the cluster's name: stop and delete touch only these VMs. */
   public static final String CLUSTER_LABEL = "corral.io/cluster";
   /** Label naming the member's role (the VM's own role; roles hosted by it are in the spec). */
@@ -29,6 +29,15 @@ public record ClusterSpec(String name, HostPool pool, VmSpec template, List<Role
   public ClusterSpec {
     pool = pool == null ? HostPool.ANY : pool;
     roles = roles == null ? List.of() : List.copyOf(roles);
+    guest = guest == null || guest.isBlank() ? null : guest;
+  }
+
+  /**
+   * A spec whose hooks and checks reach the members' guests the default way: the simulator's own
+   * transport in the simulated lab, else the QEMU guest agent through the member's host.
+   */
+  public ClusterSpec(String name, HostPool pool, VmSpec template, List<RoleSpec> roles) {
+    this(name, pool, template, roles, null);
   }
 
   public @Nullable RoleSpec role(String roleName) {
@@ -86,6 +95,13 @@ public record ClusterSpec(String name, HostPool pool, VmSpec template, List<Role
       }
     }
     waves();
+    if (guest != null) {
+      if (!guest.contains("://")) {
+        throw new InvalidInputException("guest", InvalidInputException.quote(guest) + " is not a URI",
+            "write the guest-exec target as a template, e.g. guest: \"ssh://root@{{member.address}}:22\"");
+      }
+      Templates.check("guest", List.of(guest), this);
+    }
     return this;
   }
 

@@ -266,13 +266,13 @@ public final class ClusterPolicy {
         if (!x.readiness().isEmpty() && !o.ready().contains(x.name() + "/" + vm.name())) {
           for (var ch : x.readiness()) {
             checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-                Templates.render(ch.command(), variables(vm, vm)), false));
+                Templates.render(ch.command(), variables(vm, vm)), false, guest(vm)));
           }
           continue;
         }
         for (var ch : x.health()) {
           checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-              Templates.render(ch.command(), variables(vm, vm)), true));
+              Templates.render(ch.command(), variables(vm, vm)), true, guest(vm)));
         }
         peerHooks(x, HookEvent.ON_MEMBER_JOIN, vm);
         if (roleReady) {
@@ -319,7 +319,7 @@ public final class ClusterPolicy {
           continue;
         }
         hooks.add(new HookRun(key, event, x.name(), i, member.name(), target.name(), Templates.render(h.command(), variables(member, target)),
-            h.timeout(), h.retries(), h.backoff()));
+            h.timeout(), h.retries(), h.backoff(), guest(target)));
         return false;
       }
       return true;
@@ -541,6 +541,12 @@ public final class ClusterPolicy {
       v.put("role.hostnames", v.getOrDefault("roles." + role + ".hostnames", ""));
       v.put("role.addresses", v.getOrDefault("roles." + role + ".addresses", ""));
       return v;
+    }
+
+    /** The spec's guest-exec URI rendered for {@code target}, or null (the default transport). */
+    private @org.jspecify.annotations.Nullable String guest(Vm target) {
+      String g = spec.guest();
+      return g == null ? null : Templates.render(g, variables(target, target));
     }
 
     private static String address(Vm vm) {
