@@ -129,6 +129,11 @@ public final class ClusterPolicy {
         }
       }
       for (Vm vm : members(s, c.name())) {
+        if (!vm.owner().equals(c.owner())) {
+          // Another user's VM wearing this cluster's label: never touched (the cluster acts for its owner only).
+          notes.add(vm.name() + ": carries cluster " + c.name() + "'s label but is " + vm.owner() + "'s, not " + c.owner() + "'s: left alone");
+          continue;
+        }
         String role = vm.spec().labels().get(ClusterSpec.ROLE_LABEL);
         TreeMap<Integer, Vm> m = role == null ? null : byRole.get(role);
         int index = indexOf(vm.name());

@@ -256,6 +256,18 @@ class ClusterPolicyTest {
   }
 
   @Test
+  void anotherUsersVmWearingTheLabelIsLeftAlone() {
+    VmSpec labelled = new VmSpec(1, 512, List.of(), List.of(), null, null, null, null, null, null, null,
+        Map.of(ClusterSpec.CLUSTER_LABEL, "torque", ClusterSpec.ROLE_LABEL, "compute"));
+    lab.vm(new org.corral.model.vm.Vm("torque-compute-9", "uuid-x", labelled, "mallory", VmState.RUNNING,
+        org.corral.model.vm.DesiredState.RUNNING, "h2", null, List.of(), "running", ClusterLab.T0, ClusterLab.T0, 1));
+    cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
+    converge();
+    assertThat(log).noneMatch(l -> l.contains("torque-compute-9"));
+    assertThat(lab.has("torque-compute-9")).isTrue();
+  }
+
+  @Test
   void aHookThatGaveUpFailsTheDeployWithItsReason() {
     cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
     step();
