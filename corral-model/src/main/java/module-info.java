@@ -8,6 +8,7 @@ module org.corral.model {
 
   exports org.corral.model;
   exports org.corral.model.auth;
+  exports org.corral.model.cluster;
   exports org.corral.model.host;
   exports org.corral.model.image;
   exports org.corral.model.journal;

@@ -1,6 +1,7 @@
 package org.corral.cli;
 
 import org.corral.cli.command.ActionsCommand;
+import org.corral.cli.command.ClusterCommand;
 import org.corral.cli.command.EnergyCommand;
 import org.corral.cli.command.PlanApplyCommand;
 import org.corral.cli.command.PlanCommand;
@@ -57,6 +58,7 @@ final class CommandTree {
         new Entry(EventsCommand.class, () -> new EventsCommand(session)),
         new Entry(ActionsCommand.class, () -> new ActionsCommand(session)),
         new Entry(PlanCommand.class, () -> new CommandLine(new PlanCommand(session)).addSubcommand(new PlanApplyCommand(session))),
+        new Entry(ClusterCommand.class, () -> new ClusterCommand(session)),
         new Entry(EnergyCommand.class, () -> new EnergyCommand(session)),
         new Entry(SimCommand.class, () -> new SimCommand(session)),
         new Entry(LoginCommand.class, () -> new LoginCommand(session)),

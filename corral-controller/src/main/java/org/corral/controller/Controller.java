@@ -60,6 +60,7 @@ public final class Controller implements AutoCloseable {
   private final OptimizerLoop optimizer;
   private final GuardianLoop guardian;
   private final org.corral.controller.notify.Notifier notifier;
+  private final org.corral.controller.loop.ClusterReconciler clusters;
   private final EnergyMeter energy;
   private final Scheduler scheduler;
   private final Loop energyLoop;
@@ -120,6 +121,8 @@ public final class Controller implements AutoCloseable {
     this.accounts = new Accounts(state, new Passwords(secure), new Tokens(secure), new org.corral.controller.auth.AccessKeys(secure));
     this.commands = new Commands(state, executor, connections, drivers, accounts, seed, settings.scheduler().cpuOvercommit(),
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
+    this.clusters = new org.corral.controller.loop.ClusterReconciler(clock, settings.schedulerPeriod(), seed, state, executor, commands,
+        drivers, loaded.meta());
     this.unfinished = loaded.unfinished();
     if (!loaded.meta().containsKey("seed")) {
       state.tx().meta("seed", Long.toString(seed)).commit();
@@ -140,6 +143,7 @@ public final class Controller implements AutoCloseable {
     scheduling.start();
     optimizer.start();
     guardian.start();
+    clusters.start();
     energyLoop.start();
     retentionLoop.start();
   }
@@ -178,7 +182,7 @@ public final class Controller implements AutoCloseable {
   public Recommendation recommend() {
     Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
     RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
-    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian)) {
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian, clusters)) {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
@@ -229,6 +233,7 @@ public final class Controller implements AutoCloseable {
     scheduling.stop();
     optimizer.stop();
     guardian.stop();
+    clusters.stop();
     energyLoop.stop();
     retentionLoop.stop();
     try {
@@ -287,6 +292,11 @@ public final class Controller implements AutoCloseable {
 
   public OptimizerLoop optimizer() {
     return optimizer;
+  }
+
+  /** Virtual clusters (docs/virtual-clusters.md); its requests are made on the loop. */
+  public org.corral.controller.loop.ClusterReconciler clusters() {
+    return clusters;
   }
 
   public GuardianLoop guardian() {

@@ -349,6 +349,7 @@ public final class ApiServer implements AutoCloseable {
     get(a, V1 + "/trends", Permission.READ_OPERATIONS, Set.of("host", "vm", "last"), this::trends);
     new AccountsApi(controller, this).routes(a);
     new Dashboard().routes(a);
+    new ClusterApi(controller, this).routes(a);
     if (lab != null) {
       lab.routes(a, this);
     }

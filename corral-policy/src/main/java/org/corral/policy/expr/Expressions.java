@@ -34,7 +34,7 @@ public final class Expressions {
    * {@code bool} over the declared variables. A null or blank expression is accepted (no
    * requirement).
    */
-  public static void validateRequirements(String field, String expr) {
+  public static void validateRequirements(String field, @Nullable String expr) {
     if (expr != null && !expr.isBlank()) {
       compile(field, expr, ExpressionKind.REQUIREMENTS);
     }
@@ -44,7 +44,7 @@ public final class Expressions {
    * Throws {@link InvalidInputException} naming {@code field} unless {@code expr} compiles to a
    * number ({@code int}, {@code uint} or {@code double}). Null or blank is accepted.
    */
-  public static void validateRank(String field, String expr) {
+  public static void validateRank(String field, @Nullable String expr) {
     if (expr != null && !expr.isBlank()) {
       compile(field, expr, ExpressionKind.RANK);
     }

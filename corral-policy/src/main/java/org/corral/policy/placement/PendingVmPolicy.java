@@ -36,7 +36,7 @@ public final class PendingVmPolicy {
   /**
    * Decides for the snapshot's PENDING VMs, oldest first, skipping those {@code planner} says are
    * busy (a deploy already queued). Does not submit: the caller hands the plan to the planner.
-   * The key of each deploy is {@code deploy/<vm>/<version>}.
+   * The key of each deploy is {@code deploy/<vm>/<uuid>/<version>}.
    */
   public Decision decide(Snapshot snapshot, Planner planner) {
     List<Vm> pending = new ArrayList<>();
@@ -52,7 +52,8 @@ public final class PendingVmPolicy {
     List<Action> deploys = new ArrayList<>(result.placements().size());
     for (Placement p : result.placements()) {
       Vm vm = Objects.requireNonNull(snapshot.vm(p.vm()), "placed VMs come from the snapshot");
-      deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.version(), vm.name(), p.host(),
+      // The uuid tells apart a VM created again under the name of a deleted one, whose deploy/<vm>/1 succeeded.
+      deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.uuid() + "/" + vm.version(), vm.name(), p.host(),
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
     }
     List<String> notes = new ArrayList<>(result.unplaced().size());

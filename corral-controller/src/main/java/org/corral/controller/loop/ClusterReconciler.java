@@ -1,0 +1,383 @@
+package org.corral.controller.loop;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import org.corral.controller.command.Commands;
+import org.corral.controller.command.VmRequest;
+import org.corral.controller.connection.Stages;
+import org.corral.controller.state.ControllerState;
+import org.corral.controller.store.Json;
+import org.corral.drivers.Drivers;
+import org.corral.drivers.guest.ExecResult;
+import org.corral.model.ConflictException;
+import org.corral.model.CorralException;
+import org.corral.model.InvalidInputException;
+import org.corral.model.NotFoundException;
+import org.corral.model.cluster.CheckKind;
+import org.corral.model.cluster.Cluster;
+import org.corral.model.cluster.ClusterDesire;
+import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.HookOutcome;
+import org.corral.model.cluster.RoleSpec;
+import org.corral.model.host.Host;
+import org.corral.model.journal.EntryKind;
+import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.Cause;
+import org.corral.model.plan.Origin;
+import org.corral.model.plan.Plan;
+import org.corral.model.plan.Planner;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.time.Clock;
+import org.corral.model.vm.DesiredState;
+import org.corral.model.vm.Vm;
+import org.corral.policy.cluster.CheckRun;
+import org.corral.policy.cluster.ClusterChecks;
+import org.corral.policy.cluster.ClusterPolicy;
+import org.corral.policy.cluster.HookRun;
+import org.corral.policy.cluster.MemberRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Virtual clusters (docs/virtual-clusters.md): snapshot → {@link ClusterPolicy} (pure) → members
+ * to create, a plan (start, stop, delete members) for the planner, hooks and checks to run. It
+ * observes what the snapshot lacks, running hooks and checks in the members' guests through the
+ * guest-exec transports (off the loop, with timeout and retries with backoff on the clock) and
+ * TCP/HTTP checks through the probe drivers, and keeps each cluster (spec, wanted counts,
+ * conditions, hook history) in the store's meta data under {@value #META_PREFIX}NAME.
+ */
+public final class ClusterReconciler extends Loop implements PlanningLoop {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterReconciler.class);
+  public static final String META_PREFIX = "cluster/";
+  private static final ObjectMapper JSON = Json.mapper();
+  private final ControllerState state;
+  private final Planner planner;
+  private final Commands commands;
+  private final Drivers drivers;
+  private final ClusterPolicy policy = new ClusterPolicy();
+  private final Map<String, Cluster> clusters = new TreeMap<>();
+  /** Cluster → readiness passed ({@code role/vm}); soft state, rebuilt by the checks after a restart. */
+  private final Map<String, Set<String>> ready = new HashMap<>();
+  /** VM uuid → consecutive failed health checks. */
+  private final Map<String, Integer> healthFailures = new HashMap<>();
+  private final Map<String, Integer> healthLimit = new HashMap<>();
+  /** Hook and check keys running now; each runs at most once at a time. */
+  private final Set<String> inFlight = new HashSet<>();
+  /** Check key → when it may run again. */
+  private final Map<String, Instant> due = new HashMap<>();
+
+  public ClusterReconciler(Clock clock, Duration period, long seed, ControllerState state, Planner planner, Commands commands,
+      Drivers drivers, Map<String, String> meta) {
+    super("clusters", clock, period, seed);
+    this.state = state;
+    this.planner = planner;
+    this.commands = commands;
+    this.drivers = drivers;
+    meta.forEach((k, v) -> {
+      if (k.startsWith(META_PREFIX) && !v.isEmpty()) {
+        try {
+          Cluster c = JSON.readValue(v, Cluster.class);
+          clusters.put(c.name(), c);
+        } catch (JsonProcessingException e) {
+          LOG.error("ignoring unreadable cluster {}: {}", k, e.getOriginalMessage());
+        }
+      }
+    });
+  }
+
+  // ---- requests (on the loop) ------------------------------------------------------------------
+
+  /** Creates the cluster or changes its spec; the same spec again changes nothing. */
+  public Cluster apply(ClusterSpec spec, String owner, String who) {
+    ClusterChecks.check(spec.validate(), state.snapshot(0, 0));
+    Cluster old = clusters.get(spec.name());
+    Cluster c;
+    if (old == null) {
+      c = Cluster.create(spec, owner, clock.now());
+    } else if (old.spec().equals(spec) && old.desire() == ClusterDesire.RUNNING) {
+      return old;
+    } else {
+      c = old.withSpec(spec).withDesire(ClusterDesire.RUNNING).withHistory(clock.now() + " spec applied by " + who);
+    }
+    save(c, old == null ? EntryKind.CREATED : EntryKind.UPDATED, Cause.user(who, "apply cluster " + spec.name()),
+        (old == null ? "cluster created by " : "cluster spec applied by ") + who);
+    wake();
+    return c;
+  }
+
+  /** What {@link #apply} followed by one reconciliation would do now; changes nothing. */
+  public ClusterPolicy.Decision preview(ClusterSpec spec, String owner) {
+    ClusterChecks.check(spec.validate(), state.snapshot(0, 0));
+    Cluster old = clusters.get(spec.name());
+    Cluster c = old == null ? Cluster.create(spec, owner, clock.now()) : old.withSpec(spec).withDesire(ClusterDesire.RUNNING);
+    return policy.decide(c, state.snapshot(0, 0), observed(c));
+  }
+
+  public Cluster scale(String name, String role, int count, String who) {
+    Cluster c = require(name);
+    RoleSpec r = c.spec().role(role);
+    if (r == null || r.hostedBy() != null) {
+      throw new InvalidInputException("role", InvalidInputException.quote(role) + " is not a role with VMs of its own in cluster " + name,
+          "roles: " + String.join(", ", c.counts().keySet()));
+    }
+    if (count < r.min() || count > r.max()) {
+      throw new InvalidInputException("count", count + " is outside " + role + "'s min " + r.min() + " .. max " + r.max(),
+          "give a count from " + r.min() + " to " + r.max() + ", or change min/max in the spec and apply it");
+    }
+    if (c.count(role) == count) {
+      return c;
+    }
+    Cluster n = c.withCount(role, count).withHistory(clock.now() + " " + role + " scaled to " + count + " by " + who);
+    save(n, EntryKind.UPDATED, Cause.user(who, "scale " + name + " " + role + " to " + count), role + " scaled from " + c.count(role) + " to " + count);
+    wake();
+    return n;
+  }
+
+  /** stop, start or delete: what is wanted of the whole cluster. */
+  public Cluster desire(String name, ClusterDesire d, String who) {
+    Cluster c = require(name);
+    if (c.desire() == d) {
+      return c;
+    }
+    if (c.desire() == ClusterDesire.DELETED) {
+      throw new ConflictException("cluster " + name + " is being deleted");
+    }
+    Cluster n = c.withDesire(d).withHistory(clock.now() + " " + d.name().toLowerCase() + " requested by " + who);
+    save(n, EntryKind.UPDATED, Cause.user(who, d.name().toLowerCase() + " cluster " + name), "wanted " + d);
+    wake();
+    return n;
+  }
+
+  public Cluster require(String name) {
+    Cluster c = clusters.get(name);
+    if (c == null) {
+      throw new NotFoundException("cluster", name);
+    }
+    return c;
+  }
+
+  public List<Cluster> clusters() {
+    return List.copyOf(clusters.values());
+  }
+
+  /** The cluster's member VMs now. */
+  public List<Vm> members(String name) {
+    return ClusterPolicy.members(state.snapshot(0, 0), name);
+  }
+
+  // ---- the loop ----------------------------------------------------------------------------
+
+  @Override
+  protected void cycle(long cycle, long seed) {
+    if (clusters.isEmpty()) {
+      return;
+    }
+    Snapshot snap = state.snapshot(cycle, seed);
+    for (Cluster c : List.copyOf(clusters.values())) {
+      reconcile(c, snap);
+    }
+  }
+
+  @Override
+  public Plan plan(Snapshot snapshot, Planner recorder) {
+    List<org.corral.model.plan.Action> actions = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Cluster c : clusters.values()) {
+      ClusterPolicy.Decision d = policy.decide(c, snapshot, observed(c), recorder::isBusy);
+      actions.addAll(d.plan().actions());
+      notes.addAll(d.plan().notes());
+      d.create().forEach(m -> notes.add("cluster " + c.name() + ": create member " + m.name()));
+      d.hooks().forEach(h -> notes.add("cluster " + c.name() + ": run " + h.event().yaml() + " on " + h.target() + ": " + h.command()));
+    }
+    return new Plan(Origin.CLUSTER, snapshot.cycle(), actions, notes);
+  }
+
+  private void reconcile(Cluster original, Snapshot snap) {
+    Cluster c = original;
+    ClusterPolicy.Decision d = policy.decide(c, snap, observed(c), planner::isBusy);
+    for (MemberRequest m : d.create()) {
+      if (state.vm(m.name()).isPresent()) {
+        continue; // created, not yet in this snapshot, or a VM of that name not ours: the policy says again next cycle
+      }
+      try {
+        commands.createVm(request(m), c.owner(), "cluster " + c.name());
+      } catch (CorralException e) {
+        c = c.withHistory(clock.now() + " cannot create " + m.name() + ": " + e.getMessage());
+      }
+    }
+    // What the cluster stops it wants stopped (so that no one restarts it as a crash), what it starts running.
+    for (org.corral.model.plan.Action a : d.plan().actions()) {
+      DesiredState want = a instanceof org.corral.model.plan.Action.StopVm ? DesiredState.STOPPED
+          : a instanceof org.corral.model.plan.Action.StartVm ? DesiredState.RUNNING : null;
+      Vm vm = want == null ? null : state.vm(a.subject()).orElse(null);
+      if (want != null && vm != null && vm.desired() != want && !planner.isBusy(vm.name())) {
+        state.tx().put(vm.withDesired(want)).commit();
+      }
+    }
+    planner.submit(d.plan());
+    for (HookRun h : d.hooks()) {
+      if (inFlight.add(h.key())) {
+        runHook(c.name(), h, 1);
+      }
+    }
+    for (CheckRun ch : d.checks()) {
+      runCheck(c.name(), ch);
+    }
+    Cluster updated = c;
+    if (!d.condition().equals(c.condition()) || !d.roles().equals(c.roles())) {
+      updated = c.withConditions(d.condition(), d.roles());
+      if (d.condition().phase() != c.condition().phase()) {
+        updated = updated.withHistory(clock.now() + " " + d.condition().phase() + ": " + d.condition().reason());
+      }
+    }
+    if (c.desire() == ClusterDesire.DELETED && d.condition().phase() == org.corral.model.cluster.ClusterPhase.DONE) {
+      clusters.remove(c.name());
+      ready.remove(c.name());
+      state.tx().meta(META_PREFIX + c.name(), "").journal(EntryKind.DELETED, SubjectKind.CLUSTER, c.name(), null, null, null,
+          Cause.of(Origin.CLUSTER, snap.cycle(), "deleted"), "cluster deleted: its members are gone").commit();
+      return;
+    }
+    if (updated != original) {
+      save(updated, EntryKind.STATE_CHANGED, Cause.of(Origin.CLUSTER, snap.cycle(), "reconcile"), updated.condition().phase() + ": "
+          + updated.condition().reason());
+    }
+  }
+
+  private ClusterPolicy.Observed observed(Cluster c) {
+    Set<String> unhealthy = new HashSet<>();
+    healthFailures.forEach((uuid, n) -> {
+      if (n >= healthLimit.getOrDefault(uuid, Integer.MAX_VALUE)) {
+        unhealthy.add(uuid);
+      }
+    });
+    return new ClusterPolicy.Observed(ready.getOrDefault(c.name(), Set.of()), unhealthy);
+  }
+
+  private static VmRequest request(MemberRequest m) {
+    var s = m.spec();
+    return new VmRequest(m.name(), s.cpus(), s.memoryMib(), s.disks(), s.nics(), s.requirements(), s.policy(), s.rank(), s.affinityGroup(),
+        s.antiAffinityGroup(), s.ha(), null, s.userData(), s.labels(), null);
+  }
+
+  // ---- hooks and checks, off the loop ---------------------------------------------------------
+
+  /**
+   * The default guest-exec target of a member (the spec's {@code guest} URI, when given, wins): in
+   * the simulator its domain, else the QEMU guest agent through its host.
+   */
+  private @Nullable String guestTarget(String vmName) {
+    Vm vm = state.vm(vmName).orElse(null);
+    Host host = vm == null || vm.host() == null ? null : state.host(vm.host()).orElse(null);
+    if (host == null) {
+      return null;
+    }
+    if (host.uri().startsWith("sim://")) {
+      return host.uri() + "#" + vmName;
+    }
+    return "qemu-ga://" + URLEncoder.encode(host.uri(), StandardCharsets.UTF_8) + "#" + URLEncoder.encode(vmName, StandardCharsets.UTF_8);
+  }
+
+  private CompletionStage<ExecResult> exec(String vm, @Nullable String guest, List<String> argv, Duration timeout) {
+    String target = guest != null ? guest : guestTarget(vm);
+    if (target == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(vm + " has no host"));
+    }
+    try {
+      return Stages.within(drivers.guestFor("guest", target).exec(target, argv, timeout), timeout, clock, "exec in " + vm);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void runHook(String cluster, HookRun h, int attempt) {
+    exec(h.target(), h.guest(), h.command(), h.timeout()).whenComplete((r, err) -> clock.execute(() -> {
+      boolean ok = err == null && r.ok();
+      if (!ok && attempt <= h.retries()) {
+        clock.schedule(h.backoff().multipliedBy(1L << Math.min(attempt - 1, 20)), () -> runHook(cluster, h, attempt + 1));
+        return;
+      }
+      inFlight.remove(h.key());
+      Cluster c = clusters.get(cluster);
+      if (c == null) {
+        return;
+      }
+      int exit = err != null ? -1 : r.exitCode();
+      String output = err != null ? String.valueOf(err.getMessage()) : (r.stdout() + r.stderr());
+      HookOutcome o = new HookOutcome(h.key(), h.target(), h.command(), exit, output, attempt, ok, !ok, clock.now());
+      Cluster n = c.withHook(o).withHistory(clock.now() + " " + h.event().yaml() + " on " + h.target() + ": " + String.join(" ", h.command())
+          + " -> " + (ok ? "ok" : "failed (exit " + exit + ", " + attempt + " attempts): " + abbreviate(output)));
+      save(n, EntryKind.UPDATED, Cause.of(Origin.CLUSTER, 0, "hook"), h.event().yaml() + " on " + h.target() + (ok ? " succeeded" : " failed"));
+      wake();
+    }));
+  }
+
+  private void runCheck(String cluster, CheckRun ch) {
+    String key = (ch.health() ? "health/" : "ready/") + cluster + "/" + ch.key() + "/" + ch.check().hashCode();
+    Instant now = clock.now();
+    if (inFlight.contains(key) || now.isBefore(due.getOrDefault(key, Instant.MIN))) {
+      return;
+    }
+    Vm vm = state.vm(ch.vm()).orElse(null);
+    if (vm == null) {
+      return;
+    }
+    String uuid = vm.uuid();
+    inFlight.add(key);
+    // Readiness is retried every few seconds until it passes; health checks run every period.
+    due.put(key, now.plus(ch.health() ? ch.check().period() : Duration.ofSeconds(2)));
+    CompletionStage<Boolean> result;
+    if (ch.check().kind() == CheckKind.EXEC || ch.check().kind() == CheckKind.NAGIOS) {
+      boolean nagios = ch.check().kind() == CheckKind.NAGIOS;
+      result = exec(ch.vm(), ch.guest(), ch.command(), ch.check().timeout()).thenApply(r -> r.exitCode() == 0 || nagios && r.exitCode() == 1);
+    } else {
+      String uri = ch.check().kind() == CheckKind.TCP ? "tcp://" + ch.address() + ":" + ch.check().port()
+          : "http://" + ch.address() + ":" + ch.check().port() + ch.check().path();
+      try {
+        result = Stages.within(drivers.probeFor("check", uri).check(uri, ch.check().timeout()), ch.check().timeout().plusSeconds(1), clock, uri)
+            .thenApply(p -> p.healthy());
+      } catch (RuntimeException e) {
+        result = java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    }
+    result.whenComplete((ok, err) -> clock.execute(() -> {
+      inFlight.remove(key);
+      boolean passed = err == null && Boolean.TRUE.equals(ok);
+      if (ch.health()) {
+        healthLimit.put(uuid, ch.check().failures());
+        healthFailures.merge(uuid, passed ? 0 : 1, (a, b) -> b == 0 ? 0 : a + b);
+        if (!passed && healthFailures.getOrDefault(uuid, 0) >= ch.check().failures()) {
+          wake();
+        }
+      } else if (passed && ready.computeIfAbsent(cluster, k -> new HashSet<>()).add(ch.key())) {
+        wake();
+      }
+    }));
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.strip().replace('\n', ' ');
+    return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+  }
+
+  private void save(Cluster c, EntryKind kind, Cause cause, String message) {
+    clusters.put(c.name(), c);
+    String json;
+    try {
+      json = JSON.writeValueAsString(c);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cluster " + c.name() + " cannot be written as JSON", e);
+    }
+    state.tx().meta(META_PREFIX + c.name(), json).journal(kind, SubjectKind.CLUSTER, c.name(), null, null, null, cause, message).commit();
+  }
+}

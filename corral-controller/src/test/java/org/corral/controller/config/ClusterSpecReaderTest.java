@@ -1,0 +1,110 @@
+package org.corral.controller.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.corral.model.InvalidInputException;
+import org.corral.model.cluster.CheckKind;
+import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.HookEvent;
+import org.corral.model.cluster.RoleSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Cluster specs: the shipped examples, defaults, and each kind of mistake named by its field path with a fix. */
+class ClusterSpecReaderTest {
+  private static ClusterSpec example(String name) throws IOException {
+    return ClusterSpecReader.parse(Files.readString(Path.of("../examples/" + name)), name);
+  }
+
+  @Test
+  void torqueHasAHeadThenComputeNodesRegisteredOnTheHead() throws IOException {
+    ClusterSpec t = example("torque.yaml");
+    assertThat(t.name()).isEqualTo("torque");
+    assertThat(t.waves()).containsExactly(List.of("head"), List.of("compute"));
+    RoleSpec compute = t.role("compute");
+    assertThat(compute).isNotNull();
+    assertThat(compute.min()).isEqualTo(1);
+    assertThat(compute.max()).isEqualTo(10);
+    assertThat(compute.count()).isEqualTo(3);
+    assertThat(compute.spreads()).as("a role with several members spreads by default").isTrue();
+    assertThat(compute.hooks(HookEvent.ON_MEMBER_JOIN)).extracting(h -> h.command().get(0)).containsExactly("qmgr", "pbsnodes");
+    assertThat(compute.hooks(HookEvent.ON_MEMBER_JOIN).get(0).runOn()).isEqualTo("head");
+    assertThat(compute.readiness()).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(CheckKind.EXEC));
+    assertThat(t.templateOf(compute).memoryMib()).isEqualTo(1024);
+    assertThat(t.role("head").spreads()).isFalse();
+  }
+
+  @Test
+  void webDeploysDatabaseThenServersThenBalancer() throws IOException {
+    ClusterSpec w = example("web.yaml");
+    assertThat(w.waves()).containsExactly(List.of("db"), List.of("app"), List.of("balancer"));
+    assertThat(w.role("app").readiness().get(0).path()).isEqualTo("/health");
+  }
+
+  @Test
+  void appscaleHoldsSeveralRolesOnOneVm() throws IOException {
+    ClusterSpec a = example("appscale.yaml");
+    RoleSpec zk = a.role("zookeeper");
+    assertThat(a.vmRole(zk).name()).isEqualTo("master");
+    assertThat(a.waves().get(0)).containsExactly("master");
+    assertThat(a.waves().get(1)).contains("zookeeper", "login", "open");
+  }
+
+  @Test
+  void independentRolesShareAWave() {
+    ClusterSpec s = ClusterSpecReader.parse("""
+        name: c
+        roles:
+          - {name: a}
+          - {name: b}
+          - {name: c, dependsOn: [a, b]}
+        """, "t");
+    assertThat(s.waves()).containsExactly(List.of("a", "b"), List.of("c"));
+    assertThat(s.template().cpus()).as("the study's default: 1 vCPU, 1 GiB").isEqualTo(1);
+    assertThat(s.template().memoryMib()).isEqualTo(1024);
+  }
+
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("roles: [{name: a}]", "name", "is missing"),
+        Arguments.of("name: c\nroles: []", "roles", "is empty"),
+        Arguments.of("name: c\nroles: [{name: a, min: 3, max: 2}]", "roles[0].min", "more than max 2"),
+        Arguments.of("name: c\nroles: [{name: a, min: 1, max: 2, count: 5}]", "roles[0].count", "outside min"),
+        Arguments.of("name: c\nroles: [{name: a, dependsOn: [b]}]", "roles[0].dependsOn[0]", "unknown role 'b'"),
+        Arguments.of("name: c\nroles: [{name: a, dependsOn: [b]}, {name: b, dependsOn: [c]}, {name: c, dependsOn: [a]}]",
+            "roles[0].dependsOn", "cycle: a -> b -> c -> a"),
+        Arguments.of("name: c\nroles: [{name: a}, {name: a}]", "roles[1].name", "declared twice"),
+        Arguments.of("name: c\nroles: [{name: a, hostedBy: x}]", "roles[0].hostedBy", "unknown role 'x'"),
+        Arguments.of("name: c\nroles: [{name: a, hooks: [{on: onCreate, command: [echo, '{{member.nmae}}']}]}]",
+            "roles[0].hooks[0].command[1]", "unknown variable {{member.nmae}}"),
+        Arguments.of("name: c\nroles: [{name: a, hooks: [{on: onCreate, command: [echo, '{{roles.b.addresses}}']}]}]",
+            "roles[0].hooks[0].command[1]", "unknown variable {{roles.b.addresses}}"),
+        Arguments.of("name: c\nroles: [{name: a, hooks: [{on: onMemberJoin, command: [echo]}]}]", "roles[0].hooks[0].runOn", "is missing"),
+        Arguments.of("name: c\nroles: [{name: a, hooks: [{on: onBoot, command: [echo]}]}]", "roles[0].hooks[0].on", "not a hook event"),
+        Arguments.of("name: c\nroles: [{name: a, hooks: [{on: onCreate, command: [echo], retries: 99}]}]", "roles[0].hooks[0].retries", "from 0 to 10"),
+        Arguments.of("name: c\nroles: [{name: a, readiness: [{tcp: 70000}]}]", "roles[0].readiness[0].port", "from 1 to 65535"),
+        Arguments.of("name: c\nroles: [{name: a, readiness: [{tcp: 80, exec: [true]}]}]", "roles[0].readiness[0]", "several kinds"),
+        Arguments.of("name: c\nroles: [{name: a, readiness: [{http: 80, path: health}]}]", "roles[0].readiness[0].path", "start with '/'"),
+        Arguments.of("name: c\nroles: [{name: a, template: {cpus: 0}}]", "roles[0].template.cpus", "between 1 and"),
+        Arguments.of("name: c\ntemplate: {image: Debian_12}\nroles: [{name: a}]", "template.image", "not a valid name"),
+        Arguments.of("name: c\nroles: [{name: a, colour: red}]", "roles[0].colour", "not a known field"),
+        Arguments.of("name: c\nhosts: {names: [Bad_Host]}\nroles: [{name: a}]", "hosts.names[0]", "not a valid name"),
+        Arguments.of("name: c\nroles: [{name: a}\n", "t", "not valid YAML"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("mistakes")
+  void mistakesNameTheFieldAndTheFix(String yaml, String field, String problem) {
+    assertThatThrownBy(() -> ClusterSpecReader.parse(yaml, "t"))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field))
+        .hasMessageContaining(problem);
+  }
+}

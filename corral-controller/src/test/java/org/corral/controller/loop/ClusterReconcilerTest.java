@@ -1,0 +1,208 @@
+package org.corral.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.corral.controller.config.ClusterSpecReader;
+import org.corral.controller.testing.LabHarness;
+import org.corral.drivers.guest.ExecResult;
+import org.corral.drivers.guest.GuestExec;
+import org.corral.drivers.sim.SimGuestExec;
+import org.corral.drivers.sim.SimLatencies;
+import org.corral.model.InvalidInputException;
+import org.corral.model.cluster.Cluster;
+import org.corral.model.cluster.ClusterDesire;
+import org.corral.model.cluster.ClusterPhase;
+import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.image.Image;
+import org.corral.model.vm.VmState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The examples end to end on the simulated lab (virtual time): members boot on the sim driver,
+ * hooks run through the sim guest-exec transport (recorded here) in order with their variables,
+ * a killed member is replaced and registered again, scale down drains, stop and delete touch
+ * only the cluster's VMs, and a restarted controller finds its clusters in the store.
+ */
+class ClusterReconcilerTest {
+  private final LabHarness lab = new LabHarness(4, SimLatencies.DEFAULT);
+  /** "domain: argv" of every command run in a guest, in order. */
+  private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void start() {
+    lab.moreDrivers = d -> {
+      SimGuestExec sim = new SimGuestExec(lab.dc);
+      d.guest(new GuestExec() {
+        @Override
+        public Set<String> schemes() {
+          return sim.schemes();
+        }
+
+        @Override
+        public CompletionStage<ExecResult> exec(String targetUri, List<String> argv, Duration timeout) {
+          ran.add(targetUri.substring(targetUri.indexOf('#') + 1) + ": " + String.join(" ", argv));
+          return sim.exec(targetUri, argv, timeout);
+        }
+      });
+      // The simulated guests "listen": TCP and HTTP checks reach them (recorded).
+      d.probe(new org.corral.drivers.probe.Probe() {
+        @Override
+        public Set<String> schemes() {
+          return Set.of("tcp", "http");
+        }
+
+        @Override
+        public CompletionStage<org.corral.drivers.probe.ProbeResult> check(String targetUri, Duration timeout) {
+          ran.add("probe " + targetUri);
+          return java.util.concurrent.CompletableFuture.completedFuture(new org.corral.drivers.probe.ProbeResult(true, "open", Duration.ZERO));
+        }
+      });
+    };
+    lab.startWithInventory();
+    lab.cmd().createImage(new Image("debian-12", "default", "debian-12.qcow2", "qcow2", 10, true), "test");
+    lab.cmd().createImage(new Image("appscale-1-6", "default", "appscale.qcow2", "qcow2", 10, true), "test");
+  }
+
+  private static ClusterSpec example(String name) throws IOException {
+    return ClusterSpecReader.parse(Files.readString(Path.of("../examples/" + name)), name);
+  }
+
+  private ClusterReconciler clusters() {
+    return lab.controller.clusters();
+  }
+
+  private Cluster cluster(String name) {
+    return clusters().require(name);
+  }
+
+  private void untilPhase(String name, ClusterPhase phase) {
+    lab.until(name + " " + phase, () -> cluster(name).condition().phase() == phase, Duration.ofMinutes(10));
+  }
+
+  private List<String> ranOn(String prefix) {
+    synchronized (ran) {
+      return ran.stream().filter(s -> s.startsWith(prefix)).toList();
+    }
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void dump() {
+    if (Boolean.getBoolean("dumpClusters") && lab.controller != null) {
+      clusters().clusters().forEach(c -> System.err.println("DUMP " + c.name() + " " + c.condition() + "\n  " + String.join("\n  ", c.history())));
+      lab.controller.state().vms().forEach(v -> System.err.println("DUMP vm " + v.name() + " " + v.state() + " " + v.stateReason()));
+      System.err.println("DUMP " + lab.journalText().lines().filter(l -> l.contains("compute-2") || l.contains("master-1")).toList());
+    }
+  }
+
+  @Test
+  void torqueDeploysInOrderRegistersComputeNodesReplacesALostOneAndDrainsOnScaleDown() throws IOException {
+    ClusterSpec spec = example("torque.yaml");
+    clusters().apply(spec, "alice", "alice");
+    untilPhase("torque", ClusterPhase.RUNNING);
+
+    assertThat(lab.vm("torque-head-1").state()).isEqualTo(VmState.RUNNING);
+    assertThat(lab.vm("torque-compute-3").spec().labels()).containsEntry(ClusterSpec.CLUSTER_LABEL, "torque");
+    List<String> hostsOfCompute = List.of(lab.vm("torque-compute-1").host(), lab.vm("torque-compute-2").host(), lab.vm("torque-compute-3").host());
+    assertThat(Set.copyOf(hostsOfCompute)).as("anti-affinity by default for a role with several members").hasSize(3);
+    List<String> head = ranOn("torque-head-1");
+    assertThat(head.get(0)).isEqualTo("torque-head-1: systemctl start pbs_server pbs_sched");
+    assertThat(head).contains("torque-head-1: qmgr -c create node torque-compute-1", "torque-head-1: pbsnodes -c torque-compute-1",
+        "torque-head-1: qmgr -c create node torque-compute-3");
+    assertThat(head.indexOf("torque-head-1: qmgr -c create node torque-compute-2"))
+        .isLessThan(head.indexOf("torque-head-1: pbsnodes -c torque-compute-2"));
+    assertThat(ran).contains("torque-compute-2: /usr/local/bin/torque-mom --server=torque-head-1");
+    assertThat(ran.indexOf("torque-head-1: pbs_server_started_check")).isEqualTo(-1);
+
+    // apply is idempotent
+    long version = cluster("torque").version();
+    clusters().apply(spec, "alice", "alice");
+    assertThat(cluster("torque").version()).isEqualTo(version);
+
+    // A member is killed: it is unregistered, replaced and registered again.
+    ran.clear();
+    String lostUuid = lab.vm("torque-compute-2").uuid();
+    lab.dc.crashDomain(lab.vm("torque-compute-2").host(), "torque-compute-2");
+    lab.until("compute-2 replaced", () -> {
+      var v = lab.controller.state().vm("torque-compute-2").orElse(null);
+      return v != null && !v.uuid().equals(lostUuid) && v.state() == VmState.RUNNING
+          && ranOn("torque-head-1").contains("torque-head-1: pbsnodes -c torque-compute-2");
+    }, Duration.ofMinutes(10));
+    assertThat(ranOn("torque-head-1")).containsSubsequence("torque-head-1: qmgr -c delete node torque-compute-2",
+        "torque-head-1: qmgr -c create node torque-compute-2", "torque-head-1: pbsnodes -c torque-compute-2");
+    untilPhase("torque", ClusterPhase.RUNNING);
+
+    // Scale down: compute-3 drains (offline, wait idle, delete node on the head), then goes.
+    ran.clear();
+    clusters().scale("torque", "compute", 2, "alice");
+    lab.until("compute-3 gone", () -> lab.controller.state().vm("torque-compute-3").isEmpty(), Duration.ofMinutes(10));
+    assertThat(ranOn("torque-head-1")).containsExactly("torque-head-1: pbsnodes -o torque-compute-3",
+        "torque-head-1: /usr/local/bin/torque-wait-idle torque-compute-3", "torque-head-1: qmgr -c delete node torque-compute-3");
+    untilPhase("torque", ClusterPhase.RUNNING);
+    assertThatThrownBy(() -> clusters().scale("torque", "compute", 11, "alice"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("max 10");
+  }
+
+  @Test
+  void stopAndDeleteTouchOnlyTheClustersVmsAndTheClusterSurvivesARestart() throws IOException {
+    lab.cmd().createVm(org.corral.controller.command.VmRequest.of("bystander", 1, 512), "bob");
+    ClusterSpec appscale = example("appscale.yaml");
+    clusters().apply(appscale, "alice", "alice");
+    untilPhase("appscale", ClusterPhase.RUNNING);
+    assertThat(clusters().members("appscale")).extracting(v -> v.name())
+        .containsExactlyInAnyOrder("appscale-master-1", "appscale-database-1", "appscale-appengine-1", "appscale-open-1", "appscale-open-2");
+    assertThat(ranOn("appscale-master-1")).contains("appscale-master-1: appscale-add-instance " + lab.vm("appscale-open-1").leases().get(0).ip());
+
+    clusters().desire("appscale", ClusterDesire.STOPPED, "alice");
+    untilPhase("appscale", ClusterPhase.DONE);
+    assertThat(lab.vm("appscale-master-1").state()).isEqualTo(VmState.STOPPED);
+    assertThat(lab.vm("bystander").state()).isEqualTo(VmState.RUNNING);
+
+    // The cluster is in the store: a new controller over it knows it.
+    var store = lab.store;
+    lab.kill();
+    lab.start(store);
+    assertThat(cluster("appscale").desire()).isEqualTo(ClusterDesire.STOPPED);
+
+    clusters().desire("appscale", ClusterDesire.DELETED, "alice");
+    lab.until("appscale deleted", () -> clusters().clusters().isEmpty(), Duration.ofMinutes(10));
+    assertThat(lab.controller.state().vm("appscale-master-1")).isEmpty();
+    assertThat(lab.vm("bystander").state()).isEqualTo(VmState.RUNNING);
+  }
+
+  @Test
+  void webKeepsTheBalancersUpstreamsInStepAndPlanChangesNothing() throws IOException {
+    ClusterSpec web = example("web.yaml");
+    var preview = clusters().preview(web, "alice");
+    assertThat(preview.create()).extracting(m -> m.name()).containsExactly("web-db-1");
+    assertThat(clusters().clusters()).isEmpty();
+    assertThat(lab.controller.state().vm("web-db-1")).isEmpty();
+
+    clusters().apply(web, "alice", "alice");
+    untilPhase("web", ClusterPhase.RUNNING);
+    String db = lab.vm("web-db-1").leases().get(0).ip();
+    String app1 = lab.vm("web-app-1").leases().get(0).ip();
+    String app2 = lab.vm("web-app-2").leases().get(0).ip();
+    assertThat(ran).contains("probe tcp://" + db + ":5432", "probe http://" + app1 + ":8080/health");
+    assertThat(ran).contains("web-app-1: /usr/local/bin/web-configure --db=" + db + " --name=web-app-1");
+    assertThat(ranOn("web-balancer-1")).contains("web-balancer-1: /usr/local/bin/lb-upstreams " + app1 + " " + app2);
+    assertThat(ran.indexOf("probe tcp://" + db + ":5432")).as("the database is ready before the web servers are configured")
+        .isLessThan(ran.indexOf("web-app-1: /usr/local/bin/web-configure --db=" + db + " --name=web-app-1"));
+
+    clusters().scale("web", "app", 3, "alice");
+    lab.until("app-3 joined", () -> ranOn("web-balancer-1").stream().anyMatch(s -> s.split(" ").length == 5), Duration.ofMinutes(5));
+    String app3 = lab.vm("web-app-3").leases().get(0).ip();
+    assertThat(ranOn("web-balancer-1")).contains("web-balancer-1: /usr/local/bin/lb-upstreams " + app1 + " " + app2 + " " + app3);
+    untilPhase("web", ClusterPhase.RUNNING);
+  }
+}

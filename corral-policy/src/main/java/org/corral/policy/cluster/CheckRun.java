@@ -1,0 +1,10 @@
+package org.corral.policy.cluster;
+
+import org.corral.model.cluster.Check;
+
+/**
+ * A readiness or health check to run on member VM {@code vm} at {@code address}; {@code key}
+ * ({@code role/vm}) is how its result comes back in {@link ClusterPolicy.Observed}.
+ */
+public record CheckRun(String key, String role, String vm, String address, Check check, java.util.List<String> command, boolean health,
+    @org.jspecify.annotations.Nullable String guest) {}

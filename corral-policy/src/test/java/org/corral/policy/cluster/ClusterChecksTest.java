@@ -1,0 +1,60 @@
+package org.corral.policy.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.corral.model.InvalidInputException;
+import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.HostPool;
+import org.corral.model.cluster.RoleSpec;
+import org.corral.model.snapshot.Snapshot;
+import org.corral.model.vm.VmSpec;
+import org.junit.jupiter.api.Test;
+
+/** A spec against the world: unknown hosts, an empty pool, CEL that does not compile, a template no host can hold. */
+class ClusterChecksTest {
+  private final Snapshot lab = new ClusterLab().host("h1", 4, 8192, Map.of("rack", "a")).host("h2", 8, 16_384, Map.of("rack", "b")).snapshot();
+
+  static RoleSpec role(String name, VmSpec template, String requirements) {
+    return new RoleSpec(name, 1, 1, 1, template, null, requirements, List.of(), null, List.of(), List.of(), List.of());
+  }
+
+  private static ClusterSpec spec(HostPool pool, RoleSpec... roles) {
+    return new ClusterSpec("c", pool, VmSpec.of(1, 1024), List.of(roles)).validate();
+  }
+
+  private void rejects(ClusterSpec s, String field, String problem) {
+    assertThatThrownBy(() -> ClusterChecks.check(s, lab))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field))
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void aSpecThatFitsPasses() {
+    ClusterSpec s = spec(new HostPool(List.of(), Map.of("rack", "b")), role("a", VmSpec.of(8, 16_000), "host.labels['rack'] == 'b'"));
+    assertThat(ClusterChecks.check(s, lab)).isSameAs(s);
+  }
+
+  @Test
+  void unknownHostIsNamedWithTheKnownOnes() {
+    rejects(spec(new HostPool(List.of("h1", "h9"), Map.of()), role("a", null, null)), "hosts.names[1]", "known hosts: h1, h2");
+  }
+
+  @Test
+  void aSelectorNoHostMatchesIsRejected() {
+    rejects(spec(new HostPool(List.of(), Map.of("rack", "z")), role("a", null, null)), "hosts", "admits no host");
+  }
+
+  @Test
+  void requirementsThatDoNotCompileAreRejected() {
+    rejects(spec(HostPool.ANY, role("a", null, "host.labels['rack'] ==")), "roles[0].requirements", "does not compile");
+  }
+
+  @Test
+  void aTemplateThatFitsNoHostOfThePoolIsRejected() {
+    // 8 vCPUs fit h2, but the pool is h1 only.
+    rejects(spec(new HostPool(List.of("h1"), Map.of()), role("a", VmSpec.of(8, 1024), null)), "roles[0].template", "fits no host of the pool");
+  }
+}
