@@ -70,7 +70,7 @@ public final class LeaderElector {
   }
 
   /** One round: renew or take the lease, register this controller, and tell the listener of a change. */
-  public void tick() {
+  public synchronized void tick() {
     long asked = nanoTime.getAsLong();
     long e = epoch;
     if (e >= 0) {
@@ -100,7 +100,7 @@ public final class LeaderElector {
   }
 
   /** Gives the lease up (a clean stop): the others need not wait for it to expire. */
-  public void resign(String reason) {
+  public synchronized void resign(String reason) {
     long e = epoch;
     if (e >= 0) {
       attempt(() -> {

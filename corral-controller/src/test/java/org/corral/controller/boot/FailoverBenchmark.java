@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.corral.controller.store.TestPostgres;
 
 /**
  * bench/failover: three controllers (real processes) on one PostgreSQL; ROUNDS times, a VM is
@@ -17,8 +18,8 @@ import java.util.Map;
 public final class FailoverBenchmark {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    String url = System.getenv("CORRAL_TEST_PG_URL");
-    if (url == null) {
+    TestPostgres pg = TestPostgres.fromEnv();
+    if (pg == null) {
       System.err.println("bench/failover needs PostgreSQL: eval \"$(.ci/start-postgres)\" first");
       System.exit(2);
     }
@@ -26,7 +27,7 @@ public final class FailoverBenchmark {
     Path dir = Files.createTempDirectory("corral-failover");
     List<Double> times = new ArrayList<>();
     boolean clean;
-    try (HaCluster ha = new HaCluster(url, System.getenv("CORRAL_TEST_PG_USER"), System.getenv("CORRAL_TEST_PG_PASSWORD"), dir, names)) {
+    try (HaCluster ha = new HaCluster(pg, dir, names)) {
       for (String n : names) {
         ha.start(n);
       }

@@ -2,14 +2,13 @@ package org.corral.controller.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import org.corral.controller.store.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,18 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * API accepted is lost or done twice.
  */
 class HaFailoverTest {
+
   @TempDir
   Path dir;
 
-  static String[] database() {
-    String url = System.getenv("CORRAL_TEST_PG_URL");
-    if (url == null || url.isBlank()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but CORRAL_TEST_PG_URL is unset: run eval \"$(.ci/start-postgres)\"");
-      }
-      Assumptions.abort("controller HA test skipped: CORRAL_TEST_PG_URL is unset; run eval \"$(.ci/start-postgres)\" first");
-    }
-    return new String[] {url, System.getenv("CORRAL_TEST_PG_USER"), System.getenv("CORRAL_TEST_PG_PASSWORD")};
+  static TestPostgres database() {
+    return TestPostgres.require("the controller HA tests");
   }
 
   static String vm(String name) {
@@ -40,8 +33,7 @@ class HaFailoverTest {
 
   @Test
   void theFollowerLeadsOnceTheLeaseRanOutAfterTheLeaderIsKilledAndNothingIsLostOrRepeated() throws Exception {
-    String[] db = database();
-    try (HaCluster ha = new HaCluster(db[0], db[1], db[2], dir, List.of("c1", "c2"))) {
+    try (HaCluster ha = new HaCluster(database(), dir, List.of("c1", "c2"))) {
       ha.start("c1");
       ha.token();
       assertThat(ha.awaitLeader(Duration.ofSeconds(60), List.of("c1"))).isEqualTo("c1");
