@@ -23,6 +23,7 @@ import org.corral.controller.auth.Permission;
 import org.corral.controller.auth.Principal;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.command.VmRequest;
+import org.corral.controller.state.ControllerState;
 import org.corral.model.AccessDeniedException;
 import org.corral.model.CorralException;
 import org.corral.model.auth.User;
@@ -398,7 +399,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** ?state=, ?owner= and ?label=KEY or KEY=VALUE of GET /vms, checked, as one predicate. */
-  private static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
+  static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
     VmState st = vmState(ctx.queryParam("state"));
     String owner = ctx.queryParam("owner");
     String label = ctx.queryParam("label");
@@ -441,7 +442,12 @@ public final class ApiServer implements AutoCloseable {
    * owner's group comes from the state, the decision from {@link AccessPolicy}.
    */
   boolean allowed(Principal p, Permission what, @Nullable String owner) {
-    String ownerGroup = owner == null ? null : controller.state().user(owner).map(User::group).orElse(null);
+    return allowed(controller.state(), p, what, owner);
+  }
+
+  /** {@link #allowed(Principal, Permission, String)} with the owner's group from {@code state} (a follower's read of the store). */
+  static boolean allowed(ControllerState state, Principal p, Permission what, @Nullable String owner) {
+    String ownerGroup = owner == null ? null : state.user(owner).map(User::group).orElse(null);
     return AccessPolicy.allows(p.role(), what, AccessPolicy.relation(p, owner, ownerGroup));
   }
 

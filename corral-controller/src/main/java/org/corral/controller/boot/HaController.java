@@ -56,6 +56,11 @@ public final class HaController implements AutoCloseable {
   private @Nullable CorralRuntime leader;
   private @Nullable SystemClock clock;
   private volatile String lastChange = "started";
+  /** The clock of the follower's read of the store (token expiry); its loop is never used. */
+  private final SystemClock replicaClock = new SystemClock("corral-follower");
+  private final java.security.SecureRandom secure = new java.security.SecureRandom();
+  private FollowerApi.@Nullable Replica replica;
+  private long replicaAt;
 
   private HaController(CorralConfig cfg, Path home,
       java.util.function.Function<org.corral.model.time.Clock, java.util.function.Consumer<Drivers>> realDrivers) {
@@ -215,7 +220,26 @@ public final class HaController implements AutoCloseable {
       @SuppressWarnings("unchecked")
       Map<String, Object> m = st instanceof Map<?, ?> ? (Map<String, Object>) st : Map.of();
       return m;
-    }, ha.advertise(), ha.lease());
+    }, this::replica, ha.advertise(), ha.lease());
+  }
+
+  /**
+   * What a follower's reads see: the store loaded into a state of its own (never written), again
+   * once the last load is older than {@link FollowerApi.Replica#MAX_AGE}. Throws a StoreException
+   * (503) when the database does not answer.
+   */
+  private synchronized FollowerApi.Replica replica() {
+    FollowerApi.Replica r = replica;
+    long now = System.nanoTime();
+    if (r == null || now - replicaAt > FollowerApi.Replica.MAX_AGE.toNanos()) {
+      org.corral.controller.state.ControllerState st = new org.corral.controller.state.ControllerState(leaseStore, replicaClock);
+      st.load();
+      r = new FollowerApi.Replica(st, new org.corral.controller.auth.Accounts(st, new org.corral.controller.auth.Passwords(secure),
+          new org.corral.controller.auth.Tokens(secure)));
+      replica = r;
+      replicaAt = now;
+    }
+    return r;
   }
 
   private void stopFollower() {
@@ -239,5 +263,6 @@ public final class HaController implements AutoCloseable {
     awaitTermination(transitions);
     leases.close();
     leaseStore.close();
+    replicaClock.close();
   }
 }

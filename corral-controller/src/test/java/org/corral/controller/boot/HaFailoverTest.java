@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.corral.controller.api.FollowerApi;
 import org.corral.controller.store.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API accepted is lost or done twice.
  */
 class HaFailoverTest {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   @TempDir
   Path dir;
@@ -50,6 +52,23 @@ class HaFailoverTest {
       }
       await("all running on c1").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .until(() -> ha.states("c1").values().stream().filter("RUNNING"::equals).count() == 3);
+
+      // The follower reads VMs and hosts from the database itself, as the token's user may see them.
+      HttpResponse<String> vms = ha.getNoFollow("c2", "/vms", ha.token());
+      assertThat(vms.statusCode()).as(vms.body()).isEqualTo(200);
+      assertThat(vms.headers().firstValue(FollowerApi.READ_FROM)).contains("database");
+      assertThat(JSON.readTree(vms.body()).findValuesAsText("state")).containsExactly("RUNNING", "RUNNING", "RUNNING");
+      assertThat(JSON.readTree(vms.body()).findValuesAsText("name")).containsExactly("web1", "web2", "web3");
+      HttpResponse<String> one = ha.getNoFollow("c2", "/vms/web2", ha.token());
+      assertThat(one.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(one.body()).get("host").asText()).isEqualTo(ha.get("c1", "/vms/web2").get("host").asText());
+      assertThat(ha.getNoFollow("c2", "/vms/nope", ha.token()).statusCode()).isEqualTo(404);
+      HttpResponse<String> hosts = ha.getNoFollow("c2", "/hosts", ha.token());
+      assertThat(hosts.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(hosts.body()).findValuesAsText("name")).containsExactly("node01", "node02", "node03");
+      assertThat(ha.getNoFollow("c2", "/vms", "").statusCode()).as("no token, no read").isEqualTo(401);
+      assertThat(ha.getNoFollow("c2", "/vms", "corral_nope_nope").statusCode()).as("a wrong token").isEqualTo(401);
+      assertThat(ha.getNoFollow("c2", "/actions", ha.token()).statusCode()).as("other reads go to the leader").isEqualTo(307);
 
       ha.kill("c1");
       long killed = System.nanoTime();
