@@ -347,19 +347,24 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("status", "UP");
     h.putAll(health);
-    // Counts from the published version (no pass over the VMs, no hop onto the loop for them).
-    var published = controller.state().published();
+    h.putAll(counts(controller.state().published()));
+    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
+        "actionsQueued", controller.executor().queuedCount())));
+    json(ctx, 200, h);
+  }
+
+  /** Hosts and VMs counted by state, from a published version (no pass over the VMs, no hop onto the loop for them). */
+  static Map<String, Object> counts(ControllerState.Published published) {
     Map<String, Integer> hostStates = new java.util.TreeMap<>();
     published.hosts().values().forEach(x -> hostStates.merge(x.state().name(), 1, Integer::sum));
     Map<String, Integer> vmStates = new java.util.TreeMap<>();
     published.vmsByState().forEach((state, n) -> vmStates.put(state.name(), n));
+    Map<String, Object> h = new LinkedHashMap<>();
     h.put("hosts", published.hosts().size());
     h.put("hostsByState", hostStates);
     h.put("vms", published.vms().size());
     h.put("vmsByState", vmStates);
-    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
-        "actionsQueued", controller.executor().queuedCount())));
-    json(ctx, 200, h);
+    return h;
   }
 
   <T> T call(java.util.function.Supplier<T> s) {

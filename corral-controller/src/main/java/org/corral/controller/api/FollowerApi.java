@@ -21,7 +21,8 @@ import org.corral.model.host.Host;
 import org.corral.model.vm.Vm;
 
 /**
- * The API of a controller that follows (controller HA): GET /health answers with the HA state;
+ * The API of a controller that follows (controller HA): GET /health answers with the HA state
+ * (and, to a request with a valid token, the hosts and VMs counted by state in the database);
  * GET of VMs and hosts is read from the database (the store as last loaded, at most
  * {@link Replica#MAX_AGE} old, authenticated and filtered by owner as on the leader); every other
  * request goes to the leader with a 307 (method and body kept; the CLI follows it), or gets a 503
@@ -58,10 +59,25 @@ public final class FollowerApi implements AutoCloseable {
     this.lease = lease;
     this.app = Javalin.create(conf -> conf.showJavalinBanner = false);
     app.exception(CorralException.class, (e, ctx) -> Problems.of(ctx, e));
+    app.exception(org.corral.controller.store.StoreException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "1")
+        .contentType("application/problem+json").result(ApiJson.write(Map.of("type", "about:blank", "title", "Database unreachable",
+            "status", 503, "detail", "this follower cannot read the database: " + e.getMessage() + "; retry, or ask the leader"))));
     app.get(ApiServer.V1 + "/health", ctx -> {
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("status", "FOLLOWER");
       h.put("ha", ha.get());
+      if (ctx.header("Authorization") != null) {
+        // As the leader's: hosts and VMs counted by state, here from the database, for a valid
+        // token; health answers even when the database does not (then without the counts).
+        try {
+          Replica r = replica.get();
+          principal(ctx, r);
+          h.putAll(ApiServer.counts(r.state().published()));
+          ctx.header(READ_FROM, "database");
+        } catch (org.corral.controller.store.StoreException e) {
+          h.put("database", "unreachable: " + e.getMessage());
+        }
+      }
       ctx.contentType("application/json").result(ApiJson.write(h));
     });
     app.get(ApiServer.V1 + "/vms", ctx -> {

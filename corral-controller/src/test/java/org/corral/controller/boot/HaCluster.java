@@ -34,6 +34,10 @@ import org.corral.controller.store.TestPostgres;
  * bench/failover drive. Waits are bounded polls, never sleeps.
  */
 final class HaCluster implements AutoCloseable {
+  /**
+   * The lab holds every VM the tests and bench/failover create (1 vCPU each, no overcommit): with
+   * 16 cores a host, 50 kills' VMs did not all fit, and those left PENDING looked unsettled.
+   */
   private static final String CONFIG = """
       controller: {monitorPeriod: 200ms, schedulerPeriod: 200ms}
       api: {listen: "127.0.0.1:%d"}
@@ -44,7 +48,7 @@ final class HaCluster implements AutoCloseable {
         stateFile: true
         latencies: {define: 50ms, boot: 500ms, shutdown: 100ms, migrationBase: 100ms, powerOn: 1s, powerOff: 1s}
         hosts:
-          - {prefix: node, count: 3, cores: 16, mhz: 2600, memoryMib: 65536}
+          - {prefix: node, count: 3, cores: 64, mhz: 2600, memoryMib: 262144}
       """;
   /** How long a request may wait for its answer: a controller stopped mid-request must not hang a test. */
   private static final Duration REQUEST = Duration.ofSeconds(30);
@@ -169,7 +173,7 @@ final class HaCluster implements AutoCloseable {
         // The child was killed: its output ends here.
       }
     });
-    await(name + " up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+    await(name + " up").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
         .until(() -> !p.isAlive() || lines.contains(READY));
     if (!lines.contains(READY)) {
       throw new IllegalStateException(name + " did not start: " + lines);
@@ -213,7 +217,7 @@ final class HaCluster implements AutoCloseable {
   /** The admin token the first leader wrote (the same users serve every controller). */
   String token() throws Exception {
     if (token.isEmpty()) {
-      await("the admin token").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+      await("the admin token").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
           .until(() -> Files.exists(home.resolve(AdminToken.FILE)));
       token = Files.readString(home.resolve(AdminToken.FILE)).strip();
     }

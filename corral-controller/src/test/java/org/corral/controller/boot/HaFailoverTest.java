@@ -38,7 +38,7 @@ class HaFailoverTest {
     try (HaCluster ha = new HaCluster(database(), dir, List.of("c1", "c2"))) {
       ha.start("c1");
       ha.token();
-      assertThat(ha.awaitLeader(Duration.ofSeconds(60), List.of("c1"))).isEqualTo("c1");
+      assertThat(ha.awaitLeader(Duration.ofSeconds(180), List.of("c1"))).isEqualTo("c1");
       ha.start("c2");
       await("c2 follows").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> "follower".equals(ha.role("c2")));
 
@@ -69,6 +69,11 @@ class HaFailoverTest {
       assertThat(ha.getNoFollow("c2", "/vms", "").statusCode()).as("no token, no read").isEqualTo(401);
       assertThat(ha.getNoFollow("c2", "/vms", "corral_nope_nope").statusCode()).as("a wrong token").isEqualTo(401);
       assertThat(ha.getNoFollow("c2", "/actions", ha.token()).statusCode()).as("other reads go to the leader").isEqualTo(307);
+      HttpResponse<String> health = ha.getNoFollow("c2", "/health", ha.token());
+      assertThat(JSON.readTree(health.body()).at("/status").asText()).isEqualTo("FOLLOWER");
+      assertThat(JSON.readTree(health.body()).at("/vmsByState/RUNNING").asInt()).as("corral status through a follower").isEqualTo(3);
+      assertThat(JSON.readTree(health.body()).at("/hosts").asInt()).isEqualTo(3);
+      assertThat(JSON.readTree(ha.getNoFollow("c2", "/health", "").body()).has("vms")).as("no counts without a token").isFalse();
 
       ha.kill("c1");
       long killed = System.nanoTime();
@@ -76,8 +81,9 @@ class HaFailoverTest {
       double failover = (System.nanoTime() - killed) / 1e9;
       System.out.printf("failover after kill -9 of the leader: %.2f s%n", failover);
       // The 5 s target is bench/failover's (timed over many runs); here only that the lease, not
-      // some longer timeout, decides: 3 s of lease and the new leader's start, with room for a busy machine.
-      assertThat(failover).as("a new leader once the lease ran out").isLessThan(15.0);
+      // some longer timeout, decides: 3 s of lease and the new leader's start, with room for a busy
+      // machine (13 s seen at a load average of 20 on 2 cores).
+      assertThat(failover).as("a new leader once the lease ran out").isLessThan(30.0);
 
       HttpResponse<String> r = ha.post("c2", "/vms", vm("web4"));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);

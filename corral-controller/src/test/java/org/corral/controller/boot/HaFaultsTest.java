@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * machine); nothing sleeps.
  */
 class HaFaultsTest {
-  private static final Duration LONG = Duration.ofSeconds(60);
+  /** Generous: on a loaded 2-core machine a controller's start has taken over a minute. */
+  private static final Duration LONG = Duration.ofSeconds(120);
 
   @TempDir
   Path dir;
