@@ -23,6 +23,7 @@ import org.corral.controller.auth.Permission;
 import org.corral.controller.auth.Principal;
 import org.corral.controller.command.HostRequest;
 import org.corral.controller.command.VmRequest;
+import org.corral.controller.state.ControllerState;
 import org.corral.model.AccessDeniedException;
 import org.corral.model.CorralException;
 import org.corral.model.auth.User;
@@ -419,19 +420,24 @@ public final class ApiServer implements AutoCloseable {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("status", "UP");
     h.putAll(health);
-    // Counts from the published version (no pass over the VMs, no hop onto the loop for them).
-    var published = controller.state().published();
+    h.putAll(counts(controller.state().published()));
+    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
+        "actionsQueued", controller.executor().queuedCount())));
+    json(ctx, 200, h);
+  }
+
+  /** Hosts and VMs counted by state, from a published version (no pass over the VMs, no hop onto the loop for them). */
+  static Map<String, Object> counts(ControllerState.Published published) {
     Map<String, Integer> hostStates = new java.util.TreeMap<>();
     published.hosts().values().forEach(x -> hostStates.merge(x.state().name(), 1, Integer::sum));
     Map<String, Integer> vmStates = new java.util.TreeMap<>();
     published.vmsByState().forEach((state, n) -> vmStates.put(state.name(), n));
+    Map<String, Object> h = new LinkedHashMap<>();
     h.put("hosts", published.hosts().size());
     h.put("hostsByState", hostStates);
     h.put("vms", published.vms().size());
     h.put("vmsByState", vmStates);
-    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
-        "actionsQueued", controller.executor().queuedCount())));
-    json(ctx, 200, h);
+    return h;
   }
 
   <T> T call(java.util.function.Supplier<T> s) {
@@ -471,7 +477,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** ?state=, ?owner=, ?label=KEY or KEY=VALUE and ?q= (part of the name) of GET /vms, checked, as one predicate. */
-  private static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
+  static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
     VmState st = vmState(ctx.queryParam("state"));
     String owner = ctx.queryParam("owner");
     String label = ctx.queryParam("label");
@@ -517,7 +523,12 @@ public final class ApiServer implements AutoCloseable {
    * owner's group comes from the state, the decision from {@link AccessPolicy}.
    */
   boolean allowed(Principal p, Permission what, @Nullable String owner) {
-    String ownerGroup = owner == null ? null : controller.state().user(owner).map(User::group).orElse(null);
+    return allowed(controller.state(), p, what, owner);
+  }
+
+  /** {@link #allowed(Principal, Permission, String)} with the owner's group from {@code state} (a follower's read of the store). */
+  static boolean allowed(ControllerState state, Principal p, Permission what, @Nullable String owner) {
+    String ownerGroup = owner == null ? null : state.user(owner).map(User::group).orElse(null);
     return AccessPolicy.allows(p.role(), what, AccessPolicy.relation(p, owner, ownerGroup));
   }
 

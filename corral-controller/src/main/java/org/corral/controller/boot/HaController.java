@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * to the leader (307, which the CLI follows); once elected it starts a whole {@link CorralRuntime}
  * whose store is fenced with its epoch, on a fresh loop, so that nothing of an earlier term
  * survives; deposed, it stops that runtime (a write it still tries is refused by the fence) and
- * follows again. The elector runs on a thread of its own, never on the loop.
+ * follows again. The elector runs on a thread of its own, never on the loop; terms start and stop
+ * on another, so that a slow start (seconds on a loaded machine) never holds up a renewal and
+ * loses the lease it was elected with.
  */
 public final class HaController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HaController.class);
@@ -42,15 +44,23 @@ public final class HaController implements AutoCloseable {
   private final JdbcStore leaseStore;
   private final Leases leases;
   private final LeaderElector elector;
+  /** Renews or takes the lease: nothing else runs here, so that a slow start of a term never delays a renewal. */
   private final ScheduledExecutorService ticker;
+  /** Starts and stops terms (lead, follow), in the order the elector decided them. */
+  private final java.util.concurrent.ExecutorService transitions;
   private final Map<String, Object> health = new ConcurrentHashMap<>();
   private final String host;
   private final int port;
-  // Touched only on the ticker thread (elected/deposed run there) and by close() after it stopped.
+  // Touched only on the transitions thread, and by close() after it stopped.
   private @Nullable FollowerApi follower;
   private @Nullable CorralRuntime leader;
   private @Nullable SystemClock clock;
   private volatile String lastChange = "started";
+  /** The clock of the follower's read of the store (token expiry); its loop is never used. */
+  private final SystemClock replicaClock = new SystemClock("corral-follower");
+  private final java.security.SecureRandom secure = new java.security.SecureRandom();
+  private FollowerApi.@Nullable Replica replica;
+  private long replicaAt;
 
   private HaController(CorralConfig cfg, Path home,
       java.util.function.Function<org.corral.model.time.Clock, java.util.function.Consumer<Drivers>> realDrivers) {
@@ -66,15 +76,16 @@ public final class HaController implements AutoCloseable {
     this.elector = new LeaderElector(leases, ha.name(), ha.advertise(), ha.lease(), ha.renewEvery(), new LeaderElector.Listener() {
       @Override
       public void elected(long epoch) {
-        lead(epoch);
+        transitions.execute(() -> lead(epoch));
       }
 
       @Override
       public void deposed(long epoch, String reason) {
-        follow("deposed from epoch " + epoch + ": " + reason);
+        transitions.execute(() -> follow("deposed from epoch " + epoch + ": " + reason));
       }
     }, System::nanoTime);
     this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("corral-ha").daemon().factory());
+    this.transitions = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("corral-ha-term").daemon().factory());
   }
 
   /** Starts following (the first tick may elect it at once) and ticks every {@code ha.renewEvery}. */
@@ -82,7 +93,7 @@ public final class HaController implements AutoCloseable {
       java.util.function.Function<org.corral.model.time.Clock, java.util.function.Consumer<Drivers>> realDrivers) {
     HaController c = new HaController(cfg, home, realDrivers);
     try {
-      c.ticker.submit(() -> c.follow("started")).get();
+      c.transitions.submit(() -> c.follow("started")).get();
     } catch (Exception e) {
       c.close();
       throw new IllegalStateException("the controller could not start its follower API on " + cfg.listen() + ": " + e.getMessage(), e);
@@ -147,6 +158,9 @@ public final class HaController implements AutoCloseable {
 
   /** Elected: a fresh loop and runtime on a store fenced with {@code epoch}. */
   private void lead(long epoch) {
+    if (elector.epoch() != epoch) {
+      return; // the term ended before it could start (the end is queued behind)
+    }
     stopFollower();
     lastChange = "elected with epoch " + epoch;
     SystemClock c = new SystemClock("corral-loop");
@@ -192,13 +206,40 @@ public final class HaController implements AutoCloseable {
     health.put("ha", state());
   }
 
+  private static void awaitTermination(java.util.concurrent.ExecutorService e) {
+    try {
+      e.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private FollowerApi followerApi() {
     return new FollowerApi(host, port, () -> {
       Object st = health.get("ha");
       @SuppressWarnings("unchecked")
       Map<String, Object> m = st instanceof Map<?, ?> ? (Map<String, Object>) st : Map.of();
       return m;
-    }, ha.advertise(), ha.lease());
+    }, this::replica, ha.advertise(), ha.lease());
+  }
+
+  /**
+   * What a follower's reads see: the store loaded into a state of its own (never written), again
+   * once the last load is older than {@link FollowerApi.Replica#MAX_AGE}. Throws a StoreException
+   * (503) when the database does not answer.
+   */
+  private synchronized FollowerApi.Replica replica() {
+    FollowerApi.Replica r = replica;
+    long now = System.nanoTime();
+    if (r == null || now - replicaAt > FollowerApi.Replica.MAX_AGE.toNanos()) {
+      org.corral.controller.state.ControllerState st = new org.corral.controller.state.ControllerState(leaseStore, replicaClock);
+      st.load();
+      r = new FollowerApi.Replica(st, new org.corral.controller.auth.Accounts(st, new org.corral.controller.auth.Passwords(secure),
+          new org.corral.controller.auth.Tokens(secure)));
+      replica = r;
+      replicaAt = now;
+    }
+    return r;
   }
 
   private void stopFollower() {
@@ -212,15 +253,16 @@ public final class HaController implements AutoCloseable {
   @Override
   public void close() {
     ticker.shutdown();
-    try {
-      ticker.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    elector.resign("stopped");
-    follow("stopped");
-    stopFollower();
+    awaitTermination(ticker);
+    elector.resign("stopped"); // queues the end of the term, if it leads
+    transitions.execute(() -> {
+      follow("stopped");
+      stopFollower();
+    });
+    transitions.shutdown();
+    awaitTermination(transitions);
     leases.close();
     leaseStore.close();
+    replicaClock.close();
   }
 }

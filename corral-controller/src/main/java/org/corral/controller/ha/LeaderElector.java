@@ -2,6 +2,7 @@ package org.corral.controller.ha;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.corral.controller.store.LeaseTable;
 import org.corral.controller.store.Leases;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public final class LeaderElector {
     void deposed(long epoch, String reason);
   }
 
-  private final Leases leases;
+  private final LeaseTable leases;
   private final String me;
   private final String address;
   private final Duration lease;
@@ -46,7 +47,7 @@ public final class LeaderElector {
    * @param margin how long before its lease runs out, by its own clock, a leader stops acting
    *               (at least one renewal period, so that a late tick cannot outlive the lease)
    */
-  public LeaderElector(Leases leases, String me, String address, Duration lease, Duration margin, Listener listener,
+  public LeaderElector(LeaseTable leases, String me, String address, Duration lease, Duration margin, Listener listener,
       LongSupplier nanoTime) {
     if (!margin.isPositive() || margin.compareTo(lease) >= 0) {
       throw new IllegalArgumentException("margin must be positive and shorter than the lease, got " + margin + " of " + lease);
@@ -70,7 +71,7 @@ public final class LeaderElector {
   }
 
   /** One round: renew or take the lease, register this controller, and tell the listener of a change. */
-  public void tick() {
+  public synchronized void tick() {
     long asked = nanoTime.getAsLong();
     long e = epoch;
     if (e >= 0) {
@@ -100,7 +101,7 @@ public final class LeaderElector {
   }
 
   /** Gives the lease up (a clean stop): the others need not wait for it to expire. */
-  public void resign(String reason) {
+  public synchronized void resign(String reason) {
     long e = epoch;
     if (e >= 0) {
       attempt(() -> {

@@ -46,6 +46,15 @@ public final class InMemoryStore implements Store {
   /** The same entries per subject, in seq order, so that a subject's history is cheap to page. */
   private final Map<String, List<JournalEntry>> bySubject = new HashMap<>();
   private boolean closed;
+  // The leader lease (controller HA on virtual time): the same row as PostgreSQL's controller_lease.
+  private @Nullable String leaseHolder;
+  private @Nullable String leaseAddress;
+  private long leaseEpoch;
+  private long leaseExpires;
+  private long leaseChanged;
+  private @Nullable String leaseReason;
+  private final Map<String, Leases.Seen> seen = new TreeMap<>();
+  private final Map<String, Long> seenAt = new HashMap<>();
 
   @Override
   public synchronized StoredState load() {
@@ -196,6 +205,145 @@ public final class InMemoryStore implements Store {
   @Override
   public synchronized void close() {
     closed = true;
+  }
+
+  /**
+   * The leader lease of this store with the rules of {@link Leases} (taken only once expired or
+   * released, each time with the next epoch), on {@code clock}: the database's clock, shared by
+   * every controller of a test.
+   */
+  public LeaseTable leases(org.corral.model.time.Clock clock) {
+    return new LeaseTable() {
+      @Override
+      public Optional<Long> tryAcquire(String me, String address, java.time.Duration lease, String reason) {
+        synchronized (InMemoryStore.this) {
+          long now = clock.now().toEpochMilli();
+          if (leaseHolder != null && leaseExpires >= now) {
+            return Optional.empty();
+          }
+          leaseHolder = me;
+          leaseAddress = address;
+          leaseEpoch++;
+          leaseExpires = now + lease.toMillis();
+          leaseChanged = now;
+          leaseReason = reason;
+          return Optional.of(leaseEpoch);
+        }
+      }
+
+      @Override
+      public boolean renew(String me, long epoch, java.time.Duration lease) {
+        synchronized (InMemoryStore.this) {
+          if (!me.equals(leaseHolder) || leaseEpoch != epoch) {
+            return false;
+          }
+          leaseExpires = clock.now().toEpochMilli() + lease.toMillis();
+          return true;
+        }
+      }
+
+      @Override
+      public void release(String me, long epoch, String reason) {
+        synchronized (InMemoryStore.this) {
+          if (me.equals(leaseHolder) && leaseEpoch == epoch) {
+            leaseHolder = null;
+            leaseExpires = 0;
+            leaseChanged = clock.now().toEpochMilli();
+            leaseReason = reason;
+          }
+        }
+      }
+
+      @Override
+      public Leases.Lease current() {
+        synchronized (InMemoryStore.this) {
+          long now = clock.now().toEpochMilli();
+          return new Leases.Lease(leaseHolder, leaseAddress, leaseEpoch, leaseExpires - now, now - leaseChanged, leaseReason);
+        }
+      }
+
+      @Override
+      public void heartbeat(String name, String address, String role) {
+        synchronized (InMemoryStore.this) {
+          seen.put(name, new Leases.Seen(name, address, role, 0));
+          seenAt.put(name, clock.now().toEpochMilli());
+        }
+      }
+
+      @Override
+      public List<Leases.Seen> controllers() {
+        synchronized (InMemoryStore.this) {
+          long now = clock.now().toEpochMilli();
+          return seen.values().stream().map(c -> new Leases.Seen(c.name(), c.address(), c.role(), now - seenAt.getOrDefault(c.name(), now))).toList();
+        }
+      }
+
+      @Override
+      public void close() {
+        // nothing of its own to close: the lease lives in the store
+      }
+    };
+  }
+
+  /**
+   * This store as {@code holder} elected with {@code epoch} writes to it: every write checks the
+   * lease first (with the write, under the store's monitor) and is refused whole with
+   * {@link DeposedException} once another controller took it, as {@link JdbcStore#fence} does.
+   * Reads are the store's own.
+   */
+  public Store fenced(String holder, long epoch) {
+    InMemoryStore db = this;
+    return new Store() {
+      @Override
+      public StoredState load() {
+        return db.load();
+      }
+
+      @Override
+      public List<JournalEntry> write(Changes changes) {
+        synchronized (db) {
+          if (!holder.equals(leaseHolder) || leaseEpoch != epoch) {
+            throw new DeposedException(holder, epoch);
+          }
+          return db.write(changes);
+        }
+      }
+
+      @Override
+      public Optional<ActionRecord> action(String key) {
+        return db.action(key);
+      }
+
+      @Override
+      public List<ActionRecord> actions(ActionStatus status, int limit) {
+        return db.actions(status, limit);
+      }
+
+      @Override
+      public List<JournalEntry> journal(long afterSeq, int limit, @Nullable String subject) {
+        return db.journal(afterSeq, limit, subject);
+      }
+
+      @Override
+      public List<JournalEntry> journalTail(int limit, @Nullable String subject) {
+        return db.journalTail(limit, subject);
+      }
+
+      @Override
+      public long compactJournal(java.time.Instant before, long keepNewest, int maxDelete) {
+        return db.compactJournal(before, keepNewest, maxDelete);
+      }
+
+      @Override
+      public long lastSeq() {
+        return db.lastSeq();
+      }
+
+      @Override
+      public void close() {
+        // the controller's view only: the store stays open for the others
+      }
+    };
   }
 
   private void requireOpen() {

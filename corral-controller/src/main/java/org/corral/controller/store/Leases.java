@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * renewal. Statements wait at most a second for a row lock: a renewal that cannot get one fails
  * (and the lease runs out) rather than hang.
  */
-public final class Leases implements AutoCloseable {
+public final class Leases implements LeaseTable {
   /** The database's clock, in milliseconds since 1970. */
   private static final String NOW = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
@@ -48,6 +48,7 @@ public final class Leases implements AutoCloseable {
    *
    * @return the new epoch, or empty when another controller holds the lease
    */
+  @Override
   public Optional<Long> tryAcquire(String me, String address, Duration lease, String reason) {
     return call("take the lease in", h -> h.inTransaction(tx -> {
       int n = tx.createUpdate("UPDATE controller_lease SET holder = :me, address = :address, epoch = epoch + 1,"
@@ -62,6 +63,7 @@ public final class Leases implements AutoCloseable {
   }
 
   /** Extends {@code me}'s lease of {@code epoch}; false when it is no longer {@code me}'s. */
+  @Override
   public boolean renew(String me, long epoch, Duration lease) {
     return call("renew the lease in", h -> h.createUpdate("UPDATE controller_lease SET expires_at = " + NOW + " + :lease"
             + " WHERE id = 1 AND holder = :me AND epoch = :epoch")
@@ -69,12 +71,14 @@ public final class Leases implements AutoCloseable {
   }
 
   /** Gives the lease up at once (a clean stop), so that another controller need not wait for it to expire. */
+  @Override
   public void release(String me, long epoch, String reason) {
     call("release the lease in", h -> h.createUpdate("UPDATE controller_lease SET holder = NULL, expires_at = 0,"
             + " changed_at = " + NOW + ", reason = :reason WHERE id = 1 AND holder = :me AND epoch = :epoch")
         .bind("me", me).bind("epoch", epoch).bind("reason", reason).execute());
   }
 
+  @Override
   public Lease current() {
     return call("read the lease in", h -> h.createQuery("SELECT holder, address, epoch, expires_at - " + NOW + " AS remaining,"
             + " " + NOW + " - changed_at AS since, reason FROM controller_lease WHERE id = 1")
@@ -84,6 +88,7 @@ public final class Leases implements AutoCloseable {
   }
 
   /** Records that {@code name} is alive, at {@code address}, in {@code role} (leader or follower). */
+  @Override
   public void heartbeat(String name, String address, String role) {
     call("register a controller in", h -> h.inTransaction(tx -> {
       int n = tx.createUpdate("UPDATE controllers SET address = :address, role = :role, seen_at = " + NOW + " WHERE name = :name")
@@ -97,6 +102,7 @@ public final class Leases implements AutoCloseable {
   }
 
   /** Every controller of the register, by name. */
+  @Override
   public List<Seen> controllers() {
     return call("read the controllers in", h -> h.createQuery("SELECT name, address, role, " + NOW + " - seen_at AS ago"
             + " FROM controllers ORDER BY name")

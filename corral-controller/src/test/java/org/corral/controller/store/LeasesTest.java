@@ -2,13 +2,8 @@ package org.corral.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +12,6 @@ import org.awaitility.Awaitility;
 import org.corral.controller.ha.LeaderElector;
 import org.corral.model.InvalidInputException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,27 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeasesTest {
   private static final Duration LEASE = Duration.ofMillis(400);
-  private String url;
-  private String user;
-  private String password;
+  private TestPostgres pg;
   private String schema;
   private final List<AutoCloseable> open = new ArrayList<>();
 
   @BeforeEach
-  void schema() throws SQLException {
-    url = System.getenv("CORRAL_TEST_PG_URL");
-    user = System.getenv("CORRAL_TEST_PG_USER");
-    password = System.getenv("CORRAL_TEST_PG_PASSWORD");
-    if (url == null || url.isBlank()) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but CORRAL_TEST_PG_URL is unset: run eval \"$(.ci/start-postgres)\"");
-      }
-      Assumptions.abort("PostgreSQL lease tests skipped: CORRAL_TEST_PG_URL is unset; run eval \"$(.ci/start-postgres)\" first");
-    }
-    schema = "corral_lease_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
+  void schema() {
+    pg = TestPostgres.require("the PostgreSQL lease tests");
+    schema = pg.createSchema("corral_lease");
   }
 
   @AfterEach
@@ -59,14 +40,12 @@ class LeasesTest {
       c.close();
     }
     if (schema != null) {
-      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+      pg.dropSchema(schema);
     }
   }
 
   private JdbcStore controller() {
-    JdbcStore s = JdbcStore.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+    JdbcStore s = JdbcStore.open(pg.schemaUrl(schema), pg.user(), pg.password());
     open.add(s);
     return s;
   }

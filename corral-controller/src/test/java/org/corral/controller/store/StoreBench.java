@@ -85,23 +85,15 @@ class StoreBench {
   @Test
   @EnabledIfEnvironmentVariable(named = "CORRAL_TEST_PG_URL", matches = ".+")
   void postgres() throws Exception {
-    String url = System.getenv("CORRAL_TEST_PG_URL");
-    String user = System.getenv("CORRAL_TEST_PG_USER");
-    String password = System.getenv("CORRAL_TEST_PG_PASSWORD");
-    String schema = "corral_bench_" + ProcessHandle.current().pid();
-    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      s.execute("CREATE SCHEMA " + schema);
-    }
+    TestPostgres pg = TestPostgres.require("the PostgreSQL store benchmark");
+    String schema = pg.createSchema("corral_bench");
     try {
       long t0 = System.nanoTime();
-      Store store = JdbcStore.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
+      Store store = JdbcStore.open(pg.schemaUrl(schema), pg.user(), pg.password());
       report("postgres open (create + migrate)", System.nanoTime() - t0, 1);
       run("postgres", store);
     } finally {
-      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+      pg.dropSchema(schema);
     }
   }
 
