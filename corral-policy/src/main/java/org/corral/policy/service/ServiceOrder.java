@@ -38,7 +38,11 @@ public final class ServiceOrder {
     }
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < services.size(); i++) {
-      ServiceCheck s = services.get(i).validate(field + "[" + i + "]");
+      ServiceCheck given = services.get(i);
+      if (given == null) {
+        throw new InvalidInputException(field + "[" + i + "]", "is empty", "give the service's name and kind, or drop the entry");
+      }
+      ServiceCheck s = given.validate(field + "[" + i + "]");
       if (index.putIfAbsent(s.name(), i) != null) {
         throw new InvalidInputException(field + "[" + i + "].name", "'" + s.name() + "' is already the name of " + field + "[" + index.get(s.name()) + "]",
             "give each service of a VM its own name");
