@@ -67,6 +67,28 @@ public record ServiceEscalation(int perStep, int flapRestarts, Duration flapWind
     public static History healthy(boolean restartable) {
       return new History(0, Step.NONE, restartable, List.of());
     }
+
+    /** After a check: a failed one adds to the streak; a healthy one ends it (restart times are kept for flapping). */
+    public History checked(boolean failed) {
+      return failed ? new History(failures + 1, taken, restartable, restarts) : new History(0, Step.NONE, restartable, restarts);
+    }
+
+    /**
+     * After {@code step} was taken at {@code at}; a restart is remembered for flapping. Restarts
+     * older than {@code keep} are dropped (pass the escalation's flapWindow, so memory stays bounded).
+     */
+    public History took(Step step, Instant at, Duration keep) {
+      List<Instant> kept = new ArrayList<>();
+      for (Instant t : restarts) {
+        if (!t.isBefore(at.minus(keep))) {
+          kept.add(t);
+        }
+      }
+      if (step.restarts()) {
+        kept.add(at);
+      }
+      return new History(failures, step, restartable, kept);
+    }
   }
 
   /** What the loop does now. */

@@ -86,4 +86,49 @@ class ServiceEscalationTest {
     assertThat(one.next(new History(3, Step.RESTART_VM, true, List.of()), NOW).action()).isEqualTo(Action.RECREATE_ELSEWHERE);
     assertThat(one.next(new History(4, Step.RECREATE_ELSEWHERE, true, List.of()), NOW).action()).isEqualTo(Action.GIVE_UP);
   }
+
+  @Test
+  void aWholeStreakWalksEveryStepOnceThenAHealthyCheckStartsOver() {
+    ServiceEscalation e = ServiceEscalation.DEFAULT;
+    History h = History.healthy(true);
+    java.util.List<Action> taken = new java.util.ArrayList<>();
+    Instant t = NOW;
+    for (int check = 0; check < 14; check++) {
+      t = t.plusSeconds(30);
+      h = h.checked(true);
+      ServiceEscalation.Next next = e.next(h, t);
+      if (next.action() != Action.NOTHING) {
+        taken.add(next.action());
+        h = h.took(next.step(), t, e.flapWindow());
+      }
+    }
+    assertThat(taken).containsExactly(Action.RESTART_SERVICE, Action.RESTART_VM, Action.RECREATE_ELSEWHERE, Action.GIVE_UP);
+    assertThat(h.restarts()).as("only restarts within the flap window are kept").hasSize(0);
+
+    h = h.checked(false);
+    assertThat(h.failures()).isZero();
+    assertThat(h.taken()).isEqualTo(Step.NONE);
+  }
+
+  @Test
+  void aServiceThatFailsAtOnceAfterEachRestartIsPausedOnItsFifthRestartInAMinute() {
+    ServiceEscalation e = new ServiceEscalation(1, 5, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(10));
+    History h = History.healthy(true);
+    Instant t = NOW;
+    int restarts = 0;
+    for (int i = 0; i < 6; i++) {
+      t = t.plusSeconds(10);
+      h = h.checked(true);
+      ServiceEscalation.Next next = e.next(h, t);
+      if (next.action() == Action.PAUSED) {
+        break;
+      }
+      assertThat(next.action()).isEqualTo(Action.RESTART_SERVICE);
+      restarts++;
+      h = h.took(next.step(), t, e.flapWindow()).checked(false); // healthy just after the restart
+    }
+    assertThat(restarts).isEqualTo(5);
+    assertThat(e.next(h.checked(true), t.minusSeconds(10).plusSeconds(599)).action()).isEqualTo(Action.PAUSED);
+    assertThat(e.next(h.checked(true), t.minusSeconds(10).plusSeconds(600)).action()).isEqualTo(Action.RESTART_SERVICE);
+  }
 }
