@@ -1,0 +1,38 @@
+package org.corral.drivers.ec2;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.corral.model.InvalidInputException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How many instances of each type Corral may run at the endpoint: {@code caps=t2.small:5,m5.large:2}.
+ * Only these types are used. The default is the hybrid-cloud study's: 5 small, 2 large, 1 extra-large.
+ */
+record Ec2Caps(Map<String, Integer> perType) {
+  static final String DEFAULT = "t2.small:5,m5.large:2,m5.xlarge:1";
+
+  Ec2Caps {
+    perType = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perType));
+  }
+
+  static Ec2Caps parse(String field, @Nullable String caps) {
+    String text = caps == null ? DEFAULT : caps;
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String part : text.split(",")) {
+      int colon = part.lastIndexOf(':');
+      String type = colon < 0 ? "" : part.substring(0, colon).strip();
+      int n = -1;
+      try {
+        n = colon < 0 ? -1 : Integer.parseInt(part.substring(colon + 1).strip());
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      if (type.isEmpty() || n < 0 || out.put(type, n) != null) {
+        throw new InvalidInputException(field, "caps " + InvalidInputException.quote(text) + " is not a list of distinct TYPE:COUNT",
+            "write e.g. caps=" + DEFAULT);
+      }
+    }
+    return new Ec2Caps(out);
+  }
+}
