@@ -1,7 +1,9 @@
 package org.corral.drivers.ec2;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.corral.drivers.DriverException;
 import org.corral.model.InvalidInputException;
 import org.jspecify.annotations.Nullable;
 
@@ -34,5 +36,30 @@ record Ec2Caps(Map<String, Integer> perType) {
       }
     }
     return new Ec2Caps(out);
+  }
+
+  /**
+   * The smallest of {@code sizes} (smallest first) that holds {@code vcpus} and {@code memoryMib}
+   * and of which fewer than its cap run ({@code inUse} counts the instances per type).
+   *
+   * @throws DriverException REJECTED when no type holds it or every type that does is at its cap
+   */
+  static Ec2Connection.Size smallest(String uri, List<Ec2Connection.Size> sizes, Map<String, Integer> caps, int vcpus,
+      long memoryMib, Map<String, Integer> inUse) {
+    boolean fitsAny = false;
+    for (Ec2Connection.Size s : sizes) {
+      if (s.vcpus() >= vcpus && s.memoryMib() >= memoryMib) {
+        fitsAny = true;
+        if (inUse.getOrDefault(s.type(), 0) < caps.getOrDefault(s.type(), 0)) {
+          return s;
+        }
+      }
+    }
+    if (!fitsAny) {
+      throw new DriverException(DriverException.Kind.REJECTED, "no instance type in the caps of " + uri + " holds " + vcpus
+          + " vCPUs and " + memoryMib + " MiB (types: " + sizes + ")");
+    }
+    throw new DriverException(DriverException.Kind.REJECTED, "every instance type at " + uri + " that holds " + vcpus
+        + " vCPUs and " + memoryMib + " MiB is at its cap " + caps + " (running: " + inUse + ")");
   }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -59,11 +58,14 @@ final class Ec2Connection implements HypervisorConnection {
   private final List<Size> sizes; // the capped types, smallest first
   private final Map<String, Integer> caps;
   private final int mhz;
-  private final Map<String, DomainSpec> defined = new ConcurrentHashMap<>();
+  /** Specs defined and not yet run, by domain; the driver's, per URI, so that a reconnect keeps them. */
+  private final Map<String, DomainSpec> defined;
   private volatile boolean alive = true;
   private final Object starting = new Object();
 
-  Ec2Connection(String uri, String hostname, Ec2Client ec2, Executor executor, Ec2Caps caps, int mhz) {
+  Ec2Connection(String uri, String hostname, Ec2Client ec2, Executor executor, Ec2Caps caps, int mhz,
+      Map<String, DomainSpec> defined) {
+    this.defined = defined;
     this.uri = uri;
     this.hostname = hostname;
     this.ec2 = ec2;
@@ -227,26 +229,8 @@ final class Ec2Connection implements HypervisorConnection {
     });
   }
 
-  /**
-   * The smallest capped type that holds {@code spec} and of which fewer than its cap run
-   * ({@code inUse} counts the instances per type).
-   */
   Size typeFor(DomainSpec spec, Map<String, Integer> inUse) {
-    boolean fitsAny = false;
-    for (Size s : sizes) {
-      if (s.vcpus() >= spec.vcpus() && s.memoryMib() >= spec.memoryMib()) {
-        fitsAny = true;
-        if (inUse.getOrDefault(s.type(), 0) < caps.getOrDefault(s.type(), 0)) {
-          return s;
-        }
-      }
-    }
-    if (!fitsAny) {
-      throw new DriverException(DriverException.Kind.REJECTED, "no instance type in the caps of " + uri + " holds " + spec.vcpus()
-          + " vCPUs and " + spec.memoryMib() + " MiB (types: " + sizes + ")");
-    }
-    throw new DriverException(DriverException.Kind.REJECTED, "every instance type at " + uri + " that holds " + spec.vcpus()
-        + " vCPUs and " + spec.memoryMib() + " MiB is at its cap " + caps + " (running: " + inUse + ")");
+    return Ec2Caps.smallest(uri, sizes, caps, spec.vcpus(), spec.memoryMib(), inUse);
   }
 
   @Override

@@ -1,12 +1,15 @@
 package org.corral.drivers.ec2;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.drivers.hypervisor.HypervisorConnection;
 import org.corral.drivers.hypervisor.HypervisorDriver;
 import org.corral.drivers.uri.DriverUri;
@@ -27,6 +30,7 @@ public final class Ec2HypervisorDriver implements HypervisorDriver, AutoCloseabl
   static final String EXAMPLE = "ec2://ec2.eu-west-1.amazonaws.com?region=eu-west-1&credentialsEnv=CORRAL_EC2_KEY";
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Function<String, @Nullable String> env;
+  private final Map<String, Map<String, DomainSpec>> defined = new ConcurrentHashMap<>();
 
   public Ec2HypervisorDriver() {
     this(System::getenv);
@@ -69,7 +73,8 @@ public final class Ec2HypervisorDriver implements HypervisorDriver, AutoCloseabl
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secret())))
         .httpClient(UrlConnectionHttpClient.create()).build();
     try {
-      return new Ec2Connection(raw, host, client, executor, caps, mhz);
+      return new Ec2Connection(raw, host, client, executor, caps, mhz,
+          defined.computeIfAbsent(raw, k -> new ConcurrentHashMap<>()));
     } catch (RuntimeException e) {
       client.close();
       throw e;
