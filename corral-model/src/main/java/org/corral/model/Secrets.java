@@ -58,7 +58,7 @@ public final class Secrets {
 
   private static final String FIX = "remove it and keep the secret where only the driver reads it: for ipmi:// add"
       + " passwordFile=/etc/corral/bmc.pass or passwordEnv=VARIABLE, for qemu+ssh:// and ssh:// use an SSH key"
-      + " (keyfile=, identity=), for the database store.passwordFile or store.passwordEnv (docs/security.md)";
+      + " (keyfile=, identity=), for ec2:// credentialsFile= or credentialsEnv=, for the database store.passwordFile or store.passwordEnv (docs/security.md)";
 
   /** {@code text} with every user-part password and secret parameter value replaced by {@code ***}. */
   public static @Nullable String mask(@Nullable String text) {

@@ -86,6 +86,21 @@ public final class VmCreateCommand implements Callable<Integer> {
   @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label on the VM. Repeatable.")
   Map<String, String> labels = new LinkedHashMap<>();
 
+  @Option(names = "--check", paramLabel = "NAME=KIND:WHAT",
+      description = "A service checked inside the VM and healed by the Guardian (docs/high-availability.md). Repeatable. "
+          + "KIND:WHAT is script:PROGRAM [ARGS] (the script contract: no argument checks, exit 0 healthy; start, stop, restart "
+          + "as its argument), nagios:PLUGIN [ARGS] (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN), tcp:PORT or http:PORT[/PATH]. "
+          + "Arguments are separated by spaces (no quoting; use the API for arguments with spaces).")
+  Map<String, String> checks = new LinkedHashMap<>();
+
+  @Option(names = "--check-restart", paramLabel = "NAME=PROGRAM [ARGS]",
+      description = "How to restart the service of a nagios, tcp or http --check, e.g. web='systemctl restart nginx'. Repeatable.")
+  Map<String, String> checkRestarts = new LinkedHashMap<>();
+
+  @Option(names = "--check-after", paramLabel = "NAME=OTHER[,OTHER]",
+      description = "The service NAME starts after OTHER, and is restarted after OTHER is. Repeatable.")
+  Map<String, String> checkAfter = new LinkedHashMap<>();
+
   @Option(names = "--hold", description = "Create it HOLD: not placed until `corral vm release`.")
   boolean hold;
 
@@ -187,7 +202,67 @@ public final class VmCreateCommand implements Callable<Integer> {
     if (hold) {
       body.put("hold", true);
     }
+    if (!checks.isEmpty()) {
+      ArrayNode arr = body.putArray("services");
+      checks.forEach((service, what) -> service(arr.addObject(), service, what));
+    }
+    for (String option : List.of("--check-restart", "--check-after")) {
+      Map<String, String> given = option.equals("--check-restart") ? checkRestarts : checkAfter;
+      for (String service : given.keySet()) {
+        if (!checks.containsKey(service)) {
+          throw new ParameterException(spec.commandLine(), option + ": '" + service + "' is not a service given with --check; "
+              + "declare it first, e.g. --check " + service + "=tcp:80");
+        }
+      }
+    }
     return body;
+  }
+
+  /** One --check NAME=KIND:WHAT as a ServiceCheck of the request; the server validates the rest. */
+  private void service(ObjectNode s, String service, String what) {
+    int colon = what.indexOf(':');
+    String kind = colon < 0 ? "" : what.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
+    String rest = colon < 0 ? "" : what.substring(colon + 1).strip();
+    s.put("name", service).put("kind", kind.toUpperCase(java.util.Locale.ROOT));
+    switch (kind) {
+      case "script", "nagios" -> words(s.putArray("command"), rest);
+      case "tcp", "http" -> {
+        int slash = rest.indexOf('/');
+        String port = slash < 0 ? rest : rest.substring(0, slash);
+        try {
+          s.put("port", Integer.parseInt(port));
+        } catch (NumberFormatException e) {
+          throw new ParameterException(spec.commandLine(), "--check " + service + ": '" + port + "' is not a port number; write e.g. "
+              + service + "=" + kind + ":8080" + (kind.equals("http") ? "/health" : ""));
+        }
+        if (slash >= 0) {
+          s.put("path", rest.substring(slash));
+        }
+      }
+      default -> throw new ParameterException(spec.commandLine(), "--check " + service + ": '" + what + "' names no check kind; "
+          + "write " + service + "=script:/path/to/script, nagios:/path/to/plugin ARGS, tcp:PORT or http:PORT/PATH");
+    }
+    String restart = checkRestarts.get(service);
+    if (restart != null) {
+      words(s.putArray("restart"), restart);
+    }
+    String after = checkAfter.get(service);
+    if (after != null) {
+      ArrayNode a = s.putArray("after");
+      for (String other : after.split(",")) {
+        if (!other.isBlank()) {
+          a.add(other.strip());
+        }
+      }
+    }
+  }
+
+  private static void words(ArrayNode argv, String line) {
+    for (String w : line.strip().split("\\s+")) {
+      if (!w.isEmpty()) {
+        argv.add(w);
+      }
+    }
   }
 
   private String readUserData(Path userData) {

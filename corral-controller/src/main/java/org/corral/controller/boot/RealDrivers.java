@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.corral.drivers.Drivers;
+import org.corral.drivers.ec2.Ec2HypervisorDriver;
 import org.corral.drivers.guest.agent.QemuAgentExec;
 import org.corral.drivers.guest.ssh.SshGuestExec;
 import org.corral.drivers.libvirt.LibvirtConnection;
@@ -20,7 +21,7 @@ import org.corral.drivers.ssh.SshSettings;
 import org.corral.model.time.Clock;
 
 /**
- * The drivers for real hosts: libvirt hypervisors, IPMI / Wake-on-LAN / SSH power, probes, and
+ * The drivers for real hosts: libvirt hypervisors, EC2-compatible endpoints (ec2://), IPMI / Wake-on-LAN / SSH power, probes, and
  * guest exec over SSH or the QEMU guest agent. SSH uses the keys and known_hosts of the user
  * running Corral (~/.ssh).
  */
@@ -29,7 +30,7 @@ public final class RealDrivers {
 
   public static void register(Drivers d, Clock clock) {
     LibvirtDriver libvirt = new LibvirtDriver(clock, ReconnectBackoff.DEFAULT);
-    d.hypervisor(libvirt);
+    d.hypervisor(libvirt).hypervisor(new Ec2HypervisorDriver());
     SshSettings ssh = SshSettings.defaults();
     d.power(new IpmiPowerDriver()).power(new WakeOnLanDriver()).power(new SshPowerDriver(ssh));
     d.probe(new TcpProbe()).probe(new IcmpProbe()).probe(new HttpProbe()).probe(new SshExecProbe(ssh));

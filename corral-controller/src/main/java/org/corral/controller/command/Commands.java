@@ -45,6 +45,7 @@ import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmSpec;
 import org.corral.model.vm.VmState;
 import org.corral.policy.expr.Expressions;
+import org.corral.policy.service.ServiceOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -164,6 +165,7 @@ public final class Commands {
   private Vm admit(VmRequest req, String owner, String who, Batch batch, ControllerState.Tx tx) {
     String name = Names.require("name", req.name());
     VmSpec spec = req.spec().validate();
+    ServiceOrder.of("services", spec.services());
     if (state.vm(name).isPresent()) {
       throw new ConflictException("a VM named '" + name + "' already exists; pick another name or delete it first");
     }

@@ -7,6 +7,7 @@ import org.corral.model.vm.DiskSpec;
 import org.corral.model.vm.HaLevel;
 import org.corral.model.vm.NicSpec;
 import org.corral.model.vm.PlacementPolicy;
+import org.corral.model.vm.ServiceCheck;
 import org.corral.model.vm.VmSpec;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +18,22 @@ import org.jspecify.annotations.Nullable;
 public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
     @Nullable List<NicSpec> nics, @Nullable String requirements, @Nullable PlacementPolicy policy, @Nullable String rank,
     @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable HaLevel ha, @Nullable Integer haPriority,
-    @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold) {
+    @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold, @Nullable List<ServiceCheck> services) {
+
+  /** A request without service checks. */
+  public VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
+      @Nullable List<NicSpec> nics, @Nullable String requirements, @Nullable PlacementPolicy policy, @Nullable String rank,
+      @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable HaLevel ha, @Nullable Integer haPriority,
+      @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold) {
+    this(name, cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, haPriority, userData,
+        labels, hold, null);
+  }
+
+  /** The same request with these service checks. */
+  public VmRequest withServices(List<ServiceCheck> s) {
+    return new VmRequest(name, cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, haPriority,
+        userData, labels, hold, s);
+  }
 
   public static VmRequest of(String name, int cpus, long memoryMib) {
     return new VmRequest(name, cpus, memoryMib, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -37,6 +53,6 @@ public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memo
     // Lists and labels left out are none, as VmSpec itself reads a null.
     return new VmSpec(cpus, memoryMib, Objects.requireNonNullElse(disks, List.of()), Objects.requireNonNullElse(nics, List.of()),
         requirements, policy, rank, affinityGroup, antiAffinityGroup, Objects.requireNonNullElse(ha, HaLevel.DEFAULT), userData,
-        Objects.requireNonNullElse(labels, Map.of()));
+        Objects.requireNonNullElse(labels, Map.of()), Objects.requireNonNullElse(services, List.of()));
   }
 }

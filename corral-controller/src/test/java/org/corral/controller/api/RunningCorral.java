@@ -48,9 +48,13 @@ final class RunningCorral implements AutoCloseable {
 
   /** With corral.yaml's api section replaced by {@code apiSection} (a YAML flow mapping). */
   RunningCorral(Path home, String apiSection) {
-    CorralConfig cfg = ConfigReader.parse(LAB_YAML.replace("api: {listen: \"127.0.0.1:0\"}", "api: " + apiSection), "test lab", Map.of());
+    this(home, ConfigReader.parse(LAB_YAML.replace("api: {listen: \"127.0.0.1:0\"}", "api: " + apiSection), "test lab", Map.of()), d -> {});
+  }
+
+  /** With its own configuration and {@code realDrivers} registered beside the lab's. */
+  RunningCorral(Path home, CorralConfig cfg, java.util.function.Consumer<org.corral.drivers.Drivers> realDrivers) {
     try {
-      runtime = CorralRuntime.start(cfg, home, clock, d -> {});
+      runtime = CorralRuntime.start(cfg, home, clock, realDrivers);
     } catch (RuntimeException e) {
       clock.close(); // a failed start must not leave the loop thread behind
       throw e;

@@ -26,6 +26,7 @@ import org.corral.model.Resources;
  * @param antiAffinityGroup VMs sharing this name go on different hosts, or null
  * @param ha                what is done when the VM's host fails or it crashes ({@link HaLevel#DEFAULT} when null)
  * @param userData          cloud-init user data, or null
+ * @param services          services checked inside the VM, healed by the Guardian's escalation (docs/high-availability.md); none when null
  */
 public record VmSpec(
     int cpus,
@@ -39,7 +40,8 @@ public record VmSpec(
     @Nullable String antiAffinityGroup,
     HaLevel ha,
     @Nullable String userData,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    List<ServiceCheck> services) {
 
   public static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
   public static final int MAX_CPUS = 1024;
@@ -67,6 +69,19 @@ public record VmSpec(
     affinityGroup = blankToNull(affinityGroup);
     antiAffinityGroup = blankToNull(antiAffinityGroup);
     ha = ha == null ? HaLevel.DEFAULT : ha;
+    services = services == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(services));
+  }
+
+  /** A spec without service checks (the form before {@code services} was added). */
+  public VmSpec(int cpus, long memoryMib, List<DiskSpec> disks, List<NicSpec> nics, @Nullable String requirements,
+      @Nullable PlacementPolicy policy, @Nullable String rank, @Nullable String affinityGroup, @Nullable String antiAffinityGroup,
+      HaLevel ha, @Nullable String userData, Map<String, String> labels) {
+    this(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, List.of());
+  }
+
+  /** The same spec with these service checks (docs/high-availability.md, "Service checks"). */
+  public VmSpec withServices(List<ServiceCheck> s) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, s);
   }
 
   /** The smallest useful spec: n vCPUs and m MiB, nothing else. */
@@ -75,27 +90,27 @@ public record VmSpec(
   }
 
   public VmSpec withRequirements(String expr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }
 
   public VmSpec withPolicy(PlacementPolicy p, String rankExpr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, ha, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }
 
   public VmSpec withGroups(String affinity, String antiAffinity) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels, services);
   }
 
   public VmSpec withNics(List<NicSpec> n) {
-    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }
 
   public VmSpec withHa(HaLevel level) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels, services);
   }
 
   public VmSpec withDisks(List<DiskSpec> d) {
-    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels);
+    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }
 
   public Resources demand() {

@@ -42,6 +42,17 @@ final class PlacementState {
   final boolean[] excluded;
   /** True while a search may use wakeable hosts (the second pass of a session that allows it). */
   boolean wakeMode;
+  /**
+   * Labelled {@value #LAST_RESORT_LABEL}={@value #LAST_RESORT_VALUE} (an ec2:// host that costs
+   * money, say): searched only once no other host fits, even woken (see {@link Scheduler}).
+   */
+  final boolean[] lastResort;
+  /** Some host is last-resort: only then does a VM that fits nowhere get the last pass. */
+  final boolean anyLastResort;
+  /** True while a search may use last-resort hosts (the last pass). */
+  boolean lastResortMode;
+  static final String LAST_RESORT_LABEL = "placement";
+  static final String LAST_RESORT_VALUE = "last-resort";
   final long[] memoryCapacity;
   final long[] memoryReserved;
   final double[] cpuCapacity;
@@ -74,6 +85,7 @@ final class PlacementState {
     wakeable = new boolean[size];
     excluded = new boolean[size];
     checked = new boolean[size];
+    lastResort = new boolean[size];
     memoryCapacity = new long[size + 1];
     memoryReserved = new long[size + 1];
     cpuCapacity = new double[size + 1];
@@ -95,6 +107,7 @@ final class PlacementState {
       indexOf.put(h.name(), i);
       up[i] = h.state().acceptsVms();
       wakeable[i] = h.state() == HostState.OFF;
+      lastResort[i] = LAST_RESORT_VALUE.equals(h.labels().get(LAST_RESORT_LABEL));
       // One lookup each of the observation and the reservation: this runs for every host every pass.
       HostObservation seen = snapshot.observation(h.name());
       Reservation held = snapshot.reservation(h.name());
@@ -112,6 +125,11 @@ final class PlacementState {
       maxWatts = Math.max(maxWatts, power[i].maxWatts());
       i++;
     }
+    boolean any = false;
+    for (boolean b : lastResort) {
+      any |= b;
+    }
+    anyLastResort = any;
     largestTotalMhz = maxMhz;
     largestMaxWatts = maxWatts;
     // Only VMs with a group matter here (the reservations came above): not a pass over every VM.
@@ -147,7 +165,7 @@ final class PlacementState {
   }
 
   boolean upOrWakeable(int h) {
-    return up[h] || (wakeMode && wakeable[h]);
+    return (up[h] || (wakeMode && wakeable[h])) && (!lastResort[h] || lastResortMode);
   }
 
   /** Hosts already holding a member of affinity group {@code group}, or null when none. */

@@ -129,6 +129,17 @@ public final class Scheduler {
       }
       wake = host != HostSearch.NONE;
     }
+    if (host == HostSearch.NONE && state.anyLastResort) {
+      // Last resort (a paid cloud, say): only when no other host fits, not even one woken. A VM
+      // whose requirements select such a host gets there the same way: every other host fails them.
+      state.lastResortMode = true;
+      try {
+        rejections = new int[pipeline.filters().size()];
+        host = HostSearch.scan(state, pipeline, candidate, rejections);
+      } finally {
+        state.lastResortMode = false;
+      }
+    }
     if (host == HostSearch.NONE) {
       if (rejections == null) {
         // The index found nothing; a full scan counts why, host by host, for the report.

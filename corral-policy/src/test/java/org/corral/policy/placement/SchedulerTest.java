@@ -291,4 +291,17 @@ class SchedulerTest {
     assertThat(report.summary()).isEqualTo("cannot be placed: spec.rank: is required when spec.policy is CUSTOM; "
         + "give a CEL expression such as 'host.free.memoryMib'");
   }
+
+  @Test
+  void aLastResortHostTakesOnlyWhatFitsNowhereElseOrWhatAsksForIt() {
+    Map<String, String> cloud = Map.of("placement", "last-resort", "cloud", "ec2");
+    // The cloud is empty and large: packing would pick it first were it not last-resort.
+    Snapshot s = new Lab().host("cloud", 64, 65536, HostState.UP, cloud).host("local", 2, 4096)
+        .running("x", "local", 1, 1024).snapshot();
+    PlacementResult r = packing.place(s, List.of(Lab.pending("v1", 1, 2048), Lab.pending("v2", 1, 2048),
+        Lab.pending("asks", VmSpec.of(1, 512).withRequirements("host.labels[\"cloud\"] == \"ec2\""))));
+    assertThat(r.placements().stream().collect(java.util.stream.Collectors.toMap(Placement::vm, Placement::host)))
+        .as("v1 fits locally; v2 does not; asks selects the cloud")
+        .isEqualTo(Map.of("v1", "local", "v2", "cloud", "asks", "cloud"));
+  }
 }
