@@ -127,7 +127,7 @@ public final class ClusterBenchmark {
     ClusterSpec spec = ClusterSpecReader.parse(yaml.replace(role, "    count: 1\n    min: 1\n    max: 100\n"), "torque-100");
     for (var lat : List.of(ZERO, SimLatencies.DEFAULT)) {
       Bench b = new Bench(101, settings, lat, STUDY_HOOKS);
-      String what = lat == ZERO ? "all modelled times 0" : "boot 20 s, shutdown 10 s, hooks";
+      String what = lat == ZERO ? "boots and shutdowns 0, hooks modelled" : "boot 20 s, shutdown 10 s, hooks modelled";
       Timed deploy = b.time(() -> b.clusters().apply(spec, "alice", "alice"),
           () -> phase(b, "torque") == ClusterPhase.RUNNING, Duration.ofMinutes(30));
       Timed out = b.time(() -> b.clusters().scale("torque", "compute", 100, "alice"),
