@@ -123,6 +123,16 @@ public final class Controller implements AutoCloseable {
         scheduling::wake, h -> clock.execute(() -> monitor.poll(h, 0)), monitor::forget);
     this.clusters = new org.corral.controller.loop.ClusterReconciler(clock, settings.schedulerPeriod(), seed, state, executor, commands,
         drivers, loaded.meta());
+    // A cluster's next step (a hook, the next role, the delete after a stop) follows its member's
+    // state change at once rather than at the next period (docs/benchmarks.md "Virtual clusters").
+    state.addListener(e -> {
+      if (e.subjectKind() == SubjectKind.VM && e.kind() == EntryKind.STATE_CHANGED && (e.actionKey() != null
+          && e.actionKey().startsWith("cluster/") // the cluster policy's own actions (a deleted member has no labels left)
+          || state.vm(e.subject()).map(v -> v.spec().labels().containsKey(org.corral.model.cluster.ClusterSpec.CLUSTER_LABEL))
+              .orElse(false))) {
+        clusters.wake();
+      }
+    });
     this.unfinished = loaded.unfinished();
     if (!loaded.meta().containsKey("seed")) {
       state.tx().meta("seed", Long.toString(seed)).commit();
