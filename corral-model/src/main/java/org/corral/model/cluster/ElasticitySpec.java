@@ -11,7 +11,7 @@ import org.corral.model.InvalidInputException;
  */
 public record ElasticitySpec(Duration period, List<ScaleRule> rules, List<ScheduledCount> schedule) {
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(30);
-  /** Metrics every member has, from the Monitor: CPU utilisation 0..1 and memory used 0..1. */
+  /** Metrics every member has, from the Monitor: cpu (utilisation at the last poll, 0..1) and memory (MiB the domain holds). */
   public static final Set<String> BUILT_IN = Set.of("cpu", "memory");
   /** How a metric is aggregated over the members: {@code cpu.mean}, {@code queue.max}. */
   public static final List<String> AGGREGATES = List.of("mean", "min", "max", "sum");
