@@ -151,7 +151,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     if (c.count(role) == count) {
       return c;
     }
-    Cluster n = c.withCount(role, count).withHistory(clock.now() + " " + role + " scaled to " + count + " by " + who);
+    // The time of the change starts the elasticity cool-down too: rules do not undo a manual scale at once.
+    Cluster n = c.withScaled(role, count, clock.now()).withHistory(clock.now() + " " + role + " scaled to " + count + " by " + who);
     save(n, EntryKind.UPDATED, Cause.user(who, "scale " + name + " " + role + " to " + count), role + " scaled from " + c.count(role) + " to " + count);
     wake();
     return n;

@@ -153,6 +153,7 @@ class ClusterReconcilerTest {
     // Scale down: compute-3 drains (offline, wait idle, delete node on the head), then goes.
     ran.clear();
     clusters().scale("torque", "compute", 2, "alice");
+    assertThat(cluster("torque").scaledAt("compute")).as("a manual scale starts the elasticity cool-down").isEqualTo(lab.clock.now());
     lab.until("compute-3 gone", () -> lab.controller.state().vm("torque-compute-3").isEmpty(), Duration.ofMinutes(10));
     assertThat(ranOn("torque-head-1")).containsExactly("torque-head-1: pbsnodes -o torque-compute-3",
         "torque-head-1: /usr/local/bin/torque-wait-idle torque-compute-3", "torque-head-1: qmgr -c delete node torque-compute-3");

@@ -10,8 +10,9 @@ import java.util.TreeMap;
 /**
  * A virtual cluster as the controller keeps it: the spec, what is wanted (desire, per-role counts
  * changed by {@code scale} and elasticity), its condition and each role's, and the history of
- * its hook runs (the last {@link #MAX_HISTORY}), and when elasticity last changed each role's count
- * ({@code scaled}, for the cool-down; absent in clusters saved before elasticity). Immutable; each {@code with*} bumps the version.
+ * its hook runs (the last {@link #MAX_HISTORY}), and when each role's count last changed by
+ * elasticity or {@code scale} ({@code scaled}, for the cool-down; absent in clusters saved before
+ * elasticity). Immutable; each {@code with*} bumps the version.
  */
 public record Cluster(String name, ClusterSpec spec, String owner, ClusterDesire desire, Map<String, Integer> counts, Condition condition,
     Map<String, Condition> roles, Map<String, HookOutcome> hooks, List<String> history, Instant created, long version,
@@ -64,7 +65,7 @@ public record Cluster(String name, ClusterSpec spec, String owner, ClusterDesire
     return new Cluster(name, spec, owner, desire, c, condition, roles, hooks, history, created, version + 1, scaled);
   }
 
-  /** Elasticity changed {@code role}'s count to {@code n} at {@code at}. */
+  /** {@code role}'s count changed to {@code n} at {@code at} (elasticity or scale). */
   public Cluster withScaled(String role, int n, Instant at) {
     Map<String, Instant> t = new TreeMap<>(scaled);
     t.put(role, at);
@@ -72,7 +73,7 @@ public record Cluster(String name, ClusterSpec spec, String owner, ClusterDesire
     return new Cluster(name, spec, owner, desire, w.counts, condition, roles, hooks, history, created, w.version, t);
   }
 
-  /** When elasticity last changed {@code role}'s count, or null. */
+  /** When {@code role}'s count last changed by elasticity or scale, or null. */
   public @org.jspecify.annotations.Nullable Instant scaledAt(String role) {
     return scaled.get(role);
   }
