@@ -7,14 +7,20 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.corral.model.InvalidInputException;
 import org.corral.model.cluster.Check;
 import org.corral.model.cluster.CheckKind;
 import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.ElasticitySpec;
 import org.corral.model.cluster.Hook;
 import org.corral.model.cluster.HookEvent;
 import org.corral.model.cluster.HostPool;
+import org.corral.model.cluster.MetricProbe;
 import org.corral.model.cluster.RoleSpec;
+import org.corral.model.cluster.ScaleRule;
+import org.corral.model.cluster.ScheduledCount;
 import org.corral.model.vm.DiskSpec;
 import org.corral.model.vm.HaLevel;
 import org.corral.model.vm.NicSpec;
@@ -31,6 +37,7 @@ public final class ClusterSpecReader {
       .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** The study's defaults: 1 vCPU, 1 GiB. */
   public static final VmSpec DEFAULT_TEMPLATE = VmSpec.of(1, 1024);
+  private static final Pattern ADJUST = Pattern.compile("([+-]?\\d{1,9})\\s*(%)?");
 
   private ClusterSpecReader() {}
 
@@ -78,7 +85,8 @@ public final class ClusterSpecReader {
   }
 
   private static RoleSpec role(Node r, VmSpec clusterTemplate) {
-    r.only("name", "count", "min", "max", "template", "antiAffinity", "requirements", "dependsOn", "hostedBy", "readiness", "health", "hooks");
+    r.only("name", "count", "min", "max", "template", "antiAffinity", "requirements", "dependsOn", "hostedBy", "readiness", "health", "hooks", "elasticity",
+        "metrics");
     int count = r.integer("count", r.integer("min", 1));
     int min = r.integer("min", count);
     int max = r.integer("max", count);
@@ -87,8 +95,38 @@ public final class ClusterSpecReader {
     List<Check> readiness = r.list("readiness").stream().map(ClusterSpecReader::check).toList();
     List<Check> health = r.list("health").stream().map(ClusterSpecReader::check).toList();
     List<Hook> hooks = r.list("hooks").stream().map(ClusterSpecReader::hook).toList();
+    @Nullable ElasticitySpec elasticity = r.has("elasticity") ? elasticity(r.child("elasticity")) : null;
+    List<MetricProbe> metrics = r.list("metrics").stream()
+        .map(m -> new MetricProbe(m.only("name", "command", "runOn").requireStr("name", "queue"), m.texts("command"), m.optStr("runOn")))
+        .toList();
     return new RoleSpec(r.requireStr("name", "web"), min, max, count, template, anti, r.optStr("requirements"), r.texts("dependsOn"),
-        r.optStr("hostedBy"), readiness, health, hooks);
+        r.optStr("hostedBy"), readiness, health, hooks, elasticity, metrics);
+  }
+
+  private static ElasticitySpec elasticity(Node e) {
+    e.only("period", "rules", "schedule");
+    List<ScaleRule> rules = new ArrayList<>();
+    for (Node r : e.list("rules")) {
+      r.only("when", "for", "adjust", "cooldown");
+      String adjust = r.requireStr("adjust", "+1");
+      Matcher m = ADJUST.matcher(adjust.trim());
+      if (!m.matches()) {
+        throw new InvalidInputException(r.path + ".adjust", InvalidInputException.quote(adjust) + " is not an adjustment",
+            "write a signed count or percentage, e.g. +1, -2, +50%");
+      }
+      int by;
+      try {
+        by = Integer.parseInt(m.group(1));
+      } catch (NumberFormatException x) {
+        throw new InvalidInputException(r.path + ".adjust", InvalidInputException.quote(adjust) + " is too large", "e.g. +1, -2, +50%");
+      }
+      rules.add(new ScaleRule(r.requireStr("when", "\"cpu.mean > 0.8\""), r.integer("for", 1), by, m.group(2) != null,
+          r.duration("cooldown", ScaleRule.DEFAULT_COOLDOWN)));
+    }
+    List<ScheduledCount> schedule = e.list("schedule").stream()
+        .map(c -> new ScheduledCount(c.only("cron", "count").requireStr("cron", "\"0 8 * * 1-5\""), c.integer("count", 0)))
+        .toList();
+    return new ElasticitySpec(e.duration("period", ElasticitySpec.DEFAULT_PERIOD), rules, schedule);
   }
 
   private static Check check(Node c) {

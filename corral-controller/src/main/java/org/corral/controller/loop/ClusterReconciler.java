@@ -6,7 +6,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +31,10 @@ import org.corral.model.cluster.CheckKind;
 import org.corral.model.cluster.Cluster;
 import org.corral.model.cluster.ClusterDesire;
 import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.ElasticitySpec;
 import org.corral.model.cluster.HookOutcome;
 import org.corral.model.cluster.RoleSpec;
+import org.corral.model.cluster.ScaleRule;
 import org.corral.model.host.Host;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.SubjectKind;
@@ -45,8 +49,10 @@ import org.corral.model.vm.Vm;
 import org.corral.policy.cluster.CheckRun;
 import org.corral.policy.cluster.ClusterChecks;
 import org.corral.policy.cluster.ClusterPolicy;
+import org.corral.policy.cluster.Elasticity;
 import org.corral.policy.cluster.HookRun;
 import org.corral.policy.cluster.MemberRequest;
+import org.corral.policy.cluster.ProbeRun;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,6 +82,13 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   private final Set<String> inFlight = new HashSet<>();
   /** Check key → when it may run again. */
   private final Map<String, Instant> due = new HashMap<>();
+  /** Elasticity, per {@code cluster/role}: aggregated metrics per period, oldest first (soft state, rebuilt after a restart). */
+  private final Map<String, Deque<Map<String, Double>>> metricHistory = new HashMap<>();
+  /** Per {@code cluster/role}: when its period ends and its elasticity is evaluated. */
+  private final Map<String, Instant> periodEnd = new HashMap<>();
+  /** Per {@code cluster/role}: metric → probe samples in the period running now. */
+  private final Map<String, Map<String, List<Double>>> probeSamples = new HashMap<>();
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   public ClusterReconciler(Clock clock, Duration period, long seed, ControllerState state, Planner planner, Commands commands,
       Drivers drivers, Map<String, String> meta) {
@@ -138,7 +151,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     if (c.count(role) == count) {
       return c;
     }
-    Cluster n = c.withCount(role, count).withHistory(clock.now() + " " + role + " scaled to " + count + " by " + who);
+    // The time of the change starts the elasticity cool-down too: rules do not undo a manual scale at once.
+    Cluster n = c.withScaled(role, count, clock.now()).withHistory(clock.now() + " " + role + " scaled to " + count + " by " + who);
     save(n, EntryKind.UPDATED, Cause.user(who, "scale " + name + " " + role + " to " + count), role + " scaled from " + c.count(role) + " to " + count);
     wake();
     return n;
@@ -185,7 +199,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     }
     Snapshot snap = state.snapshot(cycle, seed);
     for (Cluster c : List.copyOf(clusters.values())) {
-      reconcile(c, snap);
+      reconcile(elastic(c, snap), snap);
     }
   }
 
@@ -252,6 +266,106 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
       save(updated, EntryKind.STATE_CHANGED, Cause.of(Origin.CLUSTER, snap.cycle(), "reconcile"), updated.condition().phase() + ": "
           + updated.condition().reason());
     }
+  }
+
+  /**
+   * Elasticity: at the end of each role's period, its metrics (the Monitor's cpu and memory of
+   * its members in the snapshot, the samples its probes returned during the period) become one
+   * period of history and {@link Elasticity} decides; a new count is persisted with the time (for
+   * the cool-down) and the reason in the cluster's history, and the policy then deploys or drains.
+   * Each period's probes start as it begins.
+   */
+  private Cluster elastic(Cluster c, Snapshot snap) {
+    if (c.desire() != ClusterDesire.RUNNING) {
+      return c;
+    }
+    Instant now = clock.now();
+    Cluster out = c;
+    for (RoleSpec r : c.spec().roles()) {
+      ElasticitySpec e = r.elasticity();
+      if (e == null || r.hostedBy() != null) {
+        continue;
+      }
+      String key = c.name() + "/" + r.name();
+      Instant end = periodEnd.get(key);
+      if (end != null && now.isBefore(end)) {
+        continue;
+      }
+      periodEnd.put(key, now.plus(e.period()));
+      Map<String, List<Double>> samples = new TreeMap<>();
+      Map<String, List<Double>> probed = probeSamples.remove(key);
+      if (end != null) {
+        if (probed != null) {
+          samples.putAll(probed);
+        }
+        samples.putAll(monitored(snap, c, r));
+        Deque<Map<String, Double>> history = metricHistory.computeIfAbsent(key, k -> new ArrayDeque<>());
+        history.addLast(Elasticity.aggregate(samples));
+        int keep = Math.max(1, e.rules().stream().mapToInt(ScaleRule::forPeriods).max().orElse(1));
+        while (history.size() > keep) {
+          history.removeFirst();
+        }
+        int from = out.count(r.name());
+        Elasticity.Decision d = Elasticity.decide(r, from, List.copyOf(history), out.scaledAt(r.name()), now);
+        Integer to = d.count();
+        if (to != null) {
+          out = out.withScaled(r.name(), to, now).withHistory(now + " " + r.name() + " scaled from " + from + " to " + to + ": " + d.reason());
+          save(out, EntryKind.UPDATED, Cause.of(Origin.CLUSTER, snap.cycle(), "elasticity: " + d.reason()),
+              r.name() + " scaled from " + from + " to " + to + " by elasticity");
+        }
+      }
+      for (ProbeRun p : policy.probes(out, snap, r)) {
+        runProbe(key, p);
+      }
+    }
+    return out;
+  }
+
+  /** The Monitor's metrics of {@code r}'s running members: cpu (last poll, 0..1) and memory (MiB the domain holds). */
+  private static Map<String, List<Double>> monitored(Snapshot snap, Cluster c, RoleSpec r) {
+    List<Double> cpu = new ArrayList<>();
+    List<Double> memory = new ArrayList<>();
+    for (Vm vm : ClusterPolicy.members(snap, c.name())) {
+      var o = snap.vmObservation(vm.name());
+      if (o != null && vm.owner().equals(c.owner()) && r.name().equals(vm.spec().labels().get(ClusterSpec.ROLE_LABEL))
+          && vm.state() == org.corral.model.vm.VmState.RUNNING) {
+        if (!o.cpu().isEmpty()) {
+          cpu.add(o.cpu().last());
+        }
+        memory.add((double) o.memoryMib());
+      }
+    }
+    Map<String, List<Double>> out = new TreeMap<>();
+    if (!cpu.isEmpty()) {
+      out.put("cpu", cpu);
+    }
+    if (!memory.isEmpty()) {
+      out.put("memory", memory);
+    }
+    return out;
+  }
+
+  /** Runs a metric probe off the loop; a number on its stdout is a sample of the period running when it returns. */
+  private void runProbe(String key, ProbeRun p) {
+    String flight = "probe/" + key + "/" + p.metric();
+    if (!inFlight.add(flight)) {
+      return;
+    }
+    exec(p.vm(), p.guest(), p.command(), PROBE_TIMEOUT).whenComplete((r, err) -> clock.execute(() -> {
+      inFlight.remove(flight);
+      String out = err != null || !r.ok() ? null : r.stdout().strip();
+      try {
+        double v = Double.parseDouble(out == null ? "" : out);
+        if (Double.isFinite(v)) {
+          probeSamples.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.metric(), k -> new ArrayList<>()).add(v);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // fall through: no sample
+      }
+      LOG.warn("metric {} of {} on {}: no number ({})", p.metric(), key, p.vm(),
+          err != null ? err.getMessage() : "exit " + r.exitCode() + ", output " + abbreviate(r.stdout()));
+    }));
   }
 
   private ClusterPolicy.Observed observed(Cluster c) {

@@ -2,17 +2,21 @@ package org.corral.controller.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.corral.model.InvalidInputException;
 import org.corral.model.cluster.CheckKind;
 import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.ElasticitySpec;
 import org.corral.model.cluster.HookEvent;
 import org.corral.model.cluster.RoleSpec;
+import org.corral.model.cluster.ScaleRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,6 +44,38 @@ class ClusterSpecReaderTest {
     assertThat(compute.readiness()).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(CheckKind.EXEC));
     assertThat(t.templateOf(compute).memoryMib()).isEqualTo(1024);
     assertThat(t.role("head").spreads()).isFalse();
+    assertThat(compute.metrics()).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("queue");
+      assertThat(m.runOn()).isEqualTo("head");
+    });
+    assertThat(compute.metricNames()).containsExactly("cpu", "memory", "queue");
+    ElasticitySpec e = compute.elasticity();
+    assertThat(e).isNotNull();
+    assertThat(e.period()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(e.rules()).extracting(ScaleRule::when, ScaleRule::forPeriods, ScaleRule::adjust, ScaleRule::cooldown)
+        .containsExactly(tuple("queue.max > 10", 2, 2, Duration.ofMinutes(3)), tuple("queue.max == 0.0 && cpu.mean < 0.2", 10, -1, Duration.ofMinutes(5)));
+  }
+
+  @Test
+  void elasticityReadsPercentagesAndSchedules() {
+    ClusterSpec s = ClusterSpecReader.parse("""
+        name: c
+        roles:
+          - name: web
+            min: 2
+            max: 20
+            elasticity:
+              rules:
+                - {when: "cpu.mean > 0.8", adjust: +50%}
+                - {when: "cpu.mean < 0.2", for: 5, adjust: "-25%", cooldown: 10m}
+              schedule:
+                - {cron: "0 8 * * 1-5", count: 10}
+        """, "t");
+    ElasticitySpec e = s.role("web").elasticity();
+    assertThat(e.period()).isEqualTo(ElasticitySpec.DEFAULT_PERIOD);
+    assertThat(e.rules()).extracting(ScaleRule::adjustText, ScaleRule::forPeriods, ScaleRule::cooldown)
+        .containsExactly(tuple("+50%", 1, ScaleRule.DEFAULT_COOLDOWN), tuple("-25%", 5, Duration.ofMinutes(10)));
+    assertThat(e.schedule()).singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(10));
   }
 
   @Test
@@ -72,6 +108,8 @@ class ClusterSpecReaderTest {
     assertThat(s.template().memoryMib()).isEqualTo(1024);
   }
 
+  private static final String ELASTIC = "name: c\nroles: [{name: a, min: 1, max: 10, elasticity: {rules: [";
+
   static Stream<Arguments> mistakes() {
     return Stream.of(
         Arguments.of("roles: [{name: a}]", "name", "is missing"),
@@ -97,7 +135,24 @@ class ClusterSpecReaderTest {
         Arguments.of("name: c\ntemplate: {image: Debian_12}\nroles: [{name: a}]", "template.image", "not a valid name"),
         Arguments.of("name: c\nroles: [{name: a, colour: red}]", "roles[0].colour", "not a known field"),
         Arguments.of("name: c\nhosts: {names: [Bad_Host]}\nroles: [{name: a}]", "hosts.names[0]", "not a valid name"),
-        Arguments.of("name: c\nroles: [{name: a}\n", "t", "not valid YAML"));
+        Arguments.of("name: c\nroles: [{name: a}\n", "t", "not valid YAML"),
+        Arguments.of(ELASTIC + "{when: 'cpu.mean > 0.8', adjust: 0}]}}]", "roles[0].elasticity.rules[0].adjust", "is 0"),
+        Arguments.of(ELASTIC + "{when: 'cpu.mean > 0.8', adjust: twice}]}}]", "roles[0].elasticity.rules[0].adjust", "not an adjustment"),
+        Arguments.of(ELASTIC + "{when: 'cpu.mean > 0.8', adjust: +1, for: 0}]}}]", "roles[0].elasticity.rules[0].for", "at least 1"),
+        Arguments.of(ELASTIC + "{when: 'cpu.mean > 0.8', adjust: +1, cooldown: -5m}]}}]", "roles[0].elasticity.rules[0].cooldown", "not a duration"),
+        Arguments.of(ELASTIC + "{adjust: +1}]}}]", "roles[0].elasticity.rules[0].when", "is missing"),
+        Arguments.of(ELASTIC + "], schedule: [{cron: '0 8 * *', count: 2}]}}]", "roles[0].elasticity.schedule[0].cron", "not 5"),
+        Arguments.of(ELASTIC + "], schedule: [{cron: '0 25 * * *', count: 2}]}}]", "roles[0].elasticity.schedule[0].cron", "bad hour field"),
+        Arguments.of(ELASTIC + "], schedule: [{cron: '0 8 * * mon', count: 2}]}}]", "roles[0].elasticity.schedule[0].cron", "'mon' is not a number"),
+        Arguments.of(ELASTIC + "], schedule: [{cron: '0 8 * * *', count: 11}]}}]", "roles[0].elasticity.schedule[0].count", "outside min 1 .. max 10"),
+        Arguments.of(ELASTIC + "]}}]", "roles[0].elasticity", "no rules and no schedule"),
+        Arguments.of(ELASTIC + "], period: 0s, schedule: [{cron: '0 8 * * *', count: 2}]}}]", "roles[0].elasticity.period", "must be positive"),
+        Arguments.of("name: c\nroles: [{name: a, elasticity: {rules: [{when: 'cpu.mean > 0.8', adjust: +1}]}}]", "roles[0].elasticity",
+            "min and max are both 1"),
+        Arguments.of("name: c\nroles: [{name: a, metrics: [{name: cpu, command: [x]}]}]", "roles[0].metrics[0].name", "built-in metric"),
+        Arguments.of("name: c\nroles: [{name: a, metrics: [{name: q, command: [x]}, {name: q, command: [y]}]}]", "roles[0].metrics[1].name", "declared twice"),
+        Arguments.of("name: c\nroles: [{name: a, metrics: [{name: q}]}]", "roles[0].metrics[0].command", "is missing"),
+        Arguments.of("name: c\nroles: [{name: a, metrics: [{name: q, command: [x], runOn: b}]}]", "roles[0].metrics[0].runOn", "unknown role 'b'"));
   }
 
   @ParameterizedTest

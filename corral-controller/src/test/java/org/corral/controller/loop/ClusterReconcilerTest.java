@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,6 +39,9 @@ class ClusterReconcilerTest {
   private final LabHarness lab = new LabHarness(4, SimLatencies.DEFAULT);
   /** "domain: argv" of every command run in a guest, in order. */
   private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+  /** What the TORQUE head's queue probe prints (jobs waiting); the probe's runs are counted, not recorded in {@link #ran}. */
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger queueProbes = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -51,6 +55,10 @@ class ClusterReconcilerTest {
 
         @Override
         public CompletionStage<ExecResult> exec(String targetUri, List<String> argv, Duration timeout) {
+          if (argv.equals(List.of("/usr/local/bin/torque-queued"))) {
+            queueProbes.incrementAndGet();
+            return java.util.concurrent.CompletableFuture.completedFuture(new ExecResult(0, queued.get() + "\n", ""));
+          }
           ran.add(targetUri.substring(targetUri.indexOf('#') + 1) + ": " + String.join(" ", argv));
           return sim.exec(targetUri, argv, timeout);
         }
@@ -145,12 +153,49 @@ class ClusterReconcilerTest {
     // Scale down: compute-3 drains (offline, wait idle, delete node on the head), then goes.
     ran.clear();
     clusters().scale("torque", "compute", 2, "alice");
+    assertThat(cluster("torque").scaledAt("compute")).as("a manual scale starts the elasticity cool-down").isEqualTo(lab.clock.now());
     lab.until("compute-3 gone", () -> lab.controller.state().vm("torque-compute-3").isEmpty(), Duration.ofMinutes(10));
     assertThat(ranOn("torque-head-1")).containsExactly("torque-head-1: pbsnodes -o torque-compute-3",
         "torque-head-1: /usr/local/bin/torque-wait-idle torque-compute-3", "torque-head-1: qmgr -c delete node torque-compute-3");
     untilPhase("torque", ClusterPhase.RUNNING);
     assertThatThrownBy(() -> clusters().scale("torque", "compute", 11, "alice"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("max 10");
+  }
+
+  @Test
+  void torqueComputeGrowsWithTheQueueAndShrinksWithDrainWhenItEmpties() throws IOException {
+    // The lab has 4 hosts: compute nodes share them here (the example spreads them, one per host).
+    String yaml = Files.readString(Path.of("../examples/torque.yaml")).replace("    dependsOn: [head]\n", "    dependsOn: [head]\n    antiAffinity: false\n");
+    clusters().apply(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice", "alice");
+    untilPhase("torque", ClusterPhase.RUNNING);
+    assertThat(cluster("torque").count("compute")).isEqualTo(3);
+    // 20 jobs waiting: after two periods (30 s) over 10 the role grows by 2.
+    queued.set(20);
+    Instant rising = lab.clock.now();
+    lab.until("grown to 5", () -> cluster("torque").count("compute") == 5, Duration.ofMinutes(3));
+    Instant first = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
+    assertThat(Duration.between(rising, first)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(95));
+    assertThat(cluster("torque").history()).anyMatch(l -> l.contains("compute scaled from 3 to 5: rules[0] \"queue.max > 10\" held for 2 periods"));
+    // Still 20 waiting: the next step waits out the 3-minute cool-down, then grows to 7 (new nodes registered on the head).
+    lab.until("grown to 7", () -> cluster("torque").count("compute") == 7, Duration.ofMinutes(6));
+    Instant second = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
+    assertThat(Duration.between(first, second)).isGreaterThanOrEqualTo(Duration.ofMinutes(3));
+    untilPhase("torque", ClusterPhase.RUNNING);
+    assertThat(lab.vm("torque-compute-7").state()).isEqualTo(VmState.RUNNING);
+    assertThat(ranOn("torque-head-1")).contains("torque-head-1: qmgr -c create node torque-compute-7");
+    // The queue empties and the nodes idle: after 10 periods (and the 5-minute cool-down of the shrink rule) one node
+    // leaves at a time, drained on the head first, highest index first.
+    queued.set(0);
+    lab.until("shrunk to 6", () -> cluster("torque").count("compute") == 6, Duration.ofMinutes(12));
+    Instant third = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
+    assertThat(Duration.between(second, third)).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+    lab.until("compute-7 gone", () -> lab.controller.state().vm("torque-compute-7").isEmpty(), Duration.ofMinutes(10));
+    assertThat(ranOn("torque-head-1")).containsSubsequence("torque-head-1: pbsnodes -o torque-compute-7",
+        "torque-head-1: /usr/local/bin/torque-wait-idle torque-compute-7", "torque-head-1: qmgr -c delete node torque-compute-7");
+    lab.until("shrunk to 5", () -> cluster("torque").count("compute") == 5, Duration.ofMinutes(12));
+    Instant fourth = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
+    assertThat(Duration.between(third, fourth)).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+    assertThat(queueProbes.get()).isPositive();
   }
 
   @Test

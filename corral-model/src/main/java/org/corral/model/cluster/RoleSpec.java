@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param requirements CEL over {@code host.*} every member's host must satisfy (with the template's own)
  * @param hostedBy     another role whose VMs also hold this role (one VM, several roles): this role
  *                     has no VMs of its own, its members are that role's members
+ * @param elasticity   rules that change the count between min and max; null: the count changes only by hand
+ * @param metrics      the role's exec probes (metrics besides the Monitor's cpu and memory)
  */
 public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpec template, @Nullable Boolean antiAffinity,
     @Nullable String requirements, List<String> dependsOn, @Nullable String hostedBy, List<Check> readiness, List<Check> health,
-    List<Hook> hooks) {
+    List<Hook> hooks, @Nullable ElasticitySpec elasticity, List<MetricProbe> metrics) {
   /** Members of one role: a cluster, not a fleet. */
   public static final int MAX_MEMBERS = 1000;
 
@@ -28,6 +30,21 @@ public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpe
     health = health == null ? List.of() : List.copyOf(health);
     hooks = hooks == null ? List.of() : List.copyOf(hooks);
     requirements = requirements == null || requirements.isBlank() ? null : requirements;
+    metrics = metrics == null ? List.of() : List.copyOf(metrics);
+  }
+
+  /** A role without elasticity or probes. */
+  public RoleSpec(String name, int min, int max, int count, @Nullable VmSpec template, @Nullable Boolean antiAffinity,
+      @Nullable String requirements, List<String> dependsOn, @Nullable String hostedBy, List<Check> readiness, List<Check> health,
+      List<Hook> hooks) {
+    this(name, min, max, count, template, antiAffinity, requirements, dependsOn, hostedBy, readiness, health, hooks, null, List.of());
+  }
+
+  /** The names elasticity rules may read: the Monitor's (cpu, memory) and the role's probes'. */
+  public java.util.Set<String> metricNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>(ElasticitySpec.BUILT_IN);
+    metrics.forEach(m -> names.add(m.name()));
+    return names;
   }
 
   /** Members on different hosts: as declared, else whenever the role may have more than one member. */
@@ -85,6 +102,17 @@ public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpe
     }
     for (int i = 0; i < hooks.size(); i++) {
       hooks.get(i).validate(field + ".hooks[" + i + "]", spec, name);
+    }
+    java.util.Set<String> probes = new java.util.HashSet<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      metrics.get(i).validate(field + ".metrics[" + i + "]", spec);
+      if (!probes.add(metrics.get(i).name())) {
+        throw new InvalidInputException(field + ".metrics[" + i + "].name", InvalidInputException.quote(metrics.get(i).name()) + " is declared twice",
+            "give each metric its own name");
+      }
+    }
+    if (elasticity != null) {
+      elasticity.validate(field + ".elasticity", this);
     }
   }
 }

@@ -8,12 +8,13 @@ import org.corral.model.host.Host;
 import org.corral.model.snapshot.Snapshot;
 import org.corral.model.vm.VmSpec;
 import org.corral.policy.expr.Expressions;
+import org.corral.policy.expr.MetricCondition;
 
 /**
  * Checks a structurally valid spec against the world, naming the field and the fix: the pool's
  * hosts exist and it admits at least one, every requirements expression compiles, and every
  * role's template fits at least one host of the pool (by size, overcommit ignored: a member that
- * fits no empty host never runs).
+ * fits no empty host never runs); every elasticity rule's {@code when} compiles over the role's metrics.
  */
 public final class ClusterChecks {
   private ClusterChecks() {}
@@ -39,6 +40,11 @@ public final class ClusterChecks {
         Expressions.validateRequirements(field + ".template.requirements", r.template().requirements());
       }
       Expressions.validateRequirements(field + ".requirements", r.requirements());
+      if (r.elasticity() != null) {
+        for (int j = 0; j < r.elasticity().rules().size(); j++) {
+          MetricCondition.compile(field + ".elasticity.rules[" + j + "].when", r.elasticity().rules().get(j).when(), r.metricNames());
+        }
+      }
       if (r.hostedBy() == null) {
         VmSpec t = spec.templateOf(r);
         if (pool.stream().noneMatch(h -> fits(t, h))) {

@@ -99,6 +99,15 @@ public final class ClusterPolicy {
     return new Run(c, s, o, busy).decide();
   }
 
+  /**
+   * The metric probes of {@code role} (its {@code metrics:}), each on the lowest-indexed running
+   * member (not draining) of its {@code runOn} role, else of the role itself; a probe with no such
+   * member is left out (no sample this period).
+   */
+  public List<ProbeRun> probes(Cluster c, Snapshot s, RoleSpec role) {
+    return new Run(c, s, Observed.NONE, vm -> false).probes(role);
+  }
+
   private static final class Run {
     private final Cluster c;
     private final ClusterSpec spec;
@@ -516,6 +525,16 @@ public final class ClusterPolicy {
         }
       }
       return p == ClusterPhase.UNDEPLOYING ? "stopping members" : "creating members";
+    }
+
+    List<ProbeRun> probes(RoleSpec role) {
+      List<ProbeRun> out = new ArrayList<>();
+      for (var m : role.metrics()) {
+        RoleSpec on = m.runOn() == null ? role : role(m.runOn());
+        membersOf(on).values().stream().filter(vm -> vm.state() == VmState.RUNNING && !draining(vm)).findFirst()
+            .ifPresent(vm -> out.add(new ProbeRun(role.name(), m.name(), vm.name(), Templates.render(m.command(), variables(vm, vm)), guest(vm))));
+      }
+      return out;
     }
 
     private Condition cond(RoleSpec x, ClusterPhase p, String reason) {

@@ -23,9 +23,9 @@ import org.corral.model.InvalidInputException;
  */
 public final class Expressions {
   // Heterogeneous comparisons let users write host.free.cpus > 2 (double vs int).
-  private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+  static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
   private static final CelCompiler COMPILER = compiler();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+  static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
   private Expressions() {}
 
@@ -103,7 +103,7 @@ public final class Expressions {
     return "write " + example + "; variables: " + Variables.listing();
   }
 
-  private static String oneLine(@Nullable String celMessage) {
+  static String oneLine(@Nullable String celMessage) {
     // CEL's message spans lines (source excerpt and caret); keep the first for a one-line error.
     String s = celMessage == null ? "" : celMessage.strip();
     int nl = s.indexOf('\n');

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.corral.model.InvalidInputException;
 import org.corral.model.cluster.ClusterSpec;
+import org.corral.model.cluster.ElasticitySpec;
+import org.corral.model.cluster.MetricProbe;
+import org.corral.model.cluster.ScaleRule;
 import org.corral.model.cluster.HostPool;
 import org.corral.model.cluster.RoleSpec;
 import org.corral.model.snapshot.Snapshot;
@@ -29,6 +32,22 @@ class ClusterChecksTest {
     assertThatThrownBy(() -> ClusterChecks.check(s, lab))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field))
         .hasMessageContaining(problem);
+  }
+
+  private static RoleSpec elastic(String when) {
+    var e = new ElasticitySpec(null, List.of(new ScaleRule(when, 1, 1, false, null)), List.of());
+    return new RoleSpec("compute", 1, 10, 1, null, null, null, List.of(), null, List.of(), List.of(), List.of(), e,
+        List.of(new MetricProbe("queue", List.of("qstat"), null)));
+  }
+
+  @Test
+  void elasticityRulesCompileOverTheRolesMetrics() {
+    ClusterSpec ok = spec(HostPool.ANY, elastic("queue.max > 10 && cpu.mean < 0.5 || memory.sum >= 3.0"));
+    assertThat(ClusterChecks.check(ok, lab)).isSameAs(ok);
+    rejects(spec(HostPool.ANY, elastic("qeue.max > 10")), "roles[0].elasticity.rules[0].when", "undeclared reference to 'qeue'");
+    rejects(spec(HostPool.ANY, elastic("cpu.avg > 0.8")), "roles[0].elasticity.rules[0].when", "does not compile");
+    rejects(spec(HostPool.ANY, elastic("cpu.mean > ")), "roles[0].elasticity.rules[0].when", "does not compile");
+    rejects(spec(HostPool.ANY, elastic("cpu.mean * 2.0")), "roles[0].elasticity.rules[0].when", "must be bool");
   }
 
   @Test
