@@ -1,9 +1,6 @@
 package org.corral.controller.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  * against the world (hosts, CEL) are {@code policy.cluster.ClusterChecks}'.
  */
 public final class ClusterSpecReader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** The study's defaults: 1 vCPU, 1 GiB. */
   public static final VmSpec DEFAULT_TEMPLATE = VmSpec.of(1, 1024);
   private static final Pattern ADJUST = Pattern.compile("([+-]?\\d{1,9})\\s*(%)?");
@@ -42,14 +37,7 @@ public final class ClusterSpecReader {
   private ClusterSpecReader() {}
 
   public static ClusterSpec parse(String text, String source) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
-          + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
-    }
+    JsonNode root = ConfigReader.yaml(text, source);
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new InvalidInputException(source, "is empty", "see examples/web.yaml");
     }

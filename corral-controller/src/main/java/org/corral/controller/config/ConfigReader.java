@@ -49,6 +49,17 @@ public final class ConfigReader {
 
   private ConfigReader() {}
 
+  /** A YAML document's tree (duplicate keys refused), or an error naming the source, line and column. */
+  static @Nullable JsonNode yaml(String text, String source) {
+    try {
+      return YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
+          + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
+    }
+  }
+
   /** The built-in configuration: a simulated lab of 16 hosts, embedded H2, API on localhost. */
   public static CorralConfig builtInLab() {
     try (InputStream in = ConfigReader.class.getResourceAsStream("/org/corral/controller/config/default-lab.yaml")) {
@@ -69,14 +80,7 @@ public final class ConfigReader {
   }
 
   public static CorralConfig parse(String text, String source, Map<String, String> env) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      throw new InvalidInputException(source, "is not valid YAML" + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
-          + ": " + e.getOriginalMessage(), "fix the syntax (indent with spaces, 'key: value')");
-    }
+    JsonNode root = yaml(text, source);
     Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
         "networks", "images", "ha", "guardian", "ec2");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
