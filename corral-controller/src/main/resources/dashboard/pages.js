@@ -547,7 +547,34 @@ function usageText(views, key, q) {
 // ---- Clusters (shown once GET /api/v1/clusters answers: issue 20) ----
 async function clusters(main) {
   const list = await get('/clusters');
-  fill(main, h('h1', {}, 'Clusters'), h('pre', { class: 'raw' }, JSON.stringify(list, null, 2)));
+  const condition = (c) => [badge(c.phase), ' ', c.reason];
+  const one = (c) => card(`Cluster ${c.name}`,
+    h('p', {}, condition(c.condition), ` (owner ${c.owner}, wanted ${c.desire.toLowerCase()}, since ${fmt.time(c.condition.since)})`),
+    table(`Roles of ${c.name}`, [
+      { label: 'Role', value: (r) => r[0] },
+      { label: 'Members wanted', value: (r) => String(c.counts[r[0]] ?? '–'), class: 'num' },
+      { label: 'State', value: (r) => condition(r[1]) },
+    ], Object.entries(c.roles)),
+    table(`Members of ${c.name}`, [
+      { label: 'Member', value: (m) => vmLink(m.name) },
+      { label: 'Role', value: (m) => m.role },
+      { label: 'State', value: (m) => badge(m.state) },
+      { label: 'Host', value: (m) => hostLink(m.host) },
+      { label: 'Address', value: (m) => m.address || '–' },
+    ], c.members, 'No members.'),
+    h('h3', {}, 'Hooks (newest last)'),
+    table(`Hooks of ${c.name}`, [
+      { label: 'When', value: (o) => fmt.time(o.at) },
+      { label: 'On', value: (o) => o.target },
+      { label: 'Command', value: (o) => h('code', {}, o.command.join(' ')) },
+      { label: 'Exit', value: (o) => String(o.exitCode), class: 'num' },
+      { label: 'Attempts', value: (o) => String(o.attempts), class: 'num' },
+      { label: 'Outcome', value: (o) => badge(o.succeeded ? 'OK' : o.gaveUp ? 'GAVE_UP' : 'RETRYING') },
+    ], c.hooks.slice(-20), 'No hook has run.'),
+    h('h3', {}, 'Scaling and history (newest last)'),
+    c.history.length ? h('ol', { class: 'history' }, c.history.slice(-20).map((line) => h('li', {}, line))) : h('p', { class: 'empty' }, 'Nothing yet.'));
+  fill(main, h('h1', {}, 'Clusters'),
+    list.length ? list.map(one) : h('p', { class: 'empty' }, 'No cluster: `corral cluster apply -f examples/web.yaml` declares one (docs/virtual-clusters.md).'));
   return null;
 }
 

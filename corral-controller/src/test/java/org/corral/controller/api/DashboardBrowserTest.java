@@ -219,6 +219,15 @@ class DashboardBrowserTest {
         shot(p[0].substring(2));
       }
     }
+    // The clusters page: a declared cluster, its roles and its members, as tables.
+    assertThat(corral.api.post("/api/v1/clusters", "{\"name\": \"demo\", \"roles\": [{\"name\": \"web\", \"count\": 1}]}").status())
+        .isEqualTo(200);
+    go("#/clusters");
+    untilText(By.cssSelector("main h1"), "Clusters");
+    untilText(By.cssSelector("main section h2"), "Cluster demo");
+    until(() -> browser.findElements(By.cssSelector("main table")).size() >= 2 ? true : null);
+    everyControlIsLabelled("#/clusters");
+    shot("clusters");
     // A token made on the users page is shown once, and works.
     go("#/users");
     fill("t-description", "from the page");
