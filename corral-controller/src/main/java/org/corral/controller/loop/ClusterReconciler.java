@@ -2,8 +2,6 @@ package org.corral.controller.loop;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -396,10 +394,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     if (host == null) {
       return null;
     }
-    if (host.uri().startsWith("sim://")) {
-      return host.uri() + "#" + vmName;
-    }
-    return "qemu-ga://" + URLEncoder.encode(host.uri(), StandardCharsets.UTF_8) + "#" + URLEncoder.encode(vmName, StandardCharsets.UTF_8);
+    return ServiceChecks.guestTarget(host.uri(), vmName);
   }
 
   private CompletionStage<ExecResult> exec(String vm, @Nullable String guest, List<String> argv, Duration timeout) {
