@@ -428,51 +428,82 @@ public final class ClusterPolicy {
 
     // ---- undeploy ----------------------------------------------------------------------------
 
+    /**
+     * Two phases. First every role's onStop hooks, roles in reverse dependency order (a role's once
+     * the roles depending on it have run theirs); then, once every hook is done, every member is
+     * stopped (and deleted) at once. The services go down in order and the guests' shutdowns
+     * overlap, as the Zaragoza study stopped its deployments; members that are not running (never
+     * placed, already stopped) have no hook to run and are removed at once.
+     */
     private void undeploy() {
       List<List<String>> waves = spec.waves();
+      Map<String, Boolean> hooksFailed = new HashMap<>();
       boolean laterDone = true;
       for (int w = waves.size() - 1; w >= 0; w--) {
         boolean waveDone = true;
         for (String roleName : waves.get(w)) {
           RoleSpec x = role(roleName);
           if (!laterDone) {
-            roleConditions.put(x.name(), cond(x, ClusterPhase.RUNNING, "waiting for the roles that depend on it to stop"));
+            roleConditions.put(x.name(), cond(x, ClusterPhase.RUNNING, "waiting for the roles that depend on it to run their onStop hooks"));
             waveDone = false;
             continue;
           }
-          boolean done = stopRole(x);
-          waveDone &= done;
+          boolean hooksDone = true;
+          boolean failed = false;
+          for (Vm vm : membersOf(x).values()) {
+            if (vm.state() == VmState.RUNNING) {
+              hooksDone &= chain(x, HookEvent.ON_STOP, vm, vm);
+              failed |= hooksFailed(x, HookEvent.ON_STOP, vm);
+            }
+          }
+          hooksFailed.put(x.name(), failed);
+          if (!hooksDone) {
+            roleConditions.put(x.name(), cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING,
+                failed ? "an onStop hook failed; stopping anyway" : "running onStop hooks"));
+          }
+          waveDone &= hooksDone;
         }
         laterDone &= waveDone;
       }
+      for (int w = waves.size() - 1; w >= 0; w--) {
+        for (String roleName : waves.get(w)) {
+          shutDown(role(roleName), laterDone, hooksFailed.getOrDefault(roleName, false));
+        }
+      }
     }
 
-    /** onStop on each running member, then (for a role with VMs of its own) stop and delete them; true when done. */
-    private boolean stopRole(RoleSpec x) {
+    /**
+     * Stops (and for delete, deletes) the members of a role whose onStop hooks are done: the running
+     * ones once {@code allHooksDone} (every role's), the others at once. A role held by another
+     * role's VMs is done with its hooks. A role still running or waiting for its hooks keeps the
+     * condition the first phase gave it.
+     */
+    private void shutDown(RoleSpec x, boolean allHooksDone, boolean failed) {
+      boolean ownHooksDone = !roleConditions.containsKey(x.name());
       boolean own = x.hostedBy() == null;
       boolean done = true;
-      boolean failed = false;
-      for (Vm vm : membersOf(x).values()) {
+      String why = c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped";
+      for (Vm vm : own ? membersOf(x).values() : List.<Vm>of()) {
         if (vm.state() == VmState.RUNNING) {
-          boolean hooksDone = chain(x, HookEvent.ON_STOP, vm, vm);
-          failed |= hooksFailed(x, HookEvent.ON_STOP, vm);
-          if (hooksDone && own) {
-            retire(vm, c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped");
-          }
-          done &= hooksDone && !own;
-        } else if (own && (c.desire() == ClusterDesire.DELETED || vm.state() == VmState.PENDING || vm.state() == VmState.HOLD)) {
-          retire(vm, c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped before it ran");
           done = false;
-        } else if (own && vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
+          if (allHooksDone) {
+            retire(vm, why);
+          } else if (ownHooksDone) {
+            notes.add(vm.name() + ": onStop hooks done; stopped once every role's are");
+          }
+        } else if (c.desire() == ClusterDesire.DELETED || vm.state() == VmState.PENDING || vm.state() == VmState.HOLD) {
+          retire(vm, c.desire() == ClusterDesire.DELETED ? why : "cluster stopped before it ran");
+          done = false;
+        } else if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
           done = false;
           notes.add(vm.name() + ": waiting for " + vm.state() + " to end");
         }
       }
       String what = c.desire() == ClusterDesire.DELETED ? "deleted" : "stopped";
-      roleConditions.put(x.name(), done
+      roleConditions.putIfAbsent(x.name(), done
           ? cond(x, ClusterPhase.DONE, what)
-          : cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING, failed ? "an onStop hook failed; stopping anyway" : "stopping"));
-      return done;
+          : cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING, failed ? "an onStop hook failed; stopping anyway"
+              : allHooksDone ? "stopping members" : "onStop hooks done; waiting for the other roles' before stopping"));
     }
 
     private boolean hooksFailed(RoleSpec x, HookEvent event, Vm vm) {

@@ -221,6 +221,32 @@ class ClusterPolicyTest {
   }
 
   @Test
+  void undeployRunsEveryOnStopHookInReverseOrderThenStopsAllMembersAtOnce() {
+    ClusterSpec t = torque(2);
+    RoleSpec head = t.role("head");
+    List<org.corral.model.cluster.Hook> headHooks = new ArrayList<>(head.hooks());
+    headHooks.add(hook(org.corral.model.cluster.HookEvent.ON_STOP, null, "qterm"));
+    RoleSpec withStop = new RoleSpec(head.name(), head.min(), head.max(), head.count(), head.template(), head.antiAffinity(),
+        head.requirements(), head.dependsOn(), head.hostedBy(), head.readiness(), head.health(), headHooks);
+    cluster = Cluster.create(new ClusterSpec("torque", HostPool.ANY, VmSpec.of(1, 1024), List.of(withStop, t.role("compute"))).validate(),
+        "alice", ClusterLab.T0);
+    converge();
+    log.clear();
+    cluster = cluster.withDesire(ClusterDesire.STOPPED);
+    ClusterPolicy.Decision first = step();
+    assertThat(first.plan().actions()).as("no member stops while a hook is left").isEmpty();
+    assertThat(first.roles().get("head").phase()).isEqualTo(ClusterPhase.RUNNING);
+    ClusterPolicy.Decision second = step();
+    assertThat(second.plan().actions()).as("the head's hook runs once the compute nodes' are done, before any stop").isEmpty();
+    ClusterPolicy.Decision third = step();
+    assertThat(third.plan().actions()).as("then every member stops in the same plan").hasSize(3);
+    converge();
+    assertThat(log).containsExactly("hook torque-compute-1: pbs_mom stop", "hook torque-compute-2: pbs_mom stop", "hook torque-head-1: qterm",
+        "stop torque-compute-1", "stop torque-compute-2", "stop torque-head-1");
+    assertThat(cluster.condition().phase()).isEqualTo(ClusterPhase.DONE);
+  }
+
+  @Test
   void aMemberThatStoppedOnItsOwnIsReplacedNotRestarted() {
     cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
     converge();
