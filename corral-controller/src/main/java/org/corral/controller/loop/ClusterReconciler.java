@@ -223,7 +223,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
         continue; // created, not yet in this snapshot, or a VM of that name not ours: the policy says again next cycle
       }
       try {
-        commands.createVm(request(m), c.owner(), "cluster " + c.name());
+        commands.createVm(request(m), c.owner(), "cluster " + c.name(), m::userData);
       } catch (CorralException e) {
         c = c.withHistory(clock.now() + " cannot create " + m.name() + ": " + e.getMessage());
       }

@@ -131,6 +131,14 @@ class ClusterReconcilerTest {
         .isLessThan(head.indexOf("torque-head-1: pbsnodes -c torque-compute-2"));
     assertThat(ran).contains("torque-compute-2: /usr/local/bin/torque-mom --server=torque-head-1");
     assertThat(ran.indexOf("torque-head-1: pbs_server_started_check")).isEqualTo(-1);
+    // Each compute node's NoCloud user data is rendered with its own name and lease and the head's.
+    var compute2 = lab.vm("torque-compute-2");
+    String userData = lab.dc.host(java.util.Objects.requireNonNull(compute2.host())).orElseThrow().userData("torque-compute-2").orElseThrow();
+    assertThat(userData).startsWith("#cloud-config\n").contains("hostname: torque-compute-2\n")
+        .contains("content: \"torque-head-1\\n\"")
+        .contains(compute2.leases().get(0).ip() + " torque-compute-2\\n" + lab.vm("torque-head-1").leases().get(0).ip() + " torque-head-1")
+        .doesNotContain("{{");
+    assertThat(compute2.spec().userData()).isEqualTo(userData);
 
     // apply is idempotent
     long version = cluster("torque").version();

@@ -72,6 +72,9 @@ public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpe
     }
     if (template != null) {
       spec.within(field + ".template", template::validate);
+      if (template.userData() != null) {
+        Templates.checkText(field + ".template.userData", template.userData(), spec);
+      }
     }
     for (int i = 0; i < dependsOn.size(); i++) {
       String d = dependsOn.get(i);

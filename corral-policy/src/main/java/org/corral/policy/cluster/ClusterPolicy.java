@@ -192,7 +192,10 @@ public final class ClusterPolicy {
       for (int i = 1; i <= count; i++) {
         Vm vm = m.get(i);
         if (vm == null) {
-          create.add(new MemberRequest(memberName(c.name(), r.name(), i), r.name(), i, memberSpec(r)));
+          String name = memberName(c.name(), r.name(), i);
+          Map<String, String> v = memberVariables(name, r.name(), i, "", "");
+          v.put("target.name", name);
+          create.add(new MemberRequest(name, r.name(), i, memberSpec(r), v));
         } else if (busy.test(vm.name())) {
           continue; // an action of its own is under way: judged once it ends
         } else if (lost(vm)) {
@@ -575,15 +578,21 @@ public final class ClusterPolicy {
 
     /** The template variables for a hook about {@code member} run on {@code target}. */
     private Map<String, String> variables(Vm member, Vm target) {
-      Map<String, String> v = new HashMap<>();
-      String role = roleOf(member);
-      v.put("member.name", member.name());
-      v.put("member.hostname", member.name());
-      v.put("member.address", address(member));
-      v.put("member.index", Integer.toString(indexOf(member.name())));
-      v.put("member.role", role);
+      Map<String, String> v = memberVariables(member.name(), roleOf(member), indexOf(member.name()), address(member), mac(member));
       v.put("target.name", target.name());
       v.put("target.address", address(target));
+      return v;
+    }
+
+    /** The variables about one member (no target), its peers (the running members of every role) and the cluster. */
+    private Map<String, String> memberVariables(String name, String role, int index, String address, String mac) {
+      Map<String, String> v = new HashMap<>();
+      v.put("member.name", name);
+      v.put("member.hostname", name);
+      v.put("member.address", address);
+      v.put("member.mac", mac);
+      v.put("member.index", Integer.toString(index));
+      v.put("member.role", role);
       v.put("cluster.name", c.name());
       for (RoleSpec r : spec.roles()) {
         List<Vm> ms = membersOf(r).values().stream().filter(vm -> vm.state() == VmState.RUNNING && !draining(vm)).toList();
@@ -606,6 +615,10 @@ public final class ClusterPolicy {
 
     private static String address(Vm vm) {
       return vm.leases().isEmpty() ? "" : vm.leases().get(0).ip();
+    }
+
+    private static String mac(Vm vm) {
+      return vm.leases().isEmpty() ? "" : vm.leases().get(0).mac();
     }
 
     private String roleOf(Vm vm) {

@@ -247,6 +247,26 @@ class ClusterPolicyTest {
   }
 
   @Test
+  void aNewMembersUserDataIsRenderedWithItsIdentityItsLeaseAndItsPeers() {
+    ClusterSpec t = torque(1);
+    RoleSpec compute = t.role("compute");
+    RoleSpec withData = new RoleSpec(compute.name(), compute.min(), compute.max(), compute.count(),
+        VmSpec.of(1, 1024).withUserData("#cloud-config\nhostname: {{member.hostname}}\n# {{member.index}} {{member.address}} {{member.mac}} "
+            + "server {{roles.head.addresses}}\n"),
+        compute.antiAffinity(), compute.requirements(), compute.dependsOn(), compute.hostedBy(), compute.readiness(), compute.health(), compute.hooks());
+    cluster = Cluster.create(new ClusterSpec("torque", HostPool.ANY, VmSpec.of(1, 1024), List.of(t.role("head"), withData)).validate(),
+        "alice", ClusterLab.T0);
+    MemberRequest m = null;
+    for (int i = 0; i < 10 && m == null; i++) {
+      m = step().create().stream().filter(r -> r.role().equals("compute")).findFirst().orElse(null);
+    }
+    assertThat(m).as("a compute node is asked for once the head is ready").isNotNull();
+    assertThat(m.spec().userData()).as("the spec keeps the template").contains("{{member.hostname}}");
+    assertThat(m.userData(List.of(new org.corral.model.vm.NicLease("default", "10.0.0.9", "52:54:00:01:00:09"))))
+        .isEqualTo("#cloud-config\nhostname: torque-compute-1\n# 1 10.0.0.9 52:54:00:01:00:09 server 10.0.0.2\n");
+  }
+
+  @Test
   void aMemberThatStoppedOnItsOwnIsReplacedNotRestarted() {
     cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
     converge();
