@@ -76,6 +76,10 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   /** VM uuid → consecutive failed health checks. */
   private final Map<String, Integer> healthFailures = new HashMap<>();
   private final Map<String, Integer> healthLimit = new HashMap<>();
+  /** Members' supervised services (health checks with a supervisor preset). */
+  private final MemberSupervisor supervisor;
+  /** Members (VM uuids) their supervisor handed over to be replaced. */
+  private final Set<String> supervisedOut = new HashSet<>();
   /** Hook and check keys running now; each runs at most once at a time. */
   private final Set<String> inFlight = new HashSet<>();
   /** Check key → when it may run again. */
@@ -95,6 +99,10 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     this.planner = planner;
     this.commands = commands;
     this.drivers = drivers;
+    this.supervisor = new MemberSupervisor(clock, this::exec, this::addHistory, uuid -> {
+      supervisedOut.add(uuid);
+      wake();
+    });
     meta.forEach((k, v) -> {
       if (k.startsWith(META_PREFIX) && !v.isEmpty()) {
         try {
@@ -196,6 +204,12 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
       return;
     }
     Snapshot snap = state.snapshot(cycle, seed);
+    if (!supervisor.isEmpty() || !supervisedOut.isEmpty()) {
+      Set<String> live = new HashSet<>();
+      snap.vms().values().forEach(v -> live.add(v.uuid()));
+      supervisor.retainAll(live);
+      supervisedOut.retainAll(live);
+    }
     for (Cluster c : List.copyOf(clusters.values())) {
       reconcile(elastic(c, snap), snap);
     }
@@ -367,7 +381,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   }
 
   private ClusterPolicy.Observed observed(Cluster c) {
-    Set<String> unhealthy = new HashSet<>();
+    Set<String> unhealthy = new HashSet<>(supervisedOut);
     healthFailures.forEach((uuid, n) -> {
       if (n >= healthLimit.getOrDefault(uuid, Integer.MAX_VALUE)) {
         unhealthy.add(uuid);
@@ -444,7 +458,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     String uuid = vm.uuid();
     inFlight.add(key);
     // Readiness is retried every few seconds until it passes; health checks run every period.
-    due.put(key, now.plus(ch.health() ? ch.check().period() : Duration.ofSeconds(2)));
+    boolean supervised = ch.health() && ch.check().supervisor() != null;
+    due.put(key, now.plus(supervised ? MemberSupervisor.poll(ch) : ch.health() ? ch.check().period() : Duration.ofSeconds(2)));
     CompletionStage<Boolean> result;
     if (ch.check().kind() == CheckKind.EXEC || ch.check().kind() == CheckKind.NAGIOS) {
       boolean nagios = ch.check().kind() == CheckKind.NAGIOS;
@@ -462,7 +477,9 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     result.whenComplete((ok, err) -> clock.execute(() -> {
       inFlight.remove(key);
       boolean passed = err == null && Boolean.TRUE.equals(ok);
-      if (ch.health()) {
+      if (supervised) {
+        supervisor.polled(cluster, ch, uuid, passed);
+      } else if (ch.health()) {
         healthLimit.put(uuid, ch.check().failures());
         healthFailures.merge(uuid, passed ? 0 : 1, (a, b) -> b == 0 ? 0 : a + b);
         if (!passed && healthFailures.getOrDefault(uuid, 0) >= ch.check().failures()) {
@@ -472,6 +489,14 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
         wake();
       }
     }));
+  }
+
+  /** A line in cluster {@code name}'s history (a supervisor's decision), kept with it. */
+  private void addHistory(String name, String line) {
+    Cluster c = clusters.get(name);
+    if (c != null) {
+      save(c.withHistory(line), EntryKind.UPDATED, Cause.of(Origin.CLUSTER, 0, "supervisor"), line);
+    }
   }
 
   private static String abbreviate(String s) {

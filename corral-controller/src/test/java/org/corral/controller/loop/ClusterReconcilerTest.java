@@ -43,10 +43,13 @@ class ClusterReconcilerTest {
   private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger queueProbes = new java.util.concurrent.atomic.AtomicInteger();
 
+  private SimGuestExec guests;
+
   @BeforeEach
   void start() {
     lab.moreDrivers = d -> {
       SimGuestExec sim = new SimGuestExec(lab.dc);
+      guests = sim;
       d.guest(new GuestExec() {
         @Override
         public Set<String> schemes() {
@@ -168,6 +171,57 @@ class ClusterReconcilerTest {
     untilPhase("torque", ClusterPhase.RUNNING);
     assertThatThrownBy(() -> clusters().scale("torque", "compute", 11, "alice"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("max 10");
+  }
+
+  @Test
+  void theStudysSupervisorRestartsAFailedServiceAndHandsAServiceThatWillNotStartToTheClusterAfterItsPause() throws IOException {
+    String yaml = Files.readString(Path.of("../examples/torque.yaml")).replace("    dependsOn: [head]\n", """
+            dependsOn: [head]
+            antiAffinity: false
+            health:
+              - exec: [pgrep, pbs_mom]
+                supervisor: zaragoza
+                restart: [systemctl, restart, pbs_mom]
+        """).replace("    count: 3\n", "    count: 2\n");
+    queued.set(5); // neither elasticity rule holds: the count stays 2
+    clusters().apply(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice", "alice");
+    untilPhase("torque", ClusterPhase.RUNNING);
+    // compute-1's pbs_mom dies; a restart brings it back.
+    java.util.concurrent.atomic.AtomicBoolean mom1 = new java.util.concurrent.atomic.AtomicBoolean(false);
+    guests.onExec("torque-compute-1", argv -> argv.equals(List.of("pgrep", "pbs_mom")) && !mom1.get() ? new ExecResult(1, "", "")
+        : argv.equals(List.of("systemctl", "restart", "pbs_mom")) && mom1.compareAndSet(false, true) ? new ExecResult(0, "", "")
+        : new ExecResult(0, "", ""));
+    String uuid1 = lab.vm("torque-compute-1").uuid();
+    lab.until("pbs_mom restarted", mom1::get, Duration.ofSeconds(61));
+    assertThat(ranOn("torque-compute-1")).contains("torque-compute-1: systemctl restart pbs_mom");
+    lab.run(Duration.ofMinutes(2));
+    assertThat(lab.vm("torque-compute-1").uuid()).as("a service restart, not a new member").isEqualTo(uuid1);
+    assertThat(cluster("torque").history()).anyMatch(l -> l.contains("supervisor zaragoza: torque-compute-1 pgrep pbs_mom failed; starting it"));
+
+    // compute-2's pbs_mom will not start: tried every 15 s, five tries in a minute pause it 10 minutes, then the member is replaced.
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+    guests.onExec("torque-compute-2", argv -> broken.get() && (argv.get(0).equals("pgrep") || argv.get(0).equals("systemctl"))
+        ? new ExecResult(1, "", "failed") : new ExecResult(0, "", ""));
+    String uuid2 = lab.vm("torque-compute-2").uuid();
+    Instant brokeAt = lab.clock.now();
+    lab.until("compute-2 paused", () -> cluster("torque").history().stream().anyMatch(l -> l.contains("torque-compute-2") && l.contains("flapping")),
+        Duration.ofMinutes(3));
+    long tries = ranOn("torque-compute-2").stream().filter(l -> l.endsWith("systemctl restart pbs_mom")).count();
+    assertThat(tries).as("5 starts within a minute, then the pause").isEqualTo(5);
+    lab.run(Duration.ofMinutes(9));
+    assertThat(lab.vm("torque-compute-2").uuid()).as("no change during the 10-minute pause").isEqualTo(uuid2);
+    assertThat(ranOn("torque-compute-2").stream().filter(l -> l.endsWith("systemctl restart pbs_mom")).count()).isEqualTo(5);
+    lab.until("compute-2 replaced", () -> {
+      var v = lab.controller.state().vm("torque-compute-2").orElse(null);
+      if (v != null && !v.uuid().equals(uuid2)) {
+        broken.set(false);
+        return true;
+      }
+      return false;
+    }, Duration.ofMinutes(5));
+    assertThat(Duration.between(brokeAt, lab.clock.now())).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
+    assertThat(cluster("torque").history()).anyMatch(l -> l.contains("torque-compute-2") && l.contains("the member is replaced"));
+    untilPhase("torque", ClusterPhase.RUNNING);
   }
 
   @Test

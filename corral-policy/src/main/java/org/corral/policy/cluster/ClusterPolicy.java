@@ -283,13 +283,13 @@ public final class ClusterPolicy {
         if (!x.readiness().isEmpty() && !o.ready().contains(x.name() + "/" + vm.name())) {
           for (var ch : x.readiness()) {
             checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-                Templates.render(ch.command(), variables(vm, vm)), false, guest(vm)));
+                Templates.render(ch.command(), variables(vm, vm)), false, guest(vm), List.of()));
           }
           continue;
         }
         for (var ch : x.health()) {
           checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-              Templates.render(ch.command(), variables(vm, vm)), true, guest(vm)));
+              Templates.render(ch.command(), variables(vm, vm)), true, guest(vm), Templates.render(ch.restart(), variables(vm, vm))));
         }
         peerHooks(x, HookEvent.ON_MEMBER_JOIN, vm);
         if (roleReady) {
