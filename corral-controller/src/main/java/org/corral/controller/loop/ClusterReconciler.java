@@ -88,6 +88,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   private final Map<String, Deque<Map<String, Double>>> metricHistory = new HashMap<>();
   /** Per {@code cluster/role}: when its period ends and its elasticity is evaluated. */
   private final Map<String, Instant> periodEnd = new HashMap<>();
+  /** Per {@code cluster/role}: the last elasticity decision (soft state), which the role's condition reports. */
+  private final Map<String, Elasticity.Decision> lastElastic = new HashMap<>();
   /** Per {@code cluster/role}: metric → probe samples in the period running now. */
   private final Map<String, Map<String, List<Double>>> probeSamples = new HashMap<>();
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
@@ -135,12 +137,24 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     return c;
   }
 
-  /** What {@link #apply} followed by one reconciliation would do now; changes nothing. */
+  /**
+   * What {@link #apply} followed by one reconciliation would do now, elasticity included (on an
+   * existing cluster: what its rules would change on the periods measured so far, said in the
+   * plan's notes); changes nothing.
+   */
   public ClusterPolicy.Decision preview(ClusterSpec spec, String owner) {
     ClusterChecks.check(spec.validate(), state.snapshot(0, 0));
     Cluster old = clusters.get(spec.name());
     Cluster c = old == null ? Cluster.create(spec, owner, clock.now()) : old.withSpec(spec).withDesire(ClusterDesire.RUNNING);
-    return policy.decide(c, state.snapshot(0, 0), observed(c));
+    List<String> notes = new ArrayList<>();
+    c = elasticPreview(c, notes);
+    ClusterPolicy.Decision d = policy.decide(c, state.snapshot(0, 0), observed(c));
+    if (notes.isEmpty()) {
+      return d;
+    }
+    notes.addAll(d.plan().notes());
+    return new ClusterPolicy.Decision(d.create(), new Plan(d.plan().origin(), d.plan().cycle(), d.plan().actions(), notes), d.hooks(), d.checks(),
+        d.condition(), d.roles());
   }
 
   public Cluster scale(String name, String role, int count, String who) {
@@ -220,7 +234,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     List<org.corral.model.plan.Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (Cluster c : clusters.values()) {
-      ClusterPolicy.Decision d = policy.decide(c, snapshot, observed(c), recorder::isBusy);
+      ClusterPolicy.Decision d = policy.decide(elasticPreview(c, notes), snapshot, observed(c), recorder::isBusy);
       actions.addAll(d.plan().actions());
       notes.addAll(d.plan().notes());
       d.create().forEach(m -> notes.add("cluster " + c.name() + ": create member " + m.name()));
@@ -270,6 +284,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     if (c.desire() == ClusterDesire.DELETED && d.condition().phase() == org.corral.model.cluster.ClusterPhase.DONE) {
       clusters.remove(c.name());
       ready.remove(c.name());
+      String prefix = c.name() + "/";
+      lastElastic.keySet().removeIf(k -> k.startsWith(prefix));
       state.tx().meta(META_PREFIX + c.name(), "").journal(EntryKind.DELETED, SubjectKind.CLUSTER, c.name(), null, null, null,
           Cause.of(Origin.CLUSTER, snap.cycle(), "deleted"), "cluster deleted: its members are gone").commit();
       return;
@@ -318,7 +334,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
           history.removeFirst();
         }
         int from = out.count(r.name());
-        Elasticity.Decision d = Elasticity.decide(r, from, List.copyOf(history), out.scaledAt(r.name()), now);
+        Elasticity.Decision d = elasticity(out, r, now);
+        lastElastic.put(key, d);
         Integer to = d.count();
         if (to != null) {
           out = out.withScaled(r.name(), to, now).withHistory(now + " " + r.name() + " scaled from " + from + " to " + to + ": " + d.reason());
@@ -332,6 +349,63 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     }
     return out;
   }
+
+  /** Elasticity's decision for {@code r} now, on the periods measured so far (the loop's and a preview's one code path). */
+  private Elasticity.Decision elasticity(Cluster c, RoleSpec r, Instant now) {
+    Deque<Map<String, Double>> history = metricHistory.getOrDefault(c.name() + "/" + r.name(), new ArrayDeque<>());
+    return Elasticity.decide(r, c.count(r.name()), List.copyOf(history), c.scaledAt(r.name()), now);
+  }
+
+  /**
+   * What elasticity would change now (recommend mode, {@code corral cluster plan}): each elastic
+   * role's decision on the periods measured so far, the new counts applied to a copy of the
+   * cluster; changes nothing. Notes say what and why.
+   */
+  private Cluster elasticPreview(Cluster c, List<String> notes) {
+    if (c.desire() != ClusterDesire.RUNNING) {
+      return c;
+    }
+    Cluster out = c;
+    Instant now = clock.now();
+    for (RoleSpec r : c.spec().roles()) {
+      if (r.elasticity() == null || r.hostedBy() != null || !clusters.containsKey(c.name())) {
+        continue;
+      }
+      Elasticity.Decision d = elasticity(out, r, now);
+      Integer to = d.count();
+      if (to != null) {
+        notes.add("cluster " + c.name() + ": elasticity would scale " + r.name() + " from " + out.count(r.name()) + " to " + to + ": " + d.reason());
+        out = out.withScaled(r.name(), to, now);
+      } else if (d.state() == Elasticity.State.COOLDOWN) {
+        notes.add("cluster " + c.name() + ": elasticity of " + r.name() + ": " + d.reason());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A role's metrics as elasticity reads them, read-only: the aggregated periods kept (oldest
+   * first), the probe samples of the period running now, when it ends, and the last decision.
+   */
+  public RoleMetrics metrics(String cluster, String role) {
+    Cluster c = require(cluster);
+    RoleSpec r = c.spec().role(role);
+    if (r == null) {
+      throw new NotFoundException("role", cluster + "/" + role);
+    }
+    String key = cluster + "/" + role;
+    Map<String, List<Double>> current = new TreeMap<>();
+    probeSamples.getOrDefault(key, Map.of()).forEach((m, v) -> current.put(m, List.copyOf(v)));
+    Elasticity.Decision last = lastElastic.get(key);
+    return new RoleMetrics(cluster, role, c.count(role), r.elasticity() == null ? null : r.elasticity().period().toString(),
+        List.copyOf(metricHistory.getOrDefault(key, new ArrayDeque<>()).stream().map(Map::copyOf).toList()), current, periodEnd.get(key),
+        c.scaledAt(role), last == null ? null : last.state().name(), last == null ? null : last.reason());
+  }
+
+  /** {@link #metrics}' answer. */
+  public record RoleMetrics(String cluster, String role, int count, @Nullable String period, List<Map<String, Double>> periods,
+      Map<String, List<Double>> current, @Nullable Instant periodEnds, @Nullable Instant scaledAt, @Nullable String elasticity,
+      @Nullable String reason) {}
 
   /** The Monitor's metrics of {@code r}'s running members: cpu (last poll, 0..1) and memory (MiB the domain holds). */
   private static Map<String, List<Double>> monitored(Snapshot snap, Cluster c, RoleSpec r) {
@@ -387,7 +461,14 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
         unhealthy.add(uuid);
       }
     });
-    return new ClusterPolicy.Observed(ready.getOrDefault(c.name(), Set.of()), unhealthy);
+    Map<String, Elasticity.Decision> elastic = new HashMap<>();
+    for (RoleSpec r : c.spec().roles()) {
+      Elasticity.Decision d = lastElastic.get(c.name() + "/" + r.name());
+      if (d != null) {
+        elastic.put(r.name(), d);
+      }
+    }
+    return new ClusterPolicy.Observed(ready.getOrDefault(c.name(), Set.of()), unhealthy, elastic);
   }
 
   private static VmRequest request(MemberRequest m) {

@@ -26,6 +26,7 @@ import org.corral.model.cluster.ClusterPhase;
 import org.corral.model.cluster.ClusterSpec;
 import org.corral.model.image.Image;
 import org.corral.model.vm.VmState;
+import org.corral.policy.cluster.ClusterPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -231,6 +232,18 @@ class ClusterReconcilerTest {
     clusters().apply(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice", "alice");
     untilPhase("torque", ClusterPhase.RUNNING);
     assertThat(cluster("torque").count("compute")).isEqualTo(3);
+    // Recommend mode: plan with a rule that holds on the periods measured so far shows what elasticity would change.
+    lab.run(Duration.ofSeconds(100));
+    List<java.util.Map<String, Double>> periods = clusters().metrics("torque", "compute").periods();
+    assertThat(periods).as("periods measured").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(periods.get(periods.size() - 1)).containsEntry("queue.max", 0.0);
+    assertThat(periods.get(periods.size() - 2)).containsEntry("queue.max", 0.0);
+    ClusterSpec eager = ClusterSpecReader.parse(yaml.replace("\"queue.max > 10\"", "\"queue.max < 5.0\"").replace("adjust: +2", "adjust: +1"), "torque.yaml");
+    ClusterPolicy.Decision preview = clusters().preview(eager, "alice");
+    assertThat(preview.plan().notes()).anyMatch(n -> n.contains("elasticity would scale compute from 3 to 4: rules[0] \"queue.max < 5.0\" held for 2 periods"));
+    assertThat(preview.create()).extracting(org.corral.policy.cluster.MemberRequest::name).contains("torque-compute-4");
+    assertThat(clusters().preview(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice").create()).as("no rule of the applied spec holds").isEmpty();
+    assertThat(cluster("torque").count("compute")).as("a preview changes nothing").isEqualTo(3);
     // 20 jobs waiting: after two periods (30 s) over 10 the role grows by 2.
     queued.set(20);
     Instant rising = lab.clock.now();
@@ -238,6 +251,13 @@ class ClusterReconcilerTest {
     Instant first = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
     assertThat(Duration.between(rising, first)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(95));
     assertThat(cluster("torque").history()).anyMatch(l -> l.contains("compute scaled from 3 to 5: rules[0] \"queue.max > 10\" held for 2 periods"));
+    // Grown and still over 10: the role reports its cool-down as its condition; the cluster stays RUNNING.
+    lab.until("compute cooling down", () -> cluster("torque").roles().get("compute").phase() == ClusterPhase.COOLDOWN, Duration.ofMinutes(2));
+    assertThat(cluster("torque").roles().get("compute").reason()).contains("5 of 5 members ready", "elasticity: rules[0]", "cooling down until");
+    assertThat(cluster("torque").condition().phase()).isEqualTo(ClusterPhase.RUNNING);
+    assertThat(clusters().metrics("torque", "compute").elasticity()).isEqualTo("COOLDOWN");
+    assertThat(clusters().preview(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice").plan().notes())
+        .anyMatch(n -> n.contains("elasticity of compute: rules[0]") && n.contains("cooling down until"));
     // Still 20 waiting: the next step waits out the 3-minute cool-down, then grows to 7 (new nodes registered on the head).
     lab.until("grown to 7", () -> cluster("torque").count("compute") == 7, Duration.ofMinutes(6));
     Instant second = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));

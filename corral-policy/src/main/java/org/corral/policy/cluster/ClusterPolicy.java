@@ -45,14 +45,21 @@ import org.corral.model.vm.VmState;
 public final class ClusterPolicy {
   /**
    * Results of checks, from the reconciler: readiness passed ({@code role/vm}), health failed too
-   * often (the VM's uuid, so that its replacement, of the same name, starts afresh).
+   * often (the VM's uuid, so that its replacement, of the same name, starts afresh), and each
+   * elastic role's last elasticity decision (by role name), which a role's condition reports
+   * (SCALING with the rule's reason, COOLDOWN until the cool-down ends).
    */
-  public record Observed(Set<String> ready, Set<String> unhealthy) {
+  public record Observed(Set<String> ready, Set<String> unhealthy, Map<String, Elasticity.Decision> elasticity) {
     public static final Observed NONE = new Observed(Set.of(), Set.of());
 
     public Observed {
       ready = Set.copyOf(ready);
       unhealthy = Set.copyOf(unhealthy);
+      elasticity = Map.copyOf(elasticity);
+    }
+
+    public Observed(Set<String> ready, Set<String> unhealthy) {
+      this(ready, unhealthy, Map.of());
     }
   }
 
@@ -394,11 +401,17 @@ public final class ClusterPolicy {
       }
       boolean draining = membersOf(vmRole).values().stream().anyMatch(this::draining);
       String counts = ready + " of " + count + " members ready";
+      Elasticity.Decision elastic = o.elasticity().get(vmRole.name());
+      if (wasUp && elastic != null && elastic.state() == Elasticity.State.SCALING) {
+        counts = "elasticity: " + elastic.reason() + "; " + counts;
+      }
       if (ready == count && !draining && hooksPending(x)) {
         return cond(x, wasUp ? ClusterPhase.SCALING : ClusterPhase.DEPLOYING, counts + ", hooks running");
       }
       if (ready == count && !draining) {
-        return cond(x, ClusterPhase.RUNNING, counts);
+        return elastic != null && elastic.state() == Elasticity.State.COOLDOWN
+            ? cond(x, ClusterPhase.COOLDOWN, counts + "; elasticity: " + elastic.reason())
+            : cond(x, ClusterPhase.RUNNING, counts);
       }
       if (wasUp && ready < vmRole.min()) {
         return cond(x, ClusterPhase.DEGRADED, counts + ", below min " + vmRole.min());
@@ -532,7 +545,7 @@ public final class ClusterPolicy {
         p = ClusterPhase.FAILED_DEPLOY;
       } else if (phases.contains(ClusterPhase.DEGRADED)) {
         p = ClusterPhase.DEGRADED;
-      } else if (phases.stream().allMatch(x -> x == ClusterPhase.RUNNING) && create.isEmpty() && actions.isEmpty()) {
+      } else if (phases.stream().allMatch(x -> x == ClusterPhase.RUNNING || x == ClusterPhase.COOLDOWN) && create.isEmpty() && actions.isEmpty()) {
         p = ClusterPhase.RUNNING;
       } else if (phases.contains(ClusterPhase.SCALING)) {
         p = ClusterPhase.SCALING;

@@ -267,6 +267,24 @@ class ClusterPolicyTest {
   }
 
   @Test
+  void elasticitysDecisionShowsInTheRolesCondition() {
+    cluster = Cluster.create(torque(2), "alice", ClusterLab.T0);
+    converge();
+    Elasticity.Decision cooling = new Elasticity.Decision(Elasticity.State.COOLDOWN, null, "cooling down until 2026-01-01T00:05:00Z");
+    ClusterPolicy.Decision d = policy.decide(cluster, lab.snapshot(), new ClusterPolicy.Observed(ready, unhealthy, Map.of("compute", cooling)));
+    assertThat(d.roles().get("compute").phase()).isEqualTo(ClusterPhase.COOLDOWN);
+    assertThat(d.roles().get("compute").reason()).isEqualTo("2 of 2 members ready; elasticity: cooling down until 2026-01-01T00:05:00Z");
+    assertThat(d.condition().phase()).as("a role cooling down is running").isEqualTo(ClusterPhase.RUNNING);
+
+    cluster = cluster.withConditions(d.condition(), d.roles()).withScaled("compute", 3, ClusterLab.T0);
+    Elasticity.Decision grow = new Elasticity.Decision(Elasticity.State.SCALING, 3, "rules[0] \"queue.max > 10\" held for 2 periods: +1, count 2 -> 3");
+    d = policy.decide(cluster, lab.snapshot(), new ClusterPolicy.Observed(ready, unhealthy, Map.of("compute", grow)));
+    assertThat(d.roles().get("compute").phase()).isEqualTo(ClusterPhase.SCALING);
+    assertThat(d.roles().get("compute").reason()).startsWith("elasticity: rules[0] \"queue.max > 10\" held for 2 periods: +1, count 2 -> 3; 2 of 3 members ready");
+    assertThat(d.condition().phase()).isEqualTo(ClusterPhase.SCALING);
+  }
+
+  @Test
   void aMemberThatStoppedOnItsOwnIsReplacedNotRestarted() {
     cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
     converge();
