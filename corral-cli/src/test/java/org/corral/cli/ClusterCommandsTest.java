@@ -60,6 +60,22 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void metricsShowsThePeriodsKeptAndTheLastDecision() {
+    api.on("GET", "/clusters/torque/roles/compute/metrics", 200, """
+        {"cluster": "torque", "role": "compute", "count": 5, "period": "PT30S",
+         "periods": [{"queue.max": 20.0, "cpu.mean": 0.5}, {"queue.max": 22.0, "cpu.mean": 0.6}],
+         "current": {"queue": [21.0]}, "periodEnds": "2026-01-01T00:01:00Z", "scaledAt": "2026-01-01T00:00:30Z",
+         "elasticity": "COOLDOWN", "reason": "cooling down until 2026-01-01T00:03:30Z"}
+        """);
+    Run r = Run.corral(api, "cluster", "metrics", "torque", "compute");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("torque/compute: count 5, period PT30S, elasticity COOLDOWN (cooling down until 2026-01-01T00:03:30Z)")
+        .contains("PERIOD  cpu.mean  queue.max")
+        .contains("-1      0.6       22.0")
+        .contains("this period: queue [21.0]");
+  }
+
+  @Test
   void aFileThatIsNotYamlIsAUsageErrorNamingIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.yaml");
     java.nio.file.Files.writeString(bad, "name: [unclosed\n");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.corral.cli.api.CorralApi;
 import org.corral.cli.api.Json;
 import org.corral.cli.render.Nodes;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code corral cluster ...}: virtual clusters (docs/virtual-clusters.md). */
-@Command(name = "cluster", description = "Virtual clusters: apply, plan, list, show, scale, stop, start, delete.")
+@Command(name = "cluster", description = "Virtual clusters: apply, plan, list, show, metrics, scale, stop, start, delete.")
 public final class ClusterCommand {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private final Session session;
@@ -95,6 +96,35 @@ public final class ClusterCommand {
     for (int i = Math.max(0, history.size() - 20); i < history.size(); i++) {
       b.append("  ").append(history.get(i).asText()).append('\n');
     }
+    session.print(b.toString());
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "metrics", description = "Show a role's metrics as elasticity reads them: the periods kept, this period's probe samples, "
+      + "the last decision.")
+  int metrics(@Parameters(index = "0", paramLabel = "NAME", description = "The cluster.") String name,
+      @Parameters(index = "1", paramLabel = "ROLE", description = "The role.") String role) {
+    JsonNode m = session.api().get(CorralApi.path("clusters", name, "roles", role, "metrics"));
+    if (session.json()) {
+      session.printJson(m);
+      return ExitCode.OK.code();
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(name).append('/').append(role).append(": count ").append(Nodes.text(m, "count")).append(", period ").append(Nodes.text(m, "period"))
+        .append(", elasticity ").append(Nodes.text(m, "elasticity")).append(" (").append(Nodes.text(m, "reason")).append(")\n");
+    java.util.Set<String> columns = new java.util.TreeSet<>();
+    m.path("periods").forEach(p -> p.fieldNames().forEachRemaining(columns::add));
+    List<String> header = new java.util.ArrayList<>(List.of("PERIOD"));
+    header.addAll(columns);
+    Table t = Table.of(header.toArray(String[]::new));
+    int i = -m.path("periods").size();
+    for (JsonNode p : m.path("periods")) {
+      List<Object> row = new java.util.ArrayList<>(List.of(i++));
+      columns.forEach(col -> row.add(p.has(col) ? p.get(col).asText() : "-"));
+      t.row(row.toArray());
+    }
+    b.append(t.render());
+    m.path("current").fields().forEachRemaining(e -> b.append("this period: ").append(e.getKey()).append(' ').append(e.getValue()).append('\n'));
     session.print(b.toString());
     return ExitCode.OK.code();
   }

@@ -78,6 +78,10 @@ final class ClusterApi {
       Principal p = RequestGate.principal(ctx);
       ApiServer.json(ctx, 200, api.call(() -> view(require(p, Permission.READ_VMS, ctx.pathParam("name")))));
     });
+    api.get(a, v1 + "/clusters/{name}/roles/{role}/metrics", Permission.READ_VMS, ctx -> {
+      Principal p = RequestGate.principal(ctx);
+      ApiServer.json(ctx, 200, api.call(() -> clusters().metrics(require(p, Permission.READ_VMS, ctx.pathParam("name")).name(), ctx.pathParam("role"))));
+    });
     api.postBody(a, v1 + "/clusters/{name}/scale", Permission.OPERATE_VMS, ctx -> {
       ScaleBody b = ApiJson.read(RequestGate.body(ctx), ScaleBody.class);
       String role = b.role();

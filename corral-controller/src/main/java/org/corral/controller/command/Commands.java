@@ -96,12 +96,22 @@ public final class Commands {
    * the journal names it (the owner, or an administrator acting for them).
    */
   public Vm createVm(VmRequest req, String owner, String who) {
+    return createVm(req, owner, who, null);
+  }
+
+  /**
+   * {@link #createVm(VmRequest, String, String)}, the VM's user data given by {@code userData}
+   * from the leases it is admitted with (a cluster member's, rendered with its own address); the
+   * request's user data when null.
+   */
+  public Vm createVm(VmRequest req, String owner, String who,
+      java.util.function.@Nullable Function<List<NicLease>, @Nullable String> userData) {
     if (req == null) {
       throw new InvalidInputException("body", "is empty", "send a JSON object with name, cpus and memoryMib");
     }
     Batch batch = new Batch();
     ControllerState.Tx tx = state.tx();
-    Vm vm = admit(req, owner, who, batch, tx);
+    Vm vm = admit(req, owner, who, batch, tx, userData);
     tx.commit();
     wakeScheduler.run();
     return state.requireVm(vm.name());
@@ -134,7 +144,7 @@ public final class Commands {
         if (req == null) {
           throw new InvalidInputException("body", "is null", "give a JSON object with name, cpus and memoryMib");
         }
-        created.add(admit(req, owner, who, batch, tx));
+        created.add(admit(req, owner, who, batch, tx, null));
       } catch (InvalidInputException e) {
         String field = e.field().equals("body") ? "" : "." + e.field();
         String message = java.util.Objects.requireNonNull(e.getMessage()); // "field: problem; fix", always set
@@ -162,7 +172,8 @@ public final class Commands {
   }
 
   /** Checks one VM against the state and the batch so far; adds it to {@code tx}; writes nothing. */
-  private Vm admit(VmRequest req, String owner, String who, Batch batch, ControllerState.Tx tx) {
+  private Vm admit(VmRequest req, String owner, String who, Batch batch, ControllerState.Tx tx,
+      java.util.function.@Nullable Function<List<NicLease>, @Nullable String> userData) {
     String name = Names.require("name", req.name());
     VmSpec spec = req.spec().validate();
     ServiceOrder.of("services", spec.services());
@@ -191,6 +202,9 @@ public final class Commands {
     accounts.checkQuota(owner, asked);
     batch.usage = asked;
     List<NicLease> leases = allocateLeases(spec.nics(), batch);
+    if (userData != null) {
+      spec = spec.withUserData(userData.apply(leases)).validate();
+    }
     String uuid = UUID.nameUUIDFromBytes((seed + "/" + name + "/" + clock.now() + "/" + state.journalSeq())
         .getBytes(StandardCharsets.UTF_8)).toString();
     Vm vm = Vm.pending(name, uuid, spec, owner, leases, clock.now());

@@ -118,7 +118,7 @@ public final class ClusterSpecReader {
   }
 
   private static Check check(Node c) {
-    c.only("tcp", "http", "path", "exec", "nagios", "timeout", "period", "failures");
+    c.only("tcp", "http", "path", "exec", "nagios", "timeout", "period", "failures", "supervisor", "restart");
     List<String> kinds = List.of("tcp", "http", "exec", "nagios").stream().filter(c::has).toList();
     if (kinds.size() != 1) {
       throw new InvalidInputException(c.path, kinds.isEmpty() ? "says no kind of check" : "gives several kinds of check: " + kinds,
@@ -128,7 +128,8 @@ public final class ClusterSpecReader {
     int port = kind == CheckKind.TCP || kind == CheckKind.HTTP ? c.integer(kinds.get(0), 0) : 0;
     List<String> command = kind == CheckKind.EXEC || kind == CheckKind.NAGIOS ? c.texts(kinds.get(0)) : List.of();
     return new Check(kind, port, kind == CheckKind.HTTP ? c.str("path", "/") : c.optStr("path"), command,
-        c.duration("timeout", Check.DEFAULT_TIMEOUT), c.duration("period", Check.DEFAULT_PERIOD), c.integer("failures", 3));
+        c.duration("timeout", Check.DEFAULT_TIMEOUT), c.duration("period", Check.DEFAULT_PERIOD), c.integer("failures", 3), c.optStr("supervisor"),
+        c.texts("restart"));
   }
 
   private static Hook hook(Node h) {

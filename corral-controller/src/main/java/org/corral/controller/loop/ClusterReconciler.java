@@ -76,6 +76,10 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   /** VM uuid → consecutive failed health checks. */
   private final Map<String, Integer> healthFailures = new HashMap<>();
   private final Map<String, Integer> healthLimit = new HashMap<>();
+  /** Members' supervised services (health checks with a supervisor preset). */
+  private final MemberSupervisor supervisor;
+  /** Members (VM uuids) their supervisor handed over to be replaced. */
+  private final Set<String> supervisedOut = new HashSet<>();
   /** Hook and check keys running now; each runs at most once at a time. */
   private final Set<String> inFlight = new HashSet<>();
   /** Check key → when it may run again. */
@@ -84,6 +88,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   private final Map<String, Deque<Map<String, Double>>> metricHistory = new HashMap<>();
   /** Per {@code cluster/role}: when its period ends and its elasticity is evaluated. */
   private final Map<String, Instant> periodEnd = new HashMap<>();
+  /** Per {@code cluster/role}: the last elasticity decision (soft state), which the role's condition reports. */
+  private final Map<String, Elasticity.Decision> lastElastic = new HashMap<>();
   /** Per {@code cluster/role}: metric → probe samples in the period running now. */
   private final Map<String, Map<String, List<Double>>> probeSamples = new HashMap<>();
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
@@ -95,6 +101,10 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     this.planner = planner;
     this.commands = commands;
     this.drivers = drivers;
+    this.supervisor = new MemberSupervisor(clock, this::exec, this::addHistory, uuid -> {
+      supervisedOut.add(uuid);
+      wake();
+    });
     meta.forEach((k, v) -> {
       if (k.startsWith(META_PREFIX) && !v.isEmpty()) {
         try {
@@ -127,12 +137,24 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     return c;
   }
 
-  /** What {@link #apply} followed by one reconciliation would do now; changes nothing. */
+  /**
+   * What {@link #apply} followed by one reconciliation would do now, elasticity included (on an
+   * existing cluster: what its rules would change on the periods measured so far, said in the
+   * plan's notes); changes nothing.
+   */
   public ClusterPolicy.Decision preview(ClusterSpec spec, String owner) {
     ClusterChecks.check(spec.validate(), state.snapshot(0, 0));
     Cluster old = clusters.get(spec.name());
     Cluster c = old == null ? Cluster.create(spec, owner, clock.now()) : old.withSpec(spec).withDesire(ClusterDesire.RUNNING);
-    return policy.decide(c, state.snapshot(0, 0), observed(c));
+    List<String> notes = new ArrayList<>();
+    c = elasticPreview(c, notes);
+    ClusterPolicy.Decision d = policy.decide(c, state.snapshot(0, 0), observed(c));
+    if (notes.isEmpty()) {
+      return d;
+    }
+    notes.addAll(d.plan().notes());
+    return new ClusterPolicy.Decision(d.create(), new Plan(d.plan().origin(), d.plan().cycle(), d.plan().actions(), notes), d.hooks(), d.checks(),
+        d.condition(), d.roles());
   }
 
   public Cluster scale(String name, String role, int count, String who) {
@@ -196,6 +218,12 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
       return;
     }
     Snapshot snap = state.snapshot(cycle, seed);
+    if (!supervisor.isEmpty() || !supervisedOut.isEmpty()) {
+      Set<String> live = new HashSet<>();
+      snap.vms().values().forEach(v -> live.add(v.uuid()));
+      supervisor.retainAll(live);
+      supervisedOut.retainAll(live);
+    }
     for (Cluster c : List.copyOf(clusters.values())) {
       reconcile(elastic(c, snap), snap);
     }
@@ -206,7 +234,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     List<org.corral.model.plan.Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (Cluster c : clusters.values()) {
-      ClusterPolicy.Decision d = policy.decide(c, snapshot, observed(c), recorder::isBusy);
+      ClusterPolicy.Decision d = policy.decide(elasticPreview(c, notes), snapshot, observed(c), recorder::isBusy);
       actions.addAll(d.plan().actions());
       notes.addAll(d.plan().notes());
       d.create().forEach(m -> notes.add("cluster " + c.name() + ": create member " + m.name()));
@@ -223,7 +251,7 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
         continue; // created, not yet in this snapshot, or a VM of that name not ours: the policy says again next cycle
       }
       try {
-        commands.createVm(request(m), c.owner(), "cluster " + c.name());
+        commands.createVm(request(m), c.owner(), "cluster " + c.name(), m::userData);
       } catch (CorralException e) {
         c = c.withHistory(clock.now() + " cannot create " + m.name() + ": " + e.getMessage());
       }
@@ -256,6 +284,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     if (c.desire() == ClusterDesire.DELETED && d.condition().phase() == org.corral.model.cluster.ClusterPhase.DONE) {
       clusters.remove(c.name());
       ready.remove(c.name());
+      String prefix = c.name() + "/";
+      lastElastic.keySet().removeIf(k -> k.startsWith(prefix));
       state.tx().meta(META_PREFIX + c.name(), "").journal(EntryKind.DELETED, SubjectKind.CLUSTER, c.name(), null, null, null,
           Cause.of(Origin.CLUSTER, snap.cycle(), "deleted"), "cluster deleted: its members are gone").commit();
       return;
@@ -304,7 +334,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
           history.removeFirst();
         }
         int from = out.count(r.name());
-        Elasticity.Decision d = Elasticity.decide(r, from, List.copyOf(history), out.scaledAt(r.name()), now);
+        Elasticity.Decision d = elasticity(out, r, now);
+        lastElastic.put(key, d);
         Integer to = d.count();
         if (to != null) {
           out = out.withScaled(r.name(), to, now).withHistory(now + " " + r.name() + " scaled from " + from + " to " + to + ": " + d.reason());
@@ -318,6 +349,63 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     }
     return out;
   }
+
+  /** Elasticity's decision for {@code r} now, on the periods measured so far (the loop's and a preview's one code path). */
+  private Elasticity.Decision elasticity(Cluster c, RoleSpec r, Instant now) {
+    Deque<Map<String, Double>> history = metricHistory.getOrDefault(c.name() + "/" + r.name(), new ArrayDeque<>());
+    return Elasticity.decide(r, c.count(r.name()), List.copyOf(history), c.scaledAt(r.name()), now);
+  }
+
+  /**
+   * What elasticity would change now (recommend mode, {@code corral cluster plan}): each elastic
+   * role's decision on the periods measured so far, the new counts applied to a copy of the
+   * cluster; changes nothing. Notes say what and why.
+   */
+  private Cluster elasticPreview(Cluster c, List<String> notes) {
+    if (c.desire() != ClusterDesire.RUNNING) {
+      return c;
+    }
+    Cluster out = c;
+    Instant now = clock.now();
+    for (RoleSpec r : c.spec().roles()) {
+      if (r.elasticity() == null || r.hostedBy() != null || !clusters.containsKey(c.name())) {
+        continue;
+      }
+      Elasticity.Decision d = elasticity(out, r, now);
+      Integer to = d.count();
+      if (to != null) {
+        notes.add("cluster " + c.name() + ": elasticity would scale " + r.name() + " from " + out.count(r.name()) + " to " + to + ": " + d.reason());
+        out = out.withScaled(r.name(), to, now);
+      } else if (d.state() == Elasticity.State.COOLDOWN) {
+        notes.add("cluster " + c.name() + ": elasticity of " + r.name() + ": " + d.reason());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A role's metrics as elasticity reads them, read-only: the aggregated periods kept (oldest
+   * first), the probe samples of the period running now, when it ends, and the last decision.
+   */
+  public RoleMetrics metrics(String cluster, String role) {
+    Cluster c = require(cluster);
+    RoleSpec r = c.spec().role(role);
+    if (r == null) {
+      throw new NotFoundException("role", cluster + "/" + role);
+    }
+    String key = cluster + "/" + role;
+    Map<String, List<Double>> current = new TreeMap<>();
+    probeSamples.getOrDefault(key, Map.of()).forEach((m, v) -> current.put(m, List.copyOf(v)));
+    Elasticity.Decision last = lastElastic.get(key);
+    return new RoleMetrics(cluster, role, c.count(role), r.elasticity() == null ? null : r.elasticity().period().toString(),
+        List.copyOf(metricHistory.getOrDefault(key, new ArrayDeque<>()).stream().map(Map::copyOf).toList()), current, periodEnd.get(key),
+        c.scaledAt(role), last == null ? null : last.state().name(), last == null ? null : last.reason());
+  }
+
+  /** {@link #metrics}' answer. */
+  public record RoleMetrics(String cluster, String role, int count, @Nullable String period, List<Map<String, Double>> periods,
+      Map<String, List<Double>> current, @Nullable Instant periodEnds, @Nullable Instant scaledAt, @Nullable String elasticity,
+      @Nullable String reason) {}
 
   /** The Monitor's metrics of {@code r}'s running members: cpu (last poll, 0..1) and memory (MiB the domain holds). */
   private static Map<String, List<Double>> monitored(Snapshot snap, Cluster c, RoleSpec r) {
@@ -367,13 +455,20 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
   }
 
   private ClusterPolicy.Observed observed(Cluster c) {
-    Set<String> unhealthy = new HashSet<>();
+    Set<String> unhealthy = new HashSet<>(supervisedOut);
     healthFailures.forEach((uuid, n) -> {
       if (n >= healthLimit.getOrDefault(uuid, Integer.MAX_VALUE)) {
         unhealthy.add(uuid);
       }
     });
-    return new ClusterPolicy.Observed(ready.getOrDefault(c.name(), Set.of()), unhealthy);
+    Map<String, Elasticity.Decision> elastic = new HashMap<>();
+    for (RoleSpec r : c.spec().roles()) {
+      Elasticity.Decision d = lastElastic.get(c.name() + "/" + r.name());
+      if (d != null) {
+        elastic.put(r.name(), d);
+      }
+    }
+    return new ClusterPolicy.Observed(ready.getOrDefault(c.name(), Set.of()), unhealthy, elastic);
   }
 
   private static VmRequest request(MemberRequest m) {
@@ -444,7 +539,8 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     String uuid = vm.uuid();
     inFlight.add(key);
     // Readiness is retried every few seconds until it passes; health checks run every period.
-    due.put(key, now.plus(ch.health() ? ch.check().period() : Duration.ofSeconds(2)));
+    boolean supervised = ch.health() && ch.check().supervisor() != null;
+    due.put(key, now.plus(supervised ? MemberSupervisor.poll(ch) : ch.health() ? ch.check().period() : Duration.ofSeconds(2)));
     CompletionStage<Boolean> result;
     if (ch.check().kind() == CheckKind.EXEC || ch.check().kind() == CheckKind.NAGIOS) {
       boolean nagios = ch.check().kind() == CheckKind.NAGIOS;
@@ -462,7 +558,9 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
     result.whenComplete((ok, err) -> clock.execute(() -> {
       inFlight.remove(key);
       boolean passed = err == null && Boolean.TRUE.equals(ok);
-      if (ch.health()) {
+      if (supervised) {
+        supervisor.polled(cluster, ch, uuid, passed);
+      } else if (ch.health()) {
         healthLimit.put(uuid, ch.check().failures());
         healthFailures.merge(uuid, passed ? 0 : 1, (a, b) -> b == 0 ? 0 : a + b);
         if (!passed && healthFailures.getOrDefault(uuid, 0) >= ch.check().failures()) {
@@ -472,6 +570,14 @@ public final class ClusterReconciler extends Loop implements PlanningLoop {
         wake();
       }
     }));
+  }
+
+  /** A line in cluster {@code name}'s history (a supervisor's decision), kept with it. */
+  private void addHistory(String name, String line) {
+    Cluster c = clusters.get(name);
+    if (c != null) {
+      save(c.withHistory(line), EntryKind.UPDATED, Cause.of(Origin.CLUSTER, 0, "supervisor"), line);
+    }
   }
 
   private static String abbreviate(String s) {

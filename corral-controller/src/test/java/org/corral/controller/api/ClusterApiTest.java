@@ -66,6 +66,11 @@ class ClusterApiTest {
     assertThat(api.post("/api/v1/clusters", SPEC).json().get("version").asLong()).as("apply is idempotent")
         .isGreaterThanOrEqualTo(version);
 
+    JsonNode metrics = api.get("/api/v1/clusters/web/roles/app/metrics").json();
+    assertThat(metrics.get("count").asInt()).isEqualTo(2);
+    assertThat(metrics.get("periods").isArray()).isTrue();
+    assertThat(metrics.get("elasticity").isNull()).as("no elasticity declared").isTrue();
+    assertThat(api.get("/api/v1/clusters/web/roles/nope/metrics").status()).isEqualTo(404);
     assertThat(api.post("/api/v1/clusters/web/scale", "{\"role\": \"app\", \"count\": 9}").status()).isEqualTo(400);
     assertThat(api.post("/api/v1/clusters/web/scale", "{\"role\": \"app\", \"count\": 1}").status()).isEqualTo(202);
     RunningCorral.eventually().until(() -> cluster("web").get("members").size() == 2

@@ -26,6 +26,7 @@ import org.corral.model.cluster.ClusterPhase;
 import org.corral.model.cluster.ClusterSpec;
 import org.corral.model.image.Image;
 import org.corral.model.vm.VmState;
+import org.corral.policy.cluster.ClusterPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +44,13 @@ class ClusterReconcilerTest {
   private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger queueProbes = new java.util.concurrent.atomic.AtomicInteger();
 
+  private SimGuestExec guests;
+
   @BeforeEach
   void start() {
     lab.moreDrivers = d -> {
       SimGuestExec sim = new SimGuestExec(lab.dc);
+      guests = sim;
       d.guest(new GuestExec() {
         @Override
         public Set<String> schemes() {
@@ -131,6 +135,14 @@ class ClusterReconcilerTest {
         .isLessThan(head.indexOf("torque-head-1: pbsnodes -c torque-compute-2"));
     assertThat(ran).contains("torque-compute-2: /usr/local/bin/torque-mom --server=torque-head-1");
     assertThat(ran.indexOf("torque-head-1: pbs_server_started_check")).isEqualTo(-1);
+    // Each compute node's NoCloud user data is rendered with its own name and lease and the head's.
+    var compute2 = lab.vm("torque-compute-2");
+    String userData = lab.dc.host(java.util.Objects.requireNonNull(compute2.host())).orElseThrow().userData("torque-compute-2").orElseThrow();
+    assertThat(userData).startsWith("#cloud-config\n").contains("hostname: torque-compute-2\n")
+        .contains("content: \"torque-head-1\\n\"")
+        .contains(compute2.leases().get(0).ip() + " torque-compute-2\\n" + lab.vm("torque-head-1").leases().get(0).ip() + " torque-head-1")
+        .doesNotContain("{{");
+    assertThat(compute2.spec().userData()).isEqualTo(userData);
 
     // apply is idempotent
     long version = cluster("torque").version();
@@ -163,12 +175,75 @@ class ClusterReconcilerTest {
   }
 
   @Test
+  void theStudysSupervisorRestartsAFailedServiceAndHandsAServiceThatWillNotStartToTheClusterAfterItsPause() throws IOException {
+    String yaml = Files.readString(Path.of("../examples/torque.yaml")).replace("    dependsOn: [head]\n", """
+            dependsOn: [head]
+            antiAffinity: false
+            health:
+              - exec: [pgrep, pbs_mom]
+                supervisor: zaragoza
+                restart: [systemctl, restart, pbs_mom]
+        """).replace("    count: 3\n", "    count: 2\n");
+    queued.set(5); // neither elasticity rule holds: the count stays 2
+    clusters().apply(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice", "alice");
+    untilPhase("torque", ClusterPhase.RUNNING);
+    // compute-1's pbs_mom dies; a restart brings it back.
+    java.util.concurrent.atomic.AtomicBoolean mom1 = new java.util.concurrent.atomic.AtomicBoolean(false);
+    guests.onExec("torque-compute-1", argv -> argv.equals(List.of("pgrep", "pbs_mom")) && !mom1.get() ? new ExecResult(1, "", "")
+        : argv.equals(List.of("systemctl", "restart", "pbs_mom")) && mom1.compareAndSet(false, true) ? new ExecResult(0, "", "")
+        : new ExecResult(0, "", ""));
+    String uuid1 = lab.vm("torque-compute-1").uuid();
+    lab.until("pbs_mom restarted", mom1::get, Duration.ofSeconds(61));
+    assertThat(ranOn("torque-compute-1")).contains("torque-compute-1: systemctl restart pbs_mom");
+    lab.run(Duration.ofMinutes(2));
+    assertThat(lab.vm("torque-compute-1").uuid()).as("a service restart, not a new member").isEqualTo(uuid1);
+    assertThat(cluster("torque").history()).anyMatch(l -> l.contains("supervisor zaragoza: torque-compute-1 pgrep pbs_mom failed; starting it"));
+
+    // compute-2's pbs_mom will not start: tried every 15 s, five tries in a minute pause it 10 minutes, then the member is replaced.
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+    guests.onExec("torque-compute-2", argv -> broken.get() && (argv.get(0).equals("pgrep") || argv.get(0).equals("systemctl"))
+        ? new ExecResult(1, "", "failed") : new ExecResult(0, "", ""));
+    String uuid2 = lab.vm("torque-compute-2").uuid();
+    Instant brokeAt = lab.clock.now();
+    lab.until("compute-2 paused", () -> cluster("torque").history().stream().anyMatch(l -> l.contains("torque-compute-2") && l.contains("flapping")),
+        Duration.ofMinutes(3));
+    long tries = ranOn("torque-compute-2").stream().filter(l -> l.endsWith("systemctl restart pbs_mom")).count();
+    assertThat(tries).as("5 starts within a minute, then the pause").isEqualTo(5);
+    lab.run(Duration.ofMinutes(9));
+    assertThat(lab.vm("torque-compute-2").uuid()).as("no change during the 10-minute pause").isEqualTo(uuid2);
+    assertThat(ranOn("torque-compute-2").stream().filter(l -> l.endsWith("systemctl restart pbs_mom")).count()).isEqualTo(5);
+    lab.until("compute-2 replaced", () -> {
+      var v = lab.controller.state().vm("torque-compute-2").orElse(null);
+      if (v != null && !v.uuid().equals(uuid2)) {
+        broken.set(false);
+        return true;
+      }
+      return false;
+    }, Duration.ofMinutes(5));
+    assertThat(Duration.between(brokeAt, lab.clock.now())).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
+    assertThat(cluster("torque").history()).anyMatch(l -> l.contains("torque-compute-2") && l.contains("the member is replaced"));
+    untilPhase("torque", ClusterPhase.RUNNING);
+  }
+
+  @Test
   void torqueComputeGrowsWithTheQueueAndShrinksWithDrainWhenItEmpties() throws IOException {
     // The lab has 4 hosts: compute nodes share them here (the example spreads them, one per host).
     String yaml = Files.readString(Path.of("../examples/torque.yaml")).replace("    dependsOn: [head]\n", "    dependsOn: [head]\n    antiAffinity: false\n");
     clusters().apply(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice", "alice");
     untilPhase("torque", ClusterPhase.RUNNING);
     assertThat(cluster("torque").count("compute")).isEqualTo(3);
+    // Recommend mode: plan with a rule that holds on the periods measured so far shows what elasticity would change.
+    lab.run(Duration.ofSeconds(100));
+    List<java.util.Map<String, Double>> periods = clusters().metrics("torque", "compute").periods();
+    assertThat(periods).as("periods measured").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(periods.get(periods.size() - 1)).containsEntry("queue.max", 0.0);
+    assertThat(periods.get(periods.size() - 2)).containsEntry("queue.max", 0.0);
+    ClusterSpec eager = ClusterSpecReader.parse(yaml.replace("\"queue.max > 10\"", "\"queue.max < 5.0\"").replace("adjust: +2", "adjust: +1"), "torque.yaml");
+    ClusterPolicy.Decision preview = clusters().preview(eager, "alice");
+    assertThat(preview.plan().notes()).anyMatch(n -> n.contains("elasticity would scale compute from 3 to 4: rules[0] \"queue.max < 5.0\" held for 2 periods"));
+    assertThat(preview.create()).extracting(org.corral.policy.cluster.MemberRequest::name).contains("torque-compute-4");
+    assertThat(clusters().preview(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice").create()).as("no rule of the applied spec holds").isEmpty();
+    assertThat(cluster("torque").count("compute")).as("a preview changes nothing").isEqualTo(3);
     // 20 jobs waiting: after two periods (30 s) over 10 the role grows by 2.
     queued.set(20);
     Instant rising = lab.clock.now();
@@ -176,6 +251,13 @@ class ClusterReconcilerTest {
     Instant first = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));
     assertThat(Duration.between(rising, first)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(95));
     assertThat(cluster("torque").history()).anyMatch(l -> l.contains("compute scaled from 3 to 5: rules[0] \"queue.max > 10\" held for 2 periods"));
+    // Grown and still over 10: the role reports its cool-down as its condition; the cluster stays RUNNING.
+    lab.until("compute cooling down", () -> cluster("torque").roles().get("compute").phase() == ClusterPhase.COOLDOWN, Duration.ofMinutes(2));
+    assertThat(cluster("torque").roles().get("compute").reason()).contains("5 of 5 members ready", "elasticity: rules[0]", "cooling down until");
+    assertThat(cluster("torque").condition().phase()).isEqualTo(ClusterPhase.RUNNING);
+    assertThat(clusters().metrics("torque", "compute").elasticity()).isEqualTo("COOLDOWN");
+    assertThat(clusters().preview(ClusterSpecReader.parse(yaml, "torque.yaml"), "alice").plan().notes())
+        .anyMatch(n -> n.contains("elasticity of compute: rules[0]") && n.contains("cooling down until"));
     // Still 20 waiting: the next step waits out the 3-minute cool-down, then grows to 7 (new nodes registered on the head).
     lab.until("grown to 7", () -> cluster("torque").count("compute") == 7, Duration.ofMinutes(6));
     Instant second = java.util.Objects.requireNonNull(cluster("torque").scaledAt("compute"));

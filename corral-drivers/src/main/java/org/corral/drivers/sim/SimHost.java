@@ -100,6 +100,17 @@ public final class SimHost {
     return dc.read(() -> List.copyOf(domains.keySet()));
   }
 
+  /**
+   * The cloud-init user data domain {@code name} is defined with here (what the libvirt driver
+   * writes to its NoCloud seed ISO), or empty: no such domain, or none given.
+   */
+  public java.util.Optional<String> userData(String name) {
+    return dc.read(() -> {
+      SimDomain d = domains.get(name);
+      return java.util.Optional.ofNullable(d == null ? null : d.spec.userData());
+    });
+  }
+
   /** Names of the domains running (or booting) here: what would write their disks. */
   public List<String> activeDomainNames() {
     return dc.read(() -> domains.values().stream().filter(d -> d.phase.usesCpu() || d.phase == DomainPhase.STARTING)

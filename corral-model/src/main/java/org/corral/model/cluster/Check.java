@@ -12,16 +12,26 @@ import org.jspecify.annotations.Nullable;
  * @param port    TCP and HTTP: the member's port
  * @param path    HTTP: the path, starting with '/'
  * @param command EXEC and NAGIOS: the argument list run in the guest (templated like hooks)
+ * @param supervisor a health check's process-supervisor preset ({@code zaragoza}, or {@code study}),
+ *                   or null: failing {@code failures} times in a row replaces the member
+ * @param restart    with a supervisor: the argument list that (re)starts the service in the guest
+ *                   (templated like hooks); empty otherwise
  */
 public record Check(CheckKind kind, int port, @Nullable String path, List<String> command, Duration timeout, Duration period,
-    int failures) {
+    int failures, @Nullable String supervisor, List<String> restart) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(4);
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(30);
 
   public Check {
     command = command == null ? List.of() : List.copyOf(command);
+    restart = restart == null ? List.of() : List.copyOf(restart);
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     period = period == null ? DEFAULT_PERIOD : period;
+  }
+
+  /** A check with no supervisor. */
+  public Check(CheckKind kind, int port, @Nullable String path, List<String> command, Duration timeout, Duration period, int failures) {
+    this(kind, port, path, command, timeout, period, failures, null, List.of());
   }
 
   void validate(String field, ClusterSpec spec) {
@@ -50,5 +60,13 @@ public record Check(CheckKind kind, int port, @Nullable String path, List<String
     if (failures < 1) {
       throw new InvalidInputException(field + ".failures", "must be at least 1, got " + failures, "e.g. failures: 3");
     }
+    if (supervisor != null && restart.isEmpty()) {
+      throw new InvalidInputException(field + ".restart", "is missing: a supervised service needs the command that starts it",
+          "e.g. restart: [systemctl, restart, pbs_mom]");
+    }
+    if (supervisor == null && !restart.isEmpty()) {
+      throw new InvalidInputException(field + ".restart", "is used only with a supervisor", "add supervisor: zaragoza, or drop restart");
+    }
+    Templates.check(field + ".restart", restart, spec);
   }
 }

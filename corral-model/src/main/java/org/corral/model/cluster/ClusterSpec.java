@@ -68,6 +68,9 @@ public record ClusterSpec(String name, HostPool pool, VmSpec template, List<Role
     Names.require("name", name);
     pool.validate("hosts");
     within("template", template::validate);
+    if (template.userData() != null) {
+      Templates.checkText("template.userData", template.userData(), this);
+    }
     if (roles.isEmpty()) {
       throw new InvalidInputException("roles", "is empty", "declare at least one role, e.g. roles: [{name: web, count: 2}]");
     }

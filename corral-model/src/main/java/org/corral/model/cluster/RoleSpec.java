@@ -72,6 +72,9 @@ public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpe
     }
     if (template != null) {
       spec.within(field + ".template", template::validate);
+      if (template.userData() != null) {
+        Templates.checkText(field + ".template.userData", template.userData(), spec);
+      }
     }
     for (int i = 0; i < dependsOn.size(); i++) {
       String d = dependsOn.get(i);
@@ -96,6 +99,10 @@ public record RoleSpec(String name, int min, int max, int count, @Nullable VmSpe
     }
     for (int i = 0; i < readiness.size(); i++) {
       readiness.get(i).validate(field + ".readiness[" + i + "]", spec);
+      if (readiness.get(i).supervisor() != null) {
+        throw new InvalidInputException(field + ".readiness[" + i + "].supervisor", "is for health checks only",
+            "move the check to health:, or drop supervisor");
+      }
     }
     for (int i = 0; i < health.size(); i++) {
       health.get(i).validate(field + ".health[" + i + "]", spec);

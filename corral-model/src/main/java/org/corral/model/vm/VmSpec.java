@@ -101,6 +101,10 @@ public record VmSpec(
     return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels, services);
   }
 
+  public VmSpec withUserData(@Nullable String data) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, data, labels, services);
+  }
+
   public VmSpec withNics(List<NicSpec> n) {
     return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }

@@ -14,7 +14,8 @@ import org.corral.policy.expr.MetricCondition;
  * Checks a structurally valid spec against the world, naming the field and the fix: the pool's
  * hosts exist and it admits at least one, every requirements expression compiles, and every
  * role's template fits at least one host of the pool (by size, overcommit ignored: a member that
- * fits no empty host never runs); every elasticity rule's {@code when} compiles over the role's metrics.
+ * fits no empty host never runs); every elasticity rule's {@code when} compiles over the role's metrics;
+ * every health check's supervisor names a preset.
  */
 public final class ClusterChecks {
   private ClusterChecks() {}
@@ -40,6 +41,13 @@ public final class ClusterChecks {
         Expressions.validateRequirements(field + ".template.requirements", r.template().requirements());
       }
       Expressions.validateRequirements(field + ".requirements", r.requirements());
+      for (int j = 0; j < r.health().size(); j++) {
+        String sup = r.health().get(j).supervisor();
+        if (sup != null && org.corral.policy.service.SupervisorPreset.named(sup).isEmpty()) {
+          throw new InvalidInputException(field + ".health[" + j + "].supervisor", InvalidInputException.quote(sup) + " is not a supervisor preset",
+              "one of " + String.join(", ", org.corral.policy.service.SupervisorPreset.NAMES));
+        }
+      }
       if (r.elasticity() != null) {
         for (int j = 0; j < r.elasticity().rules().size(); j++) {
           MetricCondition.compile(field + ".elasticity.rules[" + j + "].when", r.elasticity().rules().get(j).when(), r.metricNames());

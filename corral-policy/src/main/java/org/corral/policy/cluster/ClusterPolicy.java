@@ -45,14 +45,21 @@ import org.corral.model.vm.VmState;
 public final class ClusterPolicy {
   /**
    * Results of checks, from the reconciler: readiness passed ({@code role/vm}), health failed too
-   * often (the VM's uuid, so that its replacement, of the same name, starts afresh).
+   * often (the VM's uuid, so that its replacement, of the same name, starts afresh), and each
+   * elastic role's last elasticity decision (by role name), which a role's condition reports
+   * (SCALING with the rule's reason, COOLDOWN until the cool-down ends).
    */
-  public record Observed(Set<String> ready, Set<String> unhealthy) {
+  public record Observed(Set<String> ready, Set<String> unhealthy, Map<String, Elasticity.Decision> elasticity) {
     public static final Observed NONE = new Observed(Set.of(), Set.of());
 
     public Observed {
       ready = Set.copyOf(ready);
       unhealthy = Set.copyOf(unhealthy);
+      elasticity = Map.copyOf(elasticity);
+    }
+
+    public Observed(Set<String> ready, Set<String> unhealthy) {
+      this(ready, unhealthy, Map.of());
     }
   }
 
@@ -192,7 +199,10 @@ public final class ClusterPolicy {
       for (int i = 1; i <= count; i++) {
         Vm vm = m.get(i);
         if (vm == null) {
-          create.add(new MemberRequest(memberName(c.name(), r.name(), i), r.name(), i, memberSpec(r)));
+          String name = memberName(c.name(), r.name(), i);
+          Map<String, String> v = memberVariables(name, r.name(), i, "", "");
+          v.put("target.name", name);
+          create.add(new MemberRequest(name, r.name(), i, memberSpec(r), v));
         } else if (busy.test(vm.name())) {
           continue; // an action of its own is under way: judged once it ends
         } else if (lost(vm)) {
@@ -280,13 +290,13 @@ public final class ClusterPolicy {
         if (!x.readiness().isEmpty() && !o.ready().contains(x.name() + "/" + vm.name())) {
           for (var ch : x.readiness()) {
             checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-                Templates.render(ch.command(), variables(vm, vm)), false, guest(vm)));
+                Templates.render(ch.command(), variables(vm, vm)), false, guest(vm), List.of()));
           }
           continue;
         }
         for (var ch : x.health()) {
           checks.add(new CheckRun(x.name() + "/" + vm.name(), x.name(), vm.name(), address(vm), ch,
-              Templates.render(ch.command(), variables(vm, vm)), true, guest(vm)));
+              Templates.render(ch.command(), variables(vm, vm)), true, guest(vm), Templates.render(ch.restart(), variables(vm, vm))));
         }
         peerHooks(x, HookEvent.ON_MEMBER_JOIN, vm);
         if (roleReady) {
@@ -391,11 +401,17 @@ public final class ClusterPolicy {
       }
       boolean draining = membersOf(vmRole).values().stream().anyMatch(this::draining);
       String counts = ready + " of " + count + " members ready";
+      Elasticity.Decision elastic = o.elasticity().get(vmRole.name());
+      if (wasUp && elastic != null && elastic.state() == Elasticity.State.SCALING) {
+        counts = "elasticity: " + elastic.reason() + "; " + counts;
+      }
       if (ready == count && !draining && hooksPending(x)) {
         return cond(x, wasUp ? ClusterPhase.SCALING : ClusterPhase.DEPLOYING, counts + ", hooks running");
       }
       if (ready == count && !draining) {
-        return cond(x, ClusterPhase.RUNNING, counts);
+        return elastic != null && elastic.state() == Elasticity.State.COOLDOWN
+            ? cond(x, ClusterPhase.COOLDOWN, counts + "; elasticity: " + elastic.reason())
+            : cond(x, ClusterPhase.RUNNING, counts);
       }
       if (wasUp && ready < vmRole.min()) {
         return cond(x, ClusterPhase.DEGRADED, counts + ", below min " + vmRole.min());
@@ -428,51 +444,82 @@ public final class ClusterPolicy {
 
     // ---- undeploy ----------------------------------------------------------------------------
 
+    /**
+     * Two phases. First every role's onStop hooks, roles in reverse dependency order (a role's once
+     * the roles depending on it have run theirs); then, once every hook is done, every member is
+     * stopped (and deleted) at once. The services go down in order and the guests' shutdowns
+     * overlap, as the Zaragoza study stopped its deployments; members that are not running (never
+     * placed, already stopped) have no hook to run and are removed at once.
+     */
     private void undeploy() {
       List<List<String>> waves = spec.waves();
+      Map<String, Boolean> hooksFailed = new HashMap<>();
       boolean laterDone = true;
       for (int w = waves.size() - 1; w >= 0; w--) {
         boolean waveDone = true;
         for (String roleName : waves.get(w)) {
           RoleSpec x = role(roleName);
           if (!laterDone) {
-            roleConditions.put(x.name(), cond(x, ClusterPhase.RUNNING, "waiting for the roles that depend on it to stop"));
+            roleConditions.put(x.name(), cond(x, ClusterPhase.RUNNING, "waiting for the roles that depend on it to run their onStop hooks"));
             waveDone = false;
             continue;
           }
-          boolean done = stopRole(x);
-          waveDone &= done;
+          boolean hooksDone = true;
+          boolean failed = false;
+          for (Vm vm : membersOf(x).values()) {
+            if (vm.state() == VmState.RUNNING) {
+              hooksDone &= chain(x, HookEvent.ON_STOP, vm, vm);
+              failed |= hooksFailed(x, HookEvent.ON_STOP, vm);
+            }
+          }
+          hooksFailed.put(x.name(), failed);
+          if (!hooksDone) {
+            roleConditions.put(x.name(), cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING,
+                failed ? "an onStop hook failed; stopping anyway" : "running onStop hooks"));
+          }
+          waveDone &= hooksDone;
         }
         laterDone &= waveDone;
       }
+      for (int w = waves.size() - 1; w >= 0; w--) {
+        for (String roleName : waves.get(w)) {
+          shutDown(role(roleName), laterDone, hooksFailed.getOrDefault(roleName, false));
+        }
+      }
     }
 
-    /** onStop on each running member, then (for a role with VMs of its own) stop and delete them; true when done. */
-    private boolean stopRole(RoleSpec x) {
+    /**
+     * Stops (and for delete, deletes) the members of a role whose onStop hooks are done: the running
+     * ones once {@code allHooksDone} (every role's), the others at once. A role held by another
+     * role's VMs is done with its hooks. A role still running or waiting for its hooks keeps the
+     * condition the first phase gave it.
+     */
+    private void shutDown(RoleSpec x, boolean allHooksDone, boolean failed) {
+      boolean ownHooksDone = !roleConditions.containsKey(x.name());
       boolean own = x.hostedBy() == null;
       boolean done = true;
-      boolean failed = false;
-      for (Vm vm : membersOf(x).values()) {
+      String why = c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped";
+      for (Vm vm : own ? membersOf(x).values() : List.<Vm>of()) {
         if (vm.state() == VmState.RUNNING) {
-          boolean hooksDone = chain(x, HookEvent.ON_STOP, vm, vm);
-          failed |= hooksFailed(x, HookEvent.ON_STOP, vm);
-          if (hooksDone && own) {
-            retire(vm, c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped");
-          }
-          done &= hooksDone && !own;
-        } else if (own && (c.desire() == ClusterDesire.DELETED || vm.state() == VmState.PENDING || vm.state() == VmState.HOLD)) {
-          retire(vm, c.desire() == ClusterDesire.DELETED ? "cluster deleted" : "cluster stopped before it ran");
           done = false;
-        } else if (own && vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
+          if (allHooksDone) {
+            retire(vm, why);
+          } else if (ownHooksDone) {
+            notes.add(vm.name() + ": onStop hooks done; stopped once every role's are");
+          }
+        } else if (c.desire() == ClusterDesire.DELETED || vm.state() == VmState.PENDING || vm.state() == VmState.HOLD) {
+          retire(vm, c.desire() == ClusterDesire.DELETED ? why : "cluster stopped before it ran");
+          done = false;
+        } else if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
           done = false;
           notes.add(vm.name() + ": waiting for " + vm.state() + " to end");
         }
       }
       String what = c.desire() == ClusterDesire.DELETED ? "deleted" : "stopped";
-      roleConditions.put(x.name(), done
+      roleConditions.putIfAbsent(x.name(), done
           ? cond(x, ClusterPhase.DONE, what)
-          : cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING, failed ? "an onStop hook failed; stopping anyway" : "stopping"));
-      return done;
+          : cond(x, failed ? ClusterPhase.FAILED_UNDEPLOY : ClusterPhase.UNDEPLOYING, failed ? "an onStop hook failed; stopping anyway"
+              : allHooksDone ? "stopping members" : "onStop hooks done; waiting for the other roles' before stopping"));
     }
 
     private boolean hooksFailed(RoleSpec x, HookEvent event, Vm vm) {
@@ -498,7 +545,7 @@ public final class ClusterPolicy {
         p = ClusterPhase.FAILED_DEPLOY;
       } else if (phases.contains(ClusterPhase.DEGRADED)) {
         p = ClusterPhase.DEGRADED;
-      } else if (phases.stream().allMatch(x -> x == ClusterPhase.RUNNING) && create.isEmpty() && actions.isEmpty()) {
+      } else if (phases.stream().allMatch(x -> x == ClusterPhase.RUNNING || x == ClusterPhase.COOLDOWN) && create.isEmpty() && actions.isEmpty()) {
         p = ClusterPhase.RUNNING;
       } else if (phases.contains(ClusterPhase.SCALING)) {
         p = ClusterPhase.SCALING;
@@ -544,15 +591,21 @@ public final class ClusterPolicy {
 
     /** The template variables for a hook about {@code member} run on {@code target}. */
     private Map<String, String> variables(Vm member, Vm target) {
-      Map<String, String> v = new HashMap<>();
-      String role = roleOf(member);
-      v.put("member.name", member.name());
-      v.put("member.hostname", member.name());
-      v.put("member.address", address(member));
-      v.put("member.index", Integer.toString(indexOf(member.name())));
-      v.put("member.role", role);
+      Map<String, String> v = memberVariables(member.name(), roleOf(member), indexOf(member.name()), address(member), mac(member));
       v.put("target.name", target.name());
       v.put("target.address", address(target));
+      return v;
+    }
+
+    /** The variables about one member (no target), its peers (the running members of every role) and the cluster. */
+    private Map<String, String> memberVariables(String name, String role, int index, String address, String mac) {
+      Map<String, String> v = new HashMap<>();
+      v.put("member.name", name);
+      v.put("member.hostname", name);
+      v.put("member.address", address);
+      v.put("member.mac", mac);
+      v.put("member.index", Integer.toString(index));
+      v.put("member.role", role);
       v.put("cluster.name", c.name());
       for (RoleSpec r : spec.roles()) {
         List<Vm> ms = membersOf(r).values().stream().filter(vm -> vm.state() == VmState.RUNNING && !draining(vm)).toList();
@@ -575,6 +628,10 @@ public final class ClusterPolicy {
 
     private static String address(Vm vm) {
       return vm.leases().isEmpty() ? "" : vm.leases().get(0).ip();
+    }
+
+    private static String mac(Vm vm) {
+      return vm.leases().isEmpty() ? "" : vm.leases().get(0).mac();
     }
 
     private String roleOf(Vm vm) {

@@ -51,6 +51,16 @@ class ClusterChecksTest {
   }
 
   @Test
+  void aHealthChecksSupervisorMustNameAPreset() {
+    java.util.function.Function<String, RoleSpec> supervised = name -> new RoleSpec("a", 1, 1, 1, null, null, null, List.of(), null, List.of(),
+        List.of(new org.corral.model.cluster.Check(org.corral.model.cluster.CheckKind.EXEC, 0, null, List.of("pgrep", "x"), null, null, 3, name,
+            List.of("systemctl", "restart", "x"))), List.of());
+    assertThat(ClusterChecks.check(spec(HostPool.ANY, supervised.apply("zaragoza")), lab).roles()).hasSize(1);
+    assertThat(ClusterChecks.check(spec(HostPool.ANY, supervised.apply("study")), lab).roles()).hasSize(1);
+    rejects(spec(HostPool.ANY, supervised.apply("monit")), "roles[0].health[0].supervisor", "'monit' is not a supervisor preset");
+  }
+
+  @Test
   void aSpecThatFitsPasses() {
     ClusterSpec s = spec(new HostPool(List.of(), Map.of("rack", "b")), role("a", VmSpec.of(8, 16_000), "host.labels['rack'] == 'b'"));
     assertThat(ClusterChecks.check(s, lab)).isSameAs(s);

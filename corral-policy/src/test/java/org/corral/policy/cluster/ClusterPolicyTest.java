@@ -221,6 +221,70 @@ class ClusterPolicyTest {
   }
 
   @Test
+  void undeployRunsEveryOnStopHookInReverseOrderThenStopsAllMembersAtOnce() {
+    ClusterSpec t = torque(2);
+    RoleSpec head = t.role("head");
+    List<org.corral.model.cluster.Hook> headHooks = new ArrayList<>(head.hooks());
+    headHooks.add(hook(org.corral.model.cluster.HookEvent.ON_STOP, null, "qterm"));
+    RoleSpec withStop = new RoleSpec(head.name(), head.min(), head.max(), head.count(), head.template(), head.antiAffinity(),
+        head.requirements(), head.dependsOn(), head.hostedBy(), head.readiness(), head.health(), headHooks);
+    cluster = Cluster.create(new ClusterSpec("torque", HostPool.ANY, VmSpec.of(1, 1024), List.of(withStop, t.role("compute"))).validate(),
+        "alice", ClusterLab.T0);
+    converge();
+    log.clear();
+    cluster = cluster.withDesire(ClusterDesire.STOPPED);
+    ClusterPolicy.Decision first = step();
+    assertThat(first.plan().actions()).as("no member stops while a hook is left").isEmpty();
+    assertThat(first.roles().get("head").phase()).isEqualTo(ClusterPhase.RUNNING);
+    ClusterPolicy.Decision second = step();
+    assertThat(second.plan().actions()).as("the head's hook runs once the compute nodes' are done, before any stop").isEmpty();
+    ClusterPolicy.Decision third = step();
+    assertThat(third.plan().actions()).as("then every member stops in the same plan").hasSize(3);
+    converge();
+    assertThat(log).containsExactly("hook torque-compute-1: pbs_mom stop", "hook torque-compute-2: pbs_mom stop", "hook torque-head-1: qterm",
+        "stop torque-compute-1", "stop torque-compute-2", "stop torque-head-1");
+    assertThat(cluster.condition().phase()).isEqualTo(ClusterPhase.DONE);
+  }
+
+  @Test
+  void aNewMembersUserDataIsRenderedWithItsIdentityItsLeaseAndItsPeers() {
+    ClusterSpec t = torque(1);
+    RoleSpec compute = t.role("compute");
+    RoleSpec withData = new RoleSpec(compute.name(), compute.min(), compute.max(), compute.count(),
+        VmSpec.of(1, 1024).withUserData("#cloud-config\nhostname: {{member.hostname}}\n# {{member.index}} {{member.address}} {{member.mac}} "
+            + "server {{roles.head.addresses}}\n"),
+        compute.antiAffinity(), compute.requirements(), compute.dependsOn(), compute.hostedBy(), compute.readiness(), compute.health(), compute.hooks());
+    cluster = Cluster.create(new ClusterSpec("torque", HostPool.ANY, VmSpec.of(1, 1024), List.of(t.role("head"), withData)).validate(),
+        "alice", ClusterLab.T0);
+    MemberRequest m = null;
+    for (int i = 0; i < 10 && m == null; i++) {
+      m = step().create().stream().filter(r -> r.role().equals("compute")).findFirst().orElse(null);
+    }
+    assertThat(m).as("a compute node is asked for once the head is ready").isNotNull();
+    assertThat(m.spec().userData()).as("the spec keeps the template").contains("{{member.hostname}}");
+    assertThat(m.userData(List.of(new org.corral.model.vm.NicLease("default", "10.0.0.9", "52:54:00:01:00:09"))))
+        .isEqualTo("#cloud-config\nhostname: torque-compute-1\n# 1 10.0.0.9 52:54:00:01:00:09 server 10.0.0.2\n");
+  }
+
+  @Test
+  void elasticitysDecisionShowsInTheRolesCondition() {
+    cluster = Cluster.create(torque(2), "alice", ClusterLab.T0);
+    converge();
+    Elasticity.Decision cooling = new Elasticity.Decision(Elasticity.State.COOLDOWN, null, "cooling down until 2026-01-01T00:05:00Z");
+    ClusterPolicy.Decision d = policy.decide(cluster, lab.snapshot(), new ClusterPolicy.Observed(ready, unhealthy, Map.of("compute", cooling)));
+    assertThat(d.roles().get("compute").phase()).isEqualTo(ClusterPhase.COOLDOWN);
+    assertThat(d.roles().get("compute").reason()).isEqualTo("2 of 2 members ready; elasticity: cooling down until 2026-01-01T00:05:00Z");
+    assertThat(d.condition().phase()).as("a role cooling down is running").isEqualTo(ClusterPhase.RUNNING);
+
+    cluster = cluster.withConditions(d.condition(), d.roles()).withScaled("compute", 3, ClusterLab.T0);
+    Elasticity.Decision grow = new Elasticity.Decision(Elasticity.State.SCALING, 3, "rules[0] \"queue.max > 10\" held for 2 periods: +1, count 2 -> 3");
+    d = policy.decide(cluster, lab.snapshot(), new ClusterPolicy.Observed(ready, unhealthy, Map.of("compute", grow)));
+    assertThat(d.roles().get("compute").phase()).isEqualTo(ClusterPhase.SCALING);
+    assertThat(d.roles().get("compute").reason()).startsWith("elasticity: rules[0] \"queue.max > 10\" held for 2 periods: +1, count 2 -> 3; 2 of 3 members ready");
+    assertThat(d.condition().phase()).isEqualTo(ClusterPhase.SCALING);
+  }
+
+  @Test
   void aMemberThatStoppedOnItsOwnIsReplacedNotRestarted() {
     cluster = Cluster.create(torque(1), "alice", ClusterLab.T0);
     converge();
