@@ -247,6 +247,8 @@ public final class ApiServer implements AutoCloseable {
       boolean force = !body.isBlank() && Boolean.TRUE.equals(ApiJson.read(body, StopBody.class).force());
       vmResult(ctx, 202, Permission.OPERATE_VMS, name -> controller.commands().stopVm(name, force, who(ctx)));
     });
+    post(a, V1 + "/vms/{name}/reboot", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
+        name -> controller.commands().rebootVm(name, who(ctx))));
     postBody(a, V1 + "/vms/{name}/migrate", Permission.MIGRATE_VMS, ctx -> {
       String to = ApiJson.read(RequestGate.body(ctx), MigrateBody.class).to();
       vmResult(ctx, 202, Permission.MIGRATE_VMS, name -> controller.commands().migrateVm(name, to, who(ctx)));

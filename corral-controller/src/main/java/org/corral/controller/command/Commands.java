@@ -276,6 +276,17 @@ public final class Commands {
     return state.requireVm(name);
   }
 
+  /** Reboots a RUNNING VM in place (RebootVm); any other state is refused with the transition it would need. */
+  public Vm rebootVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    if (vm.state() != VmState.RUNNING) {
+      throw new IllegalTransitionException("vm", name, vm.state(), VmState.BOOTING);
+    }
+    requireIdle(vm, "reboot");
+    executor.submit(new Action.RebootVm("reboot/" + name + "/" + vm.version(), name, hostOf(vm), Cause.user(who, "reboot VM " + name)));
+    return state.requireVm(name);
+  }
+
   public Vm migrateVm(String name, @Nullable String to, String who) {
     Vm vm = state.requireVm(name);
     if (to == null || to.isBlank()) {

@@ -66,8 +66,7 @@ final class Ec2Actions {
         boolean force = "true".equalsIgnoreCase(q.one("Force"));
         yield change(action, q, p, requestId, (vm, who) -> controller.commands().stopVm(vm.name(), force, who));
       }
-      case "RebootInstances" -> throw new Ec2Exception("UnsupportedOperation", 400, "RebootInstances is not supported yet: Corral"
-          + " has no reboot action; stop and start the instance (StopInstances, then StartInstances)");
+      case "RebootInstances" -> reboot(q, p, requestId);
       case "DescribeImages" -> describeImages(q, p, requestId);
       case "DescribeInstanceTypes" -> describeInstanceTypes(q, p, requestId);
       case "DescribeRegions" -> describeRegions(q, p, requestId);
@@ -421,6 +420,12 @@ final class Ec2Actions {
     }
     x.close("instancesSet");
     return x.end(action);
+  }
+
+  /** RebootInstances answers only {@code return}, as EC2; each instance is rebooted in place (RebootVm). */
+  private String reboot(Params q, Principal p, String requestId) {
+    change("RebootInstances", q, p, requestId, (vm, who) -> controller.commands().rebootVm(vm.name(), who));
+    return Ec2Xml.response("RebootInstances", requestId).leaf("return", "true").end("RebootInstances");
   }
 
   private @Nullable Vm byInstanceId(String id) {

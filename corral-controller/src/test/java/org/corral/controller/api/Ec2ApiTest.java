@@ -175,7 +175,18 @@ class Ec2ApiTest {
     eventually().alias(id + " stopped").until(() -> describe(alice, id).state().name() == InstanceStateName.STOPPED);
     alice.ec2().startInstances(b -> b.instanceIds(id));
     eventually().alias(id + " running again").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING);
-    expectError("UnsupportedOperation", () -> alice.ec2().rebootInstances(b -> b.instanceIds(id)));
+    // RebootInstances reboots in place (RebootVm through the executor), as POST /vms/{name}/reboot does.
+    alice.ec2().rebootInstances(b -> b.instanceIds(id));
+    eventually().alias(id + " rebooted").until(() -> alice.rest().get("/api/v1/vms/" + name).json().get("stateReason").asText()
+        .startsWith("rebooted"));
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().rebootInstances(b -> b.instanceIds(id)));
+    assertThat(bob.rest().post("/api/v1/vms/" + name + "/reboot", "").status()).as("another user's VM").isEqualTo(404);
+    assertThat(alice.rest().post("/api/v1/vms/" + name + "/reboot", "").status()).isEqualTo(202);
+    eventually().alias(id + " rebooted through REST").until(() -> corral.api.get("/api/v1/events?subject=" + name + "&last=100")
+        .text().split("rebooted on", -1).length == 3);
+    assertThat(corral.api.get("/api/v1/events?subject=" + name + "&last=100").text()).contains("reboot VM " + name
+        + " (requested by alice");
+    eventually().alias(id + " running after the reboots").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING);
 
     var terminated = alice.ec2().terminateInstances(b -> b.instanceIds(id)).terminatingInstances();
     assertThat(terminated).singleElement().satisfies(c -> assertThat(c.currentState().name())
@@ -326,6 +337,11 @@ class Ec2ApiTest {
     assertThat(id).matches("i-[0-9a-f]{17}");
     eventually().alias(id + " running (aws describe-instances)").until(() -> "running".equals(aws(aws, erin, "describe-instances",
         "--instance-ids", id).get("Reservations").get(0).get("Instances").get(0).get("State").get("Name").asText()));
+    aws(aws, erin, "reboot-instances", "--instance-ids", id);
+    String name = erin.ec2().describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0).tags().stream()
+        .filter(t -> t.key().equals("corral:name")).findFirst().orElseThrow().value();
+    eventually().alias(id + " rebooted (aws reboot-instances)").until(() -> erin.rest().get("/api/v1/vms/" + name).json()
+        .get("stateReason").asText().startsWith("rebooted"));
     JsonNode gone = aws(aws, erin, "terminate-instances", "--instance-ids", id);
     assertThat(gone.get("TerminatingInstances").get(0).get("InstanceId").asText()).isEqualTo(id);
     eventually().alias(id + " gone").until(() -> aws(aws, erin, "describe-instances").get("Reservations").isEmpty());
