@@ -328,6 +328,25 @@ public final class Commands {
     return state.vm(name).orElse(vm);
   }
 
+  /**
+   * Replaces the labels of VMs, all or none (each set validated as a spec's labels before any is
+   * written); journaled as UPDATED with who asked. No action: labels are data on the VM.
+   */
+  public List<Vm> setLabels(Map<String, Map<String, String>> labelsByVm, String who) {
+    List<Vm> after = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> e : labelsByVm.entrySet()) {
+      Vm vm = state.requireVm(e.getKey());
+      after.add(vm.withSpec(vm.spec().withLabels(e.getValue())));
+    }
+    ControllerState.Tx tx = state.tx();
+    for (Vm v : after) {
+      tx.put(v).journal(EntryKind.UPDATED, SubjectKind.VM, v.name(), null, null, null, Cause.user(who, "set the labels of VM " + v.name()),
+          "labels " + v.spec().labels());
+    }
+    tx.commit();
+    return after;
+  }
+
   public Vm holdVm(String name, String who) {
     Vm vm = state.requireVm(name);
     if (vm.state() == VmState.HOLD) {

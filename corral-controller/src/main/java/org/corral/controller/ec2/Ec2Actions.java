@@ -54,7 +54,8 @@ final class Ec2Actions {
   /** Actions answered, for the docs and the test that checks each. */
   static final Set<String> ACTIONS = Set.of("RunInstances", "DescribeInstances", "TerminateInstances", "StartInstances",
       "StopInstances", "RebootInstances", "DescribeImages", "DescribeInstanceTypes", "DescribeRegions",
-      "DescribeAvailabilityZones", "CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair");
+      "DescribeAvailabilityZones", "CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair", "CreateTags", "DeleteTags",
+      "DescribeTags");
 
   String run(String action, Params q, Principal p, String requestId) {
     return switch (action) {
@@ -74,6 +75,8 @@ final class Ec2Actions {
       case "CreateKeyPair", "ImportKeyPair" -> addKeyPair(action, q, p, requestId);
       case "DescribeKeyPairs" -> describeKeyPairs(q, p, requestId);
       case "DeleteKeyPair" -> deleteKeyPair(q, p, requestId);
+      case "CreateTags", "DeleteTags" -> changeTags(action, q, p, requestId);
+      case "DescribeTags" -> describeTags(q, p, requestId);
       default -> throw new Ec2Exception("InvalidAction", 400, "The action " + action + " is not valid for this web service;"
           + " Corral answers " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + " (docs/ec2-api.md)");
     };
@@ -289,7 +292,7 @@ final class Ec2Actions {
         : "\"" + ZONE_LABEL + "\" in host.labels && host.labels[\"" + ZONE_LABEL + "\"] == \"" + zone + "\"";
   }
 
-  /** TagSpecification.N.Tag.M.Key/Value of resource type instance, as the VMs' labels. */
+  /** TagSpecification.N.Tag.M.Key/Value of resource type instance, as the VMs' labels (EC2's rules, then the labels'). */
   private static Map<String, String> tags(Params q) {
     Map<String, String> labels = new TreeMap<>();
     for (int n = 1; q.one("TagSpecification." + n + ".ResourceType") != null; n++) {
@@ -297,12 +300,108 @@ final class Ec2Actions {
       if (!"instance".equals(q.one(prefix + ".ResourceType"))) {
         throw Ec2Exception.invalid(prefix + ".ResourceType", "must be instance (Corral tags instances only)");
       }
-      for (int m = 1; q.one(prefix + ".Tag." + m + ".Key") != null; m++) {
-        String value = q.one(prefix + ".Tag." + m + ".Value");
-        labels.put(q.one(prefix + ".Tag." + m + ".Key"), value == null ? "" : value);
+      Tags.read(q, prefix + ".Tag", false).forEach((k, v) -> {
+        Tags.checkKey(k);
+        Tags.checkValue(k, java.util.Objects.requireNonNull(v));
+        labels.put(k, v);
+      });
+    }
+    return Tags.checkAll("to be run", labels);
+  }
+
+  // ---- tags ---------------------------------------------------------------------------------------
+
+  /**
+   * CreateTags (ResourceId.N, Tag.N.Key/Value: set) and DeleteTags (ResourceId.N, Tag.N.Key with an
+   * optional Value that must match; no Tag at all deletes every tag): all instances or none.
+   */
+  private String changeTags(String action, Params q, Principal p, String requestId) {
+    require(p, Permission.OPERATE_VMS, action);
+    List<String> ids = q.list("ResourceId");
+    if (ids.isEmpty()) {
+      throw Ec2Exception.missing("ResourceId.1", "i-0123456789abcdef0");
+    }
+    boolean create = action.equals("CreateTags");
+    Map<String, @Nullable String> given = Tags.read(q, "Tag", !create);
+    if (create && given.isEmpty()) {
+      throw Ec2Exception.missing("Tag.1.Key", "Name");
+    }
+    given.forEach((k, v) -> {
+      Tags.checkKey(k);
+      if (v != null) {
+        Tags.checkValue(k, v);
+      }
+    });
+    controller.call(() -> {
+      Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+      for (String id : ids) {
+        if (!id.startsWith("i-")) {
+          throw new Ec2Exception("InvalidID", 400, "The ID '" + id + "' is not valid: Corral tags instances only (i-...)");
+        }
+        Vm v = byInstanceId(id);
+        if (v == null || !visible(p, v)) {
+          throw notFound(id);
+        }
+        if (!allowed(p, Permission.OPERATE_VMS, v.owner())) {
+          throw new Ec2Exception("UnauthorizedOperation", 403, "You are not authorized to perform this operation on " + id);
+        }
+        Map<String, String> now = new TreeMap<>(labels.getOrDefault(v.name(), v.spec().labels()));
+        if (create) {
+          given.forEach((k, val) -> now.put(k, java.util.Objects.requireNonNull(val)));
+        } else if (given.isEmpty()) {
+          now.clear();
+        } else {
+          given.forEach((k, val) -> now.computeIfPresent(k, (key, old) -> val == null || val.equals(old) ? null : old));
+        }
+        labels.put(v.name(), Tags.checkAll(id, now));
+      }
+      return controller.commands().setLabels(labels, p.actor());
+    });
+    return Ec2Xml.response(action, requestId).leaf("return", "true").end(action);
+  }
+
+  /** DescribeTags: the tags of the instances the caller may see; Filter resource-id, resource-type, key, value. */
+  private String describeTags(Params q, Principal p, String requestId) {
+    require(p, Permission.READ_VMS, "DescribeTags");
+    List<Predicate<String[]>> filters = new ArrayList<>();
+    for (int n = 1; ; n++) {
+      String name = q.one("Filter." + n + ".Name");
+      if (name == null) {
+        break;
+      }
+      List<String> values = q.list("Filter." + n + ".Value");
+      int field = switch (name) {
+        case "resource-id" -> 0;
+        case "resource-type" -> 1;
+        case "key" -> 2;
+        case "value" -> 3;
+        default -> throw new Ec2Exception("InvalidParameterValue", 400, "The filter '" + name + "' is invalid; Corral filters tags by"
+            + " resource-id, resource-type, key and value");
+      };
+      filters.add(t -> values.contains(t[field]));
+    }
+    Ec2Xml x = Ec2Xml.response("DescribeTags", requestId).open("tagSet");
+    for (Vm v : controller.state().published().vms().values()) {
+      if (!visible(p, v)) {
+        continue;
+      }
+      String id = instanceId(v);
+      for (Map.Entry<String, String> tag : tagsOf(v).entrySet()) {
+        String[] t = {id, "instance", tag.getKey(), tag.getValue()};
+        if (filters.stream().allMatch(f -> f.test(t))) {
+          x.open("item").leaf("resourceId", id).leaf("resourceType", "instance").leaf("key", tag.getKey())
+              .leaf("value", tag.getValue()).close("item");
+        }
       }
     }
-    return labels;
+    return x.close("tagSet").end("DescribeTags");
+  }
+
+  /** An instance's tags: its labels, and its Corral name as the read-only tag corral:name. */
+  private static Map<String, String> tagsOf(Vm v) {
+    Map<String, String> tags = new LinkedHashMap<>(v.spec().labels());
+    tags.putIfAbsent(Tags.NAME_TAG, v.name());
+    return tags;
   }
 
   // ---- DescribeInstances --------------------------------------------------------------------------
@@ -353,7 +452,7 @@ final class Ec2Actions {
     }
   }
 
-  /** Filter.N.Name with Filter.N.Value.M: instance-state-name, instance-id, instance-type, tag:KEY, tag-key. */
+  /** Filter.N.Name with Filter.N.Value.M: instance-state-name, instance-id, instance-type, tag:KEY, tag-key, tag-value. */
   private Predicate<Vm> filters(Params q) {
     Predicate<Vm> all = v -> true;
     for (int n = 1; ; n++) {
@@ -366,14 +465,15 @@ final class Ec2Actions {
         case "instance-state-name" -> v -> values.contains(state(v).labelName());
         case "instance-id" -> v -> values.contains(instanceId(v));
         case "instance-type" -> v -> values.contains(InstanceTypes.nameOf(v.spec().cpus(), v.spec().memoryMib()));
-        case "tag-key" -> v -> values.stream().anyMatch(v.spec().labels()::containsKey);
+        case "tag-key" -> v -> values.stream().anyMatch(tagsOf(v)::containsKey);
+        case "tag-value" -> v -> tagsOf(v).values().stream().anyMatch(values::contains);
         default -> {
           if (name.startsWith("tag:")) {
             String key = name.substring(4);
-            yield v -> values.contains(v.spec().labels().get(key));
+            yield v -> values.contains(tagsOf(v).get(key));
           }
           throw new Ec2Exception("InvalidParameterValue", 400, "The filter '" + name + "' is invalid; Corral filters instances by"
-              + " instance-state-name, instance-id, instance-type, tag:KEY and tag-key");
+              + " instance-state-name, instance-id, instance-type, tag:KEY, tag-key and tag-value");
         }
       };
       all = all.and(f);
@@ -565,9 +665,7 @@ final class Ec2Actions {
     }
     x.leaf("architecture", "x86_64").leaf("rootDeviceType", "ebs").leaf("virtualizationType", "hvm").leaf("hypervisor", "kvm");
     x.open("tagSet");
-    Map<String, String> tags = new LinkedHashMap<>(v.spec().labels());
-    tags.putIfAbsent("corral:name", v.name());
-    tags.forEach((k, val) -> x.open("item").leaf("key", k).leaf("value", val).close("item"));
+    tagsOf(v).forEach((k, val) -> x.open("item").leaf("key", k).leaf("value", val).close("item"));
     x.close("tagSet");
   }
 

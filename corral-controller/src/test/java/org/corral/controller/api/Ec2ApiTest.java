@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The EC2 Query API with a real client, the AWS SDK for Java v2, against a whole Corral on
@@ -193,6 +194,64 @@ class Ec2ApiTest {
         .isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED));
     eventually().alias(id + " gone").until(() -> alice.ec2().describeInstances().reservations().stream()
         .flatMap(r -> r.instances().stream()).noneMatch(x -> x.instanceId().equals(id)));
+  }
+
+  static List<String> ids(software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse r) {
+    return r.reservations().stream().flatMap(x -> x.instances().stream()).map(Instance::instanceId).toList();
+  }
+
+  @Test
+  void tagsAreCreatedDescribedFilteredAndDeletedAsTheVmsLabels() {
+    String id = run(alice, InstanceType.T2_NANO).instanceId();
+    String other = run(alice, InstanceType.T2_NANO).instanceId();
+    alice.ec2().createTags(b -> b.resources(id, other).tags(Tag.builder().key("team").value("web").build(),
+        Tag.builder().key("env").value("prod").build()));
+    alice.ec2().createTags(b -> b.resources(other).tags(Tag.builder().key("env").value("test").build()));
+    String name = describe(alice, id).tags().stream().filter(t -> t.key().equals("corral:name")).findFirst().orElseThrow().value();
+    assertThat(alice.rest().get("/api/v1/vms/" + name).json().get("spec").get("labels").toString())
+        .isEqualTo("{\"env\":\"prod\",\"team\":\"web\"}");
+
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("resource-id").values(id).build())).tags())
+        .extracting(t -> t.key() + "=" + t.value()).containsExactlyInAnyOrder("env=prod", "team=web", "corral:name=" + name);
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("key").values("env").build(),
+        Filter.builder().name("value").values("test").build())).tags())
+        .singleElement().satisfies(t -> {
+          assertThat(t.resourceId()).isEqualTo(other);
+          assertThat(t.resourceTypeAsString()).isEqualTo("instance");
+        });
+    assertThat(bob.ec2().describeTags().tags()).extracting(t -> t.resourceId()).doesNotContain(id, other);
+
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag:env").values("prod").build()))))
+        .containsExactly(id);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag-key").values("team").build()))))
+        .containsExactlyInAnyOrder(id, other);
+
+    // DeleteTags: a value given must match; a key alone deletes it.
+    alice.ec2().deleteTags(b -> b.resources(id, other).tags(Tag.builder().key("env").value("prod").build()));
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("key").values("env").build())).tags())
+        .extracting(t -> t.resourceId()).containsExactly(other);
+    alice.ec2().deleteTags(b -> b.resources(other).tags(Tag.builder().key("team").build()));
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag-key").values("team").build()))))
+        .containsExactly(id);
+
+    // EC2's rules, all or nothing, and another user's instance is not found.
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("aws:x").value("1").build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("k".repeat(129)).value("1").build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("k").value("v".repeat(257)).build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("corral:name").value("x").build())));
+    List<Tag> many = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      many.add(Tag.builder().key("k" + i).value("v").build());
+    }
+    expectError("TagLimitExceeded", () -> alice.ec2().createTags(b -> b.resources(id).tags(many)));
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("x").value("y").build())));
+    expectError("InvalidInstanceID.NotFound", () -> alice.ec2().createTags(b -> b.resources(other, "i-00000000000000000")
+        .tags(Tag.builder().key("x").value("y").build())));
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("resource-id").values(id, other).build())).tags())
+        .as("nothing changed by the refused requests").extracting(t -> t.key()).containsOnly("team", "env", "corral:name").hasSize(4);
+    eventually().alias("both running").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING
+        && describe(alice, other).state().name() == InstanceStateName.RUNNING);
+    alice.ec2().terminateInstances(b -> b.instanceIds(id, other));
   }
 
   @Test

@@ -55,4 +55,9 @@ public record Vm(
   public Vm withDesired(DesiredState d) {
     return new Vm(name, uuid, spec, owner, state, d, host, migrationTarget, leases, stateReason, created, stateSince, version + 1);
   }
+
+  /** The same VM with another spec (e.g. new labels); state, host and leases unchanged. */
+  public Vm withSpec(VmSpec s) {
+    return new Vm(name, uuid, s, owner, state, desired, host, migrationTarget, leases, stateReason, created, stateSince, version + 1);
+  }
 }
