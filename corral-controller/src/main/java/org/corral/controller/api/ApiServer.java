@@ -82,19 +82,7 @@ public final class ApiServer implements AutoCloseable {
     java.security.KeyStore keys = tls == null ? null : TlsFiles.keyStore(tls);
     Javalin a = Javalin.create(cfg -> {
       if (keys != null) {
-        // HTTPS only: this connector replaces Javalin's plain one.
-        cfg.jetty.addConnector((server, http) -> {
-          org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
-          ssl.setKeyStore(keys);
-          ssl.setKeyStorePassword(TlsFiles.STORE_PASSWORD);
-          org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
-          https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
-          ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
-              new org.eclipse.jetty.server.HttpConnectionFactory(https));
-          c.setHost(host);
-          c.setPort(port);
-          return c;
-        });
+        TlsFiles.https(cfg, keys, host, port);
       }
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;

@@ -44,11 +44,14 @@ final class Ec2Actions {
 
   private final Controller controller;
   private final String region;
+  private final InstanceTypes types;
+  private final Terminated terminated = new Terminated();
   private final SecureRandom random = new SecureRandom();
 
-  Ec2Actions(Controller controller, String region) {
+  Ec2Actions(Controller controller, String region, InstanceTypes types) {
     this.controller = controller;
     this.region = region;
+    this.types = types;
   }
 
   /** Actions answered, for the docs and the test that checks each. */
@@ -61,7 +64,11 @@ final class Ec2Actions {
     return switch (action) {
       case "RunInstances" -> runInstances(q, p, requestId);
       case "DescribeInstances" -> describeInstances(q, p, requestId);
-      case "TerminateInstances" -> change(action, q, p, requestId, (vm, who) -> controller.commands().deleteVm(vm.name(), who));
+      case "TerminateInstances" -> change(action, q, p, requestId, (vm, who) -> {
+        Vm deleting = controller.commands().deleteVm(vm.name(), who);
+        terminated.add(deleting, controller.clock().now());
+        return deleting;
+      });
       case "StartInstances" -> change(action, q, p, requestId, (vm, who) -> controller.commands().startVm(vm.name(), who));
       case "StopInstances" -> {
         boolean force = "true".equalsIgnoreCase(q.one("Force"));
@@ -101,10 +108,10 @@ final class Ec2Actions {
     String imageId = q.required("ImageId", "ami-0123456789abcdef0");
     Image image = imageFor(imageId);
     String typeName = q.one("InstanceType");
-    InstanceTypes.Type type = InstanceTypes.byName(typeName == null ? "t2.micro" : typeName);
+    Flavour type = typeName == null ? types.defaultType() : types.byName(typeName);
     if (type == null) {
       throw new Ec2Exception("InvalidParameterValue", 400, "Value (" + typeName + ") for parameter instanceType is invalid;"
-          + " DescribeInstanceTypes lists the types: " + InstanceTypes.ALL.stream().map(InstanceTypes.Type::name).toList());
+          + " the instance types are corral.yaml's flavours: " + types.all().stream().map(Flavour::name).toList());
     }
     int min = q.integer("MinCount", 1);
     int max = q.integer("MaxCount", min);
@@ -415,10 +422,11 @@ final class Ec2Actions {
       throw Ec2Exception.invalid("MaxResults", "must be 5 to 1000, got " + maxResults);
     }
     String after = q.one("NextToken") == null ? null : token(q.one("NextToken"));
-    var vms = controller.state().published().vms();
+    java.util.NavigableMap<String, Vm> vms = controller.state().published().vms();
+    java.util.NavigableMap<String, Vm> gone = terminated.recent(controller.clock().now());
     List<Vm> page = new ArrayList<>();
     String next = null;
-    for (Vm v : (after == null ? vms : vms.tailMap(after, false)).values()) {
+    for (Vm v : merged(after == null ? vms : vms.tailMap(after, false), after == null ? gone : gone.tailMap(after, false))) {
       if (!visible(p, v) || !filter.test(v) || (!ids.isEmpty() && !ids.contains(instanceId(v)))) {
         continue;
       }
@@ -444,6 +452,46 @@ final class Ec2Actions {
     return x.end("DescribeInstances");
   }
 
+  /**
+   * The live VMs and the recently terminated ones in one name order; a live VM hides a terminated
+   * one of the same name (the name was used again).
+   */
+  static Iterable<Vm> merged(java.util.NavigableMap<String, Vm> live, java.util.NavigableMap<String, Vm> gone) {
+    if (gone.isEmpty()) {
+      return live.values();
+    }
+    return () -> new java.util.Iterator<>() {
+      private final java.util.Iterator<Vm> a = live.values().iterator();
+      private final java.util.Iterator<Vm> b = gone.values().iterator();
+      private @Nullable Vm x = a.hasNext() ? a.next() : null;
+      private @Nullable Vm y = b.hasNext() ? b.next() : null;
+
+      @Override
+      public boolean hasNext() {
+        return x != null || y != null;
+      }
+
+      @Override
+      public Vm next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        Vm out;
+        if (y == null || (x != null && x.name().compareTo(y.name()) <= 0)) {
+          out = java.util.Objects.requireNonNull(x);
+          if (y != null && y.name().equals(out.name())) {
+            y = b.hasNext() ? b.next() : null;
+          }
+          x = a.hasNext() ? a.next() : null;
+        } else {
+          out = y;
+          y = b.hasNext() ? b.next() : null;
+        }
+        return out;
+      }
+    };
+  }
+
   private static String token(String text) {
     try {
       return new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
@@ -464,7 +512,7 @@ final class Ec2Actions {
       Predicate<Vm> f = switch (name) {
         case "instance-state-name" -> v -> values.contains(state(v).labelName());
         case "instance-id" -> v -> values.contains(instanceId(v));
-        case "instance-type" -> v -> values.contains(InstanceTypes.nameOf(v.spec().cpus(), v.spec().memoryMib()));
+        case "instance-type" -> v -> values.contains(types.nameOf(v.spec().cpus(), v.spec().memoryMib()));
         case "tag-key" -> v -> values.stream().anyMatch(tagsOf(v)::containsKey);
         case "tag-value" -> v -> tagsOf(v).values().stream().anyMatch(values::contains);
         default -> {
@@ -567,7 +615,13 @@ final class Ec2Actions {
     require(p, Permission.READ_CATALOG, "DescribeInstanceTypes");
     List<String> names = q.list("InstanceType");
     Ec2Xml x = Ec2Xml.response("DescribeInstanceTypes", requestId).open("instanceTypeSet");
-    for (InstanceTypes.Type t : InstanceTypes.ALL) {
+    for (String n : names) {
+      if (types.byName(n) == null) {
+        throw new Ec2Exception("InvalidInstanceType", 400, "The instance type '" + n + "' does not exist; the instance types are"
+            + " corral.yaml's flavours: " + types.all().stream().map(Flavour::name).toList());
+      }
+    }
+    for (Flavour t : types.all()) {
       if (names.isEmpty() || names.contains(t.name())) {
         x.open("item").leaf("instanceType", t.name()).leaf("currentGeneration", "true")
             .open("vCpuInfo").leaf("defaultVCpus", t.cpus()).close("vCpuInfo")
@@ -656,7 +710,7 @@ final class Ec2Actions {
     x.leaf("instanceId", instanceId(v)).leaf("imageId", image == null ? null : imageId(image));
     stateElement(x, "instanceState", state(v));
     x.leaf("reason", v.stateReason()).leaf("amiLaunchIndex", launchIndex)
-        .leaf("instanceType", InstanceTypes.nameOf(v.spec().cpus(), v.spec().memoryMib()))
+        .leaf("instanceType", types.nameOf(v.spec().cpus(), v.spec().memoryMib()))
         .leaf("launchTime", v.created().toString())
         .open("placement").leaf("availabilityZone", zoneOf(v)).leaf("tenancy", "default").close("placement")
         .open("monitoring").leaf("state", "disabled").close("monitoring");

@@ -192,8 +192,17 @@ class Ec2ApiTest {
     var terminated = alice.ec2().terminateInstances(b -> b.instanceIds(id)).terminatingInstances();
     assertThat(terminated).singleElement().satisfies(c -> assertThat(c.currentState().name())
         .isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED));
-    eventually().alias(id + " gone").until(() -> alice.ec2().describeInstances().reservations().stream()
-        .flatMap(r -> r.instances().stream()).noneMatch(x -> x.instanceId().equals(id)));
+    // Once deleted, the VM is gone from Corral, and the instance stays visible as terminated (48) for an hour, to its owner only.
+    eventually().alias(name + " deleted").until(() -> alice.rest().get("/api/v1/vms/" + name).status() == 404);
+    Instance gone = describe(alice, id);
+    assertThat(gone.state().name()).isEqualTo(InstanceStateName.TERMINATED);
+    assertThat(gone.state().code()).isEqualTo(48);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("instance-state-name").values("terminated")
+        .build())))).contains(id);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("instance-state-name").values("running")
+        .build())))).doesNotContain(id);
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().describeInstances(b -> b.instanceIds(id)));
+    expectError("InvalidInstanceID.NotFound", () -> alice.ec2().startInstances(b -> b.instanceIds(id)));
   }
 
   static List<String> ids(software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse r) {
@@ -280,7 +289,8 @@ class Ec2ApiTest {
     eventually().alias(id + " running").until(() -> describe(carol, id).state().name() == InstanceStateName.RUNNING);
     // MinCount 1, MaxCount 3 with room for none more: refused; with the first gone, one starts.
     carol.ec2().terminateInstances(b -> b.instanceIds(id));
-    eventually().alias("carol's VM deleted").until(() -> carol.ec2().describeInstances().reservations().isEmpty());
+    eventually().alias("carol's VM deleted").until(() -> carol.ec2().describeInstances().reservations().stream()
+        .flatMap(r -> r.instances().stream()).allMatch(i -> i.state().name() == InstanceStateName.TERMINATED));
     assertThat(carol.ec2().runInstances(b -> b.imageId(ami()).instanceType(InstanceType.T2_NANO).minCount(1).maxCount(3))
         .instances()).hasSize(1);
 
@@ -403,7 +413,8 @@ class Ec2ApiTest {
         .get("stateReason").asText().startsWith("rebooted"));
     JsonNode gone = aws(aws, erin, "terminate-instances", "--instance-ids", id);
     assertThat(gone.get("TerminatingInstances").get(0).get("InstanceId").asText()).isEqualTo(id);
-    eventually().alias(id + " gone").until(() -> aws(aws, erin, "describe-instances").get("Reservations").isEmpty());
+    eventually().alias(id + " terminated").until(() -> "terminated".equals(aws(aws, erin, "describe-instances",
+        "--instance-ids", id).get("Reservations").get(0).get("Instances").get(0).get("State").get("Name").asText()));
   }
 
   @Test
