@@ -93,7 +93,7 @@ final class Ec2Actions {
 
   /** {@code i-} and the first 17 hex digits of the VM's UUID. */
   static String instanceId(Vm v) {
-    return "i-" + v.uuid().replace("-", "").substring(0, 17).toLowerCase(java.util.Locale.ROOT);
+    return "i-" + java.util.Objects.requireNonNullElse(v.shortId(), "");
   }
 
   /** {@code ami-} and 17 hex digits of the SHA-256 of the image's name: stable across restarts and controllers. */
@@ -422,23 +422,42 @@ final class Ec2Actions {
       throw Ec2Exception.invalid("MaxResults", "must be 5 to 1000, got " + maxResults);
     }
     String after = q.one("NextToken") == null ? null : token(q.one("NextToken"));
-    java.util.NavigableMap<String, Vm> vms = controller.state().published().vms();
     java.util.NavigableMap<String, Vm> gone = terminated.recent(controller.clock().now());
     List<Vm> page = new ArrayList<>();
     String next = null;
-    for (Vm v : merged(after == null ? vms : vms.tailMap(after, false), after == null ? gone : gone.tailMap(after, false))) {
-      if (!visible(p, v) || !filter.test(v) || (!ids.isEmpty() && !ids.contains(instanceId(v)))) {
-        continue;
+    if (!ids.isEmpty()) {
+      // By id: each found through the index on the loop (O(1) apiece), in one hop; no pages, as EC2.
+      if (q.one("MaxResults") != null || after != null) {
+        throw new Ec2Exception("InvalidParameterCombination", 400, "MaxResults and NextToken cannot be given with InstanceId");
       }
-      if (page.size() == maxResults) {
-        next = Base64.getUrlEncoder().withoutPadding().encodeToString(page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8));
-        break;
+      List<java.util.Optional<Vm>> found = controller.call(() -> ids.stream().map(id -> java.util.Optional.ofNullable(byInstanceId(id)))
+          .toList());
+      java.util.TreeMap<String, Vm> byName = new java.util.TreeMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
+        Vm v = found.get(i).orElse(null);
+        if (v == null) {
+          v = gone.values().stream().filter(t -> instanceId(t).equals(id)).findFirst().orElse(null);
+        }
+        if (v == null || !visible(p, v)) {
+          throw notFound(id);
+        }
+        if (filter.test(v)) {
+          byName.put(v.name(), v);
+        }
       }
-      page.add(v);
-    }
-    for (String id : ids) {
-      if (page.stream().noneMatch(v -> instanceId(v).equals(id)) && after == null && next == null) {
-        throw notFound(id);
+      page.addAll(byName.values());
+    } else {
+      java.util.NavigableMap<String, Vm> vms = controller.state().published().vms();
+      for (Vm v : merged(after == null ? vms : vms.tailMap(after, false), after == null ? gone : gone.tailMap(after, false))) {
+        if (!visible(p, v) || !filter.test(v)) {
+          continue;
+        }
+        if (page.size() == maxResults) {
+          next = Base64.getUrlEncoder().withoutPadding().encodeToString(page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8));
+          break;
+        }
+        page.add(v);
       }
     }
     Ec2Xml x = Ec2Xml.response("DescribeInstances", requestId).open("reservationSet");
@@ -580,12 +599,7 @@ final class Ec2Actions {
     if (!id.matches("i-[0-9a-f]{17}")) {
       throw new Ec2Exception("InvalidInstanceID.Malformed", 400, "Invalid id: \"" + id + "\" (expecting \"i-\" and 17 hex digits)");
     }
-    for (Vm v : controller.state().vms()) {
-      if (instanceId(v).equals(id)) {
-        return v;
-      }
-    }
-    return null;
+    return controller.state().vmByShortId(id.substring(2)).orElse(null);
   }
 
   private static Ec2Exception notFound(String id) {

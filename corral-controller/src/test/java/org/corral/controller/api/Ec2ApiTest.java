@@ -234,6 +234,9 @@ class Ec2ApiTest {
         .containsExactly(id);
     assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag-key").values("team").build()))))
         .containsExactlyInAnyOrder(id, other);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.instanceIds(id, other).filters(Filter.builder().name("tag:env")
+        .values("test").build())))).as("by id (the index), then filtered").containsExactly(other);
+    expectError("InvalidParameterCombination", () -> alice.ec2().describeInstances(b -> b.instanceIds(id).maxResults(5)));
 
     // DeleteTags: a value given must match; a key alone deletes it.
     alice.ec2().deleteTags(b -> b.resources(id, other).tags(Tag.builder().key("env").value("prod").build()));
