@@ -115,6 +115,7 @@ class VmCommandsTest {
   void verbsPostToTheirPathsWithTheirBodies() {
     api.on("POST", "/vms/web1/start", 202, Fixtures.vm("BOOTING", "node1", null));
     api.on("POST", "/vms/web1/stop", 202, Fixtures.vm("STOPPING", "node1", null));
+    api.on("POST", "/vms/web1/reboot", 202, Fixtures.vm("RUNNING", "node1", null));
     api.on("POST", "/vms/web1/migrate", 202, Fixtures.migrating("node1", "node2"));
     api.on("DELETE", "/vms/web1", 202, Fixtures.vm("STOPPING", "node1", null));
     api.on("POST", "/vms/web1/hold", 200, Fixtures.vm("HOLD", null, null));
@@ -127,6 +128,9 @@ class VmCommandsTest {
     assertThat(json(api.last().body())).isEqualTo(json("{\"force\": false}"));
     assertThat(Run.corral(api, "vm", "stop", "web1", "--force").out()).isEqualTo("vm web1: forced stop accepted, now STOPPING\n");
     assertThat(json(api.last().body())).isEqualTo(json("{\"force\": true}"));
+
+    assertThat(Run.corral(api, "vm", "reboot", "web1").out()).isEqualTo("vm web1: reboot accepted, now RUNNING\n");
+    assertThat(api.last().body()).isEmpty();
 
     assertThat(Run.corral(api, "vm", "migrate", "web1", "--to", "node2").out())
         .isEqualTo("vm web1: migration to node2 accepted, now MIGRATING\n");

@@ -85,6 +85,36 @@ class VmLifecycleTest {
   }
 
   @Test
+  void rebootGoesThroughBootingOnTheSameHostAndIsJournaledWithWhoAsked() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    lab.cmd().createVm(web("web1"), "alice");
+    lab.untilVm("web1", VmState.RUNNING, MAX);
+    String host = lab.vm("web1").host();
+    long seq = lab.store.lastSeq();
+
+    lab.cmd().rebootVm("web1", "alice");
+    assertThatThrownBy(() -> lab.cmd().rebootVm("web1", "alice")).as("one action at a time")
+        .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("BOOTING");
+    lab.untilVm("web1", VmState.BOOTING, MAX);
+    lab.untilVm("web1", VmState.RUNNING, MAX);
+    assertThat(lab.vm("web1").host()).isEqualTo(host);
+    assertThat(lab.vm("web1").stateReason()).contains("rebooted");
+    List<JournalEntry> after = lab.journal().stream().filter(e -> e.seq() > seq && "web1".equals(e.subject())).toList();
+    assertThat(after).filteredOn(e -> e.kind() == EntryKind.STATE_CHANGED).extracting(e -> e.from() + "->" + e.to())
+        .containsExactly("RUNNING->BOOTING", "BOOTING->RUNNING");
+    assertThat(after).filteredOn(e -> e.kind() == EntryKind.ACTION_STARTED).singleElement().satisfies(e -> {
+      assertThat(e.cause().origin()).isEqualTo(Origin.USER);
+      assertThat(e.cause().reason()).contains("alice").contains("reboot");
+    });
+
+    lab.cmd().stopVm("web1", false, "alice");
+    lab.untilVm("web1", VmState.STOPPED, MAX);
+    assertThatThrownBy(() -> lab.cmd().rebootVm("web1", "alice")).isInstanceOf(IllegalTransitionException.class)
+        .hasMessageContaining("STOPPED");
+  }
+
+  @Test
   void vmThatFitsNowhereStaysPendingAndSaysWhy() {
     LabHarness lab = new LabHarness(2, SimLatencies.INSTANT);
     lab.startWithInventory();

@@ -81,6 +81,14 @@ public final class VmCommand {
     return settle(name, vm, force ? "forced stop" : "stop", wait, new WaitGoal.Stopped());
   }
 
+  @Command(name = "reboot", description = "Reboot a running VM in place (ACPI; reset if the guest does not reboot within"
+      + " executor.shutdownTimeout).")
+  int reboot(@Parameters(paramLabel = "NAME", description = "The VM.") String name) {
+    JsonNode vm = session.api().post(CorralApi.path("vms", name, "reboot"), null);
+    session.report(vm, "vm " + name + ": reboot accepted" + Nodes.nowIn(vm));
+    return ExitCode.OK.code();
+  }
+
   @Command(name = "migrate", description = "Live-migrate a running VM to another host.")
   int migrate(
       @Parameters(paramLabel = "NAME", description = "The VM.") String name,

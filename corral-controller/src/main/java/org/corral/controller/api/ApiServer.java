@@ -82,19 +82,7 @@ public final class ApiServer implements AutoCloseable {
     java.security.KeyStore keys = tls == null ? null : TlsFiles.keyStore(tls);
     Javalin a = Javalin.create(cfg -> {
       if (keys != null) {
-        // HTTPS only: this connector replaces Javalin's plain one.
-        cfg.jetty.addConnector((server, http) -> {
-          org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
-          ssl.setKeyStore(keys);
-          ssl.setKeyStorePassword(TlsFiles.STORE_PASSWORD);
-          org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
-          https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
-          ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
-              new org.eclipse.jetty.server.HttpConnectionFactory(https));
-          c.setHost(host);
-          c.setPort(port);
-          return c;
-        });
+        TlsFiles.https(cfg, keys, host, port);
       }
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
@@ -247,6 +235,8 @@ public final class ApiServer implements AutoCloseable {
       boolean force = !body.isBlank() && Boolean.TRUE.equals(ApiJson.read(body, StopBody.class).force());
       vmResult(ctx, 202, Permission.OPERATE_VMS, name -> controller.commands().stopVm(name, force, who(ctx)));
     });
+    post(a, V1 + "/vms/{name}/reboot", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
+        name -> controller.commands().rebootVm(name, who(ctx))));
     postBody(a, V1 + "/vms/{name}/migrate", Permission.MIGRATE_VMS, ctx -> {
       String to = ApiJson.read(RequestGate.body(ctx), MigrateBody.class).to();
       vmResult(ctx, 202, Permission.MIGRATE_VMS, name -> controller.commands().migrateVm(name, to, who(ctx)));

@@ -18,10 +18,12 @@ import java.util.regex.Pattern;
 import org.corral.model.InvalidInputException;
 
 /**
- * api.tls: a PEM certificate chain and its PKCS#8 private key, read into an in-memory key store
- * for Jetty. Errors name the file and the fix; they never quote the key.
+ * TLS files for Corral's listeners (api.tls, ec2.tls): a PEM certificate chain and its PKCS#8
+ * private key, or a PKCS#12 key store, read into an in-memory key store for Jetty, and the HTTPS
+ * connector that replaces a Javalin server's plain one. Errors name the field, the file and the
+ * fix; they never quote a key or a password.
  */
-final class TlsFiles {
+public final class TlsFiles {
   private static final Pattern KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   /** The in-memory store's password: it protects nothing (the store never leaves memory). */
   static final String STORE_PASSWORD = "corral";
@@ -29,36 +31,83 @@ final class TlsFiles {
   private TlsFiles() {}
 
   static KeyStore keyStore(ApiSettings.Tls tls) {
-    Certificate[] chain = certificates(tls.certificate());
-    PrivateKey key = privateKey(tls.key());
+    return keyStore("api.tls", tls.certificate(), tls.key());
+  }
+
+  /** {@code field}'s certificate (PEM chain, the server's first) and key (unencrypted PKCS#8 PEM). */
+  public static KeyStore keyStore(String field, Path certificate, Path keyFile) {
+    Certificate[] chain = certificates(field + ".certificate", certificate);
+    PrivateKey key = privateKey(field + ".key", keyFile);
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("corral", key, STORE_PASSWORD.toCharArray(), chain);
-      return ks;
+      return store(key, chain);
     } catch (GeneralSecurityException | IOException e) {
-      throw new InvalidInputException("api.tls", "the key in " + tls.key() + " does not go with the certificate in "
-          + tls.certificate() + " (" + e.getMessage() + ")", "give the certificate and the key it was issued for");
+      throw new InvalidInputException(field, "the key in " + keyFile + " does not go with the certificate in "
+          + certificate + " (" + e.getMessage() + ")", "give the certificate and the key it was issued for");
     }
   }
 
-  private static Certificate[] certificates(Path file) {
-    try (var in = new ByteArrayInputStream(read("api.tls.certificate", file))) {
+  /** {@code field}'s PKCS#12 key store: its first key entry, with its certificate chain. */
+  public static KeyStore pkcs12(String field, Path file, String password) {
+    try (var in = new ByteArrayInputStream(read(field + ".keystore", file))) {
+      KeyStore p12 = KeyStore.getInstance("PKCS12");
+      p12.load(in, password.toCharArray());
+      for (String alias : java.util.Collections.list(p12.aliases())) {
+        if (p12.isKeyEntry(alias)) {
+          PrivateKey key = (PrivateKey) p12.getKey(alias, password.toCharArray());
+          Certificate[] chain = p12.getCertificateChain(alias);
+          if (key != null && chain != null && chain.length > 0) {
+            return store(key, chain);
+          }
+        }
+      }
+      throw new InvalidInputException(field + ".keystore", file + " holds no private key with its certificate",
+          "give a PKCS#12 file made with the key, e.g. openssl pkcs12 -export -inkey tls.key -in tls.crt -out " + file);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new InvalidInputException(field + ".keystore", file + " cannot be read as PKCS#12 with the password given ("
+          + e.getClass().getSimpleName() + ")", "check the file and its password (passwordEnv or passwordFile)");
+    }
+  }
+
+  private static KeyStore store(PrivateKey key, Certificate[] chain) throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("corral", key, STORE_PASSWORD.toCharArray(), chain);
+    return ks;
+  }
+
+  /** Makes {@code cfg}'s server listen with HTTPS only, on {@code host:port}, with {@code keys}; start it with {@code start()}. */
+  public static void https(io.javalin.config.JavalinConfig cfg, KeyStore keys, String host, int port) {
+    cfg.jetty.addConnector((server, http) -> {
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+      ssl.setKeyStore(keys);
+      ssl.setKeyStorePassword(STORE_PASSWORD);
+      org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+      https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+      org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
+          new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"), new org.eclipse.jetty.server.HttpConnectionFactory(https));
+      c.setHost(host);
+      c.setPort(port);
+      return c;
+    });
+  }
+
+  private static Certificate[] certificates(String field, Path file) {
+    try (var in = new ByteArrayInputStream(read(field, file))) {
       Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(Certificate[]::new);
       if (chain.length == 0) {
-        throw new InvalidInputException("api.tls.certificate", file + " holds no certificate", "give a PEM file (BEGIN CERTIFICATE)");
+        throw new InvalidInputException(field, file + " holds no certificate", "give a PEM file (BEGIN CERTIFICATE)");
       }
       return chain;
     } catch (GeneralSecurityException | IOException e) {
-      throw new InvalidInputException("api.tls.certificate", file + " is not a PEM certificate (" + e.getMessage() + ")",
+      throw new InvalidInputException(field, file + " is not a PEM certificate (" + e.getMessage() + ")",
           "give a PEM file (BEGIN CERTIFICATE), the server's certificate first");
     }
   }
 
-  private static PrivateKey privateKey(Path file) {
-    Matcher m = KEY.matcher(new String(read("api.tls.key", file), StandardCharsets.US_ASCII));
+  private static PrivateKey privateKey(String field, Path file) {
+    Matcher m = KEY.matcher(new String(read(field, file), StandardCharsets.US_ASCII));
     if (!m.find()) {
-      throw new InvalidInputException("api.tls.key", file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY)",
+      throw new InvalidInputException(field, file + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY)",
           "convert it: openssl pkcs8 -topk8 -nocrypt -in OLD.key -out " + file);
     }
     byte[] der = Base64.getMimeDecoder().decode(m.group(1));
@@ -69,7 +118,7 @@ final class TlsFiles {
         // try the next
       }
     }
-    throw new InvalidInputException("api.tls.key", file + " holds a key that is not RSA, EC or Ed25519", "give an RSA or EC key");
+    throw new InvalidInputException(field, file + " holds a key that is not RSA, EC or Ed25519", "give an RSA or EC key");
   }
 
   private static byte[] read(String field, Path file) {

@@ -186,7 +186,7 @@ public final class CorralRuntime implements AutoCloseable {
       return s;
     } catch (org.corral.model.InvalidInputException e) {
       s.close();
-      if (settings.explicit()) {
+      if (settings.explicit() || settings.tls() != null) {
         throw e;
       }
       warnings.add("EC2 API not started: " + e.getMessage() + " (set ec2.listen in corral.yaml to use another address)");

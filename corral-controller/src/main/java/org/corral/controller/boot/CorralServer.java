@@ -67,7 +67,7 @@ public final class CorralServer {
       out.println("  web      " + url + "/   (the dashboard: docs/dashboard.md)");
       String ec2 = c.ec2().listen();
       if (ec2 != null && running.ec2Port() > 0) {
-        out.println("  EC2      http://" + ec2.substring(0, ec2.lastIndexOf(':')) + ":" + running.ec2Port()
+        out.println("  EC2      " + (c.ec2().tls() != null ? "https://" : "http://") + ec2.substring(0, ec2.lastIndexOf(':')) + ":" + running.ec2Port()
             + "   (region " + c.ec2().region() + "; keys: corral keys create; docs/ec2-api.md)");
       }
       out.println("  store    " + running.storeDescription());

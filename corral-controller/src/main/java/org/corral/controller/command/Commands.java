@@ -290,6 +290,17 @@ public final class Commands {
     return state.requireVm(name);
   }
 
+  /** Reboots a RUNNING VM in place (RebootVm); any other state is refused with the transition it would need. */
+  public Vm rebootVm(String name, String who) {
+    Vm vm = state.requireVm(name);
+    if (vm.state() != VmState.RUNNING) {
+      throw new IllegalTransitionException("vm", name, vm.state(), VmState.BOOTING);
+    }
+    requireIdle(vm, "reboot");
+    executor.submit(new Action.RebootVm("reboot/" + name + "/" + vm.version(), name, hostOf(vm), Cause.user(who, "reboot VM " + name)));
+    return state.requireVm(name);
+  }
+
   public Vm migrateVm(String name, @Nullable String to, String who) {
     Vm vm = state.requireVm(name);
     if (to == null || to.isBlank()) {
@@ -329,6 +340,25 @@ public final class Commands {
     requireIdle(vm, "delete");
     executor.submit(new Action.DeleteVm(key + "/" + vm.version(), name, vm.host(), Cause.user(who, "delete VM " + name)));
     return state.vm(name).orElse(vm);
+  }
+
+  /**
+   * Replaces the labels of VMs, all or none (each set validated as a spec's labels before any is
+   * written); journaled as UPDATED with who asked. No action: labels are data on the VM.
+   */
+  public List<Vm> setLabels(Map<String, Map<String, String>> labelsByVm, String who) {
+    List<Vm> after = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> e : labelsByVm.entrySet()) {
+      Vm vm = state.requireVm(e.getKey());
+      after.add(vm.withSpec(vm.spec().withLabels(e.getValue())));
+    }
+    ControllerState.Tx tx = state.tx();
+    for (Vm v : after) {
+      tx.put(v).journal(EntryKind.UPDATED, SubjectKind.VM, v.name(), null, null, null, Cause.user(who, "set the labels of VM " + v.name()),
+          "labels " + v.spec().labels());
+    }
+    tx.commit();
+    return after;
   }
 
   public Vm holdVm(String name, String who) {

@@ -24,6 +24,7 @@ import java.net.URI;
 import org.corral.controller.OptimizerSettings;
 import org.corral.controller.api.ApiSettings;
 import org.corral.controller.ec2.Ec2Settings;
+import org.corral.controller.ec2.Flavour;
 import org.corral.policy.consolidation.ConsolidationPolicies;
 import org.corral.policy.consolidation.ConsolidationSettings;
 import org.corral.policy.consolidation.OverloadDetector;
@@ -82,7 +83,7 @@ public final class ConfigReader {
   public static CorralConfig parse(String text, String source, Map<String, String> env) {
     JsonNode root = yaml(text, source);
     Node top = new Node(root, "").only("controller", "api", "store", "scheduler", "executor", "optimizer", "journal", "lab", "hosts",
-        "networks", "images", "ha", "guardian", "ec2");
+        "networks", "images", "ha", "guardian", "ec2", "flavours");
     SchedulerSettings sched = scheduler(top.child("scheduler"));
     ExecutorSettings exec = executor(top.child("executor"), sched.cpuOvercommit());
     OptimizerSettings optimizer = optimizer(top.child("optimizer"));
@@ -106,16 +107,47 @@ public final class ConfigReader {
         tls(api)));
     CorralConfig.StoreConfig store = store(top.child("store"), env);
     return new CorralConfig(controller, listen, access, store, lab(top.child("lab")),
-        hosts(top), networks(top), images(top), ha(top.child("ha"), store), ec2(top.child("ec2")));
+        hosts(top), networks(top), images(top), ha(top.child("ha"), store), ec2(top.child("ec2"), flavours(top), env));
   }
 
-  /** The ec2 section: listen (host:port, or off) and region. */
-  private static Ec2Settings ec2(Node e) {
-    e.only("listen", "region");
+  /** The ec2 section: listen (host:port, or off), region and tls; the flavours it offers as instance types. */
+  private static Ec2Settings ec2(Node e, List<Flavour> flavours, Map<String, String> env) {
+    e.only("listen", "region", "tls");
     String text = e.optStr("listen");
     String listen = text == null ? Ec2Settings.DEFAULT_LISTEN : "off".equals(text) ? null : listen("ec2.listen", text);
     String region = e.str("region", Ec2Settings.DEFAULT.region());
-    return e.within(() -> new Ec2Settings(listen, region, text != null));
+    Ec2Settings.Tls tls = null;
+    if (e.has("tls")) {
+      Node t = e.child("tls").only("certificate", "key", "keystore", "passwordEnv", "passwordFile");
+      String cert = t.optStr("certificate");
+      String key = t.optStr("key");
+      String store = t.optStr("keystore");
+      tls = new Ec2Settings.Tls(cert == null ? null : Path.of(cert), key == null ? null : Path.of(key), store == null ? null : Path.of(store),
+          secret(t, "passwordEnv", "passwordFile", env));
+    }
+    Ec2Settings.Tls https = tls;
+    return e.within(() -> new Ec2Settings(listen, region, text != null, flavours, https));
+  }
+
+  /** Top-level {@code flavours: {NAME: {cpus, memoryMib}}}; {@link Flavour#DEFAULTS} when absent. */
+  private static List<Flavour> flavours(Node top) {
+    if (!top.has("flavours")) {
+      return Flavour.DEFAULTS;
+    }
+    Map<String, Node> given = top.children("flavours");
+    if (given.isEmpty()) {
+      throw new InvalidInputException("flavours", "names no flavour", "give at least one, e.g. flavours: {small: {cpus: 1, memoryMib: 2048}},"
+          + " or leave flavours out for the default table (docs/ec2-api.md)");
+    }
+    List<Flavour> out = new ArrayList<>();
+    given.forEach((name, n) -> {
+      n.only("cpus", "memoryMib");
+      if (!n.has("cpus") || !n.has("memoryMib")) {
+        throw new InvalidInputException(n.path, "needs cpus and memoryMib", name + ": {cpus: 2, memoryMib: 4096}");
+      }
+      out.add(n.within(() -> new Flavour(name, n.integer("cpus", 0), n.num("memoryMib", 0))));
+    });
+    return List.copyOf(out);
   }
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */

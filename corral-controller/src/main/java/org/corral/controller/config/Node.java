@@ -169,6 +169,20 @@ final class Node {
     return out;
   }
 
+  /** A mapping of names to sections ({@code flavours: {small: {...}}}), in the file's order. */
+  Map<String, Node> children(String key) {
+    Map<String, Node> out = new LinkedHashMap<>();
+    JsonNode v = value(key);
+    if (v == null) {
+      return out;
+    }
+    if (!v.isObject()) {
+      throw new InvalidInputException(at(key), "must be a mapping of names to sections", key + ": {NAME: {...}}");
+    }
+    v.fields().forEachRemaining(e -> out.put(e.getKey(), new Node(e.getValue(), at(key) + "." + e.getKey())));
+    return out;
+  }
+
   List<Node> list(String key) {
     List<Node> out = new ArrayList<>();
     JsonNode v = value(key);

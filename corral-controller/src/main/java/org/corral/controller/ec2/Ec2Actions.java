@@ -44,30 +44,37 @@ final class Ec2Actions {
 
   private final Controller controller;
   private final String region;
+  private final InstanceTypes types;
+  private final Terminated terminated = new Terminated();
   private final SecureRandom random = new SecureRandom();
 
-  Ec2Actions(Controller controller, String region) {
+  Ec2Actions(Controller controller, String region, InstanceTypes types) {
     this.controller = controller;
     this.region = region;
+    this.types = types;
   }
 
   /** Actions answered, for the docs and the test that checks each. */
   static final Set<String> ACTIONS = Set.of("RunInstances", "DescribeInstances", "TerminateInstances", "StartInstances",
       "StopInstances", "RebootInstances", "DescribeImages", "DescribeInstanceTypes", "DescribeRegions",
-      "DescribeAvailabilityZones", "CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair");
+      "DescribeAvailabilityZones", "CreateKeyPair", "ImportKeyPair", "DescribeKeyPairs", "DeleteKeyPair", "CreateTags", "DeleteTags",
+      "DescribeTags");
 
   String run(String action, Params q, Principal p, String requestId) {
     return switch (action) {
       case "RunInstances" -> runInstances(q, p, requestId);
       case "DescribeInstances" -> describeInstances(q, p, requestId);
-      case "TerminateInstances" -> change(action, q, p, requestId, (vm, who) -> controller.commands().deleteVm(vm.name(), who));
+      case "TerminateInstances" -> change(action, q, p, requestId, (vm, who) -> {
+        Vm deleting = controller.commands().deleteVm(vm.name(), who);
+        terminated.add(deleting, controller.clock().now());
+        return deleting;
+      });
       case "StartInstances" -> change(action, q, p, requestId, (vm, who) -> controller.commands().startVm(vm.name(), who));
       case "StopInstances" -> {
         boolean force = "true".equalsIgnoreCase(q.one("Force"));
         yield change(action, q, p, requestId, (vm, who) -> controller.commands().stopVm(vm.name(), force, who));
       }
-      case "RebootInstances" -> throw new Ec2Exception("UnsupportedOperation", 400, "RebootInstances is not supported yet: Corral"
-          + " has no reboot action; stop and start the instance (StopInstances, then StartInstances)");
+      case "RebootInstances" -> reboot(q, p, requestId);
       case "DescribeImages" -> describeImages(q, p, requestId);
       case "DescribeInstanceTypes" -> describeInstanceTypes(q, p, requestId);
       case "DescribeRegions" -> describeRegions(q, p, requestId);
@@ -75,6 +82,8 @@ final class Ec2Actions {
       case "CreateKeyPair", "ImportKeyPair" -> addKeyPair(action, q, p, requestId);
       case "DescribeKeyPairs" -> describeKeyPairs(q, p, requestId);
       case "DeleteKeyPair" -> deleteKeyPair(q, p, requestId);
+      case "CreateTags", "DeleteTags" -> changeTags(action, q, p, requestId);
+      case "DescribeTags" -> describeTags(q, p, requestId);
       default -> throw new Ec2Exception("InvalidAction", 400, "The action " + action + " is not valid for this web service;"
           + " Corral answers " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + " (docs/ec2-api.md)");
     };
@@ -84,7 +93,7 @@ final class Ec2Actions {
 
   /** {@code i-} and the first 17 hex digits of the VM's UUID. */
   static String instanceId(Vm v) {
-    return "i-" + v.uuid().replace("-", "").substring(0, 17).toLowerCase(java.util.Locale.ROOT);
+    return "i-" + java.util.Objects.requireNonNullElse(v.shortId(), "");
   }
 
   /** {@code ami-} and 17 hex digits of the SHA-256 of the image's name: stable across restarts and controllers. */
@@ -99,10 +108,10 @@ final class Ec2Actions {
     String imageId = q.required("ImageId", "ami-0123456789abcdef0");
     Image image = imageFor(imageId);
     String typeName = q.one("InstanceType");
-    InstanceTypes.Type type = InstanceTypes.byName(typeName == null ? "t2.micro" : typeName);
+    Flavour type = typeName == null ? types.defaultType() : types.byName(typeName);
     if (type == null) {
       throw new Ec2Exception("InvalidParameterValue", 400, "Value (" + typeName + ") for parameter instanceType is invalid;"
-          + " DescribeInstanceTypes lists the types: " + InstanceTypes.ALL.stream().map(InstanceTypes.Type::name).toList());
+          + " the instance types are corral.yaml's flavours: " + types.all().stream().map(Flavour::name).toList());
     }
     int min = q.integer("MinCount", 1);
     int max = q.integer("MaxCount", min);
@@ -290,7 +299,7 @@ final class Ec2Actions {
         : "\"" + ZONE_LABEL + "\" in host.labels && host.labels[\"" + ZONE_LABEL + "\"] == \"" + zone + "\"";
   }
 
-  /** TagSpecification.N.Tag.M.Key/Value of resource type instance, as the VMs' labels. */
+  /** TagSpecification.N.Tag.M.Key/Value of resource type instance, as the VMs' labels (EC2's rules, then the labels'). */
   private static Map<String, String> tags(Params q) {
     Map<String, String> labels = new TreeMap<>();
     for (int n = 1; q.one("TagSpecification." + n + ".ResourceType") != null; n++) {
@@ -298,12 +307,108 @@ final class Ec2Actions {
       if (!"instance".equals(q.one(prefix + ".ResourceType"))) {
         throw Ec2Exception.invalid(prefix + ".ResourceType", "must be instance (Corral tags instances only)");
       }
-      for (int m = 1; q.one(prefix + ".Tag." + m + ".Key") != null; m++) {
-        String value = q.one(prefix + ".Tag." + m + ".Value");
-        labels.put(q.one(prefix + ".Tag." + m + ".Key"), value == null ? "" : value);
+      Tags.read(q, prefix + ".Tag", false).forEach((k, v) -> {
+        Tags.checkKey(k);
+        Tags.checkValue(k, java.util.Objects.requireNonNull(v));
+        labels.put(k, v);
+      });
+    }
+    return Tags.checkAll("to be run", labels);
+  }
+
+  // ---- tags ---------------------------------------------------------------------------------------
+
+  /**
+   * CreateTags (ResourceId.N, Tag.N.Key/Value: set) and DeleteTags (ResourceId.N, Tag.N.Key with an
+   * optional Value that must match; no Tag at all deletes every tag): all instances or none.
+   */
+  private String changeTags(String action, Params q, Principal p, String requestId) {
+    require(p, Permission.OPERATE_VMS, action);
+    List<String> ids = q.list("ResourceId");
+    if (ids.isEmpty()) {
+      throw Ec2Exception.missing("ResourceId.1", "i-0123456789abcdef0");
+    }
+    boolean create = action.equals("CreateTags");
+    Map<String, @Nullable String> given = Tags.read(q, "Tag", !create);
+    if (create && given.isEmpty()) {
+      throw Ec2Exception.missing("Tag.1.Key", "Name");
+    }
+    given.forEach((k, v) -> {
+      Tags.checkKey(k);
+      if (v != null) {
+        Tags.checkValue(k, v);
+      }
+    });
+    controller.call(() -> {
+      Map<String, Map<String, String>> labels = new LinkedHashMap<>();
+      for (String id : ids) {
+        if (!id.startsWith("i-")) {
+          throw new Ec2Exception("InvalidID", 400, "The ID '" + id + "' is not valid: Corral tags instances only (i-...)");
+        }
+        Vm v = byInstanceId(id);
+        if (v == null || !visible(p, v)) {
+          throw notFound(id);
+        }
+        if (!allowed(p, Permission.OPERATE_VMS, v.owner())) {
+          throw new Ec2Exception("UnauthorizedOperation", 403, "You are not authorized to perform this operation on " + id);
+        }
+        Map<String, String> now = new TreeMap<>(labels.getOrDefault(v.name(), v.spec().labels()));
+        if (create) {
+          given.forEach((k, val) -> now.put(k, java.util.Objects.requireNonNull(val)));
+        } else if (given.isEmpty()) {
+          now.clear();
+        } else {
+          given.forEach((k, val) -> now.computeIfPresent(k, (key, old) -> val == null || val.equals(old) ? null : old));
+        }
+        labels.put(v.name(), Tags.checkAll(id, now));
+      }
+      return controller.commands().setLabels(labels, p.actor());
+    });
+    return Ec2Xml.response(action, requestId).leaf("return", "true").end(action);
+  }
+
+  /** DescribeTags: the tags of the instances the caller may see; Filter resource-id, resource-type, key, value. */
+  private String describeTags(Params q, Principal p, String requestId) {
+    require(p, Permission.READ_VMS, "DescribeTags");
+    List<Predicate<String[]>> filters = new ArrayList<>();
+    for (int n = 1; ; n++) {
+      String name = q.one("Filter." + n + ".Name");
+      if (name == null) {
+        break;
+      }
+      List<String> values = q.list("Filter." + n + ".Value");
+      int field = switch (name) {
+        case "resource-id" -> 0;
+        case "resource-type" -> 1;
+        case "key" -> 2;
+        case "value" -> 3;
+        default -> throw new Ec2Exception("InvalidParameterValue", 400, "The filter '" + name + "' is invalid; Corral filters tags by"
+            + " resource-id, resource-type, key and value");
+      };
+      filters.add(t -> values.contains(t[field]));
+    }
+    Ec2Xml x = Ec2Xml.response("DescribeTags", requestId).open("tagSet");
+    for (Vm v : controller.state().published().vms().values()) {
+      if (!visible(p, v)) {
+        continue;
+      }
+      String id = instanceId(v);
+      for (Map.Entry<String, String> tag : tagsOf(v).entrySet()) {
+        String[] t = {id, "instance", tag.getKey(), tag.getValue()};
+        if (filters.stream().allMatch(f -> f.test(t))) {
+          x.open("item").leaf("resourceId", id).leaf("resourceType", "instance").leaf("key", tag.getKey())
+              .leaf("value", tag.getValue()).close("item");
+        }
       }
     }
-    return labels;
+    return x.close("tagSet").end("DescribeTags");
+  }
+
+  /** An instance's tags: its labels, and its Corral name as the read-only tag corral:name. */
+  private static Map<String, String> tagsOf(Vm v) {
+    Map<String, String> tags = new LinkedHashMap<>(v.spec().labels());
+    tags.putIfAbsent(Tags.NAME_TAG, v.name());
+    return tags;
   }
 
   // ---- DescribeInstances --------------------------------------------------------------------------
@@ -317,22 +422,42 @@ final class Ec2Actions {
       throw Ec2Exception.invalid("MaxResults", "must be 5 to 1000, got " + maxResults);
     }
     String after = q.one("NextToken") == null ? null : token(q.one("NextToken"));
-    var vms = controller.state().published().vms();
+    java.util.NavigableMap<String, Vm> gone = terminated.recent(controller.clock().now());
     List<Vm> page = new ArrayList<>();
     String next = null;
-    for (Vm v : (after == null ? vms : vms.tailMap(after, false)).values()) {
-      if (!visible(p, v) || !filter.test(v) || (!ids.isEmpty() && !ids.contains(instanceId(v)))) {
-        continue;
+    if (!ids.isEmpty()) {
+      // By id: each found through the index on the loop (O(1) apiece), in one hop; no pages, as EC2.
+      if (q.one("MaxResults") != null || after != null) {
+        throw new Ec2Exception("InvalidParameterCombination", 400, "MaxResults and NextToken cannot be given with InstanceId");
       }
-      if (page.size() == maxResults) {
-        next = Base64.getUrlEncoder().withoutPadding().encodeToString(page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8));
-        break;
+      List<java.util.Optional<Vm>> found = controller.call(() -> ids.stream().map(id -> java.util.Optional.ofNullable(byInstanceId(id)))
+          .toList());
+      java.util.TreeMap<String, Vm> byName = new java.util.TreeMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
+        Vm v = found.get(i).orElse(null);
+        if (v == null) {
+          v = gone.values().stream().filter(t -> instanceId(t).equals(id)).findFirst().orElse(null);
+        }
+        if (v == null || !visible(p, v)) {
+          throw notFound(id);
+        }
+        if (filter.test(v)) {
+          byName.put(v.name(), v);
+        }
       }
-      page.add(v);
-    }
-    for (String id : ids) {
-      if (page.stream().noneMatch(v -> instanceId(v).equals(id)) && after == null && next == null) {
-        throw notFound(id);
+      page.addAll(byName.values());
+    } else {
+      java.util.NavigableMap<String, Vm> vms = controller.state().published().vms();
+      for (Vm v : merged(after == null ? vms : vms.tailMap(after, false), after == null ? gone : gone.tailMap(after, false))) {
+        if (!visible(p, v) || !filter.test(v)) {
+          continue;
+        }
+        if (page.size() == maxResults) {
+          next = Base64.getUrlEncoder().withoutPadding().encodeToString(page.get(page.size() - 1).name().getBytes(StandardCharsets.UTF_8));
+          break;
+        }
+        page.add(v);
       }
     }
     Ec2Xml x = Ec2Xml.response("DescribeInstances", requestId).open("reservationSet");
@@ -346,6 +471,46 @@ final class Ec2Actions {
     return x.end("DescribeInstances");
   }
 
+  /**
+   * The live VMs and the recently terminated ones in one name order; a live VM hides a terminated
+   * one of the same name (the name was used again).
+   */
+  static Iterable<Vm> merged(java.util.NavigableMap<String, Vm> live, java.util.NavigableMap<String, Vm> gone) {
+    if (gone.isEmpty()) {
+      return live.values();
+    }
+    return () -> new java.util.Iterator<>() {
+      private final java.util.Iterator<Vm> a = live.values().iterator();
+      private final java.util.Iterator<Vm> b = gone.values().iterator();
+      private @Nullable Vm x = a.hasNext() ? a.next() : null;
+      private @Nullable Vm y = b.hasNext() ? b.next() : null;
+
+      @Override
+      public boolean hasNext() {
+        return x != null || y != null;
+      }
+
+      @Override
+      public Vm next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        Vm out;
+        if (y == null || (x != null && x.name().compareTo(y.name()) <= 0)) {
+          out = java.util.Objects.requireNonNull(x);
+          if (y != null && y.name().equals(out.name())) {
+            y = b.hasNext() ? b.next() : null;
+          }
+          x = a.hasNext() ? a.next() : null;
+        } else {
+          out = y;
+          y = b.hasNext() ? b.next() : null;
+        }
+        return out;
+      }
+    };
+  }
+
   private static String token(String text) {
     try {
       return new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
@@ -354,7 +519,7 @@ final class Ec2Actions {
     }
   }
 
-  /** Filter.N.Name with Filter.N.Value.M: instance-state-name, instance-id, instance-type, tag:KEY, tag-key. */
+  /** Filter.N.Name with Filter.N.Value.M: instance-state-name, instance-id, instance-type, tag:KEY, tag-key, tag-value. */
   private Predicate<Vm> filters(Params q) {
     Predicate<Vm> all = v -> true;
     for (int n = 1; ; n++) {
@@ -366,15 +531,16 @@ final class Ec2Actions {
       Predicate<Vm> f = switch (name) {
         case "instance-state-name" -> v -> values.contains(state(v).labelName());
         case "instance-id" -> v -> values.contains(instanceId(v));
-        case "instance-type" -> v -> values.contains(InstanceTypes.nameOf(v.spec().cpus(), v.spec().memoryMib()));
-        case "tag-key" -> v -> values.stream().anyMatch(v.spec().labels()::containsKey);
+        case "instance-type" -> v -> values.contains(types.nameOf(v.spec().cpus(), v.spec().memoryMib()));
+        case "tag-key" -> v -> values.stream().anyMatch(tagsOf(v)::containsKey);
+        case "tag-value" -> v -> tagsOf(v).values().stream().anyMatch(values::contains);
         default -> {
           if (name.startsWith("tag:")) {
             String key = name.substring(4);
-            yield v -> values.contains(v.spec().labels().get(key));
+            yield v -> values.contains(tagsOf(v).get(key));
           }
           throw new Ec2Exception("InvalidParameterValue", 400, "The filter '" + name + "' is invalid; Corral filters instances by"
-              + " instance-state-name, instance-id, instance-type, tag:KEY and tag-key");
+              + " instance-state-name, instance-id, instance-type, tag:KEY, tag-key and tag-value");
         }
       };
       all = all.and(f);
@@ -423,16 +589,17 @@ final class Ec2Actions {
     return x.end(action);
   }
 
+  /** RebootInstances answers only {@code return}, as EC2; each instance is rebooted in place (RebootVm). */
+  private String reboot(Params q, Principal p, String requestId) {
+    change("RebootInstances", q, p, requestId, (vm, who) -> controller.commands().rebootVm(vm.name(), who));
+    return Ec2Xml.response("RebootInstances", requestId).leaf("return", "true").end("RebootInstances");
+  }
+
   private @Nullable Vm byInstanceId(String id) {
     if (!id.matches("i-[0-9a-f]{17}")) {
       throw new Ec2Exception("InvalidInstanceID.Malformed", 400, "Invalid id: \"" + id + "\" (expecting \"i-\" and 17 hex digits)");
     }
-    for (Vm v : controller.state().vms()) {
-      if (instanceId(v).equals(id)) {
-        return v;
-      }
-    }
-    return null;
+    return controller.state().vmByShortId(id.substring(2)).orElse(null);
   }
 
   private static Ec2Exception notFound(String id) {
@@ -462,7 +629,13 @@ final class Ec2Actions {
     require(p, Permission.READ_CATALOG, "DescribeInstanceTypes");
     List<String> names = q.list("InstanceType");
     Ec2Xml x = Ec2Xml.response("DescribeInstanceTypes", requestId).open("instanceTypeSet");
-    for (InstanceTypes.Type t : InstanceTypes.ALL) {
+    for (String n : names) {
+      if (types.byName(n) == null) {
+        throw new Ec2Exception("InvalidInstanceType", 400, "The instance type '" + n + "' does not exist; the instance types are"
+            + " corral.yaml's flavours: " + types.all().stream().map(Flavour::name).toList());
+      }
+    }
+    for (Flavour t : types.all()) {
       if (names.isEmpty() || names.contains(t.name())) {
         x.open("item").leaf("instanceType", t.name()).leaf("currentGeneration", "true")
             .open("vCpuInfo").leaf("defaultVCpus", t.cpus()).close("vCpuInfo")
@@ -551,7 +724,7 @@ final class Ec2Actions {
     x.leaf("instanceId", instanceId(v)).leaf("imageId", image == null ? null : imageId(image));
     stateElement(x, "instanceState", state(v));
     x.leaf("reason", v.stateReason()).leaf("amiLaunchIndex", launchIndex)
-        .leaf("instanceType", InstanceTypes.nameOf(v.spec().cpus(), v.spec().memoryMib()))
+        .leaf("instanceType", types.nameOf(v.spec().cpus(), v.spec().memoryMib()))
         .leaf("launchTime", v.created().toString())
         .open("placement").leaf("availabilityZone", zoneOf(v)).leaf("tenancy", "default").close("placement")
         .open("monitoring").leaf("state", "disabled").close("monitoring");
@@ -560,9 +733,7 @@ final class Ec2Actions {
     }
     x.leaf("architecture", "x86_64").leaf("rootDeviceType", "ebs").leaf("virtualizationType", "hvm").leaf("hypervisor", "kvm");
     x.open("tagSet");
-    Map<String, String> tags = new LinkedHashMap<>(v.spec().labels());
-    tags.putIfAbsent("corral:name", v.name());
-    tags.forEach((k, val) -> x.open("item").leaf("key", k).leaf("value", val).close("item"));
+    tagsOf(v).forEach((k, val) -> x.open("item").leaf("key", k).leaf("value", val).close("item"));
     x.close("tagSet");
   }
 

@@ -45,12 +45,17 @@ public final class Ec2Server implements AutoCloseable {
     this.controller = controller;
     this.accounts = controller.accounts();
     this.settings = settings;
-    this.actions = new Ec2Actions(controller, settings.region());
+    this.actions = new Ec2Actions(controller, settings.region(), new InstanceTypes(settings.flavours()));
   }
 
   /** Starts listening on {@code host:port}; returns the bound port (useful with port 0). */
   public int start(String host, int port) {
+    Ec2Settings.Tls tls = settings.tls();
+    java.security.KeyStore keys = tls == null ? null : tls.keyStore();
     Javalin a = Javalin.create(cfg -> {
+      if (keys != null) {
+        org.corral.controller.api.TlsFiles.https(cfg, keys, host, port);
+      }
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
       cfg.http.maxRequestSize = MAX_BODY_BYTES;
@@ -65,7 +70,11 @@ public final class Ec2Server implements AutoCloseable {
     a.error(405, ctx -> error(ctx, new Ec2Exception("InvalidAction", 405, "The EC2 API takes GET or POST on /"),
         UUID.randomUUID().toString()));
     try {
-      a.start(host, port);
+      if (keys != null) {
+        a.start();
+      } else {
+        a.start(host, port);
+      }
     } catch (RuntimeException e) {
       throw new InvalidInputException("ec2.listen", "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
           "stop whatever uses the port, choose another with ec2.listen in corral.yaml, or set it to off");

@@ -1,33 +1,49 @@
 package org.corral.controller.ec2;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The instance types RunInstances accepts and DescribeInstanceTypes lists: EC2's names for the
- * sizes a developer usually asks for, each a number of vCPUs and MiB of memory.
+ * The instance types RunInstances accepts and DescribeInstanceTypes lists: the configured
+ * flavours (corral.yaml {@code flavours:}, {@link Flavour#DEFAULTS} when it names none).
  */
 final class InstanceTypes {
-  record Type(String name, int cpus, long memoryMib) {}
+  /** The type RunInstances uses without InstanceType, when it is a flavour; else the first flavour. */
+  static final String PREFERRED_DEFAULT = "t2.micro";
 
-  static final List<Type> ALL = List.of(
-      new Type("t2.nano", 1, 512),
-      new Type("t2.micro", 1, 1024),
-      new Type("t2.small", 1, 2048),
-      new Type("t2.medium", 2, 4096),
-      new Type("m5.large", 2, 8192),
-      new Type("m5.xlarge", 4, 16384),
-      new Type("m5.2xlarge", 8, 32768));
+  private final Map<String, Flavour> byName = new LinkedHashMap<>();
 
-  private InstanceTypes() {}
-
-  static @Nullable Type byName(String name) {
-    return ALL.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  InstanceTypes(List<Flavour> flavours) {
+    if (flavours.isEmpty()) {
+      throw new IllegalArgumentException("at least one flavour");
+    }
+    for (Flavour f : flavours) {
+      byName.putIfAbsent(f.name(), f);
+    }
   }
 
-  /** The type of a VM of this size: its name when one matches exactly, else {@code corral.<cpus>x<MiB>}. */
-  static String nameOf(int cpus, long memoryMib) {
-    return ALL.stream().filter(t -> t.cpus() == cpus && t.memoryMib() == memoryMib).map(Type::name).findFirst()
-        .orElse("corral." + cpus + "x" + memoryMib);
+  List<Flavour> all() {
+    return List.copyOf(byName.values());
+  }
+
+  @Nullable Flavour byName(String name) {
+    return byName.get(name);
+  }
+
+  Flavour defaultType() {
+    Flavour preferred = byName.get(PREFERRED_DEFAULT);
+    return preferred != null ? preferred : byName.values().iterator().next();
+  }
+
+  /** The type of a VM of this size: the first flavour of exactly that size, else {@code corral.<cpus>x<MiB>}. */
+  String nameOf(int cpus, long memoryMib) {
+    for (Flavour f : byName.values()) {
+      if (f.cpus() == cpus && f.memoryMib() == memoryMib) {
+        return f.name();
+      }
+    }
+    return "corral." + cpus + "x" + memoryMib;
   }
 }

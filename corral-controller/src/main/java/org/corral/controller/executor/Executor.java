@@ -464,6 +464,7 @@ public final class Executor implements Planner {
       case Action.RecoverVm r -> new RecoverStep(r, oc);
       case Action.StartVm s -> new StartStep(s);
       case Action.StopVm s -> new StopStep(s);
+      case Action.RebootVm r -> new RebootStep(r);
       case Action.MigrateVm m -> new MigrateStep(m, oc);
       case Action.DeleteVm d -> new DeleteStep(d);
       case Action.PowerOnHost p -> new PowerOnStep(p);
@@ -478,6 +479,7 @@ public final class Executor implements Planner {
       case Action.RecoverVm r -> SubjectKind.VM;
       case Action.StartVm s -> SubjectKind.VM;
       case Action.StopVm s -> SubjectKind.VM;
+      case Action.RebootVm r -> SubjectKind.VM;
       case Action.MigrateVm m -> SubjectKind.VM;
       case Action.DeleteVm d -> SubjectKind.VM;
       case Action.PowerOnHost p -> SubjectKind.HOST;
@@ -493,6 +495,7 @@ public final class Executor implements Planner {
       case Action.RecoverVm r -> "restart " + r.vm() + " from " + r.from() + " on " + r.to();
       case Action.StartVm s -> "start " + s.vm() + " on " + s.host();
       case Action.StopVm s -> (s.force() ? "destroy " : "stop ") + s.vm() + " on " + s.host();
+      case Action.RebootVm r -> "reboot " + r.vm() + " on " + r.host();
       case Action.MigrateVm m -> "migrate " + m.vm() + " from " + m.from() + " to " + m.to();
       case Action.DeleteVm d -> "delete " + d.vm() + (d.host() != null ? " on " + d.host() : "");
       case Action.PowerOnHost p -> "power on " + p.host();

@@ -78,6 +78,7 @@ public final class ControllerState {
   private volatile PMap<String, TreePSet<String>> vmsByHost = HashTreePMap.empty();
   private final Map<String, java.util.Set<String>> vmsByTarget = new HashMap<>();
   private final Map<String, String> vmByUuid = new HashMap<>();
+  private final Map<String, String> vmByShortId = new HashMap<>();
   private final Map<String, java.util.Set<String>> ipsByNetwork = new HashMap<>();
   private final java.util.Set<String> macs = new java.util.HashSet<>();
   private final java.util.Set<String> pendingVms = new java.util.HashSet<>();
@@ -363,6 +364,11 @@ public final class ControllerState {
     return uuid == null ? Optional.empty() : Optional.ofNullable(vmByUuid.get(uuid.toLowerCase())).map(vms::get);
   }
 
+  /** The VM whose {@link Vm#shortId()} is {@code shortId} (the EC2 API's instance id without {@code i-}), if any: O(1). */
+  public Optional<Vm> vmByShortId(String shortId) {
+    return Optional.ofNullable(vmByShortId.get(shortId)).map(vms::get);
+  }
+
   /** Whether {@code ip} is leased on {@code network}: O(1). */
   public boolean ipLeased(String network, String ip) {
     java.util.Set<String> ips = ipsByNetwork.get(network);
@@ -441,6 +447,10 @@ public final class ControllerState {
     if (v.uuid() != null) {
       vmByUuid.put(v.uuid().toLowerCase(), v.name());
     }
+    String shortId = v.shortId();
+    if (shortId != null) {
+      vmByShortId.put(shortId, v.name());
+    }
     for (var l : v.leases()) {
       ipsByNetwork.computeIfAbsent(l.network(), k -> new java.util.HashSet<>()).add(l.ip());
       macs.add(l.mac());
@@ -470,6 +480,10 @@ public final class ControllerState {
     }
     if (v.uuid() != null) {
       vmByUuid.remove(v.uuid().toLowerCase(), v.name());
+    }
+    String shortId = v.shortId();
+    if (shortId != null) {
+      vmByShortId.remove(shortId, v.name());
     }
     for (var l : v.leases()) {
       ipsByNetwork.getOrDefault(l.network(), new java.util.HashSet<>()).remove(l.ip());

@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The EC2 Query API with a real client, the AWS SDK for Java v2, against a whole Corral on
@@ -175,13 +176,94 @@ class Ec2ApiTest {
     eventually().alias(id + " stopped").until(() -> describe(alice, id).state().name() == InstanceStateName.STOPPED);
     alice.ec2().startInstances(b -> b.instanceIds(id));
     eventually().alias(id + " running again").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING);
-    expectError("UnsupportedOperation", () -> alice.ec2().rebootInstances(b -> b.instanceIds(id)));
+    // RebootInstances reboots in place (RebootVm through the executor), as POST /vms/{name}/reboot does.
+    alice.ec2().rebootInstances(b -> b.instanceIds(id));
+    eventually().alias(id + " rebooted").until(() -> alice.rest().get("/api/v1/vms/" + name).json().get("stateReason").asText()
+        .startsWith("rebooted"));
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().rebootInstances(b -> b.instanceIds(id)));
+    assertThat(bob.rest().post("/api/v1/vms/" + name + "/reboot", "").status()).as("another user's VM").isEqualTo(404);
+    assertThat(alice.rest().post("/api/v1/vms/" + name + "/reboot", "").status()).isEqualTo(202);
+    eventually().alias(id + " rebooted through REST").until(() -> corral.api.get("/api/v1/events?subject=" + name + "&last=100")
+        .text().split("rebooted on", -1).length == 3);
+    assertThat(corral.api.get("/api/v1/events?subject=" + name + "&last=100").text()).contains("reboot VM " + name
+        + " (requested by alice");
+    eventually().alias(id + " running after the reboots").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING);
 
     var terminated = alice.ec2().terminateInstances(b -> b.instanceIds(id)).terminatingInstances();
     assertThat(terminated).singleElement().satisfies(c -> assertThat(c.currentState().name())
         .isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED));
-    eventually().alias(id + " gone").until(() -> alice.ec2().describeInstances().reservations().stream()
-        .flatMap(r -> r.instances().stream()).noneMatch(x -> x.instanceId().equals(id)));
+    // Once deleted, the VM is gone from Corral, and the instance stays visible as terminated (48) for an hour, to its owner only.
+    eventually().alias(name + " deleted").until(() -> alice.rest().get("/api/v1/vms/" + name).status() == 404);
+    Instance gone = describe(alice, id);
+    assertThat(gone.state().name()).isEqualTo(InstanceStateName.TERMINATED);
+    assertThat(gone.state().code()).isEqualTo(48);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("instance-state-name").values("terminated")
+        .build())))).contains(id);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("instance-state-name").values("running")
+        .build())))).doesNotContain(id);
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().describeInstances(b -> b.instanceIds(id)));
+    expectError("InvalidInstanceID.NotFound", () -> alice.ec2().startInstances(b -> b.instanceIds(id)));
+  }
+
+  static List<String> ids(software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse r) {
+    return r.reservations().stream().flatMap(x -> x.instances().stream()).map(Instance::instanceId).toList();
+  }
+
+  @Test
+  void tagsAreCreatedDescribedFilteredAndDeletedAsTheVmsLabels() {
+    String id = run(alice, InstanceType.T2_NANO).instanceId();
+    String other = run(alice, InstanceType.T2_NANO).instanceId();
+    alice.ec2().createTags(b -> b.resources(id, other).tags(Tag.builder().key("team").value("web").build(),
+        Tag.builder().key("env").value("prod").build()));
+    alice.ec2().createTags(b -> b.resources(other).tags(Tag.builder().key("env").value("test").build()));
+    String name = describe(alice, id).tags().stream().filter(t -> t.key().equals("corral:name")).findFirst().orElseThrow().value();
+    assertThat(alice.rest().get("/api/v1/vms/" + name).json().get("spec").get("labels").toString())
+        .isEqualTo("{\"env\":\"prod\",\"team\":\"web\"}");
+
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("resource-id").values(id).build())).tags())
+        .extracting(t -> t.key() + "=" + t.value()).containsExactlyInAnyOrder("env=prod", "team=web", "corral:name=" + name);
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("key").values("env").build(),
+        Filter.builder().name("value").values("test").build())).tags())
+        .singleElement().satisfies(t -> {
+          assertThat(t.resourceId()).isEqualTo(other);
+          assertThat(t.resourceTypeAsString()).isEqualTo("instance");
+        });
+    assertThat(bob.ec2().describeTags().tags()).extracting(t -> t.resourceId()).doesNotContain(id, other);
+
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag:env").values("prod").build()))))
+        .containsExactly(id);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag-key").values("team").build()))))
+        .containsExactlyInAnyOrder(id, other);
+    assertThat(ids(alice.ec2().describeInstances(b -> b.instanceIds(id, other).filters(Filter.builder().name("tag:env")
+        .values("test").build())))).as("by id (the index), then filtered").containsExactly(other);
+    expectError("InvalidParameterCombination", () -> alice.ec2().describeInstances(b -> b.instanceIds(id).maxResults(5)));
+
+    // DeleteTags: a value given must match; a key alone deletes it.
+    alice.ec2().deleteTags(b -> b.resources(id, other).tags(Tag.builder().key("env").value("prod").build()));
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("key").values("env").build())).tags())
+        .extracting(t -> t.resourceId()).containsExactly(other);
+    alice.ec2().deleteTags(b -> b.resources(other).tags(Tag.builder().key("team").build()));
+    assertThat(ids(alice.ec2().describeInstances(b -> b.filters(Filter.builder().name("tag-key").values("team").build()))))
+        .containsExactly(id);
+
+    // EC2's rules, all or nothing, and another user's instance is not found.
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("aws:x").value("1").build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("k".repeat(129)).value("1").build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("k").value("v".repeat(257)).build())));
+    expectError("InvalidParameterValue", () -> alice.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("corral:name").value("x").build())));
+    List<Tag> many = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      many.add(Tag.builder().key("k" + i).value("v").build());
+    }
+    expectError("TagLimitExceeded", () -> alice.ec2().createTags(b -> b.resources(id).tags(many)));
+    expectError("InvalidInstanceID.NotFound", () -> bob.ec2().createTags(b -> b.resources(id).tags(Tag.builder().key("x").value("y").build())));
+    expectError("InvalidInstanceID.NotFound", () -> alice.ec2().createTags(b -> b.resources(other, "i-00000000000000000")
+        .tags(Tag.builder().key("x").value("y").build())));
+    assertThat(alice.ec2().describeTags(b -> b.filters(Filter.builder().name("resource-id").values(id, other).build())).tags())
+        .as("nothing changed by the refused requests").extracting(t -> t.key()).containsOnly("team", "env", "corral:name").hasSize(4);
+    eventually().alias("both running").until(() -> describe(alice, id).state().name() == InstanceStateName.RUNNING
+        && describe(alice, other).state().name() == InstanceStateName.RUNNING);
+    alice.ec2().terminateInstances(b -> b.instanceIds(id, other));
   }
 
   @Test
@@ -210,7 +292,8 @@ class Ec2ApiTest {
     eventually().alias(id + " running").until(() -> describe(carol, id).state().name() == InstanceStateName.RUNNING);
     // MinCount 1, MaxCount 3 with room for none more: refused; with the first gone, one starts.
     carol.ec2().terminateInstances(b -> b.instanceIds(id));
-    eventually().alias("carol's VM deleted").until(() -> carol.ec2().describeInstances().reservations().isEmpty());
+    eventually().alias("carol's VM deleted").until(() -> carol.ec2().describeInstances().reservations().stream()
+        .flatMap(r -> r.instances().stream()).allMatch(i -> i.state().name() == InstanceStateName.TERMINATED));
     assertThat(carol.ec2().runInstances(b -> b.imageId(ami()).instanceType(InstanceType.T2_NANO).minCount(1).maxCount(3))
         .instances()).hasSize(1);
 
@@ -326,9 +409,15 @@ class Ec2ApiTest {
     assertThat(id).matches("i-[0-9a-f]{17}");
     eventually().alias(id + " running (aws describe-instances)").until(() -> "running".equals(aws(aws, erin, "describe-instances",
         "--instance-ids", id).get("Reservations").get(0).get("Instances").get(0).get("State").get("Name").asText()));
+    aws(aws, erin, "reboot-instances", "--instance-ids", id);
+    String name = erin.ec2().describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0).tags().stream()
+        .filter(t -> t.key().equals("corral:name")).findFirst().orElseThrow().value();
+    eventually().alias(id + " rebooted (aws reboot-instances)").until(() -> erin.rest().get("/api/v1/vms/" + name).json()
+        .get("stateReason").asText().startsWith("rebooted"));
     JsonNode gone = aws(aws, erin, "terminate-instances", "--instance-ids", id);
     assertThat(gone.get("TerminatingInstances").get(0).get("InstanceId").asText()).isEqualTo(id);
-    eventually().alias(id + " gone").until(() -> aws(aws, erin, "describe-instances").get("Reservations").isEmpty());
+    eventually().alias(id + " terminated").until(() -> "terminated".equals(aws(aws, erin, "describe-instances",
+        "--instance-ids", id).get("Reservations").get(0).get("Instances").get(0).get("State").get("Name").asText()));
   }
 
   @Test

@@ -31,8 +31,7 @@ class TlsTest {
   void theApiServesHttpsWithTheGivenCertificateAndStillNeedsAToken() throws Exception {
     Path cert = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(),
-        "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    selfSigned(cert, key);
     try (RunningCorral corral = new RunningCorral(dir.resolve("home"),
         "{listen: \"127.0.0.1:0\", tls: {certificate: \"" + cert + "\", key: \"" + key + "\"}}");
         HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(5)).build();
@@ -62,7 +61,8 @@ class TlsTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("api.tls.key").hasMessageContaining("BEGIN PRIVATE KEY");
   }
 
-  private static void openssl(String... args) throws Exception {
+  /** Runs openssl with {@code args}; the test is skipped where it is not installed. */
+  static void openssl(String... args) throws Exception {
     Process p;
     try {
       p = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of("openssl"), List.of(args).stream()).toList())
@@ -78,7 +78,8 @@ class TlsTest {
     }
   }
 
-  private static SSLContext trusting(Path cert) throws Exception {
+  /** Trust managers that trust {@code cert} alone (a test's self-signed certificate). */
+  static javax.net.ssl.TrustManager[] trustingOnly(Path cert) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(cert)) {
@@ -86,8 +87,19 @@ class TlsTest {
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
+    return tmf.getTrustManagers();
+  }
+
+  /** A self-signed certificate for 127.0.0.1 and localhost, and its key, made with openssl. */
+  static void selfSigned(Path cert, Path key) throws Exception {
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(),
+        "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+  }
+
+  private static SSLContext trusting(Path cert) throws Exception {
+    javax.net.ssl.TrustManager[] trust = trustingOnly(cert);
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    ctx.init(null, trust, null);
     return ctx;
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.corral.model.InvalidInputException;
@@ -53,7 +54,9 @@ class ConfigReaderTest {
     assertThat(c.api().metrics()).isEqualTo(org.corral.controller.api.ApiSettings.MetricsAccess.LOOPBACK);
     assertThat(c.api().tls()).isNull();
     assertThat(c.hosts()).hasSize(2);
-    assertThat(c.ec2()).isEqualTo(new org.corral.controller.ec2.Ec2Settings("127.0.0.1:8773", "corral-1", true));
+    assertThat(c.ec2()).isEqualTo(new org.corral.controller.ec2.Ec2Settings("127.0.0.1:8773", "corral-1", true, List.of(
+        new org.corral.controller.ec2.Flavour("t2.micro", 1, 1024), new org.corral.controller.ec2.Flavour("t2.medium", 2, 4096),
+        new org.corral.controller.ec2.Flavour("m5.large", 2, 8192)), null));
   }
 
   @Test

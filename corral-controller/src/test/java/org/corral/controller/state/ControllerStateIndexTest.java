@@ -63,7 +63,7 @@ class ControllerStateIndexTest {
         ? new VmSpec(1 + o.vm() % 3, 256L * (1 + o.vm()), List.of(), List.of(), null, null, null, o.vm() % 2 == 0 ? "a" : null,
             "web", null, null, java.util.Map.of())
         : VmSpec.of(1 + o.vm() % 3, 256L * (1 + o.vm()));
-    Vm v = new Vm(name, "UUID-" + o.vm(), spec, "t", o.state(), DesiredState.RUNNING,
+    Vm v = new Vm(name, String.format("%08X-0000-4000-8000-000000000000", o.vm()), spec, "t", o.state(), DesiredState.RUNNING,
         host, target, leases, "", T, T, 1);
     s.tx().put(v).commit();
   }
@@ -103,6 +103,7 @@ class ControllerStateIndexTest {
     Set<String> macs = new HashSet<>();
     for (Vm v : s.vms()) {
       assertThat(s.vmByUuid(v.uuid().toLowerCase())).contains(v);
+      assertThat(s.vmByShortId(java.util.Objects.requireNonNull(v.shortId()))).contains(v);
       v.leases().forEach(l -> {
         ips.add(l.ip());
         macs.add(l.mac());

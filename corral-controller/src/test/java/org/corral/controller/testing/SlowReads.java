@@ -80,7 +80,7 @@ public final class SlowReads implements HypervisorDriver {
     @Override public CompletionStage<Void> shutdown(String name, Duration timeout) { return c.shutdown(name, timeout); }
     @Override public CompletionStage<Void> destroy(String name) { return c.destroy(name); }
     @Override public CompletionStage<Void> undefine(String name, boolean removeStorage) { return c.undefine(name, removeStorage); }
-    @Override public CompletionStage<Void> reboot(String name) { return c.reboot(name); }
+    @Override public CompletionStage<Void> reboot(String name, Duration timeout) { return c.reboot(name, timeout); }
 
     @Override
     public CompletionStage<Void> migrate(String name, HypervisorConnection destination, MigrationOptions options,

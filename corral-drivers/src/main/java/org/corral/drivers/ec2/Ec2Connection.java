@@ -307,7 +307,8 @@ final class Ec2Connection implements HypervisorConnection {
   }
 
   @Override
-  public CompletionStage<Void> reboot(String name) {
+  public CompletionStage<Void> reboot(String name, Duration timeout) {
+    // EC2's RebootInstances is itself graceful, then hard after the endpoint's own timeout.
     return onInstance(name, id -> ec2.rebootInstances(b -> b.instanceIds(id)));
   }
 

@@ -50,7 +50,12 @@ public interface HypervisorConnection extends AutoCloseable {
   /** Removes the definition; with {@code removeStorage} also the VM's own volumes (not base images). */
   CompletionStage<Void> undefine(String name, boolean removeStorage);
 
-  CompletionStage<Void> reboot(String name);
+  /**
+   * Graceful reboot (libvirt's {@code virDomainReboot}: ACPI or the guest agent); a guest that has
+   * not rebooted within {@code timeout} is reset (hard, {@code virDomainReset}). Rejected when the
+   * domain is not running.
+   */
+  CompletionStage<Void> reboot(String name, Duration timeout);
 
   /**
    * Live-migrates {@code name} to {@code destination} (peer-to-peer, persistent there, undefined

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.DriverException.Kind;
@@ -34,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import org.libvirt.NodeInfo;
 import org.libvirt.StorageVol;
 import org.libvirt.event.LifecycleListener;
+import org.libvirt.event.RebootListener;
 
 /**
  * A connection to one host's libvirt. Every call runs on its own thread from {@link LibvirtThreads} and completes the
@@ -64,6 +67,9 @@ public final class LibvirtConnection implements HypervisorConnection {
   private final AtomicBoolean closed = new AtomicBoolean(false);
   private final Object stateChanged = new Object();
   private final LifecycleListener lifecycle = this::onLifecycle;
+  /** Restarts seen per domain (libvirt's reboot event, or a start event): how a reboot knows the guest went round. */
+  private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
+  private final RebootListener rebooted = this::onReboot;
 
   private LibvirtConnection(String uri, NativeConnect conn, DomainType type) {
     this.uri = uri;
@@ -106,6 +112,7 @@ public final class LibvirtConnection implements HypervisorConnection {
       }
       c.registerCloseListener((connect, reason) -> lc.lost("closed by libvirt: " + reason));
       c.addLifecycleListener(lc.lifecycle);
+      c.addRebootListener(lc.rebooted);
     } catch (LibvirtException e) {
       lc.close();
       throw LibvirtErrors.map("connect", uri, null, e);
@@ -346,15 +353,51 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   @Override
-  public CompletionStage<Void> reboot(String name) {
+  public CompletionStage<Void> reboot(String name, Duration timeout) {
     return run("reboot", name, () -> {
       Domain d = require(name, "reboot");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("reboot", uri, name)
             + ": the domain is not running; start it instead");
       }
-      d.reboot(0);
+      long before = restarts(name);
+      d.reboot(0); // VIR_DOMAIN_REBOOT_DEFAULT: the hypervisor's graceful way (ACPI, or the guest agent)
+      // Waits for the guest to go round (a reboot or start event), bounded by the timeout; then resets it.
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (restarts(name) == before) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.info("domain {} on {} did not reboot within {}; resetting it", name, LibvirtErrors.safeUri(uri), timeout);
+          if (d.isActive() != 0) {
+            d.reset();
+          } else {
+            d.create();
+          }
+          return;
+        }
+        awaitStateChange(Math.min(left, SHUTDOWN_POLL.toNanos()));
+      }
     });
+  }
+
+  private long restarts(String name) {
+    AtomicLong n = restarts.get(name);
+    return n == null ? 0 : n.get();
+  }
+
+  private void onReboot(Domain d) {
+    try {
+      noteRestart(d.getName());
+    } catch (LibvirtException ignored) {
+      // The domain went away meanwhile; nobody waits on it.
+    }
+  }
+
+  private void noteRestart(String name) {
+    restarts.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+    synchronized (stateChanged) {
+      stateChanged.notifyAll();
+    }
   }
 
   @Override
@@ -472,6 +515,9 @@ public final class LibvirtConnection implements HypervisorConnection {
       name = d.getName();
     } catch (LibvirtException ex) {
       return 0;
+    }
+    if (kind == DomainEvent.Kind.STARTED) {
+      noteRestart(name);
     }
     emit(new DomainEvent(uri, name, kind));
     return 0;

@@ -273,8 +273,11 @@ final class SimHypervisorConnection implements HypervisorConnection {
   }
 
   @Override
-  public CompletionStage<Void> reboot(String name) {
+  public CompletionStage<Void> reboot(String name, Duration timeout) {
     return dc.call(() -> {
+      if (timeout == null || timeout.isNegative()) {
+        throw rejected("reboot timeout must be a duration ≥ 0, got " + timeout);
+      }
       check();
       SimDomain d = domainOrThrow(name);
       if (d.op != null) {
@@ -290,7 +293,10 @@ final class SimHypervisorConnection implements HypervisorConnection {
           d.op = null;
         }
       };
-      op.timers.add(dc.later(dc.latencies().boot(), () -> {
+      // As a shutdown: the guest goes down in the shutdown time when the timeout allows it, else it
+      // is reset when the timeout ends; then it boots again.
+      Duration down = timeout.compareTo(dc.latencies().shutdown()) >= 0 ? dc.latencies().shutdown() : timeout;
+      op.timers.add(dc.later(down.plus(dc.latencies().boot()), () -> {
         if (d.op == op) {
           d.op = null;
         }

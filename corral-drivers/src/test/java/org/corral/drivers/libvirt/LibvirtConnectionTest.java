@@ -83,7 +83,7 @@ class LibvirtConnectionTest {
     await(a.start("web-1"));
     assertThat(await(a.domain("web-1")).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
 
-    await(a.reboot("web-1"));
+    await(a.reboot("web-1", Duration.ofMillis(200)));
     await(a.shutdown("web-1", Duration.ofSeconds(10)));
     assertThat(await(a.domain("web-1")).orElseThrow().state()).isEqualTo(DomainState.SHUTOFF);
     await(a.shutdown("web-1", Duration.ofSeconds(10)));
@@ -96,6 +96,23 @@ class LibvirtConnectionTest {
     await(a.undefine("web-1", true));
     await(a.undefine("web-1", true));
     assertThat(await(a.domain("web-1"))).isEmpty();
+  }
+
+  @Test
+  void rebootLeavesTheDomainRunningAndIsRefusedForAStoppedDomain() {
+    // libvirt's test driver reports no reboot event: this is the reset after the timeout; a real
+    // guest's reboot event (or its start event) ends the wait early (not exercised by any test yet).
+    await(a.define(TestHosts.spec("web-1", UUID, null)));
+    await(a.start("web-1"));
+    await(a.reboot("web-1", Duration.ofMillis(200)));
+    assertThat(await(a.domain("web-1")).orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+
+    await(a.destroy("web-1"));
+    assertThatThrownBy(() -> await(a.reboot("web-1", Duration.ofSeconds(1))))
+        .isInstanceOfSatisfying(DriverException.class, e -> {
+          assertThat(e.kind()).isEqualTo(DriverException.Kind.REJECTED);
+          assertThat(e.getMessage()).contains("web-1").contains("not running");
+        });
   }
 
   @Test
@@ -121,7 +138,7 @@ class LibvirtConnectionTest {
   void actingOnAMissingDomainIsNotFoundNamingDomainAndHost() {
     assertThat(await(a.domain("nope"))).isEmpty();
     for (var call : List.<Runnable>of(() -> await(a.start("nope")), () -> await(a.destroy("nope")),
-        () -> await(a.shutdown("nope", Duration.ofSeconds(1))), () -> await(a.reboot("nope")))) {
+        () -> await(a.shutdown("nope", Duration.ofSeconds(1))), () -> await(a.reboot("nope", Duration.ofSeconds(1))))) {
       assertThatThrownBy(call::run).isInstanceOfSatisfying(DriverException.class, e -> {
         assertThat(e.kind()).isEqualTo(DriverException.Kind.NOT_FOUND);
         assertThat(e.getMessage()).contains("'nope'").contains("host-a.xml");

@@ -186,17 +186,30 @@ class DomainLifecycleTest {
   }
 
   @Test
-  void rebootTakesTheBootTimeAndKeepsTheDomainRunning() {
+  void rebootTakesTheShutdownAndBootTimesAndKeepsTheDomainRunning() {
     lab.run(node1, spec("web1", 2, 1024));
-    CompletionStage<Void> reboot = node1.reboot("web1");
+    CompletionStage<Void> reboot = node1.reboot("web1", Duration.ofSeconds(30));
 
-    lab.advance(Duration.ofSeconds(19));
+    lab.advance(Duration.ofSeconds(29));
     assertThat(done(reboot)).isFalse();
     assertThat(lab.state(node1, "web1")).isEqualTo(DomainState.RUNNING);
     lab.advance(Duration.ofSeconds(1));
     join(reboot);
     join(node1.destroy("web1"));
-    assertThat(failure(node1.reboot("web1")).kind()).as("reboot of a stopped domain").isEqualTo(Kind.REJECTED);
+    assertThat(failure(node1.reboot("web1", Duration.ofSeconds(30))).kind()).as("reboot of a stopped domain").isEqualTo(Kind.REJECTED);
+  }
+
+  @Test
+  void aRebootTimeoutShorterThanTheShutdownResetsTheGuestWhenItEnds() {
+    lab.run(node1, spec("web1", 2, 1024));
+    CompletionStage<Void> reboot = node1.reboot("web1", Duration.ofSeconds(2));
+
+    lab.advance(Duration.ofSeconds(21));
+    assertThat(done(reboot)).isFalse();
+    lab.advance(Duration.ofSeconds(1));
+    join(reboot);
+    assertThat(lab.state(node1, "web1")).isEqualTo(DomainState.RUNNING);
+    assertThat(failure(node1.reboot("web1", Duration.ofSeconds(-1))).kind()).isEqualTo(Kind.REJECTED);
   }
 
   @Test

@@ -95,7 +95,7 @@ class LabInvariantsTest {
         case SHUTDOWN -> on(lab, host, c -> c.shutdown(domain, Duration.ofSeconds(op.advanceSeconds())));
         case DESTROY -> on(lab, host, c -> c.destroy(domain));
         case UNDEFINE -> on(lab, host, c -> c.undefine(domain, true));
-        case REBOOT -> on(lab, host, c -> c.reboot(domain));
+        case REBOOT -> on(lab, host, c -> c.reboot(domain, java.time.Duration.ofSeconds(30)));
         case MIGRATE -> on(lab, host, c -> lab.hypervisors.connect(lab.dc.uriOf(other))
             .thenCompose(d -> c.migrate(domain, d, new MigrationOptions(0, true, Duration.ofSeconds(2 + op.advanceSeconds() % 5)),
                 p -> { })));

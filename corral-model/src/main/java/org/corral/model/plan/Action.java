@@ -43,6 +43,16 @@ public sealed interface Action {
     public StopVm withKey(String k) { return new StopVm(k, vm, host, force, cause); }
   }
 
+  /**
+   * Reboot a running VM in place: a graceful reboot (ACPI or the guest agent), reset when the guest
+   * has not rebooted within the executor's shutdown timeout.
+   */
+  record RebootVm(String key, String vm, String host, Cause cause) implements Action {
+    public String subject() { return vm; }
+    public String verb() { return "reboot"; }
+    public RebootVm withKey(String k) { return new RebootVm(k, vm, host, cause); }
+  }
+
   /** Live-migrate a running VM. */
   record MigrateVm(String key, String vm, String from, String to, Cause cause) implements Action {
     public String subject() { return vm; }

@@ -55,4 +55,22 @@ public record Vm(
   public Vm withDesired(DesiredState d) {
     return new Vm(name, uuid, spec, owner, state, d, host, migrationTarget, leases, stateReason, created, stateSince, version + 1);
   }
+
+  /** Digits of {@link #shortId()}. */
+  public static final int SHORT_ID_DIGITS = 17;
+
+  /**
+   * The first 17 hex digits of the UUID, lower case, without dashes: short enough to type, long
+   * enough not to collide (68 bits); the EC2 API's instance id is {@code i-} and this. Null for a
+   * UUID too short to have them.
+   */
+  public @Nullable String shortId() {
+    String hex = uuid == null ? "" : uuid.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    return hex.length() < SHORT_ID_DIGITS ? null : hex.substring(0, SHORT_ID_DIGITS);
+  }
+
+  /** The same VM with another spec (e.g. new labels); state, host and leases unchanged. */
+  public Vm withSpec(VmSpec s) {
+    return new Vm(name, uuid, s, owner, state, desired, host, migrationTarget, leases, stateReason, created, stateSince, version + 1);
+  }
 }

@@ -109,6 +109,11 @@ public record VmSpec(
     return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
   }
 
+  /** The same spec with these labels (validated as any spec's). */
+  public VmSpec withLabels(Map<String, String> l) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, l, services);
+  }
+
   public VmSpec withHa(HaLevel level) {
     return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels, services);
   }
