@@ -268,9 +268,11 @@ public final class ApiServer implements AutoCloseable {
     delete(a, V1 + "/vms/{name}", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
         name -> controller.commands().deleteVm(name, who(ctx))));
 
-    get(a, V1 + "/networks", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().networks())));
-    get(a, V1 + "/networks/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
-        .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name"))))));
+    // The catalogue, like hosts and VMs, is read from the published state: no hop onto the loop.
+    get(a, V1 + "/networks", Permission.READ_CATALOG, ctx -> json(ctx, 200, controller.state().published().networks().values()));
+    get(a, V1 + "/networks/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, java.util.Optional.ofNullable(
+        controller.state().published().networks().get(ctx.pathParam("name")))
+        .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name")))));
     postBody(a, V1 + "/networks", Permission.MANAGE_CATALOG, ctx -> {
       Network n = ApiJson.read(RequestGate.body(ctx), Network.class);
       json(ctx, 201, call(() -> controller.commands().createNetwork(n, who(ctx))));
@@ -282,9 +284,10 @@ public final class ApiServer implements AutoCloseable {
       });
       ctx.status(204);
     });
-    get(a, V1 + "/images", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().images())));
-    get(a, V1 + "/images/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().image(ctx.pathParam("name"))
-        .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name"))))));
+    get(a, V1 + "/images", Permission.READ_CATALOG, ctx -> json(ctx, 200, controller.state().published().images().values()));
+    get(a, V1 + "/images/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, java.util.Optional.ofNullable(
+        controller.state().published().images().get(ctx.pathParam("name")))
+        .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name")))));
     postBody(a, V1 + "/images", Permission.MANAGE_CATALOG, ctx -> {
       Image i = ApiJson.read(RequestGate.body(ctx), Image.class);
       json(ctx, 201, call(() -> controller.commands().createImage(i, who(ctx))));
@@ -458,8 +461,8 @@ public final class ApiServer implements AutoCloseable {
     h.put("status", "UP");
     h.putAll(health);
     h.putAll(counts(controller.state().published()));
-    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
-        "actionsQueued", controller.executor().queuedCount())));
+    h.put("actionsRunning", controller.executor().publishedRunningCount());
+    h.put("actionsQueued", controller.executor().publishedQueuedCount());
     json(ctx, 200, h);
   }
 

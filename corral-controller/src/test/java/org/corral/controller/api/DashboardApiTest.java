@@ -194,8 +194,9 @@ class DashboardApiTest {
 
   /**
    * Reads served from published state answer while the controller's loop is held by a long task:
-   * energy, today's energy, the optimizer's settings, notifications, hosts and VMs at once; the
-   * plan after at most its wait, saying it may not be current.
+   * energy, today's energy, the optimizer's settings, notifications, hosts, VMs, health (with the
+   * executor's counts), networks and images at once; the plan after at most its wait, saying it
+   * may not be current.
    */
   @Test
   void readsAnswerWhileTheLoopIsBusy() throws Exception {
@@ -215,7 +216,8 @@ class DashboardApiTest {
     try {
       assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       for (String path : new String[] {"/api/v1/energy", "/api/v1/energy/today", "/api/v1/optimizer", "/api/v1/notifications",
-          "/api/v1/hosts", "/api/v1/vms/held1", "/api/v1/trends?last=1"}) {
+          "/api/v1/hosts", "/api/v1/vms/held1", "/api/v1/trends?last=1", "/api/v1/health", "/api/v1/networks", "/api/v1/networks/net1",
+          "/api/v1/images", "/api/v1/images/img1"}) {
         long t0 = System.nanoTime();
         ApiClient.Reply r = corral.api.get(path);
         assertThat(r.status()).as(path + " " + r).isEqualTo(200);
