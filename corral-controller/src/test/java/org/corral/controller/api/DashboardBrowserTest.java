@@ -43,13 +43,27 @@ class DashboardBrowserTest {
   @TempDir
   static Path home;
   RunningCorral corral;
+  com.sun.net.httpserver.HttpServer hook;
   WebDriver browser;
   String base;
 
   @BeforeAll
   void start() throws Exception {
     browser = Browser.open(1280, 800);
-    corral = new RunningCorral(home);
+    // A webhook receiver on loopback: the Guardian's notifications go there (the HA page lists them).
+    hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext("/hook", x -> {
+      x.getRequestBody().readAllBytes();
+      x.sendResponseHeaders(204, -1);
+      x.close();
+    });
+    hook.start();
+    corral = new RunningCorral(home, org.corral.controller.config.ConfigReader.parse(RunningCorral.LAB_YAML + """
+        guardian:
+          notify:
+            webhooks:
+              - {url: "http://127.0.0.1:%d/hook", secretEnv: HOOK_KEY}
+        """.formatted(hook.getAddress().getPort()), "test lab", java.util.Map.of("HOOK_KEY", "hook-key-for-tests")), d -> { });
     base = "http://127.0.0.1:" + corral.runtime.port() + "/";
     assertThat(corral.api.post("/api/v1/users", "{\"name\": \"ops\", \"role\": \"admin\", \"password\": \"" + PASSWORD + "\"}")
         .status()).isEqualTo(201);
@@ -64,6 +78,9 @@ class DashboardBrowserTest {
     }
     if (corral != null) {
       corral.close();
+    }
+    if (hook != null) {
+      hook.stop(0);
     }
   }
 
@@ -350,8 +367,35 @@ class DashboardBrowserTest {
         assertThat(e.get("message").asText()).matches("[0-9]+ actions taken from plan [0-9a-f]{8}"));
   }
 
+  /** A host crashes: the Guardian's notifications (host down, fenced) are listed as sent to the webhook, without its key. */
   @Test
   @Order(12)
+  void theNotificationsSentForACrashedHostAreListed() {
+    String victim = RunningCorral.HOSTS.stream().filter(h -> "UP".equals(corral.host(h).get("state").asText())).findFirst().orElseThrow();
+    assertThat(corral.api.post("/api/v1/sim/hosts/" + victim + "/crash", "").status()).isEqualTo(200);
+    until(() -> {
+      for (JsonNode n : corral.api.get("/api/v1/notifications").json()) {
+        if (n.get("event").asText().equals("host.down") && n.get("subject").asText().equals(victim)
+            && n.get("status").asText().equals("sent")) {
+          return true;
+        }
+      }
+      return null;
+    });
+    go("#/overview");
+    go("#/ha");
+    By sent = By.cssSelector("section[aria-label='Notifications sent'] tbody");
+    untilText(sent, "host.down");
+    String rows = browser.findElement(sent).getText();
+    assertThat(rows).contains(victim, "webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "sent")
+        .doesNotContain("hook-key-for-tests");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+        browser.findElement(By.cssSelector("section[aria-label='Notifications sent']")));
+    shot("ha-notifications");
+  }
+
+  @Test
+  @Order(13)
   void aDeveloperSeesOnlyWhatTheApiLetsThemSee() {
     assertThat(corral.api.post("/api/v1/users", "{\"name\": \"dev\", \"role\": \"developer\", \"password\": \"" + PASSWORD + "\"}")
         .status()).isEqualTo(201);
