@@ -84,13 +84,13 @@ final class Views {
    */
   record RecommendationView(String id, Instant at, boolean current, List<PlanView> plans) {}
 
-  /** Today's energy in kWh (and joules), with the everything-on counterfactual and the saving. */
+  /** Today's energy in kWh (and joules), with the everything-on counterfactual and the saving, and the power now. */
   record TodayView(java.time.LocalDate day, String zone, Instant since, Instant at, double kwh, double everythingOnKwh, double savedKwh,
-      double joules, double baselineJoules) {}
+      double joules, double baselineJoules, double watts) {}
 
   static TodayView today(org.corral.controller.energy.EnergyMeter.Today t) {
     return new TodayView(t.day(), t.zone(), t.from(), t.at(), kwh(t.joules()), kwh(t.baselineJoules()), kwh(t.savedJoules()),
-        t.joules(), t.baselineJoules());
+        t.joules(), t.baselineJoules(), round(t.watts()));
   }
 
   private static double kwh(double joules) {

@@ -48,6 +48,8 @@ public final class EnergyMeter {
   private java.time.LocalDate day;
   private Instant dayFrom;
   private final double[] today = new double[2];
+  /** Every host's draw together at the last tick, in watts. */
+  private double wattsNow;
   /** The last report and today's figures, built after each tick: what API threads read (no hop onto the loop). */
   private volatile Report publishedReport;
   private volatile Today publishedToday;
@@ -99,6 +101,9 @@ public final class EnergyMeter {
         dayFrom = keptFrom;
       }
     }
+    for (Host h : state.hosts()) {
+      wattsNow += watts(h);
+    }
     publishedToday = today(last);
     publishedReport = build();
   }
@@ -143,10 +148,12 @@ public final class EnergyMeter {
         today[1] = 0;
       }
       double todaySeconds = from.isBefore(dayFrom) ? Duration.between(dayFrom, now).toNanos() / 1e9 : seconds;
+      wattsNow = 0;
       for (Host h : state.hosts()) {
         double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
         double w = watts(h);
         double b = baselineWatts(h);
+        wattsNow += w;
         j[0] += w * seconds;
         j[1] += b * seconds;
         today[0] += w * todaySeconds;
@@ -334,15 +341,17 @@ public final class EnergyMeter {
    *
    * @param from  local midnight, or when counting began if later (after a restart that lost the day's counters)
    * @param at    when the figures were taken (the last tick)
+   * @param watts every host's draw together at {@code at}
    */
-  public record Today(java.time.LocalDate day, String zone, Instant from, Instant at, double joules, double baselineJoules) {
+  public record Today(java.time.LocalDate day, String zone, Instant from, Instant at, double joules, double baselineJoules,
+      double watts) {
     public double savedJoules() {
       return baselineJoules - joules;
     }
   }
 
   private Today today(Instant at) {
-    return new Today(day, zone.getId(), dayFrom, at, today[0], today[1]);
+    return new Today(day, zone.getId(), dayFrom, at, today[0], today[1], wattsNow);
   }
 
   private Report build() {

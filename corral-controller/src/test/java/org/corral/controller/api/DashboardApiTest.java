@@ -190,6 +190,7 @@ class DashboardApiTest {
     assertThat(today.get("savedKwh").asDouble()).isCloseTo(today.get("everythingOnKwh").asDouble() - today.get("kwh").asDouble(),
         org.assertj.core.data.Offset.offset(0.0002));
     assertThat(java.time.Instant.parse(today.get("since").asText())).isBeforeOrEqualTo(java.time.Instant.parse(today.get("at").asText()));
+    assertThat(today.get("watts").asDouble()).as("four hosts at 50 W idle or more").isGreaterThanOrEqualTo(200);
   }
 
   /**

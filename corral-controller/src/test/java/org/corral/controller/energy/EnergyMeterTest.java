@@ -125,6 +125,7 @@ class EnergyMeterTest {
     LabHarness lab = lab();
     lab.run(Duration.ofMinutes(5));
     double before = lab.controller.energy().report().joules();
+    EnergyMeter.Today todayBefore = lab.controller.energy().today();
     Store store = lab.store;
     lab.controller.stop(); // persists
     lab.kill();
@@ -132,6 +133,11 @@ class EnergyMeterTest {
     double after = lab.controller.energy().report().joules();
     assertThat(after).as("loaded from the store").isGreaterThanOrEqualTo(before);
     assertThat(after).isCloseTo(before, withPercentage(1));
+    EnergyMeter.Today todayAfter = lab.controller.energy().today();
+    assertThat(todayAfter.day()).isEqualTo(todayBefore.day());
+    assertThat(todayAfter.from()).as("today's counters kept, from the same start").isEqualTo(todayBefore.from());
+    assertThat(todayAfter.joules()).isCloseTo(todayBefore.joules(), withPercentage(1));
+    assertThat(todayAfter.watts()).isPositive();
   }
 
   /**
