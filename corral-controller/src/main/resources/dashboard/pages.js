@@ -77,7 +77,11 @@ async function overview(main, _parts, ctx) {
     card('Recent events', recent));
   const refresh = debounced(() => overview(main, _parts, ctx).then((p) => { Object.assign(self, p); }), 1500);
   const self = {
-    onEvent: (e) => { recent.prepend(eventRow(e)); while (recent.children.length > 15) recent.lastChild.remove(); refresh.kick(); },
+    onEvent: (e) => {
+      if (!recent.querySelector(`[data-seq="${e.seq}"]`)) recent.prepend(eventRow(e)); // not twice (one read while the page loaded)
+      while (recent.children.length > 15) recent.lastChild.remove();
+      refresh.kick();
+    },
     dispose: () => refresh.stop(),
   };
   return self;
@@ -490,7 +494,14 @@ async function events(main, _parts, ctx) {
       h('label', { for: 'ev-text' }, 'Text'), text, h('button', { type: 'submit' }, 'Filter')),
     h('p', { class: 'hint' }, 'New entries appear at the top as they happen.'), list);
   await load();
-  return { onEvent: (e) => { if (matches(e)) { list.prepend(eventRow(e)); while (list.children.length > 200) list.lastChild.remove(); } } };
+  return {
+    onEvent: (e) => {
+      if (matches(e) && !list.querySelector(`[data-seq="${e.seq}"]`)) {
+        list.prepend(eventRow(e));
+        while (list.children.length > 200) list.lastChild.remove();
+      }
+    },
+  };
 }
 
 // ---- High availability ----
