@@ -8,6 +8,9 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const session = { me: null, admin: false, lastSeq: 0 };
 let current = null; // { onEvent, dispose }
+// Journal entries that arrive while a page loads: handed to it once it is shown, so a change
+// between its reads and its first drawing is not missed (e.g. a VM that went RUNNING meanwhile).
+let arrivedWhileLoading = null;
 let stopStream = null;
 
 function setLive(on) {
@@ -86,6 +89,7 @@ async function start() {
   stopStream = stream(session.lastSeq, (e) => {
     session.lastSeq = e.seq;
     if (current && current.onEvent) current.onEvent(e);
+    else if (arrivedWhileLoading) arrivedWhileLoading.push(e);
   }, setLive);
 }
 
@@ -96,6 +100,8 @@ async function route() {
   const page = pages[name] || pages.overview;
   if (current && current.dispose) current.dispose();
   current = null;
+  const arrived = [];
+  arrivedWhileLoading = arrived;
   for (const a of nav.querySelectorAll('a')) {
     if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -113,11 +119,14 @@ async function route() {
     const shown = await page(view, rest.filter((x) => x !== ''), ctx);
     if (!view.isConnected) { if (shown && shown.dispose) shown.dispose(); return; }
     current = shown || null;
+    if (arrivedWhileLoading === arrived) arrivedWhileLoading = null;
+    if (current && current.onEvent) arrived.forEach((e) => current.onEvent(e));
     // When the page's data is on screen (the benchmark reads it: bench/dashboard).
     performance.mark(`corral:shown:${name}`);
     document.title = `${main.querySelector('h1')?.textContent || 'Corral'} · Corral`;
     focusHeading();
   } catch (e) {
+    if (arrivedWhileLoading === arrived) arrivedWhileLoading = null;
     view.replaceChildren(h('h1', {}, 'Error'), h('p', { class: 'error', role: 'alert' }, problemText(e)));
   }
 }

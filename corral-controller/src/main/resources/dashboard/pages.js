@@ -1,7 +1,7 @@
 // One function per page: (main, path parts, ctx) → optional { onEvent(entry), dispose() }.
 // Every read and every action is a call of the REST API (api.js); nothing is computed here that
 // the API does not give, beyond sums for display.
-import { get, post, put, del, page } from '/ui/api.js';
+import { get, post, put, patch, del, page } from '/ui/api.js';
 import { h, fill, table, card, stat, badge, confirmDialog, toast, problemText, act, fmt, chart } from '/ui/ui.js';
 
 const enc = encodeURIComponent;
@@ -47,22 +47,24 @@ function eventRow(e) {
 
 async function overview(main, _parts, ctx) {
   const admin = ctx.session.admin;
-  const [health, hosts, energy, events] = await Promise.all([
-    get('/health'), admin ? get('/hosts') : [], admin ? get('/energy') : null, get('/events?last=15')]);
+  // Four reads at most: with the shell's own two, within the browser's six connections per host.
+  const [health, hosts, today, events] = await Promise.all([
+    get('/health'), admin ? get('/hosts') : [], admin ? get('/energy/today') : null, get('/events?last=15')]);
   const on = hosts.filter((x) => !OFF.has(x.state));
   const cores = on.reduce((s, x) => s + x.capacity.cores, 0);
   const mem = on.reduce((s, x) => s + x.capacity.memoryMib, 0);
   const usedCpus = hosts.reduce((s, x) => s + x.reserved.cpus, 0);
   const usedMem = hosts.reduce((s, x) => s + x.reserved.memoryMib, 0);
-  const watts = energy ? energy.hosts.reduce((s, x) => s + x.watts, 0) : 0;
   const recent = h('ol', { class: 'events', id: 'recent-events', 'aria-live': 'polite' }, events.slice().reverse().map(eventRow));
   fill(main, h('h1', {}, 'Overview'),
     h('div', { class: 'stats' },
       stat('hosts', String(health.hosts), 'stat-hosts'),
       stat('VMs', String(health.vms), 'stat-vms'),
       stat('actions running', String(health.actionsRunning)),
-      admin ? stat('power now', fmt.watts(watts), 'stat-watts') : null,
-      energy ? stat(`saved since ${fmt.time(energy.since)} (against every host on)`, fmt.kwh(energy.savedJoules), 'stat-saved') : null),
+      today ? stat('power now', fmt.watts(today.watts), 'stat-watts') : null,
+      today ? stat(`used today (since ${fmt.clock(today.since)}, ${today.zone})`, `${today.kwh.toFixed(3)} kWh`, 'stat-today') : null,
+      today ? stat(`saved today against everything on (${today.everythingOnKwh.toFixed(3)} kWh)`,
+        `${today.savedKwh.toFixed(3)} kWh`, 'stat-saved-today') : null),
     h('div', { class: 'grid' },
       card('Hosts by state', countList('hosts by state', Object.entries(health.hostsByState))),
       admin ? card('Hosts by power state', countList('hosts by power state', counts(hosts, (x) => powerState(x.state)))) : null,
@@ -75,7 +77,11 @@ async function overview(main, _parts, ctx) {
     card('Recent events', recent));
   const refresh = debounced(() => overview(main, _parts, ctx).then((p) => { Object.assign(self, p); }), 1500);
   const self = {
-    onEvent: (e) => { recent.prepend(eventRow(e)); while (recent.children.length > 15) recent.lastChild.remove(); refresh.kick(); },
+    onEvent: (e) => {
+      if (!recent.querySelector(`[data-seq="${e.seq}"]`)) recent.prepend(eventRow(e)); // not twice (one read while the page loaded)
+      while (recent.children.length > 15) recent.lastChild.remove();
+      refresh.kick();
+    },
     dispose: () => refresh.stop(),
   };
   return self;
@@ -389,7 +395,8 @@ async function energy(main, _parts, ctx) {
   const notes = plan.plans.flatMap((p) => p.notes.map((n) => `${p.origin}: ${n}`));
   const apply = h('button', { type: 'button', id: 'plan-apply', disabled: !actions.length, onclick: async (ev) => {
     if (await confirmDialog(`Apply plan ${plan.id} (${actions.length} actions)? A plan that changed since is refused.`, 'Apply')) {
-      await act(ev.target, () => post('/plan/apply', { id: plan.id }), `plan ${plan.id} applied`);
+      const r = await act(ev.target, () => post('/plan/apply', { id: plan.id }), `plan ${plan.id} applied`);
+      if (r !== undefined) energy(main, _parts, ctx);
     }
   } }, 'Apply this plan');
   fill(main, h('h1', {}, 'Energy'),
@@ -400,18 +407,67 @@ async function energy(main, _parts, ctx) {
       stat(`saved since ${fmt.time(report.since)}`, fmt.kwh(report.savedJoules))),
     card('Over time', h('div', { class: 'charts', id: 'energy-charts' }, charts)),
     card(`Optimizer plan ${plan.id}`, h('p', {}, `Automation: ${optimizer.automation}, policy ${optimizer.detector}/${optimizer.selection}, every ${optimizer.period}`),
+      plan.current ? null : h('p', { class: 'hint', id: 'plan-stale' }, `The controller was busy: this is its plan of ${fmt.time(plan.at)}, which may have changed since.`),
       table('Planned actions', [
         { label: 'Action', value: (a) => a.action }, { label: 'From', value: (a) => a.origin },
         { label: 'Reason', value: (a) => a.cause.reason }], actions, 'Nothing to do: the optimizer recommends no change.'),
       notes.length ? h('ul', { class: 'notes' }, notes.map((n) => h('li', {}, n))) : null, apply),
-    card('Automation per host group', table('Host groups', [
-      { label: 'Hosts with labels', value: (g) => fmt.labels(g.labels) }, { label: 'Automation', value: (g) => g.automation }],
-    optimizer.groups, `Every host: ${optimizer.automation}.`)),
+    automationCard(optimizer, () => energy(main, _parts, ctx)),
     card('Energy per host group', table('Energy per label', [
       { label: 'Label', value: (g) => g.label }, { label: 'Hosts', value: (g) => String(g.hosts), class: 'num' },
       { label: 'Used', value: (g) => fmt.kwh(g.joules), class: 'num' }, { label: 'Baseline', value: (g) => fmt.kwh(g.baselineJoules), class: 'num' }],
     report.groups)));
   return null;
+}
+
+const LEVELS = ['off', 'recommend', 'partial', 'full'];
+const labelText = (labels) => Object.entries(labels).sort().map(([k, v]) => `${k}=${v}`).join(',');
+
+/** A select of automation levels; changing it PATCHes /optimizer/groups/{group} and redraws the page. */
+function levelSelect(id, label, group, current, redraw) {
+  const sel = h('select', { id, 'aria-label': label }, LEVELS.map((l) => h('option', { value: l, selected: l === current }, l)));
+  sel.addEventListener('change', async () => {
+    const done = await act(sel, () => patch(`/optimizer/groups/${enc(group)}`, { automation: sel.value }),
+      `${label}: ${sel.value}`);
+    if (done === undefined) sel.value = current;
+    else redraw();
+  });
+  return sel;
+}
+
+/**
+ * Automation per host group: the default level and each group's, changed in place (PATCH
+ * /optimizer/groups/{labels}), a group added by its labels, a group removed (DELETE).
+ */
+function automationCard(optimizer, redraw) {
+  const rows = [{ name: 'default', labels: null, automation: optimizer.automation },
+    ...optimizer.groups.map((g) => ({ name: labelText(g.labels), labels: g.labels, automation: g.automation }))];
+  const newLabels = h('input', { id: 'group-labels', placeholder: 'rack=r2', 'aria-describedby': 'group-hint' });
+  const newLevel = h('select', { id: 'group-level' }, LEVELS.map((l) => h('option', { value: l, selected: l === 'recommend' }, l)));
+  const add = h('form', { class: 'filters', id: 'group-add', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const labels = newLabels.value.trim().replace(/\s*,\s*/g, ',');
+    if (!labels) { newLabels.focus(); return; }
+    const done = await act(ev.submitter, () => patch(`/optimizer/groups/${enc(labels)}`, { automation: newLevel.value }),
+      `hosts with ${labels}: ${newLevel.value}`);
+    if (done !== undefined) redraw();
+  } },
+  h('label', { for: 'group-labels' }, 'Labels'), newLabels, h('label', { for: 'group-level' }, 'Automation'), newLevel,
+  h('button', { type: 'submit', id: 'group-add-submit' }, 'Add a group'));
+  return card('Automation per host group',
+    h('p', { class: 'hint', id: 'group-hint' }, 'A host runs at the level of the first group whose labels it carries, else at the default;'
+      + ' a migration at the more cautious level of its two hosts. Off decides nothing, recommend only shows the plan,'
+      + ' partial applies migrations, full applies everything. Labels as KEY=VALUE, several separated by commas.'),
+    table('Host groups', [
+      { label: 'Hosts', value: (g) => (g.labels ? `with ${fmt.labels(g.labels)}` : 'in no group (default)') },
+      { label: 'Automation', value: (g) => levelSelect(`level-${g.name}`, g.labels ? `automation of hosts with ${g.name}` : 'default automation',
+        g.name, g.automation, redraw) },
+      { label: '', value: (g) => (g.labels ? h('button', { type: 'button', 'aria-label': `remove the group ${g.name}`, onclick: async (ev) => {
+        if (await confirmDialog(`Remove the group ${g.name}? Its hosts take the default level (${optimizer.automation}).`, 'Remove')) {
+          if (await act(ev.target, () => del(`/optimizer/groups/${enc(g.name)}`), `group ${g.name} removed`) !== undefined) redraw();
+        }
+      } }, 'Remove') : '') }], rows),
+    add);
 }
 
 // ---- Events ----
@@ -438,13 +494,23 @@ async function events(main, _parts, ctx) {
       h('label', { for: 'ev-text' }, 'Text'), text, h('button', { type: 'submit' }, 'Filter')),
     h('p', { class: 'hint' }, 'New entries appear at the top as they happen.'), list);
   await load();
-  return { onEvent: (e) => { if (matches(e)) { list.prepend(eventRow(e)); while (list.children.length > 200) list.lastChild.remove(); } } };
+  return {
+    onEvent: (e) => {
+      if (matches(e) && !list.querySelector(`[data-seq="${e.seq}"]`)) {
+        list.prepend(eventRow(e));
+        while (list.children.length > 200) list.lastChild.remove();
+      }
+    },
+  };
 }
 
 // ---- High availability ----
 async function ha(main, _parts, ctx) {
-  const [hostList, active, recovering, unknown, journal] = await Promise.all([get('/hosts'), get('/actions'),
-    page('/vms?state=RECOVERING&limit=100'), page('/vms?state=UNKNOWN&limit=100'), get('/events?last=500')]);
+  const [hostList, active, recovering, unknown, journal, checked, notifications] = await Promise.all([get('/hosts'), get('/actions'),
+    page('/vms?state=RECOVERING&limit=100'), page('/vms?state=UNKNOWN&limit=100'), get('/events?last=500'),
+    page(`/vms?services=true&limit=${SERVICE_VMS}`), get('/notifications')]);
+  // A VM's service states come with the VM itself (GET /vms/NAME) where the Guardian reports them.
+  const vmsWithChecks = await Promise.all(checked.items.map((v) => get(`/vms/${enc(v.name)}`).catch(() => v)));
   const troubled = hostList.filter((x) => x.state !== 'UP' && x.state !== 'OFF');
   const guardian = journal.filter((e) => e.kind === 'GUARDIAN_NOTE' || (e.cause && e.cause.origin === 'GUARDIAN')).reverse().slice(0, 50);
   fill(main, h('h1', {}, 'High availability'),
@@ -462,11 +528,53 @@ async function ha(main, _parts, ctx) {
       { label: 'Attempts', value: (a) => String(a.attempts), class: 'num' }, { label: 'Why', value: (a) => a.cause.reason }],
     active.filter((a) => a.cause.origin === 'GUARDIAN' || a.verb === 'fence'), 'None.'),
     h('h3', {}, 'VMs recovering or unknown'), vmTable([...recovering.items, ...unknown.items], 'None.')),
-    card('Guardian decisions and notes', h('ol', { class: 'events' }, guardian.map(eventRow))),
-    card('Service checks and notifications', h('p', {}, 'Service checks, their escalation and notifications appear here when the Guardian publishes them (issue 19).')));
+    serviceCard(vmsWithChecks, checked.next),
+    card('Notifications sent', table('Notifications', [
+      { label: 'Time', value: (n) => h('time', { datetime: n.at }, fmt.time(n.at)) }, { label: 'Event', value: (n) => n.event },
+      { label: 'About', value: (n) => n.subject }, { label: 'Channel', value: (n) => n.channel }, { label: 'To', value: (n) => n.target },
+      { label: 'Status', value: (n) => badge(n.status) }, { label: 'Attempts', value: (n) => String(n.attempts), class: 'num' },
+      { label: 'Last error', value: (n) => n.error || '' }], notifications,
+    'None sent: notifications go to the channels of guardian.notify in corral.yaml (docs/high-availability.md).')),
+    card('Guardian decisions and notes', h('ol', { class: 'events' }, guardian.map(eventRow))));
   const refresh = debounced(() => ha(main, _parts, ctx).then((p) => Object.assign(self, p)), 2000);
-  const self = { onEvent: (e) => { if (e.subjectKind === 'HOST' || e.kind === 'GUARDIAN_NOTE') refresh.kick(); }, dispose: () => refresh.stop() };
+  const self = {
+    onEvent: (e) => { if (e.subjectKind === 'HOST' || e.kind === 'GUARDIAN_NOTE' || (e.cause && e.cause.origin === 'GUARDIAN')) refresh.kick(); },
+    dispose: () => refresh.stop(),
+  };
   return self;
+}
+
+const SERVICE_VMS = 50;
+
+/** How a service is checked, in words: its command, or its port and path. */
+function checkText(c) {
+  const kind = String(c.kind || '').toUpperCase();
+  if (kind === 'TCP') return `tcp port ${c.port}`;
+  if (kind === 'HTTP') return `http port ${c.port} ${c.path || '/'}`;
+  return (c.command || []).join(' ');
+}
+
+/**
+ * Service checks: every check each VM declares (its spec), with the state the Guardian reports for
+ * it (state, failures in a row, why, restarts) where the VM's answer carries one.
+ */
+function serviceCard(vms, more) {
+  const rows = vms.flatMap((v) => {
+    const states = new Map((v.services || []).map((x) => [x.name, x]));
+    return (v.spec.services || []).map((c) => ({ vm: v, check: c, seen: states.get(c.name) || null }));
+  });
+  const dash = (r, f) => (r.seen && r.seen[f] !== undefined && r.seen[f] !== null ? String(r.seen[f]) : '–');
+  return card('Service checks',
+    h('p', { class: 'hint' }, 'Failed checks in a row escalate: restart the service, then the VM, then recreate it elsewhere, then give up;'
+      + ' a flapping service is not restarted. – : not reported yet.'),
+    table('Service checks', [
+      { label: 'VM', value: (r) => vmLink(r.vm.name) }, { label: 'VM state', value: (r) => badge(r.vm.state) },
+      { label: 'Service', value: (r) => r.check.name }, { label: 'Kind', value: (r) => String(r.check.kind).toLowerCase() },
+      { label: 'Check', value: (r) => checkText(r.check) }, { label: 'After', value: (r) => (r.check.after || []).join(', ') },
+      { label: 'State', value: (r) => (r.seen && r.seen.state ? badge(r.seen.state) : '–') },
+      { label: 'Failures', value: (r) => dash(r, 'failures'), class: 'num' }, { label: 'Restarts', value: (r) => dash(r, 'restarts'), class: 'num' },
+      { label: 'Why', value: (r) => dash(r, 'reason') }], rows, 'No VM declares service checks.'),
+    more ? h('p', { class: 'hint' }, `The first ${SERVICE_VMS} VMs with checks are shown.`) : null);
 }
 
 // ---- Users (admin) ----

@@ -75,6 +75,13 @@ public final class Controller implements AutoCloseable {
   private boolean started;
   private final java.util.concurrent.@org.jspecify.annotations.Nullable ExecutorService storeWriter;
   private long recommendations;
+  /** The last recommendation and the published state it was taken at: what API threads read. */
+  private volatile @org.jspecify.annotations.Nullable Shown shown;
+  /** A refresh of {@link #shown} asked of the loop and not yet run (many readers, one pass). */
+  private final java.util.concurrent.atomic.AtomicReference<@org.jspecify.annotations.Nullable CompletableFuture<Recommendation>>
+      refreshing = new java.util.concurrent.atomic.AtomicReference<>();
+
+  private record Shown(Recommendation recommendation, ControllerState.Published of) {}
 
   public Controller(ControllerSettings settings, Clock clock, Store store, Drivers drivers, MeterRegistry meters) {
     this.settings = settings;
@@ -156,6 +163,7 @@ public final class Controller implements AutoCloseable {
     clusters.start();
     energyLoop.start();
     retentionLoop.start();
+    publishRecommendation();
   }
 
   /** Entries per retention pass at most: a few bounded transactions, then the loop goes on. */
@@ -196,6 +204,63 @@ public final class Controller implements AutoCloseable {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
+  }
+
+  /** Recommends (on the loop) and publishes the result for {@link #shownPlan}. */
+  private Recommendation publishRecommendation() {
+    ControllerState.Published of = state.published();
+    Recommendation r = recommend();
+    shown = new Shown(r, of);
+    return r;
+  }
+
+  /**
+   * What {@code GET /plan} shows, from any thread without holding the loop: the published
+   * recommendation when nothing was written since it was taken and it is less than a monitor
+   * period old; otherwise a fresh one asked of the loop (one pass for any number of readers),
+   * waited for at most {@code wait}, after which the last one is shown as it is, not current.
+   *
+   * @return the recommendation and whether it is current, or empty before the first one (the
+   *         controller not started, or its loop busy ever since)
+   */
+  public java.util.Optional<ShownPlan> shownPlan(Duration wait) {
+    Shown s = shown;
+    if (s != null && s.of() == state.published()
+        && !clock.now().isAfter(s.recommendation().at().plus(settings.monitorPeriod()))) {
+      return java.util.Optional.of(new ShownPlan(s.recommendation(), true));
+    }
+    CompletableFuture<Recommendation> f = refreshRecommendation();
+    try {
+      return java.util.Optional.of(new ShownPlan(f.get(wait.toMillis(), TimeUnit.MILLISECONDS), true));
+    } catch (TimeoutException e) {
+      Shown last = shown;
+      return last == null ? java.util.Optional.empty() : java.util.Optional.of(new ShownPlan(last.recommendation(), false));
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  /** A recommendation as shown, and whether it is what Corral would do now ({@code false}: the loop was busy). */
+  public record ShownPlan(Recommendation recommendation, boolean current) {}
+
+  private CompletableFuture<Recommendation> refreshRecommendation() {
+    CompletableFuture<Recommendation> mine = new CompletableFuture<>();
+    CompletableFuture<Recommendation> pending = refreshing.compareAndExchange(null, mine);
+    if (pending != null) {
+      return pending;
+    }
+    clock.execute(() -> {
+      refreshing.set(null);
+      try {
+        mine.complete(publishRecommendation());
+      } catch (RuntimeException e) {
+        mine.completeExceptionally(e);
+      }
+    });
+    return mine;
   }
 
   /**
@@ -327,7 +392,45 @@ public final class Controller implements AutoCloseable {
     return s;
   }
 
-  /** Energy counters per host and in total, with the everything-on baseline. Call on the loop. */
+  /**
+   * Sets the automation level of the host group of exactly {@code labels} (added last when there
+   * is none), or with no labels the default level (hosts in no group); the rest of the optimizer's
+   * settings, and what it remembers, stay. Journaled with who and the level before. Call on the loop.
+   */
+  public OptimizerSettings setOptimizerLevel(java.util.Map<String, String> labels, OptimizerSettings.Automation level, String who) {
+    OptimizerSettings now = optimizer.settings();
+    String was = labels.isEmpty() ? level(now.automation())
+        : now.group(labels).map(g -> level(g.automation())).orElse("no group, " + level(now.automation()) + " by default");
+    OptimizerSettings s = labels.isEmpty() ? now.withAutomation(level) : now.withGroup(labels, level);
+    return changeLevels(s, who, hostsOf(labels) + " at " + level(level) + " (was " + was + ")");
+  }
+
+  /** Removes the host group of exactly {@code labels}: its hosts take the default level (or a later matching group's). Call on the loop. */
+  public OptimizerSettings removeOptimizerGroup(java.util.Map<String, String> labels, String who) {
+    OptimizerSettings now = optimizer.settings();
+    OptimizerSettings s = now.withoutGroup(labels);
+    return changeLevels(s, who, hostsOf(labels) + ": group removed, default " + level(now.automation()));
+  }
+
+  private OptimizerSettings changeLevels(OptimizerSettings s, String who, String what) {
+    optimizer.updateLevels(s);
+    state.tx().journal(EntryKind.UPDATED, SubjectKind.CONTROLLER, "optimizer", null, null, null,
+        Cause.user(who, "change the optimizer's automation"), "optimizer: " + what).commit();
+    return s;
+  }
+
+  private static String hostsOf(java.util.Map<String, String> labels) {
+    return labels.isEmpty() ? "hosts in no group" : "hosts with " + org.corral.model.Labels.text(labels);
+  }
+
+  private static String level(OptimizerSettings.Automation a) {
+    return a.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Energy counters per host and in total, with the everything-on baseline: {@code report()} on
+   * the loop; {@code published()} and {@code today()} from any thread.
+   */
   public EnergyMeter energy() {
     return energy;
   }

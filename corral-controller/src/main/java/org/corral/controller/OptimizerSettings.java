@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.corral.model.InvalidInputException;
+import org.corral.model.Labels;
 import org.corral.model.host.Host;
 import org.corral.policy.consolidation.ConsolidationSettings;
 
@@ -55,8 +56,52 @@ public record OptimizerSettings(Automation automation, Duration period, Consolid
     }
   }
 
+  /** The default level: that of the hosts in no group. */
   public OptimizerSettings withAutomation(Automation a) {
     return new OptimizerSettings(a, period, consolidation, groups);
+  }
+
+  /**
+   * These settings with the group of exactly {@code labels} at {@code level}: changed in place
+   * where there is one (its rank kept: the first matching group wins), else added last.
+   */
+  public OptimizerSettings withGroup(Map<String, String> labels, Automation level) {
+    List<Group> out = new java.util.ArrayList<>(groups);
+    Group g = new Group(labels, level);
+    int i = indexOf(labels);
+    if (i >= 0) {
+      out.set(i, g);
+    } else {
+      out.add(g);
+    }
+    return new OptimizerSettings(automation, period, consolidation, out);
+  }
+
+  /** These settings without the group of exactly {@code labels}: its hosts take the next matching group's level, or the default. */
+  public OptimizerSettings withoutGroup(Map<String, String> labels) {
+    int i = indexOf(labels);
+    if (i < 0) {
+      throw new org.corral.model.NotFoundException("optimizer group", Labels.text(labels),
+          "GET /optimizer lists the groups; PATCH /optimizer/groups/KEY=VALUE adds one");
+    }
+    List<Group> out = new java.util.ArrayList<>(groups);
+    out.remove(i);
+    return new OptimizerSettings(automation, period, consolidation, out);
+  }
+
+  /** The group of exactly {@code labels}, if any. */
+  public java.util.Optional<Group> group(Map<String, String> labels) {
+    int i = indexOf(labels);
+    return i < 0 ? java.util.Optional.empty() : java.util.Optional.of(groups.get(i));
+  }
+
+  private int indexOf(Map<String, String> labels) {
+    for (int i = 0; i < groups.size(); i++) {
+      if (groups.get(i).labels().equals(labels)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The level {@code h} runs at: its first matching group's, else the default. */

@@ -54,4 +54,30 @@ public final class Labels {
     }
     return !name.isEmpty() && name.length() <= MAX_NAME && NAME.matcher(name).matches();
   }
+
+  /**
+   * Labels written as {@code KEY=VALUE,KEY=VALUE} (as {@link #text} writes them), checked like
+   * {@link #require}; an error names {@code field}.
+   */
+  public static Map<String, String> parse(String field, String text) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String pair : text.split(",", -1)) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidInputException(field, InvalidInputException.quote(pair) + " is not KEY=VALUE",
+            "write the labels as KEY=VALUE, several separated by commas, e.g. rack=r2,zone=a");
+      }
+      if (out.put(pair.substring(0, eq), pair.substring(eq + 1)) != null) {
+        throw new InvalidInputException(field, "key " + InvalidInputException.quote(pair.substring(0, eq)) + " is given twice",
+            "give each key once");
+      }
+    }
+    require(field, out);
+    return out;
+  }
+
+  /** {@code KEY=VALUE,KEY=VALUE}, keys sorted: what {@link #parse} reads. */
+  public static String text(Map<String, String> labels) {
+    return String.join(",", new java.util.TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
 }

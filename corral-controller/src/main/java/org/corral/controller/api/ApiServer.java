@@ -152,6 +152,16 @@ public final class ApiServer implements AutoCloseable {
 
   record PlanApplyBody(@Nullable String id) {}
 
+  record GroupBody(@Nullable String automation) {}
+
+  /** How long GET /plan waits for a fresh plan from a busy loop before it shows the last one. */
+  static final Duration PLAN_WAIT = Duration.ofSeconds(1);
+
+  /** {labels} of /optimizer/groups/{labels}: KEY=VALUE[,KEY=VALUE], or "default" (no labels: hosts in no group). */
+  static Map<String, String> groupLabels(String text) {
+    return text.equals("default") ? Map.of() : org.corral.model.Labels.parse("labels", text);
+  }
+
   private void routes(Javalin a) {
     get(a, "/metrics", Permission.READ_METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     get(a, V1 + "/health", Permission.READ_SERVICE, this::health);
@@ -197,7 +207,7 @@ public final class ApiServer implements AutoCloseable {
 
     // VM reads come from the published state: they never wait for the loop, and a page of 50
     // costs what 50 cost however many VMs there are (Pages).
-    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "q", "after", "limit"), ctx -> {
+    get(a, V1 + "/vms", Permission.READ_VMS, Set.of("host", "state", "owner", "label", "q", "services", "after", "limit"), ctx -> {
       String host = ctx.queryParam("host");
       Principal p = RequestGate.principal(ctx);
       java.util.function.Predicate<Vm> asked = vmFilter(ctx);
@@ -248,9 +258,11 @@ public final class ApiServer implements AutoCloseable {
     delete(a, V1 + "/vms/{name}", Permission.OPERATE_VMS, ctx -> vmResult(ctx, 202, Permission.OPERATE_VMS,
         name -> controller.commands().deleteVm(name, who(ctx))));
 
-    get(a, V1 + "/networks", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().networks())));
-    get(a, V1 + "/networks/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().network(ctx.pathParam("name"))
-        .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name"))))));
+    // The catalogue, like hosts and VMs, is read from the published state: no hop onto the loop.
+    get(a, V1 + "/networks", Permission.READ_CATALOG, ctx -> json(ctx, 200, controller.state().published().networks().values()));
+    get(a, V1 + "/networks/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, java.util.Optional.ofNullable(
+        controller.state().published().networks().get(ctx.pathParam("name")))
+        .orElseThrow(() -> new NotFoundException("network", ctx.pathParam("name")))));
     postBody(a, V1 + "/networks", Permission.MANAGE_CATALOG, ctx -> {
       Network n = ApiJson.read(RequestGate.body(ctx), Network.class);
       json(ctx, 201, call(() -> controller.commands().createNetwork(n, who(ctx))));
@@ -262,9 +274,10 @@ public final class ApiServer implements AutoCloseable {
       });
       ctx.status(204);
     });
-    get(a, V1 + "/images", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().images())));
-    get(a, V1 + "/images/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, call(() -> controller.state().image(ctx.pathParam("name"))
-        .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name"))))));
+    get(a, V1 + "/images", Permission.READ_CATALOG, ctx -> json(ctx, 200, controller.state().published().images().values()));
+    get(a, V1 + "/images/{name}", Permission.READ_CATALOG, ctx -> json(ctx, 200, java.util.Optional.ofNullable(
+        controller.state().published().images().get(ctx.pathParam("name")))
+        .orElseThrow(() -> new NotFoundException("image", ctx.pathParam("name")))));
     postBody(a, V1 + "/images", Permission.MANAGE_CATALOG, ctx -> {
       Image i = ApiJson.read(RequestGate.body(ctx), Image.class);
       json(ctx, 201, call(() -> controller.commands().createImage(i, who(ctx))));
@@ -315,7 +328,13 @@ public final class ApiServer implements AutoCloseable {
       json(ctx, 200, call(() -> controller.executor().active().stream()
           .filter(r -> f == null || r.status() == f).map(Views::action).toList()));
     });
-    get(a, V1 + "/plan", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.recommendation(call(controller::recommend))));
+    // The plan as last published: current when nothing changed since; else one loop pass waited
+    // for at most PLAN_WAIT, after which the last plan is shown, saying it may not be current.
+    get(a, V1 + "/plan", Permission.READ_OPERATIONS, ctx -> {
+      var shown = controller.shownPlan(PLAN_WAIT).orElseThrow(() -> new HttpProblem(503, "busy", "Service unavailable",
+          "the controller has not made its first plan yet; ask again in a few seconds"));
+      json(ctx, 200, Views.recommendation(shown.recommendation(), shown.current()));
+    });
     postBody(a, V1 + "/plan/apply", Permission.MANAGE_OPERATIONS, ctx -> {
       String planId = ApiJson.read(RequestGate.body(ctx), PlanApplyBody.class).id();
       if (planId == null || planId.isBlank()) {
@@ -323,13 +342,34 @@ public final class ApiServer implements AutoCloseable {
       }
       json(ctx, 202, Map.of("id", planId, "taken", call(() -> controller.applyPlan(planId, who(ctx)))));
     });
-    get(a, V1 + "/optimizer", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.optimizer(call(() -> controller.optimizer().settings()))));
+    get(a, V1 + "/optimizer", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.optimizer(controller.optimizer().settings())));
     putBody(a, V1 + "/optimizer", Permission.MANAGE_OPERATIONS, ctx -> {
       var section = ApiJson.read(RequestGate.body(ctx), com.fasterxml.jackson.databind.JsonNode.class);
       var s = org.corral.controller.config.ConfigReader.optimizer(section);
       json(ctx, 200, Views.optimizer(call(() -> controller.updateOptimizer(s, who(ctx)))));
     });
-    get(a, V1 + "/energy", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, call(() -> controller.energy().report())));
+    // One host group's automation level (or the default's, under the name "default"): a partial
+    // update, where PUT replaces every setting.
+    patchBody(a, V1 + "/optimizer/groups/{labels}", Permission.MANAGE_OPERATIONS, ctx -> {
+      var labels = groupLabels(ctx.pathParam("labels"));
+      String level = ApiJson.read(RequestGate.body(ctx), GroupBody.class).automation();
+      if (level == null) {
+        throw new InvalidInputException("automation", "is missing", "send {\"automation\": \"full\"} (off, recommend, partial or full)");
+      }
+      var automation = org.corral.controller.config.ConfigReader.automation("automation", level);
+      json(ctx, 200, Views.optimizer(call(() -> controller.setOptimizerLevel(labels, automation, who(ctx)))));
+    });
+    delete(a, V1 + "/optimizer/groups/{labels}", Permission.MANAGE_OPERATIONS, ctx -> {
+      var labels = groupLabels(ctx.pathParam("labels"));
+      if (labels.isEmpty()) {
+        throw new InvalidInputException("labels", "the default level cannot be removed", "set it with PATCH /optimizer/groups/default");
+      }
+      json(ctx, 200, Views.optimizer(call(() -> controller.removeOptimizerGroup(labels, who(ctx)))));
+    });
+    // Energy as of the meter's last tick (published): no hop onto the loop.
+    get(a, V1 + "/energy", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, controller.energy().published()));
+    get(a, V1 + "/energy/today", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, Views.today(controller.energy().today())));
+    get(a, V1 + "/notifications", Permission.READ_OPERATIONS, ctx -> json(ctx, 200, controller.notifier().recent()));
     // An action's key holds slashes (migrate/web1/7), hence <key>; finished actions come from the ledger.
     get(a, V1 + "/actions/<key>", Permission.READ_OPERATIONS, ctx -> {
       String key = ctx.pathParam("key");
@@ -411,8 +451,8 @@ public final class ApiServer implements AutoCloseable {
     h.put("status", "UP");
     h.putAll(health);
     h.putAll(counts(controller.state().published()));
-    h.putAll(call(() -> Map.of("actionsRunning", controller.executor().runningCount(),
-        "actionsQueued", controller.executor().queuedCount())));
+    h.put("actionsRunning", controller.executor().publishedRunningCount());
+    h.put("actionsQueued", controller.executor().publishedQueuedCount());
     json(ctx, 200, h);
   }
 
@@ -466,9 +506,18 @@ public final class ApiServer implements AutoCloseable {
     return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
   }
 
-  /** ?state=, ?owner=, ?label=KEY or KEY=VALUE and ?q= (part of the name) of GET /vms, checked, as one predicate. */
+  /**
+   * ?state=, ?owner=, ?label=KEY or KEY=VALUE, ?q= (part of the name) and ?services=true (VMs that
+   * declare service checks) of GET /vms, checked, as one predicate.
+   */
   static java.util.function.Predicate<Vm> vmFilter(Context ctx) {
     VmState st = vmState(ctx.queryParam("state"));
+    String services = ctx.queryParam("services");
+    if (services != null && !services.equals("true") && !services.equals("false")) {
+      throw new InvalidInputException("services", InvalidInputException.quote(services) + " is not true or false",
+          "write ?services=true for the VMs that declare service checks");
+    }
+    Boolean withServices = services == null ? null : Boolean.valueOf(services);
     String owner = ctx.queryParam("owner");
     String label = ctx.queryParam("label");
     String q = ctx.queryParam("q");
@@ -488,6 +537,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     return v -> (st == null || v.state() == st)
+        && (withServices == null || withServices != v.spec().services().isEmpty())
         && (part == null || v.name().toLowerCase(Locale.ROOT).contains(part))
         && (owner == null || owner.equals(v.owner()))
         && (key == null || (value == null ? v.spec().labels().containsKey(key) : value.equals(v.spec().labels().get(key))));
@@ -634,6 +684,11 @@ public final class ApiServer implements AutoCloseable {
   void putBody(Javalin a, String path, Permission p, Handler h) {
     gate().add("PUT", path, p, Set.of(), true);
     a.put(path, h);
+  }
+
+  void patchBody(Javalin a, String path, Permission p, Handler h) {
+    gate().add("PATCH", path, p, Set.of(), true);
+    a.patch(path, h);
   }
 
   void delete(Javalin a, String path, Permission p, Handler h) {

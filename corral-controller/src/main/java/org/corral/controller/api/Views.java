@@ -78,7 +78,24 @@ final class Views {
 
   record PlanView(String origin, long cycle, List<PlannedAction> actions, List<String> notes) {}
 
-  record RecommendationView(String id, Instant at, List<PlanView> plans) {}
+  /**
+   * @param current false when the loop was too busy to plan again and this is the last plan made
+   *                (as of {@code at}): it may have changed since
+   */
+  record RecommendationView(String id, Instant at, boolean current, List<PlanView> plans) {}
+
+  /** Today's energy in kWh (and joules), with the everything-on counterfactual and the saving, and the power now. */
+  record TodayView(java.time.LocalDate day, String zone, Instant since, Instant at, double kwh, double everythingOnKwh, double savedKwh,
+      double joules, double baselineJoules, double watts) {}
+
+  static TodayView today(org.corral.controller.energy.EnergyMeter.Today t) {
+    return new TodayView(t.day(), t.zone(), t.from(), t.at(), kwh(t.joules()), kwh(t.baselineJoules()), kwh(t.savedJoules()),
+        t.joules(), t.baselineJoules(), round(t.watts()));
+  }
+
+  private static double kwh(double joules) {
+    return Math.round(joules / 3.6e6 * 1e4) / 1e4;
+  }
 
   static Map<String, Object> optimizer(org.corral.controller.OptimizerSettings s) {
     var c = s.consolidation();
@@ -100,11 +117,11 @@ final class Views {
     return out;
   }
 
-  static RecommendationView recommendation(org.corral.controller.Controller.Recommendation r) {
+  static RecommendationView recommendation(org.corral.controller.Controller.Recommendation r, boolean current) {
     List<PlanView> plans = r.plans().stream().map(p -> new PlanView(p.origin().name(), p.cycle(),
         p.actions().stream().map(a -> new PlannedAction(a.key(), a.verb(), a.subject(),
             org.corral.controller.executor.Executor.describe(a), a.cause())).toList(), p.notes())).toList();
-    return new RecommendationView(r.id(), r.at(), plans);
+    return new RecommendationView(r.id(), r.at(), current, plans);
   }
 
   private static double round(double d) {

@@ -396,7 +396,8 @@ public final class ConfigReader {
     return o.within(() -> new OptimizerSettings(automation, period, consolidation, groups));
   }
 
-  private static OptimizerSettings.Automation automation(String field, String a) {
+  /** An automation level as written in corral.yaml and the API (off, recommend, partial, full); an error names {@code field}. */
+  public static OptimizerSettings.Automation automation(String field, String a) {
     if ("false".equals(a)) {
       return OptimizerSettings.Automation.OFF; // YAML 1.1 reads a bare `off` as the boolean false
     }

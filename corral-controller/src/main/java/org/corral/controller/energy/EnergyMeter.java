@@ -42,6 +42,17 @@ public final class EnergyMeter {
   private volatile Map<String, Double> published = Map.of();
   private volatile double publishedSaved;
   private final Trends trends = new Trends();
+  /** Where "today" begins: local midnight in this zone. */
+  private final java.time.ZoneId zone;
+  /** Today: its local date and {actual J, baseline J} since its midnight (or since counting began, if later). */
+  private java.time.LocalDate day;
+  private Instant dayFrom;
+  private final double[] today = new double[2];
+  /** Every host's draw together at the last tick, in watts. */
+  private double wattsNow;
+  /** The last report and today's figures, built after each tick: what API threads read (no hop onto the loop). */
+  private volatile Report publishedReport;
+  private volatile Today publishedToday;
   /** The executor's count of live migrations that succeeded (corral_actions_total), as of the last sample. */
   private double migrationsCounted;
 
@@ -52,7 +63,16 @@ public final class EnergyMeter {
    */
   public EnergyMeter(ControllerState state, Clock clock, Map<String, String> meta, Drivers drivers, Duration interval,
       io.micrometer.core.instrument.@org.jspecify.annotations.Nullable MeterRegistry meters) {
+    this(state, clock, meta, drivers, interval, meters, java.time.ZoneId.systemDefault());
+  }
+
+  /**
+   * @param zone where today's midnight is (the controller's zone: the JVM's default, TZ)
+   */
+  public EnergyMeter(ControllerState state, Clock clock, Map<String, String> meta, Drivers drivers, Duration interval,
+      io.micrometer.core.instrument.@org.jspecify.annotations.Nullable MeterRegistry meters, java.time.ZoneId zone) {
     this.state = state;
+    this.zone = zone;
     this.clock = clock;
     this.readings = new PowerReadings(clock, drivers, interval);
     this.meters = meters;
@@ -64,14 +84,32 @@ public final class EnergyMeter {
           .description("energy saved against every host staying on").baseUnit("joules").register(meters);
     }
     this.since = clock.now();
+    last = clock.now();
+    lastPersisted = last;
+    day = last.atZone(zone).toLocalDate();
+    dayFrom = last; // today counts from now unless today's counters were kept
     String saved = meta.get(META_KEY);
     if (saved != null) {
       Stored s = read(saved);
       since = s.since();
       s.hosts().forEach((h, v) -> joules.put(h, new double[] {v.get(0), v.get(1)}));
+      List<Double> kept = s.today();
+      Instant keptFrom = s.todayFrom();
+      if (day.equals(s.day()) && kept != null && kept.size() == 2 && keptFrom != null) {
+        today[0] = kept.get(0);
+        today[1] = kept.get(1);
+        dayFrom = keptFrom;
+      }
     }
-    last = clock.now();
-    lastPersisted = last;
+    for (Host h : state.hosts()) {
+      wattsNow += watts(h);
+    }
+    publishedToday = today(last);
+    publishedReport = build();
+  }
+
+  private Instant midnight(java.time.LocalDate d) {
+    return d.atStartOfDay(zone).toInstant();
   }
 
   private static Stored read(String json) {
@@ -82,8 +120,13 @@ public final class EnergyMeter {
     }
   }
 
-  /** What is kept in the store: when counting began, and per host {actual J, baseline J}. */
-  record Stored(Instant since, Map<String, List<Double>> hosts) {}
+  /**
+   * What is kept in the store: when counting began, per host {actual J, baseline J}, and today's
+   * local date with its {actual J, baseline J} since {@code todayFrom} (absent in counters kept
+   * before there was a today).
+   */
+  record Stored(Instant since, Map<String, List<Double>> hosts, java.time.@org.jspecify.annotations.Nullable LocalDate day,
+      @org.jspecify.annotations.Nullable Instant todayFrom, @org.jspecify.annotations.Nullable List<Double> today) {}
 
   /**
    * Adds the energy of every host since the last call, at the power in force until now; then asks
@@ -92,15 +135,33 @@ public final class EnergyMeter {
    */
   public void tick() {
     Instant now = clock.now();
-    double seconds = Duration.between(last, now).toNanos() / 1e9;
+    Instant from = last;
+    double seconds = Duration.between(from, now).toNanos() / 1e9;
     last = now;
     if (seconds > 0) {
+      java.time.LocalDate nowDay = now.atZone(zone).toLocalDate();
+      if (!nowDay.equals(day)) {
+        // A new day: only the part of this interval after its midnight counts for it.
+        day = nowDay;
+        dayFrom = midnight(nowDay);
+        today[0] = 0;
+        today[1] = 0;
+      }
+      double todaySeconds = from.isBefore(dayFrom) ? Duration.between(dayFrom, now).toNanos() / 1e9 : seconds;
+      wattsNow = 0;
       for (Host h : state.hosts()) {
         double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
-        j[0] += watts(h) * seconds;
-        j[1] += baselineWatts(h) * seconds;
+        double w = watts(h);
+        double b = baselineWatts(h);
+        wattsNow += w;
+        j[0] += w * seconds;
+        j[1] += b * seconds;
+        today[0] += w * todaySeconds;
+        today[1] += b * todaySeconds;
       }
       publish();
+      publishedToday = today(now);
+      publishedReport = build();
       recordTrends(now);
       if (!now.isBefore(lastPersisted.plus(PERSIST_EVERY))) {
         persist();
@@ -172,7 +233,7 @@ public final class EnergyMeter {
     Map<String, List<Double>> hosts = new TreeMap<>();
     joules.forEach((h, j) -> hosts.put(h, List.of(j[0], j[1])));
     try {
-      state.tx().meta(META_KEY, JSON.writeValueAsString(new Stored(since, hosts))).commit();
+      state.tx().meta(META_KEY, JSON.writeValueAsString(new Stored(since, hosts, day, dayFrom, List.of(today[0], today[1])))).commit();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -256,8 +317,44 @@ public final class EnergyMeter {
   public record Report(Instant since, Instant at, double joules, double baselineJoules, double savedJoules,
       List<HostEnergy> hosts, List<GroupEnergy> groups) {}
 
+  /** Ticks, then reports. Call on the loop. */
   public Report report() {
     tick();
+    return publishedReport;
+  }
+
+  /** The report as of the last tick: readable from any thread, never waits for the loop. */
+  public Report published() {
+    return publishedReport;
+  }
+
+  /** Today's energy as of the last tick: readable from any thread, never waits for the loop. */
+  public Today today() {
+    return publishedToday;
+  }
+
+  /**
+   * Today's energy in the controller's zone: what the hosts drew since local midnight (or since
+   * counting began, when that is later), and what they would have drawn had every registered host
+   * stayed on (an OFF host at its model's idle power, the others at their measured or modelled
+   * power: the everything-on counterfactual).
+   *
+   * @param from  local midnight, or when counting began if later (after a restart that lost the day's counters)
+   * @param at    when the figures were taken (the last tick)
+   * @param watts every host's draw together at {@code at}
+   */
+  public record Today(java.time.LocalDate day, String zone, Instant from, Instant at, double joules, double baselineJoules,
+      double watts) {
+    public double savedJoules() {
+      return baselineJoules - joules;
+    }
+  }
+
+  private Today today(Instant at) {
+    return new Today(day, zone.getId(), dayFrom, at, today[0], today[1], wattsNow);
+  }
+
+  private Report build() {
     List<HostEnergy> lines = new ArrayList<>();
     double total = 0;
     double base = 0;
@@ -290,7 +387,7 @@ public final class EnergyMeter {
     }
     List<GroupEnergy> groups = new ArrayList<>();
     byLabel.forEach((label, g) -> groups.add(new GroupEnergy(label, (int) g[0], g[1], g[2])));
-    return new Report(since, clock.now(), total, base, base - total, lines, groups);
+    return new Report(since, last, total, base, base - total, lines, groups);
   }
 
   /** Joules counted for {@code host} so far (0 if unknown). */

@@ -66,6 +66,8 @@ public final class Executor implements Planner {
   /** Keys queued or running. */
   private final Set<String> activeKeys = new HashSet<>();
   /** Per subject, the key that runs first: what API threads read without hopping onto the loop. */
+  private volatile int publishedRunning;
+  private volatile int publishedQueued;
   private final java.util.concurrent.ConcurrentHashMap<String, String> firstKeys = new java.util.concurrent.ConcurrentHashMap<>();
   private long duplicates;
 
@@ -190,6 +192,16 @@ public final class Executor implements Planner {
     return queue.size();
   }
 
+  /** Actions running, as of the last change: readable from any thread. */
+  public int publishedRunningCount() {
+    return publishedRunning;
+  }
+
+  /** Actions queued, as of the last change: readable from any thread. */
+  public int publishedQueuedCount() {
+    return publishedQueued;
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   /** Adds {@code a}'s QUEUED record and its journal entry to {@code tx}. */
@@ -267,6 +279,13 @@ public final class Executor implements Planner {
     for (ActionRecord r : toStart) {
       start(Objects.requireNonNull(running.get(r.key()), "put in running above"));
     }
+    publishCounts();
+  }
+
+  /** The counts API threads read (GET /health), after every change of the queue or the running set. */
+  private void publishCounts() {
+    publishedRunning = running.size();
+    publishedQueued = queue.size();
   }
 
   /**
@@ -302,6 +321,7 @@ public final class Executor implements Planner {
   private void untrack(Running run) {
     if (running.remove(run.record.key()) != null) {
       count(run, -1);
+      publishCounts();
     }
   }
 

@@ -28,7 +28,8 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
   private final ControllerState state;
   private final Planner planner;
   private Consolidation consolidation;
-  private OptimizerSettings settings;
+  /** Volatile: API threads read it (GET /optimizer); only the loop writes it. */
+  private volatile OptimizerSettings settings;
   private Set<String> lastNotes = Set.of();
 
   public OptimizerLoop(Clock clock, long seed, ControllerState state, Planner planner, Consolidation consolidation,
@@ -40,6 +41,7 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
     this.settings = settings;
   }
 
+  /** The settings in force: readable from any thread. */
   public OptimizerSettings settings() {
     return settings;
   }
@@ -49,6 +51,18 @@ public final class OptimizerLoop extends Loop implements PlanningLoop {
     this.settings = s;
     this.consolidation = c;
     period(s.period());
+    lastNotes = Set.of();
+  }
+
+  /**
+   * Takes new automation levels (the default's or a group's) from the next cycle on, keeping the
+   * consolidation (and what it remembers) and the period. Call on the loop.
+   */
+  public void updateLevels(OptimizerSettings s) {
+    if (!s.consolidation().equals(settings.consolidation()) || !s.period().equals(settings.period())) {
+      throw new IllegalArgumentException("only automation levels change here; use update(settings, consolidation)");
+    }
+    this.settings = s;
     lastNotes = Set.of();
   }
 

@@ -8,6 +8,16 @@ public interface Channel {
   /** For logs: says where, never with a secret in it. */
   String name();
 
+  /** What kind of channel, as the API shows it: {@code webhook}, {@code email}. */
+  default String kind() {
+    return "custom";
+  }
+
+  /** Where it delivers, as the API shows it, never with a secret in it (the URL without its query, the addresses). */
+  default String target() {
+    return name();
+  }
+
   /** The events this channel wants (all when empty). */
   Set<String> events();
 

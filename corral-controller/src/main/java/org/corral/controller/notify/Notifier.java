@@ -37,6 +37,10 @@ public final class Notifier implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private volatile boolean running = true;
+  /** The last {@link #KEEP} deliveries by key (journal seq and channel), and their keys oldest first: for the API. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Delivered> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> recentOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  static final int KEEP = 200;
   private final @org.jspecify.annotations.Nullable Thread worker;
 
   public Notifier(Clock clock, List<Channel> channels, Retry retry) {
@@ -65,7 +69,11 @@ public final class Notifier implements AutoCloseable {
     if (!running) {
       return;
     }
+    if (d.attempt() == 1) {
+      note(d, Status.QUEUED, 0, null);
+    }
     if (!queue.offer(d)) {
+      note(d, Status.DROPPED, d.attempt() - 1, "the queue of " + retry.queue() + " was full");
       if (dropped.getAndIncrement() % 100 == 0) {
         LOG.warn("notification queue full ({}): {} to {} dropped (the journal has it)", retry.queue(), d.n().event(), d.channel().name());
       }
@@ -82,6 +90,7 @@ public final class Notifier implements AutoCloseable {
       }
       try {
         d.channel().send(d.n());
+        note(d, Status.SENT, d.attempt(), null); // before the count: a reader that sees the count sees the status
         sent.incrementAndGet();
       } catch (InterruptedException e) {
         return;
@@ -92,7 +101,9 @@ public final class Notifier implements AutoCloseable {
   }
 
   private void failed(Delivery d, Exception e) {
+    String error = org.corral.model.Secrets.mask(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     if (d.attempt() >= retry.attempts()) {
+      note(d, Status.GIVEN_UP, d.attempt(), error);
       givenUp.incrementAndGet();
       LOG.warn("notification {} (journal {}) to {} given up after {} attempts: {}", d.n().event(), d.n().seq(), d.channel().name(),
           d.attempt(), e.toString());
@@ -102,10 +113,63 @@ public final class Notifier implements AutoCloseable {
     if (wait.compareTo(MAX_BACKOFF) > 0) {
       wait = MAX_BACKOFF;
     }
+    note(d, Status.RETRYING, d.attempt(), error);
     retried.incrementAndGet();
     LOG.info("notification {} to {} failed (attempt {}), again in {}: {}", d.n().event(), d.channel().name(), d.attempt(), wait,
         e.toString());
     clock.schedule(wait, () -> offer(new Delivery(d.channel(), d.n(), d.attempt() + 1)));
+  }
+
+  /** Where a delivery stands. */
+  public enum Status {
+    /** Waiting for its first attempt. */
+    QUEUED,
+    /** Accepted by its channel. */
+    SENT,
+    /** An attempt failed; another is scheduled. */
+    RETRYING,
+    /** Every attempt failed. */
+    GIVEN_UP,
+    /** Not sent: the queue was full (the journal has the entry). */
+    DROPPED;
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * One notification to one channel, as the API shows it: never a secret (the channel's target is
+   * its URL without query or user part, or its addresses; the error is masked).
+   *
+   * @param event    what it tells (host.down, ...), from journal entry {@code seq} about {@code subject}
+   * @param attempts attempts made so far
+   * @param at       when it last changed
+   * @param error    why the last attempt failed, if it did
+   */
+  public record Delivered(long seq, String event, String subject, String channel, String target, Status status, int attempts,
+      java.time.Instant at, @org.jspecify.annotations.Nullable String error) {}
+
+  private void note(Delivery d, Status status, int attempts, @org.jspecify.annotations.Nullable String error) {
+    String key = d.n().seq() + " " + d.channel().name();
+    Delivered v = new Delivered(d.n().seq(), d.n().event(), d.n().subject(), d.channel().kind(), d.channel().target(), status, attempts,
+        clock.now(), error);
+    if (recent.put(key, v) == null) {
+      recentOrder.add(key);
+      while (recentOrder.size() > KEEP) {
+        String old = recentOrder.poll();
+        if (old != null) {
+          recent.remove(old);
+        }
+      }
+    }
+  }
+
+  /** The last {@value #KEEP} deliveries, newest first (by journal seq). Any thread. */
+  public List<Delivered> recent() {
+    return recent.values().stream().sorted(java.util.Comparator.comparingLong(Delivered::seq).reversed()
+        .thenComparing(Delivered::channel).thenComparing(Delivered::target)).toList();
   }
 
   /** Deliveries accepted by their channel. */

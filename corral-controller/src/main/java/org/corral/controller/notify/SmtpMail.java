@@ -47,7 +47,17 @@ public final class SmtpMail implements Channel {
 
   @Override
   public String name() {
-    return "e-mail to " + String.join(", ", to) + " via " + server;
+    return "e-mail to " + target();
+  }
+
+  @Override
+  public String kind() {
+    return "email";
+  }
+
+  @Override
+  public String target() {
+    return String.join(", ", to) + " via " + server;
   }
 
   @Override

@@ -57,8 +57,18 @@ public final class Webhook implements Channel {
 
   @Override
   public String name() {
+    return kind() + " " + target();
+  }
+
+  @Override
+  public String kind() {
+    return "webhook";
+  }
+
+  @Override
+  public String target() {
     // Scheme, host, port and path: a token in the query or the user part stays out of the logs.
-    return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
+    return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
   }
 
   @Override

@@ -188,15 +188,15 @@ public final class ControllerState {
 
   /** The current version to publish: the persistent maps as they are, and a copy of the counts. */
   private Published publishable() {
-    return new Published(hosts, vms, vmsByHost, Map.copyOf(vmsByState));
+    return new Published(hosts, vms, vmsByHost, Map.copyOf(vmsByState), networks, images);
   }
 
   /**
-   * Immutable versions of the hosts, the VMs (sorted by name) and the names of the VMs on each
-   * host; each is as of a commit (two may be a commit apart).
+   * Immutable versions of the hosts, the VMs (sorted by name), the names of the VMs on each host,
+   * the networks and the images; each is as of a commit (two may be a commit apart).
    */
   public record Published(TreePMap<String, Host> hosts, TreePMap<String, Vm> vms, PMap<String, TreePSet<String>> vmsByHost,
-      Map<VmState, Integer> vmsByState) {
+      Map<VmState, Integer> vmsByState, TreePMap<String, Network> networks, TreePMap<String, Image> images) {
     /** Names of the VMs whose host is {@code host}, sorted. */
     public TreePSet<String> vmNamesOn(String host) {
       return vmsByHost.getOrDefault(host, TreePSet.empty());
@@ -560,7 +560,8 @@ public final class ControllerState {
   /** The batch being written, if any (one at a time, in order). */
   private @Nullable Sealed inFlight;
   private long durableSeq = -1;
-  private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), Map.of());
+  private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), Map.of(),
+      TreePMap.empty(), TreePMap.empty());
   private long flushes;
   private long joinedTx;
 

@@ -69,6 +69,11 @@ final class ApiClient implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  Reply patch(String path, String body) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   Reply delete(String path) {
     return send(HttpRequest.newBuilder(uri(path)).DELETE());
   }

@@ -155,11 +155,12 @@ class AuthApiTest {
 
     // Hosts, operations and users are for administrators: 403, and host credentials never reach a developer.
     for (String path : List.of("/api/v1/hosts", "/api/v1/hosts/t01", "/api/v1/actions", "/api/v1/plan", "/api/v1/energy",
-        "/api/v1/optimizer", "/api/v1/users", "/api/v1/groups", "/api/v1/sim")) {
+        "/api/v1/energy/today", "/api/v1/notifications", "/api/v1/optimizer", "/api/v1/users", "/api/v1/groups", "/api/v1/sim")) {
       ApiClient.Reply r = carol.get(path);
       assertThat(r.status()).as(path).isEqualTo(403);
       assertThat(r.json().get("type").asText()).endsWith("/forbidden");
     }
+    assertThat(carol.patch("/api/v1/optimizer/groups/rack=r1", "{\"automation\": \"full\"}").status()).isEqualTo(403);
     assertThat(carol.get("/api/v1/users/alice").status()).isEqualTo(404);
     assertThat(carol.get("/api/v1/users/carol").status()).isEqualTo(200);
     assertThat(carol.get("/api/v1/tokens?user=alice").status()).isEqualTo(404);

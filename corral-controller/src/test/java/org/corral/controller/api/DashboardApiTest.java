@@ -140,4 +140,97 @@ class DashboardApiTest {
     assertThat(corral.api.list("/api/v1/vms?q=WEB").stream().map(v -> v.get("name").asText())).containsExactly("alpha-web", "beta-web");
     assertThat(corral.api.list("/api/v1/vms?q=db&limit=1").stream().map(v -> v.get("name").asText())).containsExactly("gamma-db");
   }
+
+  @Test
+  void oneHostGroupsAutomationChangesAloneAndBadValuesChangeNothing() {
+    ApiClient.Reply set = corral.api.patch("/api/v1/optimizer/groups/rack=r1", "{\"automation\": \"partial\"}");
+    assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    JsonNode groups = corral.api.get("/api/v1/optimizer").json().get("groups");
+    assertThat(groups).hasSize(1);
+    assertThat(groups.get(0).get("labels").get("rack").asText()).isEqualTo("r1");
+    assertThat(groups.get(0).get("automation").asText()).isEqualTo("partial");
+    String detector = corral.api.get("/api/v1/optimizer").json().get("detector").asText();
+    // Changed in place, not added twice; the default level set the same way; the rest stays.
+    assertThat(corral.api.patch("/api/v1/optimizer/groups/rack=r1", "{\"automation\": \"full\"}").json().get("groups")).hasSize(1);
+    assertThat(corral.api.patch("/api/v1/optimizer/groups/default", "{\"automation\": \"off\"}").json().get("automation").asText())
+        .isEqualTo("off");
+    JsonNode now = corral.api.get("/api/v1/optimizer").json();
+    assertThat(now.get("groups").get(0).get("automation").asText()).isEqualTo("full");
+    assertThat(now.get("detector").asText()).isEqualTo(detector);
+    assertThat(corral.api.list("/api/v1/events?last=5")).anySatisfy(e ->
+        assertThat(e.get("message").asText()).isEqualTo("optimizer: hosts with rack=r1 at full (was partial)"));
+
+    for (String[] bad : new String[][] {{"rack=r1", "{\"automation\": \"max\"}", "automation"}, {"rack=r1", "{}", "automation"},
+        {"rack", "{\"automation\": \"full\"}", "labels"}, {"rack=r1,rack=r2", "{\"automation\": \"full\"}", "labels"},
+        {"rack=r1", "{\"automation\": \"full\", \"labels\": {}}", "labels"}}) {
+      ApiClient.Reply r = corral.api.patch("/api/v1/optimizer/groups/" + bad[0], bad[1]);
+      assertThat(r.status()).as(String.join(" ", bad)).isEqualTo(400);
+      assertThat(r.json().get("field").asText()).as(String.join(" ", bad)).isEqualTo(bad[2]);
+    }
+    assertThat(corral.api.get("/api/v1/optimizer").json()).as("nothing changed").isEqualTo(now);
+    // Another site's page may not change it (RequestGate's Origin rule holds for PATCH).
+    assertThat(corral.api.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/optimizer/groups/rack=r1"))
+        .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"automation\": \"off\"}"))).status()).isEqualTo(403);
+    assertThat(anonymous.patch("/api/v1/optimizer/groups/rack=r1", "{\"automation\": \"off\"}").status()).isEqualTo(401);
+
+    assertThat(corral.api.delete("/api/v1/optimizer/groups/rack=r1").json().get("groups")).isEmpty();
+    assertThat(corral.api.delete("/api/v1/optimizer/groups/rack=r1").status()).isEqualTo(404);
+    assertThat(corral.api.delete("/api/v1/optimizer/groups/default").status()).isEqualTo(400);
+    assertThat(corral.api.patch("/api/v1/optimizer/groups/default", "{\"automation\": \"recommend\"}").status()).isEqualTo(200);
+  }
+
+  @Test
+  void energyTodayComparesWithEveryHostOn() {
+    RunningCorral.eventually().until(() -> corral.api.get("/api/v1/energy/today").json().get("kwh").asDouble() > 0);
+    JsonNode today = corral.api.get("/api/v1/energy/today").json();
+    assertThat(today.get("zone").asText()).isEqualTo(java.time.ZoneId.systemDefault().getId());
+    assertThat(today.get("day").asText()).isEqualTo(java.time.LocalDate.now().toString());
+    assertThat(today.get("everythingOnKwh").asDouble()).as("every host is on: the same").isGreaterThanOrEqualTo(today.get("kwh").asDouble());
+    assertThat(today.get("savedKwh").asDouble()).isCloseTo(today.get("everythingOnKwh").asDouble() - today.get("kwh").asDouble(),
+        org.assertj.core.data.Offset.offset(0.0002));
+    assertThat(java.time.Instant.parse(today.get("since").asText())).isBeforeOrEqualTo(java.time.Instant.parse(today.get("at").asText()));
+    assertThat(today.get("watts").asDouble()).as("four hosts at 50 W idle or more").isGreaterThanOrEqualTo(200);
+  }
+
+  /**
+   * Reads served from published state answer while the controller's loop is held by a long task:
+   * energy, today's energy, the optimizer's settings, notifications, hosts, VMs, health (with the
+   * executor's counts), networks and images at once; the plan after at most its wait, saying it
+   * may not be current.
+   */
+  @Test
+  void readsAnswerWhileTheLoopIsBusy() throws Exception {
+    RunningCorral.eventually().until(() -> corral.api.get("/api/v1/plan").json().get("current").asBoolean());
+    assertThat(corral.api.post("/api/v1/vms", "{\"name\": \"held1\", \"cpus\": 1, \"memoryMib\": 256, \"hold\": true}").status())
+        .isEqualTo(201);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    corral.clock.execute(() -> {
+      held.countDown();
+      try {
+        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      assertThat(held.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      for (String path : new String[] {"/api/v1/energy", "/api/v1/energy/today", "/api/v1/optimizer", "/api/v1/notifications",
+          "/api/v1/hosts", "/api/v1/vms/held1", "/api/v1/trends?last=1", "/api/v1/health", "/api/v1/networks", "/api/v1/networks/net1",
+          "/api/v1/images", "/api/v1/images/img1"}) {
+        long t0 = System.nanoTime();
+        ApiClient.Reply r = corral.api.get(path);
+        assertThat(r.status()).as(path + " " + r).isEqualTo(200);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).as(path).isLessThan(java.time.Duration.ofSeconds(5));
+      }
+      // The VM made since the last plan: a fresh one waits for the loop, so the last is shown, marked.
+      ApiClient.Reply plan = corral.api.get("/api/v1/plan");
+      assertThat(plan.status()).as(plan.toString()).isEqualTo(200);
+      assertThat(plan.json().get("current").asBoolean()).isFalse();
+    } finally {
+      release.countDown();
+    }
+    RunningCorral.eventually().until(() -> corral.api.get("/api/v1/plan").json().get("current").asBoolean());
+  }
 }

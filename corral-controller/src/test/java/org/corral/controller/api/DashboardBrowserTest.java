@@ -43,13 +43,27 @@ class DashboardBrowserTest {
   @TempDir
   static Path home;
   RunningCorral corral;
+  com.sun.net.httpserver.HttpServer hook;
   WebDriver browser;
   String base;
 
   @BeforeAll
   void start() throws Exception {
     browser = Browser.open(1280, 800);
-    corral = new RunningCorral(home);
+    // A webhook receiver on loopback: the Guardian's notifications go there (the HA page lists them).
+    hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    hook.createContext("/hook", x -> {
+      x.getRequestBody().readAllBytes();
+      x.sendResponseHeaders(204, -1);
+      x.close();
+    });
+    hook.start();
+    corral = new RunningCorral(home, org.corral.controller.config.ConfigReader.parse(RunningCorral.LAB_YAML + """
+        guardian:
+          notify:
+            webhooks:
+              - {url: "http://127.0.0.1:%d/hook", secretEnv: HOOK_KEY}
+        """.formatted(hook.getAddress().getPort()), "test lab", java.util.Map.of("HOOK_KEY", "hook-key-for-tests")), d -> { });
     base = "http://127.0.0.1:" + corral.runtime.port() + "/";
     assertThat(corral.api.post("/api/v1/users", "{\"name\": \"ops\", \"role\": \"admin\", \"password\": \"" + PASSWORD + "\"}")
         .status()).isEqualTo(201);
@@ -64,6 +78,9 @@ class DashboardBrowserTest {
     }
     if (corral != null) {
       corral.close();
+    }
+    if (hook != null) {
+      hook.stop(0);
     }
   }
 
@@ -100,6 +117,9 @@ class DashboardBrowserTest {
     assertThat((String) js.executeScript("return sessionStorage.getItem('corral.token')")).startsWith("corral_");
     assertThat((Long) js.executeScript("return localStorage.length")).isZero();
     assertThat(browser.getCurrentUrl()).doesNotContain("corral_");
+    // Energy saved today against every host on (GET /energy/today).
+    assertThat(until(() -> browser.findElement(By.id("stat-saved-today"))).getText()).matches("-?[0-9]+\\.[0-9]{3} kWh");
+    assertThat(browser.findElement(By.id("stat-today")).getText()).matches("[0-9]+\\.[0-9]{3} kWh");
     shot("overview");
   }
 
@@ -250,6 +270,132 @@ class DashboardBrowserTest {
 
   @Test
   @Order(9)
+  void aHostGroupsAutomationIsChangedFromTheEnergyPage() {
+    go("#/energy");
+    until(() -> browser.findElement(By.cssSelector("select[aria-label='default automation']")));
+    fill("group-labels", "rack=r1");
+    new Select(browser.findElement(By.id("group-level"))).selectByValue("partial");
+    browser.findElement(By.id("group-add-submit")).click();
+    By group = By.cssSelector("select[aria-label='automation of hosts with rack=r1']");
+    until(() -> "partial".equals(new Select(browser.findElement(group)).getFirstSelectedOption().getText()) ? true : null);
+    assertThat(groups()).singleElement().satisfies(g -> assertThat(g.get("automation").asText()).isEqualTo("partial"));
+    // Changed in place from its own control: the API has it, and the redrawn page shows it.
+    new Select(browser.findElement(group)).selectByValue("off");
+    until(() -> "off".equals(groups().get(0).get("automation").asText()) ? true : null);
+    until(() -> "off".equals(new Select(browser.findElement(group)).getFirstSelectedOption().getText()) ? true : null);
+    everyControlIsLabelled("#/energy");
+    shot("energy-automation");
+    // A bad value: the API's error, naming the field, and nothing added.
+    fill("group-labels", "rack");
+    browser.findElement(By.id("group-add-submit")).click();
+    untilText(By.id("toast"), "(labels)");
+    assertThat(groups()).hasSize(1);
+    // Removed, with confirmation: its hosts are back at the default level.
+    browser.findElement(By.cssSelector("button[aria-label='remove the group rack=r1']")).click();
+    until(() -> browser.findElement(By.id("confirm-ok"))).click();
+    until(() -> groups().isEmpty() ? true : null);
+    until(() -> browser.findElements(group).isEmpty() ? true : null);
+  }
+
+  private JsonNode groups() {
+    return corral.api.get("/api/v1/optimizer").json().get("groups");
+  }
+
+  @Test
+  @Order(10)
+  void theHighAvailabilityPageShowsAVmsServiceChecksAndTheNotificationsSent() {
+    ApiClient.Reply created = corral.api.post("/api/v1/vms", """
+        {"name": "svc1", "cpus": 1, "memoryMib": 256, "hold": true, "services": [
+          {"name": "web", "kind": "HTTP", "port": 80, "path": "/health", "after": ["db"]},
+          {"name": "db", "kind": "TCP", "port": 5432},
+          {"name": "app", "kind": "SCRIPT", "command": ["/usr/local/bin/check-app", "-q"]}]}""");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    go("#/ha");
+    By checks = By.cssSelector("section[aria-label='Service checks'] table");
+    untilText(checks, "svc1");
+    List<String> rows = browser.findElements(By.cssSelector("section[aria-label='Service checks'] tbody tr")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0)).contains("svc1", "HOLD", "web", "http", "http port 80 /health", "db");
+    assertThat(rows.get(1)).contains("db", "tcp port 5432");
+    assertThat(rows.get(2)).contains("app", "script", "/usr/local/bin/check-app -q");
+    // No state reported for them yet: shown as such, not as an error.
+    assertThat(rows).allSatisfy(r -> assertThat(r).contains("–"));
+    untilText(By.cssSelector("section[aria-label='Notifications sent']"), "None sent");
+    everyControlIsLabelled("#/ha");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+        browser.findElement(By.cssSelector("section[aria-label='Service checks']")));
+    shot("ha-services");
+    assertThat(corral.api.delete("/api/v1/vms/svc1").status()).isEqualTo(202);
+  }
+
+  /**
+   * The optimizer recommends (the lab's default level) switching off the hosts that stay empty;
+   * "Apply this plan" hands exactly the plan shown to the executor, and the hosts go off. A plan
+   * that changed between showing and applying is refused (the page says so); then it is shown
+   * again and applied.
+   */
+  @Test
+  @Order(11)
+  void aRecommendedPlanIsAppliedFromTheEnergyPage() {
+    String empty = until(() -> {
+      for (JsonNode plan : corral.api.get("/api/v1/plan").json().get("plans")) {
+        for (JsonNode a : plan.get("actions")) {
+          if (a.get("action").asText().startsWith("power off ")) {
+            return a.get("subject").asText();
+          }
+        }
+      }
+      return null;
+    });
+    until(() -> {
+      go("#/overview");
+      go("#/energy");
+      WebElement apply = until(() -> browser.findElement(By.id("plan-apply")));
+      if (!browser.findElement(By.cssSelector("main")).getText().contains("power off " + empty)) {
+        return null; // not recommended yet: the host has not been empty for long enough
+      }
+      ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", apply);
+      shot("energy-plan");
+      apply.click();
+      until(() -> browser.findElement(By.id("confirm-ok"))).click();
+      untilText(By.id("toast"), "plan");
+      return browser.findElement(By.id("toast")).getText().contains("applied") ? true : null;
+    });
+    until(() -> List.of("POWERING_OFF", "OFF").contains(corral.host(empty).get("state").asText()) ? true : null);
+    assertThat(corral.api.list("/api/v1/events?last=200")).anySatisfy(e ->
+        assertThat(e.get("message").asText()).matches("[0-9]+ actions taken from plan [0-9a-f]{8}"));
+  }
+
+  /** A host crashes: the Guardian's notifications (host down, fenced) are listed as sent to the webhook, without its key. */
+  @Test
+  @Order(12)
+  void theNotificationsSentForACrashedHostAreListed() {
+    String victim = RunningCorral.HOSTS.stream().filter(h -> "UP".equals(corral.host(h).get("state").asText())).findFirst().orElseThrow();
+    assertThat(corral.api.post("/api/v1/sim/hosts/" + victim + "/crash", "").status()).isEqualTo(200);
+    until(() -> {
+      for (JsonNode n : corral.api.get("/api/v1/notifications").json()) {
+        if (n.get("event").asText().equals("host.down") && n.get("subject").asText().equals(victim)
+            && n.get("status").asText().equals("sent")) {
+          return true;
+        }
+      }
+      return null;
+    });
+    go("#/overview");
+    go("#/ha");
+    By sent = By.cssSelector("section[aria-label='Notifications sent'] tbody");
+    untilText(sent, "host.down");
+    String rows = browser.findElement(sent).getText();
+    assertThat(rows).contains(victim, "webhook", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "sent")
+        .doesNotContain("hook-key-for-tests");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+        browser.findElement(By.cssSelector("section[aria-label='Notifications sent']")));
+    shot("ha-notifications");
+  }
+
+  @Test
+  @Order(13)
   void aDeveloperSeesOnlyWhatTheApiLetsThemSee() {
     assertThat(corral.api.post("/api/v1/users", "{\"name\": \"dev\", \"role\": \"developer\", \"password\": \"" + PASSWORD + "\"}")
         .status()).isEqualTo(201);

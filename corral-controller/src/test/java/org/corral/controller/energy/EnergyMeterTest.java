@@ -82,11 +82,50 @@ class EnergyMeterTest {
     assertThat(registry.get("corral_energy_saved_joules_total").functionCounter().count()).isPositive();
   }
 
+  /**
+   * Today's energy begins at midnight in the controller's zone: a meter at UTC-1 on the lab's
+   * virtual clock (which starts at 00:00 UTC, 23:00 local) counts from its start until local
+   * midnight (01:00 UTC), then starts the new day from zero, counting exactly what the
+   * controller's own meter counts from then on; the everything-on counterfactual charges the hosts
+   * the optimizer switched off at their idle power.
+   */
+  @Test
+  void todayStartsAtMidnightInTheControllersZoneAndComparesWithEveryHostOn() {
+    LabHarness lab = lab();
+    java.time.ZoneOffset zone = java.time.ZoneOffset.ofHours(-1);
+    EnergyMeter meter = new EnergyMeter(lab.controller.state(), lab.clock, Map.of(), lab.controller.drivers(), Duration.ofSeconds(1),
+        null, zone);
+    java.time.Instant started = lab.clock.now();
+    org.corral.controller.loop.Loop.every("today", lab.clock, Duration.ofSeconds(1), 1, meter::tick).start();
+    java.time.Instant midnight = java.time.Instant.parse("2026-01-01T01:00:00Z");
+    lab.run(Duration.between(lab.clock.now(), midnight.minusSeconds(30)));
+    EnergyMeter.Today before = meter.today();
+    assertThat(before.day()).isEqualTo(java.time.LocalDate.parse("2025-12-31"));
+    assertThat(before.zone()).isEqualTo("-01:00");
+    assertThat(before.from()).as("counting began after local midnight").isEqualTo(started);
+    assertThat(before.joules()).isPositive();
+
+    lab.run(Duration.ofSeconds(30));
+    double atMidnight = lab.controller.energy().report().joules();
+    lab.run(Duration.ofHours(1));
+    double hour = lab.controller.energy().report().joules() - atMidnight;
+    EnergyMeter.Today today = meter.today();
+    assertThat(today.day()).isEqualTo(java.time.LocalDate.parse("2026-01-01"));
+    assertThat(today.from()).isEqualTo(midnight);
+    assertThat(today.at()).isEqualTo(midnight.plus(Duration.ofHours(1)));
+    assertThat(today.joules()).as("the hour since local midnight, as the controller's meter counted it").isCloseTo(hour, withPercentage(1));
+    assertThat(lab.controller.state().hosts().stream().filter(h -> h.state() == HostState.OFF).count()).isEqualTo(2);
+    assertThat(today.savedJoules()).as("two hosts off all hour, counted at their 100 W idle had they stayed on")
+        .isGreaterThan(2 * 90 * 3600.0);
+    assertThat(today.baselineJoules()).isCloseTo(today.joules() + today.savedJoules(), withPercentage(0.001));
+  }
+
   @Test
   void countersSurviveARestart() {
     LabHarness lab = lab();
     lab.run(Duration.ofMinutes(5));
     double before = lab.controller.energy().report().joules();
+    EnergyMeter.Today todayBefore = lab.controller.energy().today();
     Store store = lab.store;
     lab.controller.stop(); // persists
     lab.kill();
@@ -94,6 +133,11 @@ class EnergyMeterTest {
     double after = lab.controller.energy().report().joules();
     assertThat(after).as("loaded from the store").isGreaterThanOrEqualTo(before);
     assertThat(after).isCloseTo(before, withPercentage(1));
+    EnergyMeter.Today todayAfter = lab.controller.energy().today();
+    assertThat(todayAfter.day()).isEqualTo(todayBefore.day());
+    assertThat(todayAfter.from()).as("today's counters kept, from the same start").isEqualTo(todayBefore.from());
+    assertThat(todayAfter.joules()).isCloseTo(todayBefore.joules(), withPercentage(1));
+    assertThat(todayAfter.watts()).isPositive();
   }
 
   /**

@@ -132,6 +132,11 @@ class NotifierTest {
 
     n.publish(entry(SubjectKind.HOST, "FENCING", "FENCED", Origin.EXECUTOR));
     await().atMost(WAIT).until(() -> n.retried() == 1);
+    assertThat(n.recent()).singleElement().satisfies(d -> {
+      assertThat(d.status()).isEqualTo(Notifier.Status.RETRYING);
+      assertThat(d.attempts()).isEqualTo(1);
+      assertThat(d.error()).contains("HTTP 500").doesNotContain("abc");
+    });
     clock.advance(Duration.ofMillis(1999));
     assertThat(got).as("no retry before its backoff").hasSize(1);
     clock.advance(Duration.ofMillis(1));
@@ -150,6 +155,18 @@ class NotifierTest {
     assertThat(json.get("message").asText()).contains("power confirmed off");
     assertThat(json.get("seq").asLong()).isEqualTo(7);
     assertThat(hook.name()).as("a token in the URL stays out of logs").doesNotContain("abc").contains("127.0.0.1");
+    // What the API's GET /notifications shows: the delivery, where it went (without the token), its attempts.
+    assertThat(n.recent()).singleElement().satisfies(d -> {
+      assertThat(d.seq()).isEqualTo(7);
+      assertThat(d.event()).isEqualTo("host.fenced");
+      assertThat(d.subject()).isEqualTo("node02");
+      assertThat(d.channel()).isEqualTo("webhook");
+      assertThat(d.target()).isEqualTo("http://127.0.0.1:" + port + "/hook");
+      assertThat(d.status()).isEqualTo(Notifier.Status.SENT);
+      assertThat(d.attempts()).isEqualTo(3);
+      assertThat(d.at()).isEqualTo(clock.now());
+      assertThat(d.error()).isNull();
+    });
   }
 
   @Test
@@ -168,6 +185,11 @@ class NotifierTest {
     await().atMost(WAIT).until(() -> n.givenUp() == 1);
     assertThat(got).hasSize(3);
     assertThat(n.sent()).isZero();
+    assertThat(n.recent()).singleElement().satisfies(d -> {
+      assertThat(d.status()).isEqualTo(Notifier.Status.GIVEN_UP);
+      assertThat(d.status().wire()).isEqualTo("given-up");
+      assertThat(d.attempts()).isEqualTo(3);
+    });
   }
 
   @Test
