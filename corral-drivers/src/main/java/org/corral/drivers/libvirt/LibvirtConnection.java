@@ -155,7 +155,21 @@ public final class LibvirtConnection implements HypervisorConnection {
         LOG.warn("no keepalive on {}: {}", LibvirtErrors.safeUri(uri), LibvirtErrors.redact(e.getMessage(), uri));
       }
     }
-    c.registerCloseListener((connect, reason) -> lost("closed by libvirt: " + reason));
+    c.registerCloseListener((connect, reason) -> endedByLibvirt(String.valueOf(reason)));
+  }
+
+  /**
+   * libvirt closed one of the native connections (keepalive timeout, EOF, error): the connection
+   * is lost; or, when Corral had closed it already and waits for its calls to return, this is
+   * what lets them return (a daemon that stopped answering: keepalive), said once in the log.
+   */
+  private void endedByLibvirt(String reason) {
+    if (closed.get()) {
+      LOG.info("connection to {}, closed with calls still running, ended by libvirt: {}", LibvirtErrors.safeUri(uri),
+          reason);
+      return;
+    }
+    lost("closed by libvirt: " + reason);
   }
 
   /** One more native connection for calls that run beside the others (on the borrowing call's thread). */
