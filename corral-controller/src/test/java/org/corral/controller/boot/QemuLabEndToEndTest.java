@@ -235,8 +235,10 @@ class QemuLabEndToEndTest {
   /**
    * A partition, as real as one machine allows: a node's libvirtd frozen with SIGSTOP under the
    * Monitor's reads and beats (its socket open, nothing answering) until keepalive gives up, then
-   * SIGCONT. Before NativeLanes this crashed the JVM inside libvirt's client at the thaw
-   * (docs/real-hosts.md, "A frozen libvirtd"), and this test stopped the daemon instead.
+   * SIGCONT. Before NativeLanes this crashed the JVM inside libvirt's client at the thaw, twice
+   * (docs/real-hosts.md, "A frozen libvirtd"), and this test stopped the daemon instead; not every
+   * time (one run of the old driver passed it): LibvirtFrozenDaemonTest is the one that reproduces
+   * the crash at will. This one shows what the Monitor makes of a partition.
    */
   @Test
   @Order(7)
