@@ -543,8 +543,8 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   /**
    * Runs {@code action} beside a call that holds its own native connection (a migration's
-   * progress and abort): on one free now, or with {@code wait} on the next one free. False when
-   * none was free and {@code wait} is false.
+   * progress and abort): on one free or newly opened, or with {@code wait} on the next one given
+   * back when all are lent. False when all were lent and {@code wait} is false.
    */
   private boolean onOtherLane(LibvirtAction action, boolean wait) throws LibvirtException, InterruptedException {
     if (wait) {

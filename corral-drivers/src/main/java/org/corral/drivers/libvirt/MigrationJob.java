@@ -85,7 +85,7 @@ final class MigrationJob {
     }
   }
 
-  /** Reports progress when a native connection is free now; skips this poll otherwise. */
+  /** Reports progress on a native connection had without waiting for another call; skips this poll otherwise. */
   private void report() {
     try {
       other.run(c -> {

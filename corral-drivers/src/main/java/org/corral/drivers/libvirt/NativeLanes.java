@@ -63,13 +63,29 @@ final class NativeLanes {
    * one more when fewer are open); give it back with {@link #release}. Fails when closed.
    */
   NativeConnect borrow() throws LibvirtException, InterruptedException {
+    NativeConnect c = borrow(true);
+    if (c == null) {
+      throw new IllegalStateException("connection closed");
+    }
+    return c;
+  }
+
+  /**
+   * {@link #borrow} without waiting for another call to give one back: a free connection, or a new
+   * one when fewer than {@code max} are open; null when all are lent or this is closed.
+   */
+  @Nullable NativeConnect tryBorrow() throws LibvirtException, InterruptedException {
+    return borrow(false);
+  }
+
+  private @Nullable NativeConnect borrow(boolean wait) throws LibvirtException, InterruptedException {
     if (!exclusive) {
       return primary;
     }
     synchronized (this) {
       while (true) {
         if (closed) {
-          throw new IllegalStateException("connection closed");
+          return null;
         }
         NativeConnect c = idle.pollFirst();
         if (c != null) {
@@ -78,6 +94,9 @@ final class NativeLanes {
         if (all.size() + opening < max) {
           opening++;
           break;
+        }
+        if (!wait) {
+          return null;
         }
         wait();
       }
@@ -95,14 +114,6 @@ final class NativeLanes {
         notifyAll();
       }
     }
-  }
-
-  /** A native connection free now, or null; never opens one (for what may be skipped). */
-  synchronized @Nullable NativeConnect tryBorrow() {
-    if (!exclusive) {
-      return primary;
-    }
-    return closed ? null : idle.pollFirst();
   }
 
   /** Gives back what {@link #borrow} or {@link #tryBorrow} lent. */

@@ -59,6 +59,20 @@ class NativeLanesTest {
     assertThat(lanes.opened()).as("no more than the bound").isEqualTo(2);
   }
 
+  /** A migration holds the only connection open; its progress must still be read (beside it). */
+  @Test
+  void tryBorrowOpensAnotherWhenAllAreLentBelowTheBound() throws Exception {
+    NativeConnect primary = open();
+    NativeLanes lanes = new NativeLanes(primary, true, 4, this::open);
+
+    NativeConnect migrating = lanes.borrow();
+    NativeConnect beside = lanes.tryBorrow();
+
+    assertThat(migrating).isSameAs(primary);
+    assertThat(beside).isNotNull().isNotSameAs(primary);
+    assertThat(lanes.opened()).isEqualTo(2);
+  }
+
   @Test
   void aConnectionGivenBackIsLentAgainBeforeAnotherIsOpened() throws Exception {
     NativeLanes lanes = new NativeLanes(open(), true, 4, this::open);
