@@ -22,6 +22,7 @@ import org.corral.drivers.hypervisor.DomainSpec;
 import org.corral.drivers.hypervisor.DomainStatus;
 import org.corral.drivers.hypervisor.HypervisorConnection;
 import org.corral.drivers.lab.QemuLab;
+import org.corral.drivers.libvirt.LibvirtConnection;
 import org.corral.drivers.libvirt.LibvirtDriver;
 import org.corral.drivers.libvirt.ReconnectBackoff;
 import org.corral.model.host.HostState;
@@ -51,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * guests (one idle, one told by its user data to busy-loop), the Monitor's utilisation from their
  * real CPU time, a live migration refused by its destination (the VM stays on its source) and one
  * that succeeds (the same guest carries on), kill -9 of QEMU seen as a crash, a node's libvirtd
- * stopped (SUSPECT, DOWN) and resumed (UP, nothing duplicated), and delete leaving no domain and no
- * volume. Skipped without the lab (lab/qemu-lab up).
+ * frozen (SIGSTOP) and then stopped (SUSPECT, DOWN) and each time resumed (UP, nothing duplicated),
+ * and delete leaving no domain and no volume. Skipped without the lab (lab/qemu-lab up).
  */
 @Tag(QemuLab.TAG)
 @ExtendWith(QemuLab.Required.class)
@@ -231,15 +232,49 @@ class QemuLabEndToEndTest {
     assertThat(after.stateReason()).as("the reason").contains("crashed on " + vm.host());
   }
 
+  /**
+   * A partition, as real as one machine allows: a node's libvirtd frozen with SIGSTOP under the
+   * Monitor's reads and beats (its socket open, nothing answering) until keepalive gives up, then
+   * SIGCONT. Before NativeLanes this crashed the JVM inside libvirt's client at the thaw, twice
+   * (docs/real-hosts.md, "A frozen libvirtd"), and this test stopped the daemon instead; not every
+   * time (one run of the old driver passed it): LibvirtFrozenDaemonTest is the one that reproduces
+   * the crash at will. This one shows what the Monitor makes of a partition.
+   */
   @Test
   @Order(7)
+  void aNodeWhoseLibvirtdFreezesGoesSuspectThenDownAndComesBackUpWithNothingDuplicated() {
+    String uri = uriOf(vm(IDLE).orElseThrow().host());
+    int node = lab.node(uri);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger libvirtLog = (Logger) LoggerFactory.getLogger(LibvirtConnection.class);
+    libvirtLog.addAppender(log);
+    try {
+      cutAndRestore("frozen", () -> lab.freezeNode(node), () -> {
+        // Frozen until keepalive gives up on a connection that had calls in flight (the Monitor's,
+        // closed when they ran over its budget): the moment that used to crash, at SIGCONT.
+        QemuLab.await("keepalive giving up on " + uri, Duration.ofSeconds(90)).until(() -> log.list.stream()
+            .anyMatch(e -> e.getFormattedMessage().contains(uri) && e.getFormattedMessage().contains("KEEPALIVE")));
+      }, () -> lab.thawNode(node));
+    } finally {
+      libvirtLog.detachAppender(log);
+    }
+  }
+
+  /** A host whose libvirtd goes away (EOF on every connection) and is started again. */
+  @Test
+  @Order(8)
   void aNodeWhoseLibvirtdStopsGoesSuspectThenDownAndComesBackUpWithNothingDuplicated() {
-    Vm vm = vm(IDLE).orElseThrow();
-    String host = vm.host();
-    int node = lab.node(uriOf(host));
+    int node = lab.node(uriOf(vm(IDLE).orElseThrow().host()));
+    cutAndRestore("stopped", () -> lab.stopNode(node), () -> {}, () -> lab.startNode(node));
+  }
+
+  /** Cuts IDLE's host off, sees it SUSPECT then DOWN, waits for {@code whileDown}, restores it, sees it UP with IDLE once. */
+  private void cutAndRestore(String how, Runnable cut, Runnable whileDown, Runnable restore) {
+    String host = vm(IDLE).orElseThrow().host();
     List<HostState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    lab.stopNode(node);
+    cut.run();
     try {
       QemuLab.await(host + " DOWN", Duration.ofSeconds(90)).until(() -> {
         HostState s = hostState(host);
@@ -248,10 +283,12 @@ class QemuLabEndToEndTest {
         }
         return s == HostState.DOWN;
       });
+      whileDown.run();
+      assertThat(hostState(host)).as("while its libvirtd is " + how).isEqualTo(HostState.DOWN);
     } finally {
-      lab.startNode(node);
+      restore.run();
     }
-    assertThat(seen).as("states seen while its libvirtd was stopped").containsSubsequence(HostState.SUSPECT, HostState.DOWN);
+    assertThat(seen).as("states seen while its libvirtd was " + how).containsSubsequence(HostState.SUSPECT, HostState.DOWN);
     QemuLab.await(host + " UP again", Duration.ofSeconds(90)).until(() -> hostState(host) == HostState.UP);
     QemuLab.await(IDLE + " known again", Duration.ofSeconds(30)).until(() -> vm(IDLE).map(Vm::state).orElse(null) == VmState.STOPPED);
 
@@ -262,7 +299,7 @@ class QemuLabEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deleteLeavesNoDomainAndNoVolume() {
     controller.call(() -> controller.commands().deleteVm(IDLE, "test"));
 

@@ -40,7 +40,9 @@ import org.libvirt.event.RebootListener;
 
 /**
  * A connection to one host's libvirt. Every call runs on its own thread from {@link LibvirtThreads} and completes the
- * returned stage there, so a host that hangs holds up only the callers waiting on it. Lifecycle
+ * returned stage there, so a host that hangs holds up only the callers waiting on it. Each call has
+ * a native connection to itself while it runs ({@link NativeLanes}: libvirt's client must not be
+ * entered by two threads on one connection that may drop). Lifecycle
  * events arrive on libvirt's event-loop thread and are handed to listeners, in order, on this
  * connection's own event thread. The connection is declared dead (and CONNECTION_LOST emitted
  * once) when libvirt reports it closed (keepalive timeout, EOF, error) or when a call fails with a
@@ -55,11 +57,19 @@ public final class LibvirtConnection implements HypervisorConnection {
   private static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
   /** How long a close waits for the calls in flight before it gives up closing the native handle. */
   private static final Duration CLOSE_AFTER_CALLS = Duration.ofMinutes(15);
+  /**
+   * Native connections per host at most, opened only as calls run side by side: the Monitor's
+   * read is 2, each action 1 (a migration 2, for its progress); more calls wait for one to come
+   * back. A shutdown holds none while it waits for the guest.
+   */
+  static final int MAX_NATIVE = 8;
 
   private final String uri;
   private final NativeConnect conn;
+  private final NativeLanes lanes;
   private final DomainType type;
-  private final DomainStorage storage;
+  private final int keepAliveIntervalSec;
+  private final int keepAliveCount;
   private final ExecutorService calls = LibvirtThreads.newExecutor("libvirt-call");
   private final ExecutorService events;
   private final List<Consumer<DomainEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -71,11 +81,14 @@ public final class LibvirtConnection implements HypervisorConnection {
   private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
   private final RebootListener rebooted = this::onReboot;
 
-  private LibvirtConnection(String uri, NativeConnect conn, DomainType type) {
+  private LibvirtConnection(String uri, NativeConnect conn, DomainType type, int keepAliveIntervalSec, int keepAliveCount) {
     this.uri = uri;
     this.conn = conn;
     this.type = type;
-    this.storage = new DomainStorage(conn, uri);
+    this.keepAliveIntervalSec = keepAliveIntervalSec;
+    this.keepAliveCount = keepAliveCount;
+    // Only test:/// runs in-process; every other URI, local qemu:/// included, talks to a daemon.
+    this.lanes = new NativeLanes(conn, !inProcess(uri), MAX_NATIVE, this::openLane);
     this.events = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("libvirt-events").factory());
   }
 
@@ -104,13 +117,9 @@ public final class LibvirtConnection implements HypervisorConnection {
       }
       throw e instanceof LibvirtException le ? LibvirtErrors.map("connect", uri, null, le) : (RuntimeException) e;
     }
-    LibvirtConnection lc = new LibvirtConnection(uri, c, type);
+    LibvirtConnection lc = new LibvirtConnection(uri, c, type, keepAliveIntervalSec, keepAliveCount);
     try {
-      // Only test:/// runs in-process; every other URI, local qemu:/// included, talks to a daemon.
-      if (!"test".equals(org.corral.drivers.Drivers.scheme(uri))) {
-        lc.startKeepAlive(keepAliveIntervalSec, keepAliveCount);
-      }
-      c.registerCloseListener((connect, reason) -> lc.lost("closed by libvirt: " + reason));
+      lc.watch(c);
       c.addLifecycleListener(lc.lifecycle);
       c.addRebootListener(lc.rebooted);
     } catch (LibvirtException e) {
@@ -135,17 +144,51 @@ public final class LibvirtConnection implements HypervisorConnection {
     return type.xml();
   }
 
+  private static boolean inProcess(String uri) {
+    return "test".equals(org.corral.drivers.Drivers.scheme(uri));
+  }
+
   /**
-   * Asks libvirt to probe the peer; without an answer for interval x (count + 1) seconds libvirt
-   * closes the connection and the close callback marks it lost. A transport without keepalive
-   * (an old daemon) still works: only the close callback and failing calls detect loss then.
+   * Keepalive and the close callback on one native connection: libvirt probes the peer, and
+   * without an answer for interval x (count + 1) seconds closes the connection; the close
+   * callback marks this connection lost. A transport without keepalive (an old daemon) still
+   * works: only the close callback and failing calls detect loss then.
    */
-  private void startKeepAlive(int intervalSec, int count) {
-    try {
-      conn.setKeepAlive(intervalSec, count);
-    } catch (LibvirtException e) {
-      LOG.warn("no keepalive on {}: {}", LibvirtErrors.safeUri(uri), LibvirtErrors.redact(e.getMessage(), uri));
+  private void watch(NativeConnect c) throws LibvirtException {
+    if (!inProcess(uri)) {
+      try {
+        c.setKeepAlive(keepAliveIntervalSec, keepAliveCount);
+      } catch (LibvirtException e) {
+        LOG.warn("no keepalive on {}: {}", LibvirtErrors.safeUri(uri), LibvirtErrors.redact(e.getMessage(), uri));
+      }
     }
+    c.registerCloseListener((connect, reason) -> endedByLibvirt(String.valueOf(reason)));
+  }
+
+  /**
+   * libvirt closed one of the native connections (keepalive timeout, EOF, error): the connection
+   * is lost; or, when Corral had closed it already and waits for its calls to return, this is
+   * what lets them return (a daemon that stopped answering: keepalive), said once in the log.
+   */
+  private void endedByLibvirt(String reason) {
+    if (closed.get()) {
+      LOG.info("connection to {}, closed with calls still running, ended by libvirt: {}", LibvirtErrors.safeUri(uri),
+          reason);
+      return;
+    }
+    lost("closed by libvirt: " + reason);
+  }
+
+  /** One more native connection for calls that run beside the others (on the borrowing call's thread). */
+  private NativeConnect openLane() throws LibvirtException {
+    NativeConnect c = new NativeConnect(uri);
+    try {
+      watch(c);
+    } catch (LibvirtException e) {
+      closeQuietly(c, false);
+      throw e;
+    }
+    return c;
   }
 
   @Override
@@ -160,26 +203,26 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<HostFacts> facts() {
-    return call("facts", null, () -> {
-      NodeInfo n = conn.nodeInfo();
-      return new HostFacts(conn.getHostName(), conn.getType(), conn.getVersion(), n.cpus, n.mhz, n.memory / 1024,
+    return call("facts", null, c -> {
+      NodeInfo n = c.nodeInfo();
+      return new HostFacts(c.getHostName(), c.getType(), c.getVersion(), n.cpus, n.mhz, n.memory / 1024,
           n.model);
     });
   }
 
   @Override
   public CompletionStage<List<DomainStatus>> domains() {
-    return call("list domains", null, () -> {
+    return call("list domains", null, c -> {
       Map<String, DomainStatus> all = new LinkedHashMap<>();
       // A domain can vanish between listing and reading it; it is then left out, not an error.
-      for (int id : conn.listDomains()) {
-        DomainStatus s = statusOrNull(lookup(() -> conn.domainLookupByID(id)));
+      for (int id : c.listDomains()) {
+        DomainStatus s = statusOrNull(c, lookup(() -> c.domainLookupByID(id)));
         if (s != null) {
           all.put(s.name(), s);
         }
       }
-      for (String name : conn.listDefinedDomains()) {
-        DomainStatus s = statusOrNull(lookup(() -> conn.domainLookupByName(name)));
+      for (String name : c.listDefinedDomains()) {
+        DomainStatus s = statusOrNull(c, lookup(() -> c.domainLookupByName(name)));
         if (s != null) {
           all.putIfAbsent(name, s);
         }
@@ -190,9 +233,9 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<Optional<DomainStatus>> domain(String name) {
-    return call("look up", name, () -> {
-      Domain d = lookup(() -> conn.domainLookupByName(name));
-      return d == null ? Optional.empty() : Optional.of(status(d));
+    return call("look up", name, c -> {
+      Domain d = lookup(() -> c.domainLookupByName(name));
+      return d == null ? Optional.empty() : Optional.of(status(c, d));
     });
   }
 
@@ -206,31 +249,31 @@ public final class LibvirtConnection implements HypervisorConnection {
    */
   @Override
   public CompletionStage<HostStats> stats() {
-    return call("stats", null, () -> {
+    return call("stats", null, c -> {
       Map<String, Long> cpu = new LinkedHashMap<>();
-      for (int id : conn.listDomains()) {
-        DomainStatus d = statusOrNull(lookup(() -> conn.domainLookupByID(id)));
+      for (int id : c.listDomains()) {
+        DomainStatus d = statusOrNull(c, lookup(() -> c.domainLookupByID(id)));
         if (d != null) {
           cpu.put(d.name(), d.cpuTimeNanos());
         }
       }
-      long busy = hostBusy();
-      long free = freeMemoryMib();
+      long busy = hostBusy(c);
+      long free = freeMemoryMib(c);
       return new HostStats(cpu, busy, free, System.nanoTime());
     });
   }
 
-  private long hostBusy() {
+  private static long hostBusy(NativeConnect c) {
     try {
-      return LibvirtNative.hostBusyNanos(conn);
+      return LibvirtNative.hostBusyNanos(c);
     } catch (RuntimeException | LinkageError e) {
       return -1;
     }
   }
 
-  private long freeMemoryMib() {
+  private static long freeMemoryMib(NativeConnect c) {
     try {
-      return conn.getFreeMemory() / (1024 * 1024);
+      return c.getFreeMemory() / (1024 * 1024);
     } catch (LibvirtException e) {
       return -1;
     }
@@ -243,26 +286,27 @@ public final class LibvirtConnection implements HypervisorConnection {
     } catch (InvalidInputException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return run("define", spec.name(), () -> {
-      Domain existing = lookup(() -> conn.domainLookupByName(spec.name()));
+    return run("define", spec.name(), c -> {
+      Domain existing = lookup(() -> c.domainLookupByName(spec.name()));
       if (existing != null && !existing.getUUIDString().equalsIgnoreCase(spec.uuid())) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("define", uri, spec.name())
             + ": a domain of that name exists with UUID " + existing.getUUIDString() + ", not " + spec.uuid()
             + "; pick another name or remove the other domain");
       }
       if (existing == null) {
-        Domain sameUuid = lookup(() -> conn.domainLookupByUUIDString(spec.uuid()));
+        Domain sameUuid = lookup(() -> c.domainLookupByUUIDString(spec.uuid()));
         if (sameUuid != null) {
           throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("define", uri, spec.name())
               + ": UUID " + spec.uuid() + " belongs to domain '" + sameUuid.getName() + "'; give a new UUID");
         }
       }
       List<StorageVol> created = new ArrayList<>();
+      DomainStorage storage = new DomainStorage(c, uri);
       try {
         List<String> overlays = storage.overlays(spec, created);
         String seed = spec.userData() == null ? null : storage.seed(spec, created);
         if (existing == null) {
-          conn.domainDefineXML(DomainXml.render(spec, type, overlays, seed));
+          c.domainDefineXML(DomainXml.render(spec, type, overlays, seed));
         }
       } catch (LibvirtException | RuntimeException e) {
         storage.rollback(created);
@@ -273,8 +317,8 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<Void> start(String name) {
-    return run("start", name, () -> {
-      Domain d = require(name, "start");
+    return run("start", name, c -> {
+      Domain d = require(c, name, "start");
       if (d.isActive() == 0) {
         d.create();
       }
@@ -283,36 +327,45 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<Void> shutdown(String name, Duration timeout) {
-    return run("shut down", name, () -> {
-      Domain d = require(name, "shut down");
-      if (d.isActive() == 0) {
-        return;
-      }
-      try {
-        d.shutdown();
-      } catch (LibvirtException e) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    // A native connection only for each step, none while waiting: a guest slow to shut down
+    // must not hold one of the host's few (NativeLanes) from the Monitor's reads.
+    submit("shut down", name, f, () -> {
+      boolean active = onLane(c -> {
+        Domain d = require(c, name, "shut down");
         if (d.isActive() == 0) {
-          return;
+          return false;
         }
-        throw e;
-      }
+        try {
+          d.shutdown();
+        } catch (LibvirtException e) {
+          if (d.isActive() == 0) {
+            return false;
+          }
+          throw e;
+        }
+        return d.isActive() != 0;
+      });
       // Waits on a real guest's ACPI shutdown, bounded by the timeout; events wake the wait early.
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (d.isActive() != 0) {
+      while (active) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          destroyIfActive(d);
+          runOnLane(c -> destroyIfActive(require(c, name, "shut down")));
           break;
         }
         awaitStateChange(Math.min(left, SHUTDOWN_POLL.toNanos()));
+        active = onLane(c -> require(c, name, "shut down").isActive() != 0);
       }
+      f.complete(null);
     });
+    return f;
   }
 
   @Override
   public CompletionStage<Void> destroy(String name) {
-    return run("destroy", name, () -> {
-      destroyIfActive(require(name, "destroy"));
+    return run("destroy", name, c -> {
+      destroyIfActive(require(c, name, "destroy"));
     });
   }
 
@@ -331,8 +384,8 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @Override
   public CompletionStage<Void> undefine(String name, boolean removeStorage) {
-    return run("undefine", name, () -> {
-      Domain d = lookup(() -> conn.domainLookupByName(name));
+    return run("undefine", name, c -> {
+      Domain d = lookup(() -> c.domainLookupByName(name));
       if (d != null) {
         if (d.isActive() != 0) {
           throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("undefine", uri, name)
@@ -347,15 +400,15 @@ public final class LibvirtConnection implements HypervisorConnection {
         }
       }
       if (removeStorage) {
-        storage.removeOwned(name);
+        new DomainStorage(c, uri).removeOwned(name);
       }
     });
   }
 
   @Override
   public CompletionStage<Void> reboot(String name, Duration timeout) {
-    return run("reboot", name, () -> {
-      Domain d = require(name, "reboot");
+    return run("reboot", name, c -> {
+      Domain d = require(c, name, "reboot");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("reboot", uri, name)
             + ": the domain is not running; start it instead");
@@ -410,13 +463,14 @@ public final class LibvirtConnection implements HypervisorConnection {
       return CompletableFuture.failedFuture(new InvalidInputException("options.bandwidthMibPerSec", String.valueOf(e.getMessage()),
           "give 0 for unlimited or a positive MiB/s"));
     }
-    return run("migrate", name, () -> {
-      Domain d = require(name, "migrate");
+    return run("migrate", name, c -> {
+      Domain d = require(c, name, "migrate");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("migrate", uri, name)
             + ": the domain is not running; live migration needs a running domain");
       }
-      new MigrationJob(d, name, uri, request, options.timeout(), progress).run(calls);
+      // The migration holds this native connection; its progress and abort go on another one.
+      new MigrationJob(d, name, uri, request, options.timeout(), progress, this::onOtherLane).run(calls);
     });
   }
 
@@ -429,8 +483,8 @@ public final class LibvirtConnection implements HypervisorConnection {
    * @param timeoutSec seconds libvirt waits for the agent's answer (at least 1)
    */
   public CompletionStage<String> agentCommand(String domain, String json, int timeoutSec) {
-    return call("guest agent command", domain, () -> {
-      Domain d = require(domain, "guest agent command");
+    return call("guest agent command", domain, c -> {
+      Domain d = require(c, domain, "guest agent command");
       if (d.isActive() == 0) {
         throw new DriverException(Kind.REJECTED, LibvirtErrors.describe("guest agent command", uri, domain)
             + ": the domain is not running");
@@ -485,21 +539,76 @@ public final class LibvirtConnection implements HypervisorConnection {
   }
 
   private void closeNative() {
-    try {
-      conn.removeLifecycleListener(lifecycle);
-    } catch (LibvirtException | RuntimeException ignored) {
-      // The connection may already be broken; closing goes on.
+    for (NativeConnect c : lanes.close()) {
+      closeQuietly(c, c == conn);
+    }
+  }
+
+  private void closeQuietly(NativeConnect c, boolean hasLifecycleListener) {
+    if (hasLifecycleListener) {
+      try {
+        c.removeLifecycleListener(lifecycle);
+      } catch (LibvirtException | RuntimeException ignored) {
+        // The connection may already be broken; closing goes on.
+      }
     }
     try {
-      conn.unregisterCloseListener();
+      c.unregisterCloseListener();
     } catch (LibvirtException | RuntimeException ignored) {
       // As above.
     }
     try {
-      conn.close();
+      c.close();
     } catch (LibvirtException | RuntimeException ignored) {
       // As above.
     }
+  }
+
+  /** Runs {@code body} on a native connection lent to the calling thread alone, then gives it back. */
+  private <T> T onLane(LibvirtCall<T> body) throws LibvirtException, InterruptedException {
+    NativeConnect c = lanes.borrow();
+    try {
+      return body.call(c);
+    } finally {
+      lanes.release(c);
+    }
+  }
+
+  /** {@link #onLane} for work without a result. */
+  private void runOnLane(LibvirtAction action) throws LibvirtException, InterruptedException {
+    NativeConnect c = lanes.borrow();
+    try {
+      action.run(c);
+    } finally {
+      lanes.release(c);
+    }
+  }
+
+  /**
+   * Runs {@code action} beside a call that holds its own native connection (a migration's
+   * progress and abort): on one free or newly opened, or with {@code wait} on the next one given
+   * back when all are lent. False when all were lent and {@code wait} is false.
+   */
+  private boolean onOtherLane(LibvirtAction action, boolean wait) throws LibvirtException, InterruptedException {
+    if (wait) {
+      runOnLane(action);
+      return true;
+    }
+    NativeConnect c = lanes.tryBorrow();
+    if (c == null) {
+      return false;
+    }
+    try {
+      action.run(c);
+      return true;
+    } finally {
+      lanes.release(c);
+    }
+  }
+
+  /** Native connections opened so far (for tests). */
+  int nativeConnections() {
+    return lanes.opened();
   }
 
   private int onLifecycle(Domain d, org.libvirt.event.DomainEvent e) {
@@ -557,11 +666,11 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
   }
 
-  private DomainStatus status(Domain d) throws LibvirtException {
+  private DomainStatus status(NativeConnect c, Domain d) throws LibvirtException {
     DomainInfo i = d.getInfo();
     String uuid = d.getUUIDString();
     DomainState state = DomainStates.of(i.state);
-    if (state == DomainState.SHUTOFF && type.isQemu() && crashed(uuid)) {
+    if (state == DomainState.SHUTOFF && type.isQemu() && crashed(c, uuid)) {
       // QEMU killed under a running guest leaves it SHUTOFF with reason CRASHED, not CRASHED:
       // report the crash, so that the Monitor does not take it for a stop outside Corral.
       state = DomainState.CRASHED;
@@ -569,20 +678,20 @@ public final class LibvirtConnection implements HypervisorConnection {
     return new DomainStatus(d.getName(), uuid, state, d.isPersistent() == 1, i.nrVirtCpu, i.memory / 1024, i.cpuTime);
   }
 
-  private boolean crashed(String uuid) {
+  private static boolean crashed(NativeConnect c, String uuid) {
     try {
-      return LibvirtNative.stateReason(conn, uuid) == LibvirtNative.SHUTOFF_CRASHED;
+      return LibvirtNative.stateReason(c, uuid) == LibvirtNative.SHUTOFF_CRASHED;
     } catch (RuntimeException | LinkageError e) {
       return false;
     }
   }
 
-  private @Nullable DomainStatus statusOrNull(@Nullable Domain d) throws LibvirtException {
+  private @Nullable DomainStatus statusOrNull(NativeConnect c, @Nullable Domain d) throws LibvirtException {
     if (d == null) {
       return null;
     }
     try {
-      return status(d);
+      return status(c, d);
     } catch (LibvirtException e) {
       if (LibvirtErrors.code(e) == LibvirtErrorCodes.NO_DOMAIN) {
         return null;
@@ -591,8 +700,8 @@ public final class LibvirtConnection implements HypervisorConnection {
     }
   }
 
-  private Domain require(String name, String op) throws LibvirtException {
-    Domain d = lookup(() -> conn.domainLookupByName(name));
+  private Domain require(NativeConnect c, String name, String op) throws LibvirtException {
+    Domain d = lookup(() -> c.domainLookupByName(name));
     if (d == null) {
       throw new DriverException(Kind.NOT_FOUND, LibvirtErrors.describe(op, uri, name) + ": no such domain");
     }
@@ -601,11 +710,17 @@ public final class LibvirtConnection implements HypervisorConnection {
 
   @FunctionalInterface
   private interface LibvirtCall<T> {
-    T call() throws LibvirtException, InterruptedException;
+    T call(NativeConnect c) throws LibvirtException, InterruptedException;
   }
 
   @FunctionalInterface
-  private interface LibvirtAction {
+  interface LibvirtAction {
+    void run(NativeConnect c) throws LibvirtException, InterruptedException;
+  }
+
+  /** Work on a call's thread that borrows native connections itself, step by step ({@link #onLane}). */
+  @FunctionalInterface
+  private interface Steps {
     void run() throws LibvirtException, InterruptedException;
   }
 
@@ -629,7 +744,7 @@ public final class LibvirtConnection implements HypervisorConnection {
   /** Runs {@code body} on a LibvirtThreads thread, mapping libvirt errors and noting a lost connection. */
   private <T> CompletionStage<T> call(String op, @Nullable String domain, LibvirtCall<T> body) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    submit(op, domain, f, () -> f.complete(body.call()));
+    submit(op, domain, f, () -> f.complete(onLane(body)));
     return f;
   }
 
@@ -637,14 +752,14 @@ public final class LibvirtConnection implements HypervisorConnection {
   private CompletionStage<Void> run(String op, @Nullable String domain, LibvirtAction body) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     submit(op, domain, f, () -> {
-      body.run();
+      runOnLane(body);
       f.complete(null);
     });
     return f;
   }
 
   /** Runs {@code task}, which completes {@code f}, on a LibvirtThreads thread; fails {@code f} instead on any error. */
-  private void submit(String op, @Nullable String domain, CompletableFuture<?> f, LibvirtAction task) {
+  private void submit(String op, @Nullable String domain, CompletableFuture<?> f, Steps task) {
     if (closed.get() || !alive.get()) {
       // libvirt never reopens a dropped connection: fail fast and let the Monitor reconnect.
       f.completeExceptionally(new DriverException(Kind.UNREACHABLE,

@@ -16,7 +16,9 @@ import org.libvirt.LibvirtException;
 
 /**
  * One running live migration: the blocking {@code virDomainMigrateToURI} on one thread,
- * while the calling thread polls the job's progress and aborts it after the timeout.
+ * while the calling thread polls the job's progress and aborts it after the timeout. The
+ * migration holds its native connection; progress and abort go through {@link OtherLane}, on
+ * another one (two threads inside one may crash libvirt's client: see {@link NativeLanes}).
  * Elapsed time is measured with {@link System#nanoTime()}: this waits on a real migration of real
  * memory, which no injected clock could speed up, and the wait is bounded by the timeout.
  */
@@ -29,15 +31,23 @@ final class MigrationJob {
   private final MigrationRequest request;
   private final Duration timeout;
   private final Consumer<MigrationProgress> progress;
+  private final OtherLane other;
+
+  /** Runs an action on a native connection other than the migration's ({@code wait}: for one to come free). */
+  @FunctionalInterface
+  interface OtherLane {
+    boolean run(LibvirtConnection.LibvirtAction action, boolean wait) throws LibvirtException, InterruptedException;
+  }
 
   MigrationJob(Domain domain, String domainName, String uri, MigrationRequest request, Duration timeout,
-      Consumer<MigrationProgress> progress) {
+      Consumer<MigrationProgress> progress, OtherLane other) {
     this.domain = domain;
     this.domainName = domainName;
     this.uri = uri;
     this.request = request;
     this.timeout = timeout;
     this.progress = progress;
+    this.other = other;
   }
 
   /** Blocks until the migration ends; throws DriverException (TIMEOUT after an abort). */
@@ -75,22 +85,29 @@ final class MigrationJob {
     }
   }
 
+  /** Reports progress on a native connection had without waiting for another call; skips this poll otherwise. */
   private void report() {
     try {
-      DomainJobInfo info = domain.getJobInfo();
-      if (info.getMemTotal() > 0) {
-        progress.accept(new MigrationProgress(info.getMemProcessed(), info.getMemTotal()));
-      }
+      other.run(c -> {
+        DomainJobInfo info = c.domainLookupByName(domainName).getJobInfo();
+        if (info.getMemTotal() > 0) {
+          progress.accept(new MigrationProgress(info.getMemProcessed(), info.getMemTotal()));
+        }
+      }, false);
     } catch (LibvirtException | RuntimeException ignored) {
       // Progress is informative; the migration's own result decides success.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private boolean abort() {
     try {
-      domain.abortJob();
-    } catch (LibvirtException ignored) {
+      other.run(c -> c.domainLookupByName(domainName).abortJob(), true);
+    } catch (LibvirtException | RuntimeException ignored) {
       // The job may have just finished; the migration's result tells.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return true;
   }

@@ -264,6 +264,26 @@ public final class QemuLab {
     script("start-node", Integer.toString(node));
   }
 
+  /**
+   * Freezes node {@code node}'s libvirtd (SIGSTOP): its sockets stay open and nothing answers, as
+   * a host cut off by a partition (or a daemon hung); its guests keep running. {@link #thawNode}
+   * lets it go on.
+   */
+  public void freezeNode(int node) {
+    signal(libvirtdPid(node), "STOP");
+  }
+
+  /** SIGCONT after {@link #freezeNode}: the daemon answers what waited in its sockets. */
+  public void thawNode(int node) {
+    signal(libvirtdPid(node), "CONT");
+  }
+
+  private long libvirtdPid(int node) {
+    return pidFile(state.resolve("pids/node" + node + ".libvirtd"), "libvirtd")
+        .orElseThrow(() -> new IllegalStateException("node" + node + "'s libvirtd is not running; run lab/qemu-lab start-node "
+            + node));
+  }
+
   private void script(String... args) {
     List<String> cmd = new java.util.ArrayList<>(List.of(get("CORRAL_LAB_SCRIPT")));
     cmd.addAll(List.of(args));

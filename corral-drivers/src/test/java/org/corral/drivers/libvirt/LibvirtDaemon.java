@@ -101,6 +101,7 @@ final class LibvirtDaemon implements AutoCloseable {
 
   /** libc's kill(2), so that freezing needs no procps in the CI image. */
   private interface LibC extends com.sun.jna.Library {
+    int SIGCONT = 18;
     int SIGSTOP = 19;
 
     int kill(int pid, int sig);
@@ -111,6 +112,14 @@ final class LibvirtDaemon implements AutoCloseable {
     LibC c = com.sun.jna.Native.load("c", LibC.class);
     if (c.kill((int) process.pid(), LibC.SIGSTOP) != 0) {
       fail("kill(" + process.pid() + ", SIGSTOP) failed");
+    }
+  }
+
+  /** Lets a frozen libvirtd run again (SIGCONT): it answers what waited in its socket. */
+  void thaw() {
+    LibC c = com.sun.jna.Native.load("c", LibC.class);
+    if (c.kill((int) process.pid(), LibC.SIGCONT) != 0) {
+      fail("kill(" + process.pid() + ", SIGCONT) failed");
     }
   }
 
