@@ -40,13 +40,20 @@ public final class PendingVmPolicy {
    */
   public Decision decide(Snapshot snapshot, Planner planner) {
     List<Vm> pending = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
     for (Vm vm : snapshot.pending()) {
-      if (!planner.isBusy(vm.name())) {
+      if (planner.isBusy(vm.name())) {
+        continue;
+      }
+      String before = notRunning(snapshot, vm);
+      if (before != null) {
+        waiting.add(vm.name() + ": waits for " + before + " to run first (dependsOn)");
+      } else {
         pending.add(vm);
       }
     }
     if (pending.isEmpty()) {
-      return new Decision(Plan.of(Origin.SCHEDULER, snapshot.cycle(), List.of()), List.of());
+      return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), List.of(), waiting), List.of());
     }
     PlacementResult result = scheduler.place(snapshot, pending);
     List<Action> deploys = new ArrayList<>(result.placements().size());
@@ -56,10 +63,24 @@ public final class PendingVmPolicy {
       deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.uuid() + "/" + vm.version(), vm.name(), p.host(),
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
     }
-    List<String> notes = new ArrayList<>(result.unplaced().size());
+    List<String> notes = new ArrayList<>(waiting);
     for (PlacementReport r : result.unplaced()) {
       notes.add(r.vm() + ": " + r.summary());
     }
     return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced());
+  }
+
+  /**
+   * The first VM {@code vm} depends on that does not run yet (with its state), or null: a VM starts
+   * after the VMs it depends on. A dependency that no longer exists does not hold it back.
+   */
+  private static @org.jspecify.annotations.Nullable String notRunning(Snapshot snapshot, Vm vm) {
+    for (String d : vm.spec().dependsOn()) {
+      Vm dep = snapshot.vm(d);
+      if (dep != null && dep.state() != org.corral.model.vm.VmState.RUNNING) {
+        return d + " (" + dep.state() + ")";
+      }
+    }
+    return null;
   }
 }

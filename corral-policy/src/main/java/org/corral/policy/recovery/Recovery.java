@@ -319,7 +319,7 @@ public final class Recovery {
   }
 
   /** The first disk of {@code vm} not on shared storage (its image missing counts as local), or null. */
-  private static @Nullable String localDisk(Snapshot s, Vm vm) {
+  public static @Nullable String localDisk(Snapshot s, Vm vm) {
     for (DiskSpec d : vm.spec().disks()) {
       Image img = s.images().get(d.image());
       if (img == null || !img.shared()) {
