@@ -473,7 +473,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Off the loop: the VM with the key of its action in flight as last published. */
   private Views.VmView publishedView(Vm v) {
-    return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
+    return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null), controller.services().published(v.name()));
   }
 
   /** ?state=, ?owner=, ?label=KEY or KEY=VALUE and ?q= (part of the name) of GET /vms, checked, as one predicate. */
@@ -505,7 +505,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** On the loop: the VM with the key of its action in flight, if any. */
   private Views.VmView view(Vm v) {
-    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null));
+    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null), controller.services().published(v.name()));
   }
 
   /** Every JSON answer goes out here, in UTF-8 and saying so. */
