@@ -106,6 +106,7 @@ public final class ServiceHealing {
     List<Taken> taken = new ArrayList<>();
     Map<String, ServiceEscalation.Next> verdicts = new LinkedHashMap<>();
     Map<String, VmRestart> after = new LinkedHashMap<>();
+    java.util.Set<String> acted = new java.util.HashSet<>();
     long cycle = snapshot.cycle();
     Instant now = snapshot.now();
     for (VmRestart r : restarting.values()) {
@@ -120,14 +121,14 @@ public final class ServiceHealing {
         actions.add(start(snapshot, vm, r, notes));
         after.put(r.vm(), r.starting());
       } else if (r.started() && vm.state() == VmState.RUNNING) {
-        dependants(snapshot, planner, vm, r, actions);
+        acted.addAll(dependants(snapshot, planner, vm, r, actions));
       }
       // Anything else (the stop failed and it runs on; the start failed; the host failed) is left
       // to the Guardian's crash restarts and recovery.
     }
     for (Vm vm : snapshot.vms().values()) {
       if (vm.spec().services().isEmpty() || vm.state() != VmState.RUNNING || planner.isBusy(vm.name())
-          || after.containsKey(vm.name()) || vm.host() == null) {
+          || after.containsKey(vm.name()) || acted.contains(vm.name()) || vm.host() == null) {
         continue;
       }
       Host host = snapshot.host(vm.host());
@@ -141,12 +142,12 @@ public final class ServiceHealing {
         notes.add(vm.name() + ": services not checked: " + e.getMessage());
         continue;
       }
-      boolean acted = false;
+      boolean done = false;
       for (ServiceCheck c : order.startOrder()) {
         String key = Snapshot.serviceKey(vm.name(), c.name());
         ServiceEscalation.Next next = escalation.next(history.apply(key), now);
         verdicts.put(key, next);
-        if (acted) {
+        if (done) {
           continue; // one action per VM per decision: the next decision sees the rest
         }
         ServiceObservation last = snapshot.serviceObservation(vm.name(), c.name());
@@ -165,13 +166,13 @@ public final class ServiceHealing {
             }
             actions.add(new Action.RestartService(RESTART_SERVICE + vm.name() + "/" + c.name() + "/" + now.toEpochMilli(), vm.name(),
                 vm.host(), names, cause));
-            acted = true;
+            done = true;
           }
           case RESTART_VM, RECREATE_ELSEWHERE -> {
             actions.add(new Action.StopVm(STOP + vm.name() + "/" + vm.version(), vm.name(), vm.host(), false, cause));
             after.put(vm.name(), new VmRestart(vm.name(), vm.host(), next.action() == ServiceEscalation.Action.RECREATE_ELSEWHERE,
                 false, why));
-            acted = true;
+            done = true;
           }
           case GIVE_UP -> { }
         }
@@ -208,8 +209,9 @@ public final class ServiceHealing {
     return new Action.StartVm(START + vm.name() + "/" + vm.version(), vm.name(), from, cause);
   }
 
-  /** After {@code vm} was restarted: the restartable services of each running VM that depends on it, in start order. */
-  private static void dependants(Snapshot snapshot, Planner planner, Vm vm, VmRestart r, List<Action> actions) {
+  /** After {@code vm} was restarted: the restartable services of each running VM that depends on it, in start order; returns those VMs. */
+  private static List<String> dependants(Snapshot snapshot, Planner planner, Vm vm, VmRestart r, List<Action> actions) {
+    List<String> restarted = new ArrayList<>();
     for (Vm d : snapshot.vms().values()) {
       if (!d.spec().dependsOn().contains(vm.name()) || d.state() != VmState.RUNNING || d.host() == null || planner.isBusy(d.name())) {
         continue;
@@ -219,8 +221,10 @@ public final class ServiceHealing {
         actions.add(new Action.RestartService(DEPENDANTS + d.name() + "/" + vm.name() + "/" + vm.version(), d.name(), d.host(), names,
             Cause.of(Origin.GUARDIAN, snapshot.cycle(), vm.name() + " was restarted (" + r.reason() + "); " + d.name()
                 + " depends on it: its services restart after it")));
+        restarted.add(d.name());
       }
     }
+    return restarted;
   }
 
   /** The services of {@code vm} that can be restarted by themselves, in start order. */
