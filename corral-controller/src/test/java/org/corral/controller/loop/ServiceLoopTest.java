@@ -49,11 +49,20 @@ class ServiceLoopTest {
     }
   }
 
-  private static LabHarness lab(ServiceSettings services, List<org.corral.controller.notify.Channel> hooks) {
+  /** A lab of three hosts with these service settings and notification channels, started with its inventory. */
+  private LabHarness started(ServiceSettings services, List<org.corral.controller.notify.Channel> hooks) {
     ControllerSettings base = LabHarness.fastSettings();
     var g = base.guardian();
-    return new LabHarness(3, SimLatencies.INSTANT, base.withGuardian(
+    LabHarness lab = new LabHarness(3, SimLatencies.INSTANT, base.withGuardian(
         new org.corral.controller.GuardianSettings(g.beat(), g.suspectAfter(), g.downAfter(), g.crashRestarts(), hooks, g.retry(), services)));
+    lab.startWithInventory();
+    open.add(lab.controller);
+    return lab;
+  }
+
+  /** {@code perStep} failed checks per step, checks every 2 s; flapping as the defaults (5 restarts in 1 min, 10 min pause). */
+  private static ServiceSettings fast(int perStep) {
+    return ServiceSettings.of(perStep, 5, Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
   private static VmRequest web(String name) {
@@ -86,10 +95,7 @@ class ServiceLoopTest {
     open.add(() -> http.stop(0));
     Webhook hook = new Webhook(URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/hook"),
         "k".getBytes(StandardCharsets.UTF_8), Set.of(), Duration.ofSeconds(5));
-    LabHarness lab = lab(ServiceSettings.of(2, 5, Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(2),
-        Duration.ofSeconds(5)), List.of(hook));
-    lab.startWithInventory();
-    open.add(lab.controller);
+    LabHarness lab = started(fast(2), List.of(hook));
     List<String> ran = new CopyOnWriteArrayList<>();
     // web fails every check, whatever is restarted; app is healthy.
     lab.guest.onExec("web1", argv -> {
@@ -143,10 +149,7 @@ class ServiceLoopTest {
 
   @Test
   void aFlappingServicePausesTenMinutes() {
-    LabHarness lab = lab(ServiceSettings.of(1, 5, Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(2),
-        Duration.ofSeconds(5)), List.of());
-    lab.startWithInventory();
-    open.add(lab.controller);
+    LabHarness lab = started(fast(1), List.of());
     AtomicInteger checks = new AtomicInteger();
     // Every other check fails: each failure is a fresh streak, restarted at once (one failure per step).
     lab.guest.onExec("web1", argv -> argv.size() == 1 && checks.incrementAndGet() % 2 == 1 ? new ExecResult(1, "down", "") : OK);
@@ -171,10 +174,7 @@ class ServiceLoopTest {
 
   @Test
   void vmsStartAfterWhatTheyDependOnAndTheirServicesRestartAfterIt() {
-    LabHarness lab = lab(ServiceSettings.of(1, 5, Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(2),
-        Duration.ofSeconds(5)), List.of());
-    lab.startWithInventory();
-    open.add(lab.controller);
+    LabHarness lab = started(fast(1), List.of());
     AtomicInteger dbChecks = new AtomicInteger();
     List<String> ranInApp = new CopyOnWriteArrayList<>();
     // db's service cannot be restarted by itself (a TCP check would not either): its failure restarts the VM.
@@ -184,11 +184,16 @@ class ServiceLoopTest {
       ranInApp.add(String.join(" ", argv));
       return OK;
     });
-    // app1 depends on db1, created in one request after it: app1 is placed only once db1 runs.
+    // app1 depends on db1, created in one request after it (db1 held): app1 is placed only once db1 runs.
     lab.cmd().createVms(List.of(
-        VmRequest.of("db1", 1, 1024).withServices(List.of(ServiceCheck.nagios("db", List.of("/c/db"), List.of(), List.of()))),
+        new VmRequest("db1", 1, 1024L, null, null, null, null, null, null, null, null, null, null, null, true,
+            List.of(ServiceCheck.nagios("db", List.of("/c/db"), List.of(), List.of()))),
         VmRequest.of("app1", 1, 1024).withServices(List.of(ServiceCheck.script("app", List.of("/c/app"), List.of())))
             .withDependsOn(List.of("db1"))), "t");
+    lab.run(Duration.ofSeconds(10));
+    assertThat(lab.vm("app1").state()).isEqualTo(VmState.PENDING);
+    assertThat(lab.vm("app1").stateReason()).isEqualTo("waits for db1 (HOLD) to run first (dependsOn)");
+    lab.cmd().releaseVm("db1", "t");
     lab.untilVm("app1", VmState.RUNNING, Duration.ofMinutes(1));
     List<JournalEntry> j = lab.journal();
     long dbRuns = j.stream().filter(e -> "db1".equals(e.subject()) && "RUNNING".equals(e.to())).findFirst().orElseThrow().seq();
@@ -208,9 +213,7 @@ class ServiceLoopTest {
 
   @Test
   void dependenciesOnUnknownVmsAndCyclesAreRefused() {
-    LabHarness lab = lab(ServiceSettings.DEFAULT, List.of());
-    lab.startWithInventory();
-    open.add(lab.controller);
+    LabHarness lab = started(ServiceSettings.DEFAULT, List.of());
     assertThatThrownBy(() -> lab.cmd().createVm(VmRequest.of("app1", 1, 512).withDependsOn(List.of("db9")), "t"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("dependsOn[0]: names 'db9', which is not a VM").hasMessageContaining("create db9 first");

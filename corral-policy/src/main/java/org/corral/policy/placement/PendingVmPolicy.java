@@ -26,10 +26,13 @@ public final class PendingVmPolicy {
   /**
    * What one decision produced: the plan (deploys, plus a note per VM left unplaced) and the
    * structured reports of the VMs left PENDING.
+   *
+   * @param waiting the VMs not placed because a VM they depend on does not run yet, with why
    */
-  public record Decision(Plan plan, List<PlacementReport> unplaced) {
+  public record Decision(Plan plan, List<PlacementReport> unplaced, java.util.Map<String, String> waiting) {
     public Decision {
       unplaced = List.copyOf(unplaced);
+      waiting = java.util.Map.copyOf(waiting);
     }
   }
 
@@ -40,20 +43,20 @@ public final class PendingVmPolicy {
    */
   public Decision decide(Snapshot snapshot, Planner planner) {
     List<Vm> pending = new ArrayList<>();
-    List<String> waiting = new ArrayList<>();
+    java.util.Map<String, String> waiting = new java.util.LinkedHashMap<>();
     for (Vm vm : snapshot.pending()) {
       if (planner.isBusy(vm.name())) {
         continue;
       }
       String before = notRunning(snapshot, vm);
       if (before != null) {
-        waiting.add(vm.name() + ": waits for " + before + " to run first (dependsOn)");
+        waiting.put(vm.name(), "waits for " + before + " to run first (dependsOn)");
       } else {
         pending.add(vm);
       }
     }
     if (pending.isEmpty()) {
-      return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), List.of(), waiting), List.of());
+      return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), List.of(), notes(waiting)), List.of(), waiting);
     }
     PlacementResult result = scheduler.place(snapshot, pending);
     List<Action> deploys = new ArrayList<>(result.placements().size());
@@ -63,11 +66,17 @@ public final class PendingVmPolicy {
       deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.uuid() + "/" + vm.version(), vm.name(), p.host(),
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
     }
-    List<String> notes = new ArrayList<>(waiting);
+    List<String> notes = notes(waiting);
     for (PlacementReport r : result.unplaced()) {
       notes.add(r.vm() + ": " + r.summary());
     }
-    return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced());
+    return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced(), waiting);
+  }
+
+  private static List<String> notes(java.util.Map<String, String> waiting) {
+    List<String> notes = new ArrayList<>();
+    waiting.forEach((vm, why) -> notes.add(vm + ": " + why));
+    return notes;
   }
 
   /**
