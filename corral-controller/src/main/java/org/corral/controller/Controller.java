@@ -123,6 +123,15 @@ public final class Controller implements AutoCloseable {
           && e.actionKey().startsWith("service-")) {
         services.wake(); // the next step of a VM restart follows its stop or start at once
       }
+      // A VM the Guardian restarted (after a crash, or elsewhere after its host failed) runs again:
+      // the services of the VMs that depend on it restart after it.
+      String key = e.actionKey();
+      if (e.subjectKind() == SubjectKind.VM && e.kind() == EntryKind.STATE_CHANGED && "RUNNING".equals(e.to()) && key != null
+          && (key.startsWith(org.corral.policy.recovery.Recovery.RESTART) || key.startsWith(org.corral.policy.recovery.Recovery.RESTART_ELSEWHERE)
+              || key.startsWith(org.corral.policy.recovery.Recovery.RECOVER))) {
+        state.vm(e.subject()).ifPresent(v -> services.restartedByGuardian(v.name(), String.valueOf(v.host()),
+            e.cause() != null ? e.cause().reason() : key));
+      }
     });
     // Fencing, recoveries, escalations and give-ups told to people, off the loop.
     this.notifier = new org.corral.controller.notify.Notifier(clock, settings.guardian().channels(), settings.guardian().retry());

@@ -94,6 +94,20 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     return restarting.containsKey(vm);
   }
 
+  /**
+   * {@code vm} runs again after a restart the Guardian made (a crash restart, a recovery after its
+   * host failed): the services of the VMs that depend on it are restarted at the next decision, as
+   * after a restart made here. Call on the loop.
+   */
+  public void restartedByGuardian(String vm, String host, String reason) {
+    if (!restarting.containsKey(vm)) {
+      Map<String, ServiceHealing.VmRestart> next = new LinkedHashMap<>(restarting);
+      next.put(vm, new ServiceHealing.VmRestart(vm, host, false, true, reason));
+      restarting = java.util.Collections.unmodifiableMap(next);
+      wake();
+    }
+  }
+
   /** Each service's state, by VM (only VMs that declare services). Safe from any thread: no loop hop. */
   public List<ServiceState> published(String vm) {
     return published.getOrDefault(vm, List.of());

@@ -212,6 +212,27 @@ class ServiceLoopTest {
   }
 
   @Test
+  void afterTheGuardianRestartsACrashedVmTheServicesOfItsDependantsRestart() {
+    LabHarness lab = started(fast(3), List.of());
+    List<String> ranInApp = new CopyOnWriteArrayList<>();
+    lab.guest.onExec("app1", argv -> {
+      ranInApp.add(String.join(" ", argv));
+      return OK;
+    });
+    lab.cmd().createVm(VmRequest.of("db1", 1, 1024), "t");
+    lab.cmd().createVm(VmRequest.of("app1", 1, 1024).withServices(List.of(ServiceCheck.script("app", List.of("/c/app"), List.of())))
+        .withDependsOn(List.of("db1")), "t");
+    lab.untilVm("app1", VmState.RUNNING, Duration.ofMinutes(1));
+
+    lab.dc.crashDomain(lab.vm("db1").host(), "db1");
+    lab.until("app1's services restarted", () -> !succeeded(lab, "dependants-restart/app1/db1/").isEmpty(), Duration.ofMinutes(2));
+
+    assertThat(succeeded(lab, "restart/db1/")).hasSize(1);
+    assertThat(succeeded(lab, "dependants-restart/app1/db1/").getFirst().seq()).isGreaterThan(succeeded(lab, "restart/db1/").getFirst().seq());
+    assertThat(ranInApp).contains("/c/app restart");
+  }
+
+  @Test
   void dependenciesOnUnknownVmsAndCyclesAreRefused() {
     LabHarness lab = started(ServiceSettings.DEFAULT, List.of());
     assertThatThrownBy(() -> lab.cmd().createVm(VmRequest.of("app1", 1, 512).withDependsOn(List.of("db9")), "t"))
