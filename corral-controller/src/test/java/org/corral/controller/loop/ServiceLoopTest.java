@@ -233,6 +233,34 @@ class ServiceLoopTest {
   }
 
   @Test
+  void afterAControllerRestartNothingIsCheckedBeforeOneFullObservationCycle() {
+    ControllerSettings base = ControllerSettings.DEFAULT.withPeriods(Duration.ofSeconds(5), Duration.ofSeconds(1));
+    LabHarness lab = new LabHarness(2, SimLatencies.INSTANT, base.withGuardian(base.guardian().withServices(fast(3))));
+    lab.startWithInventory();
+    open.add(lab.controller);
+    List<Instant> checked = new CopyOnWriteArrayList<>();
+    lab.guest.onExec("web1", argv -> {
+      checked.add(lab.clock.now());
+      return new ExecResult(1, "down", "");
+    });
+    lab.cmd().createVm(VmRequest.of("web1", 1, 1024).withServices(List.of(ServiceCheck.script("web", List.of("/c/web"), List.of()))), "t");
+    lab.untilVm("web1", VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("web failing", () -> state(lab, "web1", "web").failures() == 2, Duration.ofMinutes(1));
+
+    lab.kill(); // kill -9: the histories were in memory
+    int before = checked.size();
+    Instant restarted = lab.clock.now();
+    lab.start(lab.store);
+    open.add(lab.controller);
+    lab.until("web checked again", () -> state(lab, "web1", "web").state() != ServiceState.State.UNCHECKED, Duration.ofMinutes(1));
+
+    assertThat(checked.get(before))
+        .as("first check after the restart, one Monitor period (5 s) after it").isAfterOrEqualTo(restarted.plusSeconds(5));
+    assertThat(state(lab, "web1", "web").failures()).as("the streak starts afresh").isEqualTo(1);
+    assertThat(succeeded(lab, "service-restart/")).isEmpty();
+  }
+
+  @Test
   void dependenciesOnUnknownVmsAndCyclesAreRefused() {
     LabHarness lab = started(ServiceSettings.DEFAULT, List.of());
     assertThatThrownBy(() -> lab.cmd().createVm(VmRequest.of("app1", 1, 512).withDependsOn(List.of("db9")), "t"))
