@@ -211,9 +211,7 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     observations.put(key, obs);
     histories.put(key, history(key).checked(obs.status().failed()));
     if (obs.status().failed()) {
-      wake();
-    } else {
-      publish();
+      wake(); // the escalation decides at once; a healthy answer is published with the next cycle
     }
   }
 
