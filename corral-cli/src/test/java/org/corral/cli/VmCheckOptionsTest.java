@@ -50,4 +50,43 @@ class VmCheckOptionsTest {
     assertThat(undeclared.err()).contains("--check-after", "not a service given with --check");
     assertThat(api.requests()).isEmpty();
   }
+
+  @Test
+  void dependsOnBecomesTheRequestsDependencies() {
+    api.on("POST", "/vms", 201, Fixtures.vm("PENDING", null, null));
+
+    Run r = Run.corral(api, "vm", "create", "app1", "--cpus", "1", "--memory", "512", "--depends-on", "db1,cache1", "--depends-on", "mq1");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(json(api.last().body())).isEqualTo(json("""
+        {"name": "app1", "cpus": 1, "memoryMib": 512, "dependsOn": ["db1", "cache1", "mq1"]}
+        """));
+  }
+
+  @Test
+  void showPrintsEachServicesStateAndTheDependencies() {
+    api.on("GET", "/vms/web1", 200, Fixtures.vm("RUNNING", "node1", null)
+        .replace("\"labels\": {\"tier\": \"front\"}}", "\"labels\": {\"tier\": \"front\"}, \"dependsOn\": [\"db1\"]}")
+        .replace("\"leases\":", """
+            "services": [
+              {"name": "web", "state": "FAILING", "failures": 4, "reason": "exit 2: nginx: connection refused", "restarts": 1,
+               "lastCheck": "2026-01-01T00:06:00Z", "pausedUntil": null},
+              {"name": "app", "state": "PAUSED", "failures": 1, "reason": "flapping: 5 restarts within 60 s", "restarts": 5,
+               "lastCheck": "2026-01-01T00:06:00Z", "pausedUntil": "2026-01-01T00:16:00Z"},
+              {"name": "db", "state": "GAVE_UP", "failures": 12, "reason": "exit 1: down", "restarts": 3,
+               "lastCheck": "2026-01-01T00:06:00Z", "pausedUntil": null},
+              {"name": "ssh", "state": "UNCHECKED", "failures": 0, "reason": "not checked yet", "restarts": 0,
+               "lastCheck": null, "pausedUntil": null}],
+            "leases":"""));
+
+    Run r = Run.corral(api, "vm", "show", "web1");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(
+        "Depends on:     db1\n",
+        "Service web:    failing: 4 failed checks in a row, 1 restart; exit 2: nginx: connection refused\n",
+        "Service app:    paused until 2026-01-01T00:16:00: 1 failed check in a row, 5 restarts; flapping: 5 restarts within 60 s\n",
+        "Service db:     gave up: 12 failed checks in a row, 3 restarts; exit 1: down\n",
+        "Service ssh:    unchecked\n");
+  }
 }

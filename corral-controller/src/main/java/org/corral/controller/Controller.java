@@ -59,6 +59,7 @@ public final class Controller implements AutoCloseable {
   private final SchedulingLoop scheduling;
   private final OptimizerLoop optimizer;
   private final GuardianLoop guardian;
+  private final org.corral.controller.loop.ServiceLoop services;
   private final org.corral.controller.notify.Notifier notifier;
   private final org.corral.controller.loop.ClusterReconciler clusters;
   private final EnergyMeter energy;
@@ -117,6 +118,28 @@ public final class Controller implements AutoCloseable {
         guardian.wake();
       }
     });
+    // Services checked inside VMs: every check interval, escalated through the same planner; the
+    // VMs it stops to restart them are its own until they run again.
+    this.services = new org.corral.controller.loop.ServiceLoop(clock, settings.monitorPeriod(), seed, state, executor,
+        new org.corral.policy.service.ServiceHealing(settings.guardian().services().escalation(), scheduler),
+        new org.corral.controller.loop.ServiceChecks(drivers, settings.guardian().services().timeout()), settings.guardian().services(),
+        settings.monitorPeriod());
+    guardian.holdWhile(services::holds);
+    state.addListener(e -> {
+      if (e.subjectKind() == SubjectKind.VM && e.kind() == EntryKind.STATE_CHANGED && e.actionKey() != null
+          && e.actionKey().startsWith("service-")) {
+        services.wake(); // the next step of a VM restart follows its stop or start at once
+      }
+      // A VM the Guardian restarted (after a crash, or elsewhere after its host failed) runs again:
+      // the services of the VMs that depend on it restart after it.
+      String key = e.actionKey();
+      if (e.subjectKind() == SubjectKind.VM && e.kind() == EntryKind.STATE_CHANGED && "RUNNING".equals(e.to()) && key != null
+          && (key.startsWith(org.corral.policy.recovery.Recovery.RESTART) || key.startsWith(org.corral.policy.recovery.Recovery.RESTART_ELSEWHERE)
+              || key.startsWith(org.corral.policy.recovery.Recovery.RECOVER))) {
+        state.vm(e.subject()).ifPresent(v -> services.restartedByGuardian(v.name(), String.valueOf(v.host()),
+            e.cause() != null ? e.cause().reason() : key));
+      }
+    });
     // Fencing, recoveries, escalations and give-ups told to people, off the loop.
     this.notifier = new org.corral.controller.notify.Notifier(clock, settings.guardian().channels(), settings.guardian().retry());
     state.addListener(notifier::publish);
@@ -160,6 +183,7 @@ public final class Controller implements AutoCloseable {
     scheduling.start();
     optimizer.start();
     guardian.start();
+    services.start();
     clusters.start();
     energyLoop.start();
     retentionLoop.start();
@@ -200,7 +224,7 @@ public final class Controller implements AutoCloseable {
   public Recommendation recommend() {
     Snapshot snap = state.snapshot(0, Seeds.derive(seed, "recommend", recommendations++));
     RecordingPlanner recorder = new RecordingPlanner(executor::isBusy);
-    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian, clusters)) {
+    for (PlanningLoop loop : List.<PlanningLoop>of(scheduling, optimizer, guardian, services, clusters)) {
       recorder.submit(loop.plan(snap, recorder));
     }
     return new Recommendation(snap.now(), recorder.plans());
@@ -308,6 +332,7 @@ public final class Controller implements AutoCloseable {
     scheduling.stop();
     optimizer.stop();
     guardian.stop();
+    services.stop();
     clusters.stop();
     energyLoop.stop();
     retentionLoop.stop();
@@ -376,6 +401,11 @@ public final class Controller implements AutoCloseable {
 
   public GuardianLoop guardian() {
     return guardian;
+  }
+
+  /** The service checks inside VMs and their escalation. */
+  public org.corral.controller.loop.ServiceLoop services() {
+    return services;
   }
 
   /**

@@ -18,9 +18,10 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param crashRestarts how a VM that stops on its own is restarted, and when it is given up
  * @param channels      where fencing, recoveries, escalations and give-ups are sent (none by default)
  * @param retry         how failed notifications are retried
+ * @param services      how the services checked inside VMs are watched and escalated
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry) {
+    List<Channel> channels, Notifier.Retry retry, ServiceSettings services) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -29,8 +30,17 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
 
+  /** With the default service settings. */
+  public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
+      Notifier.Retry retry) {
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT);
+  }
+
   public GuardianSettings {
     channels = List.copyOf(channels);
+    if (services == null) {
+      services = ServiceSettings.DEFAULT;
+    }
     if (retry.attempts() < 1) {
       throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
     }
@@ -67,6 +77,10 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services);
+  }
+
+  public GuardianSettings withServices(ServiceSettings s) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s);
   }
 }

@@ -101,6 +101,11 @@ public final class VmCreateCommand implements Callable<Integer> {
       description = "The service NAME starts after OTHER, and is restarted after OTHER is. Repeatable.")
   Map<String, String> checkAfter = new LinkedHashMap<>();
 
+  @Option(names = "--depends-on", paramLabel = "VM[,VM]", split = ",",
+      description = "VMs this one depends on: it is placed only once they run, and its services are restarted after one of "
+          + "them is restarted by the service checks. Each must exist. Repeatable.")
+  List<String> dependsOn = new java.util.ArrayList<>();
+
   @Option(names = "--hold", description = "Create it HOLD: not placed until `corral vm release`.")
   boolean hold;
 
@@ -201,6 +206,10 @@ public final class VmCreateCommand implements Callable<Integer> {
     }
     if (hold) {
       body.put("hold", true);
+    }
+    if (!dependsOn.isEmpty()) {
+      ArrayNode arr = body.putArray("dependsOn");
+      dependsOn.forEach(arr::add);
     }
     if (!checks.isEmpty()) {
       ArrayNode arr = body.putArray("services");

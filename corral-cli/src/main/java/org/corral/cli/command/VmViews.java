@@ -83,7 +83,7 @@ final class VmViews {
 
   static String details(JsonNode vm, Session s) {
     Long mib = Nodes.whole(vm, "spec", "memoryMib");
-    return new Details()
+    Details d = new Details()
         .add("Name", Nodes.text(vm, "name"))
         .add("UUID", Nodes.text(vm, "uuid"))
         .add("State", Nodes.text(vm, "state") + sinceText(vm, s))
@@ -102,8 +102,49 @@ final class VmViews {
         .add("HA", lower(Nodes.text(vm, "spec", "ha")))
         .add("Labels", Nodes.labels(vm, "spec", "labels"))
         .add("Owner", Nodes.text(vm, "owner"))
-        .add("Created", s.time(Nodes.text(vm, "created")))
-        .render();
+        .add("Created", s.time(Nodes.text(vm, "created")));
+    String deps = names(Nodes.at(vm, "spec", "dependsOn"));
+    if (deps != null) {
+      d.add("Depends on", deps);
+    }
+    JsonNode services = Nodes.at(vm, "services");
+    if (services != null) {
+      for (JsonNode svc : services) {
+        d.add("Service " + Nodes.text(svc, "name"), service(svc, s));
+      }
+    }
+    return d.render();
+  }
+
+  private static @Nullable String names(@Nullable JsonNode list) {
+    if (list == null || list.isEmpty()) {
+      return null;
+    }
+    StringJoiner j = new StringJoiner(", ");
+    list.forEach(n -> j.add(n.asText()));
+    return j.toString();
+  }
+
+  /**
+   * One service's state: "failing: 4 failed checks in a row, 1 restart; exit 2: nginx: connection
+   * refused", "paused until 10:42:00 (flapping: ...)", "healthy", "gave up: ...".
+   */
+  static String service(JsonNode svc, Session s) {
+    String state = lower(Nodes.text(svc, "state"));
+    String st = state == null ? "?" : state.replace('_', ' ');
+    Long failures = Nodes.whole(svc, "failures");
+    Long restarts = Nodes.whole(svc, "restarts");
+    StringJoiner counts = new StringJoiner(", ");
+    if (failures != null && failures > 0) {
+      counts.add(failures + " failed check" + (failures == 1 ? "" : "s") + " in a row");
+    }
+    if (restarts != null && restarts > 0) {
+      counts.add(restarts + " restart" + (restarts == 1 ? "" : "s"));
+    }
+    String until = s.time(Nodes.text(svc, "pausedUntil"));
+    String head = st + (until != null ? " until " + until : "") + (counts.length() > 0 ? ": " + counts : "");
+    String reason = Nodes.text(svc, "reason");
+    return "unchecked".equals(st) || reason == null || reason.isEmpty() ? head : head + "; " + reason;
   }
 
   /** "node1", or "node1 -> node2" while migrating. */

@@ -503,7 +503,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Off the loop: the VM with the key of its action in flight as last published. */
   private Views.VmView publishedView(Vm v) {
-    return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null));
+    return Views.vm(v, controller.executor().publishedKey(v.name()).orElse(null), controller.services().published(v.name()));
   }
 
   /**
@@ -545,7 +545,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** On the loop: the VM with the key of its action in flight, if any. */
   private Views.VmView view(Vm v) {
-    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null));
+    return Views.vm(v, controller.executor().activeKey(v.name()).orElse(null), controller.services().published(v.name()));
   }
 
   /** Every JSON answer goes out here, in UTF-8 and saying so. */

@@ -27,7 +27,7 @@ final class Views {
   /** @param action the key of the action in flight on the VM (GET /actions/{key} tells how it ended), or null */
   record VmView(String name, String uuid, String state, DesiredState desired, @Nullable String host,
       @Nullable String migrationTarget, String stateReason, Instant stateSince, Instant created, String owner, VmSpec spec,
-      List<NicLease> leases, @Nullable String action) {}
+      List<NicLease> leases, @Nullable String action, List<org.corral.model.vm.ServiceState> services) {}
 
   record ActionView(String key, String verb, String subject, String status, int attempts, Instant created,
       @Nullable Instant updated, @Nullable String error, Cause cause) {}
@@ -64,9 +64,23 @@ final class Views {
         reserved, on.size(), round(m.cpuUtilisation()), round(watts));
   }
 
+  /** The VM with its declared services not checked (a follower's read: it observes nothing). */
   static VmView vm(Vm v, @Nullable String action) {
+    return vm(v, action, List.of());
+  }
+
+  /**
+   * @param services each service's state as the service checks last published it; a declared
+   *                 service missing there shows as UNCHECKED
+   */
+  static VmView vm(Vm v, @Nullable String action, List<org.corral.model.vm.ServiceState> services) {
+    List<org.corral.model.vm.ServiceState> states = new java.util.ArrayList<>();
+    for (org.corral.model.vm.ServiceCheck c : v.spec().services()) {
+      states.add(services.stream().filter(s -> s.name().equals(c.name())).findFirst()
+          .orElse(org.corral.model.vm.ServiceState.unchecked(c.name())));
+    }
     return new VmView(v.name(), v.uuid(), v.state().name(), v.desired(), v.host(), v.migrationTarget(), v.stateReason(),
-        v.stateSince(), v.created(), v.owner(), v.spec(), v.leases(), action);
+        v.stateSince(), v.created(), v.owner(), v.spec(), v.leases(), action, states);
   }
 
   static ActionView action(ActionRecord r) {

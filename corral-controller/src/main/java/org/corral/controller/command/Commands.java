@@ -169,6 +169,8 @@ public final class Commands {
     final java.util.Map<String, Set<String>> ips = new java.util.HashMap<>();
     /** What the VMs of the request admitted so far hold against the owner's quota. */
     Usage usage = Usage.NONE;
+    /** The dependencies of the VMs of the request admitted so far. */
+    final java.util.Map<String, List<String>> dependsOn = new java.util.HashMap<>();
   }
 
   /** Checks one VM against the state and the batch so far; adds it to {@code tx}; writes nothing. */
@@ -180,6 +182,7 @@ public final class Commands {
     if (state.vm(name).isPresent()) {
       throw new ConflictException("a VM named '" + name + "' already exists; pick another name or delete it first");
     }
+    dependencies(name, spec.dependsOn(), batch);
     if (!batch.names.add(name)) {
       throw new InvalidInputException("name", "'" + name + "' is given twice in this request", "give each VM its own name");
     }
@@ -215,6 +218,50 @@ public final class Commands {
     tx.put(vm).journal(EntryKind.CREATED, SubjectKind.VM, name, null, vm.state().name(), null, cause,
         "created: " + spec.cpus() + " vCPUs, " + spec.memoryMib() + " MiB" + leaseText(leases));
     return vm;
+  }
+
+  /**
+   * Each VM {@code name} depends on must exist (or come earlier in the same request), and the
+   * dependencies must not lead back to it (a VM deleted and created again under its name may be
+   * named by another). Throws naming {@code dependsOn[i]} and the fix.
+   */
+  private void dependencies(String name, List<String> dependsOn, Batch batch) {
+    for (int i = 0; i < dependsOn.size(); i++) {
+      String d = dependsOn.get(i);
+      if (d.equals(name)) {
+        throw new InvalidInputException("dependsOn[" + i + "]", "names the VM itself", "drop it");
+      }
+      if (state.vm(d).isEmpty() && !batch.dependsOn.containsKey(d)) {
+        throw new InvalidInputException("dependsOn[" + i + "]", "names '" + d + "', which is not a VM",
+            "create " + d + " first (or earlier in the same request), or drop it; list VMs with `corral vm list`");
+      }
+      List<String> path = pathTo(d, name, batch, new HashSet<>());
+      if (path != null) {
+        throw new InvalidInputException("dependsOn[" + i + "]", "makes a cycle: " + name + " -> " + String.join(" -> ", path),
+            "drop one of these dependencies so that the VMs can start one after another");
+      }
+    }
+    batch.dependsOn.put(name, dependsOn);
+  }
+
+  /** The chain of dependencies from {@code from} that reaches {@code target} (both ends included), or null. */
+  private @org.jspecify.annotations.Nullable List<String> pathTo(String from, String target, Batch batch, Set<String> seen) {
+    if (from.equals(target)) {
+      return new ArrayList<>(List.of(target));
+    }
+    if (!seen.add(from)) {
+      return null;
+    }
+    List<String> next = batch.dependsOn.containsKey(from) ? batch.dependsOn.get(from)
+        : state.vm(from).map(v -> v.spec().dependsOn()).orElse(List.of());
+    for (String n : next) {
+      List<String> rest = pathTo(n, target, batch, seen);
+      if (rest != null) {
+        rest.add(0, from);
+        return rest;
+      }
+    }
+    return null;
   }
 
   /** Leases for {@code nics}: free in the state (its indexes, O(1) a question) and in the batch so far. */

@@ -18,7 +18,17 @@ import org.jspecify.annotations.Nullable;
 public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
     @Nullable List<NicSpec> nics, @Nullable String requirements, @Nullable PlacementPolicy policy, @Nullable String rank,
     @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable HaLevel ha, @Nullable Integer haPriority,
-    @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold, @Nullable List<ServiceCheck> services) {
+    @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold, @Nullable List<ServiceCheck> services,
+    @Nullable List<String> dependsOn) {
+
+  /** A request without dependencies on other VMs. */
+  public VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
+      @Nullable List<NicSpec> nics, @Nullable String requirements, @Nullable PlacementPolicy policy, @Nullable String rank,
+      @Nullable String affinityGroup, @Nullable String antiAffinityGroup, @Nullable HaLevel ha, @Nullable Integer haPriority,
+      @Nullable String userData, @Nullable Map<String, String> labels, @Nullable Boolean hold, @Nullable List<ServiceCheck> services) {
+    this(name, cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, haPriority, userData,
+        labels, hold, services, null);
+  }
 
   /** A request without service checks. */
   public VmRequest(String name, @Nullable Integer cpus, @Nullable Long memoryMib, @Nullable List<DiskSpec> disks,
@@ -32,7 +42,13 @@ public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memo
   /** The same request with these service checks. */
   public VmRequest withServices(List<ServiceCheck> s) {
     return new VmRequest(name, cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, haPriority,
-        userData, labels, hold, s);
+        userData, labels, hold, s, dependsOn);
+  }
+
+  /** The same request depending on these VMs ({@code corral vm create --depends-on}). */
+  public VmRequest withDependsOn(List<String> vms) {
+    return new VmRequest(name, cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, haPriority,
+        userData, labels, hold, services, vms);
   }
 
   public static VmRequest of(String name, int cpus, long memoryMib) {
@@ -53,6 +69,7 @@ public record VmRequest(String name, @Nullable Integer cpus, @Nullable Long memo
     // Lists and labels left out are none, as VmSpec itself reads a null.
     return new VmSpec(cpus, memoryMib, Objects.requireNonNullElse(disks, List.of()), Objects.requireNonNullElse(nics, List.of()),
         requirements, policy, rank, affinityGroup, antiAffinityGroup, Objects.requireNonNullElse(ha, HaLevel.DEFAULT), userData,
-        Objects.requireNonNullElse(labels, Map.of()), Objects.requireNonNullElse(services, List.of()));
+        Objects.requireNonNullElse(labels, Map.of()), Objects.requireNonNullElse(services, List.of()),
+        Objects.requireNonNullElse(dependsOn, List.of()));
   }
 }

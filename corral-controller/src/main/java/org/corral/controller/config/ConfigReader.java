@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.corral.controller.ControllerSettings;
 import org.corral.controller.GuardianSettings;
+import org.corral.controller.ServiceSettings;
 import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notification;
 import org.corral.controller.notify.Notifier;
@@ -152,7 +153,7 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services");
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
@@ -216,8 +217,15 @@ public final class ConfigReader {
     Notifier.Retry rd = Notifier.Retry.DEFAULT;
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
         n.integer("queue", rd.queue()));
+    Node sv = g.child("services").only("failuresPerStep", "flapping", "checkInterval", "timeout");
+    Node fl = sv.child("flapping").only("restarts", "within", "pause");
+    ServiceSettings sd = ServiceSettings.DEFAULT;
+    ServiceSettings services = ServiceSettings.of(sv.integer("failuresPerStep", sd.escalation().perStep()),
+        fl.integer("restarts", sd.escalation().flapRestarts()), fl.duration("within", sd.escalation().flapWindow()),
+        fl.duration("pause", sd.escalation().flapPause()), sv.duration("checkInterval", sd.checkInterval()),
+        sv.duration("timeout", sd.timeout()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services);
   }
 
   private static List<String> concat(String first, List<String> rest) {

@@ -490,6 +490,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> new PowerOnStep(p);
       case Action.PowerOffHost p -> new PowerOffStep(p);
       case Action.FenceHost f -> new FenceStep(f);
+      case Action.RestartService r -> new ServiceStep(r);
     };
   }
 
@@ -505,6 +506,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> SubjectKind.HOST;
       case Action.PowerOffHost p -> SubjectKind.HOST;
       case Action.FenceHost f -> SubjectKind.HOST;
+      case Action.RestartService r -> SubjectKind.VM;
     };
   }
 
@@ -521,6 +523,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> "power on " + p.host();
       case Action.PowerOffHost p -> "power off " + p.host();
       case Action.FenceHost f -> "fence " + f.host();
+      case Action.RestartService r -> "restart service " + String.join(", then ", r.services()) + " in " + r.vm() + " on " + r.host();
     };
   }
 

@@ -63,8 +63,10 @@ final class RecoverStep implements Step {
   @Override
   public void begin(ControllerState.Tx tx, ControllerState s) {
     Vm vm = s.requireVm(a.vm());
+    // A STOPPED VM either stopped on its own (a crash restart) or was stopped by the Guardian for
+    // its services (a recreation): the action's cause, journaled beside this, says which.
     tx.vmState(vm, vm.moved(VmState.RECOVERING, a.to(), null, "restarting on " + a.to() + (vm.state() == VmState.STOPPED
-        ? ": it stopped on its own on " + a.from() : ": host " + a.from() + " failed"),
+        ? ": it was stopped on " + a.from() : ": host " + a.from() + " failed"),
         s.clock().now()), a.key(), a.cause());
   }
 
@@ -76,8 +78,9 @@ final class RecoverStep implements Step {
   @Override
   public void succeed(ControllerState.Tx tx, ControllerState s) {
     Vm vm = s.requireVm(a.vm());
-    tx.vmState(vm, vm.moved(VmState.RUNNING, a.to(), null, "restarted on " + a.to() + " after host " + a.from() + " failed",
-        s.clock().now()), a.key(), a.cause());
+    boolean fromUp = s.host(a.from()).map(h -> h.state().acceptsVms()).orElse(false);
+    tx.vmState(vm, vm.moved(VmState.RUNNING, a.to(), null, "restarted on " + a.to() + (fromUp ? " (moved from " + a.from() + ")"
+        : " after host " + a.from() + " failed"), s.clock().now()), a.key(), a.cause());
   }
 
   /**

@@ -58,6 +58,8 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
   private final Map<String, Long> confirmed = new HashMap<>();
   private Set<String> lastNotes = Set.of();
+  /** VMs another decision is restarting (the service checks' VM restarts): not restarted here meanwhile. */
+  private java.util.function.Predicate<String> held = vm -> false;
 
   /**
    * @param meta   the store's meta data as loaded (confirmations made before a restart)
@@ -81,6 +83,30 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
         }
       }
     });
+  }
+
+  /**
+   * VMs for which {@code held} is true are left to whoever holds them, as if an action on them
+   * were under way: the service checks stop a VM to restart it, and it must not look to the
+   * Guardian like a VM that stopped on its own.
+   */
+  public void holdWhile(java.util.function.Predicate<String> held) {
+    this.held = held;
+  }
+
+  /** The planner as the policy sees it: busy also for the VMs held elsewhere. */
+  private Planner guarded(Planner p) {
+    return new Planner() {
+      @Override
+      public List<String> submit(Plan plan) {
+        return p.submit(plan);
+      }
+
+      @Override
+      public boolean isBusy(String subject) {
+        return p.isBusy(subject) || held.test(subject);
+      }
+    };
   }
 
   @Override
@@ -118,7 +144,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     askPower();
     Snapshot snap = state.snapshot(cycle, seed);
-    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf);
+    Recovery.Decision d = recovery.decide(snap, guarded(planner), this::failure, startedAt, this::restartsOf);
     for (Recovery.GiveUp l : d.lost()) {
       Vm vm = state.vm(l.vm()).orElse(null);
       if (vm != null && !planner.isBusy(vm.name()) && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
@@ -141,7 +167,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf).plan();
+    return recovery.decide(snapshot, guarded(recorder), this::failure, startedAt, this::restartsOf).plan();
   }
 
   /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */

@@ -54,6 +54,13 @@ public final class SchedulingLoop extends Loop implements PlanningLoop {
       state.tx().put(after).journal(EntryKind.UNPLACEABLE, SubjectKind.VM, vm.name(), null, null, null,
           Cause.of(Origin.SCHEDULER, cycle, "no feasible host"), r.summary()).commit();
     }
+    // A VM that waits for the VMs it depends on says so in its state reason (once, when it changes).
+    d.waiting().forEach((name, why) -> {
+      Vm vm = state.vm(name).orElse(null);
+      if (vm != null && vm.state() == VmState.PENDING && !Objects.equals(vm.stateReason(), why)) {
+        state.tx().put(vm.withState(VmState.PENDING, why, clock.now())).commit();
+      }
+    });
   }
 
   /** Placements decided since start (each became a deploy in a plan). */

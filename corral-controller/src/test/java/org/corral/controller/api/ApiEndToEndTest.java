@@ -196,6 +196,28 @@ class ApiEndToEndTest {
   }
 
   @Test
+  void aVmShowsItsServicesStatesAndItsDependencies() {
+    corral.untilVmState(api.post("/api/v1/vms", vmBody("dep1", ON_T01_T02)).json().get("name").asText(), "RUNNING");
+    eventually().alias("no action in flight").until(() -> api.list("/api/v1/actions").isEmpty());
+    Rejections p = new Rejections();
+    p.expect(api.post("/api/v1/vms", "{\"name\": \"svc2\", \"cpus\": 1, \"memoryMib\": 512, \"dependsOn\": [\"nosuch\"]}"),
+        400, "invalid-input", "dependsOn[0]").contains("not a VM");
+    p.expect(api.get("/api/v1/vms/svc2"), 404, "not-found", null);
+    ApiClient.Reply created = api.post("/api/v1/vms", "{\"name\": \"svc1\", \"cpus\": 1, \"memoryMib\": 512, \"dependsOn\": [\"dep1\"],"
+        + " \"services\": [{\"name\": \"web\", \"kind\": \"SCRIPT\", \"command\": [\"/c/web\"]},"
+        + " {\"name\": \"ssh\", \"kind\": \"TCP\", \"port\": 22}]}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+    JsonNode vm = api.get("/api/v1/vms/svc1").json();
+    assertThat(vm.get("spec").get("dependsOn").get(0).asText()).isEqualTo("dep1");
+    assertThat(vm.get("services")).hasSize(2);
+    assertThat(vm.get("services").get(0).get("name").asText()).isEqualTo("web");
+    assertThat(vm.get("services").get(1).get("state").asText()).isIn("UNCHECKED", "HEALTHY", "FAILING");
+    assertThat(vm.get("services").get(0).get("failures").isInt()).isTrue();
+
+  }
+
+  @Test
   @Order(5)
   void bodiesThatAreNotQuiteRightAreRejectedToo() {
     eventually().alias("no action in flight").until(() -> api.list("/api/v1/actions").isEmpty());

@@ -108,7 +108,8 @@ class ConfigReaderTest {
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
-        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h}}
+        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h},
+                   services: {failuresPerStep: 2, checkInterval: 30s, flapping: {restarts: 4, pause: 5m}}}
         api: {listen: "0.0.0.0:9000"}
         store: {url: "jdbc:postgresql://db1:5432/corral", user: corral, passwordEnv: CORRAL_DB_PASSWORD}
         scheduler: {policy: power-aware, cpuOvercommit: 4}
@@ -130,6 +131,9 @@ class ConfigReaderTest {
     assertThat(c.controller().beat()).as("the beat, shorter than the Monitor period").isEqualTo(Duration.ofMillis(250));
     assertThat(c.controller().guardian().crashRestarts())
         .isEqualTo(new org.corral.policy.recovery.CrashRestarts(5, Duration.ofHours(1), Duration.ofSeconds(10)));
+    assertThat(c.controller().guardian().services()).isEqualTo(new org.corral.controller.ServiceSettings(
+        new org.corral.policy.service.ServiceEscalation(2, 4, Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofSeconds(30),
+        Duration.ofSeconds(10)));
     assertThat(c.controller().utilisationWindow()).isEqualTo(10);
     assertThat(c.listen()).isEqualTo("0.0.0.0:9000");
     assertThat(c.store().password()).isEqualTo("s3cret");
@@ -185,6 +189,16 @@ class ConfigReaderTest {
         Arguments.of("unknown guardian key", "guardian: {beats: 1s}", "guardian.beats", "suspectAfter"),
         Arguments.of("no crash restarts", "guardian: {crashRestarts: {max: 0}}", "guardian.crashRestarts.max", "at least 1"),
         Arguments.of("crash window of zero", "guardian: {crashRestarts: {window: 0s}}", "guardian.crashRestarts.window", "positive"),
+        Arguments.of("no failed checks per step", "guardian: {services: {failuresPerStep: 0}}", "guardian.services.failuresPerStep",
+            "at least 1"),
+        Arguments.of("flapping after one restart", "guardian: {services: {flapping: {restarts: 1}}}",
+            "guardian.services.flapping.restarts", "at least 2"),
+        Arguments.of("flapping window of zero", "guardian: {services: {flapping: {within: 0s}}}", "guardian.services.flapping.within",
+            "positive"),
+        Arguments.of("checks every 100 ms", "guardian: {services: {checkInterval: 100ms}}", "guardian.services.checkInterval",
+            "at least 1s"),
+        Arguments.of("check timeout of zero", "guardian: {services: {timeout: 0s}}", "guardian.services.timeout", "positive"),
+        Arguments.of("unknown services key", "guardian: {services: {interval: 5s}}", "guardian.services.interval", "checkInterval"),
         Arguments.of("the old setting", "controller: {downAfterPolls: 3}", "controller.downAfterPolls", "guardian.downAfter"),
         Arguments.of("bad duration", "controller: {monitorPeriod: 5 parsecs}", "controller.monitorPeriod", "not a duration"),
         Arguments.of("bad executor duration", "executor: {actionTimeout: soon}", "executor.actionTimeout", "not a duration"),

@@ -33,7 +33,7 @@ class RecommendModeTest {
 
     Controller.Recommendation rec = lab.controller.recommend();
     assertThat(rec.plans()).extracting(p -> p.origin()).as("every deciding loop, in order")
-        .containsExactly(Origin.SCHEDULER, Origin.OPTIMIZER, Origin.GUARDIAN, Origin.CLUSTER);
+        .containsExactly(Origin.SCHEDULER, Origin.OPTIMIZER, Origin.GUARDIAN, Origin.GUARDIAN, Origin.CLUSTER); // hosts and VMs, then services
     List<Action> shown = rec.plans().getFirst().actions();
     assertThat(shown).extracting(Action::subject).containsExactly("r1", "r2", "r3");
     assertThat(shown).allSatisfy(a -> assertThat(a.cause().reason()).startsWith("PACKING chose node0"));

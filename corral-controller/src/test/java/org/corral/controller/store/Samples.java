@@ -117,6 +117,7 @@ final class Samples {
         case "int" -> 3;
         case "long" -> 3L;
         case "org.corral.model.plan.Cause" -> CAUSE;
+        case "java.util.List" -> java.util.List.of(c.getName() + "-1", c.getName() + "-2"); // lists of names (RestartService.services)
         default -> throw new AssertionError("Samples.sampleOf has no value for " + kind.getSimpleName() + "." + c.getName()
             + " of type " + c.getType() + "; add one");
       };

@@ -38,6 +38,8 @@ import org.corral.model.vm.VmState;
 public final class LabHarness {
   public final VirtualClock clock = new VirtualClock();
   public final SimDataCenter dc;
+  /** What commands inside the simulated VMs answer (service checks, hooks): script it with {@code onExec}. */
+  public final SimGuestExec guest;
   public Store store;
   public ScopedClock scope;
   public Controller controller;
@@ -58,6 +60,7 @@ public final class LabHarness {
   public LabHarness(int hosts, SimLatencies latencies, ControllerSettings settings) {
     this.settings = settings;
     dc = new SimDataCenter("lab", clock, 7, latencies);
+    guest = new SimGuestExec(dc);
     for (int i = 1; i <= hosts; i++) {
       dc.addHost(hostName(i), new HostCapacity(8, 2600, 32768), PowerModel.linear(100, 250), true);
     }
@@ -76,7 +79,7 @@ public final class LabHarness {
     store = s != null ? s : new InMemoryStore();
     scope = new ScopedClock(clock);
     Drivers drivers = new Drivers().hypervisor(hypervisorWrapper.apply(new SimHypervisorDriver(dc)))
-        .power(powerWrapper.apply(new SimPowerDriver(dc))).guest(new SimGuestExec(dc));
+        .power(powerWrapper.apply(new SimPowerDriver(dc))).guest(guest);
     moreDrivers.accept(drivers);
     meters = new SimpleMeterRegistry();
     controller = new Controller(settings, scope, store, drivers, meters);

@@ -97,4 +97,18 @@ public sealed interface Action {
     public String verb() { return "fence"; }
     public FenceHost withKey(String k) { return new FenceHost(k, host, cause); }
   }
+
+  /**
+   * Restart services inside a running VM through its guest-exec transport, one after another in
+   * {@code services}' order (the failing service first, then the services that depend on it):
+   * each by the script contract's {@code restart} argument, or its declared restart command.
+   */
+  record RestartService(String key, String vm, String host, java.util.List<String> services, Cause cause) implements Action {
+    public RestartService {
+      services = java.util.List.copyOf(services);
+    }
+    public String subject() { return vm; }
+    public String verb() { return "restart-service"; }
+    public RestartService withKey(String k) { return new RestartService(k, vm, host, services, cause); }
+  }
 }

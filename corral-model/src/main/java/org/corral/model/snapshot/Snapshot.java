@@ -43,6 +43,8 @@ public final class Snapshot {
   private final SortedMap<String, Network> networks;
   private final SortedMap<String, Image> images;
   private final Map<String, HostObservation> hostObservations;
+  /** The last check of each service inside a VM, by {@code vm/service} (soft state; empty unless given). */
+  private final Map<String, ServiceObservation> serviceObservations;
   private final @Nullable Index index;
   private volatile @Nullable Derived derived;
 
@@ -60,13 +62,13 @@ public final class Snapshot {
   /** A snapshot over copies of the given maps (tests, fixtures): safe with any maps. */
   public Snapshot(long cycle, Instant now, long seed, Map<String, Host> hosts, Map<String, Vm> vms,
       Map<String, Network> networks, Map<String, Image> images, Map<String, HostObservation> hostObservations) {
-    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations), null,
-        NO_COPY);
+    this(cycle, now, seed, sorted(hosts), sorted(vms), sorted(networks), sorted(images), Map.copyOf(hostObservations), Map.of(),
+        null, NO_COPY);
   }
 
   private Snapshot(long cycle, Instant now, long seed, SortedMap<String, Host> hosts, SortedMap<String, Vm> vms,
       SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations,
-      @Nullable Index index, NoCopy marker) {
+      Map<String, ServiceObservation> serviceObservations, @Nullable Index index, NoCopy marker) {
     this.cycle = cycle;
     this.now = now;
     this.seed = seed;
@@ -75,6 +77,7 @@ public final class Snapshot {
     this.networks = networks;
     this.images = images;
     this.hostObservations = hostObservations;
+    this.serviceObservations = serviceObservations;
     this.index = index;
   }
 
@@ -86,7 +89,7 @@ public final class Snapshot {
       SortedMap<String, Network> networks, SortedMap<String, Image> images, Map<String, HostObservation> hostObservations) {
     return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
         Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
-        Collections.unmodifiableMap(hostObservations), null, NO_COPY);
+        Collections.unmodifiableMap(hostObservations), Map.of(), null, NO_COPY);
   }
 
   /** The same, with the derived data kept by the caller ({@link Index}): no pass over every VM. */
@@ -95,7 +98,25 @@ public final class Snapshot {
       Index index) {
     return new Snapshot(cycle, now, seed, Collections.unmodifiableSortedMap(hosts), Collections.unmodifiableSortedMap(vms),
         Collections.unmodifiableSortedMap(networks), Collections.unmodifiableSortedMap(images),
-        Collections.unmodifiableMap(hostObservations), index, NO_COPY);
+        Collections.unmodifiableMap(hostObservations), Map.of(), index, NO_COPY);
+  }
+
+  /**
+   * The same snapshot with the last check of each service inside the VMs, keyed by
+   * {@link #serviceKey}: nothing else is copied.
+   */
+  public Snapshot withServiceObservations(Map<String, ServiceObservation> byKey) {
+    return new Snapshot(cycle, now, seed, hosts, vms, networks, images, hostObservations, Map.copyOf(byKey), index, NO_COPY);
+  }
+
+  /** The key of a service's observation: {@code vm/service}. */
+  public static String serviceKey(String vm, String service) {
+    return vm + "/" + service;
+  }
+
+  /** The last check of {@code service} inside {@code vm}, or null when it has not been checked. */
+  public @Nullable ServiceObservation serviceObservation(String vm, String service) {
+    return serviceObservations.get(serviceKey(vm, service));
   }
 
   /** Tells the private constructor apart from the public, copying one. */

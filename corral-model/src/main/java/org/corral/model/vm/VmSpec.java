@@ -41,7 +41,8 @@ public record VmSpec(
     HaLevel ha,
     @Nullable String userData,
     Map<String, String> labels,
-    List<ServiceCheck> services) {
+    List<ServiceCheck> services,
+    List<String> dependsOn) {
 
   public static final long MAX_MEMORY_MIB = 16L * 1024 * 1024;
   public static final int MAX_CPUS = 1024;
@@ -70,6 +71,24 @@ public record VmSpec(
     antiAffinityGroup = blankToNull(antiAffinityGroup);
     ha = ha == null ? HaLevel.DEFAULT : ha;
     services = services == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(services));
+    dependsOn = dependsOn == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(dependsOn));
+  }
+
+  /** VMs one VM may depend on at most. */
+  public static final int MAX_DEPENDS_ON = 16;
+
+  /** A spec without dependencies on other VMs (the form before {@code dependsOn} was added). */
+  public VmSpec(int cpus, long memoryMib, List<DiskSpec> disks, List<NicSpec> nics, @Nullable String requirements,
+      @Nullable PlacementPolicy policy, @Nullable String rank, @Nullable String affinityGroup, @Nullable String antiAffinityGroup,
+      HaLevel ha, @Nullable String userData, Map<String, String> labels, List<ServiceCheck> services) {
+    this(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services,
+        List.of());
+  }
+
+  /** The same spec depending on these VMs: it starts after they run, and its services restart after they restart. */
+  public VmSpec withDependsOn(List<String> vms) {
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels,
+        services, vms);
   }
 
   /** A spec without service checks (the form before {@code services} was added). */
@@ -81,7 +100,7 @@ public record VmSpec(
 
   /** The same spec with these service checks (docs/high-availability.md, "Service checks"). */
   public VmSpec withServices(List<ServiceCheck> s) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, s);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, s, dependsOn);
   }
 
   /** The smallest useful spec: n vCPUs and m MiB, nothing else. */
@@ -90,15 +109,15 @@ public record VmSpec(
   }
 
   public VmSpec withRequirements(String expr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, disks, nics, expr, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services, dependsOn);
   }
 
   public VmSpec withPolicy(PlacementPolicy p, String rankExpr) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, p, rankExpr, affinityGroup, antiAffinityGroup, ha, userData, labels, services, dependsOn);
   }
 
   public VmSpec withGroups(String affinity, String antiAffinity) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinity, antiAffinity, ha, userData, labels, services, dependsOn);
   }
 
   public VmSpec withUserData(@Nullable String data) {
@@ -106,7 +125,7 @@ public record VmSpec(
   }
 
   public VmSpec withNics(List<NicSpec> n) {
-    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, disks, n, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services, dependsOn);
   }
 
   /** The same spec with these labels (validated as any spec's). */
@@ -115,11 +134,11 @@ public record VmSpec(
   }
 
   public VmSpec withHa(HaLevel level) {
-    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, disks, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, level, userData, labels, services, dependsOn);
   }
 
   public VmSpec withDisks(List<DiskSpec> d) {
-    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services);
+    return new VmSpec(cpus, memoryMib, d, nics, requirements, policy, rank, affinityGroup, antiAffinityGroup, ha, userData, labels, services, dependsOn);
   }
 
   public Resources demand() {
@@ -185,6 +204,20 @@ public record VmSpec(
         throw new InvalidInputException("spec.nics[" + i + "]", "is empty", "give {network: NAME}");
       }
       Names.require("spec.nics[" + i + "].network", n.network());
+    }
+    if (dependsOn.size() > MAX_DEPENDS_ON) {
+      throw new InvalidInputException("spec.dependsOn", "names " + dependsOn.size() + " VMs, more than " + MAX_DEPENDS_ON,
+          "name the few VMs this one cannot work without");
+    }
+    for (int i = 0; i < dependsOn.size(); i++) {
+      String d = dependsOn.get(i);
+      if (d == null) {
+        throw new InvalidInputException("spec.dependsOn[" + i + "]", "is empty", "give the name of a VM, or drop the entry");
+      }
+      Names.require("spec.dependsOn[" + i + "]", d);
+      if (dependsOn.indexOf(d) != i) {
+        throw new InvalidInputException("spec.dependsOn[" + i + "]", "names " + d + " twice", "drop the repeated entry");
+      }
     }
     return this;
   }

@@ -26,10 +26,13 @@ public final class PendingVmPolicy {
   /**
    * What one decision produced: the plan (deploys, plus a note per VM left unplaced) and the
    * structured reports of the VMs left PENDING.
+   *
+   * @param waiting the VMs not placed because a VM they depend on does not run yet, with why
    */
-  public record Decision(Plan plan, List<PlacementReport> unplaced) {
+  public record Decision(Plan plan, List<PlacementReport> unplaced, java.util.Map<String, String> waiting) {
     public Decision {
       unplaced = List.copyOf(unplaced);
+      waiting = java.util.Map.copyOf(waiting);
     }
   }
 
@@ -40,13 +43,20 @@ public final class PendingVmPolicy {
    */
   public Decision decide(Snapshot snapshot, Planner planner) {
     List<Vm> pending = new ArrayList<>();
+    java.util.Map<String, String> waiting = new java.util.LinkedHashMap<>();
     for (Vm vm : snapshot.pending()) {
-      if (!planner.isBusy(vm.name())) {
+      if (planner.isBusy(vm.name())) {
+        continue;
+      }
+      String before = notRunning(snapshot, vm);
+      if (before != null) {
+        waiting.put(vm.name(), "waits for " + before + " to run first (dependsOn)");
+      } else {
         pending.add(vm);
       }
     }
     if (pending.isEmpty()) {
-      return new Decision(Plan.of(Origin.SCHEDULER, snapshot.cycle(), List.of()), List.of());
+      return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), List.of(), notes(waiting)), List.of(), waiting);
     }
     PlacementResult result = scheduler.place(snapshot, pending);
     List<Action> deploys = new ArrayList<>(result.placements().size());
@@ -56,10 +66,30 @@ public final class PendingVmPolicy {
       deploys.add(new Action.DeployVm("deploy/" + vm.name() + "/" + vm.uuid() + "/" + vm.version(), vm.name(), p.host(),
           Cause.of(Origin.SCHEDULER, snapshot.cycle(), p.reason())));
     }
-    List<String> notes = new ArrayList<>(result.unplaced().size());
+    List<String> notes = notes(waiting);
     for (PlacementReport r : result.unplaced()) {
       notes.add(r.vm() + ": " + r.summary());
     }
-    return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced());
+    return new Decision(new Plan(Origin.SCHEDULER, snapshot.cycle(), deploys, notes), result.unplaced(), waiting);
+  }
+
+  private static List<String> notes(java.util.Map<String, String> waiting) {
+    List<String> notes = new ArrayList<>();
+    waiting.forEach((vm, why) -> notes.add(vm + ": " + why));
+    return notes;
+  }
+
+  /**
+   * The first VM {@code vm} depends on that does not run yet (with its state), or null: a VM starts
+   * after the VMs it depends on. A dependency that no longer exists does not hold it back.
+   */
+  private static @org.jspecify.annotations.Nullable String notRunning(Snapshot snapshot, Vm vm) {
+    for (String d : vm.spec().dependsOn()) {
+      Vm dep = snapshot.vm(d);
+      if (dep != null && dep.state() != org.corral.model.vm.VmState.RUNNING) {
+        return d + " (" + dep.state() + ")";
+      }
+    }
+    return null;
   }
 }

@@ -167,7 +167,7 @@ public final class Recovery {
         if (sent.merge(p.host(), 1, Integer::sum) >= perHost) {
           session.get().exclude(p.host()); // full for this pass: the next VMs go to the next best hosts
         }
-        actions.add(new Action.RecoverVm("recover/" + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
+        actions.add(new Action.RecoverVm(RECOVER + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
             Cause.of(Origin.GUARDIAN, cycle, "host " + failed + " failed (" + r.why() + "); HA "
                 + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
       }
@@ -180,6 +180,9 @@ public final class Recovery {
     crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
   }
+
+  /** Prefix of the key of a restart elsewhere after a VM's host failed. */
+  public static final String RECOVER = "recover/";
 
   /** Prefix of the key of a live migration off a host in maintenance. */
   public static final String EVACUATE = "evacuate/";
@@ -319,7 +322,7 @@ public final class Recovery {
   }
 
   /** The first disk of {@code vm} not on shared storage (its image missing counts as local), or null. */
-  private static @Nullable String localDisk(Snapshot s, Vm vm) {
+  public static @Nullable String localDisk(Snapshot s, Vm vm) {
     for (DiskSpec d : vm.spec().disks()) {
       Image img = s.images().get(d.image());
       if (img == null || !img.shared()) {
