@@ -51,6 +51,14 @@ public abstract class HypervisorContract {
    */
   protected void awaitGuestReady(String name) {}
 
+  /**
+   * The reboot's grace before a reset: short where no guest answers ACPI (sim, test:///, which
+   * then reset), long enough for a real guest to reboot by itself.
+   */
+  protected Duration rebootTimeout() {
+    return Duration.ofSeconds(1);
+  }
+
   /** A spec too big for the host's free memory, or empty when the driver does not check memory. */
   protected Optional<DomainSpec> specTooBigForHost() {
     return Optional.empty();
@@ -182,6 +190,20 @@ public abstract class HypervisorContract {
   }
 
   @Test
+  void rebootLeavesARunningDomainRunningAndIsRefusedForAStoppedOne() {
+    await(conn.define(spec("contract-a")));
+    await(conn.start("contract-a"));
+    awaitGuestReady("contract-a");
+
+    await(conn.reboot("contract-a", rebootTimeout()));
+    assertThat(status("contract-a")).get().extracting(DomainStatus::state).isEqualTo(DomainState.RUNNING);
+
+    await(conn.destroy("contract-a"));
+    assertThat(failure(conn.reboot("contract-a", rebootTimeout())).kind()).as("reboot of a stopped domain").isEqualTo(Kind.REJECTED);
+    assertThat(status("contract-a")).get().extracting(DomainStatus::state).isEqualTo(DomainState.SHUTOFF);
+  }
+
+  @Test
   void undefineRefusesARunningDomainThenRemovesAStoppedOneIdempotently() {
     await(conn.define(spec("contract-a")));
     await(conn.start("contract-a"));
@@ -201,6 +223,7 @@ public abstract class HypervisorContract {
     assertThat(failure(conn.shutdown("contract-missing", Duration.ofSeconds(1))).kind()).as("shutdown")
         .isEqualTo(Kind.NOT_FOUND);
     assertThat(failure(conn.destroy("contract-missing")).kind()).as("destroy").isEqualTo(Kind.NOT_FOUND);
+    assertThat(failure(conn.reboot("contract-missing", Duration.ofSeconds(1))).kind()).as("reboot").isEqualTo(Kind.NOT_FOUND);
     assertThat(status("contract-missing")).isEmpty();
   }
 

@@ -45,6 +45,12 @@ class QemuLabContractTest extends HypervisorContract {
     lab.awaitReady(1, name);
   }
 
+  /** A real guest reboots by itself well within this: the reboot event, not the reset, ends the wait. */
+  @Override
+  protected Duration rebootTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
   @Override
   protected void awaitUntil(String what, BooleanSupplier condition) {
     QemuLab.await(what, Duration.ofSeconds(120)).until(condition::getAsBoolean);
