@@ -140,12 +140,13 @@ public final class VirtualRun {
         dc.playWorkload(v.name(), new WorkloadModel.Trace(values, interval, false));
       }
       int unplaced = (int) controller.state().vms().stream().filter(v -> v.state() != VmState.RUNNING).count() + misplaced;
-      double start = controller.energy().report().joules();
       double exactStart = dc.totalEnergyJoules();
       long migrationsBefore = count(meters, "migrate");
       long powerOffsBefore = count(meters, "power-off");
       List<Point> points = new ArrayList<>(samples);
       clock.advance(DECISION_LAG);
+      // The meter counts a running host up to its last poll: read once the day's first poll is in (as at the end).
+      double start = controller.energy().report().joules();
       for (int k = 1; k < samples; k++) {
         clock.advance(interval);
         if (k == 1 && consolidation != null) { // its first decision now, then every interval
