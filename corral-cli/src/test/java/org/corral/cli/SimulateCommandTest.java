@@ -59,23 +59,31 @@ class SimulateCommandTest {
 
   @Test
   void theWholeControllerOnVirtualTimeGivesTheSimulatorsFigures() throws Exception {
-    // The realistic preset (idle hosts draw power, memory counts) with the published LR-MMT rules:
-    // the controller's loops, executor and store over the simulated driver, on the same day.
-    Run r = Run.with(Map.of(), "simulate", "--trace", TRACE, "--preset", "realistic", "--policy", "lr-mmt-1.2", "--hosts", "60",
+    // The realistic preset (idle hosts draw power, memory counts), Corral's herd and the published
+    // LR-MMT rules: the controller's loops, executor and store over the simulated driver, on the
+    // same day, from the same start-up layout, deciding at the same instants.
+    Run r = Run.with(Map.of(), "simulate", "--trace", TRACE, "--preset", "realistic", "--policy", "herd,lr-mmt-1.2", "--hosts", "60",
         "--controller", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode runs = new ObjectMapper().readTree(r.out());
-    assertThat(runs).hasSize(2);
-    JsonNode sim = runs.get(0);
-    JsonNode ctl = runs.get(1);
-    assertThat(ctl.path("policy").asText()).isEqualTo("lr-mmt-1.2 (controller)");
-    assertThat(ctl.path("rejectedActions").asLong()).as("failed actions and unplaced VMs").isZero();
-    assertThat(ctl.path("energyKwh").asDouble()).isCloseTo(sim.path("energyKwh").asDouble(),
-        org.assertj.core.data.Percentage.withPercentage(2));
-    assertThat(ctl.path("migrations").asLong()).isPositive();
-    assertThat((double) ctl.path("migrations").asLong()).isCloseTo(sim.path("migrations").asLong(),
-        org.assertj.core.data.Percentage.withPercentage(25));
-    assertThat(ctl.path("slatah").isNull()).as("the SLA figures need the simulator's ledger").isTrue();
+    assertThat(runs).hasSize(4);
+    for (int i = 0; i < 4; i += 2) {
+      JsonNode sim = runs.get(i);
+      JsonNode ctl = runs.get(i + 1);
+      String policy = sim.path("policy").asText();
+      assertThat(ctl.path("policy").asText()).isEqualTo(policy + " (controller)");
+      assertThat(ctl.path("rejectedActions").asLong()).as(policy + ": failed actions and unplaced VMs").isZero();
+      assertThat(ctl.path("energyKwh").asDouble()).as(policy + ": energy within ±5 %")
+          .isCloseTo(sim.path("energyKwh").asDouble(), org.assertj.core.data.Percentage.withPercentage(5));
+      assertThat(ctl.path("exactEnergyKwh").asDouble()).as(policy + ": the meter against the driver's exact integral")
+          .isCloseTo(ctl.path("energyKwh").asDouble(), org.assertj.core.data.Percentage.withPercentage(1));
+      assertThat(ctl.path("migrations").asLong()).isPositive();
+      assertThat((double) ctl.path("migrations").asLong()).as(policy + ": migrations")
+          .isCloseTo(sim.path("migrations").asLong(), org.assertj.core.data.Percentage.withPercentage(25));
+      assertThat(ctl.path("slatah").isNull()).as("the SLA figures need the simulator's ledger").isTrue();
+    }
+    assertThat((double) runs.get(1).path("powerOffs").asLong()).as("herd's power-offs")
+        .isCloseTo(runs.get(0).path("powerOffs").asLong(), org.assertj.core.data.Percentage.withPercentage(10));
   }
 
   @Test
@@ -90,8 +98,13 @@ class SimulateCommandTest {
 
   @Test
   void anUnknownPolicyIsRefusedNamingTheField() {
-    Run r = Run.with(Map.of(), "simulate", "--trace", TRACE, "--policy", "fast");
+    Run r = Run.with(Map.of(), "simulate", "--trace", TRACE, "--policy", "herd,fast");
     assertThat(r.code()).isNotZero();
-    assertThat(r.err()).contains("policy").contains("lr-mmt-1.2");
+    assertThat(r.err()).contains("policy").contains("'fast' is not a policy");
+    for (String name : new String[] {"herd", "corral", "enersis", "npa", "dvfs", "thr-mmt-0.8", "iqr-mmt-1.5", "mad-mmt-2.5",
+        "lr-mmt-1.2", "lrr-mmt-1.2", "<detector>-<selector>-<parameter>"}) {
+      assertThat(r.err()).as("every valid name is listed").contains(name);
+    }
+    assertThat(r.out()).as("nothing ran: the names are checked first").isEmpty();
   }
 }

@@ -644,6 +644,19 @@ final class CloudSimDataCentre {
     return vmName[v];
   }
 
+  /**
+   * Per VM, in trace order, the host the start-up layout puts it on (what {@link #run} starts from),
+   * for another driver of the same day. Call before {@link #run}, once.
+   */
+  List<String> startHosts() {
+    place();
+    List<String> names = new ArrayList<>(n);
+    for (int v = 0; v < n; v++) {
+      names.add(hostName[hostOf[v]]);
+    }
+    return names;
+  }
+
   /** The hosts as the policy sees them now (at the start: all UP), in position order. */
   List<Host> hostRecords() {
     return List.of(hostRecord);

@@ -41,6 +41,8 @@ public final class Simulator {
    * {@code enersis} ({@link ConsolidationSettings#ENERSIS}).
    */
   public static final List<String> CORRAL = List.of("herd", "corral", "enersis");
+  /** Every policy name, Corral's own first: what an unknown name is answered with. */
+  public static final List<String> NAMES = java.util.stream.Stream.concat(CORRAL.stream(), PUBLISHED.stream()).toList();
   /** The policy run when none is named. */
   public static final String DEFAULT_POLICY = "herd";
 
@@ -96,7 +98,14 @@ public final class Simulator {
       case "corral" -> ConsolidationSettings.DEFAULT; // Corral's optimizer as configured by default
       case "enersis" -> ConsolidationSettings.ENERSIS;
       default -> {
-        ConsolidationPolicies.Pair pair = ConsolidationPolicies.pair("policy", name);
+        ConsolidationPolicies.Pair pair;
+        try {
+          pair = ConsolidationPolicies.pair("policy", name);
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException("policy", InvalidInputException.quote(policy) + " is not a policy (" + e.getMessage() + ")",
+              "use one of " + String.join(", ", NAMES) + ", or any <detector>-<selector>-<parameter> (detectors thr, iqr, mad, lr, "
+                  + "lrr; selectors mmt, mu, mc, rs, second-most-loaded)");
+        }
         yield ConsolidationSettings.published(pair.detector(), pair.selector());
       }
     };
@@ -109,11 +118,13 @@ public final class Simulator {
    * @param hosts                 the hosts, all UP
    * @param vmNames               per trace position, the VM's name in the data centre
    * @param vms                   per trace position, the VM's spec (its type's vCPUs and memory)
+   * @param vmHosts               per trace position, the host the VM starts the day on (the preset's start-up layout)
    * @param migrationMibPerSecond how fast a migration copies a VM's memory
    * @param bootSeconds           how long a host takes to switch on (the realistic preset's)
    * @param shutdownSeconds       how long a host takes to switch off (the realistic preset's)
    */
-  public record Layout(List<org.corral.model.host.Host> hosts, List<String> vmNames, List<org.corral.model.vm.VmSpec> vms, double migrationMibPerSecond,
+  public record Layout(List<org.corral.model.host.Host> hosts, List<String> vmNames, List<org.corral.model.vm.VmSpec> vms, List<String> vmHosts,
+      double migrationMibPerSecond,
       double bootSeconds, double shutdownSeconds) {}
 
   /** The layout of {@code trace} in {@code preset} on {@code hosts} hosts (see {@link Layout}). */
@@ -126,7 +137,7 @@ public final class Simulator {
       names.add(dc.vmName(v));
       vms.add(dc.vmSpec(v));
     }
-    return new Layout(dc.hostRecords(), names, vms, CloudSimDataCentre.MIGRATION_MIB_PER_SECOND, CloudSimDataCentre.BOOT_SECONDS,
+    return new Layout(dc.hostRecords(), names, vms, dc.startHosts(), CloudSimDataCentre.MIGRATION_MIB_PER_SECOND, CloudSimDataCentre.BOOT_SECONDS,
         CloudSimDataCentre.SHUTDOWN_SECONDS);
   }
 

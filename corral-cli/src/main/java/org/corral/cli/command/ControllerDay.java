@@ -19,13 +19,17 @@ import org.corral.sim.trace.Trace;
 final class ControllerDay {
   private ControllerDay() {}
 
+  /** The controller's row, and the energy the simulated hosts drew by the driver's exact integral (kWh). */
+  record Run(SimResult result, double exactKwh) {}
+
   /**
    * One run of {@code policy} on {@code trace}, reported as a simulator's row named
    * "{@code policy} (controller)". Energy, migrations and power-offs come from the controller's
    * own meters; the SLA figures need the simulator's ledger and are not measured here (NaN);
-   * {@code boundKwh} is the simulator's bound for the same day.
+   * {@code boundKwh} is the simulator's bound for the same day. Each VM starts the day on the host
+   * the preset's start-up layout gives it.
    */
-  static SimResult run(Trace trace, String preset, String policy, long seed, int hosts, double boundKwh, DoubleConsumer progress) {
+  static Run run(Trace trace, String preset, String policy, long seed, int hosts, double boundKwh, DoubleConsumer progress) {
     Simulator.Layout layout = Simulator.layout(trace, preset, hosts);
     List<VirtualRun.HostShape> hostShapes = new ArrayList<>(layout.hosts().size());
     for (Host h : layout.hosts()) {
@@ -34,7 +38,7 @@ final class ControllerDay {
     List<VirtualRun.VmShape> vms = new ArrayList<>(trace.size());
     for (int v = 0; v < trace.size(); v++) {
       vms.add(new VirtualRun.VmShape(layout.vmNames().get(v), layout.vms().get(v).cpus(), layout.vms().get(v).memoryMib(),
-          trace.utilisation().get(v)));
+          trace.utilisation().get(v), layout.vmHosts().get(v)));
     }
     Duration interval = Duration.ofSeconds(trace.intervalSeconds());
     VirtualRun.Timing timing = new VirtualRun.Timing(layout.migrationMibPerSecond(),
@@ -52,7 +56,9 @@ final class ControllerDay {
       joules = p.joules();
       migrations = p.migrations();
     }
-    return new SimResult(policy + " (controller)", preset, trace.source(), trace.size(), r.joules() / 3.6e6, r.migrations(), Double.NaN,
-        Double.NaN, r.powerOffs(), Double.NaN, boundKwh, r.failedActions() + r.unplaced(), wall, Simulator.peakHeapMib(), points);
+    SimResult row = new SimResult(policy + " (controller)", preset, trace.source(), trace.size(), r.joules() / 3.6e6, r.migrations(),
+        Double.NaN, Double.NaN, r.powerOffs(), Double.NaN, boundKwh, r.failedActions() + r.unplaced(), wall, Simulator.peakHeapMib(),
+        points);
+    return new Run(row, r.exactJoules() / 3.6e6);
   }
 }

@@ -86,14 +86,20 @@ public final class SimulateCommand implements Callable<Integer> {
     Trace t = trace != null ? Trace.read(trace) : SyntheticTrace.generate(synthetic, seed);
     boolean asJson = json || session.json();
     boolean bar = !noProgress && !asJson && onTerminal();
+    for (String p : policies) {
+      Simulator.settings(p); // every name checked before anything runs
+    }
     List<SimResult> results = new ArrayList<>();
+    java.util.Map<SimResult, Double> exactKwh = new java.util.IdentityHashMap<>();
     for (String p : policies) {
       DoubleConsumer progress = bar ? f -> progress(p, f) : f -> { };
       SimResult simulated = Simulator.run(t, preset, p, seed, hosts, progress);
       results.add(simulated);
       if (controller) {
         DoubleConsumer again = bar ? f -> progress(p + " (controller)", f) : f -> { };
-        results.add(ControllerDay.run(t, preset, p, seed, hosts, simulated.boundKwh(), again));
+        ControllerDay.Run day = ControllerDay.run(t, preset, p, seed, hosts, simulated.boundKwh(), again);
+        results.add(day.result());
+        exactKwh.put(day.result(), day.exactKwh());
       }
       if (bar) {
         session.err().print("\r\033[K");
@@ -123,6 +129,9 @@ public final class SimulateCommand implements Callable<Integer> {
           }
         }
         o.put("rejectedActions", r.rejectedActions());
+        if (exactKwh.containsKey(r)) {
+          o.put("exactEnergyKwh", exactKwh.get(r));
+        }
         reference(r, day).ifPresent(ref -> {
           ObjectNode c = o.putObject("cloudsim303");
           c.put("energyKwh", ref.energyKwh()).put("migrations", ref.migrations()).put("slatahPercent", ref.slatahPercent());
@@ -152,6 +161,10 @@ public final class SimulateCommand implements Callable<Integer> {
             r.policy(), day, ref.energyKwh(), ref.migrations(), ref.slatahPercent(),
             misses.isEmpty() ? "within ±5 % energy, ±10 % migrations, ±0.5 points SLATAH" : String.join("; ", misses)));
       });
+      if (exactKwh.containsKey(r)) {
+        notes.append(String.format(Locale.ROOT, "%s: the simulated hosts drew %.2f kWh (the driver's exact integral); the "
+            + "controller's meter counted %.2f%n", r.policy(), exactKwh.get(r), r.energyKwh()));
+      }
       if (r.rejectedActions() > 0) {
         notes.append(r.policy()).append(": the data centre refused ").append(r.rejectedActions()).append(" planned action(s)\n");
       }

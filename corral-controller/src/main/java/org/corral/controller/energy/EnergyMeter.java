@@ -13,13 +13,15 @@ import org.corral.drivers.Drivers;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
+import org.corral.model.snapshot.HostObservation;
 import org.corral.model.time.Clock;
 
 /**
  * Integrates every host's power over time, on the controller's loop. A host's power is what its
  * power controller measures where it reports it (IPMI: DCMI power reading, read off the loop at
- * most once per interval by {@link PowerReadings}); otherwise its model's power at its last
- * measured CPU utilisation, or its standby draw when it is OFF or FENCED. Hosts without a model are
+ * most once per interval by {@link PowerReadings}); otherwise its model's power at the CPU the
+ * Monitor measured over each poll interval, counted over that interval (see {@link #tick}), or its
+ * standby draw when it is OFF or FENCED. Hosts without a model are
  * counted at a typical 1U server's 100-250 W. The baseline is what the same hosts would have
  * drawn had every one of them stayed on (an OFF host at its model's idle power): the saving is the
  * difference. The report says, per host, which source its figure has and why.
@@ -34,6 +36,11 @@ public final class EnergyMeter {
   private final Clock clock;
   private final PowerReadings readings;
   private final Map<String, double[]> joules = new TreeMap<>(); // host → {actual, baseline}
+  /** Per host, the instant up to which its energy is counted. */
+  private final Map<String, Instant> accounted = new HashMap<>();
+  /** Intervals without a new sample after which a running host is counted at its last CPU up to now. */
+  static final int STALE_POLLS = 2;
+  private final Duration interval;
   private Instant since;
   private Instant last;
   private Instant lastPersisted;
@@ -75,6 +82,7 @@ public final class EnergyMeter {
     this.zone = zone;
     this.clock = clock;
     this.readings = new PowerReadings(clock, drivers, interval);
+    this.interval = interval;
     this.meters = meters;
     if (meters != null) {
       io.micrometer.core.instrument.FunctionCounter.builder("corral_energy_joules_total", this,
@@ -129,35 +137,56 @@ public final class EnergyMeter {
       @org.jspecify.annotations.Nullable Instant todayFrom, @org.jspecify.annotations.Nullable List<Double> today) {}
 
   /**
-   * Adds the energy of every host since the last call, at the power in force until now; then asks
-   * the power controllers that are due for a reading (answers arrive later, on the loop). Persists
-   * once a minute. Call on the loop.
+   * Adds the energy of every host since the last call; then asks the power controllers that are
+   * due for a reading (answers arrive later, on the loop). Persists once a minute. Call on the
+   * loop.
+   *
+   * <p>A running host counted by its model is counted poll by poll: each Monitor sample is its
+   * CPU time over the span since the previous poll, so that span is counted at the power for that
+   * CPU once the sample is in, and the time since the last poll waits for the next sample (a host
+   * whose samples stop coming is counted at its last CPU up to now after {@link #STALE_POLLS}
+   * intervals). Measured hosts, and hosts off or switching, are counted up to now at their power now.
    */
   public void tick() {
     Instant now = clock.now();
-    Instant from = last;
-    double seconds = Duration.between(from, now).toNanos() / 1e9;
+    Instant previous = last;
     last = now;
-    if (seconds > 0) {
+    if (now.isAfter(previous)) {
       java.time.LocalDate nowDay = now.atZone(zone).toLocalDate();
       if (!nowDay.equals(day)) {
-        // A new day: only the part of this interval after its midnight counts for it.
+        // A new day: only what is counted after its midnight counts for it.
         day = nowDay;
         dayFrom = midnight(nowDay);
         today[0] = 0;
         today[1] = 0;
       }
-      double todaySeconds = from.isBefore(dayFrom) ? Duration.between(dayFrom, now).toNanos() / 1e9 : seconds;
       wattsNow = 0;
       for (Host h : state.hosts()) {
         double[] j = joules.computeIfAbsent(h.name(), k -> new double[2]);
-        double w = watts(h);
-        double b = baselineWatts(h);
+        Instant from = accounted.computeIfAbsent(h.name(), k -> previous); // a new host: from the last tick
+        Instant to = now;
+        double w;
+        HostObservation o = state.observation(h.name());
+        if (h.state() == HostState.UP && readings.fresh(h).isEmpty() && !o.cpu().isEmpty()
+            && now.isBefore(o.metrics().observedAt().plus(interval.multipliedBy(STALE_POLLS)))) {
+          to = o.metrics().observedAt(); // the newest sample's span ends at its poll
+          w = model(h).wattsAt(utilisation(h));
+        } else {
+          w = watts(h);
+        }
         wattsNow += w;
-        j[0] += w * seconds;
-        j[1] += b * seconds;
-        today[0] += w * todaySeconds;
-        today[1] += b * todaySeconds;
+        if (to.isAfter(from)) {
+          double seconds = Duration.between(from, to).toNanos() / 1e9;
+          // The part of this span after today's midnight (a span may lag a poll behind the tick).
+          Instant todayStart = from.isBefore(dayFrom) ? dayFrom : from;
+          double todaySeconds = to.isAfter(todayStart) ? Duration.between(todayStart, to).toNanos() / 1e9 : 0;
+          double b = baselineWatts(h, w);
+          j[0] += w * seconds;
+          j[1] += b * seconds;
+          today[0] += w * todaySeconds;
+          today[1] += b * todaySeconds;
+          accounted.put(h.name(), to);
+        }
       }
       publish();
       publishedToday = today(now);
@@ -254,8 +283,9 @@ public final class EnergyMeter {
     };
   }
 
+  /** The host's CPU over the last poll interval (its newest sample: power follows the load of the moment, not a window's mean). */
   private double utilisation(Host h) {
-    return Math.max(0, Math.min(1, state.metrics(h.name()).cpuUtilisation()));
+    return Math.max(0, Math.min(1, state.observation(h.name()).cpu().last()));
   }
 
   /** Where a host's figure comes from. */
@@ -290,8 +320,9 @@ public final class EnergyMeter {
     return new Draw(modelWatts(h), Source.MODEL, why == null ? detail : detail + "; not measured: " + why);
   }
 
-  private double baselineWatts(Host h) {
-    return h.state() == HostState.OFF || h.state() == HostState.FENCED ? model(h).idleWatts() : watts(h);
+  /** Everything-on: an OFF or FENCED host at its idle power, any other at the power it is counted at. */
+  private double baselineWatts(Host h, double counted) {
+    return h.state() == HostState.OFF || h.state() == HostState.FENCED ? model(h).idleWatts() : counted;
   }
 
   private static PowerModel model(Host h) {

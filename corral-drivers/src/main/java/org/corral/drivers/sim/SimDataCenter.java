@@ -150,6 +150,25 @@ public final class SimDataCenter {
     });
   }
 
+  /**
+   * Plays {@code model} on every domain named {@code domainName} from now on, from its beginning:
+   * as {@link #setWorkload}, and the workload clock of those running now restarts at this instant
+   * (a trace replayed from a given moment, whenever the domain itself started).
+   */
+  public void playWorkload(String domainName, WorkloadModel model) {
+    setWorkload(domainName, model);
+    mutate(() -> {
+      long now = nowNanos();
+      for (SimHost h : hosts.values()) {
+        SimDomain d = h.domains.get(domainName);
+        if (d != null && d.phase.usesCpu()) {
+          d.origin = now;
+        }
+      }
+      return null;
+    });
+  }
+
   /** The workload of domains without one of their own; {@code constant(0.1)} unless set. */
   public void setDefaultWorkload(WorkloadModel model) {
     Objects.requireNonNull(model, "model");

@@ -62,6 +62,18 @@ class UtilisationStatsTest {
   }
 
   @Test
+  void aPlayedTraceStartsFromItsFirstSampleAtThatInstantWheneverTheDomainStarted() {
+    lab.dc.setWorkload("pl", WorkloadModel.constant(0));
+    lab.run(node1, spec("pl", 4, 1024));
+    lab.advance(Duration.ofMinutes(7)); // the domain has run for 7 minutes: setWorkload would start the trace there
+    lab.dc.playWorkload("pl", new WorkloadModel.Trace(List.of(0.2, 0.6, 0.4), Duration.ofMinutes(5), false));
+    HostStats t0 = join(node1.stats());
+    lab.advance(Duration.ofMinutes(5));
+    HostStats t5 = join(node1.stats());
+    assertThat(t5.utilisationSince(t0, 4)).isCloseTo(0.4, within(1e-9)); // mean of 0.2 .. 0.6: the trace's first interval
+  }
+
+  @Test
   void cpuTimeRestartsWithANewInstanceAndStoppedDomainsAreNotListed() {
     lab.run(node1, spec("web1", 1, 512));
     lab.advance(Duration.ofSeconds(10));
