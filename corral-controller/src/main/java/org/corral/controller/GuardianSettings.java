@@ -6,6 +6,7 @@ import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
 import org.corral.policy.recovery.CrashRestarts;
+import org.corral.policy.recovery.Recovery;
 
 /**
  * The Guardian's settings (the {@code guardian:} section of corral.yaml).
@@ -18,9 +19,11 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param crashRestarts how a VM that stops on its own is restarted, and when it is given up
  * @param channels      where fencing, recoveries, escalations and give-ups are sent (none by default)
  * @param retry         how failed notifications are retried
+ * @param softFencing   how long soft fencing (restarting a DOWN host's hypervisor, for hosts with
+ *                      {@code power.soft}) may take before the host is fenced
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry) {
+    List<Channel> channels, Notifier.Retry retry, Recovery.SoftFencing softFencing) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -29,8 +32,20 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
 
+  /** With the default soft fencing times. */
+  public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
+      Notifier.Retry retry) {
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, Recovery.SoftFencing.DEFAULT);
+  }
+
   public GuardianSettings {
     channels = List.copyOf(channels);
+    for (var e : new Object[][] {{"guardian.softFencing.timeout", softFencing.timeout()}, {"guardian.softFencing.grace", softFencing.grace()}}) {
+      Duration d = (Duration) e[1];
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidInputException((String) e[0], "must be a positive duration", "10s is the default");
+      }
+    }
     if (retry.attempts() < 1) {
       throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
     }
@@ -67,6 +82,6 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, softFencing);
   }
 }

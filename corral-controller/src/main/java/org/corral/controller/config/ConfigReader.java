@@ -120,7 +120,7 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "softFencing");
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
@@ -184,8 +184,11 @@ public final class ConfigReader {
     Notifier.Retry rd = Notifier.Retry.DEFAULT;
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
         n.integer("queue", rd.queue()));
+    Node sf = g.child("softFencing").only("timeout", "grace");
+    var soft = new org.corral.policy.recovery.Recovery.SoftFencing(sf.duration("timeout", d.softFencing().timeout()),
+        sf.duration("grace", d.softFencing().grace()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, soft);
   }
 
   private static List<String> concat(String first, List<String> rest) {
@@ -460,8 +463,8 @@ public final class ConfigReader {
         Node c = h.child("capacity").only("cores", "mhzPerCore", "memoryMib");
         cap = h.within(() -> new HostCapacity(c.integer("cores", 0), c.integer("mhzPerCore", 0), c.num("memoryMib", 0)));
       }
-      Node p = h.child("power").only("on", "off", "mac");
-      PowerSpec power = new PowerSpec(p.optStr("on"), p.optStr("off"), p.optStr("mac"));
+      Node p = h.child("power").only("on", "off", "mac", "soft");
+      PowerSpec power = new PowerSpec(p.optStr("on"), p.optStr("off"), p.optStr("mac"), p.optStr("soft"));
       HostRequest.PowerModelRequest pm = null;
       if (h.has("powerModel")) {
         Node m = h.child("powerModel").only("idleWatts", "maxWatts", "watts", "offWatts");

@@ -469,6 +469,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> new PowerOnStep(p);
       case Action.PowerOffHost p -> new PowerOffStep(p);
       case Action.FenceHost f -> new FenceStep(f);
+      case Action.SoftFenceHost f -> new SoftFenceStep(f);
     };
   }
 
@@ -483,6 +484,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> SubjectKind.HOST;
       case Action.PowerOffHost p -> SubjectKind.HOST;
       case Action.FenceHost f -> SubjectKind.HOST;
+      case Action.SoftFenceHost f -> SubjectKind.HOST;
     };
   }
 
@@ -498,6 +500,7 @@ public final class Executor implements Planner {
       case Action.PowerOnHost p -> "power on " + p.host();
       case Action.PowerOffHost p -> "power off " + p.host();
       case Action.FenceHost f -> "fence " + f.host();
+      case Action.SoftFenceHost f -> "restart the hypervisor of " + f.host() + " (soft fencing)";
     };
   }
 

@@ -29,6 +29,7 @@ import org.corral.policy.recovery.BmcAnswer;
 import org.corral.policy.recovery.Fencing;
 import org.corral.policy.recovery.HostFailure;
 import org.corral.policy.recovery.Recovery;
+import org.corral.policy.recovery.SoftFence;
 
 /**
  * High availability: snapshot → {@link Recovery} (pure: fence, wait, or restart elsewhere) → plan
@@ -58,6 +59,12 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
   private final Map<String, Long> confirmed = new HashMap<>();
   private Set<String> lastNotes = Set.of();
+  /**
+   * Host → when its DOWN spell began ({@code stateSince}), for each host whose hypervisor was
+   * restarted in that spell (soft fencing is tried once per failure). Soft state: after a restart
+   * the same key is planned again and the executor, which never runs a key twice, skips it.
+   */
+  private final Map<String, Instant> softTried = new HashMap<>();
 
   /**
    * @param meta   the store's meta data as loaded (confirmations made before a restart)
@@ -136,6 +143,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     planner.submit(d.plan());
     rememberRestarts(d.plan());
+    rememberSoftFencing(d.plan());
     journalNewNotes(d.plan(), cycle);
   }
 
@@ -166,12 +174,23 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
   }
 
+  private void rememberSoftFencing(Plan plan) {
+    for (var a : plan.actions()) {
+      if (a instanceof org.corral.model.plan.Action.SoftFenceHost f) {
+        state.host(f.host()).ifPresent(h -> softTried.put(h.name(), h.stateSince()));
+      }
+    }
+  }
+
   private HostFailure failure(String host) {
     Host h = state.host(host).orElse(null);
     Long v = confirmed.get(host);
     boolean confirmedOff = h != null && v != null && v == h.version();
+    Instant tried = softTried.get(host);
+    SoftFence soft = h == null || tried == null || !tried.equals(h.stateSince()) ? SoftFence.AVAILABLE
+        : planner.isBusy(host) ? SoftFence.RUNNING : SoftFence.TRIED;
     // Storage leases are not observed yet: no host's leases are taken as expired (the safe side).
-    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), false, confirmedOff);
+    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), false, confirmedOff, soft);
   }
 
   /** Asks the power status of each host whose answer matters, one question at a time per host, off the loop. */
@@ -198,6 +217,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
           }));
     }
     power.keySet().retainAll(relevant);
+    softTried.keySet().retainAll(relevant);
     confirmed.keySet().removeIf(host -> state.host(host).map(h -> !Long.valueOf(h.version()).equals(confirmed.get(host))).orElse(true));
   }
 

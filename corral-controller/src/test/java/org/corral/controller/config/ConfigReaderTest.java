@@ -105,7 +105,7 @@ class ConfigReaderTest {
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
-        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h}}
+        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h}, softFencing: {grace: 30s}}
         api: {listen: "0.0.0.0:9000"}
         store: {url: "jdbc:postgresql://db1:5432/corral", user: corral, passwordEnv: CORRAL_DB_PASSWORD}
         scheduler: {policy: power-aware, cpuOvercommit: 4}
@@ -115,7 +115,7 @@ class ConfigReaderTest {
             uri: qemu+ssh://root@kvm1/system
             capacity: {cores: 16, mhzPerCore: 2600, memoryMib: 65536}
             labels: {zone: a}
-            power: {on: "ipmi://admin@kvm1-bmc", off: "ipmi://admin@kvm1-bmc"}
+            power: {on: "ipmi://admin@kvm1-bmc", off: "ipmi://admin@kvm1-bmc", soft: "ssh://root@kvm1"}
             powerModel: {idleWatts: 90, maxWatts: 250}
           - {name: kvm2, uri: "qemu+ssh://root@kvm2/system"}
         """, SOURCE, Map.of("CORRAL_DB_PASSWORD", "s3cret"));
@@ -127,6 +127,9 @@ class ConfigReaderTest {
     assertThat(c.controller().beat()).as("the beat, shorter than the Monitor period").isEqualTo(Duration.ofMillis(250));
     assertThat(c.controller().guardian().crashRestarts())
         .isEqualTo(new org.corral.policy.recovery.CrashRestarts(5, Duration.ofHours(1), Duration.ofSeconds(10)));
+    assertThat(c.controller().guardian().softFencing())
+        .isEqualTo(new org.corral.policy.recovery.Recovery.SoftFencing(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+    assertThat(c.hosts().get(0).power().soft()).isEqualTo("ssh://root@kvm1");
     assertThat(c.controller().utilisationWindow()).isEqualTo(10);
     assertThat(c.listen()).isEqualTo("0.0.0.0:9000");
     assertThat(c.store().password()).isEqualTo("s3cret");
@@ -182,6 +185,8 @@ class ConfigReaderTest {
         Arguments.of("unknown guardian key", "guardian: {beats: 1s}", "guardian.beats", "suspectAfter"),
         Arguments.of("no crash restarts", "guardian: {crashRestarts: {max: 0}}", "guardian.crashRestarts.max", "at least 1"),
         Arguments.of("crash window of zero", "guardian: {crashRestarts: {window: 0s}}", "guardian.crashRestarts.window", "positive"),
+        Arguments.of("no soft fencing grace", "guardian: {softFencing: {grace: 0s}}", "guardian.softFencing.grace", "positive"),
+        Arguments.of("soft fencing misspelt", "guardian: {softFencing: {graze: 5s}}", "guardian.softFencing.graze", "known fields here: grace, timeout"),
         Arguments.of("the old setting", "controller: {downAfterPolls: 3}", "controller.downAfterPolls", "guardian.downAfter"),
         Arguments.of("bad duration", "controller: {monitorPeriod: 5 parsecs}", "controller.monitorPeriod", "not a duration"),
         Arguments.of("bad executor duration", "executor: {actionTimeout: soon}", "executor.actionTimeout", "not a duration"),

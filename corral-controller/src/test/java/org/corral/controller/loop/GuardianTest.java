@@ -77,6 +77,60 @@ class GuardianTest {
     assertThat(lab.controller.state().vmsOn(failed)).allMatch(v -> v.state() == VmState.FAILED);
   }
 
+  /** The lab's hosts with soft fencing ({@code power.soft}) through the simulator. */
+  private static void addInventoryWithSoftFencing(LabHarness lab) {
+    lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(), Map.of(),
+        new org.corral.model.host.PowerSpec(h.uri(), null, null, h.uri()), null));
+  }
+
+  @Test
+  void aHostWhoseLibvirtdDiedIsBroughtBackBySoftFencingWithNoPowerCutAndNoRecovery() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.start(new org.corral.controller.store.InMemoryStore());
+    addInventoryWithSoftFencing(lab);
+    String host = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.stopHypervisor(host); // the guests run on; only the daemon is gone
+    lab.until(host + " DOWN, then UP again", () -> lab.host(host).state() == HostState.UP && lab.journal().stream()
+        .anyMatch(e -> host.equals(e.subject()) && "DOWN".equals(e.to())), Duration.ofMinutes(1));
+    lab.until("a RUNNING again", () -> lab.vm("a").state() == VmState.RUNNING, Duration.ofMinutes(1));
+    lab.run(Duration.ofSeconds(30));
+
+    assertThat(lab.vm("a").host()).isEqualTo(host);
+    assertThat(lab.dc.host(host).orElseThrow().activeDomainNames()).containsExactly("a");
+    assertThat(lab.dc.faultLog()).anySatisfy(f -> assertThat(f).endsWith(host + ": libvirtd restarted"));
+    List<JournalEntry> j = lab.journal();
+    assertThat(j).anySatisfy(e -> {
+      assertThat(e.kind()).isEqualTo(EntryKind.ACTION_SUCCEEDED);
+      assertThat(e.actionKey()).startsWith("soft-fence/" + host + "/");
+    });
+    assertThat(j).noneSatisfy(e -> assertThat(e.actionKey()).isNotNull().matches("(fence|recover)/.*"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void whenSoftFencingDoesNotBringTheHostBackItIsFencedAndItsVmsRestartElsewhere() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.start(new org.corral.controller.store.InMemoryStore());
+    addInventoryWithSoftFencing(lab);
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.partitionHost(cut, true); // SSH cannot reach it either
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(2));
+
+    List<JournalEntry> j = lab.journal();
+    long softFailed = j.stream().filter(e -> e.kind() == EntryKind.ACTION_FAILED && e.actionKey() != null
+        && e.actionKey().startsWith("soft-fence/" + cut)).findFirst().orElseThrow().seq();
+    long fenced = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("fence/" + cut)).findFirst().orElseThrow().seq();
+    assertThat(fenced).as("hard fencing after soft fencing failed").isGreaterThan(softFailed);
+    assertThat(j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("soft-fence/"))).as("soft fencing tried once").hasSize(1);
+    assertThat(lab.dc.host(cut).orElseThrow().activeDomainNames()).isEmpty();
+    assertEachVmRunsOnce(lab);
+  }
+
   @Test
   void aPartitionedHostWithAReachableBmcIsPoweredOffBeforeItsVmsRestart() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);

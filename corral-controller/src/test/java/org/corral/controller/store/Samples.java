@@ -116,6 +116,7 @@ final class Samples {
         case "boolean" -> true;
         case "int" -> 3;
         case "long" -> 3L;
+        case "java.time.Duration" -> java.time.Duration.ofSeconds(3);
         case "org.corral.model.plan.Cause" -> CAUSE;
         default -> throw new AssertionError("Samples.sampleOf has no value for " + kind.getSimpleName() + "." + c.getName()
             + " of type " + c.getType() + "; add one");

@@ -267,6 +267,31 @@ public final class SimDataCenter {
     });
   }
 
+  /**
+   * The host's hypervisor daemon (libvirtd) dies: its hypervisor stops answering (connections are
+   * lost) while its domains keep running and its BMC and SSH still answer. Restarting the daemon
+   * ({@link SimPowerDriver#restartHypervisor}: soft fencing) or booting the host brings it back.
+   * No effect on a host that is not on.
+   */
+  public void stopHypervisor(String host) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.power != SimPower.ON || h.crashed || h.daemonDown) {
+        fault(host + ": libvirtd stop ignored, host is " + (h.daemonDown ? "already without it" : h.power));
+        return null;
+      }
+      h.daemonDown = true;
+      for (PendingOp op : List.copyOf(pending)) {
+        if (op.involves(h) && !op.viaBmc && op.destination != null) {
+          abort(op, unreachable(h, "libvirtd is down"));
+        }
+      }
+      stopAnswering(h);
+      fault(host + ": libvirtd stopped");
+      return null;
+    });
+  }
+
   /** Makes the host's BMC answer or not; power operations on it then fail UNREACHABLE. */
   public void setBmcReachable(String host, boolean reachable) {
     mutate(() -> {

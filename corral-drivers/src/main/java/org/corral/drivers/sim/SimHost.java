@@ -24,6 +24,8 @@ public final class SimHost {
   boolean crashed;
   boolean partitioned;
   boolean bmcReachable = true;
+  /** Its hypervisor daemon (libvirtd) has stopped; the guests run on. Cleared by a restart or a boot. */
+  boolean daemonDown;
   /** Bumped whenever the hypervisor stops answering: connections opened before are dead. */
   long epoch;
   final Map<String, SimDomain> domains = new TreeMap<>();
@@ -75,7 +77,12 @@ public final class SimHost {
     return dc.read(() -> power);
   }
 
-  /** True when the host's hypervisor answers: powered on, not crashed, not partitioned. */
+  /** True while its hypervisor daemon is down ({@link SimDataCenter#stopHypervisor}). */
+  public boolean daemonDown() {
+    return dc.read(() -> daemonDown);
+  }
+
+  /** True when the host's hypervisor answers: powered on, not crashed, not partitioned, its daemon running. */
   public boolean answers() {
     return dc.read(this::answering);
   }
@@ -112,7 +119,7 @@ public final class SimHost {
   }
 
   boolean answering() {
-    return power == SimPower.ON && !crashed && !partitioned;
+    return power == SimPower.ON && !crashed && !partitioned && !daemonDown;
   }
 
   long freeMib() {

@@ -50,6 +50,9 @@ public final class SimHypervisorDriver implements HypervisorDriver {
     if (h.partitioned && h.power == SimPower.ON) {
       return "partitioned";
     }
+    if (h.daemonDown && h.power == SimPower.ON) {
+      return "libvirtd is down";
+    }
     return switch (h.power) {
       case OFF -> "powered off";
       case POWERING_ON -> "still booting";

@@ -42,15 +42,36 @@ public final class Recovery {
   private final Scheduler scheduler;
   private final CrashRestarts crashRestarts;
   private final int perHost;
+  private final SoftFencing soft;
+
+  /**
+   * How long soft fencing may take: {@code timeout} for the restart command, then {@code grace}
+   * for the hypervisor to answer again. Hard fencing waits for both when the host stays silent.
+   */
+  public record SoftFencing(java.time.Duration timeout, java.time.Duration grace) {
+    public static final SoftFencing DEFAULT = new SoftFencing(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10));
+
+    public SoftFencing {
+      Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(grace, "grace");
+    }
+  }
+
+  /** With the default soft fencing times. */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+    this(scheduler, crashRestarts, perHost, SoftFencing.DEFAULT);
+  }
 
   /**
    * @param perHost restarts sent to one host in one pass at most (the executor's actions per host
    *                at once): more would queue behind the first boots, so the rest go to the next
    *                best hosts instead
+   * @param soft    the times of soft fencing, for hosts that have it ({@code power.soft})
    */
-  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost, SoftFencing soft) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    this.soft = Objects.requireNonNull(soft, "soft");
     if (perHost < 1) {
       throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
     }
@@ -101,6 +122,14 @@ public final class Recovery {
       switch (v.decision()) {
         case NOTHING -> { }
         case WAIT -> notes.add(h.name() + ": " + v.reason());
+        case SOFT_FENCE -> {
+          if (stale(snapshot, h, observedSince)) {
+            notes.add(h.name() + ": waits for a fresh observation before restarting its hypervisor");
+          } else if (!planner.isBusy(h.name())) {
+            actions.add(new Action.SoftFenceHost(SOFT_FENCE + h.name() + "/" + h.version(), h.name(), soft.timeout(), soft.grace(),
+                Cause.of(Origin.GUARDIAN, cycle, "host " + h.name() + " is DOWN (" + h.stateReason() + "): " + v.reason())));
+          }
+        }
         case FENCE -> {
           if (stale(snapshot, h, observedSince)) {
             notes.add(h.name() + ": waits for a fresh observation before fencing");
@@ -180,6 +209,9 @@ public final class Recovery {
     crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
   }
+
+  /** Prefix of the key of a soft fencing (restarting a DOWN host's hypervisor daemon). */
+  public static final String SOFT_FENCE = "soft-fence/";
 
   /** Prefix of the key of a live migration off a host in maintenance. */
   public static final String EVACUATE = "evacuate/";
@@ -309,9 +341,14 @@ public final class Recovery {
 
   private record Restart(Vm vm, Host host, String why) {}
 
-  /** The power controller's answer as the host's power spec allows it: none without power control. */
+  /**
+   * The facts as the host's power spec allows them: no power controller's answer without power
+   * control, no soft fencing without a method for it.
+   */
   private static HostFailure facts(Host h, HostFailure f) {
-    return h.power().canPowerOff() ? f : new HostFailure(BmcAnswer.NO_POWER_CONTROL, f.leaseExpired(), f.confirmedOff());
+    SoftFence soft = h.power().canSoftFence() ? f.soft() : SoftFence.NOT_CONFIGURED;
+    BmcAnswer bmc = h.power().canPowerOff() ? f.bmc() : BmcAnswer.NO_POWER_CONTROL;
+    return new HostFailure(bmc, f.leaseExpired(), f.confirmedOff(), soft);
   }
 
   private static boolean stale(Snapshot s, Host h, Instant observedSince) {
