@@ -11,6 +11,7 @@ import java.util.Set;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.Drivers;
+import org.corral.drivers.hypervisor.LeaseStatus;
 import org.corral.drivers.power.PowerStatus;
 import org.corral.drivers.power.PowerTarget;
 import org.corral.model.InvalidInputException;
@@ -34,7 +35,8 @@ import org.corral.policy.recovery.SoftFence;
 /**
  * High availability: snapshot → {@link Recovery} (pure: fence, wait, or restart elsewhere) → plan
  * → planner. It observes what the snapshot lacks, each failed host's power status (asked of its
- * power controller, off the loop), and keeps administrators' confirmations
+ * power controller, off the loop) and its storage leases (asked of the shared storage through its
+ * hypervisor driver), and keeps administrators' confirmations
  * ({@code corral host confirm-off}, journaled with who, kept in the store's meta data so that a
  * restart remembers them); it applies what the policy gives up (VMs that cannot or must not
  * restart go FAILED with the reason) and journals what it waits for once, when it first appears.
@@ -55,7 +57,10 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   private final Duration powerTimeout;
   private Instant startedAt = Instant.EPOCH;
   private final Map<String, BmcAnswer> power = new HashMap<>();
-  private final Set<String> asking = new HashSet<>();
+  private final Set<String> askingPower = new HashSet<>();
+  /** What the shared storage last said of each DOWN host's leases. */
+  private final Map<String, LeaseStatus> leases = new HashMap<>();
+  private final Set<String> askingLeases = new HashSet<>();
   /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
   private final Map<String, Long> confirmed = new HashMap<>();
   private Set<String> lastNotes = Set.of();
@@ -189,11 +194,17 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     Instant tried = softTried.get(host);
     SoftFence soft = h == null || tried == null || !tried.equals(h.stateSince()) ? SoftFence.AVAILABLE
         : planner.isBusy(host) ? SoftFence.RUNNING : SoftFence.TRIED;
-    // Storage leases are not observed yet: no host's leases are taken as expired (the safe side).
-    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), false, confirmedOff, soft);
+    // Only the storage's word that they ran out counts: UNKNOWN (no lock manager to ask) is taken as held.
+    boolean leaseExpired = leases.get(host) == LeaseStatus.EXPIRED;
+    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), leaseExpired, confirmedOff, soft);
   }
 
-  /** Asks the power status of each host whose answer matters, one question at a time per host, off the loop. */
+  /**
+   * Asks what the snapshot lacks of each host whose answer matters (DOWN): its power controller's
+   * status, and its storage leases as the shared storage reports them (through its hypervisor
+   * driver, not the host). One question of each kind per host at a time, off the loop; a new
+   * answer wakes the Guardian.
+   */
   private void askPower() {
     Set<String> relevant = new HashSet<>();
     for (Host h : state.hosts()) {
@@ -201,24 +212,45 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
         continue;
       }
       relevant.add(h.name());
-      String uri = h.power().offOrOn();
-      if (uri == null || planner.isBusy(h.name()) || !asking.add(h.name())) {
+      if (planner.isBusy(h.name())) {
         continue;
       }
-      PowerTarget target = new PowerTarget(h.name(), uri, h.power().mac());
-      Stages.within(drivers.powerFor("power", uri).status(target), powerTimeout, clock, "power status of " + h.name())
-          .whenComplete((st, err) -> clock.execute(() -> {
-            asking.remove(h.name());
-            BmcAnswer answer = err != null ? BmcAnswer.UNREACHABLE
-                : st == PowerStatus.OFF ? BmcAnswer.OFF : st == PowerStatus.ON ? BmcAnswer.ON : BmcAnswer.UNREACHABLE;
-            if (power.put(h.name(), answer) != answer) {
-              wake(); // a new answer may change the decision: no need to wait a period
-            }
-          }));
+      String uri = h.power().offOrOn();
+      if (uri != null) {
+        PowerTarget target = new PowerTarget(h.name(), uri, h.power().mac());
+        ask(h.name(), power, askingPower, () -> drivers.powerFor("power", uri).status(target), "power status of ",
+            st -> st == PowerStatus.OFF ? BmcAnswer.OFF : st == PowerStatus.ON ? BmcAnswer.ON : BmcAnswer.UNREACHABLE,
+            BmcAnswer.UNREACHABLE);
+      }
+      ask(h.name(), leases, askingLeases, () -> drivers.hypervisorFor("uri", h.uri()).leases(h.uri()), "storage leases of ",
+          l -> l, LeaseStatus.UNKNOWN);
     }
     power.keySet().retainAll(relevant);
+    leases.keySet().retainAll(relevant);
     softTried.keySet().retainAll(relevant);
     confirmed.keySet().removeIf(host -> state.host(host).map(h -> !Long.valueOf(h.version()).equals(confirmed.get(host))).orElse(true));
+  }
+
+  /** Asks one question of one host unless one is in flight; keeps the answer ({@code failed} when it fails), waking the loop when it changed. */
+  private <S, A> void ask(String host, Map<String, A> answers, Set<String> inFlight,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<S>> question, String what,
+      java.util.function.Function<S, A> answer, A failed) {
+    if (!inFlight.add(host)) {
+      return;
+    }
+    java.util.concurrent.CompletionStage<S> stage;
+    try {
+      stage = question.get();
+    } catch (RuntimeException e) { // no driver for its URI: nothing can be learnt this way
+      stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    Stages.within(stage, powerTimeout, clock, what + host).whenComplete((v, err) -> clock.execute(() -> {
+      inFlight.remove(host);
+      A a = err != null || v == null ? failed : answer.apply(v);
+      if (!a.equals(answers.put(host, a))) {
+        wake(); // a new answer may change the decision: no need to wait a period
+      }
+    }));
   }
 
   private void journalNewNotes(Plan plan, long cycle) {

@@ -172,6 +172,28 @@ class GuardianTest {
   }
 
   @Test
+  void aHostCutOffWithItsBmcIsRestartedElsewhereOnlyOnceTheStorageReportsItsLeasesExpired() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.setBmcReachable(cut, false);
+    lab.dc.partitionHost(cut, true);
+    lab.dc.cutStorage(cut, true); // cut from everything: sanlock kills its VM when its lease runs out
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(2));
+
+    List<JournalEntry> j = lab.journal();
+    JournalEntry recovered = j.stream().filter(e -> e.kind() == EntryKind.ACTION_QUEUED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/a/")).findFirst().orElseThrow();
+    assertThat(recovered.cause().reason()).contains("storage leases of its VMs expired");
+    String expired = lab.dc.faultLog().stream().filter(f -> f.contains(cut + ": storage leases expired")).findFirst().orElseThrow();
+    assertThat(recovered.at()).as("not before the leases ran out").isAfterOrEqualTo(java.time.Instant.parse(expired.split(" ")[0]));
+    assertThat(j).noneSatisfy(e -> assertThat(e.actionKey()).isNotNull().startsWith("fence/"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
   void aControllerKilledMidRecoveryFinishesItOnceAfterRestart() {
     LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
     lab.start(JdbcStore.h2File(dir));

@@ -24,6 +24,14 @@ public final class SimHost {
   boolean crashed;
   boolean partitioned;
   boolean bmcReachable = true;
+  /** Cut from the shared storage ({@link SimDataCenter#cutStorage}): it cannot renew its leases. */
+  boolean storageCut;
+  /** It renews its storage leases now: on, not crashed, connected to storage. */
+  boolean renewing;
+  /** When it last stopped renewing (epoch nanos); meaningful while not {@link #renewing}. */
+  long renewStoppedAt;
+  /** Its leases ran out (a lease time after it stopped renewing): its domains were killed, others may take them. */
+  boolean leasesExpired;
   /** Its hypervisor daemon (libvirtd) has stopped; the guests run on. Cleared by a restart or a boot. */
   boolean daemonDown;
   /** Bumped whenever the hypervisor stops answering: connections opened before are dead. */
@@ -48,6 +56,8 @@ public final class SimHost {
     this.powerModel = powerModel;
     this.power = power;
     this.accountedUntil = now;
+    this.renewing = power == SimPower.ON;
+    this.leasesExpired = !renewing;
   }
 
   public String name() {
@@ -75,6 +85,11 @@ public final class SimHost {
   /** The chassis power state, transitions included. */
   public SimPower power() {
     return dc.read(() -> power);
+  }
+
+  /** True while it is cut from the shared storage. */
+  public boolean storageCut() {
+    return dc.read(() -> storageCut);
   }
 
   /** True while its hypervisor daemon is down ({@link SimDataCenter#stopHypervisor}). */

@@ -145,6 +145,7 @@ public final class SimPowerDriver implements PowerDriver {
       h.power = SimPower.ON;
       h.busyCoreNanos = 0; // a fresh kernel's counters
       h.powerOp = null;
+      dc.resumeRenewing(h);
       dc.succeed(op);
     }));
     return op.stage.copy();
@@ -177,6 +178,7 @@ public final class SimPowerDriver implements PowerDriver {
       d.op = null;
     }
     h.incomingMib = 0;
+    dc.stopRenewing(h);
     dc.stopAnswering(h);
   }
 
