@@ -18,6 +18,7 @@ import org.corral.model.InvalidInputException;
 import org.corral.model.host.Host;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.ActionStatus;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.plan.Plan;
@@ -130,7 +131,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     askPower();
     Snapshot snap = state.snapshot(cycle, seed);
-    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf);
+    Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf, this::refusedOf);
     for (Recovery.GiveUp l : d.lost()) {
       Vm vm = state.vm(l.vm()).orElse(null);
       if (vm != null && !planner.isBusy(vm.name()) && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
@@ -154,23 +155,33 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf).plan();
+    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf, this::refusedOf).plan();
   }
 
+  /** A restart of a VM that stopped on its own: when, and its action's key (to learn whether the host refused it). */
+  private record Restart(Instant at, String key) {}
+
   /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */
-  private final Map<String, List<Instant>> restarts = new HashMap<>();
+  private final Map<String, List<Restart>> restarts = new HashMap<>();
 
   private List<Instant> restartsOf(String vm) {
-    return restarts.getOrDefault(vm, List.of());
+    return restarts.getOrDefault(vm, List.of()).stream().map(Restart::at).toList();
+  }
+
+  /** The restarts of {@code vm} that never started it: their action failed or was rejected. */
+  private List<Instant> refusedOf(String vm) {
+    return restarts.getOrDefault(vm, List.of()).stream().filter(r -> state.action(r.key())
+        .map(rec -> rec.status() == ActionStatus.FAILED || rec.status() == ActionStatus.REJECTED).orElse(false))
+        .map(Restart::at).toList();
   }
 
   private void rememberRestarts(Plan plan) {
     Instant now = clock.now();
     for (var a : plan.actions()) {
       if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
-        List<Instant> times = new ArrayList<>(restartsOf(a.subject()));
-        times.removeIf(t -> t.isBefore(now.minus(Duration.ofHours(1))));
-        times.add(now);
+        List<Restart> times = new ArrayList<>(restarts.getOrDefault(a.subject(), List.of()));
+        times.removeIf(t -> t.at().isBefore(now.minus(Duration.ofHours(1))));
+        times.add(new Restart(now, a.key()));
         restarts.put(a.subject(), times);
       }
     }

@@ -104,6 +104,16 @@ public final class Recovery {
    */
   public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
       Function<String, List<Instant>> restartsOf) {
+    return decide(snapshot, planner, failures, observedSince, restartsOf, vm -> List.of());
+  }
+
+  /**
+   * As {@link #decide(Snapshot, Planner, Function, Instant, Function)}, knowing which restarts of
+   * each VM the host refused ({@code refusedOf}: they did not run it, so they count for the backoff
+   * but not towards giving up).
+   */
+  public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
+      Function<String, List<Instant>> restartsOf, Function<String, List<Instant>> refusedOf) {
     long cycle = snapshot.cycle();
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -206,7 +216,7 @@ public final class Recovery {
         evacuate(snapshot, planner, h, actions, notes, session);
       }
     }
-    crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
+    crashed(snapshot, planner, restartsOf, refusedOf, actions, notes, givenUp, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
   }
 
@@ -262,8 +272,8 @@ public final class Recovery {
    * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
    * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
    */
-  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
-      List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
+  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf,
+      Function<String, List<Instant>> refusedOf, List<Action> actions, List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
     for (Vm vm : snapshot.vms().values()) {
       String on = vm.host();
       if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
@@ -275,7 +285,7 @@ public final class Recovery {
         continue;
       }
       long cycle = snapshot.cycle();
-      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), snapshot.now());
+      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), refusedOf.apply(vm.name()), snapshot.now());
       String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
       switch (next.step()) {
         case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
