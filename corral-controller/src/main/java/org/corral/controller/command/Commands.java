@@ -422,7 +422,8 @@ public final class Commands {
     if (state.host(name).isPresent()) {
       throw new ConflictException("a host named '" + name + "' already exists");
     }
-    Host h = new Host(name, req.uri(), cap, labelsOf(req), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1);
+    Host h = new Host(name, req.uri(), cap, labelsOf(req), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1,
+        req.lockManager() == null ? org.corral.model.host.LockManager.NONE : req.lockManager());
     state.tx().put(h).journal(EntryKind.CREATED, SubjectKind.HOST, name, null, h.state().name(), null,
         Cause.user(who, "add host " + name), reason + ": " + req.uri()).commit();
     wakeMonitor.accept(name);

@@ -410,7 +410,7 @@ public final class ConfigReader {
     if (l.json == null || l.json.isNull()) {
       return null;
     }
-    l.only("name", "hosts", "latencies", "stateFile");
+    l.only("name", "hosts", "latencies", "stateFile", "leaseTime", "softFencing");
     List<CorralConfig.LabHostGroup> groups = new ArrayList<>();
     for (Node g : l.list("hosts")) {
       g.only("prefix", "count", "cores", "mhz", "memoryMib", "idleWatts", "maxWatts", "labels");
@@ -444,14 +444,18 @@ public final class ConfigReader {
     }
     String name = l.str("name", "lab");
     l.within(() -> org.corral.model.Names.require("name", name));
-    return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true));
+    Duration leaseTime = l.optDuration("leaseTime");
+    if (leaseTime != null && (leaseTime.isZero() || leaseTime.isNegative())) {
+      throw new InvalidInputException(l.path + ".leaseTime", "must be a positive duration", "write it like 10s (the default)");
+    }
+    return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true), leaseTime, l.bool("softFencing", false));
   }
 
   private static List<HostRequest> hosts(Node top) {
     List<HostRequest> out = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (Node h : top.list("hosts")) {
-      h.only("name", "uri", "capacity", "labels", "power", "powerModel");
+      h.only("name", "uri", "capacity", "labels", "power", "powerModel", "lockManager", "leaseDir");
       String name = h.requireStr("name", "node1");
       h.within(() -> org.corral.model.Names.require("name", name));
       if (!names.add(name)) {
@@ -483,7 +487,11 @@ public final class ConfigReader {
       }
       HostCapacity capacity = cap;
       HostRequest.PowerModelRequest model = pm;
-      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model)));
+      String lockKind = h.optStr("lockManager");
+      String leaseDir = h.optStr("leaseDir");
+      org.corral.model.host.LockManager lock = h.within(() -> org.corral.model.host.LockManager.parse("lockManager", lockKind, leaseDir),
+          "lockManager.leaseDir", "leaseDir");
+      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model, lock)));
     }
     return out;
   }
