@@ -89,4 +89,16 @@ class StorageLeasesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> lab.dc.setLeaseTime(Duration.ZERO))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("lab.leaseTime"));
   }
+
+  @Test
+  void aHostCutFromStorageCannotReceiveALiveMigration() {
+    lab.run(node1, spec("web1", 2, 1024));
+    lab.dc.cutStorage("node2", true);
+
+    var e = failure(node1.migrate("web1", lab.connect("node2"), org.corral.drivers.hypervisor.MigrationOptions.DEFAULT, p -> { }));
+
+    assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(e.getMessage()).contains("storage lease");
+    assertThat(lab.dc.host("node1").orElseThrow().activeDomainNames()).containsExactly("web1");
+  }
 }
