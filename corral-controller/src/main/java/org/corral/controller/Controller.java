@@ -112,7 +112,7 @@ public final class Controller implements AutoCloseable {
     // observation cycle after the start); woken at once when a host changes state.
     this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
         new org.corral.policy.recovery.Recovery(scheduler, settings.guardian().crashRestarts(),
-            settings.executor().maxPerHost()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
+            settings.executor().maxPerHost(), settings.guardian().softFencing()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
     state.addListener(e -> {
       if (e.subjectKind() == SubjectKind.HOST && e.kind() == EntryKind.STATE_CHANGED) {
         guardian.wake();

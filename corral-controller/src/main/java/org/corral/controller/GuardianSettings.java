@@ -6,6 +6,7 @@ import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
 import org.corral.policy.recovery.CrashRestarts;
+import org.corral.policy.recovery.Recovery;
 
 /**
  * The Guardian's settings (the {@code guardian:} section of corral.yaml).
@@ -19,9 +20,11 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param channels      where fencing, recoveries, escalations and give-ups are sent (none by default)
  * @param retry         how failed notifications are retried
  * @param services      how the services checked inside VMs are watched and escalated
+ * @param softFencing   how long soft fencing (restarting a DOWN host's hypervisor, for hosts with
+ *                      {@code power.soft}) may take before the host is fenced
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry, ServiceSettings services) {
+    List<Channel> channels, Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -30,16 +33,22 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
 
-  /** With the default service settings. */
+  /** With the default service settings and soft fencing times. */
   public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
       Notifier.Retry retry) {
-    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT);
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT, Recovery.SoftFencing.DEFAULT);
   }
 
   public GuardianSettings {
     channels = List.copyOf(channels);
     if (services == null) {
       services = ServiceSettings.DEFAULT;
+    }
+    for (var e : new Object[][] {{"guardian.softFencing.timeout", softFencing.timeout()}, {"guardian.softFencing.grace", softFencing.grace()}}) {
+      Duration d = (Duration) e[1];
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidInputException((String) e[0], "must be a positive duration", "10s is the default");
+      }
     }
     if (retry.attempts() < 1) {
       throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
@@ -77,10 +86,10 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services, softFencing);
   }
 
   public GuardianSettings withServices(ServiceSettings s) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s, softFencing);
   }
 }

@@ -45,6 +45,9 @@ final class LabFactory {
         dc.addHost(h[0], new HostCapacity(g.cores(), g.mhz(), g.memoryMib()), PowerModel.linear(g.idleWatts(), g.maxWatts()), true);
       }
     }
+    if (cfg.leaseTime() != null) {
+      dc.setLeaseTime(cfg.leaseTime());
+    }
     if (cfg.stateFile()) {
       dc.autosave(file);
     }
@@ -58,7 +61,7 @@ final class LabFactory {
       CorralConfig.LabHostGroup g = group(cfg, h[1]);
       String uri = dc.uriOf(h[0]);
       out.add(new HostRequest(h[0], uri, new HostCapacity(g.cores(), g.mhz(), g.memoryMib()), g.labels(),
-          new PowerSpec(uri, null, null), new HostRequest.PowerModelRequest(g.idleWatts(), g.maxWatts(), null, null)));
+          new PowerSpec(uri, null, null, cfg.softFencing() ? uri : null), new HostRequest.PowerModelRequest(g.idleWatts(), g.maxWatts(), null, null)));
     }
     return out;
   }

@@ -478,6 +478,14 @@ public final class Commands {
     if (power.off() != null) {
       drivers.powerFor("power.off", power.off());
     }
+    if (power.soft() != null) {
+      if (!power.soft().startsWith("ssh:") && !power.soft().startsWith("sim:")) {
+        throw new InvalidInputException("power.soft", InvalidInputException.quote(power.soft())
+            + " cannot restart a hypervisor: soft fencing runs a command over SSH",
+            "write it like ssh://root@" + name + "?identity=/etc/corral/ssh/id_ecdsa (runs systemctl restart libvirtd), or leave it out");
+      }
+      drivers.powerFor("power.soft", power.soft());
+    }
     if (power.on() != null && power.on().startsWith("wol:") && power.mac() == null) {
       throw new InvalidInputException("power.mac", "is required for Wake-on-LAN", "give the MAC of the NIC that listens, e.g. --mac aa:bb:cc:dd:ee:ff");
     }
@@ -505,7 +513,8 @@ public final class Commands {
     if (state.host(name).isPresent()) {
       throw new ConflictException("a host named '" + name + "' already exists");
     }
-    Host h = new Host(name, req.uri(), cap, labelsOf(req), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1);
+    Host h = new Host(name, req.uri(), cap, labelsOf(req), power, model, HostState.UP, reason + "; waiting for the first poll", clock.now(), 1,
+        req.lockManager() == null ? org.corral.model.host.LockManager.NONE : req.lockManager());
     state.tx().put(h).journal(EntryKind.CREATED, SubjectKind.HOST, name, null, h.state().name(), null,
         Cause.user(who, "add host " + name), reason + ": " + req.uri()).commit();
     wakeMonitor.accept(name);

@@ -14,7 +14,13 @@ import org.jspecify.annotations.Nullable;
  * @param powerModel null: a generic 100 W idle / 250 W max line
  */
 public record HostRequest(String name, String uri, @Nullable HostCapacity capacity, @Nullable Map<String, String> labels,
-    @Nullable PowerSpec power, @Nullable PowerModelRequest powerModel) {
+    @Nullable PowerSpec power, @Nullable PowerModelRequest powerModel, org.corral.model.host.@Nullable LockManager lockManager) {
+
+  /** Without a lock manager. */
+  public HostRequest(String name, String uri, @Nullable HostCapacity capacity, @Nullable Map<String, String> labels,
+      @Nullable PowerSpec power, @Nullable PowerModelRequest powerModel) {
+    this(name, uri, capacity, labels, power, powerModel, null);
+  }
 
   /** Every route that adds a host builds one of these: secrets are refused here, before any message quotes a URI. */
   public HostRequest {

@@ -153,7 +153,7 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services", "softFencing");
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
@@ -224,8 +224,11 @@ public final class ConfigReader {
         fl.integer("restarts", sd.escalation().flapRestarts()), fl.duration("within", sd.escalation().flapWindow()),
         fl.duration("pause", sd.escalation().flapPause()), sv.duration("checkInterval", sd.checkInterval()),
         sv.duration("timeout", sd.timeout()));
+    Node sf = g.child("softFencing").only("timeout", "grace");
+    var soft = new org.corral.policy.recovery.Recovery.SoftFencing(sf.duration("timeout", d.softFencing().timeout()),
+        sf.duration("grace", d.softFencing().grace()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services, soft);
   }
 
   private static List<String> concat(String first, List<String> rest) {
@@ -448,7 +451,7 @@ public final class ConfigReader {
     if (l.json == null || l.json.isNull()) {
       return null;
     }
-    l.only("name", "hosts", "latencies", "stateFile");
+    l.only("name", "hosts", "latencies", "stateFile", "leaseTime", "softFencing");
     List<CorralConfig.LabHostGroup> groups = new ArrayList<>();
     for (Node g : l.list("hosts")) {
       g.only("prefix", "count", "cores", "mhz", "memoryMib", "idleWatts", "maxWatts", "labels");
@@ -482,14 +485,18 @@ public final class ConfigReader {
     }
     String name = l.str("name", "lab");
     l.within(() -> org.corral.model.Names.require("name", name));
-    return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true));
+    Duration leaseTime = l.optDuration("leaseTime");
+    if (leaseTime != null && (leaseTime.isZero() || leaseTime.isNegative())) {
+      throw new InvalidInputException(l.path + ".leaseTime", "must be a positive duration", "write it like 10s (the default)");
+    }
+    return new CorralConfig.LabConfig(name, groups, lat, l.bool("stateFile", true), leaseTime, l.bool("softFencing", false));
   }
 
   private static List<HostRequest> hosts(Node top) {
     List<HostRequest> out = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
     for (Node h : top.list("hosts")) {
-      h.only("name", "uri", "capacity", "labels", "power", "powerModel");
+      h.only("name", "uri", "capacity", "labels", "power", "powerModel", "lockManager", "leaseDir");
       String name = h.requireStr("name", "node1");
       h.within(() -> org.corral.model.Names.require("name", name));
       if (!names.add(name)) {
@@ -501,8 +508,8 @@ public final class ConfigReader {
         Node c = h.child("capacity").only("cores", "mhzPerCore", "memoryMib");
         cap = h.within(() -> new HostCapacity(c.integer("cores", 0), c.integer("mhzPerCore", 0), c.num("memoryMib", 0)));
       }
-      Node p = h.child("power").only("on", "off", "mac");
-      PowerSpec power = new PowerSpec(p.optStr("on"), p.optStr("off"), p.optStr("mac"));
+      Node p = h.child("power").only("on", "off", "mac", "soft");
+      PowerSpec power = new PowerSpec(p.optStr("on"), p.optStr("off"), p.optStr("mac"), p.optStr("soft"));
       HostRequest.PowerModelRequest pm = null;
       if (h.has("powerModel")) {
         Node m = h.child("powerModel").only("idleWatts", "maxWatts", "watts", "offWatts");
@@ -521,7 +528,11 @@ public final class ConfigReader {
       }
       HostCapacity capacity = cap;
       HostRequest.PowerModelRequest model = pm;
-      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model)));
+      String lockKind = h.optStr("lockManager");
+      String leaseDir = h.optStr("leaseDir");
+      org.corral.model.host.LockManager lock = h.within(() -> org.corral.model.host.LockManager.parse("lockManager", lockKind, leaseDir),
+          "lockManager.leaseDir", "leaseDir");
+      out.add(h.within(() -> new HostRequest(name, uri, capacity, h.strings("labels"), power, model, lock)));
     }
     return out;
   }

@@ -58,7 +58,16 @@ public record CorralConfig(ControllerSettings controller, String listen, ApiSett
    *
    * @param stateFile true: the lab's state is saved under the Corral home and survives restarts
    */
-  public record LabConfig(String name, List<LabHostGroup> groups, LabLatencies latencies, boolean stateFile) {}
+  /**
+   * @param leaseTime   how long the lab's storage leases last without renewal; null keeps the simulator's 10 s
+   * @param softFencing the lab's hosts restart their simulated libvirtd before being fenced ({@code power.soft})
+   */
+  public record LabConfig(String name, List<LabHostGroup> groups, LabLatencies latencies, boolean stateFile,
+      @Nullable Duration leaseTime, boolean softFencing) {
+    public LabConfig(String name, List<LabHostGroup> groups, LabLatencies latencies, boolean stateFile) {
+      this(name, groups, latencies, stateFile, null, false);
+    }
+  }
 
   /** {@code count} hosts named {@code prefix}01, {@code prefix}02, … of one size. */
   public record LabHostGroup(String prefix, int count, int cores, int mhz, long memoryMib, double idleWatts, double maxWatts,

@@ -64,7 +64,7 @@ final class DeployStep implements Step {
    */
   static CompletionStage<Void> defineAndStart(ExecContext ctx, Action a, String vmName, String host, VmState defining) {
     return ctx.connect(host).thenCompose(conn ->
-        ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(vmName), ctx.state))
+        ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(vmName), host, ctx.state))
             .thenCompose(spec -> ctx.hop(conn.define(spec)))
             .thenCompose(v -> ctx.loop(() -> {
               Vm vm = ctx.state.requireVm(vmName);

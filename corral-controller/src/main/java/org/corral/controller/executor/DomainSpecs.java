@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.hypervisor.DomainSpec;
+import org.corral.model.host.LockManager;
 import org.corral.model.image.Image;
 import org.corral.model.network.Network;
 import org.corral.model.vm.DiskSpec;
@@ -14,7 +15,13 @@ import org.corral.model.vm.Vm;
 final class DomainSpecs {
   private DomainSpecs() {}
 
-  static DomainSpec of(Vm vm, ControllerState s) {
+  /**
+   * The domain of {@code vm} as it is defined on {@code host}: with a sanlock lease per disk when
+   * that host runs sanlock ({@code <lease>}: lockspace {@value LockManager#LOCKSPACE}, key
+   * {@code <uuid>-<disk>}, a file of that name in its lease directory), so the same disk has the
+   * same lease on every host.
+   */
+  static DomainSpec of(Vm vm, String host, ControllerState s) {
     List<DomainSpec.Disk> disks = new ArrayList<>();
     DomainSpec.Boot boot = null;
     int i = 0;
@@ -39,7 +46,16 @@ final class DomainSpecs {
         nics.add(new DomainSpec.Nic(n.bridge(), null, l.mac()));
       }
     }
-    return new DomainSpec(vm.name(), vm.uuid(), vm.spec().cpus(), vm.spec().memoryMib(), disks, nics, vm.spec().userData(), boot);
+    List<DomainSpec.Lease> leases = new ArrayList<>();
+    LockManager lock = s.host(host).map(h -> h.lockManager()).orElse(LockManager.NONE);
+    if (lock.kind() == LockManager.Kind.SANLOCK) {
+      for (DomainSpec.Disk d : disks) {
+        String key = vm.uuid() + "-" + d.target();
+        leases.add(new DomainSpec.Lease(LockManager.LOCKSPACE, key, lock.leaseDir() + "/" + key, 0));
+      }
+    }
+    return new DomainSpec(vm.name(), vm.uuid(), vm.spec().cpus(), vm.spec().memoryMib(), disks, nics, vm.spec().userData(), boot,
+        leases);
   }
 
   /** True when every disk of the VM lives on shared storage (live migration needs it). */

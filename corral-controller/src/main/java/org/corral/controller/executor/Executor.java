@@ -491,6 +491,7 @@ public final class Executor implements Planner {
       case Action.PowerOffHost p -> new PowerOffStep(p);
       case Action.FenceHost f -> new FenceStep(f);
       case Action.RestartService r -> new ServiceStep(r);
+      case Action.SoftFenceHost f -> new SoftFenceStep(f);
     };
   }
 
@@ -507,6 +508,7 @@ public final class Executor implements Planner {
       case Action.PowerOffHost p -> SubjectKind.HOST;
       case Action.FenceHost f -> SubjectKind.HOST;
       case Action.RestartService r -> SubjectKind.VM;
+      case Action.SoftFenceHost f -> SubjectKind.HOST;
     };
   }
 
@@ -524,6 +526,7 @@ public final class Executor implements Planner {
       case Action.PowerOffHost p -> "power off " + p.host();
       case Action.FenceHost f -> "fence " + f.host();
       case Action.RestartService r -> "restart service " + String.join(", then ", r.services()) + " in " + r.vm() + " on " + r.host();
+      case Action.SoftFenceHost f -> "restart the hypervisor of " + f.host() + " (soft fencing)";
     };
   }
 

@@ -52,7 +52,7 @@ final class StartStep implements Step {
     // behind Corral's back) is defined again from the VM's spec first: start means "make it run".
     return ctx.connect(a.host()).thenCompose(c -> ctx.hop(c.domain(a.vm()))
         .thenCompose(d -> d.isPresent() ? ctx.hop(c.start(a.vm()))
-            : ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(a.vm()), ctx.state))
+            : ctx.loop(() -> DomainSpecs.of(ctx.state.requireVm(a.vm()), a.host(), ctx.state))
                 .thenCompose(spec -> ctx.hop(c.define(spec)))
                 .thenCompose(v -> ctx.hop(c.start(a.vm())))));
   }

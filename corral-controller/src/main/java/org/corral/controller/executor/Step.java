@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * driver calls, and the state it leaves on success or failure. The executor supplies ordering,
  * limits, durability, timeouts and retries around it.
  */
-sealed interface Step permits DeployStep, RecoverStep, StartStep, StopStep, RebootStep, MigrateStep, DeleteStep, PowerStep, ServiceStep {
+sealed interface Step permits DeployStep, RecoverStep, StartStep, StopStep, RebootStep, MigrateStep, DeleteStep, PowerStep, ServiceStep, SoftFenceStep {
   /** Which limit pool the action counts against. */
   enum Pool { VM, MIGRATION, POWER }
 

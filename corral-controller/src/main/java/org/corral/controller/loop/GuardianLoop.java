@@ -11,12 +11,14 @@ import java.util.Set;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.Drivers;
+import org.corral.drivers.hypervisor.LeaseStatus;
 import org.corral.drivers.power.PowerStatus;
 import org.corral.drivers.power.PowerTarget;
 import org.corral.model.InvalidInputException;
 import org.corral.model.host.Host;
 import org.corral.model.journal.EntryKind;
 import org.corral.model.journal.SubjectKind;
+import org.corral.model.plan.ActionStatus;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.plan.Plan;
@@ -29,11 +31,13 @@ import org.corral.policy.recovery.BmcAnswer;
 import org.corral.policy.recovery.Fencing;
 import org.corral.policy.recovery.HostFailure;
 import org.corral.policy.recovery.Recovery;
+import org.corral.policy.recovery.SoftFence;
 
 /**
  * High availability: snapshot → {@link Recovery} (pure: fence, wait, or restart elsewhere) → plan
  * → planner. It observes what the snapshot lacks, each failed host's power status (asked of its
- * power controller, off the loop), and keeps administrators' confirmations
+ * power controller, off the loop) and its storage leases (asked of the shared storage through its
+ * hypervisor driver), and keeps administrators' confirmations
  * ({@code corral host confirm-off}, journaled with who, kept in the store's meta data so that a
  * restart remembers them); it applies what the policy gives up (VMs that cannot or must not
  * restart go FAILED with the reason) and journals what it waits for once, when it first appears.
@@ -54,12 +58,21 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   private final Duration powerTimeout;
   private Instant startedAt = Instant.EPOCH;
   private final Map<String, BmcAnswer> power = new HashMap<>();
-  private final Set<String> asking = new HashSet<>();
+  private final Set<String> askingPower = new HashSet<>();
+  /** What the shared storage last said of each DOWN host's leases. */
+  private final Map<String, LeaseStatus> leases = new HashMap<>();
+  private final Set<String> askingLeases = new HashSet<>();
   /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
   private final Map<String, Long> confirmed = new HashMap<>();
   private Set<String> lastNotes = Set.of();
   /** VMs another decision is restarting (the service checks' VM restarts): not restarted here meanwhile. */
   private java.util.function.Predicate<String> held = vm -> false;
+  /**
+   * Host → when its DOWN spell began ({@code stateSince}), for each host whose hypervisor was
+   * restarted in that spell (soft fencing is tried once per failure). Soft state: after a restart
+   * the same key is planned again and the executor, which never runs a key twice, skips it.
+   */
+  private final Map<String, Instant> softTried = new HashMap<>();
 
   /**
    * @param meta   the store's meta data as loaded (confirmations made before a restart)
@@ -144,7 +157,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     askPower();
     Snapshot snap = state.snapshot(cycle, seed);
-    Recovery.Decision d = recovery.decide(snap, guarded(planner), this::failure, startedAt, this::restartsOf);
+    Recovery.Decision d = recovery.decide(snap, guarded(planner), this::failure, startedAt, this::restartsOf, this::refusedOf);
     for (Recovery.GiveUp l : d.lost()) {
       Vm vm = state.vm(l.vm()).orElse(null);
       if (vm != null && !planner.isBusy(vm.name()) && VmState.MACHINE.allows(vm.state(), VmState.UNKNOWN)) {
@@ -162,28 +175,39 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
     planner.submit(d.plan());
     rememberRestarts(d.plan());
+    rememberSoftFencing(d.plan());
     journalNewNotes(d.plan(), cycle);
   }
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, guarded(recorder), this::failure, startedAt, this::restartsOf).plan();
+    return recovery.decide(snapshot, guarded(recorder), this::failure, startedAt, this::restartsOf, this::refusedOf).plan();
   }
 
+  /** A restart of a VM that stopped on its own: when, and its action's key (to learn whether the host refused it). */
+  private record Restart(Instant at, String key) {}
+
   /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */
-  private final Map<String, List<Instant>> restarts = new HashMap<>();
+  private final Map<String, List<Restart>> restarts = new HashMap<>();
 
   private List<Instant> restartsOf(String vm) {
-    return restarts.getOrDefault(vm, List.of());
+    return restarts.getOrDefault(vm, List.of()).stream().map(Restart::at).toList();
+  }
+
+  /** The restarts of {@code vm} that never started it: their action failed or was rejected. */
+  private List<Instant> refusedOf(String vm) {
+    return restarts.getOrDefault(vm, List.of()).stream().filter(r -> state.action(r.key())
+        .map(rec -> rec.status() == ActionStatus.FAILED || rec.status() == ActionStatus.REJECTED).orElse(false))
+        .map(Restart::at).toList();
   }
 
   private void rememberRestarts(Plan plan) {
     Instant now = clock.now();
     for (var a : plan.actions()) {
       if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
-        List<Instant> times = new ArrayList<>(restartsOf(a.subject()));
-        times.removeIf(t -> t.isBefore(now.minus(Duration.ofHours(1))));
-        times.add(now);
+        List<Restart> times = new ArrayList<>(restarts.getOrDefault(a.subject(), List.of()));
+        times.removeIf(t -> t.at().isBefore(now.minus(Duration.ofHours(1))));
+        times.add(new Restart(now, a.key()));
         restarts.put(a.subject(), times);
       }
     }
@@ -192,15 +216,32 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     }
   }
 
+  private void rememberSoftFencing(Plan plan) {
+    for (var a : plan.actions()) {
+      if (a instanceof org.corral.model.plan.Action.SoftFenceHost f) {
+        state.host(f.host()).ifPresent(h -> softTried.put(h.name(), h.stateSince()));
+      }
+    }
+  }
+
   private HostFailure failure(String host) {
     Host h = state.host(host).orElse(null);
     Long v = confirmed.get(host);
     boolean confirmedOff = h != null && v != null && v == h.version();
-    // Storage leases are not observed yet: no host's leases are taken as expired (the safe side).
-    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), false, confirmedOff);
+    Instant tried = softTried.get(host);
+    SoftFence soft = h == null || tried == null || !tried.equals(h.stateSince()) ? SoftFence.AVAILABLE
+        : planner.isBusy(host) ? SoftFence.RUNNING : SoftFence.TRIED;
+    // Only the storage's word that they ran out counts: UNKNOWN (no lock manager to ask) is taken as held.
+    boolean leaseExpired = leases.get(host) == LeaseStatus.EXPIRED;
+    return new HostFailure(power.getOrDefault(host, BmcAnswer.NOT_ASKED), leaseExpired, confirmedOff, soft);
   }
 
-  /** Asks the power status of each host whose answer matters, one question at a time per host, off the loop. */
+  /**
+   * Asks what the snapshot lacks of each host whose answer matters (DOWN): its power controller's
+   * status, and its storage leases as the shared storage reports them (through its hypervisor
+   * driver, not the host). One question of each kind per host at a time, off the loop; a new
+   * answer wakes the Guardian.
+   */
   private void askPower() {
     Set<String> relevant = new HashSet<>();
     for (Host h : state.hosts()) {
@@ -208,23 +249,45 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
         continue;
       }
       relevant.add(h.name());
-      String uri = h.power().offOrOn();
-      if (uri == null || planner.isBusy(h.name()) || !asking.add(h.name())) {
+      if (planner.isBusy(h.name())) {
         continue;
       }
-      PowerTarget target = new PowerTarget(h.name(), uri, h.power().mac());
-      Stages.within(drivers.powerFor("power", uri).status(target), powerTimeout, clock, "power status of " + h.name())
-          .whenComplete((st, err) -> clock.execute(() -> {
-            asking.remove(h.name());
-            BmcAnswer answer = err != null ? BmcAnswer.UNREACHABLE
-                : st == PowerStatus.OFF ? BmcAnswer.OFF : st == PowerStatus.ON ? BmcAnswer.ON : BmcAnswer.UNREACHABLE;
-            if (power.put(h.name(), answer) != answer) {
-              wake(); // a new answer may change the decision: no need to wait a period
-            }
-          }));
+      String uri = h.power().offOrOn();
+      if (uri != null) {
+        PowerTarget target = new PowerTarget(h.name(), uri, h.power().mac());
+        ask(h.name(), power, askingPower, () -> drivers.powerFor("power", uri).status(target), "power status of ",
+            st -> st == PowerStatus.OFF ? BmcAnswer.OFF : st == PowerStatus.ON ? BmcAnswer.ON : BmcAnswer.UNREACHABLE,
+            BmcAnswer.UNREACHABLE);
+      }
+      ask(h.name(), leases, askingLeases, () -> drivers.hypervisorFor("uri", h.uri()).leases(h.uri()), "storage leases of ",
+          l -> l, LeaseStatus.UNKNOWN);
     }
     power.keySet().retainAll(relevant);
+    leases.keySet().retainAll(relevant);
+    softTried.keySet().retainAll(relevant);
     confirmed.keySet().removeIf(host -> state.host(host).map(h -> !Long.valueOf(h.version()).equals(confirmed.get(host))).orElse(true));
+  }
+
+  /** Asks one question of one host unless one is in flight; keeps the answer ({@code failed} when it fails), waking the loop when it changed. */
+  private <S, A> void ask(String host, Map<String, A> answers, Set<String> inFlight,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<S>> question, String what,
+      java.util.function.Function<S, A> answer, A failed) {
+    if (!inFlight.add(host)) {
+      return;
+    }
+    java.util.concurrent.CompletionStage<S> stage;
+    try {
+      stage = question.get();
+    } catch (RuntimeException e) { // no driver for its URI: nothing can be learnt this way
+      stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    Stages.within(stage, powerTimeout, clock, what + host).whenComplete((v, err) -> clock.execute(() -> {
+      inFlight.remove(host);
+      A a = err != null || v == null ? failed : answer.apply(v);
+      if (!a.equals(answers.put(host, a))) {
+        wake(); // a new answer may change the decision: no need to wait a period
+      }
+    }));
   }
 
   private void journalNewNotes(Plan plan, long cycle) {

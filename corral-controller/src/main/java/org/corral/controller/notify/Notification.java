@@ -21,16 +21,18 @@ public record Notification(String event, Instant at, long seq, String subject, S
   public static final String HOST_DOWN = "host.down";
   public static final String HOST_FENCED = "host.fenced";
   public static final String FENCING_FAILED = "host.fencing-failed";
+  public static final String SOFT_FENCED = "host.soft-fenced";
+  public static final String SOFT_FENCING_FAILED = "host.soft-fencing-failed";
   public static final String VM_RECOVERING = "vm.recovering";
   public static final String VM_GIVEN_UP = "vm.given-up";
   public static final String ESCALATION = "guardian.escalation";
 
   /** Every event a channel may ask for. */
-  public static final Set<String> EVENTS = Set.of(HOST_DOWN, HOST_FENCED, FENCING_FAILED, VM_RECOVERING, VM_GIVEN_UP, ESCALATION);
+  public static final Set<String> EVENTS = Set.of(HOST_DOWN, HOST_FENCED, FENCING_FAILED, SOFT_FENCED, SOFT_FENCING_FAILED, VM_RECOVERING, VM_GIVEN_UP, ESCALATION);
 
   /**
    * The notification a journal entry makes, if any: a host found DOWN, fenced, or whose fencing
-   * failed; a VM the Guardian restarts (in place or elsewhere) or gives up (FAILED); and what the
+   * failed; a host whose hypervisor was restarted (soft fencing), with either outcome; a VM the Guardian restarts (in place or elsewhere) or gives up (FAILED); and what the
    * Guardian waits on an administrator for (a host it cannot prove off, a VM with no room).
    */
   public static Optional<Notification> of(JournalEntry e) {
@@ -42,6 +44,13 @@ public record Notification(String event, Instant at, long seq, String subject, S
     boolean byGuardian = e.cause() != null && e.cause().origin() == Origin.GUARDIAN;
     if (e.kind() == EntryKind.GUARDIAN_NOTE) {
       return ESCALATION;
+    }
+    if (e.actionKey() != null && e.actionKey().startsWith(org.corral.policy.recovery.Recovery.SOFT_FENCE)) {
+      return switch (e.kind()) {
+        case ACTION_SUCCEEDED -> SOFT_FENCED;
+        case ACTION_FAILED -> SOFT_FENCING_FAILED;
+        default -> null;
+      };
     }
     if (e.kind() != EntryKind.STATE_CHANGED || e.to() == null) {
       return null;

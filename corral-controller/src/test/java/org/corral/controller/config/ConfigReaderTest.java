@@ -26,6 +26,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void theLabsLeaseTimeAndSoftFencingAreRead() {
+    CorralConfig c = parse("lab: {hosts: [{prefix: n, count: 2}], leaseTime: 20s, softFencing: true}");
+    assertThat(c.lab()).isNotNull();
+    assertThat(c.lab().leaseTime()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.lab().softFencing()).isTrue();
+    CorralConfig d = parse("lab: {hosts: [{prefix: n, count: 2}]}");
+    assertThat(d.lab().leaseTime()).as("the simulator's default").isNull();
+    assertThat(d.lab().softFencing()).isFalse();
+  }
+
+  @Test
   void builtInLabHasSixteenHostsInThreeGroupsANetworkAndASharedImage() {
     CorralConfig c = ConfigReader.builtInLab();
     assertThat(c.lab()).isNotNull();
@@ -108,7 +119,7 @@ class ConfigReaderTest {
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
-        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h},
+        guardian: {beat: 250ms, suspectAfter: 2, downAfter: 8, crashRestarts: {max: 5, window: 1h}, softFencing: {grace: 30s},
                    services: {failuresPerStep: 2, checkInterval: 30s, flapping: {restarts: 4, pause: 5m}}}
         api: {listen: "0.0.0.0:9000"}
         store: {url: "jdbc:postgresql://db1:5432/corral", user: corral, passwordEnv: CORRAL_DB_PASSWORD}
@@ -119,7 +130,9 @@ class ConfigReaderTest {
             uri: qemu+ssh://root@kvm1/system
             capacity: {cores: 16, mhzPerCore: 2600, memoryMib: 65536}
             labels: {zone: a}
-            power: {on: "ipmi://admin@kvm1-bmc", off: "ipmi://admin@kvm1-bmc"}
+            power: {on: "ipmi://admin@kvm1-bmc", off: "ipmi://admin@kvm1-bmc", soft: "ssh://root@kvm1"}
+            lockManager: sanlock
+            leaseDir: /var/lib/libvirt/sanlock
             powerModel: {idleWatts: 90, maxWatts: 250}
           - {name: kvm2, uri: "qemu+ssh://root@kvm2/system"}
         """, SOURCE, Map.of("CORRAL_DB_PASSWORD", "s3cret"));
@@ -134,6 +147,12 @@ class ConfigReaderTest {
     assertThat(c.controller().guardian().services()).isEqualTo(new org.corral.controller.ServiceSettings(
         new org.corral.policy.service.ServiceEscalation(2, 4, Duration.ofMinutes(1), Duration.ofMinutes(5)), Duration.ofSeconds(30),
         Duration.ofSeconds(10)));
+    assertThat(c.controller().guardian().softFencing())
+        .isEqualTo(new org.corral.policy.recovery.Recovery.SoftFencing(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+    assertThat(c.hosts().get(0).power().soft()).isEqualTo("ssh://root@kvm1");
+    assertThat(c.hosts().get(0).lockManager()).isEqualTo(new org.corral.model.host.LockManager(
+        org.corral.model.host.LockManager.Kind.SANLOCK, "/var/lib/libvirt/sanlock"));
+    assertThat(c.hosts().get(1).lockManager()).isEqualTo(org.corral.model.host.LockManager.NONE);
     assertThat(c.controller().utilisationWindow()).isEqualTo(10);
     assertThat(c.listen()).isEqualTo("0.0.0.0:9000");
     assertThat(c.store().password()).isEqualTo("s3cret");
@@ -199,6 +218,12 @@ class ConfigReaderTest {
             "at least 1s"),
         Arguments.of("check timeout of zero", "guardian: {services: {timeout: 0s}}", "guardian.services.timeout", "positive"),
         Arguments.of("unknown services key", "guardian: {services: {interval: 5s}}", "guardian.services.interval", "checkInterval"),
+        Arguments.of("sanlock without a lease directory", "hosts: [{name: kvm1, uri: 'test:///a', lockManager: sanlock}]",
+            "hosts[0].leaseDir", "is missing"),
+        Arguments.of("an unknown lock manager", "hosts: [{name: kvm1, uri: 'test:///a', lockManager: flock}]",
+            "hosts[0].lockManager", "use sanlock, lockd or none"),
+        Arguments.of("no soft fencing grace", "guardian: {softFencing: {grace: 0s}}", "guardian.softFencing.grace", "positive"),
+        Arguments.of("soft fencing misspelt", "guardian: {softFencing: {graze: 5s}}", "guardian.softFencing.graze", "known fields here: grace, timeout"),
         Arguments.of("the old setting", "controller: {downAfterPolls: 3}", "controller.downAfterPolls", "guardian.downAfter"),
         Arguments.of("bad duration", "controller: {monitorPeriod: 5 parsecs}", "controller.monitorPeriod", "not a duration"),
         Arguments.of("bad executor duration", "executor: {actionTimeout: soon}", "executor.actionTimeout", "not a duration"),
@@ -210,6 +235,7 @@ class ConfigReaderTest {
         Arguments.of("network without bridge", "networks: [{name: n1, cidr: 10.0.0.0/24}]", "networks[0].bridge", "missing"),
         Arguments.of("lab group of zero hosts", "lab: {hosts: [{prefix: n, count: 0}]}", "lab.hosts[0].count", "between 1"),
         Arguments.of("lab without hosts", "lab: {name: x}", "lab.hosts", "empty"),
+        Arguments.of("lab lease time zero", "lab: {hosts: [{prefix: n}], leaseTime: 0s}", "lab.leaseTime", "positive"),
         Arguments.of("lab host memory zero", "lab: {hosts: [{prefix: n, memoryMib: 0}]}", "lab.hosts[0].memoryMib",
             "must be from 1"),
         Arguments.of("lab host speed zero", "lab: {hosts: [{prefix: n, mhz: 0}]}", "lab.hosts[0].mhz", "must be from 1"),

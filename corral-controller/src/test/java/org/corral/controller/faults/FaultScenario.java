@@ -22,7 +22,8 @@ import org.corral.model.vm.VmState;
 /**
  * One seeded fault-injection scenario on the simulated lab, on virtual time: VMs of every HA
  * level on a few hosts, then a random run of faults (host crashes, partitions of one or several
- * hosts, BMC failures, migrations failing midway, VM crashes, controller kill -9 and restart), with the
+ * hosts, BMC failures, migrations failing midway, VM crashes, controller kill -9 and restart,
+ * storage cuts, and hosts cut from network, BMC and storage at once), with the
  * invariants checked after every simulated second. Everything random comes from the seed, so a
  * failing seed replays exactly ({@code -Dcorral.faults.seed=N}).
  *
@@ -144,7 +145,7 @@ public final class FaultScenario {
     if (crashOnly) { // the host with the most VMs: the crash to time
       h = hosts.stream().max(java.util.Comparator.comparingInt((SimHost x) -> x.activeDomainNames().size())).orElseThrow();
     }
-    int kind = crashOnly ? 0 : rnd.nextInt(8);
+    int kind = crashOnly ? 0 : rnd.nextInt(10);
     switch (kind) {
       case 0 -> {
         if (crashes < MAX_CRASHES && h.power() == SimPower.ON && !h.crashed()) {
@@ -202,6 +203,19 @@ public final class FaultScenario {
           }
         }
       }
+      case 8 -> {
+        // cut from the shared storage: its leases run out and its VMs are killed (as sanlock would)
+        note("storage cut " + h.name());
+        lab.dc.cutStorage(h.name(), true);
+      }
+      case 9 -> {
+        // cut from everything, BMC included: it cannot be fenced, and its VMs restart elsewhere only
+        // once the storage reports its leases expired
+        note("cut from network, BMC and storage " + h.name());
+        lab.dc.setBmcReachable(h.name(), false);
+        lab.dc.partitionHost(h.name(), true);
+        lab.dc.cutStorage(h.name(), true);
+      }
       case 5 -> {
         note("controller kill -9 and restart");
         lab.kill();
@@ -219,12 +233,13 @@ public final class FaultScenario {
     }
   }
 
-  /** Partitions heal and BMCs answer again; crashed hosts stay crashed (fenced, for an administrator). */
+  /** Partitions heal, BMCs answer and storage comes back; crashed hosts stay crashed (fenced, for an administrator). */
   private void healWhatCanHeal() {
-    note("heal partitions and BMCs");
+    note("heal partitions, BMCs and storage");
     for (SimHost h : lab.dc.hosts()) {
       lab.dc.partitionHost(h.name(), false);
       lab.dc.setBmcReachable(h.name(), true);
+      lab.dc.cutStorage(h.name(), false);
     }
   }
 

@@ -77,6 +77,60 @@ class GuardianTest {
     assertThat(lab.controller.state().vmsOn(failed)).allMatch(v -> v.state() == VmState.FAILED);
   }
 
+  /** The lab's hosts with soft fencing ({@code power.soft}) through the simulator. */
+  private static void addInventoryWithSoftFencing(LabHarness lab) {
+    lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(), Map.of(),
+        new org.corral.model.host.PowerSpec(h.uri(), null, null, h.uri()), null));
+  }
+
+  @Test
+  void aHostWhoseLibvirtdDiedIsBroughtBackBySoftFencingWithNoPowerCutAndNoRecovery() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.start(new org.corral.controller.store.InMemoryStore());
+    addInventoryWithSoftFencing(lab);
+    String host = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.stopHypervisor(host); // the guests run on; only the daemon is gone
+    lab.until(host + " DOWN, then UP again", () -> lab.host(host).state() == HostState.UP && lab.journal().stream()
+        .anyMatch(e -> host.equals(e.subject()) && "DOWN".equals(e.to())), Duration.ofMinutes(1));
+    lab.until("a RUNNING again", () -> lab.vm("a").state() == VmState.RUNNING, Duration.ofMinutes(1));
+    lab.run(Duration.ofSeconds(30));
+
+    assertThat(lab.vm("a").host()).isEqualTo(host);
+    assertThat(lab.dc.host(host).orElseThrow().activeDomainNames()).containsExactly("a");
+    assertThat(lab.dc.faultLog()).anySatisfy(f -> assertThat(f).endsWith(host + ": libvirtd restarted"));
+    List<JournalEntry> j = lab.journal();
+    assertThat(j).anySatisfy(e -> {
+      assertThat(e.kind()).isEqualTo(EntryKind.ACTION_SUCCEEDED);
+      assertThat(e.actionKey()).startsWith("soft-fence/" + host + "/");
+    });
+    assertThat(j).noneSatisfy(e -> assertThat(e.actionKey()).isNotNull().matches("(fence|recover)/.*"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void whenSoftFencingDoesNotBringTheHostBackItIsFencedAndItsVmsRestartElsewhere() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.start(new org.corral.controller.store.InMemoryStore());
+    addInventoryWithSoftFencing(lab);
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.partitionHost(cut, true); // SSH cannot reach it either
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(2));
+
+    List<JournalEntry> j = lab.journal();
+    long softFailed = j.stream().filter(e -> e.kind() == EntryKind.ACTION_FAILED && e.actionKey() != null
+        && e.actionKey().startsWith("soft-fence/" + cut)).findFirst().orElseThrow().seq();
+    long fenced = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("fence/" + cut)).findFirst().orElseThrow().seq();
+    assertThat(fenced).as("hard fencing after soft fencing failed").isGreaterThan(softFailed);
+    assertThat(j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("soft-fence/"))).as("soft fencing tried once").hasSize(1);
+    assertThat(lab.dc.host(cut).orElseThrow().activeDomainNames()).isEmpty();
+    assertEachVmRunsOnce(lab);
+  }
+
   @Test
   void aPartitionedHostWithAReachableBmcIsPoweredOffBeforeItsVmsRestart() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
@@ -114,6 +168,28 @@ class GuardianTest {
     lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
         Duration.ofMinutes(1));
     assertThat(lab.journal()).anySatisfy(e -> assertThat(e.message()).contains("alice confirmed that host " + cut + " is off"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void aHostCutOffWithItsBmcIsRestartedElsewhereOnlyOnceTheStorageReportsItsLeasesExpired() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String cut = runAll(lab, List.of(vm("a", 4096, HaLevel.HIGH)));
+
+    lab.dc.setBmcReachable(cut, false);
+    lab.dc.partitionHost(cut, true);
+    lab.dc.cutStorage(cut, true); // cut from everything: sanlock kills its VM when its lease runs out
+    lab.until("a running elsewhere", () -> lab.vm("a").state() == VmState.RUNNING && !cut.equals(lab.vm("a").host()),
+        Duration.ofMinutes(2));
+
+    List<JournalEntry> j = lab.journal();
+    JournalEntry recovered = j.stream().filter(e -> e.kind() == EntryKind.ACTION_QUEUED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/a/")).findFirst().orElseThrow();
+    assertThat(recovered.cause().reason()).contains("storage leases of its VMs expired");
+    String expired = lab.dc.faultLog().stream().filter(f -> f.contains(cut + ": storage leases expired")).findFirst().orElseThrow();
+    assertThat(recovered.at()).as("not before the leases ran out").isAfterOrEqualTo(java.time.Instant.parse(expired.split(" ")[0]));
+    assertThat(j).noneSatisfy(e -> assertThat(e.actionKey()).isNotNull().startsWith("fence/"));
     assertEachVmRunsOnce(lab);
   }
 

@@ -54,7 +54,7 @@ class ServiceLoopTest {
     ControllerSettings base = LabHarness.fastSettings();
     var g = base.guardian();
     LabHarness lab = new LabHarness(3, SimLatencies.INSTANT, base.withGuardian(
-        new org.corral.controller.GuardianSettings(g.beat(), g.suspectAfter(), g.downAfter(), g.crashRestarts(), hooks, g.retry(), services)));
+        new org.corral.controller.GuardianSettings(g.beat(), g.suspectAfter(), g.downAfter(), g.crashRestarts(), hooks, g.retry(), services, g.softFencing())));
     lab.startWithInventory();
     open.add(lab.controller);
     return lab;

@@ -91,6 +91,14 @@ class NotifierTest {
     assertThat(Notification.of(note)).get().extracting(Notification::event).isEqualTo(Notification.ESCALATION);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @CsvSource({"ACTION_SUCCEEDED, host.soft-fenced", "ACTION_FAILED, host.soft-fencing-failed", "ACTION_STARTED, -"})
+  void softFencingIsToldWithItsOutcome(EntryKind kind, String event) {
+    JournalEntry e = new JournalEntry(9, Instant.EPOCH, kind, SubjectKind.HOST, "node03", null, null, "soft-fence/node03/4",
+        Cause.of(Origin.GUARDIAN, 1, "host node03 is DOWN"), "restart the hypervisor of node03 (soft fencing)");
+    assertThat(Notification.of(e).map(Notification::event).orElse(null)).isEqualTo("-".equals(event) ? null : event);
+  }
+
   /** A local webhook listener: answers with the given statuses in turn (the last one after that), keeps what it received. */
   private record Received(Map<String, String> headers, byte[] body) {}
 

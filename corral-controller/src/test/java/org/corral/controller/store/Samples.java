@@ -44,9 +44,10 @@ final class Samples {
     return new Host(name, "qemu+ssh://root@" + name + "/system", new HostCapacity(16, 2600, 65536),
         Map.of("rack", "r1", "ssd", "true"),
         new PowerSpec("ipmi://admin@10.0.0.11?interface=lanplus&passwordFile=/etc/corral/bmc.pass", "ssh://root@" + name,
-            "52:54:00:aa:bb:cc"),
+            "52:54:00:aa:bb:cc", "ssh://root@" + name + "?command=systemctl&command=restart&command=virtqemud"),
         new PowerModel(List.of(93.7, 97.0, 101.0, 105.0, 110.0, 116.0, 121.0, 125.0, 129.0, 133.0, 135.0), 5.5),
-        HostState.UP, "hypervisor answers", at(1), 7);
+        HostState.UP, "hypervisor answers", at(1), 7,
+        new org.corral.model.host.LockManager(org.corral.model.host.LockManager.Kind.SANLOCK, "/var/lib/libvirt/sanlock"));
   }
 
   static Host bareHost(String name) {
@@ -116,6 +117,7 @@ final class Samples {
         case "boolean" -> true;
         case "int" -> 3;
         case "long" -> 3L;
+        case "java.time.Duration" -> java.time.Duration.ofSeconds(3);
         case "org.corral.model.plan.Cause" -> CAUSE;
         case "java.util.List" -> java.util.List.of(c.getName() + "-1", c.getName() + "-2"); // lists of names (RestartService.services)
         default -> throw new AssertionError("Samples.sampleOf has no value for " + kind.getSimpleName() + "." + c.getName()

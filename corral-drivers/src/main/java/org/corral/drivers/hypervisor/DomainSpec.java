@@ -9,13 +9,34 @@ import org.jspecify.annotations.Nullable;
  *
  * @param userData cloud-init user data; when non-null the driver attaches a NoCloud seed ISO
  * @param boot     a kernel to boot directly (the image's), or null to boot from the first disk
+ * @param leases   storage leases the host's lock manager (sanlock) must hold while the domain
+ *                 runs: it does not start unless it can acquire them, and is killed when they
+ *                 are lost; empty with virtlockd (which locks the disks themselves) or no lock manager
  */
 public record DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics,
-    @Nullable String userData, @Nullable Boot boot) {
+    @Nullable String userData, @Nullable Boot boot, List<Lease> leases) {
   public DomainSpec {
     disks = List.copyOf(disks);
     nics = List.copyOf(nics);
+    leases = List.copyOf(leases);
   }
+
+  /** Without storage leases. */
+  public DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics,
+      @Nullable String userData, @Nullable Boot boot) {
+    this(name, uuid, vcpus, memoryMib, disks, nics, userData, boot, List.of());
+  }
+
+  /**
+   * A storage lease in libvirt's domain XML ({@code <lease>} under {@code <devices>}): held by
+   * the host's lock manager (sanlock) for as long as the domain runs.
+   *
+   * @param lockspace the lockspace it belongs to (sanlock: at most 48 characters)
+   * @param key       its unique name within the lockspace (sanlock: at most 48 characters)
+   * @param path      the file on shared storage where the lease lives, the same on every host
+   * @param offset    where in that file (0 for a file of its own)
+   */
+  public record Lease(String lockspace, String key, String path, long offset) {}
 
   /** A domain that boots from its first disk. */
   public DomainSpec(String name, String uuid, int vcpus, long memoryMib, List<Disk> disks, List<Nic> nics,

@@ -82,6 +82,12 @@ final class DomainXml {
       x.empty(disk, "source", "file", overlayPaths.get(i));
       x.empty(disk, "target", "dev", d.target(), "bus", busFor(d.target()));
     }
+    for (DomainSpec.Lease l : spec.leases()) {
+      Element lease = x.child(devices, "lease");
+      x.text(lease, "lockspace", l.lockspace());
+      x.text(lease, "key", l.key());
+      x.empty(lease, "target", "path", l.path(), "offset", Long.toString(l.offset()));
+    }
     if (seedIsoPath != null) {
       Element cdrom = x.empty(devices, "disk", "type", "file", "device", "cdrom");
       x.empty(cdrom, "driver", "name", "qemu", "type", "raw");

@@ -38,4 +38,15 @@ public interface PowerDriver {
     String scheme = colon > 0 ? uri.substring(0, colon) : "this";
     return CompletableFuture.completedFuture(new PowerReading.NotReported(scheme + " power control does not measure power"));
   }
+
+  /**
+   * Soft fencing: restarts the host's hypervisor daemon (libvirtd) without touching its power or
+   * its running guests, for a host whose hypervisor stopped answering. Completes once the restart
+   * command was accepted; the caller then waits for the hypervisor to answer. Drivers that cannot
+   * keep this default: UNSUPPORTED.
+   */
+  default CompletionStage<Void> restartHypervisor(PowerTarget target) {
+    return CompletableFuture.failedFuture(new org.corral.drivers.DriverException(org.corral.drivers.DriverException.Kind.UNSUPPORTED,
+        "this power method cannot restart the hypervisor of " + target.host() + " (soft fencing); use an ssh:// URI in power.soft"));
+  }
 }

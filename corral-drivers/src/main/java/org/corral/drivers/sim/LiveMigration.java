@@ -62,6 +62,10 @@ final class LiveMigration {
         throw SimHypervisorConnection.rejected(to.name() + " already has a domain named '" + name
             + "' (" + clash.phase.shown() + ", UUID " + clash.spec.uuid() + ")");
       }
+      if (to.storageCut) {
+        throw SimHypervisorConnection.rejected(to.name() + " cannot receive '" + name + "': its disk's storage lease cannot be"
+            + " acquired there (the host is cut from the shared storage)");
+      }
       long mib = d.live.memoryMib();
       long free = to.freeMib();
       if (mib > free) {
@@ -171,6 +175,11 @@ final class LiveMigration {
   private static void finish(SimDataCenter dc, SimHost from, SimHost to, SimDomain d, PendingOp op, long total,
       Consumer<MigrationProgress> progress) {
     if (op.finished) {
+      return;
+    }
+    if (to.storageCut) { // the destination cannot take over the disk's lease: the domain stays on its source
+      dc.abort(op, new DriverException(Kind.REJECTED, "migration of '" + d.name() + "' to " + to.name()
+          + " failed: its disk's storage lease cannot be acquired there (cut from the shared storage); it still runs on " + from.name()));
       return;
     }
     dc.accrue(from);

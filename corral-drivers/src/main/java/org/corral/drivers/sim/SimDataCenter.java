@@ -57,6 +57,9 @@ public final class SimDataCenter {
   /** Bumped at each capture, so that an older autosave never overwrites a newer one. */
   long revision;
 
+  /** How long a storage lease lasts without renewal (sanlock's host lease); see {@link #setLeaseTime}. */
+  Duration leaseTime = Duration.ofSeconds(10);
+
   private int depth;
   private boolean dirty;
   private final List<Runnable> effects = new ArrayList<>();
@@ -221,6 +224,7 @@ public final class SimDataCenter {
       h.incomingMib = 0;
       h.power = SimPower.OFF;
       h.crashed = true;
+      stopRenewing(h);
       stopAnswering(h);
       fault(host + ": crashed");
       return null;
@@ -242,17 +246,22 @@ public final class SimDataCenter {
         throw new InvalidInputException("domainName", "'" + domainName + "' is not running on " + host,
             "start it first, or crash a domain that runs there");
       }
-      accrue(h);
-      if (d.op != null) {
-        abort(d.op, new DriverException(DriverException.Kind.TRANSIENT, d.op.what + " failed: the guest crashed"));
-      }
-      d.phase = DomainPhase.CRASHED;
-      d.cpuNanos = 0;
-      d.op = null;
-      emit(h, domainName, DomainEvent.Kind.CRASHED);
+      kill(h, d, "the guest crashed");
       fault(host + ": domain " + domainName + " crashed");
       return null;
     });
+  }
+
+  /** The domain stops dead (CRASHED): an operation in flight on it fails TRANSIENT. Under the lock. */
+  void kill(SimHost h, SimDomain d, String why) {
+    accrue(h);
+    if (d.op != null) {
+      abort(d.op, new DriverException(DriverException.Kind.TRANSIENT, d.op.what + " failed: " + why));
+    }
+    d.phase = DomainPhase.CRASHED;
+    d.cpuNanos = 0;
+    d.op = null;
+    emit(h, d.name(), DomainEvent.Kind.CRASHED);
   }
 
   /**
@@ -282,6 +291,118 @@ public final class SimDataCenter {
         stopAnswering(h);
       }
       fault(host + (partitioned ? ": network partitioned" : ": network healed"));
+      return null;
+    });
+  }
+
+  // ---- storage leases ------------------------------------------------------------------------
+
+  /**
+   * How long a host's storage leases last once it stops renewing them (10 s unless set). Each
+   * running domain's disks are leased by its host (as sanlock or virtlockd would), renewed while
+   * the host is on, not crashed and connected to the shared storage. When a host stops renewing
+   * (crash, power-off, storage cut), its leases run out after this time: the domains still active
+   * there are killed (as sanlock kills what it can no longer protect) and the storage reports the
+   * leases EXPIRED, which proves that nothing there writes the disks any more. A management
+   * network partition or a dead libvirtd does not stop the renewals.
+   */
+  public void setLeaseTime(Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new InvalidInputException("lab.leaseTime", "must be a positive duration", "write it like 10s");
+    }
+    mutate(() -> {
+      leaseTime = d;
+      return null;
+    });
+  }
+
+  public Duration leaseTime() {
+    return read(() -> leaseTime);
+  }
+
+  /**
+   * Cuts ({@code true}) or heals the host's path to the shared storage. While cut it cannot renew
+   * its leases, and its domains cannot start; a lease time after the cut its active domains are
+   * killed and its leases are EXPIRED. Its hypervisor and BMC answer as before.
+   */
+  public void cutStorage(String host, boolean cut) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.storageCut == cut) {
+        return null;
+      }
+      h.storageCut = cut;
+      if (cut) {
+        stopRenewing(h);
+      } else {
+        resumeRenewing(h);
+      }
+      fault(host + (cut ? ": storage cut" : ": storage reconnected"));
+      return null;
+    });
+  }
+
+  /** What the shared storage says of the leases of {@code host}'s domains. */
+  public org.corral.drivers.hypervisor.LeaseStatus leaseStatus(String host) {
+    return read(() -> leaseStatusOf(hostOrThrow(host)));
+  }
+
+  org.corral.drivers.hypervisor.LeaseStatus leaseStatusOf(SimHost h) {
+    return h.leasesExpired ? org.corral.drivers.hypervisor.LeaseStatus.EXPIRED : org.corral.drivers.hypervisor.LeaseStatus.HELD;
+  }
+
+  /** The host stops renewing its leases (under the lock); they run out a lease time later unless it renews again. */
+  void stopRenewing(SimHost h) {
+    if (!h.renewing) {
+      return;
+    }
+    h.renewing = false;
+    long at = nowNanos();
+    h.renewStoppedAt = at;
+    later(leaseTime, () -> {
+      if (h.renewing || h.renewStoppedAt != at || h.leasesExpired) {
+        return;
+      }
+      h.leasesExpired = true;
+      List<SimDomain> active = h.domains.values().stream().filter(d -> d.phase.usesCpu() || d.phase == DomainPhase.STARTING).toList();
+      for (SimDomain d : active) {
+        kill(h, d, "its storage lease expired");
+      }
+      if (!active.isEmpty() || h.storageCut) {
+        fault(h.name() + ": storage leases expired" + (active.isEmpty() ? "" : "; killed " + active.stream().map(SimDomain::name).toList()));
+      }
+    });
+  }
+
+  /** The host renews its leases again, if it can (on, not crashed, connected to storage). Under the lock. */
+  void resumeRenewing(SimHost h) {
+    if (!h.renewing && h.power == SimPower.ON && !h.crashed && !h.storageCut) {
+      h.renewing = true;
+      h.leasesExpired = false;
+    }
+  }
+
+  /**
+   * The host's hypervisor daemon (libvirtd) dies: its hypervisor stops answering (connections are
+   * lost) while its domains keep running and its BMC and SSH still answer. Restarting the daemon
+   * ({@link SimPowerDriver#restartHypervisor}: soft fencing) or booting the host brings it back.
+   * No effect on a host that is not on.
+   */
+  public void stopHypervisor(String host) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (h.power != SimPower.ON || h.crashed || h.daemonDown) {
+        fault(host + ": libvirtd stop ignored, host is " + (h.daemonDown ? "already without it" : h.power));
+        return null;
+      }
+      h.daemonDown = true;
+      for (PendingOp op : List.copyOf(pending)) {
+        if (op.involves(h) && !op.viaBmc && op.destination != null) {
+          abort(op, unreachable(h, "libvirtd is down"));
+        }
+      }
+      stopAnswering(h);
+      fault(host + ": libvirtd stopped");
       return null;
     });
   }

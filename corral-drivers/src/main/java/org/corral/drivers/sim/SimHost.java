@@ -24,6 +24,16 @@ public final class SimHost {
   boolean crashed;
   boolean partitioned;
   boolean bmcReachable = true;
+  /** Cut from the shared storage ({@link SimDataCenter#cutStorage}): it cannot renew its leases. */
+  boolean storageCut;
+  /** It renews its storage leases now: on, not crashed, connected to storage. */
+  boolean renewing;
+  /** When it last stopped renewing (epoch nanos); meaningful while not {@link #renewing}. */
+  long renewStoppedAt;
+  /** Its leases ran out (a lease time after it stopped renewing): its domains were killed, others may take them. */
+  boolean leasesExpired;
+  /** Its hypervisor daemon (libvirtd) has stopped; the guests run on. Cleared by a restart or a boot. */
+  boolean daemonDown;
   /** Bumped whenever the hypervisor stops answering: connections opened before are dead. */
   long epoch;
   final Map<String, SimDomain> domains = new TreeMap<>();
@@ -46,6 +56,8 @@ public final class SimHost {
     this.powerModel = powerModel;
     this.power = power;
     this.accountedUntil = now;
+    this.renewing = power == SimPower.ON;
+    this.leasesExpired = !renewing;
   }
 
   public String name() {
@@ -75,7 +87,17 @@ public final class SimHost {
     return dc.read(() -> power);
   }
 
-  /** True when the host's hypervisor answers: powered on, not crashed, not partitioned. */
+  /** True while it is cut from the shared storage. */
+  public boolean storageCut() {
+    return dc.read(() -> storageCut);
+  }
+
+  /** True while its hypervisor daemon is down ({@link SimDataCenter#stopHypervisor}). */
+  public boolean daemonDown() {
+    return dc.read(() -> daemonDown);
+  }
+
+  /** True when the host's hypervisor answers: powered on, not crashed, not partitioned, its daemon running. */
   public boolean answers() {
     return dc.read(this::answering);
   }
@@ -123,7 +145,7 @@ public final class SimHost {
   }
 
   boolean answering() {
-    return power == SimPower.ON && !crashed && !partitioned;
+    return power == SimPower.ON && !crashed && !partitioned && !daemonDown;
   }
 
   long freeMib() {

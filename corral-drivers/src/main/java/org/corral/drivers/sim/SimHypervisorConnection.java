@@ -161,6 +161,10 @@ final class SimHypervisorConnection implements HypervisorConnection {
       if (d.op != null) {
         throw busy(d);
       }
+      if (host.storageCut) {
+        throw rejected("cannot start '" + name + "' on " + host.name() + ": its disk's storage lease cannot be acquired"
+            + " (the host is cut from the shared storage)");
+      }
       long free = host.freeMib();
       if (d.spec.memoryMib() > free) {
         throw rejected("not enough memory on " + host.name() + " to start '" + name + "': needs "

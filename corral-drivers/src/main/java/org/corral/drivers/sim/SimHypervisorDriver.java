@@ -43,12 +43,27 @@ public final class SimHypervisorDriver implements HypervisorDriver {
     });
   }
 
+  /** As the simulated shared storage sees them: {@link SimDataCenter#leaseStatus}. */
+  @Override
+  public CompletionStage<org.corral.drivers.hypervisor.LeaseStatus> leases(String uri) {
+    SimUri parsed;
+    try {
+      parsed = SimUri.parse(uri);
+    } catch (DriverException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return dc.call(() -> CompletableFuture.completedFuture(dc.leaseStatusOf(dc.hostFor(parsed))));
+  }
+
   static String whyNotAnswering(SimHost h) {
     if (h.crashed) {
       return "crashed";
     }
     if (h.partitioned && h.power == SimPower.ON) {
       return "partitioned";
+    }
+    if (h.daemonDown && h.power == SimPower.ON) {
+      return "libvirtd is down";
     }
     return switch (h.power) {
       case OFF -> "powered off";

@@ -111,10 +111,31 @@ public final class SimPowerDriver implements PowerDriver {
     return dc.call(() -> CompletableFuture.completedFuture(bmc(target).power.chassisOn() ? PowerStatus.ON : PowerStatus.OFF));
   }
 
+  /**
+   * Soft fencing, as {@code systemctl restart libvirtd} over SSH: needs the host's OS to answer on
+   * its management network (on, not crashed, not partitioned; the BMC plays no part), else
+   * UNREACHABLE. The daemon answers again at once; the guests were never touched.
+   */
+  @Override
+  public CompletionStage<Void> restartHypervisor(PowerTarget target) {
+    return dc.call(() -> {
+      SimHost h = dc.hostFor(SimUri.parse(target.uri()));
+      if (h.power != SimPower.ON || h.crashed || h.partitioned) {
+        throw dc.unreachable(h, "ssh: " + SimHypervisorDriver.whyNotAnswering(h));
+      }
+      if (h.daemonDown) {
+        h.daemonDown = false;
+        dc.fault(h.name() + ": libvirtd restarted");
+      }
+      return DONE;
+    });
+  }
+
   private CompletionStage<Void> switchOn(SimHost h) {
     dc.accrue(h);
     h.power = SimPower.POWERING_ON;
     h.crashed = false;
+    h.daemonDown = false;
     PendingOp op = powerOp(h, "power-on of " + h.name());
     op.timers.add(dc.later(dc.latencies().powerOn(), () -> {
       if (op.finished) {
@@ -124,6 +145,7 @@ public final class SimPowerDriver implements PowerDriver {
       h.power = SimPower.ON;
       h.busyCoreNanos = 0; // a fresh kernel's counters
       h.powerOp = null;
+      dc.resumeRenewing(h);
       dc.succeed(op);
     }));
     return op.stage.copy();
@@ -156,6 +178,7 @@ public final class SimPowerDriver implements PowerDriver {
       d.op = null;
     }
     h.incomingMib = 0;
+    dc.stopRenewing(h);
     dc.stopAnswering(h);
   }
 

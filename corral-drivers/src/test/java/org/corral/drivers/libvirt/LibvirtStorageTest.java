@@ -66,6 +66,21 @@ class LibvirtStorageTest {
   }
 
   @Test
+  void storageLeasesGoIntoTheDomainXmlAndComeBackFromLibvirt() throws Exception {
+    DomainSpec plain = TestHosts.spec("web-9", UUID, null);
+    DomainSpec leased = new DomainSpec(plain.name(), plain.uuid(), plain.vcpus(), plain.memoryMib(), plain.disks(), plain.nics(),
+        plain.userData(), plain.boot(), List.of(new DomainSpec.Lease("corral", UUID + "-vda", "/var/lib/libvirt/sanlock/" + UUID + "-vda", 0)));
+
+    await(a.define(leased));
+
+    Document dom = parse(a.nativeForTests().domainLookupByName("web-9").getXMLDesc(0));
+    assertThat(text(dom, "/domain/devices/lease/lockspace")).isEqualTo("corral");
+    assertThat(text(dom, "/domain/devices/lease/key")).isEqualTo(UUID + "-vda");
+    assertThat(text(dom, "/domain/devices/lease/target/@path")).isEqualTo("/var/lib/libvirt/sanlock/" + UUID + "-vda");
+    assertThat(text(dom, "/domain/devices/lease/target/@offset")).as("libvirt leaves out an offset of 0").isIn("", "0");
+  }
+
+  @Test
   void userDataAddsASeedIsoVolumeAttachedAsCdrom() throws Exception {
     await(a.define(TestHosts.spec("web-2", UUID, "#cloud-config\nhostname: web-2\n")));
     assertThat(images().listVolumes()).contains("web-2-seed.iso");

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param labels      free-form labels, visible to requirements expressions as {@code host.labels}
  * @param stateReason why the host is in its state (shown by {@code corral host list})
  * @param version     incremented by the controller on every change
+ * @param lockManager the host's libvirt lock manager (storage leases of its VMs' disks)
  */
 public record Host(
     String name,
@@ -27,12 +28,20 @@ public record Host(
     HostState state,
     String stateReason,
     Instant stateSince,
-    long version) {
+    long version,
+    LockManager lockManager) {
 
   public Host {
     Names.require("name", name);
     labels = labels == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(labels));
     power = power == null ? PowerSpec.NONE : power;
+    lockManager = lockManager == null ? LockManager.NONE : lockManager;
+  }
+
+  /** Without a lock manager. */
+  public Host(String name, String uri, HostCapacity capacity, Map<String, String> labels, PowerSpec power,
+      @Nullable PowerModel powerModel, HostState state, String stateReason, Instant stateSince, long version) {
+    this(name, uri, capacity, labels, power, powerModel, state, stateReason, stateSince, version, LockManager.NONE);
   }
 
   /** The host's power model, or {@link PowerModel#TYPICAL} when it declares none. */
@@ -43,7 +52,7 @@ public record Host(
   public Host withState(HostState to, String reason, Instant at) {
     HostState.MACHINE.check(name, state, to);
     Instant since = to == state ? stateSince : at;
-    return new Host(name, uri, capacity, labels, power, powerModel, to, reason, since, version + 1);
+    return new Host(name, uri, capacity, labels, power, powerModel, to, reason, since, version + 1, lockManager);
   }
 
 

@@ -91,6 +91,19 @@ public sealed interface Action {
     public PowerOffHost withKey(String k) { return new PowerOffHost(k, host, cause); }
   }
 
+  /**
+   * Soft fencing: restart the hypervisor daemon of a host that stopped answering (over SSH,
+   * {@code systemctl restart libvirtd}), giving the command {@code timeout}, and wait up to
+   * {@code grace} for its hypervisor to answer again. The host stays DOWN meanwhile; UP when it
+   * answers (no hard fencing, no recovery), DOWN with the reason when not (then it is fenced).
+   */
+  record SoftFenceHost(String key, String host, java.time.Duration timeout, java.time.Duration grace, Cause cause)
+      implements Action {
+    public String subject() { return host; }
+    public String verb() { return "soft-fence"; }
+    public SoftFenceHost withKey(String k) { return new SoftFenceHost(k, host, timeout, grace, cause); }
+  }
+
   /** Cut a failed host's power so its VMs can safely run elsewhere. */
   record FenceHost(String key, String host, Cause cause) implements Action {
     public String subject() { return host; }

@@ -38,6 +38,17 @@ public record CrashRestarts(int max, Duration window, Duration backoff) {
    *                 do not count
    */
   public Next next(List<Instant> restarts, Instant now) {
+    return next(restarts, List.of(), now);
+  }
+
+  /**
+   * @param restarts when this VM was restarted before (any order), refused ones included
+   * @param refused  those of {@code restarts} that never started it (the host refused, e.g. it
+   *                 cannot take the disk's storage lease): the VM did not stop on its own again,
+   *                 so they do not count towards giving up; they do count for the backoff (at most
+   *                 {@code window} apart), so a host that keeps refusing is not hammered
+   */
+  public Next next(List<Instant> restarts, List<Instant> refused, Instant now) {
     Instant since = now.minus(window);
     int n = 0;
     Instant last = Instant.MIN;
@@ -49,13 +60,15 @@ public record CrashRestarts(int max, Duration window, Duration backoff) {
         }
       }
     }
+    int ran = n - (int) refused.stream().filter(t -> !t.isBefore(since)).count();
     if (n == 0) {
       return new Next(Step.IN_PLACE, now);
     }
-    if (n >= max) {
+    if (ran >= max) {
       return new Next(Step.GIVE_UP, now);
     }
-    Instant due = last.plus(backoff.multipliedBy(1L << Math.min(20, n - 1)));
+    Duration wait = backoff.multipliedBy(1L << Math.min(20, n - 1));
+    Instant due = last.plus(wait.compareTo(window) > 0 ? window : wait);
     return now.isBefore(due) ? new Next(Step.WAIT, due) : new Next(Step.ELSEWHERE, now);
   }
 }

@@ -9,8 +9,19 @@ package org.corral.policy.recovery;
  *                     longer be writing their disks)
  * @param confirmedOff true when an administrator confirmed the host is off
  *                     ({@code corral host confirm-off}) since it went DOWN
+ * @param soft         where soft fencing (restarting its hypervisor daemon) stands
  */
-public record HostFailure(BmcAnswer bmc, boolean leaseExpired, boolean confirmedOff) {
+public record HostFailure(BmcAnswer bmc, boolean leaseExpired, boolean confirmedOff, SoftFence soft) {
   /** Nothing known yet. */
   public static final HostFailure UNKNOWN = new HostFailure(BmcAnswer.NOT_ASKED, false, false);
+
+  /** Without soft fencing. */
+  public HostFailure(BmcAnswer bmc, boolean leaseExpired, boolean confirmedOff) {
+    this(bmc, leaseExpired, confirmedOff, SoftFence.NOT_CONFIGURED);
+  }
+
+  /** The same facts with soft fencing at {@code s}. */
+  public HostFailure withSoft(SoftFence s) {
+    return new HostFailure(bmc, leaseExpired, confirmedOff, s);
+  }
 }

@@ -42,15 +42,36 @@ public final class Recovery {
   private final Scheduler scheduler;
   private final CrashRestarts crashRestarts;
   private final int perHost;
+  private final SoftFencing soft;
+
+  /**
+   * How long soft fencing may take: {@code timeout} for the restart command, then {@code grace}
+   * for the hypervisor to answer again. Hard fencing waits for both when the host stays silent.
+   */
+  public record SoftFencing(java.time.Duration timeout, java.time.Duration grace) {
+    public static final SoftFencing DEFAULT = new SoftFencing(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10));
+
+    public SoftFencing {
+      Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(grace, "grace");
+    }
+  }
+
+  /** With the default soft fencing times. */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+    this(scheduler, crashRestarts, perHost, SoftFencing.DEFAULT);
+  }
 
   /**
    * @param perHost restarts sent to one host in one pass at most (the executor's actions per host
    *                at once): more would queue behind the first boots, so the rest go to the next
    *                best hosts instead
+   * @param soft    the times of soft fencing, for hosts that have it ({@code power.soft})
    */
-  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost, SoftFencing soft) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    this.soft = Objects.requireNonNull(soft, "soft");
     if (perHost < 1) {
       throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
     }
@@ -83,6 +104,16 @@ public final class Recovery {
    */
   public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
       Function<String, List<Instant>> restartsOf) {
+    return decide(snapshot, planner, failures, observedSince, restartsOf, vm -> List.of());
+  }
+
+  /**
+   * As {@link #decide(Snapshot, Planner, Function, Instant, Function)}, knowing which restarts of
+   * each VM the host refused ({@code refusedOf}: they did not run it, so they count for the backoff
+   * but not towards giving up).
+   */
+  public Decision decide(Snapshot snapshot, Planner planner, Function<String, HostFailure> failures, Instant observedSince,
+      Function<String, List<Instant>> restartsOf, Function<String, List<Instant>> refusedOf) {
     long cycle = snapshot.cycle();
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -101,6 +132,14 @@ public final class Recovery {
       switch (v.decision()) {
         case NOTHING -> { }
         case WAIT -> notes.add(h.name() + ": " + v.reason());
+        case SOFT_FENCE -> {
+          if (stale(snapshot, h, observedSince)) {
+            notes.add(h.name() + ": waits for a fresh observation before restarting its hypervisor");
+          } else if (!planner.isBusy(h.name())) {
+            actions.add(new Action.SoftFenceHost(SOFT_FENCE + h.name() + "/" + h.version(), h.name(), soft.timeout(), soft.grace(),
+                Cause.of(Origin.GUARDIAN, cycle, "host " + h.name() + " is DOWN (" + h.stateReason() + "): " + v.reason())));
+          }
+        }
         case FENCE -> {
           if (stale(snapshot, h, observedSince)) {
             notes.add(h.name() + ": waits for a fresh observation before fencing");
@@ -177,12 +216,14 @@ public final class Recovery {
         evacuate(snapshot, planner, h, actions, notes, session);
       }
     }
-    crashed(snapshot, planner, restartsOf, actions, notes, givenUp, session);
+    crashed(snapshot, planner, restartsOf, refusedOf, actions, notes, givenUp, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
   }
 
   /** Prefix of the key of a restart elsewhere after a VM's host failed. */
   public static final String RECOVER = "recover/";
+  /** Prefix of the key of a soft fencing (restarting a DOWN host's hypervisor daemon). */
+  public static final String SOFT_FENCE = "soft-fence/";
 
   /** Prefix of the key of a live migration off a host in maintenance. */
   public static final String EVACUATE = "evacuate/";
@@ -233,8 +274,8 @@ public final class Recovery {
    * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
    * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
    */
-  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
-      List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
+  private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf,
+      Function<String, List<Instant>> refusedOf, List<Action> actions, List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
     for (Vm vm : snapshot.vms().values()) {
       String on = vm.host();
       if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
@@ -246,7 +287,7 @@ public final class Recovery {
         continue;
       }
       long cycle = snapshot.cycle();
-      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), snapshot.now());
+      CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), refusedOf.apply(vm.name()), snapshot.now());
       String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
       switch (next.step()) {
         case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
@@ -312,9 +353,14 @@ public final class Recovery {
 
   private record Restart(Vm vm, Host host, String why) {}
 
-  /** The power controller's answer as the host's power spec allows it: none without power control. */
+  /**
+   * The facts as the host's power spec allows them: no power controller's answer without power
+   * control, no soft fencing without a method for it.
+   */
   private static HostFailure facts(Host h, HostFailure f) {
-    return h.power().canPowerOff() ? f : new HostFailure(BmcAnswer.NO_POWER_CONTROL, f.leaseExpired(), f.confirmedOff());
+    SoftFence soft = h.power().canSoftFence() ? f.soft() : SoftFence.NOT_CONFIGURED;
+    BmcAnswer bmc = h.power().canPowerOff() ? f.bmc() : BmcAnswer.NO_POWER_CONTROL;
+    return new HostFailure(bmc, f.leaseExpired(), f.confirmedOff(), soft);
   }
 
   private static boolean stale(Snapshot s, Host h, Instant observedSince) {

@@ -29,4 +29,20 @@ class CrashRestartsTest {
 
     assertThat(CrashRestarts.DEFAULT.next(restarts, NOW).step()).as("restarts " + agoSeconds + " s ago").isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "restarts {0}s ago, refused {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+      "70,50,45     | 70,50,45  | ELSEWHERE", // none ran it: the VM did not stop on its own again
+      "70,50,45     | 70        | ELSEWHERE", // refused once, and ran twice more: not three yet
+      "100,60,40,20 | 100       | GIVE_UP",   // three that ran
+      "75,45,25     | 75,45,25  | WAIT",      // refused ones still space the tries: 40 s after the third
+      "330,310,290,250,170 | 330,310,290,250,170 | ELSEWHERE", // refused five times: 160 s after the fifth, tried again
+  })
+  void refusedRestartsCountForTheBackoffButNotTowardsGivingUp(String agoSeconds, String refusedAgo, CrashRestarts.Step expected) {
+    java.util.function.Function<String, List<Instant>> at = s -> Arrays.stream(s.split(","))
+        .map(x -> NOW.minusSeconds(Long.parseLong(x.strip()))).toList();
+
+    assertThat(CrashRestarts.DEFAULT.next(at.apply(agoSeconds), at.apply(refusedAgo), NOW).step())
+        .as("restarts %s s ago, refused %s", agoSeconds, refusedAgo).isEqualTo(expected);
+  }
 }

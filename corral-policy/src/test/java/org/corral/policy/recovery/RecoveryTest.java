@@ -118,6 +118,37 @@ class RecoveryTest {
   }
 
   @Test
+  void aDownHostWithSoftFencingHasItsHypervisorRestartedBeforeItIsFenced() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+    hosts.put("n1", withSoft(hosts.get("n1"), "ssh://root@n1"));
+
+    Recovery.Decision first = decide(Set.of(), BMC_ON.withSoft(SoftFence.AVAILABLE));
+    Recovery.Decision running = decide(Set.of("n1"), BMC_ON.withSoft(SoftFence.RUNNING));
+    Recovery.Decision tried = decide(Set.of(), BMC_ON.withSoft(SoftFence.TRIED));
+
+    assertThat(first.plan().actions()).singleElement().isInstanceOfSatisfying(Action.SoftFenceHost.class, a -> {
+      assertThat(a.key()).isEqualTo("soft-fence/n1/1");
+      assertThat(a.grace()).isEqualTo(Recovery.SoftFencing.DEFAULT.grace());
+      assertThat(a.cause().reason()).contains("restart its hypervisor first");
+    });
+    assertThat(running.plan().actions()).isEmpty();
+    assertThat(running.plan().notes()).singleElement().asString().contains("restarting its hypervisor");
+    assertThat(keys(tried)).containsExactly("fence/n1/1");
+  }
+
+  @Test
+  void aHostWithoutASoftFencingMethodIsFencedAtOnceWhateverTheLoopBelieves() {
+    host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP).lost("a", "n1", 1024, HaLevel.HIGH);
+
+    assertThat(keys(decide(Set.of(), BMC_ON.withSoft(SoftFence.AVAILABLE)))).containsExactly("fence/n1/1");
+  }
+
+  private static Host withSoft(Host h, String uri) {
+    return new Host(h.name(), h.uri(), h.capacity(), h.labels(), h.power().withSoft(uri), h.powerModel(), h.state(),
+        h.stateReason(), h.stateSince(), h.version());
+  }
+
+  @Test
   void aHostBeingFencedIsNotFencedTwice() {
     host("n1", 8192, HostState.DOWN).host("n2", 8192, HostState.UP);
 

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Graceful power-off over SSH (scheme {@code ssh}): logs in with a key, checks the host key
  * against known_hosts, and runs {@code shutdown -h now} or the URI's command. Completes when
- * the command exited 0 (or the connection dropped under it, which a shutdown may cause).
+ * the command exited 0 (or the connection dropped under it, which a shutdown may cause). Soft
+ * fencing ({@link #restartHypervisor}) runs {@code systemctl restart libvirtd} the same way.
  *
  * <ul>
  *   <li>{@code powerOn}, {@code cycle}: UNSUPPORTED (pair with {@code wol://} or {@code ipmi://}).
@@ -77,6 +78,27 @@ public final class SshPowerDriver implements PowerDriver, AutoCloseable {
       return null;
     }
     throw d;
+  }
+
+  /**
+   * Soft fencing: runs {@code systemctl restart libvirtd}, or the URI's command, and completes
+   * when it exited 0. A non-zero exit is REJECTED with the first line of its error output.
+   */
+  @Override
+  public CompletionStage<Void> restartHypervisor(PowerTarget target) {
+    SshPowerTarget t;
+    try {
+      t = SshPowerTarget.parse("power.soft", target.uri(), SshPowerTarget.RESTART_HYPERVISOR);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Duration timeout = ssh.settings().connectTimeout().plus(ssh.settings().commandTimeout());
+    return ssh.exec(t.endpoint(), PosixQuoting.commandLine(t.command()), timeout).thenAccept(r -> {
+      if (!r.ok()) {
+        throw new DriverException(Kind.REJECTED, "restarting the hypervisor of " + target.host() + " failed: "
+            + String.join(" ", t.command()) + " exited " + r.exitCode() + ": " + firstLine(r.stderr()));
+      }
+    });
   }
 
   static String firstLine(String s) {

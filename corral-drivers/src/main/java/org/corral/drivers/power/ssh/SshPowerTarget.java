@@ -16,6 +16,8 @@ import org.corral.model.InvalidInputException;
 record SshPowerTarget(SshEndpoint endpoint, List<String> command) {
   /** Run when the URI names no command. */
   public static final List<String> DEFAULT_COMMAND = List.of("shutdown", "-h", "now");
+  /** Run by soft fencing ({@code power.soft}) when the URI names no command. */
+  public static final List<String> RESTART_HYPERVISOR = List.of("systemctl", "restart", "libvirtd");
   static final String EXAMPLE = "ssh://root@node1:22?command=systemctl&command=poweroff";
 
   public SshPowerTarget {
@@ -24,6 +26,11 @@ record SshPowerTarget(SshEndpoint endpoint, List<String> command) {
 
   /** Parses an {@code ssh://} power URI; every problem names {@code field}. */
   public static SshPowerTarget parse(String field, String raw) {
+    return parse(field, raw, DEFAULT_COMMAND);
+  }
+
+  /** Parses an {@code ssh://} URI whose command is {@code otherwise} when it names none. */
+  public static SshPowerTarget parse(String field, String raw, List<String> otherwise) {
     Set<String> allowed = new HashSet<>(SshEndpoint.PARAMS);
     allowed.add("command");
     DriverUri u = DriverUri.parse(field, raw, EXAMPLE).allowOnly(allowed);
@@ -37,8 +44,8 @@ record SshPowerTarget(SshEndpoint endpoint, List<String> command) {
           "give one command parameter per argument: ?command=shutdown&command=-h&command=now");
     }
     if (command.stream().anyMatch(String::isEmpty) && command.size() == 1) {
-      throw new InvalidInputException(field, "command is empty", "remove it to run shutdown -h now, or name a program");
+      throw new InvalidInputException(field, "command is empty", "remove it to run " + String.join(" ", otherwise) + ", or name a program");
     }
-    return new SshPowerTarget(SshEndpoint.from(u, EXAMPLE), command.isEmpty() ? DEFAULT_COMMAND : command);
+    return new SshPowerTarget(SshEndpoint.from(u, EXAMPLE), command.isEmpty() ? otherwise : command);
   }
 }

@@ -33,7 +33,9 @@ class SshPowerDriverTest {
         .on("systemctl poweroff '--message=maintenance window'", TestSshServer.exit(0, ""))
         .on("/usr/local/bin/refuse-poweroff", TestSshServer.exit(1, "Operation not permitted\nmore\n"))
         .on("/usr/local/bin/slow-poweroff", TestSshServer.HANG)
-        .on("poweroff", TestSshServer.DROP_CONNECTION);
+        .on("poweroff", TestSshServer.DROP_CONNECTION)
+        .on("systemctl restart libvirtd", TestSshServer.exit(0, ""))
+        .on("systemctl restart virtqemud", TestSshServer.exit(5, "Failed to restart virtqemud.service: Unit not found.\n"));
     driver = new SshPowerDriver(server.clientSettings(Duration.ofSeconds(2), Duration.ofSeconds(1)));
   }
 
@@ -81,6 +83,27 @@ class SshPowerDriverTest {
         false));
     assertThat(e.kind()).isEqualTo(Kind.REJECTED);
     assertThat(e.getMessage()).contains("exit 1: Operation not permitted").doesNotContain("more");
+  }
+
+  @Test
+  void softFencingRestartsLibvirtdByDefault() {
+    driver.restartHypervisor(target(server.keyQuery())).toCompletableFuture().join();
+    assertThat(server.commands()).contains("systemctl restart libvirtd");
+  }
+
+  @Test
+  void softFencingRunsTheConfiguredCommandAndAFailedRestartIsRejectedWithItsError() {
+    DriverException e = failure(driver.restartHypervisor(target(server.keyQuery()
+        + "&command=systemctl&command=restart&command=virtqemud")));
+    assertThat(server.commands()).contains("systemctl restart virtqemud");
+    assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(e.getMessage()).contains("exited 5: Failed to restart virtqemud.service: Unit not found.");
+  }
+
+  @Test
+  void softFencingOfAHostWhoseSshDoesNotAnswerFails() {
+    DriverException e = failure(driver.restartHypervisor(new PowerTarget("node1", "ssh://root@127.0.0.1:1?" + server.keyQuery(), null)));
+    assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
   }
 
   @Test
