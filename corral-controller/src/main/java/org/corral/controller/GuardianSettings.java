@@ -2,6 +2,7 @@ package org.corral.controller;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
@@ -18,9 +19,11 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param crashRestarts how a VM that stops on its own is restarted, and when it is given up
  * @param channels      where fencing, recoveries, escalations and give-ups are sent (none by default)
  * @param retry         how failed notifications are retried
+ * @param spares        reserved spare hosts by name (beside those labelled {@code corral.spare=true}):
+ *                      they take no ordinary VM, and a failed host's VMs restart there first
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry) {
+    List<Channel> channels, Notifier.Retry retry, Set<String> spares) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -29,8 +32,15 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
 
+  /** No spare hosts by name. */
+  public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
+      Notifier.Retry retry) {
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, Set.of());
+  }
+
   public GuardianSettings {
     channels = List.copyOf(channels);
+    spares = Set.copyOf(spares);
     if (retry.attempts() < 1) {
       throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
     }
@@ -67,6 +77,11 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, spares);
+  }
+
+  /** The same settings with {@code names} as the spare hosts ({@code guardian.spares}). */
+  public GuardianSettings withSpares(Set<String> names) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, names);
   }
 }

@@ -120,7 +120,17 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "spares");
+    java.util.Set<String> spares = new java.util.TreeSet<>();
+    List<String> named = g.texts("spares");
+    for (int i = 0; i < named.size(); i++) {
+      String field = "guardian.spares[" + i + "]";
+      String name = named.get(i);
+      org.corral.model.Names.require(field, name);
+      if (!spares.add(name)) {
+        throw new InvalidInputException(field, InvalidInputException.quote(name) + " is listed twice", "list each spare host once");
+      }
+    }
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
@@ -185,7 +195,7 @@ public final class ConfigReader {
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
         n.integer("queue", rd.queue()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, spares);
   }
 
   private static List<String> concat(String first, List<String> rest) {

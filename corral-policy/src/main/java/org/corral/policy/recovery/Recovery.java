@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * The Guardian's decision on one snapshot: each failed host is fenced, waited for or given up as
  * off ({@link Fencing}); the VMs of hosts proven off restart on other hosts, HIGH first, then
  * MEDIUM, then LOW (by name within a level), each where the {@link Scheduler} places it (capacity,
- * requirements, affinity and anti-affinity, every VM placed counting for the next). When no host
+ * requirements, affinity and anti-affinity, every VM placed counting for the next), reserved spare
+ * hosts first ({@link PlacementSession#placeForRecovery}). When no host
  * that is on has room, an OFF host is woken (a PowerOnHost; its VMs are placed once it is UP).
  * VMs whose disks are on the failed host's local storage, and VMs at HA level NONE, cannot or must
  * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
@@ -150,7 +151,7 @@ public final class Recovery {
             + " is on that host's local storage, so it cannot start elsewhere"));
         continue;
       }
-      PlacementSession.PlacementOutcome out = session.get().place(vm);
+      PlacementSession.PlacementOutcome out = session.get().placeForRecovery(vm);
       Placement p = out.placement();
       if (p == null) {
         notes.add(vm.name() + ": no host to restart it on: " + Objects.requireNonNull(out.unplaced()).summary());
@@ -162,14 +163,14 @@ public final class Recovery {
                 Cause.of(Origin.GUARDIAN, cycle, "room to restart the VMs of failed host " + failed)));
           }
         }
-        notes.add(vm.name() + ": waits for " + p.host() + " to power on");
+        notes.add(vm.name() + ": waits for " + (spare(snapshot, p.host()) ? "reserved spare " : "") + p.host() + " to power on");
       } else {
         if (sent.merge(p.host(), 1, Integer::sum) >= perHost) {
           session.get().exclude(p.host()); // full for this pass: the next VMs go to the next best hosts
         }
         actions.add(new Action.RecoverVm("recover/" + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
             Cause.of(Origin.GUARDIAN, cycle, "host " + failed + " failed (" + r.why() + "); HA "
-                + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
+                + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + (spare(snapshot, p.host()) ? p.host() + " is a reserved spare (spares first); " : "") + p.reason())));
       }
     }
     for (Host h : snapshot.hosts().values()) {
@@ -291,6 +292,12 @@ public final class Recovery {
       }
       return session;
     }
+  }
+
+  /** True when {@code host} is a reserved spare (the reasons say so). */
+  private boolean spare(Snapshot snapshot, String host) {
+    Host h = snapshot.host(host);
+    return h != null && scheduler.spare(h);
   }
 
   /** True when a placement's host is on and takes VMs now (not one to wake, nor one woken earlier in the pass). */

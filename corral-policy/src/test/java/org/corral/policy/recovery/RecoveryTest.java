@@ -212,6 +212,36 @@ class RecoveryTest {
   }
 
   @Test
+  void aFailedHostsVmsGoToTheReservedSpareFirstInHaOrderThenToTheRest() {
+    Recovery spares = new Recovery(new Scheduler(SchedulerSettings.DEFAULT.withSpares(Set.of("spare"))), CrashRestarts.DEFAULT, 4);
+    // The spare holds two of the three; n2 (fuller, so PACKING's choice without spares) the third.
+    host("n1", 16384, HostState.FENCED).host("n2", 8192, HostState.UP).host("spare", 4096, HostState.UP)
+        .vm("n2-own", "n2", VmState.RUNNING, VmSpec.of(1, 4096))
+        .lost("low", "n1", 2048, HaLevel.LOW).lost("high", "n1", 2048, HaLevel.HIGH).lost("medium", "n1", 2048, HaLevel.MEDIUM);
+
+    Snapshot snap = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    Recovery.Decision d = spares.decide(snap, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).vm() + "->" + ((Action.RecoverVm) a).to())
+        .containsExactly("high->spare", "medium->spare", "low->n2");
+    assertThat(d.plan().actions().getFirst().cause().reason()).contains("HA high; spare is a reserved spare (spares first); PACKING chose spare");
+  }
+
+  @Test
+  void anOffSpareIsWokenForRecoveryOnlyWhenNoHostThatIsOnHasRoomAndBeforeAnyOtherOffHost() {
+    Recovery spares = new Recovery(new Scheduler(SchedulerSettings.DEFAULT.withSpares(Set.of("spare"))), CrashRestarts.DEFAULT, 4);
+    host("n1", 16384, HostState.FENCED).host("n2", 2048, HostState.UP).host("a-off", 16384, HostState.OFF)
+        .host("spare", 16384, HostState.OFF).lost("a", "n1", 2048, HaLevel.HIGH).lost("b", "n1", 2048, HaLevel.HIGH);
+
+    Snapshot snap = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    Recovery.Decision d = spares.decide(snap, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+
+    assertThat(keys(d)).containsExactly("recover/a/3", "wake/spare/1");
+    assertThat(((Action.RecoverVm) d.plan().actions().getFirst()).to()).isEqualTo("n2");
+    assertThat(d.plan().notes()).containsExactly("b: waits for reserved spare spare to power on");
+  }
+
+  @Test
   void vmsStillBelievedRunningOnAFailedHostAreMarkedLost() {
     host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
         .vm("migrated-back", "n1", VmState.RUNNING, VmSpec.of(1, 1024)).vm("busy", "n1", VmState.RUNNING, VmSpec.of(1, 1024));
