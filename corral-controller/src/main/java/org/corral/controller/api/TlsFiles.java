@@ -19,9 +19,10 @@ import org.corral.model.InvalidInputException;
 
 /**
  * api.tls: a PEM certificate chain and its PKCS#8 private key, read into an in-memory key store
- * for Jetty. Errors name the file and the fix; they never quote the key.
+ * for Jetty; and PEM certificates to trust as a client (e-mail's {@code trust}). Errors name the
+ * field, the file and the fix; they never quote the key.
  */
-final class TlsFiles {
+public final class TlsFiles {
   private static final Pattern KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   /** The in-memory store's password: it protects nothing (the store never leaves memory). */
   static final String STORE_PASSWORD = "corral";
@@ -29,7 +30,7 @@ final class TlsFiles {
   private TlsFiles() {}
 
   static KeyStore keyStore(ApiSettings.Tls tls) {
-    Certificate[] chain = certificates(tls.certificate());
+    Certificate[] chain = certificates("api.tls.certificate", tls.certificate());
     PrivateKey key = privateKey(tls.key());
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -42,15 +43,40 @@ final class TlsFiles {
     }
   }
 
-  private static Certificate[] certificates(Path file) {
-    try (var in = new ByteArrayInputStream(read("api.tls.certificate", file))) {
+  /**
+   * A TLS client context that trusts exactly the PEM certificates in {@code file} (a private CA's,
+   * or a server's own self-signed one), in place of the JVM's default trust store; host names are
+   * still checked by the caller. Errors name {@code field}.
+   */
+  public static javax.net.ssl.SSLContext trusting(String field, Path file) {
+    Certificate[] certs = certificates(field, file);
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      for (int i = 0; i < certs.length; i++) {
+        trust.setCertificateEntry("trusted-" + i, certs[i]);
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new InvalidInputException(field, "the certificates in " + file + " cannot be trusted (" + e.getMessage() + ")",
+          "give a PEM file of CA certificates (BEGIN CERTIFICATE)");
+    }
+  }
+
+  private static Certificate[] certificates(String field, Path file) {
+    try (var in = new ByteArrayInputStream(read(field, file))) {
       Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(Certificate[]::new);
       if (chain.length == 0) {
-        throw new InvalidInputException("api.tls.certificate", file + " holds no certificate", "give a PEM file (BEGIN CERTIFICATE)");
+        throw new InvalidInputException(field, file + " holds no certificate", "give a PEM file (BEGIN CERTIFICATE)");
       }
       return chain;
     } catch (GeneralSecurityException | IOException e) {
-      throw new InvalidInputException("api.tls.certificate", file + " is not a PEM certificate (" + e.getMessage() + ")",
+      throw new InvalidInputException(field, file + " is not a PEM certificate (" + e.getMessage() + ")",
           "give a PEM file (BEGIN CERTIFICATE), the server's certificate first");
     }
   }

@@ -160,18 +160,31 @@ public final class ConfigReader {
       channels.add(new Webhook(uri, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), events(w), timeout));
     }
     if (n.has("email")) {
-      Node m = n.child("email").only("server", "tls", "user", "passwordEnv", "passwordFile", "from", "to", "events");
+      Node m = n.child("email").only("server", "tls", "starttls", "trust", "user", "passwordEnv", "passwordFile", "from", "to",
+          "events");
       String server = m.requireStr("server", "smtp.example.com:465");
       if (!server.matches("[^:\\s]+:\\d{1,5}")) {
         throw new InvalidInputException(m.path + ".server", InvalidInputException.quote(server) + " is not host:port", "e.g. server: smtp.example.com:465");
       }
       String user = m.optStr("user");
       String password = secret(m, "passwordEnv", "passwordFile", env);
-      boolean tls = m.bool("tls", user != null);
-      if (user != null && !tls) {
-        throw new InvalidInputException(m.path + ".tls", "is false while a user is given: the password would cross the network in clear",
-            "use the server's SMTPS port with tls: true, or a relay that needs no login");
+      boolean starttls = m.bool("starttls", false);
+      boolean tls = m.bool("tls", user != null && !starttls);
+      if (tls && starttls) {
+        throw new InvalidInputException(m.path + ".starttls", "cannot be combined with tls: true (implicit TLS from the first byte)",
+            "keep tls: true for the SMTPS port (465), or starttls: true for the submission port (587)");
       }
+      if (user != null && !tls && !starttls) {
+        throw new InvalidInputException(m.path + ".tls", "is false while a user is given: the password would cross the network in clear",
+            "use the server's SMTPS port with tls: true, its submission port with starttls: true, or a relay that needs no login");
+      }
+      String trustFile = m.optStr("trust");
+      if (trustFile != null && !tls && !starttls) {
+        throw new InvalidInputException(m.path + ".trust", "is given without TLS: there is no certificate to check",
+            "set tls: true or starttls: true, or leave trust out");
+      }
+      javax.net.ssl.SSLContext trust = trustFile == null ? null
+          : org.corral.controller.api.TlsFiles.trusting(m.path + ".trust", Path.of(trustFile));
       if ((user == null) != (password == null)) {
         throw new InvalidInputException(m.path + (user == null ? ".user" : ".passwordEnv"), "is missing: a login needs both user and password",
             "give user and passwordEnv (or passwordFile), or neither");
@@ -188,8 +201,9 @@ public final class ConfigReader {
         }
       }
       int colon = server.lastIndexOf(':');
-      channels.add(new SmtpMail(new SmtpMail.Server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)), tls,
-          user, password), from, to, events(m), timeout));
+      SmtpMail.Security security = tls ? SmtpMail.Security.TLS : starttls ? SmtpMail.Security.STARTTLS : SmtpMail.Security.PLAIN;
+      channels.add(new SmtpMail(new SmtpMail.Server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)), security,
+          user, password, trust), from, to, events(m), timeout));
     }
     Notifier.Retry rd = Notifier.Retry.DEFAULT;
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
