@@ -7,6 +7,7 @@ import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
 import org.corral.policy.recovery.CrashRestarts;
+import org.corral.policy.recovery.GuestHeartbeat;
 
 /**
  * The Guardian's settings (the {@code guardian:} section of corral.yaml).
@@ -21,9 +22,10 @@ import org.corral.policy.recovery.CrashRestarts;
  * @param retry         how failed notifications are retried
  * @param spares        reserved spare hosts by name (beside those labelled {@code corral.spare=true}):
  *                      they take no ordinary VM, and a failed host's VMs restart there first
+ * @param heartbeat     guest-agent heartbeats of HA VMs ({@link GuestHeartbeat#OFF} by default)
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry, Set<String> spares) {
+    List<Channel> channels, Notifier.Retry retry, Set<String> spares, GuestHeartbeat heartbeat) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -35,7 +37,7 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   /** No spare hosts by name. */
   public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
       Notifier.Retry retry) {
-    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, Set.of());
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, Set.of(), GuestHeartbeat.OFF);
   }
 
   public GuardianSettings {
@@ -77,11 +79,28 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, spares);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, spares, heartbeat);
   }
 
   /** The same settings with {@code names} as the spare hosts ({@code guardian.spares}). */
   public GuardianSettings withSpares(Set<String> names) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, names);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, names, heartbeat);
+  }
+
+  /** The same settings with guest-agent heartbeats {@code h} ({@code guardian.heartbeat}). */
+  public GuardianSettings withHeartbeat(GuestHeartbeat h) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, spares, h);
+  }
+
+  /** Heartbeat settings checked with errors naming their fields under {@code guardian.heartbeat}. */
+  public static GuestHeartbeat heartbeat(Duration interval, int missed) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new InvalidInputException("guardian.heartbeat.interval", "must be a positive duration",
+          "write it like 10s, or leave guardian.heartbeat out to turn heartbeats off");
+    }
+    if (missed < 1) {
+      throw new InvalidInputException("guardian.heartbeat.missed", "must be at least 1, got " + missed, "3 is the default");
+    }
+    return new GuestHeartbeat(interval, missed);
   }
 }

@@ -120,7 +120,12 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "spares");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "spares", "heartbeat");
+    org.corral.policy.recovery.GuestHeartbeat heartbeat = org.corral.policy.recovery.GuestHeartbeat.OFF;
+    if (g.has("heartbeat")) {
+      Node hb = g.child("heartbeat").only("interval", "missed");
+      heartbeat = GuardianSettings.heartbeat(hb.duration("interval", Duration.ofSeconds(10)), hb.integer("missed", 3));
+    }
     java.util.Set<String> spares = new java.util.TreeSet<>();
     List<String> named = g.texts("spares");
     for (int i = 0; i < named.size(); i++) {
@@ -209,7 +214,7 @@ public final class ConfigReader {
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
         n.integer("queue", rd.queue()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry, spares);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, spares, heartbeat);
   }
 
   private static List<String> concat(String first, List<String> rest) {

@@ -58,14 +58,18 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   /** Host → its version when an administrator confirmed it off: the confirmation lasts while the host is unchanged. */
   private final Map<String, Long> confirmed = new HashMap<>();
   private Set<String> lastNotes = Set.of();
+  /** What the guest-agent heartbeats observed ({@link GuestHeartbeats}), added to each snapshot decided on. */
+  private final java.util.function.Supplier<Map<String, org.corral.model.snapshot.AgentObservation>> agents;
 
   /**
    * @param meta   the store's meta data as loaded (confirmations made before a restart)
    * @param settle how long after the start no decision is taken: one full observation cycle
    */
   public GuardianLoop(Clock clock, Duration period, long seed, ControllerState state, Planner planner, Recovery recovery,
-      Drivers drivers, Map<String, String> meta, Duration settle, Duration powerTimeout) {
+      Drivers drivers, Map<String, String> meta, Duration settle, Duration powerTimeout,
+      java.util.function.Supplier<Map<String, org.corral.model.snapshot.AgentObservation>> agents) {
     super("guardian", clock, period, seed);
+    this.agents = agents;
     this.state = state;
     this.planner = planner;
     this.recovery = recovery;
@@ -117,7 +121,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
       return; // one full observation cycle first: no action on stale state
     }
     askPower();
-    Snapshot snap = state.snapshot(cycle, seed);
+    Snapshot snap = state.snapshot(cycle, seed).withAgents(agents.get());
     Recovery.Decision d = recovery.decide(snap, planner, this::failure, startedAt, this::restartsOf);
     for (Recovery.GiveUp l : d.lost()) {
       Vm vm = state.vm(l.vm()).orElse(null);
@@ -141,7 +145,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, recorder, this::failure, startedAt, this::restartsOf).plan();
+    return recovery.decide(snapshot.withAgents(agents.get()), recorder, this::failure, startedAt, this::restartsOf).plan();
   }
 
   /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */

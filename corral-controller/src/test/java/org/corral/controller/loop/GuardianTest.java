@@ -231,4 +231,39 @@ class GuardianTest {
         .allSatisfy(e -> assertThat(java.util.Objects.requireNonNull(e.cause()).reason()).contains("is a reserved spare (spares first)"));
     assertEachVmRunsOnce(lab);
   }
+
+  @Test
+  void aVmWhoseGuestHangsIsForcedOffAndRestartedInPlaceWithTheSilenceAsTheReason() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT, LabHarness.fastSettings().withGuardian(
+        org.corral.controller.GuardianSettings.DEFAULT.withHeartbeat(new org.corral.policy.recovery.GuestHeartbeat(Duration.ofSeconds(10), 3))));
+    lab.startWithInventory();
+    String host = runAll(lab, List.of(vm("h", 4096, HaLevel.HIGH), vm("quiet", 4096, HaLevel.NONE)));
+    lab.run(Duration.ofSeconds(30)); // the agents answer: watched from now on
+    java.time.Instant runningSince = lab.vm("h").stateSince();
+
+    lab.dc.hangGuest(host, "h", true);
+    lab.dc.hangGuest(lab.vm("quiet").host(), "quiet", true);
+    java.time.Instant hungAt = lab.clock.now();
+    lab.until("h running again", () -> lab.vm("h").state() == VmState.RUNNING && lab.vm("h").stateSince().isAfter(runningSince),
+        Duration.ofMinutes(2));
+
+    assertThat(lab.vm("h").host()).as("restarted in place").isEqualTo(host);
+    List<JournalEntry> j = lab.journal();
+    JournalEntry stop = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("hung/h/")).findFirst().orElseThrow();
+    assertThat(java.util.Objects.requireNonNull(stop.cause()).reason()).startsWith("h hangs: guest agent silent for 30 s");
+    // Silence is counted from the last answer, up to one interval before the hang: 20 to 40 s after it.
+    assertThat(Duration.between(hungAt, stop.at())).as("detected 30 s after the last answer, give or take a ping")
+        .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(41));
+    JournalEntry restart = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("restart/h/")).findFirst().orElseThrow();
+    assertThat(java.util.Objects.requireNonNull(restart.cause()).reason()).startsWith("h hung: guest agent silent for 30 s")
+        .endsWith("restarted in place");
+    assertThat(lab.vm("quiet").state()).as("HA none: not watched, left as it is").isEqualTo(VmState.RUNNING);
+    // Running again, its new run answers: nothing more happens.
+    lab.run(Duration.ofMinutes(2));
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("hung/")).hasSize(1);
+    assertEachVmRunsOnce(lab);
+  }
 }

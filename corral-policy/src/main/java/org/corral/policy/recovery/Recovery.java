@@ -42,6 +42,7 @@ import org.jspecify.annotations.Nullable;
 public final class Recovery {
   private final Scheduler scheduler;
   private final CrashRestarts crashRestarts;
+  private final GuestHeartbeat heartbeat;
   private final int perHost;
 
   /**
@@ -50,8 +51,14 @@ public final class Recovery {
    *                best hosts instead
    */
   public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
+    this(scheduler, crashRestarts, GuestHeartbeat.OFF, perHost);
+  }
+
+  /** @param heartbeat when a VM whose guest agent falls silent counts as hung ({@link GuestHeartbeat}) */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, GuestHeartbeat heartbeat, int perHost) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
     if (perHost < 1) {
       throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
     }
@@ -227,16 +234,22 @@ public final class Recovery {
   /** Prefix of the key of a restart on another host after a VM stopped on its own again. */
   public static final String RESTART_ELSEWHERE = "restart-elsewhere/";
 
+  /** Prefix of the key of the forced stop of a VM whose guest hangs (its agent fell silent). */
+  public static final String HUNG = "hung/";
+
   /**
    * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
-   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
+   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}). A RUNNING VM
+   * whose guest agent fell silent ({@link GuestHeartbeat}) hangs: it is forced off, and then
+   * counts as one that stopped on its own, with the silence as the reason.
    */
   private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf, List<Action> actions,
       List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
     for (Vm vm : snapshot.vms().values()) {
       String on = vm.host();
-      if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
-          || planner.isBusy(vm.name())) {
+      boolean running = vm.state() == VmState.RUNNING && heartbeat.on();
+      if ((vm.state() != VmState.STOPPED && !running) || vm.desired() != DesiredState.RUNNING || on == null
+          || !vm.spec().ha().restarted() || planner.isBusy(vm.name())) {
         continue;
       }
       Host h = snapshot.host(on);
@@ -244,8 +257,20 @@ public final class Recovery {
         continue;
       }
       long cycle = snapshot.cycle();
+      org.corral.model.snapshot.AgentObservation agent = snapshot.agent(vm.name());
+      if (running && agent != null && !agent.since().equals(vm.stateSince())) {
+        agent = null; // observed in an earlier run: this one has not been asked yet
+      }
+      String hang = heartbeat.silence(agent, snapshot.now());
+      if (running) {
+        if (hang != null) {
+          actions.add(new Action.StopVm(HUNG + vm.name() + "/" + vm.version(), vm.name(), on, true,
+              Cause.of(Origin.GUARDIAN, cycle, vm.name() + " hangs: " + hang + "; forced off to restart it")));
+        }
+        continue;
+      }
       CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), snapshot.now());
-      String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
+      String why = hang != null ? vm.name() + " hung: " + hang : vm.name() + " stopped on its own (" + vm.stateReason() + ")";
       switch (next.step()) {
         case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
         case GIVE_UP -> givenUp.add(new GiveUp(vm.name(), on, "stopped on its own " + crashRestarts.max() + " times within "
