@@ -78,8 +78,8 @@ public final class SimGuestExec implements GuestExec {
         throw new DriverException(Kind.UNREACHABLE, "domain '" + uri.domain() + "' is not running on " + h.name());
       }
       if (d.hung) {
-        throw new DriverException(Kind.TIMEOUT, "the guest agent of '" + uri.domain() + "' did not answer within " + timeout
-            + " (simulated: the guest hangs)");
+        throw new DriverException(Kind.TIMEOUT, "the guest agent of '" + uri.domain() + "' did not answer within " + timeout.toMillis()
+            + " ms (simulated: the guest hangs)");
       }
       return null;
     });

@@ -43,13 +43,11 @@ public record GuestHeartbeat(Duration interval, int missed) {
    * is not watched).
    */
   public @Nullable String silence(@Nullable AgentObservation o, Instant now) {
-    if (!on() || o == null || o.lastAnswer() == null || o.missed() < missed) {
+    Instant answered = o == null ? null : o.lastAnswer();
+    if (!on() || o == null || answered == null || o.missed() < missed || Duration.between(answered, now).compareTo(window()) < 0) {
       return null;
     }
-    Instant last = o.lastAnswer();
-    if (Duration.between(last, now).compareTo(window()) < 0) {
-      return null;
-    }
+    Instant last = answered.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     return "guest agent silent for " + seconds(window()) + " (" + o.missed() + " pings unanswered since its last answer at " + last
         + "; the last: " + o.lastError() + ")";
   }
