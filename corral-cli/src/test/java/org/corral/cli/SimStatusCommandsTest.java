@@ -37,6 +37,7 @@ class SimStatusCommandsTest {
     api.on("POST", "/sim/hosts/node1/bmc", 200, "{}");
     api.on("POST", "/sim/vms/web1/workload", 200, "{}");
     api.on("POST", "/sim/vms/web1/fail-migrations", 200, "{}");
+    api.on("POST", "/sim/vms/web1/hang", 200, "{}");
     api.on("POST", "/sim/workload", 200, "{\"vms\": 16}");
 
     assertThat(Run.corral(api, "sim", "crash", "node1").out()).isEqualTo("sim: host node1 crashed\n");
@@ -72,6 +73,11 @@ class SimStatusCommandsTest {
     Run fail = Run.corral(api, "sim", "fail-migrations", "web1", "--count", "2");
     assertThat(fail.out()).isEqualTo("sim: the next 2 migration(s) of web1 will fail\n");
     assertThat(json(api.last().body())).isEqualTo(json("{\"count\": 2}"));
+
+    assertThat(Run.corral(api, "sim", "hang", "web1").out()).isEqualTo("sim: the guest of web1 hangs (its guest agent is silent)\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"hung\": true}"));
+    assertThat(Run.corral(api, "sim", "hang", "web1", "--off").out()).isEqualTo("sim: the guest of web1 answers again\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"hung\": false}"));
   }
 
   @Test

@@ -60,6 +60,7 @@ public final class Controller implements AutoCloseable {
   private final OptimizerLoop optimizer;
   private final GuardianLoop guardian;
   private final org.corral.controller.loop.ServiceLoop services;
+  private final org.corral.controller.loop.GuestHeartbeats heartbeats;
   private final org.corral.controller.notify.Notifier notifier;
   private final org.corral.controller.loop.ClusterReconciler clusters;
   private final EnergyMeter energy;
@@ -111,8 +112,12 @@ public final class Controller implements AutoCloseable {
     // High availability: one Monitor period between decisions, and one before the first (a full
     // observation cycle after the start); woken at once when a host changes state.
     this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
-        new org.corral.policy.recovery.Recovery(scheduler, settings.guardian().crashRestarts(),
-            settings.executor().maxPerHost(), settings.guardian().softFencing()), drivers, loaded.meta(), settings.monitorPeriod(), settings.connectTimeout());
+        new org.corral.policy.recovery.Recovery(scheduler, settings.guardian().crashRestarts(), settings.guardian().heartbeat(),
+            settings.executor().maxPerHost(), settings.guardian().softFencing()), drivers, loaded.meta(), settings.monitorPeriod(),
+        settings.connectTimeout(), this::agents);
+    // Guest-agent heartbeats of HA VMs (off unless guardian.heartbeat is set): observed here, judged by the Guardian.
+    this.heartbeats = new org.corral.controller.loop.GuestHeartbeats(clock, seed, state, drivers, settings.guardian().heartbeat(),
+        guardian::wake);
     state.addListener(e -> {
       if (e.subjectKind() == SubjectKind.HOST && e.kind() == EntryKind.STATE_CHANGED) {
         guardian.wake();
@@ -184,6 +189,7 @@ public final class Controller implements AutoCloseable {
     optimizer.start();
     guardian.start();
     services.start();
+    heartbeats.start();
     clusters.start();
     energyLoop.start();
     retentionLoop.start();
@@ -333,6 +339,7 @@ public final class Controller implements AutoCloseable {
     optimizer.stop();
     guardian.stop();
     services.stop();
+    heartbeats.stop();
     clusters.stop();
     energyLoop.stop();
     retentionLoop.stop();
@@ -397,6 +404,11 @@ public final class Controller implements AutoCloseable {
   /** Virtual clusters (docs/virtual-clusters.md); its requests are made on the loop. */
   public org.corral.controller.loop.ClusterReconciler clusters() {
     return clusters;
+  }
+
+  /** What the guest-agent heartbeats observed, by VM name (for the Guardian's snapshots). Call on the loop. */
+  private java.util.Map<String, org.corral.model.snapshot.AgentObservation> agents() {
+    return heartbeats.observed();
   }
 
   public GuardianLoop guardian() {

@@ -38,6 +38,12 @@ public record ControllerSettings(long seed, Duration monitorPeriod, Duration sch
     if (journal == null) {
       journal = JournalRetention.DEFAULT;
     }
+    if (!scheduler.spares().containsAll(guardian.spares())) {
+      // guardian.spares are the scheduler's spares too: it keeps ordinary VMs off them.
+      java.util.Set<String> all = new java.util.TreeSet<>(scheduler.spares());
+      all.addAll(guardian.spares());
+      scheduler = scheduler.withSpares(all);
+    }
     if (scheduler.cpuOvercommit() != executor.cpuOvercommit()) {
       executor = executor.withCpuOvercommit(scheduler.cpuOvercommit());
     }

@@ -2,10 +2,12 @@ package org.corral.controller;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.corral.controller.notify.Channel;
 import org.corral.controller.notify.Notifier;
 import org.corral.model.InvalidInputException;
 import org.corral.policy.recovery.CrashRestarts;
+import org.corral.policy.recovery.GuestHeartbeat;
 import org.corral.policy.recovery.Recovery;
 
 /**
@@ -22,9 +24,13 @@ import org.corral.policy.recovery.Recovery;
  * @param services      how the services checked inside VMs are watched and escalated
  * @param softFencing   how long soft fencing (restarting a DOWN host's hypervisor, for hosts with
  *                      {@code power.soft}) may take before the host is fenced
+ * @param spares        reserved spare hosts by name (beside those labelled {@code corral.spare=true}):
+ *                      they take no ordinary VM, and a failed host's VMs restart there first
+ * @param heartbeat     guest-agent heartbeats of HA VMs ({@link GuestHeartbeat#OFF} by default)
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
-    List<Channel> channels, Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing) {
+    List<Channel> channels, Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing,
+    Set<String> spares, GuestHeartbeat heartbeat) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -33,10 +39,17 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public static final GuardianSettings PERUGIA = new GuardianSettings(Duration.ofSeconds(1), 5, 10, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
 
-  /** With the default service settings and soft fencing times. */
+  /** With the default service settings and soft fencing times, no spare host by name, no heartbeats. */
   public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
       Notifier.Retry retry) {
-    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT, Recovery.SoftFencing.DEFAULT);
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT, Recovery.SoftFencing.DEFAULT,
+        Set.of(), GuestHeartbeat.OFF);
+  }
+
+  /** With no spare host by name and no heartbeats. */
+  public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
+      Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing) {
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, Set.of(), GuestHeartbeat.OFF);
   }
 
   public GuardianSettings {
@@ -50,6 +63,7 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
         throw new InvalidInputException((String) e[0], "must be a positive duration", "10s is the default");
       }
     }
+    spares = Set.copyOf(spares);
     if (retry.attempts() < 1) {
       throw new InvalidInputException("guardian.notify.attempts", "must be at least 1, got " + retry.attempts(), "5 is the default");
     }
@@ -86,10 +100,32 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services, softFencing);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services, softFencing, spares, heartbeat);
   }
 
   public GuardianSettings withServices(ServiceSettings s) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s, softFencing);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s, softFencing, spares, heartbeat);
+  }
+
+  /** The same settings with {@code names} as the spare hosts ({@code guardian.spares}). */
+  public GuardianSettings withSpares(Set<String> names) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, names, heartbeat);
+  }
+
+  /** The same settings with guest-agent heartbeats {@code h} ({@code guardian.heartbeat}). */
+  public GuardianSettings withHeartbeat(GuestHeartbeat h) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, spares, h);
+  }
+
+  /** Heartbeat settings checked with errors naming their fields under {@code guardian.heartbeat}. */
+  public static GuestHeartbeat heartbeat(Duration interval, int missed) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new InvalidInputException("guardian.heartbeat.interval", "must be a positive duration",
+          "write it like 10s, or leave guardian.heartbeat out to turn heartbeats off");
+    }
+    if (missed < 1) {
+      throw new InvalidInputException("guardian.heartbeat.missed", "must be at least 1, got " + missed, "3 is the default");
+    }
+    return new GuestHeartbeat(interval, missed);
   }
 }

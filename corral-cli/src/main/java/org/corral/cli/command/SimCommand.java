@@ -143,6 +143,16 @@ public final class SimCommand {
     return ExitCode.OK.code();
   }
 
+  @Command(name = "hang", description = {"Make a simulated VM's guest hang: the domain runs, its guest agent is silent "
+      + "(guest-agent heartbeats, guardian.heartbeat, then restart it); --off makes it answer again."})
+  int hang(
+      @Parameters(paramLabel = "VM", description = "The VM.") String vm,
+      @Option(names = "--off", description = "The guest answers again.") boolean off) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "vms", vm, "hang"), Json.object().put("hung", !off));
+    session.report(answer, "sim: the guest of " + vm + (off ? " answers again" : " hangs (its guest agent is silent)"));
+    return ExitCode.OK.code();
+  }
+
   @Command(name = "fail-migrations", description = "Make the next N migrations of a simulated VM fail.")
   int failMigrations(
       @Parameters(paramLabel = "VM", description = "The VM.") String vm,

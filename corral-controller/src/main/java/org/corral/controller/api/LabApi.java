@@ -74,6 +74,23 @@ public final class LabApi {
       });
       ApiServer.json(ctx, 200, Map.of("vms", n, "workload", m.toString()));
     });
+    api.postBody(a, base + "/vms/{name}/hang", Permission.MANAGE_LAB, ctx -> {
+      String vm = ctx.pathParam("name");
+      boolean hung = flag(ApiJson.read(RequestGate.body(ctx), HangBody.class).hung(), "hung");
+      api.call(() -> {
+        var v = controller.state().requireVm(vm);
+        String on = v.host();
+        if (on == null || v.state() != org.corral.model.vm.VmState.RUNNING) {
+          throw new InvalidInputException("name", vm + " is " + v.state() + ", not running", "hang a VM that runs");
+        }
+        lab.hangGuest(on, vm, hung);
+        controller.state().tx().journal(EntryKind.FAULT_INJECTED, SubjectKind.VM, vm, null, null, null,
+            Cause.of(Origin.SIMULATOR, 0, "fault injection"), hung ? "the guest hangs: its guest agent is silent"
+                : "the guest answers again").commit();
+        return null;
+      });
+      ApiServer.json(ctx, 200, Map.of("vm", vm, "hung", hung));
+    });
     api.postBody(a, base + "/vms/{name}/fail-migrations", Permission.MANAGE_LAB, ctx -> {
       String vm = ctx.pathParam("name");
       Integer c = ApiJson.read(RequestGate.body(ctx), FailMigrationsBody.class).count();
@@ -112,6 +129,8 @@ public final class LabApi {
   record BmcBody(@Nullable Boolean reachable) {}
 
   record FailMigrationsBody(@Nullable Integer count) {}
+
+  record HangBody(@Nullable Boolean hung) {}
 
   record WorkloadBody(@Nullable Double constant, @Nullable List<StepBody> steps, @Nullable DiurnalBody diurnal) {}
 

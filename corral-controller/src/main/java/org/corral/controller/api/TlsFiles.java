@@ -20,8 +20,9 @@ import org.corral.model.InvalidInputException;
 /**
  * TLS files for Corral's listeners (api.tls, ec2.tls): a PEM certificate chain and its PKCS#8
  * private key, or a PKCS#12 key store, read into an in-memory key store for Jetty, and the HTTPS
- * connector that replaces a Javalin server's plain one. Errors name the field, the file and the
- * fix; they never quote a key or a password.
+ * connector that replaces a Javalin server's plain one; and PEM certificates to trust as a client
+ * (e-mail's {@code trust}). Errors name the field, the file and the fix; they never quote a key or
+ * a password.
  */
 public final class TlsFiles {
   private static final Pattern KEY = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
@@ -89,6 +90,31 @@ public final class TlsFiles {
       c.setPort(port);
       return c;
     });
+  }
+
+  /**
+   * A TLS client context that trusts exactly the PEM certificates in {@code file} (a private CA's,
+   * or a server's own self-signed one), in place of the JVM's default trust store; host names are
+   * still checked by the caller. Errors name {@code field}.
+   */
+  public static javax.net.ssl.SSLContext trusting(String field, Path file) {
+    Certificate[] certs = certificates(field, file);
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      for (int i = 0; i < certs.length; i++) {
+        trust.setCertificateEntry("trusted-" + i, certs[i]);
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new InvalidInputException(field, "the certificates in " + file + " cannot be trusted (" + e.getMessage() + ")",
+          "give a PEM file of CA certificates (BEGIN CERTIFICATE)");
+    }
   }
 
   private static Certificate[] certificates(String field, Path file) {

@@ -196,15 +196,18 @@ public final class CorralRuntime implements AutoCloseable {
 
   /** Adds what the configuration lists and the store lacks; leaves existing entries alone. */
   private static void applyInventory(CorralConfig cfg, Controller c, @Nullable SimDataCenter lab, List<String> warnings) {
+    List<HostRequest> hosts = new java.util.ArrayList<>(cfg.hosts());
+    if (lab != null) {
+      hosts.addAll(0, LabFactory.inventory(Objects.requireNonNull(cfg.lab(), "a lab runs only when configured"), lab));
+    }
+    java.util.Set<String> known = new java.util.HashSet<>(c.call(() -> c.state().published().hosts().keySet()));
+    hosts.forEach(h -> known.add(h.name()));
+    requireSpares(cfg.controller().guardian().spares(), known);
     for (Network n : cfg.networks()) {
       c.call(() -> c.state().network(n.name()).isPresent() ? null : c.commands().createNetwork(n, "corral.yaml"));
     }
     for (Image i : cfg.images()) {
       c.call(() -> c.state().image(i.name()).isPresent() ? null : c.commands().createImage(i, "corral.yaml"));
-    }
-    List<HostRequest> hosts = new java.util.ArrayList<>(cfg.hosts());
-    if (lab != null) {
-      hosts.addAll(0, LabFactory.inventory(Objects.requireNonNull(cfg.lab(), "a lab runs only when configured"), lab));
     }
     int labHosts = hosts.size() - cfg.hosts().size();
     for (int i = 0; i < hosts.size(); i++) {
@@ -227,6 +230,20 @@ public final class CorralRuntime implements AutoCloseable {
           throw new org.corral.model.InvalidInputException(at + "." + e.field(),
               message.substring(Math.min(message.length(), e.field().length() + 2)), null);
         }
+      }
+    }
+  }
+
+  /**
+   * Every host named in {@code guardian.spares} is known: in the store already, or in the
+   * inventory about to be added. Checked before anything is added, so a typo changes nothing.
+   */
+  static void requireSpares(java.util.Set<String> spares, java.util.Set<String> known) {
+    for (String name : new java.util.TreeSet<>(spares)) {
+      if (!known.contains(name)) {
+        throw new org.corral.model.InvalidInputException("guardian.spares", org.corral.model.InvalidInputException.quote(name)
+            + " is not a host: neither in corral.yaml's inventory nor in the store",
+            "name a host of the inventory (corral host list), or label the host corral.spare=true instead");
       }
     }
   }

@@ -153,7 +153,22 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services", "softFencing");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services", "softFencing", "spares", "heartbeat");
+    org.corral.policy.recovery.GuestHeartbeat heartbeat = org.corral.policy.recovery.GuestHeartbeat.OFF;
+    if (g.has("heartbeat")) {
+      Node hb = g.child("heartbeat").only("interval", "missed");
+      heartbeat = GuardianSettings.heartbeat(hb.duration("interval", Duration.ofSeconds(10)), hb.integer("missed", 3));
+    }
+    java.util.Set<String> spares = new java.util.TreeSet<>();
+    List<String> named = g.texts("spares");
+    for (int i = 0; i < named.size(); i++) {
+      String field = "guardian.spares[" + i + "]";
+      String name = named.get(i);
+      org.corral.model.Names.require(field, name);
+      if (!spares.add(name)) {
+        throw new InvalidInputException(field, InvalidInputException.quote(name) + " is listed twice", "list each spare host once");
+      }
+    }
     GuardianSettings d = GuardianSettings.DEFAULT;
     Node r = g.child("crashRestarts").only("max", "window", "backoff");
     var restarts = GuardianSettings.crashRestarts(r.integer("max", d.crashRestarts().max()),
@@ -183,18 +198,31 @@ public final class ConfigReader {
       channels.add(new Webhook(uri, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), events(w), timeout));
     }
     if (n.has("email")) {
-      Node m = n.child("email").only("server", "tls", "user", "passwordEnv", "passwordFile", "from", "to", "events");
+      Node m = n.child("email").only("server", "tls", "starttls", "trust", "user", "passwordEnv", "passwordFile", "from", "to",
+          "events");
       String server = m.requireStr("server", "smtp.example.com:465");
       if (!server.matches("[^:\\s]+:\\d{1,5}")) {
         throw new InvalidInputException(m.path + ".server", InvalidInputException.quote(server) + " is not host:port", "e.g. server: smtp.example.com:465");
       }
       String user = m.optStr("user");
       String password = secret(m, "passwordEnv", "passwordFile", env);
-      boolean tls = m.bool("tls", user != null);
-      if (user != null && !tls) {
-        throw new InvalidInputException(m.path + ".tls", "is false while a user is given: the password would cross the network in clear",
-            "use the server's SMTPS port with tls: true, or a relay that needs no login");
+      boolean starttls = m.bool("starttls", false);
+      boolean tls = m.bool("tls", user != null && !starttls);
+      if (tls && starttls) {
+        throw new InvalidInputException(m.path + ".starttls", "cannot be combined with tls: true (implicit TLS from the first byte)",
+            "keep tls: true for the SMTPS port (465), or starttls: true for the submission port (587)");
       }
+      if (user != null && !tls && !starttls) {
+        throw new InvalidInputException(m.path + ".tls", "is false while a user is given: the password would cross the network in clear",
+            "use the server's SMTPS port with tls: true, its submission port with starttls: true, or a relay that needs no login");
+      }
+      String trustFile = m.optStr("trust");
+      if (trustFile != null && !tls && !starttls) {
+        throw new InvalidInputException(m.path + ".trust", "is given without TLS: there is no certificate to check",
+            "set tls: true or starttls: true, or leave trust out");
+      }
+      javax.net.ssl.SSLContext trust = trustFile == null ? null
+          : org.corral.controller.api.TlsFiles.trusting(m.path + ".trust", Path.of(trustFile));
       if ((user == null) != (password == null)) {
         throw new InvalidInputException(m.path + (user == null ? ".user" : ".passwordEnv"), "is missing: a login needs both user and password",
             "give user and passwordEnv (or passwordFile), or neither");
@@ -211,8 +239,9 @@ public final class ConfigReader {
         }
       }
       int colon = server.lastIndexOf(':');
-      channels.add(new SmtpMail(new SmtpMail.Server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)), tls,
-          user, password), from, to, events(m), timeout));
+      SmtpMail.Security security = tls ? SmtpMail.Security.TLS : starttls ? SmtpMail.Security.STARTTLS : SmtpMail.Security.PLAIN;
+      channels.add(new SmtpMail(new SmtpMail.Server(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)), security,
+          user, password, trust), from, to, events(m), timeout));
     }
     Notifier.Retry rd = Notifier.Retry.DEFAULT;
     Notifier.Retry retry = new Notifier.Retry(n.integer("attempts", rd.attempts()), n.duration("backoff", rd.backoff()),
@@ -228,7 +257,7 @@ public final class ConfigReader {
     var soft = new org.corral.policy.recovery.Recovery.SoftFencing(sf.duration("timeout", d.softFencing().timeout()),
         sf.duration("grace", d.softFencing().grace()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services, soft);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services, soft, spares, heartbeat);
   }
 
   private static List<String> concat(String first, List<String> rest) {

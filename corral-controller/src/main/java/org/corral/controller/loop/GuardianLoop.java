@@ -73,14 +73,18 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
    * the same key is planned again and the executor, which never runs a key twice, skips it.
    */
   private final Map<String, Instant> softTried = new HashMap<>();
+  /** What the guest-agent heartbeats observed ({@link GuestHeartbeats}), added to each snapshot decided on. */
+  private final java.util.function.Supplier<Map<String, org.corral.model.snapshot.AgentObservation>> agents;
 
   /**
    * @param meta   the store's meta data as loaded (confirmations made before a restart)
    * @param settle how long after the start no decision is taken: one full observation cycle
    */
   public GuardianLoop(Clock clock, Duration period, long seed, ControllerState state, Planner planner, Recovery recovery,
-      Drivers drivers, Map<String, String> meta, Duration settle, Duration powerTimeout) {
+      Drivers drivers, Map<String, String> meta, Duration settle, Duration powerTimeout,
+      java.util.function.Supplier<Map<String, org.corral.model.snapshot.AgentObservation>> agents) {
     super("guardian", clock, period, seed);
+    this.agents = agents;
     this.state = state;
     this.planner = planner;
     this.recovery = recovery;
@@ -156,7 +160,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
       return; // one full observation cycle first: no action on stale state
     }
     askPower();
-    Snapshot snap = state.snapshot(cycle, seed);
+    Snapshot snap = state.snapshot(cycle, seed).withAgents(agents.get());
     Recovery.Decision d = recovery.decide(snap, guarded(planner), this::failure, startedAt, this::restartsOf, this::refusedOf);
     for (Recovery.GiveUp l : d.lost()) {
       Vm vm = state.vm(l.vm()).orElse(null);
@@ -181,7 +185,8 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
   @Override
   public Plan plan(Snapshot snapshot, Planner recorder) {
-    return recovery.decide(snapshot, guarded(recorder), this::failure, startedAt, this::restartsOf, this::refusedOf).plan();
+    return recovery.decide(snapshot.withAgents(agents.get()), guarded(recorder), this::failure, startedAt, this::restartsOf,
+        this::refusedOf).plan();
   }
 
   /** A restart of a VM that stopped on its own: when, and its action's key (to learn whether the host refused it). */

@@ -16,15 +16,49 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * E-mail over SMTP (RFC 5321), as plain as it gets: EHLO, AUTH PLAIN when a user is given (only
- * over implicit TLS, {@code smtps}: a password never crosses the network in clear), MAIL FROM,
- * RCPT TO for each address, DATA. One connection per notification: they are rare.
+ * over TLS: implicit TLS, {@code smtps}, or STARTTLS (RFC 3207) required before anything else is
+ * said; a password never crosses the network in clear), MAIL FROM, RCPT TO for each address, DATA.
+ * One connection per notification: they are rare. Over TLS the server's certificate must chain to
+ * a trusted certificate (the JVM's, or those of {@link Server#trust}) and name the server's host.
  */
 public final class SmtpMail implements Channel {
-  /** Where and how to send; the password is a secret, kept out of {@link #toString()}. */
-  public record Server(String host, int port, boolean tls, @Nullable String user, @Nullable String password) {
+  /** How the session is protected. */
+  public enum Security {
+    /** No TLS: only for a relay on the local network that needs no login. */
+    PLAIN,
+    /** Implicit TLS from the first byte (SMTPS, usually port 465). */
+    TLS,
+    /**
+     * STARTTLS (usually port 587): the session starts in clear and is upgraded before anything
+     * but EHLO is sent. Required, not opportunistic: a server that does not offer it gets nothing.
+     */
+    STARTTLS;
+
+    boolean encrypted() {
+      return this != PLAIN;
+    }
+  }
+
+  /**
+   * Where and how to send; the password is a secret, kept out of {@link #toString()}.
+   *
+   * @param trust certificates to trust for the server (a PEM file's, loaded into a trust store),
+   *              or null for the JVM's default trust store
+   */
+  public record Server(String host, int port, Security security, @Nullable String user, @Nullable String password,
+      javax.net.ssl.@Nullable SSLContext trust) {
+    /** Implicit TLS or none, trusting the JVM's default certificates. */
+    public Server(String host, int port, boolean tls, @Nullable String user, @Nullable String password) {
+      this(host, port, tls ? Security.TLS : Security.PLAIN, user, password, null);
+    }
+
     @Override
     public String toString() {
-      return (tls ? "smtps://" : "smtp://") + (user != null ? user + "@" : "") + host + ":" + port;
+      return switch (security) {
+        case PLAIN -> "smtp://";
+        case TLS -> "smtps://";
+        case STARTTLS -> "smtp+starttls://";
+      } + (user != null ? user + "@" : "") + host + ":" + port;
     }
   }
 
@@ -35,7 +69,7 @@ public final class SmtpMail implements Channel {
   private final Duration timeout;
 
   public SmtpMail(Server server, String from, List<String> to, Set<String> events, Duration timeout) {
-    if (server.user() != null && !server.tls()) {
+    if (server.user() != null && !server.security().encrypted()) {
       throw new IllegalArgumentException("a password is sent only over TLS");
     }
     this.server = server;
@@ -67,32 +101,62 @@ public final class SmtpMail implements Channel {
 
   @Override
   public void send(Notification n) throws IOException {
-    try (Socket socket = open()) {
+    Socket socket = open();
+    try {
       socket.setSoTimeout((int) timeout.toMillis());
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      OutputStream out = socket.getOutputStream();
-      expect(in, 220);
-      command(out, in, "EHLO corral", 250);
+      Session session = new Session(socket);
+      session.expect(220);
+      List<String> capabilities = session.command("EHLO corral", 250);
+      if (server.security() == Security.STARTTLS) {
+        if (capabilities.stream().noneMatch(c -> c.regionMatches(true, 4, "STARTTLS", 0, 8))) {
+          throw new IOException("the SMTP server does not offer STARTTLS; nothing is sent in clear (starttls: true)");
+        }
+        session.command("STARTTLS", 220);
+        socket = upgrade(socket);
+        session = new Session(socket);
+        session.command("EHLO corral", 250); // RFC 3207: what was learnt before TLS is forgotten
+      }
       String user = server.user();
       String password = server.password();
       if (user != null && password != null) {
         String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-        write(out, "AUTH PLAIN " + token);
-        expect(in, 235); // the reply never echoes the token; errors below never include the command
+        session.write("AUTH PLAIN " + token);
+        session.expect(235); // the reply never echoes the token; errors below never include the command
       }
-      command(out, in, "MAIL FROM:<" + from + ">", 250);
+      session.command("MAIL FROM:<" + from + ">", 250);
       for (String rcpt : to) {
-        command(out, in, "RCPT TO:<" + rcpt + ">", 250);
+        session.command("RCPT TO:<" + rcpt + ">", 250);
       }
-      command(out, in, "DATA", 354);
-      write(out, message(n));
-      command(out, in, ".", 250);
-      write(out, "QUIT");
+      session.command("DATA", 354);
+      session.write(message(n));
+      session.command(".", 250);
+      session.write("QUIT");
+    } finally {
+      socket.close();
     }
   }
 
+  private javax.net.ssl.SSLSocketFactory tlsFactory() {
+    javax.net.ssl.SSLContext trust = server.trust();
+    return trust != null ? trust.getSocketFactory() : (javax.net.ssl.SSLSocketFactory) SSLSocketFactory.getDefault();
+  }
+
+  /** The certificate must name the server's host, as HTTPS checks it (a trusted certificate of another host is refused). */
+  private static void verifyHost(javax.net.ssl.SSLSocket s) {
+    javax.net.ssl.SSLParameters p = s.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    s.setSSLParameters(p);
+  }
+
   private Socket open() throws IOException {
-    Socket s = server.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+    Socket s;
+    if (server.security() == Security.TLS) {
+      javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) tlsFactory().createSocket();
+      verifyHost(tls);
+      s = tls;
+    } else {
+      s = new Socket();
+    }
     try {
       s.connect(new InetSocketAddress(server.host(), server.port()), (int) timeout.toMillis());
       return s;
@@ -100,6 +164,15 @@ public final class SmtpMail implements Channel {
       s.close();
       throw e;
     }
+  }
+
+  /** STARTTLS: the same connection, now under TLS, the handshake done (a certificate that fails fails here). */
+  private Socket upgrade(Socket plain) throws IOException {
+    javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) tlsFactory().createSocket(plain, server.host(), server.port(), true);
+    verifyHost(tls);
+    tls.setSoTimeout((int) timeout.toMillis());
+    tls.startHandshake();
+    return tls;
   }
 
   /** The message: headers, a blank line, the body with its lines dot-stuffed, CRLF throughout. */
@@ -124,27 +197,41 @@ public final class SmtpMail implements Channel {
     return s.replaceAll("[\\r\\n]+", " ");
   }
 
-  private static void command(OutputStream out, BufferedReader in, String line, int code) throws IOException {
-    write(out, line);
-    expect(in, code);
-  }
+  /** One connection's reader and writer (a new one after STARTTLS: nothing read in clear is kept). */
+  private static final class Session {
+    private final BufferedReader in;
+    private final OutputStream out;
 
-  private static void write(OutputStream out, String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
+    Session(Socket socket) throws IOException {
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+    }
 
-  /** Reads one reply (its continuation lines too) and checks its code. */
-  private static void expect(BufferedReader in, int code) throws IOException {
-    String line;
-    do {
-      line = in.readLine();
-      if (line == null) {
-        throw new IOException("the SMTP server closed the connection");
+    List<String> command(String line, int code) throws IOException {
+      write(line);
+      return expect(code);
+    }
+
+    void write(String line) throws IOException {
+      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+
+    /** Reads one reply (its continuation lines too), checks its code and returns its lines. */
+    List<String> expect(int code) throws IOException {
+      List<String> lines = new java.util.ArrayList<>();
+      String line;
+      do {
+        line = in.readLine();
+        if (line == null) {
+          throw new IOException("the SMTP server closed the connection");
+        }
+        lines.add(line);
+      } while (line.length() > 3 && line.charAt(3) == '-');
+      if (!line.startsWith(Integer.toString(code))) {
+        throw new IOException("the SMTP server answered '" + line + "' where " + code + " was expected");
       }
-    } while (line.length() > 3 && line.charAt(3) == '-');
-    if (!line.startsWith(Integer.toString(code))) {
-      throw new IOException("the SMTP server answered '" + line + "' where " + code + " was expected");
+      return lines;
     }
   }
 

@@ -116,6 +116,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void guestHeartbeatsAreOffUnlessGivenAndTakeDefaultsForWhatIsLeftOut() {
+    assertThat(ConfigReader.parse("controller: {seed: 1}", SOURCE, Map.of()).controller().guardian().heartbeat())
+        .isEqualTo(org.corral.policy.recovery.GuestHeartbeat.OFF);
+    assertThat(ConfigReader.parse("guardian: {heartbeat: {}}", SOURCE, Map.of()).controller().guardian().heartbeat())
+        .isEqualTo(new org.corral.policy.recovery.GuestHeartbeat(Duration.ofSeconds(10), 3));
+    assertThat(ConfigReader.parse("guardian: {heartbeat: {interval: 5s, missed: 4}}", SOURCE, Map.of()).controller().guardian()
+        .heartbeat().window()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(ConfigReader.builtInLab().controller().guardian().heartbeat().on()).as("the built-in lab shows them").isTrue();
+  }
+
+  @Test
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
@@ -207,6 +218,9 @@ class ConfigReaderTest {
         Arguments.of("a beat of zero", "guardian: {beat: 0s}", "guardian.beat", "positive"),
         Arguments.of("unknown guardian key", "guardian: {beats: 1s}", "guardian.beats", "suspectAfter"),
         Arguments.of("no crash restarts", "guardian: {crashRestarts: {max: 0}}", "guardian.crashRestarts.max", "at least 1"),
+        Arguments.of("a heartbeat of zero", "guardian: {heartbeat: {interval: 0s}}", "guardian.heartbeat.interval", "positive"),
+        Arguments.of("no missed heartbeat", "guardian: {heartbeat: {missed: 0}}", "guardian.heartbeat.missed", "at least 1"),
+        Arguments.of("unknown heartbeat key", "guardian: {heartbeat: {every: 10s}}", "guardian.heartbeat.every", "interval"),
         Arguments.of("crash window of zero", "guardian: {crashRestarts: {window: 0s}}", "guardian.crashRestarts.window", "positive"),
         Arguments.of("no failed checks per step", "guardian: {services: {failuresPerStep: 0}}", "guardian.services.failuresPerStep",
             "at least 1"),

@@ -273,4 +273,73 @@ class GuardianTest {
     assertThat(lab.journal()).noneMatch(e -> e.actionKey() != null && e.actionKey().startsWith("fence/"));
     assertThat(lab.host("node02").state()).isEqualTo(HostState.OFF);
   }
+
+  @Test
+  void aCrashedHostsHaVmsLandOnTheReservedSpareAndNoOrdinaryVmEverGoesThere() {
+    // node04 is a spare by name, node03 by label: PACKING would otherwise fill node01 then spread.
+    LabHarness lab = new LabHarness(4, SimLatencies.DEFAULT, LabHarness.fastSettings()
+        .withGuardian(org.corral.controller.GuardianSettings.DEFAULT.withSpares(java.util.Set.of("node04"))));
+    lab.start(null);
+    lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(),
+        h.name().equals("node03") ? Map.of("corral.spare", "true") : Map.of("rack", "r1"),
+        new org.corral.model.host.PowerSpec(h.uri(), null, null), null));
+    // 8 x 8 GiB: 4 fill node01 (32 GiB), 4 go to node02; none to a spare.
+    List<VmRequest> vms = new java.util.ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      vms.add(vm("v" + i, 8192, i <= 2 ? HaLevel.HIGH : i == 3 ? HaLevel.NONE : HaLevel.MEDIUM));
+    }
+    runAll(lab, vms);
+    assertThat(lab.controller.state().vms()).as("no ordinary VM on a spare").noneMatch(v -> v.host().equals("node03")
+        || v.host().equals("node04"));
+    String failed = lab.vm("v1").host();
+
+    lab.dc.crashHost(failed);
+    List<String> ha = lab.controller.state().vms().stream().filter(v -> failed.equals(v.host()) && v.spec().ha().restarted())
+        .map(v -> v.name()).toList();
+    lab.until("the failed host's HA VMs running elsewhere", () -> ha.stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !failed.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+
+    // The other ordinary host is full: every HA VM of the failed host is on a spare.
+    assertThat(ha).hasSize(3).allSatisfy(n -> assertThat(lab.vm(n).host()).isIn("node03", "node04"));
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/")).extracting(JournalEntry::subject).startsWith("v1", "v2");
+    assertThat(lab.journal()).filteredOn(e -> e.actionKey() != null && e.actionKey().startsWith("recover/v1/"))
+        .allSatisfy(e -> assertThat(java.util.Objects.requireNonNull(e.cause()).reason()).contains("is a reserved spare (spares first)"));
+    assertEachVmRunsOnce(lab);
+  }
+
+  @Test
+  void aVmWhoseGuestHangsIsForcedOffAndRestartedInPlaceWithTheSilenceAsTheReason() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT, LabHarness.fastSettings().withGuardian(
+        org.corral.controller.GuardianSettings.DEFAULT.withHeartbeat(new org.corral.policy.recovery.GuestHeartbeat(Duration.ofSeconds(10), 3))));
+    lab.startWithInventory();
+    String host = runAll(lab, List.of(vm("h", 4096, HaLevel.HIGH), vm("quiet", 4096, HaLevel.NONE)));
+    lab.run(Duration.ofSeconds(30)); // the agents answer: watched from now on
+    java.time.Instant runningSince = lab.vm("h").stateSince();
+
+    lab.dc.hangGuest(host, "h", true);
+    lab.dc.hangGuest(lab.vm("quiet").host(), "quiet", true);
+    java.time.Instant hungAt = lab.clock.now();
+    lab.until("h running again", () -> lab.vm("h").state() == VmState.RUNNING && lab.vm("h").stateSince().isAfter(runningSince),
+        Duration.ofMinutes(2));
+
+    assertThat(lab.vm("h").host()).as("restarted in place").isEqualTo(host);
+    List<JournalEntry> j = lab.journal();
+    JournalEntry stop = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("hung/h/")).findFirst().orElseThrow();
+    assertThat(java.util.Objects.requireNonNull(stop.cause()).reason()).startsWith("h hangs: guest agent silent for 30 s");
+    // Silence is counted from the last answer, up to one interval before the hang: 20 to 40 s after it.
+    assertThat(Duration.between(hungAt, stop.at())).as("detected 30 s after the last answer, give or take a ping")
+        .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(41));
+    JournalEntry restart = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("restart/h/")).findFirst().orElseThrow();
+    assertThat(java.util.Objects.requireNonNull(restart.cause()).reason()).startsWith("h hung: guest agent silent for 30 s")
+        .endsWith("restarted in place");
+    assertThat(lab.vm("quiet").state()).as("HA none: not watched, left as it is").isEqualTo(VmState.RUNNING);
+    // Running again, its new run answers: nothing more happens.
+    lab.run(Duration.ofMinutes(2));
+    assertThat(lab.journal()).filteredOn(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith("hung/")).hasSize(1);
+    assertEachVmRunsOnce(lab);
+  }
 }

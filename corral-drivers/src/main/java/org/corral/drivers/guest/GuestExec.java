@@ -14,4 +14,13 @@ public interface GuestExec {
    * @param targetUri e.g. {@code ssh://root@192.168.100.10:22} or {@code qemu-ga://<host uri>#<domain>}
    */
   CompletionStage<ExecResult> exec(String targetUri, List<String> argv, Duration timeout);
+
+  /**
+   * A heartbeat: completes when the guest answers at all (the QEMU guest agent's
+   * {@code guest-ping}), fails when it does not within {@code timeout}. The default runs
+   * {@code true} in the guest, for transports that have no cheaper call.
+   */
+  default CompletionStage<Void> ping(String targetUri, Duration timeout) {
+    return exec(targetUri, List.of("true"), timeout).thenApply(r -> null);
+  }
 }

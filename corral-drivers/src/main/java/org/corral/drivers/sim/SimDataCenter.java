@@ -265,6 +265,27 @@ public final class SimDataCenter {
   }
 
   /**
+   * The guest of {@code domainName} on {@code host} hangs ({@code true}) or recovers: the domain
+   * still runs as far as the hypervisor can tell, but its guest agent answers nothing (no ping, no
+   * exec) until it recovers, or the domain is stopped or started again.
+   *
+   * @throws InvalidInputException if the domain is not running on that host
+   */
+  public void hangGuest(String host, String domainName, boolean hung) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      SimDomain d = h.domains.get(domainName);
+      if (d == null || d.phase != DomainPhase.RUNNING) {
+        throw new InvalidInputException("domainName", "'" + domainName + "' is not running on " + host,
+            "start it first, or hang a domain that runs there");
+      }
+      d.hung = hung;
+      fault(host + ": guest of domain " + domainName + (hung ? " hangs (its agent is silent)" : " answers again"));
+      return null;
+    });
+  }
+
+  /**
    * Cuts ({@code true}) or heals the host's management network. While cut its hypervisor does not
    * answer but its domains keep running (the split-brain case that needs fencing); its BMC stays
    * reachable. Connections opened before the cut stay dead after it heals. Operations in flight

@@ -16,6 +16,8 @@ final class SimDomain {
   double cpuNanos;
   /** Epoch nanos at which the workload clock started (the last completed start). */
   long origin;
+  /** The guest hangs: the domain runs, its guest agent answers nothing (cleared when it stops or starts again). */
+  boolean hung;
   /** The operation in flight on this domain, or null. */
   @Nullable PendingOp op;
 

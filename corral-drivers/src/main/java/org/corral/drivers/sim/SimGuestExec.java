@@ -41,21 +41,10 @@ public final class SimGuestExec implements GuestExec {
   @Override
   public CompletionStage<ExecResult> exec(String targetUri, List<String> argv, Duration timeout) {
     try {
-      SimUri uri = SimUri.parse(targetUri);
-      if (uri.domain() == null || uri.domain().isBlank()) {
-        throw new DriverException(Kind.REJECTED, "'" + targetUri + "' names no domain; write sim://<dc>/<host>#<domain>");
-      }
       if (argv == null || argv.isEmpty()) {
         throw new DriverException(Kind.REJECTED, "argv is empty; give the program and its arguments");
       }
-      dc.read(() -> {
-        SimHost h = dc.hostFor(uri);
-        SimDomain d = h.domains.get(uri.domain());
-        if (h.power != SimPower.ON || d == null || !d.phase.usesCpu()) {
-          throw new DriverException(Kind.UNREACHABLE, "domain '" + uri.domain() + "' is not running on " + h.name());
-        }
-        return null;
-      });
+      SimUri uri = reach(targetUri, timeout);
       ExecResult r = scripts.getOrDefault(uri.domain(), a -> OK).apply(List.copyOf(argv));
       return CompletableFuture.completedFuture(r);
     } catch (DriverException e) {
@@ -63,5 +52,37 @@ public final class SimGuestExec implements GuestExec {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new DriverException(Kind.TRANSIENT, "scripted exec failed: " + e.getMessage(), e));
     }
+  }
+
+  /** The simulated guest agent answers while its domain runs and its guest does not hang ({@link SimDataCenter#hangGuest}). */
+  @Override
+  public CompletionStage<Void> ping(String targetUri, Duration timeout) {
+    try {
+      reach(targetUri, timeout);
+      return CompletableFuture.completedFuture(null);
+    } catch (DriverException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The target's domain, running on its host with a guest that answers; else UNREACHABLE, or TIMEOUT for a hung guest. */
+  private SimUri reach(String targetUri, Duration timeout) {
+    SimUri uri = SimUri.parse(targetUri);
+    if (uri.domain() == null || uri.domain().isBlank()) {
+      throw new DriverException(Kind.REJECTED, "'" + targetUri + "' names no domain; write sim://<dc>/<host>#<domain>");
+    }
+    dc.read(() -> {
+      SimHost h = dc.hostFor(uri);
+      SimDomain d = h.domains.get(uri.domain());
+      if (h.power != SimPower.ON || d == null || !d.phase.usesCpu()) {
+        throw new DriverException(Kind.UNREACHABLE, "domain '" + uri.domain() + "' is not running on " + h.name());
+      }
+      if (d.hung) {
+        throw new DriverException(Kind.TIMEOUT, "the guest agent of '" + uri.domain() + "' did not answer within " + timeout.toMillis()
+            + " ms (simulated: the guest hangs)");
+      }
+      return null;
+    });
+    return uri;
   }
 }

@@ -186,6 +186,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
         }
         dc.accrue(host);
         d.phase = DomainPhase.RUNNING;
+        d.hung = false;
         d.cpuNanos = 0;
         d.origin = dc.nowNanos();
         d.op = null;
@@ -351,6 +352,7 @@ final class SimHypervisorConnection implements HypervisorConnection {
     dc.accrue(host);
     boolean wasRunning = d.phase.usesCpu();
     d.phase = DomainPhase.SHUTOFF;
+    d.hung = false;
     d.cpuNanos = 0;
     d.op = null;
     if (wasRunning) {

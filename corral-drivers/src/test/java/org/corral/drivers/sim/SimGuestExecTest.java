@@ -56,4 +56,21 @@ class SimGuestExecTest {
         .isEqualTo(Kind.REJECTED);
     assertThat(failure(exec.exec(target, List.of(), Duration.ofSeconds(5))).kind()).isEqualTo(Kind.REJECTED);
   }
+
+  @Test
+  void aHungGuestAnswersNoPingAndNoExecUntilItRecoversOrRestarts() {
+    lab.run(node1, spec("web1", 1, 512));
+    assertThat(join(exec.ping(target, Duration.ofSeconds(10)))).isNull();
+
+    lab.dc.hangGuest("node1", "web1", true);
+    assertThat(failure(exec.ping(target, Duration.ofSeconds(10))).kind()).isEqualTo(Kind.TIMEOUT);
+    assertThat(failure(exec.exec(target, List.of("true"), Duration.ofSeconds(5))).kind()).isEqualTo(Kind.TIMEOUT);
+    lab.dc.hangGuest("node1", "web1", false);
+    assertThat(join(exec.ping(target, Duration.ofSeconds(10)))).isNull();
+
+    lab.dc.hangGuest("node1", "web1", true);
+    join(node1.destroy("web1"));
+    join(node1.start("web1"));
+    assertThat(join(exec.ping(target, Duration.ofSeconds(10)))).as("a new run answers").isNull();
+  }
 }

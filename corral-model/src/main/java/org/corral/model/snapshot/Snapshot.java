@@ -46,6 +46,7 @@ public final class Snapshot {
   /** The last check of each service inside a VM, by {@code vm/service} (soft state; empty unless given). */
   private final Map<String, ServiceObservation> serviceObservations;
   private final @Nullable Index index;
+  private final Map<String, AgentObservation> agents;
   private volatile @Nullable Derived derived;
 
   /**
@@ -79,6 +80,35 @@ public final class Snapshot {
     this.hostObservations = hostObservations;
     this.serviceObservations = serviceObservations;
     this.index = index;
+    this.agents = Map.of();
+  }
+
+  /** {@code s} with the guest-agent observations {@code agents} (an immutable map). */
+  private Snapshot(Snapshot s, Map<String, AgentObservation> agents) {
+    this.cycle = s.cycle;
+    this.now = s.now;
+    this.seed = s.seed;
+    this.hosts = s.hosts;
+    this.vms = s.vms;
+    this.networks = s.networks;
+    this.images = s.images;
+    this.hostObservations = s.hostObservations;
+    this.index = s.index;
+    this.derived = s.derived;
+    this.agents = agents;
+  }
+
+  /**
+   * This snapshot with what the guest-agent heartbeats observed, by VM name (the heartbeats are
+   * kept apart from the state the snapshot is taken of; the map must not change afterwards).
+   */
+  public Snapshot withAgents(Map<String, AgentObservation> observed) {
+    return new Snapshot(this, Collections.unmodifiableMap(observed));
+  }
+
+  /** What the guest-agent heartbeats observed of {@code vm} in its current run, or null when it is not watched. */
+  public @Nullable AgentObservation agent(String vm) {
+    return agents.get(vm);
   }
 
   /**

@@ -441,13 +441,14 @@ public final class Consolidation {
         wakeForRoom();
       }
       List<Host> empty = new ArrayList<>();
+      List<Host> emptySpares = new ArrayList<>();
       int on = order.length;
       for (int i = 0; i < order.length; i++) {
         Host h = hosts[i];
         // Not occupied: no VM in the snapshot and none arriving in this pass.
         if (!occupied[i] && s.reserved(h.name()).memoryMib() == 0 && seenEmpty(h, seen[i])
             && !planner.isBusy(h.name()) && h.power().offOrOn() != null && h.power().canPowerOn()) {
-          empty.add(h);
+          (scheduler.spare(h) ? emptySpares : empty).add(h);
         }
       }
       boolean waking = actions.stream().anyMatch(a -> a instanceof Action.PowerOnHost);
@@ -457,23 +458,30 @@ public final class Consolidation {
       // Least efficient first: the spare room kept on is the cheapest to keep.
       empty.sort(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).reversed().thenComparing(Host::name));
       int keep = Math.max(settings.reserveHosts(), 0);
-      for (int i = 0; i < empty.size() - keep; i++) {
-        Host h = empty.get(i);
+      List<Host> off = new ArrayList<>(empty.subList(0, Math.max(0, empty.size() - keep)));
+      // An empty reserved spare takes no new VM, so it is no part of the reserve: it goes off
+      // first (the Guardian wakes it to recover a failed host's VMs).
+      off.addAll(0, emptySpares);
+      for (Host h : off) {
         if (on - 1 < 1) {
           break; // never the last host that is on
         }
         on--;
+        String why = scheduler.spare(h)
+            ? String.format(Locale.ROOT, "%s is a reserved spare, empty for %d polls; switching it off saves %.0f W (it is woken "
+                + "to recover a failed host's VMs)", h.name(), settings.emptySamples(), powerOf(h).idleWatts())
+            : String.format(Locale.ROOT, "%s empty for %d polls; %d spare host(s) stay on; switching it off saves %.0f W", h.name(),
+                settings.emptySamples(), keep, powerOf(h).idleWatts());
         actions.add(new Action.PowerOffHost("optimize/power-off/" + h.name() + "/" + h.version(), h.name(),
-            Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%s empty for %d polls; %d spare host(s) "
-                + "stay on; switching it off saves %.0f W", h.name(), settings.emptySamples(), keep, powerOf(h).idleWatts()))));
+            Cause.of(Origin.OPTIMIZER, s.cycle(), why)));
       }
     }
 
-    /** UP hosts with no VM and none arriving this pass (the spare room that is on). */
+    /** UP hosts with no VM and none arriving this pass (the spare room that is on), reserved spares aside. */
     long emptyOn() {
       long n = 0;
-      for (boolean o : occupied) {
-        n += o ? 0 : 1;
+      for (int i = 0; i < occupied.length; i++) {
+        n += occupied[i] || scheduler.spare(hosts[i]) ? 0 : 1;
       }
       return n;
     }
@@ -481,7 +489,7 @@ public final class Consolidation {
     /** The reserve of empty hosts is used up: wake the OFF host with the lowest idle power. */
     void wakeForReserve() {
       s.hosts().values().stream()
-          .filter(h -> h.state() == HostState.OFF && h.power().canPowerOn() && !planner.isBusy(h.name()))
+          .filter(h -> h.state() == HostState.OFF && h.power().canPowerOn() && !planner.isBusy(h.name()) && !scheduler.spare(h))
           .min(Comparator.comparingDouble((Host h) -> powerOf(h).idleWatts()).thenComparing(Host::name))
           .ifPresent(h -> actions.add(new Action.PowerOnHost("optimize/power-on/" + h.name() + "/" + h.version(), h.name(),
               Cause.of(Origin.OPTIMIZER, s.cycle(), String.format(Locale.ROOT, "%d empty host(s) on, fewer than the reserve "

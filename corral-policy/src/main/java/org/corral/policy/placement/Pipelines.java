@@ -15,6 +15,8 @@ final class Pipelines {
         new HostCheckedFilter(),
         // 1b. A flag set only by what-if sessions (hosts being drained); never rejects otherwise.
         new HostExcludedFilter(),
+        // 1c. A flag: reserved spares take only a failed host's VMs, in a recovery's spare pass.
+        new SpareHostFilter(),
         // 2-3. Capacity: two subtractions; memory first, since it is never overcommitted and
         //      binds far more often than CPU.
         new MemoryFitFilter(),

@@ -22,10 +22,10 @@ public final class PlacementSession {
   private final HostIndexes indexes;
   private final boolean mayWake;
 
-  PlacementSession(Scheduler scheduler, Snapshot snapshot, double cpuOvercommit, boolean mayWake) {
+  PlacementSession(Scheduler scheduler, Snapshot snapshot, SchedulerSettings settings, boolean mayWake) {
     this.scheduler = scheduler;
     this.snapshot = snapshot;
-    this.state = new PlacementState(snapshot, cpuOvercommit);
+    this.state = new PlacementState(snapshot, settings.cpuOvercommit(), settings::spare);
     this.indexes = new HostIndexes(state);
     this.mayWake = mayWake;
   }
@@ -67,7 +67,20 @@ public final class PlacementSession {
    */
   public PlacementOutcome place(Vm vm) {
     Objects.requireNonNull(vm, "vm");
-    return scheduler.placeOne(this, vm);
+    return scheduler.placeOne(this, vm, false);
+  }
+
+  /**
+   * Places a failed host's VM for its recovery: like {@link #place}, but the reserved spare hosts
+   * ({@link SchedulerSettings#spare}), which take no other VM, come first. The order: spares that
+   * are on, then the other hosts that are on, then (when this session may wake hosts) spares that
+   * are OFF, then the other OFF hosts. A spare that is on takes the VM at once; one that is OFF is
+   * woken before any other OFF host, but not while a host that is on has room (waking costs the
+   * host's boot time).
+   */
+  public PlacementOutcome placeForRecovery(Vm vm) {
+    Objects.requireNonNull(vm, "vm");
+    return scheduler.placeOne(this, vm, true);
   }
 
   /**

@@ -51,6 +51,15 @@ final class PlacementState {
   final boolean anyLastResort;
   /** True while a search may use last-resort hosts (the last pass). */
   boolean lastResortMode;
+  /**
+   * A reserved spare host ({@link SchedulerSettings#spare}): searched only in {@link #spareMode},
+   * which only the recovery of a failed host's VMs sets (spares first).
+   */
+  final boolean[] spare;
+  /** Some host is a spare: only then does a recovery make a spare pass. */
+  final boolean anySpare;
+  /** True while a search looks at spares, and only at them. */
+  boolean spareMode;
   static final String LAST_RESORT_LABEL = "placement";
   static final String LAST_RESORT_VALUE = "last-resort";
   final long[] memoryCapacity;
@@ -76,7 +85,12 @@ final class PlacementState {
   private final Map<CompiledExpression, ExpressionMemo> memos = new IdentityHashMap<>();
   private final List<HostIndex> indexes = new ArrayList<>();
 
+  /** Spares by label only ({@link SchedulerSettings#SPARE_LABEL}). */
   PlacementState(Snapshot snapshot, double cpuOvercommit) {
+    this(snapshot, cpuOvercommit, SchedulerSettings.DEFAULT::spare);
+  }
+
+  PlacementState(Snapshot snapshot, double cpuOvercommit, java.util.function.Predicate<Host> isSpare) {
     size = snapshot.hosts().size();
     // One spare slot at the end: HostIndex uses it as a search probe.
     hosts = new Host[size];
@@ -86,6 +100,7 @@ final class PlacementState {
     excluded = new boolean[size];
     checked = new boolean[size];
     lastResort = new boolean[size];
+    spare = new boolean[size];
     memoryCapacity = new long[size + 1];
     memoryReserved = new long[size + 1];
     cpuCapacity = new double[size + 1];
@@ -108,6 +123,7 @@ final class PlacementState {
       up[i] = h.state().acceptsVms();
       wakeable[i] = h.state() == HostState.OFF;
       lastResort[i] = LAST_RESORT_VALUE.equals(h.labels().get(LAST_RESORT_LABEL));
+      spare[i] = isSpare.test(h);
       // One lookup each of the observation and the reservation: this runs for every host every pass.
       HostObservation seen = snapshot.observation(h.name());
       Reservation held = snapshot.reservation(h.name());
@@ -130,6 +146,11 @@ final class PlacementState {
       any |= b;
     }
     anyLastResort = any;
+    boolean anySpares = false;
+    for (boolean b : spare) {
+      anySpares |= b;
+    }
+    anySpare = anySpares;
     largestTotalMhz = maxMhz;
     largestMaxWatts = maxWatts;
     // Only VMs with a group matter here (the reservations came above): not a pass over every VM.

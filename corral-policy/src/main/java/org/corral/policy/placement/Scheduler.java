@@ -71,7 +71,12 @@ public final class Scheduler {
    */
   public PlacementSession session(Snapshot snapshot, boolean mayWake) {
     Objects.requireNonNull(snapshot, "snapshot");
-    return new PlacementSession(this, snapshot, settings.cpuOvercommit(), mayWake);
+    return new PlacementSession(this, snapshot, settings, mayWake);
+  }
+
+  /** True when {@code host} is a reserved spare (see {@link SchedulerSettings#spare}). */
+  public boolean spare(org.corral.model.host.Host host) {
+    return settings.spare(host);
   }
 
   boolean fits(PlacementSession session, Vm vm, int host) {
@@ -96,9 +101,9 @@ public final class Scheduler {
     session.state().place(host, candidate(vm));
   }
 
-  PlacementSession.PlacementOutcome placeOne(PlacementSession session, Vm vm) {
+  PlacementSession.PlacementOutcome placeOne(PlacementSession session, Vm vm, boolean sparesFirst) {
     PlacementState state = session.state();
-    PlacementReport same = session.failedLike(vm);
+    PlacementReport same = sparesFirst ? null : session.failedLike(vm);
     if (same != null) {
       return PlacementSession.PlacementOutcome.unplaced(same);
     }
@@ -110,11 +115,15 @@ public final class Scheduler {
     }
     Pipeline pipeline = Objects.requireNonNull(pipelines.get(candidate.policy()), "every policy has a pipeline");
     HostOrder order = pipeline.indexOrder();
-    int host;
+    int host = HostSearch.NONE;
     int[] rejections = null;
-    if (useIndexes && order != null) {
+    boolean spares = sparesFirst && state.anySpare;
+    if (spares) {
+      host = spareScan(state, pipeline, candidate); // a spare that is on, first
+    }
+    if (host == HostSearch.NONE && useIndexes && order != null) {
       host = HostSearch.indexed(state, pipeline, session.indexes().forCandidate(order, candidate), candidate);
-    } else {
+    } else if (host == HostSearch.NONE) {
       rejections = new int[pipeline.filters().size()];
       host = HostSearch.scan(state, pipeline, candidate, rejections);
     }
@@ -123,7 +132,12 @@ public final class Scheduler {
       // At a cost: an OFF host only when nothing that is on fits. Rare, so a plain scan.
       state.wakeMode = true;
       try {
-        host = HostSearch.scan(state, pipeline, candidate, new int[pipeline.filters().size()]);
+        if (spares) {
+          host = spareScan(state, pipeline, candidate);
+        }
+        if (host == HostSearch.NONE) {
+          host = HostSearch.scan(state, pipeline, candidate, new int[pipeline.filters().size()]);
+        }
       } finally {
         state.wakeMode = false;
       }
@@ -158,6 +172,16 @@ public final class Scheduler {
     }
     state.place(host, candidate);
     return PlacementSession.PlacementOutcome.placed(p);
+  }
+
+  /** The best spare for the candidate (spares are few: a plain scan), or NONE. */
+  private static int spareScan(PlacementState state, Pipeline pipeline, Candidate candidate) {
+    state.spareMode = true;
+    try {
+      return HostSearch.scan(state, pipeline, candidate, new int[pipeline.filters().size()]);
+    } finally {
+      state.spareMode = false;
+    }
   }
 
   /**

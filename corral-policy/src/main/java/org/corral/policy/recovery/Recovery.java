@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * The Guardian's decision on one snapshot: each failed host is fenced, waited for or given up as
  * off ({@link Fencing}); the VMs of hosts proven off restart on other hosts, HIGH first, then
  * MEDIUM, then LOW (by name within a level), each where the {@link Scheduler} places it (capacity,
- * requirements, affinity and anti-affinity, every VM placed counting for the next). When no host
+ * requirements, affinity and anti-affinity, every VM placed counting for the next), reserved spare
+ * hosts first ({@link PlacementSession#placeForRecovery}). When no host
  * that is on has room, an OFF host is woken (a PowerOnHost; its VMs are placed once it is UP).
  * VMs whose disks are on the failed host's local storage, and VMs at HA level NONE, cannot or must
  * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
@@ -41,6 +42,7 @@ import org.jspecify.annotations.Nullable;
 public final class Recovery {
   private final Scheduler scheduler;
   private final CrashRestarts crashRestarts;
+  private final GuestHeartbeat heartbeat;
   private final int perHost;
   private final SoftFencing soft;
 
@@ -57,9 +59,19 @@ public final class Recovery {
     }
   }
 
-  /** With the default soft fencing times. */
+  /** With the default soft fencing times and no guest-agent heartbeats. */
   public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost) {
-    this(scheduler, crashRestarts, perHost, SoftFencing.DEFAULT);
+    this(scheduler, crashRestarts, GuestHeartbeat.OFF, perHost, SoftFencing.DEFAULT);
+  }
+
+  /** With no guest-agent heartbeats. */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost, SoftFencing soft) {
+    this(scheduler, crashRestarts, GuestHeartbeat.OFF, perHost, soft);
+  }
+
+  /** With the default soft fencing times. */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, GuestHeartbeat heartbeat, int perHost) {
+    this(scheduler, crashRestarts, heartbeat, perHost, SoftFencing.DEFAULT);
   }
 
   /**
@@ -67,10 +79,12 @@ public final class Recovery {
    *                at once): more would queue behind the first boots, so the rest go to the next
    *                best hosts instead
    * @param soft    the times of soft fencing, for hosts that have it ({@code power.soft})
+   * @param heartbeat when a VM whose guest agent falls silent counts as hung ({@link GuestHeartbeat})
    */
-  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, int perHost, SoftFencing soft) {
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, GuestHeartbeat heartbeat, int perHost, SoftFencing soft) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
+    this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
     this.soft = Objects.requireNonNull(soft, "soft");
     if (perHost < 1) {
       throw new IllegalArgumentException("perHost must be at least 1, got " + perHost);
@@ -189,7 +203,7 @@ public final class Recovery {
             + " is on that host's local storage, so it cannot start elsewhere"));
         continue;
       }
-      PlacementSession.PlacementOutcome out = session.get().place(vm);
+      PlacementSession.PlacementOutcome out = session.get().placeForRecovery(vm);
       Placement p = out.placement();
       if (p == null) {
         notes.add(vm.name() + ": no host to restart it on: " + Objects.requireNonNull(out.unplaced()).summary());
@@ -201,14 +215,14 @@ public final class Recovery {
                 Cause.of(Origin.GUARDIAN, cycle, "room to restart the VMs of failed host " + failed)));
           }
         }
-        notes.add(vm.name() + ": waits for " + p.host() + " to power on");
+        notes.add(vm.name() + ": waits for " + (spare(snapshot, p.host()) ? "reserved spare " : "") + p.host() + " to power on");
       } else {
         if (sent.merge(p.host(), 1, Integer::sum) >= perHost) {
           session.get().exclude(p.host()); // full for this pass: the next VMs go to the next best hosts
         }
         actions.add(new Action.RecoverVm(RECOVER + vm.name() + "/" + vm.version(), vm.name(), failed, p.host(),
             Cause.of(Origin.GUARDIAN, cycle, "host " + failed + " failed (" + r.why() + "); HA "
-                + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + p.reason())));
+                + vm.spec().ha().name().toLowerCase(java.util.Locale.ROOT) + "; " + (spare(snapshot, p.host()) ? p.host() + " is a reserved spare (spares first); " : "") + p.reason())));
       }
     }
     for (Host h : snapshot.hosts().values()) {
@@ -270,16 +284,22 @@ public final class Recovery {
   /** Prefix of the key of a restart on another host after a VM stopped on its own again. */
   public static final String RESTART_ELSEWHERE = "restart-elsewhere/";
 
+  /** Prefix of the key of the forced stop of a VM whose guest hangs (its agent fell silent). */
+  public static final String HUNG = "hung/";
+
   /**
    * VMs that should run but stopped on their own (STOPPED while desired RUNNING, on a host that is
-   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}).
+   * UP): restarted in place, then elsewhere, then given up ({@link CrashRestarts}). A RUNNING VM
+   * whose guest agent fell silent ({@link GuestHeartbeat}) hangs: it is forced off, and then
+   * counts as one that stopped on its own, with the silence as the reason.
    */
   private void crashed(Snapshot snapshot, Planner planner, Function<String, List<Instant>> restartsOf,
       Function<String, List<Instant>> refusedOf, List<Action> actions, List<String> notes, List<GiveUp> givenUp, Lazy lazy) {
     for (Vm vm : snapshot.vms().values()) {
       String on = vm.host();
-      if (vm.state() != VmState.STOPPED || vm.desired() != DesiredState.RUNNING || on == null || !vm.spec().ha().restarted()
-          || planner.isBusy(vm.name())) {
+      boolean running = vm.state() == VmState.RUNNING && heartbeat.on();
+      if ((vm.state() != VmState.STOPPED && !running) || vm.desired() != DesiredState.RUNNING || on == null
+          || !vm.spec().ha().restarted() || planner.isBusy(vm.name())) {
         continue;
       }
       Host h = snapshot.host(on);
@@ -287,8 +307,20 @@ public final class Recovery {
         continue;
       }
       long cycle = snapshot.cycle();
+      org.corral.model.snapshot.AgentObservation agent = snapshot.agent(vm.name());
+      if (running && agent != null && !agent.since().equals(vm.stateSince())) {
+        agent = null; // observed in an earlier run: this one has not been asked yet
+      }
+      String hang = heartbeat.silence(agent, snapshot.now());
+      if (running) {
+        if (hang != null) {
+          actions.add(new Action.StopVm(HUNG + vm.name() + "/" + vm.version(), vm.name(), on, true,
+              Cause.of(Origin.GUARDIAN, cycle, vm.name() + " hangs: " + hang + "; forced off to restart it")));
+        }
+        continue;
+      }
       CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), refusedOf.apply(vm.name()), snapshot.now());
-      String why = vm.name() + " stopped on its own (" + vm.stateReason() + ")";
+      String why = hang != null ? vm.name() + " hung: " + hang : vm.name() + " stopped on its own (" + vm.stateReason() + ")";
       switch (next.step()) {
         case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
         case GIVE_UP -> givenUp.add(new GiveUp(vm.name(), on, "stopped on its own " + crashRestarts.max() + " times within "
@@ -335,6 +367,12 @@ public final class Recovery {
       }
       return session;
     }
+  }
+
+  /** True when {@code host} is a reserved spare (the reasons say so). */
+  private boolean spare(Snapshot snapshot, String host) {
+    Host h = snapshot.host(host);
+    return h != null && scheduler.spare(h);
   }
 
   /** True when a placement's host is on and takes VMs now (not one to wake, nor one woken earlier in the pass). */

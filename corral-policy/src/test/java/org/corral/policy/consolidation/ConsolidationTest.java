@@ -321,6 +321,29 @@ class ConsolidationTest {
   }
 
   @Test
+  void aReservedSpareTakesNoMigrationIsNoPartOfTheReserveAndIsSwitchedOffWhenEmpty() {
+    // s is by far the cheapest destination, but a reserved spare: small goes to b. Empty, s goes
+    // off; e1 stays on as the reserve of one empty host (a spare takes no new VM, so is none of it).
+    Scheduler spares = new Scheduler(new SchedulerSettings(PlacementPolicy.PACKING, 1.0, java.util.Set.of("s")));
+    Snapshot s = new DataCentre().host("a", 8, 32768, 100, 250).host("b", 8, 32768, 100, 250).host("e1", 8, 32768, 100, 250)
+        .host("s", 8, 32768, 10, 50).emptyFor("s", 12).emptyFor("e1", 12)
+        .vm("big", "a", 4, 8192, 1.0).vm("mid", "a", 2, 4096, 1.0).vm("small", "a", 2, 1024, 1.0).vm("x", "b", 4, 4096, 0.5)
+        .snapshot();
+    RecordingPlanner planner = new RecordingPlanner();
+    Plan p = new Consolidation(spares, SETTINGS, Duration.ofSeconds(10)).decide(s, planner);
+
+    assertThat(migrations(p)).containsExactly("small:a->b");
+    assertThat(p.actions()).extracting(Action::key).containsExactly("optimize/migrate/small/3", "optimize/power-off/s/1");
+    assertThat(p.actions().getLast().cause().reason()).isEqualTo("s is a reserved spare, empty for 6 polls; switching it off "
+        + "saves 10 W (it is woken to recover a failed host's VMs)");
+    // With s off and nothing else empty, the reserve wakes an ordinary OFF host, never the spare.
+    Snapshot off = new DataCentre().host("a", 8, 8192, 100, 250).host("s", 8, 65536, 10, 50, HostState.OFF)
+        .host("z", 8, 65536, 200, 400, HostState.OFF).vm("v", "a", 1, 1024, 0.1).snapshot();
+    assertThat(new Consolidation(spares, SETTINGS, Duration.ofSeconds(10)).decide(off, new RecordingPlanner()).actions())
+        .extracting(Action::key).containsExactly("optimize/power-on/z/1");
+  }
+
+  @Test
   void aPendingVmWithNoRoomWakesTheCheapestOffHostAndUnderloadNeverDoes() {
     Snapshot s = new DataCentre().host("a", 8, 8192, 100, 250).host("off1", 8, 65536, 200, 400, HostState.OFF)
         .host("off2", 8, 65536, 120, 300, HostState.OFF).vm("v", "a", 2, 4096, 0.5).pending("big", 2, 16384).snapshot();

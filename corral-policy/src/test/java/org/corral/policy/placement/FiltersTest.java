@@ -112,10 +112,28 @@ class FiltersTest {
     assertThat(new RequirementsFilter().accepts(s, 0, candidate(spec))).isEqualTo(accepted);
   }
 
+  @ParameterizedTest(name = "label {0}, named {1}, spare pass {2} -> {3}")
+  @CsvSource(nullValues = "-", value = {
+      "-,     false, false, true",
+      "-,     false, true,  false",
+      "true,  false, false, false",
+      "true,  false, true,  true",
+      "false, false, false, true",
+      "-,     true,  false, false",
+      "-,     true,  true,  true"})
+  void spareHostFilterKeepsSparesForTheRecoverySparePass(String label, boolean named, boolean spareMode, boolean accepted) {
+    Map<String, String> labels = label == null ? Map.of() : Map.of(SchedulerSettings.SPARE_LABEL, label);
+    SchedulerSettings settings = SchedulerSettings.DEFAULT.withSpares(named ? java.util.Set.of("h") : java.util.Set.of());
+    PlacementState s = new PlacementState(new Lab().host("h", 4, 4096, HostState.UP, labels).snapshot(), 1.0, settings::spare);
+    s.spareMode = spareMode;
+    assertThat(new SpareHostFilter().accepts(s, 0, candidate(VmSpec.of(1, 1)))).isEqualTo(accepted);
+  }
+
   @Test
   void everyFilterHasADistinctReasonInPipelineOrder() {
     List<String> reasons = Pipelines.build(PlacementPolicy.PACKING).filters().stream().map(HostFilter::reason).toList();
-    assertThat(reasons).doesNotHaveDuplicates().containsExactly("host-not-up", "host-unchecked", "host-excluded", "insufficient-memory",
+    assertThat(reasons).doesNotHaveDuplicates().containsExactly("host-not-up", "host-unchecked", "host-excluded", "host-spare",
+        "insufficient-memory",
         "insufficient-cpu", "anti-affinity", "affinity", "requirements-false");
   }
 }

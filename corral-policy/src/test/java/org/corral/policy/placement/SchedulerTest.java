@@ -304,4 +304,37 @@ class SchedulerTest {
         .as("v1 fits locally; v2 does not; asks selects the cloud")
         .isEqualTo(Map.of("v1", "local", "v2", "cloud", "asks", "cloud"));
   }
+
+  @Test
+  void anOrdinaryVmNeverGoesToASpareAndTheReportSaysWhy() {
+    Scheduler spares = new Scheduler(SchedulerSettings.DEFAULT.withSpares(java.util.Set.of("s1")));
+    Snapshot s = new Lab().host("a", 4, 4096).host("s1", 64, 262144)
+        .host("s2", 64, 262144, HostState.UP, Map.of(SchedulerSettings.SPARE_LABEL, "true")).running("x", "a", 4, 4096).snapshot();
+
+    PlacementResult r = spares.place(s, List.of(Lab.pending("v", 1, 1024)));
+
+    assertThat(r.placements()).as("only spares have room, and spares take no ordinary VM").isEmpty();
+    PlacementReport why = r.unplaced().getFirst();
+    assertThat(why.rejectedBy()).containsEntry("host-spare", 2).containsEntry("insufficient-memory", 1);
+    assertThat(why.summary()).contains("2 hosts are reserved spares (kept for the VMs of a failed host)");
+  }
+
+  @Test
+  void aRecoveryTriesSparesThatAreOnFirstThenHostsThatAreOnThenSparesToWake() {
+    Scheduler spares = new Scheduler(SchedulerSettings.DEFAULT.withSpares(java.util.Set.of("s-on", "s-off")));
+    Snapshot s = new Lab().host("a", 16, 16384).host("s-on", 16, 4096).host("s-off", 16, 16384, HostState.OFF, Map.of())
+        .host("z-off", 16, 16384, HostState.OFF, Map.of()).snapshot();
+    PlacementSession session = spares.session(s, true);
+
+    Placement first = session.placeForRecovery(Lab.pending("v1", 1, 4096)).placement();
+    Placement second = session.placeForRecovery(Lab.pending("v2", 1, 16384)).placement();
+    Placement third = session.placeForRecovery(Lab.pending("v3", 1, 16384)).placement();
+    Placement fourth = session.placeForRecovery(Lab.pending("v4", 1, 16384)).placement();
+
+    assertThat(first).extracting(Placement::host, Placement::powerOn).as("the spare that is on, though a is fuller").containsExactly("s-on", false);
+    assertThat(second).extracting(Placement::host, Placement::powerOn).as("then a host that is on").containsExactly("a", false);
+    assertThat(third).extracting(Placement::host, Placement::powerOn).as("then a spare to wake, before z-off")
+        .containsExactly("s-off", true);
+    assertThat(fourth).extracting(Placement::host, Placement::powerOn).containsExactly("z-off", true);
+  }
 }

@@ -243,6 +243,75 @@ class RecoveryTest {
   }
 
   @Test
+  void aFailedHostsVmsGoToTheReservedSpareFirstInHaOrderThenToTheRest() {
+    Recovery spares = new Recovery(new Scheduler(SchedulerSettings.DEFAULT.withSpares(Set.of("spare"))), CrashRestarts.DEFAULT, 4);
+    // The spare holds two of the three; n2 (fuller, so PACKING's choice without spares) the third.
+    host("n1", 16384, HostState.FENCED).host("n2", 8192, HostState.UP).host("spare", 4096, HostState.UP)
+        .vm("n2-own", "n2", VmState.RUNNING, VmSpec.of(1, 4096))
+        .lost("low", "n1", 2048, HaLevel.LOW).lost("high", "n1", 2048, HaLevel.HIGH).lost("medium", "n1", 2048, HaLevel.MEDIUM);
+
+    Snapshot snap = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    Recovery.Decision d = spares.decide(snap, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+
+    assertThat(d.plan().actions()).extracting(a -> ((Action.RecoverVm) a).vm() + "->" + ((Action.RecoverVm) a).to())
+        .containsExactly("high->spare", "medium->spare", "low->n2");
+    assertThat(d.plan().actions().getFirst().cause().reason()).contains("HA high; spare is a reserved spare (spares first); PACKING chose spare");
+  }
+
+  @Test
+  void anOffSpareIsWokenForRecoveryOnlyWhenNoHostThatIsOnHasRoomAndBeforeAnyOtherOffHost() {
+    Recovery spares = new Recovery(new Scheduler(SchedulerSettings.DEFAULT.withSpares(Set.of("spare"))), CrashRestarts.DEFAULT, 4);
+    host("n1", 16384, HostState.FENCED).host("n2", 2048, HostState.UP).host("a-off", 16384, HostState.OFF)
+        .host("spare", 16384, HostState.OFF).lost("a", "n1", 2048, HaLevel.HIGH).lost("b", "n1", 2048, HaLevel.HIGH);
+
+    Snapshot snap = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    Recovery.Decision d = spares.decide(snap, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+
+    assertThat(keys(d)).containsExactly("recover/a/3", "wake/spare/1");
+    assertThat(((Action.RecoverVm) d.plan().actions().getFirst()).to()).isEqualTo("n2");
+    assertThat(d.plan().notes()).containsExactly("b: waits for reserved spare spare to power on");
+  }
+
+  @Test
+  void aVmWhoseGuestAgentFellSilentIsForcedOffThenRestartedInPlaceWithTheSilenceAsTheReason() {
+    Instant now = T0.plusSeconds(100); // the VMs run since T0
+    Recovery watching = new Recovery(new Scheduler(SchedulerSettings.DEFAULT), CrashRestarts.DEFAULT,
+        new GuestHeartbeat(java.time.Duration.ofSeconds(10), 3), 4);
+    host("n1", 16384, HostState.UP).host("n2", 16384, HostState.UP)
+        .vm("hung", "n1", VmState.RUNNING, VmSpec.of(1, 1024)).vm("fine", "n1", VmState.RUNNING, VmSpec.of(1, 1024))
+        .vm("no-agent", "n1", VmState.RUNNING, VmSpec.of(1, 1024))
+        .vm("hung-none", "n1", VmState.RUNNING, VmSpec.of(1, 1024).withHa(HaLevel.NONE));
+    org.corral.model.snapshot.AgentObservation silent = org.corral.model.snapshot.AgentObservation.watching(T0)
+        .answered(now.minusSeconds(40)).missed(now.minusSeconds(20), "x").missed(now.minusSeconds(10), "y").missed(now, "no answer");
+    Map<String, org.corral.model.snapshot.AgentObservation> agents = Map.of("hung", silent, "hung-none", silent,
+        "fine", org.corral.model.snapshot.AgentObservation.watching(T0).answered(now),
+        "no-agent", org.corral.model.snapshot.AgentObservation.watching(T0).missed(now, "no agent"));
+    Snapshot running = new Snapshot(9, now, 42, hosts, vms, Map.of(), images, observed).withAgents(agents);
+
+    Recovery.Decision d = watching.decide(running, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+
+    assertThat(d.plan().actions()).singleElement().isInstanceOfSatisfying(Action.StopVm.class, stop -> {
+      assertThat(stop.key()).isEqualTo("hung/hung/3");
+      assertThat(stop.force()).isTrue();
+      assertThat(stop.cause().reason()).startsWith("hung hangs: guest agent silent for 30 s (3 pings unanswered").endsWith("forced off to restart it");
+    });
+    assertThat(recovery.decide(running, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get).plan().actions())
+        .as("heartbeats off (the default): a RUNNING VM is never judged").isEmpty();
+    // Forced off, it is a VM that stopped on its own: restarted in place, the silence as the reason.
+    vm("hung", "n1", VmState.STOPPED, VmSpec.of(1, 1024));
+    Snapshot stopped = new Snapshot(10, now.plusSeconds(5), 42, hosts, vms, Map.of(), images, observed).withAgents(agents);
+    Recovery.Decision after = watching.decide(stopped, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get);
+    assertThat(keys(after)).containsExactly("restart/hung/3");
+    assertThat(after.plan().actions().getFirst().cause().reason()).startsWith("hung hung: guest agent silent for 30 s")
+        .endsWith("restarted in place");
+    // Running again (a new run): what was observed of the run before does not count.
+    vms.put("hung", new Vm("hung", "uuid-hung", VmSpec.of(1, 1024), "alice", VmState.RUNNING, DesiredState.RUNNING, "n1", null,
+        List.of(), "x", T0, now.plusSeconds(30), 5));
+    Snapshot again = new Snapshot(11, now.plusSeconds(31), 42, hosts, vms, Map.of(), images, observed).withAgents(agents);
+    assertThat(watching.decide(again, new RecordingPlanner(), h -> BMC_ON, T0, restarts::get).plan().actions()).isEmpty();
+  }
+
+  @Test
   void vmsStillBelievedRunningOnAFailedHostAreMarkedLost() {
     host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
         .vm("migrated-back", "n1", VmState.RUNNING, VmSpec.of(1, 1024)).vm("busy", "n1", VmState.RUNNING, VmSpec.of(1, 1024));

@@ -38,6 +38,18 @@ final class AgentProtocol {
     return req.toString();
   }
 
+  /** {@code {"execute":"guest-ping"}}: the agent answers {@code {"return":{}}} when it is alive. */
+  static String pingRequest() {
+    ObjectNode req = JSON.createObjectNode();
+    req.put("execute", "guest-ping");
+    return req.toString();
+  }
+
+  /** Checks a guest-ping reply: an error (or no return) fails as for any other command. */
+  static void pong(String reply) {
+    result(reply);
+  }
+
   static String statusRequest(long pid) {
     ObjectNode req = JSON.createObjectNode();
     req.put("execute", "guest-exec-status");

@@ -74,6 +74,20 @@ public final class QemuAgentExec implements GuestExec {
             .thenCompose(pid -> poll(c, target, pid, deadline, agentTimeoutSec, timeout)));
   }
 
+  /** {@code guest-ping}: one round trip to the agent, no process started in the guest. */
+  @Override
+  public CompletionStage<Void> ping(String targetUri, Duration timeout) {
+    AgentTarget target;
+    try {
+      target = AgentTarget.parse("targetUri", targetUri);
+    } catch (InvalidInputException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    int agentTimeoutSec = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
+    return channels.apply(target.hostUri()).thenCompose(c -> c.command(target.domain(), AgentProtocol.pingRequest(), agentTimeoutSec))
+        .thenAccept(AgentProtocol::pong);
+  }
+
   private CompletionStage<ExecResult> poll(AgentChannel c, AgentTarget t, long pid, long deadline,
       int agentTimeoutSec, Duration timeout) {
     return c.command(t.domain(), AgentProtocol.statusRequest(pid), agentTimeoutSec).thenCompose(reply -> {

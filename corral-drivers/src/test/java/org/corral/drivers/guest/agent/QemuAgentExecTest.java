@@ -110,4 +110,17 @@ class QemuAgentExecTest {
       }
     }
   }
+
+  @Test
+  void aPingIsOneGuestPingAndAnErrorReplyFailsIt() throws Exception {
+    ScriptedAgent alive = new ScriptedAgent("{\"return\":{}}");
+    var exec = new QemuAgentExec(Duration.ofMillis(1), host -> CompletableFuture.completedFuture(alive));
+    assertThat(get(exec.ping(TARGET, Duration.ofSeconds(5)))).isNull();
+    assertThat(alive.requests).containsExactly("web-1 {\"execute\":\"guest-ping\"}");
+
+    ScriptedAgent broken = new ScriptedAgent("{\"error\":{\"class\":\"GenericError\",\"desc\":\"agent not connected\"}}");
+    var failing = new QemuAgentExec(Duration.ofMillis(1), host -> CompletableFuture.completedFuture(broken));
+    assertThatThrownBy(() -> get(failing.ping(TARGET, Duration.ofSeconds(5)))).isInstanceOf(DriverException.class)
+        .hasMessageContaining("agent not connected");
+  }
 }
