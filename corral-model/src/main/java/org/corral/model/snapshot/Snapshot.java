@@ -93,6 +93,7 @@ public final class Snapshot {
     this.networks = s.networks;
     this.images = s.images;
     this.hostObservations = s.hostObservations;
+    this.serviceObservations = s.serviceObservations;
     this.index = s.index;
     this.derived = s.derived;
     this.agents = agents;
