@@ -239,6 +239,9 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
         restarts.put(a.subject(), times);
       }
     }
+    if (recoveries.size() > 1000) { // hosts no longer asked about (they rejoined) keep theirs until here
+      recoveries.keySet().removeIf(key -> state.action(key).map(r -> r.status().isFinal()).orElse(true));
+    }
     if (restarts.size() > 1000) {
       restarts.keySet().removeIf(vm -> state.vm(vm).isEmpty());
     }
