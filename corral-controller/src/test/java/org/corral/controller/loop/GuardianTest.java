@@ -77,6 +77,31 @@ class GuardianTest {
     assertThat(lab.controller.state().vmsOn(failed)).allMatch(v -> v.state() == VmState.FAILED);
   }
 
+  @Test
+  void aRecoveryRefusedByATargetCutFromTheStorageIsTriedAgainAndTheFencedHostStaysOffMeanwhile() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String failed = runAll(lab, List.of(vm("db", 4096, HaLevel.HIGH), vm("web", 4096, HaLevel.MEDIUM)));
+    List<String> others = lab.dc.hosts().stream().map(h -> h.name()).filter(n -> !n.equals(failed)).toList();
+    // Every other host is cut from the shared storage: each refuses the restarts ("its disk's
+    // storage lease cannot be acquired"), and the VMs go back UNKNOWN on the fenced host.
+    others.forEach(h -> lab.dc.cutStorage(h, true));
+    lab.dc.crashHost(failed);
+    lab.until("a recovery refused", () -> lab.journal().stream().anyMatch(e -> e.kind() == EntryKind.ACTION_FAILED
+        && e.actionKey() != null && e.actionKey().startsWith("recover/")), Duration.ofMinutes(2));
+    lab.run(Duration.ofSeconds(30));
+    // The fenced host was not switched back on under the VMs whose recovery failed.
+    assertThat(lab.host(failed).state()).isEqualTo(HostState.FENCED);
+    assertThat(List.of("db", "web")).allSatisfy(n -> assertThat(lab.vm(n).state()).isNotEqualTo(VmState.FAILED));
+
+    others.forEach(h -> lab.dc.cutStorage(h, false));
+    lab.until("both running elsewhere", () -> List.of("db", "web").stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !failed.equals(lab.vm(n).host())), Duration.ofMinutes(2));
+    assertEachVmRunsOnce(lab);
+    // Holding no VM any more, it rejoins.
+    lab.until(failed + " UP again", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
+  }
+
   /** The lab's hosts with soft fencing ({@code power.soft}) through the simulator. */
   private static void addInventoryWithSoftFencing(LabHarness lab) {
     lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(), Map.of(),
