@@ -33,14 +33,7 @@ final class RebootStep implements Step {
 
   @Override
   public @Nullable String precheck(ControllerState s) {
-    Vm vm = s.vm(a.vm()).orElse(null);
-    if (vm == null) {
-      return "VM " + a.vm() + " no longer exists";
-    }
-    if (vm.state() != VmState.RUNNING || !a.host().equals(vm.host())) {
-      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + ", not RUNNING on " + a.host();
-    }
-    return null;
+    return Step.vmIn(s, a.vm(), a.host(), VmState.RUNNING);
   }
 
   @Override

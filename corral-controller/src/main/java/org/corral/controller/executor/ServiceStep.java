@@ -38,13 +38,11 @@ final class ServiceStep implements Step {
 
   @Override
   public @Nullable String precheck(ControllerState s) {
-    Vm vm = s.vm(a.vm()).orElse(null);
-    if (vm == null) {
-      return "VM " + a.vm() + " no longer exists";
+    String not = Step.vmIn(s, a.vm(), a.host(), VmState.RUNNING);
+    if (not != null) {
+      return not;
     }
-    if (vm.state() != VmState.RUNNING || !a.host().equals(vm.host())) {
-      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + ", not RUNNING on " + a.host();
-    }
+    Vm vm = s.vm(a.vm()).orElseThrow();
     for (String name : a.services()) {
       ServiceCheck c = service(vm, name);
       if (c == null || !c.restartable()) {

@@ -26,12 +26,9 @@ final class StartStep implements Step {
 
   @Override
   public @Nullable String precheck(ControllerState s) {
-    Vm vm = s.vm(a.vm()).orElse(null);
-    if (vm == null) {
-      return "VM " + a.vm() + " no longer exists";
-    }
-    if (vm.state() != VmState.STOPPED || !a.host().equals(vm.host())) {
-      return "VM " + a.vm() + " is " + vm.state() + " on " + vm.host() + ", not STOPPED on " + a.host();
+    String not = Step.vmIn(s, a.vm(), a.host(), VmState.STOPPED);
+    if (not != null) {
+      return not;
     }
     Host h = s.host(a.host()).orElse(null);
     if (h == null || !h.state().acceptsVms()) {

@@ -42,4 +42,19 @@ sealed interface Step permits DeployStep, RecoverStep, StartStep, StopStep, Rebo
 
   /** State changes on final failure, written with the FAILED record. */
   void fail(ControllerState.Tx tx, ControllerState s, DriverException error);
+
+  /**
+   * Why an action on VM {@code vm} cannot start, when it is missing or not {@code state} on
+   * {@code host}; null when it is.
+   */
+  static @Nullable String vmIn(ControllerState s, String vm, String host, org.corral.model.vm.VmState state) {
+    org.corral.model.vm.Vm v = s.vm(vm).orElse(null);
+    if (v == null) {
+      return "VM " + vm + " no longer exists";
+    }
+    if (v.state() != state || !host.equals(v.host())) {
+      return "VM " + vm + " is " + v.state() + " on " + v.host() + ", not " + state + " on " + host;
+    }
+    return null;
+  }
 }
