@@ -59,6 +59,8 @@ public final class Executor implements Planner {
    * so no loop plans it again meanwhile.
    */
   private final Map<String, ArrayDeque<String>> subjects = new HashMap<>();
+  /** Subjects kept busy by actions about others ({@link Action#alsoBusy}), with how many such actions. */
+  private final Map<String, Integer> alsoBusy = new HashMap<>();
   // Running actions per pool and per host (all pools, and migrations alone), kept by track/untrack.
   private final int[] runningPerPool = new int[Step.Pool.values().length];
   private final Map<String, Integer> runningPerHost = new HashMap<>();
@@ -106,7 +108,7 @@ public final class Executor implements Planner {
     List<String> accepted = new ArrayList<>(queued.size());
     for (ActionRecord r : queued) {
       queue.add(r);
-      hold(r.action().subject(), r.key(), false);
+      hold(r.action(), r.key(), false);
       accepted.add(r.key());
     }
     pump();
@@ -133,7 +135,7 @@ public final class Executor implements Planner {
     // Running ones first: each holds its subject, and queued ones on the same subject wait for it.
     for (ActionRecord r : unfinished) {
       if (r.status() == ActionStatus.RUNNING) {
-        hold(r.action().subject(), r.key(), true);
+        hold(r.action(), r.key(), true);
         Step step = stepFor(r.action());
         Running run = new Running(r, step);
         track(run);
@@ -145,16 +147,19 @@ public final class Executor implements Planner {
     for (ActionRecord r : unfinished) {
       if (r.status() == ActionStatus.QUEUED) {
         queue.add(r);
-        hold(r.action().subject(), r.key(), false);
+        hold(r.action(), r.key(), false);
       }
     }
     pump();
   }
 
-  /** True when an action on {@code subject} (a VM or host name) is queued or running. */
+  /**
+   * True when an action on {@code subject} (a VM or host name) is queued or running, or one that
+   * keeps it busy besides its own subject (a recovery from a failed host).
+   */
   @Override
   public boolean isBusy(String subject) {
-    return subjects.containsKey(subject);
+    return subjects.containsKey(subject) || alsoBusy.containsKey(subject);
   }
 
   /** The key of the action on {@code subject} that runs (or will run) first, if any. */
@@ -233,7 +238,11 @@ public final class Executor implements Planner {
     }
   }
 
-  private void hold(String subject, String key, boolean first) {
+  private void hold(Action a, String key, boolean first) {
+    for (String also : a.alsoBusy()) {
+      alsoBusy.merge(also, 1, Integer::sum);
+    }
+    String subject = a.subject();
     ArrayDeque<String> keys = subjects.computeIfAbsent(subject, s -> new ArrayDeque<>(2));
     if (first) {
       keys.addFirst(key);
@@ -244,7 +253,11 @@ public final class Executor implements Planner {
     firstKeys.put(subject, keys.peekFirst());
   }
 
-  private void release(String subject, String key) {
+  private void release(Action a, String key) {
+    for (String also : a.alsoBusy()) {
+      alsoBusy.computeIfPresent(also, (k, n) -> n > 1 ? n - 1 : null);
+    }
+    String subject = a.subject();
     ArrayDeque<String> keys = subjects.get(subject);
     if (keys != null) {
       keys.remove(key);
@@ -445,7 +458,7 @@ public final class Executor implements Planner {
           msg + " (state left to the Monitor: " + e.getMessage() + ")").commit();
     } finally {
       untrack(run);
-      release(a.subject(), run.record.key());
+      release(a, run.record.key());
     }
     if (status == ActionStatus.FAILED) {
       LOG.warn("action {} failed: {}: {} (attempts {}; caused by {}: {})", a.key(), describe(a), run.record.error(),

@@ -121,7 +121,7 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
       @Override
       public boolean isBusy(String subject) {
-        return p.isBusy(subject) || held.test(subject) || recoveringFrom(subject);
+        return p.isBusy(subject) || held.test(subject);
       }
     };
   }
@@ -206,41 +206,15 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
         .map(Restart::at).toList();
   }
 
-  /**
-   * Recover key → the failed host it restarts a VM from, for each recovery submitted and not known
-   * to be finished. While one runs, the VM is RECOVERING on its target, so the failed host looks
-   * empty; if that recovery then fails, the VM goes back UNKNOWN on the failed host, to be tried
-   * again. The failed host counts as busy meanwhile, so reboot fencing does not switch it back on
-   * under that VM (powered on, or left ERROR by a power-on that failed, it would no longer be a
-   * failed host the VM could be recovered from). Soft state: after a controller restart the
-   * resumed recoveries are not known here.
-   */
-  private final Map<String, String> recoveries = new HashMap<>();
-
-  /** True while a recovery of a VM from {@code host} (a failed host) is queued or running. */
-  private boolean recoveringFrom(String host) {
-    if (!recoveries.containsValue(host)) {
-      return false;
-    }
-    recoveries.keySet().removeIf(key -> state.action(key).map(r -> r.status().isFinal()).orElse(true));
-    return recoveries.containsValue(host);
-  }
-
   private void rememberRestarts(Plan plan) {
     Instant now = clock.now();
     for (var a : plan.actions()) {
-      if (a instanceof org.corral.model.plan.Action.RecoverVm r && r.key().startsWith(Recovery.RECOVER)) {
-        recoveries.put(r.key(), r.from());
-      }
       if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
         List<Restart> times = new ArrayList<>(restarts.getOrDefault(a.subject(), List.of()));
         times.removeIf(t -> t.at().isBefore(now.minus(Duration.ofHours(1))));
         times.add(new Restart(now, a.key()));
         restarts.put(a.subject(), times);
       }
-    }
-    if (recoveries.size() > 1000) { // hosts no longer asked about (they rejoined) keep theirs until here
-      recoveries.keySet().removeIf(key -> state.action(key).map(r -> r.status().isFinal()).orElse(true));
     }
     if (restarts.size() > 1000) {
       restarts.keySet().removeIf(vm -> state.vm(vm).isEmpty());

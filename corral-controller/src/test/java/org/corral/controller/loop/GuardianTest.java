@@ -102,6 +102,32 @@ class GuardianTest {
     lab.until(failed + " UP again", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
   }
 
+  @Test
+  void theFencedHostStaysOffWhileARecoveryFromItRunsEvenAfterAControllerRestart() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String failed = runAll(lab, List.of(vm("db", 4096, HaLevel.HIGH), vm("web", 4096, HaLevel.MEDIUM)));
+    lab.dc.crashHost(failed);
+    lab.until("a recovery running", () -> lab.journal().stream().anyMatch(e -> e.kind() == EntryKind.ACTION_STARTED
+        && e.actionKey() != null && e.actionKey().startsWith("recover/")), Duration.ofMinutes(1));
+    // Whatever the old controller knew of its recoveries dies with it: the store and the executor's
+    // resumed actions are all the new one has.
+    lab.kill();
+    lab.start(lab.store);
+    lab.until(failed + " UP again", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
+    // While a recovery runs its VM looks RECOVERING elsewhere and the fenced host looks empty; it is
+    // not: should the recovery fail, the VM is UNKNOWN there again. So it is switched back on only
+    // once every recovery from it has ended.
+    List<JournalEntry> j = lab.journal();
+    long rejoin = j.stream().filter(e -> e.kind() == EntryKind.ACTION_QUEUED && e.actionKey() != null
+        && e.actionKey().startsWith("rejoin/" + failed)).findFirst().orElseThrow().seq();
+    assertThat(j).filteredOn(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null && e.actionKey().startsWith("recover/"))
+        .extracting(JournalEntry::subject).containsExactlyInAnyOrder("db", "web");
+    assertThat(j).filteredOn(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null && e.actionKey().startsWith("recover/"))
+        .allSatisfy(e -> assertThat(e.seq()).as(e.actionKey() + " ends before the rejoin").isLessThan(rejoin));
+    assertEachVmRunsOnce(lab);
+  }
+
   /** The lab's hosts with soft fencing ({@code power.soft}) through the simulator. */
   private static void addInventoryWithSoftFencing(LabHarness lab) {
     lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(), Map.of(),

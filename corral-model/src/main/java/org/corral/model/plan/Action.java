@@ -19,6 +19,14 @@ public sealed interface Action {
   /** A short verb for logs and the journal, e.g. "deploy". */
   String verb();
 
+  /**
+   * Subjects besides {@link #subject()} that this action keeps busy while queued or running, without
+   * queueing behind their own actions: no loop plans anything on them meanwhile.
+   */
+  default java.util.List<String> alsoBusy() {
+    return java.util.List.of();
+  }
+
   /** The same action under another idempotency key (a fresh attempt after a rejection or failure). */
   Action withKey(String key);
 
@@ -66,6 +74,12 @@ public sealed interface Action {
    */
   record RecoverVm(String key, String vm, String from, String to, Cause cause) implements Action {
     public String subject() { return vm; }
+    /**
+     * The failed host stays busy until the recovery ends: should it fail, the VM goes back UNKNOWN
+     * there to be tried again, so the host must not be switched back on (or woken) under it.
+     */
+    @Override
+    public java.util.List<String> alsoBusy() { return java.util.List.of(from); }
     public String verb() { return "recover"; }
     public RecoverVm withKey(String k) { return new RecoverVm(k, vm, from, to, cause); }
   }

@@ -35,6 +35,7 @@ public final class RecordingPlanner implements Planner {
     for (Action a : plan.actions()) {
       if (keys.add(a.key())) {
         subjects.add(a.subject());
+        subjects.addAll(a.alsoBusy());
         taken.add(a.key());
       }
     }
