@@ -179,6 +179,20 @@ public final class Snapshot {
 
   public @Nullable Vm vm(String name) { return vms.get(name); }
 
+  /**
+   * The first VM that {@code vm} depends on ({@code spec.dependsOn}, in order) for which
+   * {@code holdsBack} is true, or null. A dependency that no longer exists never holds it back.
+   */
+  public @Nullable Vm firstDependency(Vm vm, java.util.function.Predicate<Vm> holdsBack) {
+    for (String d : vm.spec().dependsOn()) {
+      Vm dep = vms.get(d);
+      if (dep != null && holdsBack.test(dep)) {
+        return dep;
+      }
+    }
+    return null;
+  }
+
   /** What was observed of {@code host}; an empty observation when nothing was (never polled). */
   public HostObservation observation(String host) {
     HostObservation o = hostObservations.get(host);

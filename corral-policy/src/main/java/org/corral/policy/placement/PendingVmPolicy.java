@@ -84,12 +84,8 @@ public final class PendingVmPolicy {
    * after the VMs it depends on. A dependency that no longer exists does not hold it back.
    */
   private static @org.jspecify.annotations.Nullable String notRunning(Snapshot snapshot, Vm vm) {
-    for (String d : vm.spec().dependsOn()) {
-      Vm dep = snapshot.vm(d);
-      if (dep != null && dep.state() != org.corral.model.vm.VmState.RUNNING) {
-        return d + " (" + dep.state() + ")";
-      }
-    }
-    return null;
+    Vm dep = snapshot.firstDependency(vm, d -> d.state() != org.corral.model.vm.VmState.RUNNING);
+    return dep == null ? null : dep.name() + " (" + dep.state() + ")";
   }
+
 }

@@ -203,6 +203,14 @@ public final class Recovery {
             + " is on that host's local storage, so it cannot start elsewhere"));
         continue;
       }
+      // Dependency order: a VM starts after the VMs it depends on, so it waits for those that will
+      // run again (restarted by HA, not FAILED or stopped on purpose; one that will not is no reason to wait).
+      Vm dep = snapshot.firstDependency(vm, d -> d.state() != VmState.RUNNING && d.state() != VmState.FAILED
+          && d.desired() == DesiredState.RUNNING && d.spec().ha().restarted());
+      if (dep != null) {
+        notes.add(vm.name() + ": waits for " + dep.name() + " (" + dep.state() + ") to run again before it restarts: it depends on it");
+        continue;
+      }
       PlacementSession.PlacementOutcome out = session.get().placeForRecovery(vm);
       Placement p = out.placement();
       if (p == null) {

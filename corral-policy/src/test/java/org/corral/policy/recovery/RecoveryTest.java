@@ -188,6 +188,34 @@ class RecoveryTest {
   }
 
   @Test
+  void aFailedHostsVmsRestartInDependencyOrder() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("app", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withHa(HaLevel.HIGH).withDependsOn(List.of("db")))
+        .lost("db", "n1", 1024, HaLevel.LOW);
+
+    Recovery.Decision first = decide();
+    assertThat(first.plan().actions()).extracting(a -> ((Action.RecoverVm) a).vm()).as("db first, although app is HA high")
+        .containsExactly("db");
+    assertThat(first.plan().notes()).singleElement().asString().contains("app: waits for db (UNKNOWN) to run again");
+
+    vm("db", "n2", VmState.BOOTING, VmSpec.of(1, 1024).withHa(HaLevel.LOW));
+    assertThat(decide().plan().actions()).as("app still waits while db boots").isEmpty();
+
+    vm("db", "n2", VmState.RUNNING, VmSpec.of(1, 1024).withHa(HaLevel.LOW));
+    assertThat(keys(decide())).containsExactly("recover/app/3");
+  }
+
+  @Test
+  void aDependencyThatWillNotRunAgainByItselfHoldsNothingBack() {
+    host("n1", 16384, HostState.FENCED).host("n2", 16384, HostState.UP)
+        .vm("app", "n1", VmState.UNKNOWN, VmSpec.of(1, 1024).withDependsOn(List.of("cache", "db", "gone")))
+        .vm("cache", "n2", VmState.FAILED, VmSpec.of(1, 1024))
+        .lost("db", "n1", 1024, HaLevel.NONE);
+
+    assertThat(keys(decide())).as("cache FAILED, db not restarted (HA none), gone deleted").containsExactly("recover/app/3");
+  }
+
+  @Test
   void noHostGetsMoreRestartsInOnePassThanItRunsAtOnce() {
     host("n1", 65536, HostState.FENCED).host("n2", 65536, HostState.UP).host("n3", 65536, HostState.UP);
     for (int i = 1; i <= 6; i++) {
