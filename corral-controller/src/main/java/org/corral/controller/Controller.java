@@ -128,7 +128,7 @@ public final class Controller implements AutoCloseable {
     this.services = new org.corral.controller.loop.ServiceLoop(clock, settings.monitorPeriod(), seed, state, executor,
         new org.corral.policy.service.ServiceHealing(settings.guardian().services().escalation(), scheduler),
         new org.corral.controller.loop.ServiceChecks(drivers, settings.guardian().services().timeout()), settings.guardian().services(),
-        settings.monitorPeriod());
+        settings.monitorPeriod(), loaded.meta());
     guardian.holdWhile(services::holds);
     state.addListener(e -> {
       if (e.subjectKind() == SubjectKind.VM && e.kind() == EntryKind.STATE_CHANGED && e.actionKey() != null

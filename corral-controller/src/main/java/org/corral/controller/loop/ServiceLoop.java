@@ -41,8 +41,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>No check before one full observation cycle after the controller started ({@code settle}),
  * none on a VM that is not RUNNING, and none before it has been running one check interval.
- * Histories live in memory: a controller restart starts every service afresh (and a VM stopped
- * for a restart under way is then restarted by the Guardian's crash restarts).
+ * Each service's history (failed checks in a row, the escalation step taken, its recent restarts
+ * for flapping, how many restarts in all) is kept in the store's meta data under
+ * {@code service-history/<vm>/<service>}, written with the cycle that changed it: a restarted
+ * controller, or a new leader, goes on where the last left off (a flapping service stays paused,
+ * an escalation does not start over). A quiet history (healthy, never restarted) is not kept. What
+ * stays in memory: the last observation (each service is UNCHECKED until its first check after a
+ * start) and a VM restart under way (a VM stopped for one is then restarted by the Guardian's
+ * crash restarts).
  */
 public final class ServiceLoop extends Loop implements PlanningLoop {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceLoop.class);
@@ -64,13 +70,16 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
   private Map<String, ServiceHealing.VmRestart> restarting = Map.of();
   private Set<String> journaled = Set.of();
   private volatile Map<String, List<ServiceState>> published = Map.of();
+  /** By vm/service: the history as last written to the store's meta data (encoded). */
+  private final Map<String, String> persisted = new HashMap<>();
+  static final String HISTORY = "service-history/";
 
   /**
    * @param period how often it decides (at most the check interval); checks run on their own interval
    * @param settle how long after the start nothing is checked: one full observation cycle
    */
   public ServiceLoop(Clock clock, Duration period, long seed, ControllerState state, Planner planner, ServiceHealing healing,
-      ServiceChecks checks, ServiceSettings settings, Duration settle) {
+      ServiceChecks checks, ServiceSettings settings, Duration settle, Map<String, String> meta) {
     super("services", clock, period.compareTo(settings.checkInterval()) < 0 ? period : settings.checkInterval(), seed);
     this.state = state;
     this.planner = planner;
@@ -78,6 +87,21 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     this.checks = checks;
     this.settings = settings;
     this.settle = settle;
+    meta.forEach((k, v) -> {
+      if (k.startsWith(HISTORY)) {
+        String key = k.substring(HISTORY.length());
+        Stored h = decode(v);
+        if (h == null || key.indexOf('/') < 1) {
+          LOG.warn("ignoring an unreadable service history {}={}", k, v);
+        } else {
+          histories.put(key, h.history());
+          if (h.restarts() > 0) {
+            restartCounts.put(key, h.restarts());
+          }
+          persisted.put(key, v);
+        }
+      }
+    });
   }
 
   @Override
@@ -139,7 +163,72 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     verdicts.putAll(d.verdicts());
     journalGiveUpsAndPauses(cycle);
     forgetGone();
+    persist();
     publish();
+  }
+
+  /** A history as kept in the store, with the service's restarts in all. */
+  record Stored(ServiceEscalation.History history, int restarts) {}
+
+  /** {@code failures;step;restartable;restarts;t1,t2,...} (times in epoch milliseconds). */
+  static String encode(ServiceEscalation.History h, int restarts) {
+    StringBuilder b = new StringBuilder().append(h.failures()).append(';').append(h.taken().name()).append(';')
+        .append(h.restartable()).append(';').append(restarts).append(';');
+    for (int i = 0; i < h.restarts().size(); i++) {
+      b.append(i == 0 ? "" : ",").append(h.restarts().get(i).toEpochMilli());
+    }
+    return b.toString();
+  }
+
+  /** The history {@link #encode} wrote, or null when {@code s} is not one. */
+  static @Nullable Stored decode(String s) {
+    String[] f = s.split(";", -1);
+    if (f.length != 5 || !(f[2].equals("true") || f[2].equals("false"))) {
+      return null;
+    }
+    try {
+      List<Instant> times = new ArrayList<>();
+      for (String t : f[4].isEmpty() ? new String[0] : f[4].split(",")) {
+        times.add(Instant.ofEpochMilli(Long.parseLong(t)));
+      }
+      int failures = Integer.parseInt(f[0]);
+      int restarts = Integer.parseInt(f[3]);
+      if (failures < 0 || restarts < 0) {
+        return null;
+      }
+      return new Stored(new ServiceEscalation.History(failures, ServiceEscalation.Step.valueOf(f[1]), Boolean.parseBoolean(f[2]), times),
+          restarts);
+    } catch (IllegalArgumentException e) { // NumberFormatException too
+      return null;
+    }
+  }
+
+  /** Writes, in one transaction, each history that changed since it was last written; drops the quiet and the gone. */
+  private void persist() {
+    ControllerState.Tx tx = null;
+    Set<String> keys = new HashSet<>(histories.keySet());
+    keys.addAll(persisted.keySet());
+    for (String key : keys) {
+      ServiceEscalation.History h = histories.get(key);
+      int restarts = restartCounts.getOrDefault(key, 0);
+      String value = h == null || (h.failures() == 0 && h.taken() == ServiceEscalation.Step.NONE && h.restarts().isEmpty()
+          && restarts == 0) ? null : encode(h, restarts);
+      String was = persisted.get(key);
+      if (java.util.Objects.equals(value, was)) {
+        continue;
+      }
+      tx = tx == null ? state.tx() : tx;
+      if (value == null) {
+        tx.deleteMeta(HISTORY + key);
+        persisted.remove(key);
+      } else {
+        tx.meta(HISTORY + key, value);
+        persisted.put(key, value);
+      }
+    }
+    if (tx != null) {
+      tx.commit();
+    }
   }
 
   @Override

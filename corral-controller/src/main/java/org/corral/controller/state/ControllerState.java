@@ -993,6 +993,11 @@ public final class ControllerState {
       return this;
     }
 
+    public Tx deleteMeta(String key) {
+      changes.deleteMeta(key);
+      return this;
+    }
+
     public Tx journal(EntryKind kind, SubjectKind sk, String subject, @Nullable String from, @Nullable String to,
         @Nullable String actionKey, @Nullable Cause cause, String message) {
       changes.append(new JournalEntry(0, clock.now(), kind, sk, subject, from, to, actionKey, cause, message));

@@ -41,6 +41,7 @@ final class ChangeRules {
       case Change.DeleteImage c -> present(field + ".name", c.name());
       case Change.PutAction c -> checkAction(field + ".action", c.action());
       case Change.PutMeta c -> checkMeta(field, c.key(), c.value());
+      case Change.DeleteMeta c -> present(field + ".key", c.key());
       case Change.PutUser c -> present(field + ".user", c.user());
       case Change.DeleteUser c -> present(field + ".name", c.name());
       case Change.PutGroup c -> present(field + ".group", c.group());

@@ -29,6 +29,8 @@ public final class Changes {
     record DeleteImage(String name) implements Change {}
     record PutAction(ActionRecord action) implements Change {}
     record PutMeta(String key, String value) implements Change {}
+    /** Removes a meta key (what a loop kept there and no longer needs). */
+    record DeleteMeta(String key) implements Change {}
     record PutUser(User user) implements Change {}
     /** Removes the user and every token, access key and key pair of theirs. */
     record DeleteUser(String name) implements Change {}
@@ -76,6 +78,8 @@ public final class Changes {
   public Changes append(JournalEntry e) { return add(new Change.Append(e)); }
 
   public Changes meta(String key, String value) { return add(new Change.PutMeta(key, value)); }
+
+  public Changes deleteMeta(String key) { return add(new Change.DeleteMeta(key)); }
 
   /** Appends every change of {@code other}, in order (group commit: several batches become one). */
   public Changes addAll(Changes other) {

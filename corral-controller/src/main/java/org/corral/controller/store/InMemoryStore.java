@@ -87,6 +87,7 @@ public final class InMemoryStore implements Store {
         case Change.DeleteImage c -> images.remove(c.name());
         case Change.PutAction c -> actions.put(c.action().key(), c.action());
         case Change.PutMeta c -> meta.put(c.key(), c.value());
+        case Change.DeleteMeta c -> meta.remove(c.key());
         case Change.PutUser c -> users.put(c.user().name(), c.user());
         case Change.DeleteUser c -> {
           users.remove(c.name());

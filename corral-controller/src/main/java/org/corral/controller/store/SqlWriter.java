@@ -42,7 +42,7 @@ final class SqlWriter {
     Map<String, Change> hosts = new LinkedHashMap<>();
     Map<String, Change> vms = new LinkedHashMap<>();
     Map<String, ActionRecord> actions = new LinkedHashMap<>();
-    Map<String, String> meta = new LinkedHashMap<>();
+    Map<String, @Nullable String> meta = new LinkedHashMap<>(); // null: deleted
     List<JournalEntry> appended = new ArrayList<>();
     for (Change change : changes) {
       switch (change) {
@@ -57,6 +57,7 @@ final class SqlWriter {
 
         case Change.PutAction c -> actions.put(c.action().key(), c.action());
         case Change.PutMeta c -> meta.put(c.key(), c.value());
+        case Change.DeleteMeta c -> meta.put(c.key(), null);
         case Change.Append c -> appended.add(c.entry().withSeq(lastSeq + appended.size() + 1));
         case Change.PutUser c -> putDocument(h, "users", "name", c.user().name(), json.write(c.user()));
         case Change.DeleteUser c -> {
@@ -104,7 +105,17 @@ final class SqlWriter {
             + " VALUES (:key, :kind, :subject, :status, :attempts, :created, :updated, :error, :action)",
         actions.values().stream().map(this::actionRow).toList());
     List<Map<String, @Nullable Object>> metaRows = new ArrayList<>();
-    meta.forEach((k, v) -> metaRows.add(Map.of("key", k, "value", v)));
+    List<String> metaDeletes = new ArrayList<>();
+    meta.forEach((k, v) -> {
+      if (v == null) {
+        metaDeletes.add(k);
+      } else {
+        metaRows.add(Map.of("key", k, "value", v));
+      }
+    });
+    for (String k : metaDeletes) {
+      delete(h, "meta", "meta_key", k);
+    }
     upsert(h, "UPDATE meta SET meta_value = :value WHERE meta_key = :key",
         "INSERT INTO meta (meta_key, meta_value) VALUES (:key, :value)", metaRows);
     appendAll(h, appended);

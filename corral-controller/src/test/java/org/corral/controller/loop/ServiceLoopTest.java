@@ -240,14 +240,16 @@ class ServiceLoopTest {
     open.add(lab.controller);
     List<Instant> checked = new CopyOnWriteArrayList<>();
     lab.guest.onExec("web1", argv -> {
-      checked.add(lab.clock.now());
+      if (argv.size() == 1) { // a check (the script with no argument), not a restart
+        checked.add(lab.clock.now());
+      }
       return new ExecResult(1, "down", "");
     });
     lab.cmd().createVm(VmRequest.of("web1", 1, 1024).withServices(List.of(ServiceCheck.script("web", List.of("/c/web"), List.of()))), "t");
     lab.untilVm("web1", VmState.RUNNING, Duration.ofMinutes(1));
     lab.until("web failing", () -> state(lab, "web1", "web").failures() == 2, Duration.ofMinutes(1));
 
-    lab.kill(); // kill -9: the histories were in memory
+    lab.kill(); // kill -9: what was only in memory is lost; the histories are in the store
     int before = checked.size();
     Instant restarted = lab.clock.now();
     lab.start(lab.store);
@@ -256,8 +258,50 @@ class ServiceLoopTest {
 
     assertThat(checked.get(before))
         .as("first check after the restart, one Monitor period (5 s) after it").isAfterOrEqualTo(restarted.plusSeconds(5));
-    assertThat(state(lab, "web1", "web").failures()).as("the streak starts afresh").isEqualTo(1);
-    assertThat(succeeded(lab, "service-restart/")).isEmpty();
+    assertThat(succeeded(lab, "service-restart/")).as("none before the restart").isEmpty();
+    // The streak goes on where it was (2 failed checks, then this one): the third restarts the service
+    // (here its restart fails too: every command in this guest exits 1).
+    lab.until("a restart of web at its third failure", () -> lab.journal().stream().anyMatch(e -> e.kind() == EntryKind.ACTION_QUEUED
+        && e.actionKey() != null && e.actionKey().startsWith("service-restart/web1/web/")), Duration.ofMinutes(1));
+    assertThat(checked.size() - before).as("checks after the restart before the service restart").isEqualTo(1);
+  }
+
+  @Test
+  void aFlappingServiceStaysPausedAcrossAControllerRestart() {
+    LabHarness lab = started(fast(1), List.of());
+    AtomicInteger checks = new AtomicInteger();
+    lab.guest.onExec("web1", argv -> argv.size() == 1 && checks.incrementAndGet() % 2 == 1 ? new ExecResult(1, "down", "") : OK);
+    lab.cmd().createVm(VmRequest.of("web1", 1, 1024).withServices(List.of(ServiceCheck.script("web", List.of("/c/web"), List.of()))), "t");
+    lab.untilVm("web1", VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("web paused", () -> state(lab, "web1", "web").state() == ServiceState.State.PAUSED, Duration.ofMinutes(2));
+    Instant until = state(lab, "web1", "web").pausedUntil();
+    assertThat(lab.store.load().meta()).containsKey("service-history/web1/web");
+
+    lab.kill();
+    lab.start(lab.store);
+    open.add(lab.controller);
+    lab.until("web paused again", () -> state(lab, "web1", "web").state() == ServiceState.State.PAUSED, Duration.ofMinutes(1));
+    assertThat(state(lab, "web1", "web").pausedUntil()).as("the same pause").isEqualTo(until);
+    assertThat(state(lab, "web1", "web").restarts()).as("the restarts made before the restart count").isEqualTo(5);
+    lab.run(Duration.between(lab.clock.now(), until).minusSeconds(5));
+    assertThat(succeeded(lab, "service-restart/web1/web/")).as("none during the pause").hasSize(5);
+
+    // Deleting the VM drops its histories from the store.
+    lab.cmd().deleteVm("web1", "t");
+    lab.until("web1 gone with its history", () -> !lab.store.load().meta().containsKey("service-history/web1/web"), Duration.ofMinutes(2));
+  }
+
+  @Test
+  void aStoredHistoryReadsBackAsItWasAndAnUnreadableOneIsNone() {
+    var h = new org.corral.policy.service.ServiceEscalation.History(4, org.corral.policy.service.ServiceEscalation.Step.RESTART_VM, true,
+        List.of(Instant.parse("2026-01-01T00:00:01.250Z"), Instant.parse("2026-01-01T00:00:09Z")));
+    String s = ServiceLoop.encode(h, 7);
+    assertThat(ServiceLoop.decode(s)).isEqualTo(new ServiceLoop.Stored(h, 7));
+    var quietButRestarted = org.corral.policy.service.ServiceEscalation.History.healthy(false);
+    assertThat(ServiceLoop.decode(ServiceLoop.encode(quietButRestarted, 2))).isEqualTo(new ServiceLoop.Stored(quietButRestarted, 2));
+    for (String bad : List.of("", "1;NONE;true;0", "x;NONE;true;0;", "1;JUMP;true;0;", "1;NONE;yes;0;", "-1;NONE;true;0;", "1;NONE;true;0;abc")) {
+      assertThat(ServiceLoop.decode(bad)).as(bad).isNull();
+    }
   }
 
   @Test

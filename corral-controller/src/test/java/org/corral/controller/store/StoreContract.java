@@ -325,6 +325,14 @@ abstract class StoreContract {
   }
 
   @Test
+  void aDeletedMetaKeyIsGoneAndTheLastChangeOfABatchWins() {
+    store.write(new Changes().meta("a", "1").meta("b", "2").meta("c", "3"));
+    store.write(new Changes().deleteMeta("a").meta("b", "4").deleteMeta("b").deleteMeta("c").meta("c", "5").deleteMeta("never"));
+
+    assertThat(store.load().meta()).containsExactly(Map.entry("c", "5"));
+  }
+
+  @Test
   void everythingIsThereAfterReopening() {
     store.write(everything());
     store.write(new Changes().append(new JournalEntry(0, at(50), EntryKind.ACTION_SUCCEEDED, SubjectKind.VM, "web-1",
