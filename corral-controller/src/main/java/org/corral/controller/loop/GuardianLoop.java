@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.corral.controller.connection.Stages;
 import org.corral.controller.state.ControllerState;
+import org.jspecify.annotations.Nullable;
 import org.corral.drivers.Drivers;
 import org.corral.drivers.hypervisor.LeaseStatus;
 import org.corral.drivers.power.PowerStatus;
@@ -50,6 +51,10 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GuardianLoop.class);
   /** Prefix of the meta data key holding an administrator's confirmation that a host is off. */
   public static final String CONFIRMED_OFF = "confirmed-off/";
+  /** Meta key prefix of each VM's recent crash restarts (so that a controller restart does not reset the count). */
+  static final String CRASH_RESTARTS = "crash-restarts/";
+  /** How long a crash restart is remembered: longer than any restart window. */
+  private static final Duration REMEMBER_RESTARTS = Duration.ofHours(1);
   private final ControllerState state;
   private final Planner planner;
   private final Recovery recovery;
@@ -92,6 +97,14 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
     this.settle = settle;
     this.powerTimeout = powerTimeout;
     meta.forEach((k, v) -> {
+      if (k.startsWith(CRASH_RESTARTS)) {
+        List<Restart> times = decodeRestarts(v);
+        if (times == null) {
+          LOG.warn("ignoring unreadable crash restarts {}={}", k, v);
+        } else {
+          restarts.put(k.substring(CRASH_RESTARTS.length()), times);
+        }
+      }
       if (k.startsWith(CONFIRMED_OFF)) {
         try {
           confirmed.put(k.substring(CONFIRMED_OFF.length()), Long.parseLong(v));
@@ -190,10 +203,39 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
   }
 
   /** A restart of a VM that stopped on its own: when, and its action's key (to learn whether the host refused it). */
-  private record Restart(Instant at, String key) {}
+  record Restart(Instant at, String key) {}
 
-  /** When each VM that stopped on its own was restarted (soft state: a restart of the controller starts afresh). */
+  /**
+   * When each VM that stopped on its own was restarted in the last hour, kept in the store's meta
+   * data too ({@link #CRASH_RESTARTS}): after a controller restart a VM that keeps crashing is not
+   * given a fresh allowance.
+   */
   private final Map<String, List<Restart>> restarts = new HashMap<>();
+
+  /** {@code epochMillis key;epochMillis key;...} */
+  static String encodeRestarts(List<Restart> times) {
+    StringBuilder b = new StringBuilder();
+    for (Restart r : times) {
+      b.append(b.isEmpty() ? "" : ";").append(r.at().toEpochMilli()).append(' ').append(r.key());
+    }
+    return b.toString();
+  }
+
+  static @Nullable List<Restart> decodeRestarts(String s) {
+    List<Restart> out = new ArrayList<>();
+    for (String one : s.split(";")) {
+      int space = one.indexOf(' ');
+      if (space < 1 || space == one.length() - 1) {
+        return null;
+      }
+      try {
+        out.add(new Restart(Instant.ofEpochMilli(Long.parseLong(one.substring(0, space))), one.substring(space + 1)));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return out;
+  }
 
   private List<Instant> restartsOf(String vm) {
     return restarts.getOrDefault(vm, List.of()).stream().map(Restart::at).toList();
@@ -208,17 +250,37 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
 
   private void rememberRestarts(Plan plan) {
     Instant now = clock.now();
+    Set<String> changed = new HashSet<>();
     for (var a : plan.actions()) {
       if (a.key().startsWith(Recovery.RESTART) || a.key().startsWith(Recovery.RESTART_ELSEWHERE)) {
         List<Restart> times = new ArrayList<>(restarts.getOrDefault(a.subject(), List.of()));
-        times.removeIf(t -> t.at().isBefore(now.minus(Duration.ofHours(1))));
         times.add(new Restart(now, a.key()));
         restarts.put(a.subject(), times);
+        changed.add(a.subject());
       }
     }
-    if (restarts.size() > 1000) {
-      restarts.keySet().removeIf(vm -> state.vm(vm).isEmpty());
+    // Forget what is older than an hour, and the VMs that are gone.
+    for (Map.Entry<String, List<Restart>> e : restarts.entrySet()) {
+      if (state.vm(e.getKey()).isEmpty() || e.getValue().stream().anyMatch(t -> t.at().isBefore(now.minus(REMEMBER_RESTARTS)))) {
+        e.setValue(e.getValue().stream().filter(t -> !t.at().isBefore(now.minus(REMEMBER_RESTARTS)) && state.vm(e.getKey()).isPresent())
+            .toList());
+        changed.add(e.getKey());
+      }
     }
+    if (changed.isEmpty()) {
+      return;
+    }
+    ControllerState.Tx tx = state.tx();
+    for (String vm : changed) {
+      List<Restart> times = restarts.getOrDefault(vm, List.of());
+      if (times.isEmpty()) {
+        restarts.remove(vm);
+        tx.deleteMeta(CRASH_RESTARTS + vm);
+      } else {
+        tx.meta(CRASH_RESTARTS + vm, encodeRestarts(times));
+      }
+    }
+    tx.commit();
   }
 
   private void rememberSoftFencing(Plan plan) {

@@ -296,6 +296,33 @@ class GuardianTest {
   }
 
   @Test
+  void aControllerRestartDoesNotGiveACrashingVmAFreshAllowance() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    String first = runAll(lab, List.of(vm("c", 4096, HaLevel.HIGH)));
+    lab.dc.crashDomain(first, "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running again", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(1));
+    lab.dc.crashDomain(first, "c");
+    lab.until("c running elsewhere", () -> lab.vm("c").state() == VmState.RUNNING && !first.equals(lab.vm("c").host()),
+        Duration.ofMinutes(2));
+    assertThat(lab.store.load().meta().get("crash-restarts/c")).as("two restarts kept in the store").contains(";");
+
+    lab.kill();
+    lab.start(lab.store);
+    lab.run(Duration.ofSeconds(10));
+    lab.dc.crashDomain(lab.vm("c").host(), "c");
+    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
+    lab.until("c running a third time", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(2));
+    lab.dc.crashDomain(lab.vm("c").host(), "c");
+    lab.until("c failed", () -> lab.vm("c").state() == VmState.FAILED, Duration.ofMinutes(2));
+    assertThat(lab.vm("c").stateReason()).contains("3 times within 10 min");
+
+    lab.cmd().deleteVm("c", "t");
+    lab.until("its restarts forgotten", () -> !lab.store.load().meta().containsKey("crash-restarts/c"), Duration.ofMinutes(1));
+  }
+
+  @Test
   void maintenanceLiveMigratesTheRunningVmsAwayAndActivateBringsTheHostBack() {
     LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT);
     lab.startWithInventory();
