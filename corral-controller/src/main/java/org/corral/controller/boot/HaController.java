@@ -72,7 +72,8 @@ public final class HaController implements AutoCloseable {
     this.host = hp[0];
     this.port = Integer.parseInt(hp[1]);
     this.leaseStore = JdbcStore.open(java.util.Objects.requireNonNull(cfg.store().url()), cfg.store().user(), cfg.store().password());
-    this.leases = leaseStore.leases();
+    // Every wait on the lease's connection ends before the leader must stop acting (lease - renewEvery).
+    this.leases = leaseStore.leases(ha.lease().minus(ha.renewEvery()));
     this.elector = new LeaderElector(leases, ha.name(), ha.advertise(), ha.lease(), ha.renewEvery(), new LeaderElector.Listener() {
       @Override
       public void elected(long epoch) {

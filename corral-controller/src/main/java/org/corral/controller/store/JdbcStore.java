@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Function;
 import org.corral.controller.store.Changes.Change;
@@ -35,6 +36,17 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcStore implements Store {
   private final SerialHandle db;
   private final Jdbi jdbi;
+  /** Opens a connection to the same database with extra driver properties (the lease table's timeouts). */
+  private final Connector connector;
+
+  /** The longest any statement may wait for the PostgreSQL server's answer (socketTimeout). */
+  static final Duration STATEMENT_WAIT = Duration.ofSeconds(30);
+
+  /** How to open a connection to the store's database, with extra driver properties. */
+  @FunctionalInterface
+  private interface Connector {
+    java.sql.Connection open(Properties extra) throws java.sql.SQLException;
+  }
   private final String where;
   private final boolean postgres;
   /** The leader's fencing token when controllers share the database; null when one controller writes alone. */
@@ -49,8 +61,10 @@ public final class JdbcStore implements Store {
   /** Highest seq committed, or -1 when unknown (after a failed commit): then read from the table. */
   private long lastSeq = -1;
 
-  private JdbcStore(Jdbi jdbi, SerialHandle db, String where, @Nullable H2Housekeeping housekeeping) {
+  private JdbcStore(Jdbi jdbi, Connector connector, SerialHandle db, String where,
+      @Nullable H2Housekeeping housekeeping) {
     this.jdbi = jdbi;
+    this.connector = connector;
     this.db = db;
     this.where = where;
     this.postgres = housekeeping == null;
@@ -88,8 +102,11 @@ public final class JdbcStore implements Store {
       credentials.setProperty("password", password);
     }
     boolean pg = jdbcUrl.startsWith("jdbc:postgresql:");
-    Jdbi jdbi = Jdbi.create(() -> {
-      java.sql.Connection c = DriverManager.getConnection(jdbcUrl, credentials);
+    Connector connector = extra -> {
+      Properties p = new Properties();
+      p.putAll(credentials);
+      p.putAll(extra);
+      java.sql.Connection c = DriverManager.getConnection(jdbcUrl, p);
       if (pg) {
         // A controller cut off in the middle of a transaction must not hold its locks (the lease
         // row above all) until TCP gives up on it: the server ends such a session.
@@ -98,7 +115,15 @@ public final class JdbcStore implements Store {
         }
       }
       return c;
-    });
+    };
+    Properties bounded = new Properties();
+    if (pg) {
+      // No wait on the database without an end: a network that drops packets (rather than refusing
+      // them) must fail a statement in bounded time, or a deposed leader's loop would wait on it until
+      // TCP gives up (many minutes). Generous, since a big batch is one statement; the URL may override it.
+      bounded.setProperty("socketTimeout", Long.toString(STATEMENT_WAIT.toSeconds()));
+    }
+    Jdbi jdbi = Jdbi.create(() -> connector.open(bounded));
     Handle first;
     try {
       first = jdbi.open();
@@ -112,7 +137,7 @@ public final class JdbcStore implements Store {
       throw OpenFailure.of(e, user, redaction);
     }
     H2Housekeeping housekeeping = jdbcUrl.startsWith("jdbc:h2:") ? new H2Housekeeping() : null;
-    return new JdbcStore(jdbi, new SerialHandle(jdbi, first), redaction.url(), housekeeping);
+    return new JdbcStore(jdbi, connector, new SerialHandle(jdbi, first), redaction.url(), housekeeping);
   }
 
   /**
@@ -185,12 +210,21 @@ public final class JdbcStore implements Store {
   }
 
   /** The leader lease of this database, on a connection of its own (PostgreSQL only). */
-  public Leases leases() {
+  public Leases leases(Duration timeout) {
     if (!postgres) {
       throw new InvalidInputException("store.url", "is an embedded H2 database, which one process alone can open",
           "give the controllers a shared PostgreSQL database: store.url jdbc:postgresql://HOST:PORT/DB");
     }
-    return new Leases(new SerialHandle(jdbi, jdbi.open()), where);
+    // A connection of its own whose every wait is bounded: a database that stops answering (a
+    // network that drops packets rather than refusing them) must fail a renewal in time for the
+    // leader to stop acting by its own clock, not hang its elector until TCP gives up.
+    Properties bounded = new Properties();
+    String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+    bounded.setProperty("connectTimeout", seconds);
+    bounded.setProperty("loginTimeout", seconds);
+    bounded.setProperty("socketTimeout", seconds);
+    Jdbi own = Jdbi.create(() -> connector.open(bounded));
+    return new Leases(new SerialHandle(own, own.open()), where);
   }
 
   @Override

@@ -65,6 +65,32 @@ class HaFaultsTest {
   }
 
   @Test
+  void aLeaderWhoseDatabaseStopsAnsweringStopsActingAndTheOtherLeads() throws Exception {
+    TestPostgres pg = HaFailoverTest.database();
+    try (HaCluster ha = new HaCluster(pg, dir, List.of("c1", "c2"))) {
+      TcpProxy cable = ha.throughProxy("c1");
+      long epoch = leadsThenFollows(ha);
+
+      // Packets lost, not refused: without a bound on each wait, c1's renewal would hang until TCP
+      // gives up (minutes) and c1 would never notice that it no longer leads.
+      cable.blackhole();
+      String[] order = firstChanges(ha);
+      assertThat(order).as("c1 stopped acting (by its own clock) before c2 led").containsExactly("c1 follows", "c2 leads");
+      assertThat(ha.get("c2", "/health").at("/ha/epoch").asLong()).isEqualTo(epoch + 1);
+      created(ha, "c2", "after-blackhole");
+      // Still cut off, c1 ends its term (its store's statements time out: 30 s at most) and answers
+      // as a follower: clients that reach it are told who leads, though it cannot read the database.
+      await("c1 answers as a follower while the network drops its packets").atMost(LONG).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions().until(() -> "follower".equals(ha.role("c1")));
+
+      cable.heal();
+      await("c1 follows c2 once the network answers again").atMost(LONG).pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions().until(() -> "c2".equals(ha.get("c1", "/health").at("/ha/leader").asText()));
+      nothingLostOrRepeated(ha, "c2", Set.of("web1", "after-blackhole"), 2);
+    }
+  }
+
+  @Test
   void aLeaderPausedLongerThanItsLeaseFollowsWhenItWakesAndItsStaleWriteIsRefused() throws Exception {
     TestPostgres pg = HaFailoverTest.database();
     try (HaCluster ha = new HaCluster(pg, dir, List.of("c1", "c2"))) {

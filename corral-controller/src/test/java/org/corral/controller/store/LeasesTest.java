@@ -51,7 +51,7 @@ class LeasesTest {
   }
 
   private Leases leases(JdbcStore s) {
-    Leases l = s.leases();
+    Leases l = s.leases(LEASE);
     open.add(l);
     return l;
   }
@@ -112,7 +112,7 @@ class LeasesTest {
     AtomicLong clockA = new AtomicLong();
     List<String> events = new ArrayList<>();
     JdbcStore storeA = controller();
-    Leases leasesA = storeA.leases(); // closed by the test itself: the cut
+    Leases leasesA = storeA.leases(LEASE); // closed by the test itself: the cut
     LeaderElector a = new LeaderElector(leasesA, "a", "http://127.0.0.1:7001", LEASE, Duration.ofMillis(150),
         listener("a", events), clockA::get);
     LeaderElector b = new LeaderElector(leases(controller()), "b", "http://127.0.0.1:7002", LEASE, Duration.ofMillis(150),
@@ -158,7 +158,7 @@ class LeasesTest {
   @Test
   void anEmbeddedH2StoreHasNoLeaseToShare(@TempDir Path dir) {
     try (JdbcStore h2 = JdbcStore.h2File(dir)) {
-      assertThatThrownBy(h2::leases).isInstanceOf(InvalidInputException.class)
+      assertThatThrownBy(() -> h2.leases(LEASE)).isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("store.url").hasMessageContaining("jdbc:postgresql://");
     }
   }
