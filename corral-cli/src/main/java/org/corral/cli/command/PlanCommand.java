@@ -26,6 +26,10 @@ public final class PlanCommand implements Callable<Integer> {
     session.show(rec, () -> {
       StringBuilder out = new StringBuilder("plan " + Nodes.text(rec, "id") + " at " + session.time(Nodes.text(rec, "at"))
           + " (apply exactly this with `corral plan apply " + Nodes.text(rec, "id") + "`)\n");
+      if (!rec.path("current").asBoolean(true)) {
+        out.append("note: the controller was too busy to plan again within a second: this is its last plan, made at ")
+            .append(session.time(Nodes.text(rec, "at"))).append("; ask again for a current one\n");
+      }
       for (JsonNode p : rec.path("plans")) {
         JsonNode actions = p.path("actions");
         out.append('\n').append(Nodes.text(p, "origin")).append(": ")
