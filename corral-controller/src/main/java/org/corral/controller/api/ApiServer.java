@@ -590,7 +590,17 @@ public final class ApiServer implements AutoCloseable {
 
   /** Journal entries the request's user may see: all for administrators, else those about VMs they can see. */
   java.util.function.Predicate<org.corral.model.journal.JournalEntry> eventFilter(Context ctx) {
-    Principal p = RequestGate.principal(ctx);
+    return eventFilter(controller.state(), RequestGate.principal(ctx));
+  }
+
+  /**
+   * The journal entries {@code p} may read: all of them for an administrator; for a developer,
+   * those of the VMs they (or their group) own, judged against the published view. An entry above
+   * {@link ControllerState#publishedSeq()} is in the store before that view is published (its VM
+   * not there yet): it is left out rather than judged too early, and shows once published, so a
+   * reader paging on by the last seq it got never steps over it.
+   */
+  static java.util.function.Predicate<org.corral.model.journal.JournalEntry> eventFilter(ControllerState state, Principal p) {
     if (p.isAdmin()) {
       return e -> true;
     }
@@ -598,8 +608,12 @@ public final class ApiServer implements AutoCloseable {
       if (e.subjectKind() != org.corral.model.journal.SubjectKind.VM || e.subject() == null) {
         return false;
       }
-      Vm v = controller.state().published().vms().get(e.subject());
-      return v != null && allowed(p, Permission.READ_EVENTS, v.owner());
+      // The seq first, then the view: a view read after it shows every entry up to it.
+      if (e.seq() > state.publishedSeq()) {
+        return false;
+      }
+      Vm v = state.published().vms().get(e.subject());
+      return v != null && allowed(state, p, Permission.READ_EVENTS, v.owner());
     };
   }
 

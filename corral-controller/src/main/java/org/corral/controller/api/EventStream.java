@@ -33,6 +33,8 @@ final class EventStream implements AutoCloseable {
   static final int DEFAULT_BACKLOG = 10_000;
   /** A comment line this often keeps idle connections (and proxies) from timing out. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** Entries read from the store at a time while a client catches up. */
+  private static final int REPLAY_PAGE = 1000;
   private static final String AFTER = "corral.after";
   private static final String VISIBLE = "corral.visible";
 
@@ -122,15 +124,7 @@ final class EventStream implements AutoCloseable {
     void run() {
       try {
         if (from > 0) {
-          while (!gone && !overflowed) {
-            List<JournalEntry> missed = state.store().journal(sent, 1000, null);
-            for (JournalEntry e : missed) {
-              send(e);
-            }
-            if (missed.size() < 1000) {
-              break;
-            }
-          }
+          replay(state.publishedSeq());
         }
         while (!gone) {
           if (overflowed) {
@@ -157,6 +151,28 @@ final class EventStream implements AutoCloseable {
           client.close();
         } catch (RuntimeException ignored) {
           // Already closed.
+        }
+      }
+    }
+
+    /**
+     * What the client missed, from the store, up to {@code upTo}: the last entry the published
+     * view shows, read after this client subscribed. An entry above it may already be in the store
+     * while the view that goes with it is not published yet; judged now, a developer's new VM
+     * would not be theirs yet and its entry would be skipped for good (the queue's copy comes
+     * later and is not sent twice). It comes through the queue instead, once published.
+     */
+    private void replay(long upTo) {
+      while (!gone && !overflowed && sent < upTo) {
+        List<JournalEntry> missed = state.store().journal(sent, REPLAY_PAGE, null);
+        for (JournalEntry e : missed) {
+          if (e.seq() > upTo) {
+            return;
+          }
+          send(e);
+        }
+        if (missed.size() < REPLAY_PAGE) {
+          return;
         }
       }
     }

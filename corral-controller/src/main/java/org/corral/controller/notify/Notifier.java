@@ -114,10 +114,12 @@ public final class Notifier implements AutoCloseable {
       wait = MAX_BACKOFF;
     }
     note(d, Status.RETRYING, d.attempt(), error);
-    retried.incrementAndGet();
     LOG.info("notification {} to {} failed (attempt {}), again in {}: {}", d.n().event(), d.channel().name(), d.attempt(), wait,
         e.toString());
     clock.schedule(wait, () -> offer(new Delivery(d.channel(), d.n(), d.attempt() + 1)));
+    // After the schedule: a reader that sees the count (a test, before it moves a virtual clock on)
+    // sees the retry's timer already set from the time it failed.
+    retried.incrementAndGet();
   }
 
   /** Where a delivery stands. */

@@ -130,6 +130,7 @@ public final class ControllerState {
     s.accounts().accessKeys().forEach(k -> accessKeys = accessKeys.plus(k.id(), k));
     s.accounts().keyPairs().forEach(k -> keyPairs = keyPairs.plus(k.id(), k));
     published = publishable();
+    publishedSeq = store.lastSeq();
     return s;
   }
 
@@ -184,6 +185,16 @@ public final class ControllerState {
    */
   public Published published() {
     return published;
+  }
+
+  /**
+   * The journal's last entry whose batch {@link #published()} already shows, safe to read from any
+   * thread. Set after the view it goes with: a reader that reads this and then {@code published()}
+   * sees every entry up to it reflected there. An entry above it may be in the store already (the
+   * writer has written it, the loop has not yet published it); its listeners have not been told.
+   */
+  public long publishedSeq() {
+    return publishedSeq;
   }
 
   /** The current version to publish: the persistent maps as they are, and a copy of the counts. */
@@ -560,6 +571,8 @@ public final class ControllerState {
   /** The batch being written, if any (one at a time, in order). */
   private @Nullable Sealed inFlight;
   private long durableSeq = -1;
+  /** See {@link #publishedSeq()}: written after {@link #published}, never ahead of it. */
+  private volatile long publishedSeq;
   private volatile Published published = new Published(TreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), Map.of(),
       TreePMap.empty(), TreePMap.empty());
   private long flushes;
@@ -745,6 +758,9 @@ public final class ControllerState {
       durableSeq = written.getLast().seq();
     }
     published = s.view;
+    if (!written.isEmpty()) {
+      publishedSeq = written.getLast().seq();
+    }
     for (JournalEntry e : written) {
       for (Consumer<JournalEntry> l : listeners) {
         l.accept(e);

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.corral.controller.ControllerSettings;
@@ -36,6 +37,7 @@ import org.corral.model.journal.JournalEntry;
 import org.corral.model.journal.SubjectKind;
 import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
+import org.corral.model.time.Clock;
 import org.corral.model.time.VirtualClock;
 import org.corral.model.vm.HaLevel;
 import org.corral.model.vm.VmState;
@@ -128,6 +130,40 @@ class NotifierTest {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  /**
+   * The tests below wait for {@code retried()} and then move the virtual clock by the backoff: the
+   * retry's timer must be set by then, from the time the attempt failed. (Counted first, a worker
+   * preempted between the count and the schedule would set it from the moved clock, and the test
+   * would wait for a retry due later than it moves the clock.)
+   */
+  @Test
+  void aRetryIsScheduledBeforeItIsCounted() {
+    VirtualClock virtual = new VirtualClock();
+    AtomicReference<Notifier> notifier = new AtomicReference<>();
+    List<Long> countWhenScheduled = new CopyOnWriteArrayList<>();
+    Clock clock = new Clock() {
+      @Override public Instant now() { return virtual.now(); }
+      @Override public Timer schedule(Duration delay, Runnable task) {
+        countWhenScheduled.add(notifier.get().retried());
+        return virtual.schedule(delay, task);
+      }
+      @Override public boolean inLoop() { return virtual.inLoop(); }
+    };
+    Channel refusing = new Channel() {
+      @Override public String name() { return "refusing"; }
+      @Override public Set<String> events() { return Set.of(); }
+      @Override public void send(Notification n) throws IOException { throw new IOException("refused"); }
+    };
+    Notifier n = new Notifier(clock, List.of(refusing), new Notifier.Retry(3, Duration.ofSeconds(1), 10));
+    notifier.set(n);
+    open.add(n);
+    n.publish(entry(SubjectKind.HOST, "SUSPECT", "DOWN", Origin.MONITOR));
+    await().atMost(WAIT).until(() -> n.retried() == 1);
+    virtual.advance(Duration.ofSeconds(1));
+    await().atMost(WAIT).until(() -> n.retried() == 2);
+    assertThat(countWhenScheduled).as("each retry's timer is set before it is counted").containsExactly(0L, 1L);
   }
 
   @Test
