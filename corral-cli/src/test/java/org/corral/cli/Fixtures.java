@@ -109,7 +109,8 @@ final class Fixtures {
 
   static final String SIM = """
       {"name": "lab", "hosts": [
-        {"name": "node1", "power": "ON", "crashed": false, "partitioned": false, "bmcReachable": true, "watts": 104.5, "energyJoules": 376200},
+        {"name": "node1", "power": "ON", "crashed": false, "partitioned": false, "bmcReachable": true,
+         "storageCut": true, "leases": "HELD", "libvirtdStopped": true, "watts": 104.5, "energyJoules": 376200},
         {"name": "node2", "power": "OFF", "crashed": true, "partitioned": true, "bmcReachable": false, "watts": 0, "energyJoules": 7200000}],
        "totalEnergyJoules": 7576200}
       """;
