@@ -35,6 +35,8 @@ final class HostViews {
         .add("Power on", Nodes.text(h, "power", "on"))
         .add("Power off", Nodes.text(h, "power", "off"))
         .add("MAC", Nodes.text(h, "power", "mac"))
+        .add("Soft fencing", Nodes.text(h, "power", "soft"))
+        .add("Lock manager", lockManager(h))
         .add("Power model", powerModel(h))
         .add("Labels", Nodes.labels(h, "labels"))
         .render();
@@ -114,6 +116,16 @@ final class HostViews {
   private static @Nullable String watts(JsonNode h) {
     Double w = Nodes.decimal(h, "watts");
     return w == null ? null : Units.watts(w);
+  }
+
+  /** "sanlock, leases in /var/lib/libvirt/sanlock", "lockd"; nothing for none (or a controller that does not say). */
+  private static @Nullable String lockManager(JsonNode h) {
+    String kind = Nodes.text(h, "lockManager", "kind");
+    if (kind == null || kind.equals("NONE")) {
+      return null;
+    }
+    String dir = Nodes.text(h, "lockManager", "leaseDir");
+    return kind.toLowerCase(java.util.Locale.ROOT) + (dir == null ? "" : ", leases in " + dir);
   }
 
   private static @Nullable String powerModel(JsonNode h) {

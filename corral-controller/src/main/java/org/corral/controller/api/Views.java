@@ -22,7 +22,8 @@ final class Views {
   private Views() {}
 
   record HostView(String name, String uri, String state, String stateReason, Instant stateSince, HostCapacity capacity,
-      Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts) {}
+      Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts,
+      org.corral.model.host.LockManager lockManager) {}
 
   /** @param action the key of the action in flight on the VM (GET /actions/{key} tells how it ended), or null */
   record VmView(String name, String uuid, String state, DesiredState desired, @Nullable String host,
@@ -61,7 +62,7 @@ final class Views {
       default -> h.powerModelOrTypical().wattsAt(m.cpuUtilisation());
     };
     return new HostView(h.name(), h.uri(), h.state().name(), h.stateReason(), h.stateSince(), h.capacity(), h.labels(), h.power(),
-        reserved, on.size(), round(m.cpuUtilisation()), round(watts));
+        reserved, on.size(), round(m.cpuUtilisation()), round(watts), h.lockManager());
   }
 
   /** The VM with its declared services not checked (a follower's read: it observes nothing). */
