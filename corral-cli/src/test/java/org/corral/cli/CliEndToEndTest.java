@@ -211,6 +211,7 @@ class CliEndToEndTest {
       JsonNode shown = json("host", "show", "extra1");
       assertThat(shown.get("power").get("soft").asText()).isEqualTo("sim://e2e/extra1");
       assertThat(shown.get("lockManager").get("kind").asText()).isEqualTo("SANLOCK");
+      assertThat(shown.get("storageLeases").asText()).as("not polled yet, or the lab has no such host").isEqualTo("UNKNOWN");
     } finally {
       assertThat(corral("host", "remove", "extra1").code()).isZero();
     }

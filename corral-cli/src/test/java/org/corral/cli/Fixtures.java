@@ -17,7 +17,7 @@ final class Fixtures {
        "power": {"on": "ipmi://admin@10.0.0.11", "off": null, "mac": "aa:bb:cc:dd:ee:ff", "soft": "ssh://root@node1"},
        "powerModel": {"idleWatts": 90, "maxWatts": 250},
        "reserved": {"cpus": 4.0, "memoryMib": 8192}, "vms": 2, "cpuUtilisation": 0.12, "watts": 104.5,
-       "lockManager": {"kind": "SANLOCK", "leaseDir": "/var/lib/libvirt/sanlock"}}
+       "lockManager": {"kind": "SANLOCK", "leaseDir": "/var/lib/libvirt/sanlock"}, "storageLeases": "EXPIRED"}
       """;
 
   static final String NODE2_MAINTENANCE = """

@@ -73,6 +73,7 @@ class HostCommandsTest {
         MAC:           aa:bb:cc:dd:ee:ff
         Soft fencing:  ssh://root@node1
         Lock manager:  sanlock, leases in /var/lib/libvirt/sanlock
+        Storage:       leases EXPIRED: it lost the shared storage, no VM on shared storage is placed here
         Power model:   90.0 W idle, 250.0 W at full load
         Labels:        rack=r1,zone=a
         """);

@@ -536,6 +536,8 @@ class ApiEndToEndTest {
     assertThat(start.status()).as(start.toString()).isEqualTo(200);
     assertThat(simHost(start.json(), "t03").get("libvirtdStopped").asBoolean()).isFalse();
     assertThat(simHost(start.json(), "t03").get("storageCut").asBoolean()).isFalse();
+    assertThat(api.get("/api/v1/hosts/t03").json().get("storageLeases").asText()).as("healed within the lease time")
+        .isEqualTo("HELD");
 
     List<String> faults = corral.events(before, null).stream().filter(e -> "FAULT_INJECTED".equals(e.get("kind").asText()))
         .map(e -> e.get("subject").asText() + ": " + e.get("message").asText()).toList();
