@@ -14,9 +14,10 @@ final class Fixtures {
       {"name": "node1", "uri": "qemu+ssh://root@node1/system", "state": "UP", "stateReason": null,
        "stateSince": "2026-01-01T00:00:00Z",
        "capacity": {"cores": 16, "mhzPerCore": 2600, "memoryMib": 65536}, "labels": {"zone": "a", "rack": "r1"},
-       "power": {"on": "ipmi://admin@10.0.0.11", "off": null, "mac": "aa:bb:cc:dd:ee:ff"},
+       "power": {"on": "ipmi://admin@10.0.0.11", "off": null, "mac": "aa:bb:cc:dd:ee:ff", "soft": "ssh://root@node1"},
        "powerModel": {"idleWatts": 90, "maxWatts": 250},
-       "reserved": {"cpus": 4.0, "memoryMib": 8192}, "vms": 2, "cpuUtilisation": 0.12, "watts": 104.5}
+       "reserved": {"cpus": 4.0, "memoryMib": 8192}, "vms": 2, "cpuUtilisation": 0.12, "watts": 104.5,
+       "lockManager": {"kind": "SANLOCK", "leaseDir": "/var/lib/libvirt/sanlock"}, "storageLeases": "EXPIRED"}
       """;
 
   static final String NODE2_MAINTENANCE = """
@@ -109,7 +110,8 @@ final class Fixtures {
 
   static final String SIM = """
       {"name": "lab", "hosts": [
-        {"name": "node1", "power": "ON", "crashed": false, "partitioned": false, "bmcReachable": true, "watts": 104.5, "energyJoules": 376200},
+        {"name": "node1", "power": "ON", "crashed": false, "partitioned": false, "bmcReachable": true,
+         "storageCut": true, "leases": "HELD", "libvirtdStopped": true, "watts": 104.5, "energyJoules": 376200},
         {"name": "node2", "power": "OFF", "crashed": true, "partitioned": true, "bmcReachable": false, "watts": 0, "energyJoules": 7200000}],
        "totalEnergyJoules": 7576200}
       """;

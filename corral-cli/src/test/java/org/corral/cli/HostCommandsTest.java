@@ -59,20 +59,23 @@ class HostCommandsTest {
 
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEqualTo("""
-        Name:         node1
-        URI:          qemu+ssh://root@node1/system
-        State:        UP since 2026-01-01T01:00:00
-        Reason:       -
-        Capacity:     16 cores x 2600 MHz, 64.0 GiB
-        Reserved:     4 vCPUs, 8.0 GiB
-        VMs:          2
-        CPU:          12%
-        Power draw:   104.5 W
-        Power on:     ipmi://admin@10.0.0.11
-        Power off:    -
-        MAC:          aa:bb:cc:dd:ee:ff
-        Power model:  90.0 W idle, 250.0 W at full load
-        Labels:       rack=r1,zone=a
+        Name:          node1
+        URI:           qemu+ssh://root@node1/system
+        State:         UP since 2026-01-01T01:00:00
+        Reason:        -
+        Capacity:      16 cores x 2600 MHz, 64.0 GiB
+        Reserved:      4 vCPUs, 8.0 GiB
+        VMs:           2
+        CPU:           12%
+        Power draw:    104.5 W
+        Power on:      ipmi://admin@10.0.0.11
+        Power off:     -
+        MAC:           aa:bb:cc:dd:ee:ff
+        Soft fencing:  ssh://root@node1
+        Lock manager:  sanlock, leases in /var/lib/libvirt/sanlock
+        Storage:       leases EXPIRED: it lost the shared storage, no VM on shared storage is placed here
+        Power model:   90.0 W idle, 250.0 W at full load
+        Labels:        rack=r1,zone=a
         """);
   }
 
@@ -96,6 +99,32 @@ class HostCommandsTest {
          "power": {"on": "ipmi://admin@10.0.0.11", "off": "ipmi://admin@10.0.0.11", "mac": "aa:bb:cc:dd:ee:ff"},
          "powerModel": {"idleWatts": 90.0, "maxWatts": 250.0}}
         """));
+  }
+
+  @Test
+  void addSendsSoftFencingAndTheLockManagerAsCorralYamlHasThem() {
+    api.on("POST", "/hosts", 201, Fixtures.NODE1);
+
+    Run r = Run.corral(api, "host", "add", "node1", "--uri", "qemu+ssh://root@node1/system",
+        "--power-soft", "ssh://root@node1?identity=/etc/corral/ssh/id_ecdsa", "--lock-manager", "SanLock",
+        "--lease-dir", "/var/lib/libvirt/sanlock");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(json(api.last().body())).isEqualTo(json("""
+        {"name": "node1", "uri": "qemu+ssh://root@node1/system",
+         "power": {"on": null, "off": null, "mac": null, "soft": "ssh://root@node1?identity=/etc/corral/ssh/id_ecdsa"},
+         "lockManager": {"kind": "SANLOCK", "leaseDir": "/var/lib/libvirt/sanlock"}}
+        """));
+    Run.corral(api, "host", "add", "node1", "--uri", "qemu:///system", "--lock-manager", "virtlockd");
+    assertThat(json(api.last().body())).isEqualTo(json("""
+        {"name": "node1", "uri": "qemu:///system", "lockManager": {"kind": "LOCKD", "leaseDir": null}}
+        """));
+
+    int posts = api.requests().size();
+    Run bad = Run.corral(api, "host", "add", "node1", "--uri", "qemu:///system", "--lock-manager", "flock");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--lock-manager").contains("'flock' is not a lock manager; give sanlock, lockd or none");
+    assertThat(api.requests()).as("nothing sent").hasSize(posts);
   }
 
   @Test

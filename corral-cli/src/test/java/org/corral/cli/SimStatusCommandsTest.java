@@ -23,9 +23,9 @@ class SimStatusCommandsTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEqualTo("""
         lab lab, energy used: 2.10 kWh
-        HOST   POWER  CRASHED  PARTITIONED  BMC          WATTS    ENERGY
-        node1  ON     no       no           reachable    104.5 W  104.5 Wh
-        node2  OFF    YES      YES          UNREACHABLE  0.0 W    2.00 kWh
+        HOST   POWER  CRASHED  PARTITIONED  BMC          STORAGE            LIBVIRTD  WATTS    ENERGY
+        node1  ON     no       no           reachable    CUT (leases HELD)  STOPPED   104.5 W  104.5 Wh
+        node2  OFF    YES      YES          UNREACHABLE  ok                 -         0.0 W    2.00 kWh
         """);
     assertThat(json(Run.corral(api, "sim", "status", "-o", "json").out())).isEqualTo(json(Fixtures.SIM));
   }
@@ -35,6 +35,8 @@ class SimStatusCommandsTest {
     api.on("POST", "/sim/hosts/node1/crash", 200, "{}");
     api.on("POST", "/sim/hosts/node1/partition", 200, "{}");
     api.on("POST", "/sim/hosts/node1/bmc", 200, "{}");
+    api.on("POST", "/sim/hosts/node1/storage", 200, "{}");
+    api.on("POST", "/sim/hosts/node1/libvirtd", 200, "{}");
     api.on("POST", "/sim/vms/web1/workload", 200, "{}");
     api.on("POST", "/sim/vms/web1/fail-migrations", 200, "{}");
     api.on("POST", "/sim/vms/web1/hang", 200, "{}");
@@ -52,6 +54,22 @@ class SimStatusCommandsTest {
     assertThat(json(api.last().body())).isEqualTo(json("{\"reachable\": false}"));
     Run.corral(api, "sim", "bmc", "node1", "--reachable");
     assertThat(json(api.last().body())).isEqualTo(json("{\"reachable\": true}"));
+
+    assertThat(Run.corral(api, "sim", "storage", "node1", "--cut").out()).isEqualTo("sim: storage of node1 cut\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"cut\": true}"));
+    assertThat(Run.corral(api, "sim", "storage", "node1", "--heal").out()).isEqualTo("sim: storage of node1 reconnected\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"cut\": false}"));
+    Run both = Run.corral(api, "sim", "storage", "node1", "--cut", "--heal");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("mutually exclusive");
+
+    assertThat(Run.corral(api, "sim", "libvirtd", "node1", "--stop").out()).isEqualTo("sim: libvirtd on node1 stopped\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"running\": false}"));
+    assertThat(Run.corral(api, "sim", "libvirtd", "node1", "--start").out()).isEqualTo("sim: libvirtd on node1 started again\n");
+    assertThat(json(api.last().body())).isEqualTo(json("{\"running\": true}"));
+    Run neitherWay = Run.corral(api, "sim", "libvirtd", "node1");
+    assertThat(neitherWay.code()).isEqualTo(2);
+    assertThat(neitherWay.err()).contains("--stop", "--start");
 
     Run.corral(api, "sim", "workload", "web1", "--constant", "0.5");
     assertThat(json(api.last().body())).isEqualTo(json("{\"constant\": 0.5}"));

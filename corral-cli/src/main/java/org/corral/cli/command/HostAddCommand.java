@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.corral.cli.api.Json;
+import org.corral.cli.convert.LockManagerConverter;
 import org.corral.cli.convert.NonNegativeDouble;
 import org.corral.cli.convert.NonNegativeInt;
 import org.corral.cli.convert.NonNegativeLong;
 import org.corral.cli.render.Nodes;
+import org.corral.model.host.LockManager;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -45,6 +47,18 @@ public final class HostAddCommand implements Callable<Integer> {
 
   @Option(names = "--mac", paramLabel = "MAC", description = "MAC address for Wake-on-LAN.")
   @Nullable String mac;
+
+  @Option(names = "--power-soft", paramLabel = "URI", description = {"Soft fencing: how to restart its hypervisor daemon "
+      + "before it is fenced, e.g. ssh://root@node1?identity=/etc/corral/ssh/id_ecdsa (power.soft in corral.yaml)."})
+  @Nullable String powerSoft;
+
+  @Option(names = "--lock-manager", paramLabel = "KIND", converter = LockManagerConverter.class,
+      description = "Its libvirt lock manager (storage leases): sanlock, lockd or none (the default).")
+  LockManager.@Nullable Kind lockManager;
+
+  @Option(names = "--lease-dir", paramLabel = "DIR", description = "With --lock-manager sanlock: the lease directory on "
+      + "the shared storage, the same path on every host, e.g. /var/lib/libvirt/sanlock.")
+  @Nullable String leaseDir;
 
   @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Power model (both, or none):%n")
   @Nullable PowerModel powerModel;
@@ -90,8 +104,14 @@ public final class HostAddCommand implements Callable<Integer> {
       ObjectNode l = body.putObject("labels");
       labels.forEach(l::put);
     }
-    if (powerOn != null || powerOff != null || mac != null) {
-      body.putObject("power").put("on", powerOn).put("off", powerOff).put("mac", mac);
+    if (powerOn != null || powerOff != null || mac != null || powerSoft != null) {
+      ObjectNode power = body.putObject("power").put("on", powerOn).put("off", powerOff).put("mac", mac);
+      if (powerSoft != null) {
+        power.put("soft", powerSoft);
+      }
+    }
+    if (lockManager != null || leaseDir != null) { // the controller checks the pair: sanlock needs a lease directory, only it
+      body.putObject("lockManager").put("kind", lockManager == null ? null : lockManager.name()).put("leaseDir", leaseDir);
     }
     if (powerModel != null) {
       body.putObject("powerModel").put("idleWatts", powerModel.idle).put("maxWatts", powerModel.max);

@@ -35,6 +35,9 @@ final class HostViews {
         .add("Power on", Nodes.text(h, "power", "on"))
         .add("Power off", Nodes.text(h, "power", "off"))
         .add("MAC", Nodes.text(h, "power", "mac"))
+        .add("Soft fencing", Nodes.text(h, "power", "soft"))
+        .add("Lock manager", lockManager(h))
+        .add("Storage", storage(h))
         .add("Power model", powerModel(h))
         .add("Labels", Nodes.labels(h, "labels"))
         .render();
@@ -114,6 +117,29 @@ final class HostViews {
   private static @Nullable String watts(JsonNode h) {
     Double w = Nodes.decimal(h, "watts");
     return w == null ? null : Units.watts(w);
+  }
+
+  /** What the shared storage says of its leases; nothing when it cannot tell (UNKNOWN: no lock manager Corral can read). */
+  private static @Nullable String storage(JsonNode h) {
+    String leases = Nodes.text(h, "storageLeases");
+    if (leases == null) {
+      return null;
+    }
+    return switch (leases) {
+      case "HELD" -> "leases held";
+      case "EXPIRED" -> "leases EXPIRED: it lost the shared storage, no VM on shared storage is placed here";
+      default -> null;
+    };
+  }
+
+  /** "sanlock, leases in /var/lib/libvirt/sanlock", "lockd"; nothing for none (or a controller that does not say). */
+  private static @Nullable String lockManager(JsonNode h) {
+    String kind = Nodes.text(h, "lockManager", "kind");
+    if (kind == null || kind.equals("NONE")) {
+      return null;
+    }
+    String dir = Nodes.text(h, "lockManager", "leaseDir");
+    return kind.toLowerCase(java.util.Locale.ROOT) + (dir == null ? "" : ", leases in " + dir);
   }
 
   private static @Nullable String powerModel(JsonNode h) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code corral sim ...}: inject faults and workloads into a simulated ({@code sim://}) lab. */
-@Command(name = "sim", description = "Drive the simulated lab: status, crashes, partitions, BMC faults, workloads, failing migrations.")
+@Command(name = "sim", description = "Drive the simulated lab: status, crashes, partitions, BMC, storage and libvirtd faults, workloads, failing migrations.")
 public final class SimCommand {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -39,6 +39,24 @@ public final class SimCommand {
 
     @Option(names = "--unreachable", required = true, description = "The BMC stops answering.")
     boolean unreachable;
+  }
+
+  /** {@code --cut | --heal}, exactly one. */
+  static final class StorageLink {
+    @Option(names = "--cut", required = true, description = "Cut the host from the shared storage: its leases expire a lease time later.")
+    boolean cut;
+
+    @Option(names = "--heal", required = true, description = "Reconnect it: it renews its leases again.")
+    boolean heal;
+  }
+
+  /** {@code --stop | --start}, exactly one. */
+  static final class Daemon {
+    @Option(names = "--stop", required = true, description = "libvirtd dies: the hypervisor stops answering, the guests run on.")
+    boolean stop;
+
+    @Option(names = "--start", required = true, description = "libvirtd is started again on the host (by hand or by systemd).")
+    boolean start;
   }
 
   /** {@code --constant U | --steps LIST | --diurnal}, exactly one: the other two are null. */
@@ -64,14 +82,15 @@ public final class SimCommand {
       session.printJson(sim);
       return ExitCode.OK.code();
     }
-    Table t = Table.of("HOST", "POWER", "CRASHED", "PARTITIONED", "BMC", "WATTS", "ENERGY");
+    Table t = Table.of("HOST", "POWER", "CRASHED", "PARTITIONED", "BMC", "STORAGE", "LIBVIRTD", "WATTS", "ENERGY");
     JsonNode hosts = Nodes.at(sim, "hosts");
     if (hosts != null) {
       for (JsonNode h : hosts) {
         Double watts = Nodes.decimal(h, "watts");
         Double joules = Nodes.decimal(h, "energyJoules");
         t.row(Nodes.text(h, "name"), Nodes.text(h, "power"), yesNo(h, "crashed"), yesNo(h, "partitioned"),
-            Nodes.flag(h, "bmcReachable") ? "reachable" : "UNREACHABLE",
+            Nodes.flag(h, "bmcReachable") ? "reachable" : "UNREACHABLE", storage(h),
+            Nodes.flag(h, "libvirtdStopped") ? "STOPPED" : "-",
             watts == null ? null : Units.watts(watts), joules == null ? null : Units.energy(joules));
       }
     }
@@ -105,6 +124,26 @@ public final class SimCommand {
     JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "bmc"),
         Json.object().put("reachable", reachability.reachable));
     session.report(answer, "sim: BMC of " + host + " is now " + (reachability.reachable ? "reachable" : "unreachable"));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "storage", description = {"Cut a simulated host from the shared storage (--cut) or reconnect it (--heal).",
+      "Cut, it renews no storage lease: a lease time later its running VMs are killed and its leases are EXPIRED."})
+  int storage(
+      @Parameters(paramLabel = "HOST", description = "The host.") String host,
+      @ArgGroup(exclusive = true, multiplicity = "1") StorageLink link) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "storage"), Json.object().put("cut", link.cut));
+    session.report(answer, "sim: storage of " + host + (link.cut ? " cut" : " reconnected"));
+    return ExitCode.OK.code();
+  }
+
+  @Command(name = "libvirtd", description = {"Stop a simulated host's libvirtd (--stop) or start it again on the host (--start).",
+      "Stopped, the hypervisor does not answer while the guests run on, until soft fencing, a reboot or --start."})
+  int libvirtd(
+      @Parameters(paramLabel = "HOST", description = "The host.") String host,
+      @ArgGroup(exclusive = true, multiplicity = "1") Daemon daemon) {
+    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "libvirtd"), Json.object().put("running", daemon.start));
+    session.report(answer, "sim: libvirtd on " + host + (daemon.start ? " started again" : " stopped"));
     return ExitCode.OK.code();
   }
 
@@ -161,6 +200,11 @@ public final class SimCommand {
     JsonNode answer = session.api().post(CorralApi.path("sim", "vms", vm, "fail-migrations"), Json.object().put("count", count));
     session.report(answer, "sim: the next " + count + " migration(s) of " + vm + " will fail");
     return ExitCode.OK.code();
+  }
+
+  /** "CUT (leases HELD)", "CUT (leases EXPIRED)" or "ok": a controller without these fields shows "ok". */
+  private static String storage(JsonNode h) {
+    return Nodes.flag(h, "storageCut") ? "CUT (leases " + Objects.requireNonNullElse(Nodes.text(h, "leases"), "?") + ")" : "ok";
   }
 
   private static String yesNo(JsonNode h, String field) {

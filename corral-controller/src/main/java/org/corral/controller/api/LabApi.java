@@ -9,6 +9,7 @@ import java.util.Map;
 import org.corral.drivers.sim.SimDataCenter;
 import org.corral.drivers.sim.SimHost;
 import org.corral.drivers.sim.WorkloadModel;
+import org.corral.model.ConflictException;
 import org.corral.model.InvalidInputException;
 import org.corral.model.NotFoundException;
 import org.corral.model.journal.EntryKind;
@@ -50,6 +51,31 @@ public final class LabApi {
       String h = host(ctx.pathParam("name"));
       boolean reachable = flag(ApiJson.read(RequestGate.body(ctx), BmcBody.class).reachable(), "reachable");
       api.call(() -> fault(h, reachable ? "BMC reachable again" : "BMC unreachable", () -> lab.setBmcReachable(h, reachable)));
+      ApiServer.json(ctx, 200, api.call(this::status));
+    });
+    api.postBody(a, base + "/hosts/{name}/storage", Permission.MANAGE_LAB, ctx -> {
+      String h = host(ctx.pathParam("name"));
+      boolean cut = flag(ApiJson.read(RequestGate.body(ctx), StorageBody.class).cut(), "cut");
+      api.call(() -> fault(h, cut ? "storage cut: its leases are no longer renewed, they expire a lease time from now"
+          : "storage reconnected: its leases are renewed again", () -> lab.cutStorage(h, cut)));
+      ApiServer.json(ctx, 200, api.call(this::status));
+    });
+    api.postBody(a, base + "/hosts/{name}/libvirtd", Permission.MANAGE_LAB, ctx -> {
+      String h = host(ctx.pathParam("name"));
+      boolean running = flag(ApiJson.read(RequestGate.body(ctx), LibvirtdBody.class).running(), "running");
+      api.call(() -> {
+        SimHost sim = lab.host(h).orElseThrow();
+        if (running && !sim.daemonDown()) {
+          throw new ConflictException("libvirtd runs on " + h + "; stop it first with {\"running\": false}");
+        }
+        if (!running && (sim.daemonDown() || !sim.power().chassisOn() || sim.crashed())) {
+          throw new ConflictException("libvirtd cannot stop on " + h + ": "
+              + (sim.daemonDown() ? "it is already stopped" : "the host is " + (sim.crashed() ? "crashed" : "off")));
+        }
+        return fault(h, running ? "libvirtd started again on the host: its hypervisor answers, the guests untouched"
+            : "libvirtd stopped: the hypervisor does not answer, the guests run on", running ? () -> lab.startHypervisor(h)
+            : () -> lab.stopHypervisor(h));
+      });
       ApiServer.json(ctx, 200, api.call(this::status));
     });
     api.postBody(a, base + "/vms/{name}/workload", Permission.MANAGE_LAB, ctx -> {
@@ -128,6 +154,10 @@ public final class LabApi {
 
   record BmcBody(@Nullable Boolean reachable) {}
 
+  record StorageBody(@Nullable Boolean cut) {}
+
+  record LibvirtdBody(@Nullable Boolean running) {}
+
   record FailMigrationsBody(@Nullable Integer count) {}
 
   record HangBody(@Nullable Boolean hung) {}
@@ -183,6 +213,9 @@ public final class LabApi {
       m.put("crashed", h.crashed());
       m.put("partitioned", h.partitioned());
       m.put("bmcReachable", h.bmcReachable());
+      m.put("storageCut", h.storageCut());
+      m.put("leases", lab.leaseStatus(h.name()).name());
+      m.put("libvirtdStopped", h.daemonDown());
       m.put("domains", h.domainNames().size());
       m.put("energyJoules", Math.round(lab.energyJoules(h.name())));
       hosts.add(m);

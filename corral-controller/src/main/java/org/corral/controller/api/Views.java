@@ -22,7 +22,8 @@ final class Views {
   private Views() {}
 
   record HostView(String name, String uri, String state, String stateReason, Instant stateSince, HostCapacity capacity,
-      Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts) {}
+      Map<String, String> labels, PowerSpec power, Resources reserved, int vms, double cpuUtilisation, double watts,
+      org.corral.model.host.LockManager lockManager, org.corral.model.snapshot.StorageLeases storageLeases) {}
 
   /** @param action the key of the action in flight on the VM (GET /actions/{key} tells how it ended), or null */
   record VmView(String name, String uuid, String state, DesiredState desired, @Nullable String host,
@@ -33,7 +34,7 @@ final class Views {
       @Nullable Instant updated, @Nullable String error, Cause cause) {}
 
   static HostView host(Host h, ControllerState s) {
-    return host(h, s.vmsOn(h.name()), s.metrics(h.name()));
+    return host(h, s.vmsOn(h.name()), s.metrics(h.name()), s.observation(h.name()).leases());
   }
 
   /**
@@ -48,10 +49,11 @@ final class Views {
         on.add(v);
       }
     }
-    return host(h, on, s.publishedMetrics(h.name()));
+    return host(h, on, s.publishedMetrics(h.name()), s.observation(h.name()).leases());
   }
 
-  private static HostView host(Host h, List<Vm> on, HostMetrics m) {
+  /** @param leases what the storage last said of its leases (observations are soft state, readable from any thread) */
+  private static HostView host(Host h, List<Vm> on, HostMetrics m, org.corral.model.snapshot.StorageLeases leases) {
     Resources reserved = Resources.ZERO;
     for (Vm v : on) {
       reserved = reserved.plus(v.spec().demand());
@@ -61,7 +63,7 @@ final class Views {
       default -> h.powerModelOrTypical().wattsAt(m.cpuUtilisation());
     };
     return new HostView(h.name(), h.uri(), h.state().name(), h.stateReason(), h.stateSince(), h.capacity(), h.labels(), h.power(),
-        reserved, on.size(), round(m.cpuUtilisation()), round(watts));
+        reserved, on.size(), round(m.cpuUtilisation()), round(watts), h.lockManager(), leases);
   }
 
   /** The VM with its declared services not checked (a follower's read: it observes nothing). */

@@ -42,6 +42,24 @@ public final class HostConnections implements AutoCloseable {
     this.events = listener;
   }
 
+  /**
+   * What the shared storage says of {@code host}'s storage leases (asked of the storage through its
+   * hypervisor driver, not of the host); UNKNOWN when the driver cannot tell or the question fails.
+   */
+  public CompletionStage<org.corral.model.snapshot.StorageLeases> leases(Host host) {
+    CompletionStage<org.corral.drivers.hypervisor.LeaseStatus> asked;
+    try {
+      asked = drivers.hypervisorFor("uri", host.uri()).leases(host.uri());
+    } catch (RuntimeException e) {
+      asked = CompletableFuture.failedFuture(e);
+    }
+    return asked.handle((l, err) -> err != null || l == null ? org.corral.model.snapshot.StorageLeases.UNKNOWN : switch (l) {
+      case HELD -> org.corral.model.snapshot.StorageLeases.HELD;
+      case EXPIRED -> org.corral.model.snapshot.StorageLeases.EXPIRED;
+      case UNKNOWN -> org.corral.model.snapshot.StorageLeases.UNKNOWN;
+    });
+  }
+
   /** The live connection to {@code host}, connecting if needed. Completes on the loop. */
   public CompletionStage<HypervisorConnection> get(Host host) {
     HypervisorConnection c = open.get(host.name());

@@ -27,6 +27,7 @@ import org.corral.model.plan.Cause;
 import org.corral.model.plan.Origin;
 import org.corral.model.snapshot.HostMetrics;
 import org.corral.model.snapshot.HostObservation;
+import org.corral.model.snapshot.StorageLeases;
 import org.corral.model.snapshot.Samples;
 import org.corral.model.snapshot.VmObservation;
 import org.corral.policy.health.HostLiveness;
@@ -233,7 +234,7 @@ public final class Monitor extends Loop {
     // (its beats are missed meanwhile all the same).
     // A beat's answer is empty: it carries nothing but the fact that the hypervisor answered.
     CompletionStage<java.util.Optional<Observation>> reading = connections.get(host)
-        .thenCompose(conn -> full ? read(conn).thenApply(java.util.Optional::of) : conn.beat().thenApply(v -> java.util.Optional.empty()));
+        .thenCompose(conn -> full ? read(host, conn).thenApply(java.util.Optional::of) : conn.beat().thenApply(v -> java.util.Optional.empty()));
     Stages.within(reading, pollBudget, clock, "reading " + hostName)
         .whenComplete((obs, err) -> clock.execute(() -> {
           inFlight.remove(hostName);
@@ -273,10 +274,12 @@ public final class Monitor extends Loop {
     return peakPolls;
   }
 
-  private record Observation(List<DomainStatus> domains, HostStats stats) {}
+  /** @param leases what the shared storage says of the host's storage leases, read with each full poll */
+  private record Observation(List<DomainStatus> domains, HostStats stats, StorageLeases leases) {}
 
-  private CompletionStage<Observation> read(HypervisorConnection conn) {
-    return conn.domains().thenCombine(conn.stats(), Observation::new);
+  private CompletionStage<Observation> read(Host host, HypervisorConnection conn) {
+    return conn.domains().thenCombine(conn.stats(), (d, s) -> new Observation(d, s, StorageLeases.UNKNOWN))
+        .thenCombine(connections.leases(host), (o, l) -> new Observation(o.domains(), o.stats(), l));
   }
 
   private void onFailure(String hostName, DriverException e, long cycle) {
@@ -347,7 +350,14 @@ public final class Monitor extends Loop {
     }
     errorStreak.remove(hostName);
     nextTry.remove(hostName);
+    boolean storageLostBefore = state.observation(hostName).storageLost();
     HostObservation o = observe(h, obs);
+    if (o.storageLost() != storageLostBefore) {
+      // Said once per change: the scheduler's filter (host-storage-lost) says it again for each VM it keeps away.
+      state.tx().journal(EntryKind.UPDATED, SubjectKind.HOST, hostName, null, null, null, Cause.of(Origin.MONITOR, cycle, "storage leases"),
+          o.storageLost() ? "storage leases EXPIRED: it answers but has lost the shared storage; no VM on shared storage is placed there"
+              : "storage leases held again: VMs on shared storage may be placed there").commit();
+    }
     apply(h, o, Cause.of(Origin.MONITOR, cycle, HostLiveness.ANSWERS));
     reconcileVms(hostName, obs.domains(), started, cycle);
   }
@@ -452,7 +462,7 @@ public final class Monitor extends Loop {
     }
     Map<String, VmObservation> vms = observeVms(h.name(), before, obs.domains(), prev, now);
     HostMetrics metrics = new HostMetrics(cpu.meanOfLast(window), memUsed, Math.min(window, cpu.size()), clock.now());
-    HostObservation o = before.answered(clock.now(), cpu, memory, metrics, vms);
+    HostObservation o = before.answered(clock.now(), cpu, memory, metrics, vms).withLeases(obs.leases());
     state.putObservation(h.name(), o);
     return o;
   }

@@ -523,14 +523,38 @@ class ApiEndToEndTest {
     assertThat(api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": true}").status()).isEqualTo(200);
     assertThat(simHost(api.get("/api/v1/sim").json(), "t03").get("bmcReachable").asBoolean()).isTrue();
     assertThat(api.post("/api/v1/sim/vms/busy1/fail-migrations", "{\"count\": 2}").status()).isEqualTo(200);
+    // Storage and libvirtd faults, each undone at once (well within the 10 s lease and the 3 s beats to SUSPECT).
+    ApiClient.Reply cut = api.post("/api/v1/sim/hosts/t03/storage", "{\"cut\": true}");
+    assertThat(cut.status()).as(cut.toString()).isEqualTo(200);
+    assertThat(simHost(cut.json(), "t03").get("storageCut").asBoolean()).isTrue();
+    assertThat(simHost(cut.json(), "t03").get("leases").asText()).as("not yet run out").isEqualTo("HELD");
+    assertThat(api.post("/api/v1/sim/hosts/t03/storage", "{\"cut\": false}").status()).isEqualTo(200);
+    ApiClient.Reply stop = api.post("/api/v1/sim/hosts/t03/libvirtd", "{\"running\": false}");
+    assertThat(stop.status()).as(stop.toString()).isEqualTo(200);
+    assertThat(simHost(stop.json(), "t03").get("libvirtdStopped").asBoolean()).isTrue();
+    ApiClient.Reply start = api.post("/api/v1/sim/hosts/t03/libvirtd", "{\"running\": true}");
+    assertThat(start.status()).as(start.toString()).isEqualTo(200);
+    assertThat(simHost(start.json(), "t03").get("libvirtdStopped").asBoolean()).isFalse();
+    assertThat(simHost(start.json(), "t03").get("storageCut").asBoolean()).isFalse();
+    assertThat(api.get("/api/v1/hosts/t03").json().get("storageLeases").asText()).as("healed within the lease time")
+        .isEqualTo("HELD");
 
     List<String> faults = corral.events(before, null).stream().filter(e -> "FAULT_INJECTED".equals(e.get("kind").asText()))
         .map(e -> e.get("subject").asText() + ": " + e.get("message").asText()).toList();
-    assertThat(faults).containsExactly("t03: BMC unreachable", "t03: BMC reachable again", "busy1: next 2 migration(s) will fail");
+    assertThat(faults).containsExactly("t03: BMC unreachable", "t03: BMC reachable again", "busy1: next 2 migration(s) will fail",
+        "t03: storage cut: its leases are no longer renewed, they expire a lease time from now",
+        "t03: storage reconnected: its leases are renewed again",
+        "t03: libvirtd stopped: the hypervisor does not answer, the guests run on",
+        "t03: libvirtd started again on the host: its hypervisor answers, the guests untouched");
 
     Rejections p = new Rejections();
     p.expect(api.post("/api/v1/sim/hosts/t03/partition", "{}"), 400, "invalid-input", "enabled");
     p.expect(api.post("/api/v1/sim/hosts/t03/bmc", "{\"reachable\": \"no\"}"), 400, "invalid-input", "reachable");
+    p.expect(api.post("/api/v1/sim/hosts/t03/storage", "{\"enabled\": true}"), 400, "invalid-input", "enabled");
+    p.expect(api.post("/api/v1/sim/hosts/t03/storage", "{}"), 400, "invalid-input", "cut");
+    p.expect(api.post("/api/v1/sim/hosts/t03/libvirtd", "{\"running\": \"yes\"}"), 400, "invalid-input", "running");
+    p.expect(api.post("/api/v1/sim/hosts/t03/libvirtd", "{\"running\": true}"), 409, "conflict", null).contains("libvirtd runs on t03");
+    p.expect(api.post("/api/v1/sim/hosts/nosuch/storage", "{\"cut\": true}"), 404, "not-found", null);
     p.expect(api.post("/api/v1/sim/vms/busy1/fail-migrations", "{\"count\": -1}"), 400, "invalid-input", "count");
     p.expect(api.post("/api/v1/sim/vms/nosuch/fail-migrations", "{\"count\": 1}"), 404, "not-found", null);
     p.expect(api.post("/api/v1/sim/vms/nosuch/workload", "{\"constant\": 0.5}"), 404, "not-found", null);

@@ -128,6 +128,46 @@ class GuardianTest {
     assertEachVmRunsOnce(lab);
   }
 
+  @Test
+  void aRecoveryWaitsRatherThanGoToTheOnlyFreeHostWhileItsStorageIsCutAndTheJournalSaysWhy() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    lab.startWithInventory();
+    // On the shared image: it needs its disk's storage lease wherever it runs.
+    lab.cmd().createVm(new VmRequest("db", 1, 4096L, List.of(new org.corral.model.vm.DiskSpec("debian12", 10)), null, null, null,
+        null, null, null, HaLevel.HIGH, null, null, null, null), "t");
+    lab.untilVm("db", VmState.RUNNING, Duration.ofMinutes(1));
+    String failed = lab.vm("db").host();
+    String free = lab.dc.hosts().stream().map(h -> h.name()).filter(n -> !n.equals(failed)).findFirst().orElseThrow();
+
+    lab.dc.cutStorage(free, true);
+    lab.until("the Monitor sees " + free + "'s leases EXPIRED", () -> lab.controller.state().observation(free).storageLost(),
+        Duration.ofMinutes(1));
+    assertThat(lab.host(free).state()).as("it answers: UP, only cut from the storage").isEqualTo(HostState.UP);
+    lab.dc.crashHost(failed);
+    lab.until(failed + " FENCED", () -> lab.host(failed).state() == HostState.FENCED, Duration.ofMinutes(1));
+    lab.run(Duration.ofSeconds(30));
+
+    List<JournalEntry> j = lab.journal();
+    assertThat(j).as("no recovery is sent to the cut host").noneSatisfy(e -> assertThat(e.actionKey()).isNotNull().startsWith("recover/"));
+    assertThat(j).anySatisfy(e -> {
+      assertThat(e.kind()).isEqualTo(EntryKind.GUARDIAN_NOTE);
+      assertThat(e.message()).startsWith("db: no host to restart it on")
+          .contains("1 host has lost the shared storage (storage leases EXPIRED): db needs a storage lease there");
+    });
+    assertThat(lab.vm("db").state()).isNotEqualTo(VmState.FAILED);
+    assertThat(j).filteredOn(e -> free.equals(e.subject()) && e.kind() == EntryKind.UPDATED).extracting(JournalEntry::message)
+        .containsExactly("storage leases EXPIRED: it answers but has lost the shared storage; no VM on shared storage is placed there");
+
+    lab.dc.cutStorage(free, false);
+    lab.until("db running on " + free, () -> lab.vm("db").state() == VmState.RUNNING && free.equals(lab.vm("db").host()),
+        Duration.ofMinutes(1));
+    assertThat(lab.journal()).as("sent once, and it took").filteredOn(e -> e.kind() == EntryKind.ACTION_FAILED && e.actionKey() != null
+        && e.actionKey().startsWith("recover/")).isEmpty();
+    assertThat(lab.journal()).anySatisfy(e -> assertThat(e.subject() + ": " + e.message())
+        .isEqualTo(free + ": storage leases held again: VMs on shared storage may be placed there"));
+    assertEachVmRunsOnce(lab);
+  }
+
   /** The lab's hosts with soft fencing ({@code power.soft}) through the simulator. */
   private static void addInventoryWithSoftFencing(LabHarness lab) {
     lab.addInventory(h -> new org.corral.controller.command.HostRequest(h.name(), h.uri(), h.capacity(), Map.of(),

@@ -37,11 +37,17 @@ final class LabStateFile {
 
   record LabState(int version, long revision, String name, long seed, String savedAt, WorkloadDto defaultWorkload,
       Map<String, WorkloadDto> workloads, Map<String, Integer> failMigrations, long migrationsBegun,
-      List<String> faults, List<HostDto> hosts) {}
+      List<String> faults, List<HostDto> hosts, @Nullable String leaseTime) {}
 
   record HostDto(String name, int cores, int mhzPerCore, long memoryMib, List<Double> watts, double offWatts,
       SimPower power, boolean crashed, boolean partitioned, boolean bmcReachable, double joules, double busyCoreNanos,
-      List<DomainDto> domains) {}
+      List<DomainDto> domains, boolean storageCut, boolean daemonDown, @Nullable LeaseDto leases) {}
+
+  /**
+   * The leases of a host cut from its storage: expired, or how long ago it stopped renewing them
+   * (so that they run out when they would have). Absent for a host that renews them.
+   */
+  record LeaseDto(boolean expired, long stoppedAgoNanos) {}
 
   /** @param workloadAgeNanos time since the domain's workload clock started, when running */
   record DomainDto(DomainSpec spec, DomainSpec live, boolean running, double cpuNanos, long workloadAgeNanos) {}
@@ -70,13 +76,15 @@ final class LabStateFile {
       };
       HostCapacity c = h.capacity();
       hosts.add(new HostDto(h.name(), c.cores(), c.mhzPerCore(), c.memoryMib(), h.powerModel().watts(),
-          h.powerModel().offWatts(), power, h.crashed, h.partitioned, h.bmcReachable, h.joules, h.busyCoreNanos, domains));
+          h.powerModel().offWatts(), power, h.crashed, h.partitioned, h.bmcReachable, h.joules, h.busyCoreNanos, domains,
+          h.storageCut, h.daemonDown && power == SimPower.ON,
+          h.storageCut && !h.renewing ? new LeaseDto(h.leasesExpired, h.leasesExpired ? 0 : now - h.renewStoppedAt) : null));
     }
     Map<String, WorkloadDto> workloads = new TreeMap<>();
     dc.workloads.forEach((k, v) -> workloads.put(k, toDto(v)));
     return new LabState(VERSION, ++dc.revision, dc.name(), dc.seed(), SimDataCenter.toInstant(now).toString(),
         toDto(dc.defaultWorkload), workloads, new TreeMap<>(dc.failMigrations), dc.migrationsBegun,
-        List.copyOf(dc.faults), hosts);
+        List.copyOf(dc.faults), hosts, dc.leaseTime.toString());
   }
 
   static LabState read(Path file) throws IOException {
@@ -101,6 +109,9 @@ final class LabStateFile {
       dc.migrationsBegun = s.migrationsBegun();
       dc.revision = s.revision();
       dc.faults.addAll(s.faults());
+      if (s.leaseTime() != null) {
+        dc.leaseTime = Duration.parse(s.leaseTime());
+      }
       return null;
     });
     for (HostDto hd : s.hosts()) {
@@ -112,6 +123,8 @@ final class LabStateFile {
         h.crashed = hd.crashed();
         h.partitioned = hd.partitioned();
         h.bmcReachable = hd.bmcReachable();
+        h.storageCut = hd.storageCut();
+        h.daemonDown = hd.daemonDown() && h.power == SimPower.ON;
         h.joules = hd.joules();
         h.busyCoreNanos = hd.busyCoreNanos();
         for (DomainDto dd : hd.domains()) {
@@ -123,6 +136,14 @@ final class LabStateFile {
             d.origin = start - dd.workloadAgeNanos();
           }
           h.domains.put(d.name(), d);
+        }
+        LeaseDto leases = hd.leases();
+        if (h.storageCut && h.power == SimPower.ON) { // cut while on: it renews nothing, its leases run out (killing what runs) or have
+          h.renewing = false;
+          h.leasesExpired = leases == null || leases.expired();
+          if (!h.leasesExpired) {
+            dc.expireLater(h, start - Objects.requireNonNull(leases).stoppedAgoNanos());
+          }
         }
         return null;
       });

@@ -378,9 +378,13 @@ public final class SimDataCenter {
       return;
     }
     h.renewing = false;
-    long at = nowNanos();
+    expireLater(h, nowNanos());
+  }
+
+  /** The leases of {@code h}, no longer renewed since {@code at} (epoch nanos), run out a lease time after it. Under the lock. */
+  void expireLater(SimHost h, long at) {
     h.renewStoppedAt = at;
-    later(leaseTime, () -> {
+    later(Duration.ofNanos(Math.max(0, leaseTime.toNanos() - (nowNanos() - at))), () -> {
       if (h.renewing || h.renewStoppedAt != at || h.leasesExpired) {
         return;
       }
@@ -426,6 +430,33 @@ public final class SimDataCenter {
       fault(host + ": libvirtd stopped");
       return null;
     });
+  }
+
+  /**
+   * The host's hypervisor daemon (libvirtd) is started again from the host itself (by an
+   * administrator at its console, or by systemd's {@code Restart=on-failure}), not by Corral: it
+   * answers again on new connections, its guests untouched, as after soft fencing
+   * ({@link SimPowerDriver#restartHypervisor}) but without needing the management network. No
+   * effect when the daemon runs.
+   */
+  public void startHypervisor(String host) {
+    mutate(() -> {
+      SimHost h = hostOrThrow(host);
+      if (!h.daemonDown) {
+        fault(host + ": libvirtd start ignored, it runs");
+        return null;
+      }
+      restartDaemon(h);
+      return null;
+    });
+  }
+
+  /** The daemon runs again (under the lock): a soft fencing or a start by hand. */
+  void restartDaemon(SimHost h) {
+    if (h.daemonDown) {
+      h.daemonDown = false;
+      fault(h.name() + ": libvirtd restarted");
+    }
   }
 
   /** Makes the host's BMC answer or not; power operations on it then fail UNREACHABLE. */

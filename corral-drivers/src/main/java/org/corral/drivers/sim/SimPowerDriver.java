@@ -123,10 +123,7 @@ public final class SimPowerDriver implements PowerDriver {
       if (h.power != SimPower.ON || h.crashed || h.partitioned) {
         throw dc.unreachable(h, "ssh: " + SimHypervisorDriver.whyNotAnswering(h));
       }
-      if (h.daemonDown) {
-        h.daemonDown = false;
-        dc.fault(h.name() + ": libvirtd restarted");
-      }
+      dc.restartDaemon(h);
       return DONE;
     });
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import org.corral.drivers.hypervisor.DomainState;
 import org.corral.drivers.hypervisor.DomainStatus;
 import org.corral.drivers.hypervisor.HypervisorConnection;
+import org.corral.drivers.hypervisor.LeaseStatus;
 import org.corral.model.InvalidInputException;
 import org.corral.model.time.VirtualClock;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,40 @@ class LabStateFileTest {
     clock2.advance(Duration.ofHours(1));
     assertThat(join(again.stats())).isEqualTo(join(node1.stats()));
     assertThat(loaded.totalEnergyJoules()).isCloseTo(lab.dc.totalEnergyJoules(), withinPercentage(1e-9));
+  }
+
+  @Test
+  void aStorageCutAndAStoppedLibvirtdSurviveARestartAndTheLeasesRunOutWhenTheyWould() {
+    lab.dc.setLeaseTime(Duration.ofSeconds(30));
+    lab.dc.cutStorage("node1", true);
+    lab.dc.stopHypervisor("node3");
+    lab.advance(Duration.ofSeconds(10));
+    Path file = dir.resolve("lab.json");
+    lab.dc.saveTo(file);
+    VirtualClock clock2 = new VirtualClock(lab.clock.now());
+    SimDataCenter loaded = SimDataCenter.loadFrom(file, clock2, SimLatencies.DEFAULT);
+
+    assertThat(loaded.host("node1").orElseThrow().storageCut()).isTrue();
+    assertThat(loaded.host("node3").orElseThrow().daemonDown()).isTrue();
+    assertThat(loaded.host("node3").orElseThrow().answers()).isFalse();
+    assertThat(loaded.leaseTime()).isEqualTo(Duration.ofSeconds(30));
+    HypervisorConnection again = join(new SimHypervisorDriver(loaded).connect(loaded.uriOf("node1")));
+    clock2.advance(Duration.ofSeconds(19));
+    lab.advance(Duration.ofSeconds(19));
+    assertThat(loaded.leaseStatus("node1")).as("20 s of the 30 s lease are left at the save").isEqualTo(LeaseStatus.HELD);
+    assertThat(join(again.domains())).isEqualTo(join(node1.domains()));
+
+    clock2.advance(Duration.ofSeconds(1));
+    lab.advance(Duration.ofSeconds(1));
+    assertThat(loaded.leaseStatus("node1")).isEqualTo(LeaseStatus.EXPIRED).isEqualTo(lab.dc.leaseStatus("node1"));
+    assertThat(join(again.domains())).as("the expired leases killed web1 and db1 in both").isEqualTo(join(node1.domains()))
+        .allMatch(d -> d.state() != DomainState.RUNNING);
+
+    loaded.startHypervisor("node3");
+    assertThat(loaded.host("node3").orElseThrow().daemonDown()).isFalse();
+    assertThat(loaded.host("node3").orElseThrow().partitioned()).as("only the daemon came back").isTrue();
+    loaded.partitionHost("node3", false);
+    assertThat(loaded.host("node3").orElseThrow().answers()).isTrue();
   }
 
   @Test

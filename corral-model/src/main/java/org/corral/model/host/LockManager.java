@@ -22,7 +22,18 @@ public record LockManager(Kind kind, @Nullable String leaseDir) {
     /** virtlockd: locks the disk files themselves (fcntl), nothing in the domain XML. */
     LOCKD,
     /** sanlock: leases on shared storage named in the domain XML ({@code <lease>}). */
-    SANLOCK
+    SANLOCK;
+
+    /** Parses {@code sanlock}, {@code lockd} (or {@code virtlockd}) or {@code none}, any case; errors name {@code field}. */
+    public static Kind parse(String field, String kind) {
+      return switch (kind.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "sanlock" -> SANLOCK;
+        case "lockd", "virtlockd" -> LOCKD;
+        case "none" -> NONE;
+        default -> throw new InvalidInputException(field, InvalidInputException.quote(kind) + " is not a lock manager",
+            "use sanlock, lockd or none");
+      };
+    }
   }
 
   public static final LockManager NONE = new LockManager(Kind.NONE, null);
@@ -49,13 +60,6 @@ public record LockManager(Kind kind, @Nullable String leaseDir) {
     if (kind == null) {
       return NONE;
     }
-    Kind k = switch (kind.strip().toLowerCase(java.util.Locale.ROOT)) {
-      case "sanlock" -> Kind.SANLOCK;
-      case "lockd", "virtlockd" -> Kind.LOCKD;
-      case "none" -> Kind.NONE;
-      default -> throw new InvalidInputException(field, InvalidInputException.quote(kind) + " is not a lock manager",
-          "use sanlock, lockd or none");
-    };
-    return new LockManager(k, leaseDir);
+    return new LockManager(Kind.parse(field, kind), leaseDir);
   }
 }

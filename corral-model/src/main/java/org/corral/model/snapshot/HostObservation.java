@@ -20,12 +20,30 @@ import java.util.Map;
  * @param vms             what was observed of each VM running there, by name (kept with its host so
  *                        a poll replaces one small map instead of touching a global one per VM)
  * @param observedAt      time of the last poll's outcome
+ * @param leases          what the shared storage said of its storage leases at the last full poll
+ *                        that could tell (kept through beats and failed reads)
  */
 public record HostObservation(@Nullable Instant lastAnswer, int answers, int silentPolls, @Nullable String lastError, boolean configError, Samples cpu,
-    Samples memory, HostMetrics metrics, Map<String, VmObservation> vms, Instant observedAt) {
+    Samples memory, HostMetrics metrics, Map<String, VmObservation> vms, Instant observedAt, StorageLeases leases) {
 
   public HostObservation {
     vms = Map.copyOf(vms);
+  }
+
+  /** Leases not (yet) known. */
+  public HostObservation(@Nullable Instant lastAnswer, int answers, int silentPolls, @Nullable String lastError, boolean configError,
+      Samples cpu, Samples memory, HostMetrics metrics, Map<String, VmObservation> vms, Instant observedAt) {
+    this(lastAnswer, answers, silentPolls, lastError, configError, cpu, memory, metrics, vms, observedAt, StorageLeases.UNKNOWN);
+  }
+
+  /** This observation with what the shared storage says of the host's leases. */
+  public HostObservation withLeases(StorageLeases l) {
+    return new HostObservation(lastAnswer, answers, silentPolls, lastError, configError, cpu, memory, metrics, vms, observedAt, l);
+  }
+
+  /** True when the host answers but cannot hold storage leases: its path to the shared storage is lost. */
+  public boolean storageLost() {
+    return leases == StorageLeases.EXPIRED;
   }
 
   /** Nothing observed yet. */
@@ -52,26 +70,26 @@ public record HostObservation(@Nullable Instant lastAnswer, int answers, int sil
 
   /** After an answer: silence and error cleared, histories, summary and VM observations replaced. */
   public HostObservation answered(Instant at, Samples cpu, Samples memory, HostMetrics metrics, Map<String, VmObservation> vms) {
-    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at);
+    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at, leases);
   }
 
   /** After a beat (the Monitor's cheap liveness read) answered: silence and error cleared, histories kept. */
   public HostObservation beat(Instant at) {
-    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at);
+    return new HostObservation(at, answers + 1, 0, null, false, cpu, memory, metrics, vms, at, leases);
   }
 
   /** After a read that failed: its reason; the beats missed are counted by {@link #silent}. */
   public HostObservation failed(Instant at, String error, boolean isConfigError) {
-    return new HostObservation(lastAnswer, answers, silentPolls, error, isConfigError, cpu, memory, metrics, vms, at);
+    return new HostObservation(lastAnswer, answers, silentPolls, error, isConfigError, cpu, memory, metrics, vms, at, leases);
   }
 
   /** A missed beat that starts a new count (the misses before it were not in a row). */
   public HostObservation firstSilent(Instant at, String error, boolean isConfigError) {
-    return new HostObservation(lastAnswer, answers, 1, error, isConfigError, cpu, memory, metrics, vms, at);
+    return new HostObservation(lastAnswer, answers, 1, error, isConfigError, cpu, memory, metrics, vms, at, leases);
   }
 
   /** After a beat with no answer: one more missed beat, with its reason. */
   public HostObservation silent(Instant at, String error, boolean isConfigError) {
-    return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, vms, at);
+    return new HostObservation(lastAnswer, answers, silentPolls + 1, error, isConfigError, cpu, memory, metrics, vms, at, leases);
   }
 }

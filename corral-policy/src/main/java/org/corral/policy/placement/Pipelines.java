@@ -17,6 +17,9 @@ final class Pipelines {
         new HostExcludedFilter(),
         // 1c. A flag: reserved spares take only a failed host's VMs, in a recovery's spare pass.
         new SpareHostFilter(),
+        // 1d. A flag, then (only on such a host) a look at the VM's disks: a host cut from the
+        //     shared storage takes no VM with a disk there.
+        new StorageLeaseFilter(),
         // 2-3. Capacity: two subtractions; memory first, since it is never overcommitted and
         //      binds far more often than CPU.
         new MemoryFitFilter(),

@@ -11,6 +11,7 @@ import org.corral.model.Resources;
 import org.corral.model.host.Host;
 import org.corral.model.host.HostState;
 import org.corral.model.host.PowerModel;
+import org.corral.model.image.Image;
 import org.corral.model.snapshot.HostObservation;
 import org.corral.model.snapshot.Reservation;
 import org.corral.model.snapshot.Snapshot;
@@ -58,6 +59,13 @@ final class PlacementState {
   final boolean[] spare;
   /** Some host is a spare: only then does a recovery make a spare pass. */
   final boolean anySpare;
+  /**
+   * Its storage leases EXPIRED though it answers ({@link HostObservation#storageLost}): it lost its
+   * path to the shared storage, and takes no VM with a disk there ({@link StorageLeaseFilter}).
+   */
+  final boolean[] storageLost;
+  /** The images, to tell a VM's disks on shared storage ({@link Image#shared}). */
+  final Map<String, Image> images;
   /** True while a search looks at spares, and only at them. */
   boolean spareMode;
   static final String LAST_RESORT_LABEL = "placement";
@@ -101,6 +109,8 @@ final class PlacementState {
     checked = new boolean[size];
     lastResort = new boolean[size];
     spare = new boolean[size];
+    storageLost = new boolean[size];
+    images = snapshot.images();
     memoryCapacity = new long[size + 1];
     memoryReserved = new long[size + 1];
     cpuCapacity = new double[size + 1];
@@ -128,6 +138,7 @@ final class PlacementState {
       HostObservation seen = snapshot.observation(h.name());
       Reservation held = snapshot.reservation(h.name());
       checked[i] = wakeable[i] || seen.answered();
+      storageLost[i] = seen.storageLost();
       Resources cap = h.capacity().schedulable(cpuOvercommit);
       Resources used = held.resources();
       memoryCapacity[i] = cap.memoryMib();

@@ -133,7 +133,41 @@ class FiltersTest {
   void everyFilterHasADistinctReasonInPipelineOrder() {
     List<String> reasons = Pipelines.build(PlacementPolicy.PACKING).filters().stream().map(HostFilter::reason).toList();
     assertThat(reasons).doesNotHaveDuplicates().containsExactly("host-not-up", "host-unchecked", "host-excluded", "host-spare",
-        "insufficient-memory",
-        "insufficient-cpu", "anti-affinity", "affinity", "requirements-false");
+        "host-storage-lost", "insufficient-memory", "insufficient-cpu", "anti-affinity", "affinity", "requirements-false");
+  }
+
+  @ParameterizedTest(name = "leases {0}, disks {1} -> {2}")
+  @CsvSource(nullValues = "-", value = {
+      "EXPIRED, shared,       false",
+      "EXPIRED, local+shared, false",
+      "EXPIRED, local,        true",
+      "EXPIRED, -,            false",
+      "EXPIRED, missing,      true",
+      "HELD,    shared,       true",
+      "UNKNOWN, shared,       true"})
+  void storageLeaseFilterKeepsVmsOnSharedStorageOffAHostThatLostIt(org.corral.model.snapshot.StorageLeases leases, String disks,
+      boolean accepted) {
+    PlacementState s = new PlacementState(new Lab().host("h", 16, 16384).leases("h", leases)
+        .image("shared", true).image("local", false).snapshot(), 1.0);
+    List<org.corral.model.vm.DiskSpec> d = disks == null ? List.of()
+        : java.util.Arrays.stream(disks.split("\\+")).map(i -> new org.corral.model.vm.DiskSpec(i, 10)).toList();
+    assertThat(new StorageLeaseFilter().accepts(s, 0, candidate(VmSpec.of(1, 1).withDisks(d)))).isEqualTo(accepted);
+  }
+
+  @Test
+  void aVmOnSharedStorageIsPlacedBesideAHostThatLostItAndTheReportSaysWhyWhenNoneIsLeft() {
+    VmSpec spec = VmSpec.of(1, 512).withDisks(List.of(new org.corral.model.vm.DiskSpec("shared", 10)));
+    Lab lab = new Lab().host("a", 16, 16384).host("b", 2, 2048).leases("a", org.corral.model.snapshot.StorageLeases.EXPIRED)
+        .image("shared", true);
+    Scheduler scheduler = new Scheduler(SchedulerSettings.DEFAULT);
+    PlacementResult placed = scheduler.place(lab.snapshot(), List.of(Lab.pending("v", spec)));
+    assertThat(placed.placements()).singleElement().extracting(Placement::host).as("b is smaller but holds its leases").isEqualTo("b");
+
+    PlacementResult nowhere = scheduler.place(lab.leases("b", org.corral.model.snapshot.StorageLeases.EXPIRED).snapshot(),
+        List.of(Lab.pending("v", spec)));
+    assertThat(nowhere.placements()).isEmpty();
+    PlacementReport why = nowhere.unplaced().get(0);
+    assertThat(why.rejectedBy()).containsEntry(StorageLeaseFilter.REASON, 2);
+    assertThat(why.summary()).contains("2 hosts have lost the shared storage (storage leases EXPIRED): v needs a storage lease there");
   }
 }

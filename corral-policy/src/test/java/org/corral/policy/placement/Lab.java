@@ -73,14 +73,30 @@ final class Lab {
     return this;
   }
 
+  private final Map<String, org.corral.model.snapshot.StorageLeases> leases = new HashMap<>();
+  private final Map<String, org.corral.model.image.Image> images = new HashMap<>();
+
+  /** What the shared storage says of {@code host}'s storage leases (UNKNOWN unless set). */
+  Lab leases(String host, org.corral.model.snapshot.StorageLeases l) {
+    leases.put(host, l);
+    return this;
+  }
+
+  /** An image, on shared storage or not. */
+  Lab image(String name, boolean shared) {
+    images.put(name, new org.corral.model.image.Image(name, "default", name + ".qcow2", "qcow2", 10, shared));
+    return this;
+  }
+
   Snapshot snapshot() {
     Map<String, HostObservation> observed = new java.util.HashMap<>();
     for (String h : hosts.keySet()) {
       if (!unchecked.contains(h)) {
-        observed.put(h, HostObservation.answeredAt(T0, metrics.getOrDefault(h, HostMetrics.NONE)));
+        observed.put(h, HostObservation.answeredAt(T0, metrics.getOrDefault(h, HostMetrics.NONE))
+            .withLeases(leases.getOrDefault(h, org.corral.model.snapshot.StorageLeases.UNKNOWN)));
       }
     }
-    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), Map.of(), observed);
+    return new Snapshot(cycle, T0, 42, hosts, vms, Map.of(), images, observed);
   }
 
   static Vm pending(String name, VmSpec spec) {
