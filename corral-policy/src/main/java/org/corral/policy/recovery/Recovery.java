@@ -402,8 +402,8 @@ public final class Recovery {
           from++;
           total++;
           actions.add(new Action.MigrateVm(SPARE_RETURN + vm.name() + "/" + vm.version(), vm.name(), h.name(), p.host(),
-              Cause.of(Origin.GUARDIAN, snapshot.cycle(), "returns from reserved spare " + h.name()
-                  + " (kept empty for the next failure): " + p.reason())));
+              Cause.of(Origin.GUARDIAN, snapshot.cycle(), "returns from reserved spare " + h.name() + ": "
+                  + p.reason())));
         }
       }
     } finally {

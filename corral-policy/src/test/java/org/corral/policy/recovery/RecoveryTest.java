@@ -459,8 +459,7 @@ class RecoveryTest {
     // Two at once off one host (the executor's maxMigrationsPerHost); the third follows.
     assertThat(moves(d)).containsExactly("high:spare->n1", "medium:spare->n1");
     assertThat(keys(d)).containsExactly("spare-return/high/3", "spare-return/medium/3");
-    assertThat(d.plan().actions().getFirst().cause().reason()).startsWith("returns from reserved spare spare (kept empty for the next failure): ")
-        .contains("n1");
+    assertThat(d.plan().actions().getFirst().cause().reason()).startsWith("returns from reserved spare spare: PACKING chose n1");
     assertThat(d.plan().notes()).containsExactly(
         "low: stays on reserved spare spare: for now: 2 migration(s) off one host at once at most (executor.maxMigrationsPerHost); it follows");
   }
