@@ -378,7 +378,13 @@ class GuardianTest {
         .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && "node03".equals(lab.vm(n).host())), Duration.ofMinutes(2));
     assertEachVmRunsOnce(lab);
 
-    // Reboot fencing brings the failed host back; then the spare empties, a few at a time.
+    // Reboot fencing brings the failed host back; then the spare empties, a few at a time (two at
+    // once off one host): recommend mode (`corral plan`) shows the third one's move before it is made.
+    // (Steps of 100 ms: the Guardian plans it within a second of the first two arriving.)
+    assertThat(lab.clock.advanceUntil(() -> lab.controller.recommend().plans().stream()
+        .flatMap(p -> p.actions().stream()).anyMatch(a -> a instanceof org.corral.model.plan.Action.MigrateVm m
+            && m.key().startsWith(org.corral.policy.recovery.Recovery.SPARE_RETURN) && m.from().equals("node03") && m.to().equals(failed)),
+        Duration.ofMillis(100), Duration.ofMinutes(5))).as("corral plan shows a VM returning off the spare").isTrue();
     lab.until("every VM off the spare, running", () -> ha.stream()
         .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !"node03".equals(lab.vm(n).host())), Duration.ofMinutes(5));
     assertThat(ha).as("back on the host that rejoined").allSatisfy(n -> assertThat(lab.vm(n).host()).isEqualTo(failed));
