@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
  * of a host in MAINTENANCE live-migrate away (planned evacuation). A fenced host
  * that holds no VM any more is switched back on (reboot fencing): cut off or hung, it rejoins.
+ * Once nothing fails, the VMs on a reserved spare live-migrate back to the other hosts, a few at a
+ * time, so that the spare is empty for the next failure ({@link SpareReturn}).
  *
  * <p>Pure: the same snapshot, busy set and failure facts give the same decision.
  */
