@@ -113,7 +113,11 @@ public final class Controller implements AutoCloseable {
     // observation cycle after the start); woken at once when a host changes state.
     this.guardian = new GuardianLoop(clock, settings.monitorPeriod(), seed, state, executor,
         new org.corral.policy.recovery.Recovery(scheduler, settings.guardian().crashRestarts(), settings.guardian().heartbeat(),
-            settings.executor().maxPerHost(), settings.guardian().softFencing()), drivers, loaded.meta(), settings.monitorPeriod(),
+            settings.executor().maxPerHost(), settings.guardian().softFencing(),
+            // VMs leave a spare within the executor's migration limits: a few at a time, not a herd.
+            settings.guardian().spareReturn() ? new org.corral.policy.recovery.Recovery.SpareReturn(true,
+                settings.executor().maxMigrationsPerHost(), settings.executor().maxMigrations())
+                : org.corral.policy.recovery.Recovery.SpareReturn.OFF), drivers, loaded.meta(), settings.monitorPeriod(),
         settings.connectTimeout(), this::agents);
     // Guest-agent heartbeats of HA VMs (off unless guardian.heartbeat is set): observed here, judged by the Guardian.
     this.heartbeats = new org.corral.controller.loop.GuestHeartbeats(clock, seed, state, drivers, settings.guardian().heartbeat(),

@@ -27,10 +27,13 @@ import org.corral.policy.recovery.Recovery;
  * @param spares        reserved spare hosts by name (beside those labelled {@code corral.spare=true}):
  *                      they take no ordinary VM, and a failed host's VMs restart there first
  * @param heartbeat     guest-agent heartbeats of HA VMs ({@link GuestHeartbeat#OFF} by default)
+ * @param spareReturn   whether the VMs a recovery put on a spare live-migrate off it once nothing
+ *                      fails ({@code guardian.spareReturn}, true by default), so that the spare is
+ *                      empty for the next failure
  */
 public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts,
     List<Channel> channels, Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing,
-    Set<String> spares, GuestHeartbeat heartbeat) {
+    Set<String> spares, GuestHeartbeat heartbeat, boolean spareReturn) {
   /** The beats: 1 s, SUSPECT after 3 missed, DOWN after 5; three crash restarts in ten minutes. */
   public static final GuardianSettings DEFAULT = new GuardianSettings(Duration.ofSeconds(1), 3, 5, CrashRestarts.DEFAULT, List.of(),
       Notifier.Retry.DEFAULT);
@@ -43,13 +46,13 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
       Notifier.Retry retry) {
     this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, ServiceSettings.DEFAULT, Recovery.SoftFencing.DEFAULT,
-        Set.of(), GuestHeartbeat.OFF);
+        Set.of(), GuestHeartbeat.OFF, true);
   }
 
   /** With no spare host by name and no heartbeats. */
   public GuardianSettings(Duration beat, int suspectAfter, int downAfter, CrashRestarts crashRestarts, List<Channel> channels,
       Notifier.Retry retry, ServiceSettings services, Recovery.SoftFencing softFencing) {
-    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, Set.of(), GuestHeartbeat.OFF);
+    this(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, Set.of(), GuestHeartbeat.OFF, true);
   }
 
   public GuardianSettings {
@@ -100,21 +103,26 @@ public record GuardianSettings(Duration beat, int suspectAfter, int downAfter, C
   }
 
   public GuardianSettings withBeats(Duration b, int suspect, int down) {
-    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services, softFencing, spares, heartbeat);
+    return new GuardianSettings(b, suspect, down, crashRestarts, channels, retry, services, softFencing, spares, heartbeat, spareReturn);
   }
 
   public GuardianSettings withServices(ServiceSettings s) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s, softFencing, spares, heartbeat);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, s, softFencing, spares, heartbeat, spareReturn);
   }
 
   /** The same settings with {@code names} as the spare hosts ({@code guardian.spares}). */
   public GuardianSettings withSpares(Set<String> names) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, names, heartbeat);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, names, heartbeat, spareReturn);
   }
 
   /** The same settings with guest-agent heartbeats {@code h} ({@code guardian.heartbeat}). */
   public GuardianSettings withHeartbeat(GuestHeartbeat h) {
-    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, spares, h);
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, spares, h, spareReturn);
+  }
+
+  /** The same settings with the return of VMs off spares {@code on} or off ({@code guardian.spareReturn}). */
+  public GuardianSettings withSpareReturn(boolean on) {
+    return new GuardianSettings(beat, suspectAfter, downAfter, crashRestarts, channels, retry, services, softFencing, spares, heartbeat, on);
   }
 
   /** Heartbeat settings checked with errors naming their fields under {@code guardian.heartbeat}. */

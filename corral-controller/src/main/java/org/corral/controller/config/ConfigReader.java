@@ -153,7 +153,7 @@ public final class ConfigReader {
 
   /** The guardian section: liveness beats and crash restarts; what is left out takes its default. */
   private static GuardianSettings guardian(Node g, Map<String, String> env) {
-    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services", "softFencing", "spares", "heartbeat");
+    g.only("beat", "suspectAfter", "downAfter", "crashRestarts", "notify", "services", "softFencing", "spares", "heartbeat", "spareReturn");
     org.corral.policy.recovery.GuestHeartbeat heartbeat = org.corral.policy.recovery.GuestHeartbeat.OFF;
     if (g.has("heartbeat")) {
       Node hb = g.child("heartbeat").only("interval", "missed");
@@ -257,7 +257,8 @@ public final class ConfigReader {
     var soft = new org.corral.policy.recovery.Recovery.SoftFencing(sf.duration("timeout", d.softFencing().timeout()),
         sf.duration("grace", d.softFencing().grace()));
     return new GuardianSettings(g.duration("beat", d.beat()), g.integer("suspectAfter", d.suspectAfter()),
-        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services, soft, spares, heartbeat);
+        g.integer("downAfter", d.downAfter()), restarts, channels, retry, services, soft, spares, heartbeat,
+        g.bool("spareReturn", d.spareReturn()));
   }
 
   private static List<String> concat(String first, List<String> rest) {

@@ -127,6 +127,13 @@ class ConfigReaderTest {
   }
 
   @Test
+  void spareReturnIsOnUnlessTurnedOff() {
+    assertThat(ConfigReader.parse("controller: {seed: 1}", SOURCE, Map.of()).controller().guardian().spareReturn()).isTrue();
+    assertThat(ConfigReader.parse("guardian: {spareReturn: false}", SOURCE, Map.of()).controller().guardian().spareReturn()).isFalse();
+    assertThat(ConfigReader.parse("guardian: {spareReturn: true}", SOURCE, Map.of()).controller().guardian().spareReturn()).isTrue();
+  }
+
+  @Test
   void fullFileIsReadWithDefaultsForWhatItLeavesOut() {
     CorralConfig c = ConfigReader.parse("""
         controller: {seed: 7, monitorPeriod: 500ms, schedulerPeriod: 2m}
@@ -221,6 +228,8 @@ class ConfigReaderTest {
         Arguments.of("a heartbeat of zero", "guardian: {heartbeat: {interval: 0s}}", "guardian.heartbeat.interval", "positive"),
         Arguments.of("no missed heartbeat", "guardian: {heartbeat: {missed: 0}}", "guardian.heartbeat.missed", "at least 1"),
         Arguments.of("unknown heartbeat key", "guardian: {heartbeat: {every: 10s}}", "guardian.heartbeat.every", "interval"),
+        Arguments.of("spare return as a word", "guardian: {spareReturn: later}", "guardian.spareReturn", "must be true or false"),
+        Arguments.of("spare return as a number", "guardian: {spareReturn: 1}", "guardian.spareReturn", "must be true or false"),
         Arguments.of("crash window of zero", "guardian: {crashRestarts: {window: 0s}}", "guardian.crashRestarts.window", "positive"),
         Arguments.of("no failed checks per step", "guardian: {services: {failuresPerStep: 0}}", "guardian.services.failuresPerStep",
             "at least 1"),

@@ -427,6 +427,67 @@ class GuardianTest {
   }
 
   @Test
+  void theVmsRecoveredOntoTheSpareLiveMigrateOffItOnceTheFailedHostRejoinsAndEachRunsOnce() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT, LabHarness.fastSettings()
+        .withGuardian(org.corral.controller.GuardianSettings.DEFAULT.withSpares(java.util.Set.of("node03"))));
+    lab.startWithInventory();
+    // A VM of 30 GiB fills one ordinary host (32 GiB): the failed host's VMs have no room but the
+    // spare's, and, once it rejoins, their own host's.
+    String full = runAll(lab, List.of(vm("filler", 30720, HaLevel.NONE)));
+    String failed = runAll(lab, List.of(vm("db", 4096, HaLevel.HIGH), vm("web", 4096, HaLevel.MEDIUM),
+        vm("batch", 4096, HaLevel.LOW)));
+    List<String> ha = List.of("db", "web", "batch");
+    assertThat(failed).isNotIn(full, "node03");
+    assertThat(ha).allSatisfy(n -> assertThat(lab.vm(n).host()).isEqualTo(failed));
+
+    lab.dc.crashHost(failed);
+    lab.until("the HA VMs running on the spare", () -> ha.stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && "node03".equals(lab.vm(n).host())), Duration.ofMinutes(2));
+    assertEachVmRunsOnce(lab);
+
+    // Reboot fencing brings the failed host back; then the spare empties, a few at a time (two at
+    // once off one host): recommend mode (`corral plan`) shows the third one's move before it is made.
+    // (Steps of 100 ms: the Guardian plans it within a second of the first two arriving.)
+    assertThat(lab.clock.advanceUntil(() -> lab.controller.recommend().plans().stream()
+        .flatMap(p -> p.actions().stream()).anyMatch(a -> a instanceof org.corral.model.plan.Action.MigrateVm m
+            && m.key().startsWith(org.corral.policy.recovery.Recovery.SPARE_RETURN) && m.from().equals("node03") && m.to().equals(failed)),
+        Duration.ofMillis(100), Duration.ofMinutes(5))).as("corral plan shows a VM returning off the spare").isTrue();
+    lab.until("every VM off the spare, running", () -> ha.stream()
+        .allMatch(n -> lab.vm(n).state() == VmState.RUNNING && !"node03".equals(lab.vm(n).host())), Duration.ofMinutes(5));
+    assertThat(ha).as("back on the host that rejoined").allSatisfy(n -> assertThat(lab.vm(n).host()).isEqualTo(failed));
+    assertThat(lab.controller.state().vmsOn("node03")).as("the spare is empty for the next failure").isEmpty();
+    assertEachVmRunsOnce(lab);
+
+    List<JournalEntry> j = lab.journal();
+    long rejoined = j.stream().filter(e -> failed.equals(e.subject()) && "FENCED".equals(e.from())).findFirst().orElseThrow().seq();
+    List<JournalEntry> returns = j.stream().filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null
+        && e.actionKey().startsWith(org.corral.policy.recovery.Recovery.SPARE_RETURN)).toList();
+    assertThat(returns).extracting(JournalEntry::subject).containsExactlyInAnyOrderElementsOf(ha);
+    assertThat(returns).allSatisfy(e -> {
+      assertThat(e.seq()).as("no VM leaves the spare while the failed host is fenced").isGreaterThan(rejoined);
+      assertThat(java.util.Objects.requireNonNull(e.cause()).reason()).startsWith("returns from reserved spare node03");
+    });
+    assertThat(j).filteredOn(e -> e.kind() == EntryKind.ACTION_SUCCEEDED && e.actionKey() != null
+        && e.actionKey().startsWith(org.corral.policy.recovery.Recovery.SPARE_RETURN)).hasSize(3);
+  }
+
+  @Test
+  void withSpareReturnOffTheVmsStayOnTheSpare() {
+    LabHarness lab = new LabHarness(3, SimLatencies.DEFAULT, LabHarness.fastSettings().withGuardian(
+        org.corral.controller.GuardianSettings.DEFAULT.withSpares(java.util.Set.of("node03")).withSpareReturn(false)));
+    lab.startWithInventory();
+    String failed = runAll(lab, List.of(vm("db", 4096, HaLevel.HIGH)));
+
+    lab.dc.crashHost(failed);
+    lab.until(failed + " back after reboot fencing", () -> lab.host(failed).state() == HostState.UP, Duration.ofMinutes(3));
+    lab.run(Duration.ofMinutes(1));
+
+    assertThat(lab.vm("db").host()).isEqualTo("node03");
+    assertThat(lab.vm("db").state()).isEqualTo(VmState.RUNNING);
+    assertThat(lab.journal()).noneMatch(e -> e.actionKey() != null && e.actionKey().startsWith(org.corral.policy.recovery.Recovery.SPARE_RETURN));
+  }
+
+  @Test
   void aVmWhoseGuestHangsIsForcedOffAndRestartedInPlaceWithTheSilenceAsTheReason() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT, LabHarness.fastSettings().withGuardian(
         org.corral.controller.GuardianSettings.DEFAULT.withHeartbeat(new org.corral.policy.recovery.GuestHeartbeat(Duration.ofSeconds(10), 3))));

@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * not restart: they are given up (FAILED, with the reason) for the loop to apply. The running VMs
  * of a host in MAINTENANCE live-migrate away (planned evacuation). A fenced host
  * that holds no VM any more is switched back on (reboot fencing): cut off or hung, it rejoins.
+ * Once nothing fails, the VMs on a reserved spare live-migrate back to the other hosts, a few at a
+ * time, so that the spare is empty for the next failure ({@link SpareReturn}).
  *
  * <p>Pure: the same snapshot, busy set and failure facts give the same decision.
  */
@@ -45,6 +47,7 @@ public final class Recovery {
   private final GuestHeartbeat heartbeat;
   private final int perHost;
   private final SoftFencing soft;
+  private final SpareReturn spareReturn;
 
   /**
    * How long soft fencing may take: {@code timeout} for the restart command, then {@code grace}
@@ -56,6 +59,30 @@ public final class Recovery {
     public SoftFencing {
       Objects.requireNonNull(timeout, "timeout");
       Objects.requireNonNull(grace, "grace");
+    }
+  }
+
+  /**
+   * Moving VMs back off reserved spare hosts once nothing is failing ({@code guardian.spareReturn}):
+   * a spare is kept empty for the next failure, so the VMs a recovery put there live-migrate to
+   * where the scheduler places them among the other hosts that are up.
+   *
+   * @param on      whether the Guardian moves them at all
+   * @param perHost live migrations off one spare, or onto one target, in flight at once at most
+   *                (the executor's {@code maxMigrationsPerHost})
+   * @param total   live migrations off all spares in flight at once at most (the executor's
+   *                {@code maxMigrations})
+   */
+  public record SpareReturn(boolean on, int perHost, int total) {
+    /** On, within the executor's default migration limits (2 per host, 8 in all). */
+    public static final SpareReturn DEFAULT = new SpareReturn(true, 2, 8);
+    /** Off: VMs stay on the spare until someone moves them. */
+    public static final SpareReturn OFF = new SpareReturn(false, 1, 1);
+
+    public SpareReturn {
+      if (perHost < 1 || total < 1) {
+        throw new IllegalArgumentException("perHost and total must be at least 1, got " + perHost + " and " + total);
+      }
     }
   }
 
@@ -82,6 +109,13 @@ public final class Recovery {
    * @param heartbeat when a VM whose guest agent falls silent counts as hung ({@link GuestHeartbeat})
    */
   public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, GuestHeartbeat heartbeat, int perHost, SoftFencing soft) {
+    this(scheduler, crashRestarts, heartbeat, perHost, soft, SpareReturn.DEFAULT);
+  }
+
+  /** As the constructor before, with {@code spareReturn} deciding whether and how fast VMs leave the spares. */
+  public Recovery(Scheduler scheduler, CrashRestarts crashRestarts, GuestHeartbeat heartbeat, int perHost, SoftFencing soft,
+      SpareReturn spareReturn) {
+    this.spareReturn = Objects.requireNonNull(spareReturn, "spareReturn");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.crashRestarts = Objects.requireNonNull(crashRestarts, "crashRestarts");
     this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
@@ -239,6 +273,7 @@ public final class Recovery {
       }
     }
     crashed(snapshot, planner, restartsOf, refusedOf, actions, notes, givenUp, session);
+    returnFromSpares(snapshot, planner, actions, notes, session);
     return new Decision(new Plan(Origin.GUARDIAN, cycle, actions, notes), givenUp, lost);
   }
 
@@ -261,30 +296,184 @@ public final class Recovery {
       if (planner.isBusy(vm.name()) || vm.state().isTransient()) {
         continue;
       }
-      String stays = vm.name() + ": stays on " + h.name() + " (maintenance): ";
-      if (vm.state() != VmState.RUNNING) {
-        notes.add(stays + "it is " + vm.state() + ", and only a running VM moves live");
-        continue;
-      }
-      String local = localDisk(snapshot, vm);
-      if (local != null) {
-        notes.add(stays + "its disk " + local + " is on local storage; live migration needs shared storage");
-        continue;
-      }
-      PlacementSession.PlacementOutcome out = lazy.get().place(vm);
-      Placement p = out.placement();
-      if (p == null || !on(snapshot, p)) {
-        if (p != null) {
-          lazy.get().unassign(vm, p.host());
-        }
-        notes.add(stays + "no host that is on has room for it"
-            + (out.unplaced() != null ? ": " + out.unplaced().summary() : ""));
+      Placement p = moveLive(snapshot, vm, vm.name() + ": stays on " + h.name() + " (maintenance): ", notes, lazy);
+      if (p == null) {
         continue;
       }
       actions.add(new Action.MigrateVm(EVACUATE + vm.name() + "/" + vm.version(), vm.name(), h.name(), p.host(),
           Cause.of(Origin.GUARDIAN, snapshot.cycle(), "host " + h.name() + " is in maintenance (" + h.stateReason() + "): "
               + p.reason())));
     }
+  }
+
+  /**
+   * Where {@code vm} live-migrates off its host: a host that is on, as the scheduler places it
+   * (never a spare: {@link PlacementSession#place} skips them). Null when it cannot move, with a
+   * note ({@code stays} and why): not running (only a running VM moves live), a disk on local
+   * storage, or no host that is on with room for it.
+   */
+  private static @Nullable Placement moveLive(Snapshot snapshot, Vm vm, String stays, List<String> notes, Lazy lazy) {
+    if (vm.state() != VmState.RUNNING) {
+      notes.add(stays + "it is " + vm.state() + ", and only a running VM moves live");
+      return null;
+    }
+    String local = localDisk(snapshot, vm);
+    if (local != null) {
+      notes.add(stays + "its disk " + local + " is on local storage; live migration needs shared storage");
+      return null;
+    }
+    PlacementSession.PlacementOutcome out = lazy.get().place(vm);
+    Placement p = out.placement();
+    if (p == null || !on(snapshot, p)) {
+      if (p != null) {
+        lazy.get().unassign(vm, p.host());
+      }
+      notes.add(stays + "no host that is on has room for it" + (out.unplaced() != null ? ": " + out.unplaced().summary() : ""));
+      return null;
+    }
+    return p;
+  }
+
+  /** Prefix of the key of a live migration back off a reserved spare host. */
+  public static final String SPARE_RETURN = "spare-return/";
+
+  /**
+   * Returns from reserved spares: the running VMs on a spare that is UP live-migrate to where the
+   * scheduler places them among the other hosts that are on (capacity, requirements, affinity and
+   * anti-affinity; never another spare, never a host to wake), so that the spare is empty for the
+   * next failure. At most {@link SpareReturn#perHost} in flight off one spare and sent to one
+   * target, and {@link SpareReturn#total} off all spares: a few per pass, not a herd.
+   *
+   * <p>Only while nothing fails ({@link #holdsSpares}): a failure's VMs go to the spares first, so
+   * while one may still need the spare's room, no VM leaves it (see there why).
+   */
+  private void returnFromSpares(Snapshot snapshot, Planner planner, List<Action> actions, List<String> notes, Lazy lazy) {
+    List<Host> spares = new ArrayList<>();
+    for (Host h : snapshot.hosts().values()) {
+      if (h.state() == org.corral.model.host.HostState.UP && scheduler.spare(h) && held(snapshot, h.name()) > 0) {
+        spares.add(h);
+      }
+    }
+    if (spares.isEmpty()) {
+      return;
+    }
+    spares.sort(Comparator.comparing(Host::name));
+    if (!spareReturn.on()) {
+      for (Host h : spares) {
+        notes.add(h.name() + ": reserved spare holding " + held(snapshot, h.name())
+            + " VM(s); guardian.spareReturn is false, so they stay until moved (corral vm migrate)");
+      }
+      return;
+    }
+    String hold = holdsSpares(snapshot, actions);
+    if (hold != null) {
+      for (Host h : spares) {
+        notes.add(h.name() + ": reserved spare holding " + held(snapshot, h.name())
+            + " VM(s); they move back once nothing fails: " + hold);
+      }
+      return;
+    }
+    int total = 0;
+    for (Host h : spares) {
+      total += leaving(snapshot, planner, h.name());
+    }
+    java.util.Map<String, Integer> sent = new java.util.HashMap<>();
+    try {
+      for (Host h : spares) {
+        int from = leaving(snapshot, planner, h.name());
+        List<Vm> on = new ArrayList<>(snapshot.vmsOn(h.name()));
+        on.sort(Comparator.comparing((Vm v) -> v.spec().ha()).thenComparing(Vm::name));
+        for (Vm vm : on) {
+          if (planner.isBusy(vm.name()) || vm.state().isTransient() || !vm.state().reservesHost()) {
+            continue;
+          }
+          String stays = vm.name() + ": stays on reserved spare " + h.name() + ": ";
+          if (vm.state() == VmState.RUNNING && (from >= spareReturn.perHost() || total >= spareReturn.total())) {
+            notes.add(stays + "for now: " + (from >= spareReturn.perHost() ? spareReturn.perHost() + " migration(s) off one host"
+                : spareReturn.total() + " migration(s) off the spares") + " at once at most (executor.maxMigrations"
+                + (from >= spareReturn.perHost() ? "PerHost" : "") + "); it follows");
+            continue;
+          }
+          Placement p = moveLive(snapshot, vm, stays, notes, lazy);
+          if (p == null) {
+            continue;
+          }
+          if (sent.merge(p.host(), 1, Integer::sum) >= spareReturn.perHost()) {
+            lazy.get().exclude(p.host()); // as many as one host takes at once: the next go elsewhere, or wait
+          }
+          from++;
+          total++;
+          actions.add(new Action.MigrateVm(SPARE_RETURN + vm.name() + "/" + vm.version(), vm.name(), h.name(), p.host(),
+              Cause.of(Origin.GUARDIAN, snapshot.cycle(), "returns from reserved spare " + h.name() + ": "
+                  + p.reason())));
+        }
+      }
+    } finally {
+      sent.keySet().forEach(t -> lazy.get().include(t));
+    }
+  }
+
+  /**
+   * Why no VM leaves a spare now, or null when they may. A VM moves back only when nothing fails:
+   * <ul>
+   *   <li>no host is SUSPECT, DOWN, FENCING or FENCED: a failed host's VMs are restarted on the
+   *       spares first, and a suspect host may be failed in a few beats. A migration holds room on
+   *       both its source and its target until it ends, and takes action slots on both hosts, so a
+   *       VM leaving the spare in the middle of a failure could take the room (on a target) that a
+   *       recovery is about to be placed in, delay the recovery's boots behind it, or land on the
+   *       very host that is failing next;</li>
+   *   <li>no VM is UNKNOWN or RECOVERING: a recovery is waiting or running (also after a
+   *       controller restart, or onto a target that stopped answering), and its room must stay
+   *       where it was placed;</li>
+   *   <li>this pass plans no fencing, recovery or wake-up ({@code actions}).</li>
+   * </ul>
+   */
+  private static @Nullable String holdsSpares(Snapshot snapshot, List<Action> actions) {
+    for (Host h : snapshot.hosts().values()) {
+      switch (h.state()) {
+        case SUSPECT, DOWN, FENCING, FENCED -> {
+          return "host " + h.name() + " is " + h.state();
+        }
+        default -> { }
+      }
+    }
+    for (Action a : actions) {
+      if (a instanceof Action.RecoverVm || a instanceof Action.FenceHost || a instanceof Action.SoftFenceHost
+          || a instanceof Action.PowerOnHost) {
+        return "the Guardian plans " + a.key();
+      }
+    }
+    for (Vm vm : snapshot.vms().values()) {
+      if (vm.state() == VmState.UNKNOWN || vm.state() == VmState.RECOVERING) {
+        return vm.name() + " is " + vm.state() + " (a recovery may still need the spare's room)";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * VMs on {@code host} live-migrating now, or with an action queued or running (counted as
+   * leaving, to be safe: the executor may not have started the migration of an earlier pass yet).
+   */
+  private static int leaving(Snapshot snapshot, Planner planner, String host) {
+    int n = 0;
+    for (Vm vm : snapshot.vmsOn(host)) {
+      if (vm.state() == VmState.MIGRATING || (vm.state().reservesHost() && planner.isBusy(vm.name()))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** VMs that hold room on {@code host} (a FAILED VM that names it holds none). */
+  private static int held(Snapshot snapshot, String host) {
+    int n = 0;
+    for (Vm vm : snapshot.vmsOn(host)) {
+      if (vm.state().reservesHost()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Prefix of the key of a restart in place after a VM stopped on its own. */

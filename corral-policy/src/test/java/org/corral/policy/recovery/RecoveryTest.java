@@ -433,4 +433,107 @@ class RecoveryTest {
 
     assertThat(decide(Set.of("busy"), BMC_ON).plan().actions()).isEmpty();
   }
+
+  // Returns from reserved spares: once nothing fails, the VMs a recovery put on a spare move back.
+
+  private Recovery.Decision decideWithSpares(Recovery.SpareReturn back, Set<String> spares, Set<String> busy) {
+    Recovery r = new Recovery(new Scheduler(SchedulerSettings.DEFAULT.withSpares(spares)), CrashRestarts.DEFAULT, GuestHeartbeat.OFF, 4,
+        Recovery.SoftFencing.DEFAULT, back);
+    Snapshot s = new Snapshot(9, T0, 42, hosts, vms, Map.of(), images, observed);
+    return r.decide(s, new RecordingPlanner(busy::contains), h -> BMC_ON, T0, restarts::get);
+  }
+
+  private static List<String> moves(Recovery.Decision d) {
+    return d.plan().actions().stream().map(a -> (Action.MigrateVm) a).map(m -> m.vm() + ":" + m.from() + "->" + m.to()).toList();
+  }
+
+  @Test
+  void onceTheFailedHostRejoinedTheVmsOnTheSpareLiveMigrateBackAFewAtATimeHighFirst() {
+    host("n1", 16384, HostState.UP).host("spare", 16384, HostState.UP)
+        .vm("low", "spare", VmState.RUNNING, VmSpec.of(1, 2048).withHa(HaLevel.LOW))
+        .vm("high", "spare", VmState.RUNNING, VmSpec.of(1, 2048).withHa(HaLevel.HIGH))
+        .vm("medium", "spare", VmState.RUNNING, VmSpec.of(1, 2048).withHa(HaLevel.MEDIUM));
+
+    Recovery.Decision d = decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of());
+
+    // Two at once off one host (the executor's maxMigrationsPerHost); the third follows.
+    assertThat(moves(d)).containsExactly("high:spare->n1", "medium:spare->n1");
+    assertThat(keys(d)).containsExactly("spare-return/high/3", "spare-return/medium/3");
+    assertThat(d.plan().actions().getFirst().cause().reason()).startsWith("returns from reserved spare spare: PACKING chose n1");
+    assertThat(d.plan().notes()).containsExactly(
+        "low: stays on reserved spare spare: for now: 2 migration(s) off one host at once at most (executor.maxMigrationsPerHost); it follows");
+  }
+
+  @Test
+  void migrationsOfAnEarlierPassStillUnderWayCountAgainstTheLimits() {
+    host("n1", 16384, HostState.UP).host("spare", 16384, HostState.UP)
+        .vm("a", "spare", VmState.MIGRATING, VmSpec.of(1, 2048)).vm("b", "spare", VmState.RUNNING, VmSpec.of(1, 2048))
+        .vm("c", "spare", VmState.RUNNING, VmSpec.of(1, 2048));
+
+    // a migrates, b's migration is queued (busy): c waits.
+    Recovery.Decision d = decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of("b"));
+
+    assertThat(d.plan().actions()).isEmpty();
+    assertThat(d.plan().notes()).singleElement().asString().startsWith("c: stays on reserved spare spare: for now: 2 migration(s)");
+    // The total over every spare holds too.
+    assertThat(moves(decideWithSpares(new Recovery.SpareReturn(true, 4, 3), Set.of("spare"), Set.of("b")))).containsExactly("c:spare->n1");
+    assertThat(decideWithSpares(new Recovery.SpareReturn(true, 4, 2), Set.of("spare"), Set.of("b")).plan().notes())
+        .containsExactly("c: stays on reserved spare spare: for now: 2 migration(s) off the spares at once at most (executor.maxMigrations); it follows");
+  }
+
+  @Test
+  void noVmLeavesASpareWhileAHostIsFailingOrARecoveryWaitsOrRuns() {
+    host("n2", 16384, HostState.UP).host("spare", 16384, HostState.UP)
+        .vm("back", "spare", VmState.RUNNING, VmSpec.of(1, 2048));
+    for (HostState failing : List.of(HostState.SUSPECT, HostState.DOWN, HostState.FENCING, HostState.FENCED)) {
+      host("n1", 16384, failing);
+      Recovery.Decision d = decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of());
+      assertThat(d.plan().actions()).as(failing.name()).noneMatch(a -> a.key().startsWith(Recovery.SPARE_RETURN));
+      assertThat(d.plan().notes()).as(failing.name())
+          .contains("spare: reserved spare holding 1 VM(s); they move back once nothing fails: host n1 is " + failing);
+    }
+    host("n1", 16384, HostState.UP);
+    for (VmState recovering : List.of(VmState.UNKNOWN, VmState.RECOVERING)) {
+      vm("elsewhere", "n2", recovering, VmSpec.of(1, 1024).withHa(HaLevel.NONE)); // not one this pass restarts
+      Recovery.Decision d = decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of("elsewhere"));
+      assertThat(d.plan().actions()).as(recovering.name()).isEmpty();
+      assertThat(d.plan().notes()).as(recovering.name()).containsExactly("spare: reserved spare holding 1 VM(s); they move back once "
+          + "nothing fails: elsewhere is " + recovering + " (a recovery may still need the spare's room)");
+    }
+    vms.remove("elsewhere");
+    assertThat(moves(decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of()))).containsExactly("back:spare->n1");
+  }
+
+  @Test
+  void aVmReturnsOnlyWhereTheSchedulerPlacesItNeverToAnotherSpareNorAHostToWake() {
+    host("n1", 4096, HostState.UP).host("off", 16384, HostState.OFF).host("spare", 16384, HostState.UP).host("spare2", 16384, HostState.UP)
+        .vm("n1-own", "n1", VmState.RUNNING, VmSpec.of(1, 2048))
+        .vm("fits", "spare", VmState.RUNNING, VmSpec.of(1, 2048))
+        .vm("big", "spare", VmState.RUNNING, VmSpec.of(1, 8192));
+
+    Recovery.Decision d = decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare", "spare2"), Set.of());
+
+    assertThat(moves(d)).containsExactly("fits:spare->n1");
+    assertThat(d.plan().notes()).singleElement().asString().startsWith("big: stays on reserved spare spare: no host that is on has room for it");
+  }
+
+  @Test
+  void whatCannotMoveLiveSaysWhyAndSpareReturnOffLeavesThemWithANote() {
+    images.put("local", new Image("local", "default", "local.qcow2", "qcow2", 10, false));
+    host("n1", 16384, HostState.UP).host("spare", 16384, HostState.UP)
+        .vm("local", "spare", VmState.RUNNING, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("local", 0))))
+        .vm("off", "spare", VmState.STOPPED, VmSpec.of(1, 1024))
+        .vm("gone", "spare", VmState.FAILED, VmSpec.of(1, 1024));
+    vms.put("off", vms.get("off").withDesired(DesiredState.STOPPED));
+
+    assertThat(decideWithSpares(Recovery.SpareReturn.DEFAULT, Set.of("spare"), Set.of()).plan().notes()).containsExactly(
+        "local: stays on reserved spare spare: its disk local is on local storage; live migration needs shared storage",
+        "off: stays on reserved spare spare: it is STOPPED, and only a running VM moves live");
+
+    vm("running", "spare", VmState.RUNNING, VmSpec.of(1, 1024));
+    Recovery.Decision off = decideWithSpares(Recovery.SpareReturn.OFF, Set.of("spare"), Set.of());
+    assertThat(off.plan().actions()).isEmpty();
+    assertThat(off.plan().notes()).containsExactly(
+        "spare: reserved spare holding 3 VM(s); guardian.spareReturn is false, so they stay until moved (corral vm migrate)");
+  }
 }
