@@ -31,9 +31,12 @@ import org.corral.model.vm.Vm;
 import org.corral.model.vm.VmState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +46,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Guardian on. A real guest's qemu-ga answers {@code guest-ping}; the agent is then stopped inside
  * the guest (SIGSTOP: the guest hangs as the host sees it, its domain still RUNNING), and the
  * Guardian forces the VM off with the silence as the reason and restarts it in place, where the
- * new boot's agent answers again. Skipped without the lab (lab/qemu-lab up).
+ * new boot's agent answers again. A domain paused with libvirt is not taken for a hung guest: it
+ * is SUSPENDED, and left paused. Skipped without the lab (lab/qemu-lab up).
  */
 @Tag(QemuLab.TAG)
 @ExtendWith(QemuLab.Required.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuLabHeartbeatTest {
   private static final String NAME = "lab-heartbeat";
   private static final Duration INTERVAL = Duration.ofSeconds(2);
@@ -90,6 +95,7 @@ class QemuLabHeartbeatTest {
   }
 
   @Test
+  @Order(1)
   void aGuestWhoseAgentStopsAnsweringIsForcedOffAndRestartedInPlace() {
     VmRequest req = new VmRequest(NAME, 1, QemuLab.GUEST_MEMORY_MIB, List.of(new DiskSpec("lab-guest", 1)), null, null, null, null,
         null, null, HaLevel.HIGH, null, "#cloud-config\n# heartbeat\n", null, null);
@@ -135,9 +141,38 @@ class QemuLabHeartbeatTest {
     Instant since = vm().orElseThrow().stateSince();
     QemuLab.await("the new run's agent to answer", Duration.ofSeconds(90))
         .until(() -> agent().filter(o -> o.since().equals(since) && o.lastAnswer() != null).isPresent());
-    long hung = controller.call(() -> controller.state().store().journal(0, 10_000, NAME)).stream()
+    assertThat(hungActions()).as("forced off once").isEqualTo(1);
+  }
+
+  /**
+   * {@code virsh suspend}: the Monitor reads the domain PAUSED (SUSPENDED) within a monitor period,
+   * the heartbeats watch RUNNING VMs only, and the Guardian leaves it paused: as built, documented
+   * in docs/high-availability.md ("Not done yet": neither resumed nor restarted).
+   */
+  @Test
+  @Order(2)
+  void aDomainPausedWithLibvirtIsSuspendedNotHung() {
+    Vm running = vm().filter(v -> v.state() == VmState.RUNNING).orElseThrow();
+    int node = lab.node(controller.call(() -> controller.state().host(Objects.requireNonNull(running.host())).orElseThrow().uri()));
+    QemuLab.await("the agent of this run to answer", Duration.ofSeconds(90))
+        .until(() -> agent().filter(o -> o.since().equals(running.stateSince()) && o.lastAnswer() != null).isPresent());
+
+    lab.virsh(node, "suspend", NAME);
+    try {
+      QemuLab.await(NAME + " SUSPENDED", Duration.ofSeconds(30)).until(() -> vm().map(Vm::state).orElse(null) == VmState.SUSPENDED);
+      Duration beyondTheWindow = INTERVAL.multipliedBy(MISSED + 3);
+      QemuLab.await(NAME + " left paused", beyondTheWindow.plusSeconds(30)).during(beyondTheWindow)
+          .until(() -> vm().map(Vm::state).orElse(null) == VmState.SUSPENDED && hungActions() == 1);
+    } finally {
+      lab.virsh(node, "resume", NAME);
+    }
+    QemuLab.await(NAME + " RUNNING again", Duration.ofSeconds(30)).until(() -> vm().map(Vm::state).orElse(null) == VmState.RUNNING);
+    assertThat(vm().orElseThrow().host()).isEqualTo(running.host());
+  }
+
+  private long hungActions() {
+    return controller.call(() -> controller.state().store().journal(0, 10_000, NAME)).stream()
         .filter(e -> e.kind() == EntryKind.ACTION_STARTED && e.actionKey() != null && e.actionKey().startsWith("hung/")).count();
-    assertThat(hung).as("forced off once").isEqualTo(1);
   }
 
   private static JournalEntry started(List<JournalEntry> journal, String keyPrefix) {

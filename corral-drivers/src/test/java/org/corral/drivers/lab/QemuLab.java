@@ -314,6 +314,13 @@ public final class QemuLab {
     }
   }
 
+  /** Runs {@code virsh -c <node's URI> args...} (e.g. suspend NAME), as an administrator on that node would. */
+  public void virsh(int node, String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("virsh", "-c", uri(node)));
+    cmd.addAll(List.of(args));
+    run(cmd);
+  }
+
   /** Sends {@code signal} (e.g. KILL, STOP, CONT) to a process the lab started; argument list, no shell. */
   public static void signal(long pid, String signal) {
     run(List.of("kill", "-" + signal, Long.toString(pid)));
