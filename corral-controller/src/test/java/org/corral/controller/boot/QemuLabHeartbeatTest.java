@@ -109,12 +109,22 @@ class QemuLabHeartbeatTest {
         .until(() -> agent().map(AgentObservation::lastAnswer).isPresent());
 
     // Stop the agent inside the guest, a second after this guest-exec's status was read.
-    var exec = new QemuAgentExec(u -> libvirt.connect(u).thenApply(c -> (LibvirtConnection) c));
-    ExecResult r = QemuLab.result(exec.exec(lab.agentTarget(node, NAME), List.of("/bin/sh", "-c",
-        "(sleep 1; killall -STOP qemu-ga) </dev/null >/dev/null 2>&1 &"), Duration.ofSeconds(30)));
+    LibvirtConnection connection = (LibvirtConnection) QemuLab.result(libvirt.connect(uri));
+    ExecResult r;
+    try {
+      var exec = new QemuAgentExec(u -> java.util.concurrent.CompletableFuture.completedFuture(connection));
+      r = QemuLab.result(exec.exec(lab.agentTarget(node, NAME), List.of("/bin/sh", "-c",
+          "(sleep 1; killall -STOP qemu-ga) </dev/null >/dev/null 2>&1 &"), Duration.ofSeconds(30)));
+    } finally {
+      connection.close();
+    }
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     Instant stoppedAt = clock.now().plusSeconds(1);
-    Instant lastAnswerBefore = Objects.requireNonNull(agent().orElseThrow().lastAnswer());
+    // Its last answer: read once a ping went unanswered (none can come after it).
+    QemuLab.await("a ping unanswered", Duration.ofSeconds(30)).until(() -> agent().filter(o -> o.since().equals(running.stateSince())
+        && o.missed() > 0).isPresent() || vm().filter(v -> !v.stateSince().equals(running.stateSince())).isPresent());
+    Instant lastAnswerBefore = Objects.requireNonNull(agent().filter(o -> o.since().equals(running.stateSince()))
+        .map(AgentObservation::lastAnswer).orElseThrow(() -> new AssertionError("restarted before a miss was read")));
 
     QemuLab.await(NAME + " running again after a restart", Duration.ofSeconds(120)).until(() -> vm()
         .filter(v -> v.state() == VmState.RUNNING && v.stateSince().isAfter(running.stateSince())).isPresent());
