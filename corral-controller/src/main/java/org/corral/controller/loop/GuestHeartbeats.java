@@ -49,6 +49,8 @@ public final class GuestHeartbeats extends Loop {
   private final Map<String, Instant> asking = new HashMap<>();
   /** How much of an interval a ping waits for its answer: its outcome comes before the next ping is due. */
   static final double WAIT_SHARE = 0.8;
+  /** How long a ping's call may stay in the driver before it is taken as lost and the VM pinged again. */
+  static final Duration STUCK = Duration.ofMinutes(1);
 
   /** @param onSilence called (on the loop) when a ping goes unanswered after the window: the Guardian decides at once */
   public GuestHeartbeats(Clock clock, long seed, ControllerState state, Drivers drivers, GuestHeartbeat heartbeat, Runnable onSilence) {
@@ -115,7 +117,9 @@ public final class GuestHeartbeats extends Loop {
     } catch (RuntimeException e) {
       pong = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
-    pong.whenComplete((ok, err) -> clock.execute(() -> asking.remove(vm, since)));
+    // The call is over when the driver returns; one that never does is let go after STUCK, so that it
+    // does not stop this VM's heartbeats for good (its next run would never be pinged).
+    Stages.within(pong, STUCK, clock, "guest-ping of " + vm).whenComplete((ok, err) -> clock.execute(() -> asking.remove(vm, since)));
     Stages.within(pong, wait, clock, "guest-ping of " + vm).whenComplete((ok, err) -> clock.execute(() -> {
       if (err == null) {
         AgentObservation o = observed.get(vm);

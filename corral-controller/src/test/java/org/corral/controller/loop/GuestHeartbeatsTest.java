@@ -110,6 +110,17 @@ class GuestHeartbeatsTest {
   }
 
   @Test
+  void aCallThatNeverReturnsIsLetGoAfterAMinuteSoThatTheNextRunIsPingedAgain() {
+    agent.answers = false;
+    heartbeats.start();
+    clock.advance(GuestHeartbeats.STUCK.minusSeconds(1));
+    assertThat(agent.calls).as("the first call, never returned, holds the others back").hasSize(1);
+
+    clock.advance(INTERVAL.plusSeconds(1));
+    assertThat(agent.calls).as("let go after a minute: pinged again").hasSize(2);
+  }
+
+  @Test
   void anAgentThatAnswersIsPingedOncePerIntervalAndNeverMissed() {
     heartbeats.start();
     clock.advance(INTERVAL.multipliedBy(10).plusMillis(100));
