@@ -410,8 +410,8 @@ public final class Controller implements AutoCloseable {
     return clusters;
   }
 
-  /** What the guest-agent heartbeats observed, by VM name (for the Guardian's snapshots). Call on the loop. */
-  private java.util.Map<String, org.corral.model.snapshot.AgentObservation> agents() {
+  /** What the guest-agent heartbeats observed, by VM name (for the Guardian's snapshots, and tests). Call on the loop. */
+  public java.util.Map<String, org.corral.model.snapshot.AgentObservation> agents() {
     return heartbeats.observed();
   }
 

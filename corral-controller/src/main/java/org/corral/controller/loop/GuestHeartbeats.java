@@ -23,8 +23,13 @@ import org.corral.policy.recovery.GuestHeartbeat;
  * Guest-agent heartbeats (an observer, like the Monitor: it judges nothing). Every
  * {@code heartbeat.interval} it pings the guest agent of each RUNNING VM that should run, at an HA
  * level that restarts, on a host that is UP: {@code guest-ping} through the VM's guest-exec
- * target (the QEMU guest agent, or the simulator's), off the loop, one ping per VM at a time, each
- * waiting at most one interval. What it sees is an {@link AgentObservation} per VM and run (soft
+ * target (the QEMU guest agent, or the simulator's), off the loop. Each ping waits at most
+ * {@link #WAIT_SHARE} of an interval, so that its outcome is in before the next one is due: every
+ * interval counts once, answered or missed. One call per VM is in the driver at a time: libvirt
+ * keeps a call to a hung agent for its guest-sync's 5 s whatever the ping's timeout (the QEMU lab
+ * measured it: QemuLabGuestAgentTest), and a ping due while the last call is still there is not
+ * sent but counted missed, so that calls never queue up behind a hung agent and the silence is
+ * still judged after {@code interval × missed}. What it sees is an {@link AgentObservation} per VM and run (soft
  * state: memory only, rebuilt after a restart), which the Guardian puts in its snapshot; whether
  * the guest hangs is judged there ({@link GuestHeartbeat}). A VM that stops keeps its observation
  * until it runs again (its restart gives the silence as the reason); a new run starts afresh.
@@ -40,7 +45,12 @@ public final class GuestHeartbeats extends Loop {
   private final Runnable onSilence;
   /** VM name → what was observed in its current (or last) run. Loop only. */
   private final Map<String, AgentObservation> observed = new HashMap<>();
-  private final Set<String> asking = new HashSet<>();
+  /** VM name → the start of the run whose ping is still in the driver (its call has not returned). Loop only. */
+  private final Map<String, Instant> asking = new HashMap<>();
+  /** How much of an interval a ping waits for its answer: its outcome comes before the next ping is due. */
+  static final double WAIT_SHARE = 0.8;
+  /** How long a ping's call may stay in the driver before it is taken as lost and the VM pinged again. */
+  static final Duration STUCK = Duration.ofMinutes(1);
 
   /** @param onSilence called (on the loop) when a ping goes unanswered after the window: the Guardian decides at once */
   public GuestHeartbeats(Clock clock, long seed, ControllerState state, Drivers drivers, GuestHeartbeat heartbeat, Runnable onSilence) {
@@ -91,34 +101,50 @@ public final class GuestHeartbeats extends Loop {
   }
 
   private void ping(String vm, Instant since, String target) {
-    if (!asking.add(vm)) {
-      return; // the previous ping has not come back yet
+    Instant previous = asking.get(vm);
+    if (previous != null) {
+      if (previous.equals(since)) {
+        // Its call is still in the driver (counted missed when its wait ran out): one more interval unanswered.
+        miss(vm, since, "the guest-ping sent " + Stages.human(heartbeat.interval()) + " ago or more has not returned");
+      }
+      return; // no second call behind it
     }
-    Duration wait = heartbeat.interval();
+    asking.put(vm, since);
+    Duration wait = Duration.ofNanos((long) (heartbeat.interval().toNanos() * WAIT_SHARE));
     java.util.concurrent.CompletionStage<Void> pong;
     try {
       pong = drivers.guestFor("guest", target).ping(target, wait);
     } catch (RuntimeException e) {
       pong = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
+    // The call is over when the driver returns; one that never does is let go after STUCK, so that it
+    // does not stop this VM's heartbeats for good (its next run would never be pinged).
+    Stages.within(pong, STUCK, clock, "guest-ping of " + vm).whenComplete((ok, err) -> clock.execute(() -> asking.remove(vm, since)));
     Stages.within(pong, wait, clock, "guest-ping of " + vm).whenComplete((ok, err) -> clock.execute(() -> {
-      asking.remove(vm);
-      AgentObservation o = observed.get(vm);
-      if (o == null || !o.since().equals(since)) {
-        return; // a later run, or no longer watched
-      }
-      Instant now = clock.now();
       if (err == null) {
-        observed.put(vm, o.answered(now));
+        AgentObservation o = observed.get(vm);
+        if (o != null && o.since().equals(since)) {
+          observed.put(vm, o.answered(clock.now()));
+        }
         return;
       }
       Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      AgentObservation missed = o.missed(now, String.valueOf(cause.getMessage()));
-      observed.put(vm, missed);
-      if (heartbeat.silence(missed, now) != null && heartbeat.silence(o, now) == null) {
-        LOG.warn("vm {}: {}", vm, heartbeat.silence(missed, now));
-        onSilence.run();
-      }
+      miss(vm, since, String.valueOf(cause.getMessage()));
     }));
+  }
+
+  /** Records a missed ping of {@code vm}'s run since {@code since}; tells the Guardian when that makes it silent. */
+  private void miss(String vm, Instant since, String error) {
+    AgentObservation o = observed.get(vm);
+    if (o == null || !o.since().equals(since)) {
+      return; // a later run, or no longer watched
+    }
+    Instant now = clock.now();
+    AgentObservation missed = o.missed(now, error);
+    observed.put(vm, missed);
+    if (heartbeat.silence(missed, now) != null && heartbeat.silence(o, now) == null) {
+      LOG.warn("vm {}: {}", vm, heartbeat.silence(missed, now));
+      onSilence.run();
+    }
   }
 }

@@ -17,8 +17,10 @@ public interface GuestExec {
 
   /**
    * A heartbeat: completes when the guest answers at all (the QEMU guest agent's
-   * {@code guest-ping}), fails when it does not within {@code timeout}. The default runs
-   * {@code true} in the guest, for transports that have no cheaper call.
+   * {@code guest-ping}), fails when it does not within {@code timeout}, or later where the
+   * transport takes longer to tell (libvirt: 5 s for a hung agent); the stage completes when the
+   * call is over, so that a caller can keep one call at a time. The default runs {@code true} in
+   * the guest, for transports that have no cheaper call.
    */
   default CompletionStage<Void> ping(String targetUri, Duration timeout) {
     return exec(targetUri, List.of("true"), timeout).thenApply(r -> null);

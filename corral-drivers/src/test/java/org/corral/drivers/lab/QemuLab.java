@@ -169,6 +169,15 @@ public final class QemuLab {
         List.of(), userData, boot());
   }
 
+  /**
+   * The guest-exec target of domain {@code name} on node {@code node} through the QEMU guest agent
+   * ({@code qemu-ga://<url-encoded node URI>#<domain>}), as the controller writes it.
+   */
+  public String agentTarget(int node, String name) {
+    return "qemu-ga://" + java.net.URLEncoder.encode(uri(node), StandardCharsets.UTF_8) + "#"
+        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
   /** The node (1, 2, ...) a URI belongs to. */
   public int node(String uri) {
     int i = uris.indexOf(uri);
@@ -303,6 +312,13 @@ public final class QemuLab {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** Runs {@code virsh -c <node's URI> args...} (e.g. suspend NAME), as an administrator on that node would. */
+  public void virsh(int node, String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("virsh", "-c", uri(node)));
+    cmd.addAll(List.of(args));
+    run(cmd);
   }
 
   /** Sends {@code signal} (e.g. KILL, STOP, CONT) to a process the lab started; argument list, no shell. */

@@ -2,8 +2,6 @@ package org.corral.drivers.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -148,7 +146,7 @@ class QemuLabGuestTest {
   void withoutTheUnsafeFlagLibvirtRefusesAndTheGuestStaysOnItsSource() {
     var noUnsafe = new MigrationOptions(0, true, Duration.ofMinutes(1), false);
 
-    DriverException e = failure(node1.migrate(NAME, node2, noUnsafe, p -> {}));
+    DriverException e = TestHosts.failure(node1.migrate(NAME, node2, noUnsafe, p -> {}));
 
     assertThat(e.getMessage()).as("libvirt's reason").containsIgnoringCase("unsafe");
     assertRunsOnlyOn(node1, node2);
@@ -161,7 +159,7 @@ class QemuLabGuestTest {
     var slow = new MigrationOptions(1, false, Duration.ofSeconds(3), true);
     List<MigrationProgress> progress = new CopyOnWriteArrayList<>();
 
-    DriverException e = failure(node1.migrate(NAME, node2, slow, progress::add));
+    DriverException e = TestHosts.failure(node1.migrate(NAME, node2, slow, progress::add));
 
     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(progress).as("progress reported while it ran").isNotEmpty();
@@ -221,7 +219,7 @@ class QemuLabGuestTest {
   }
 
   private String target(int node) {
-    return "qemu-ga://" + URLEncoder.encode(lab.uri(node), StandardCharsets.UTF_8) + "#" + NAME;
+    return lab.agentTarget(node, NAME);
   }
 
   /** The guest's CPU time over at least {@code window}, as a share of its one vCPU. */
@@ -240,16 +238,5 @@ class QemuLabGuestTest {
     assertThat(TestHosts.await(on.domain(NAME))).as("on " + on.uri()).get().extracting(DomainStatus::state)
         .isEqualTo(DomainState.RUNNING);
     assertThat(TestHosts.await(notOn.domain(NAME))).as("not on " + notOn.uri()).isEmpty();
-  }
-
-  private static DriverException failure(java.util.concurrent.CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().get(2, java.util.concurrent.TimeUnit.MINUTES);
-    } catch (java.util.concurrent.ExecutionException e) {
-      return DriverException.of(e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("the operation did not end within 2 minutes", e);
-    }
-    throw new AssertionError("expected the operation to fail, but it succeeded");
   }
 }

@@ -79,6 +79,18 @@ final class TestHosts {
   }
 
   /** A VM on host-a's pool and network. */
+  /** The DriverException a stage fails with, waited for at most two minutes; an AssertionError if it succeeds. */
+  static DriverException failure(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      return DriverException.of(e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("the operation did not end within 2 minutes", e);
+    }
+    throw new AssertionError("expected the operation to fail, but it succeeded");
+  }
+
   static DomainSpec spec(String name, String uuid, String userData) {
     return new DomainSpec(name, uuid, 2, 1024,
         List.of(new DomainSpec.Disk("images", "debian-12.qcow2", "qcow2", 20, "vda")),

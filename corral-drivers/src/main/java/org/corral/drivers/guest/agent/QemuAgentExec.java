@@ -74,7 +74,12 @@ public final class QemuAgentExec implements GuestExec {
             .thenCompose(pid -> poll(c, target, pid, deadline, agentTimeoutSec, timeout)));
   }
 
-  /** {@code guest-ping}: one round trip to the agent, no process started in the guest. */
+  /**
+   * {@code guest-ping}: one round trip to the agent, no process started in the guest. A hung agent
+   * fails TIMEOUT after libvirt's guest-sync gives up (5 s, unless the domain's agent timeout is
+   * lower), even with a shorter {@code timeout}; an agent that is not running fails at once
+   * (QemuLabGuestAgentTest measured both). The stage completes when libvirt returns.
+   */
   @Override
   public CompletionStage<Void> ping(String targetUri, Duration timeout) {
     AgentTarget target;
