@@ -309,20 +309,24 @@ class GuardianTest {
     assertThat(starts).as("recoveries started per VM").containsOnly(Map.entry("a", 1L), Map.entry("b", 1L));
   }
 
-  @Test
-  void aVmThatKeepsCrashingIsRestartedInPlaceThenElsewhereThreeTimesThenFailed() {
-    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+  /** VM c crashed twice on a 2-host lab: restarted in place, then elsewhere; returns its first host. */
+  private static String crashedTwice(LabHarness lab) {
     lab.startWithInventory();
     String first = runAll(lab, List.of(vm("c", 4096, HaLevel.HIGH)));
-
     lab.dc.crashDomain(first, "c");
     lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
     lab.until("c running again", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(1));
     assertThat(lab.vm("c").host()).as("the first restart is in place").isEqualTo(first);
-
     lab.dc.crashDomain(first, "c");
     lab.until("c running elsewhere", () -> lab.vm("c").state() == VmState.RUNNING && !first.equals(lab.vm("c").host()),
         Duration.ofMinutes(2));
+    return first;
+  }
+
+  @Test
+  void aVmThatKeepsCrashingIsRestartedInPlaceThenElsewhereThreeTimesThenFailed() {
+    LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
+    crashedTwice(lab);
     String second = lab.vm("c").host();
 
     lab.dc.crashDomain(second, "c");
@@ -338,14 +342,7 @@ class GuardianTest {
   @Test
   void aControllerRestartDoesNotGiveACrashingVmAFreshAllowance() {
     LabHarness lab = new LabHarness(2, SimLatencies.DEFAULT);
-    lab.startWithInventory();
-    String first = runAll(lab, List.of(vm("c", 4096, HaLevel.HIGH)));
-    lab.dc.crashDomain(first, "c");
-    lab.until("c stopped", () -> lab.vm("c").state() != VmState.RUNNING, Duration.ofMinutes(1));
-    lab.until("c running again", () -> lab.vm("c").state() == VmState.RUNNING, Duration.ofMinutes(1));
-    lab.dc.crashDomain(first, "c");
-    lab.until("c running elsewhere", () -> lab.vm("c").state() == VmState.RUNNING && !first.equals(lab.vm("c").host()),
-        Duration.ofMinutes(2));
+    crashedTwice(lab);
     assertThat(lab.store.load().meta().get("crash-restarts/c")).as("two restarts kept in the store").contains(";");
 
     lab.kill();

@@ -147,16 +147,21 @@ class ServiceLoopTest {
         assertThat(m).startsWith("guardian.escalation ").contains("\"subject\":\"web1\"", "give-up: service web of web1")));
   }
 
-  @Test
-  void aFlappingServicePausesTenMinutes() {
+  /** web1 with one service whose every other check fails, run until its restarts are paused for flapping. */
+  private LabHarness flappingUntilPaused() {
     LabHarness lab = started(fast(1), List.of());
     AtomicInteger checks = new AtomicInteger();
     // Every other check fails: each failure is a fresh streak, restarted at once (one failure per step).
     lab.guest.onExec("web1", argv -> argv.size() == 1 && checks.incrementAndGet() % 2 == 1 ? new ExecResult(1, "down", "") : OK);
     lab.cmd().createVm(VmRequest.of("web1", 1, 1024).withServices(List.of(ServiceCheck.script("web", List.of("/c/web"), List.of()))), "t");
     lab.untilVm("web1", VmState.RUNNING, Duration.ofMinutes(1));
-
     lab.until("web paused", () -> state(lab, "web1", "web").state() == ServiceState.State.PAUSED, Duration.ofMinutes(2));
+    return lab;
+  }
+
+  @Test
+  void aFlappingServicePausesTenMinutes() {
+    LabHarness lab = flappingUntilPaused();
     List<JournalEntry> restarts = succeeded(lab, "service-restart/web1/web/");
     assertThat(restarts).hasSize(5);
     Instant last = restarts.getLast().at();
@@ -268,12 +273,7 @@ class ServiceLoopTest {
 
   @Test
   void aFlappingServiceStaysPausedAcrossAControllerRestart() {
-    LabHarness lab = started(fast(1), List.of());
-    AtomicInteger checks = new AtomicInteger();
-    lab.guest.onExec("web1", argv -> argv.size() == 1 && checks.incrementAndGet() % 2 == 1 ? new ExecResult(1, "down", "") : OK);
-    lab.cmd().createVm(VmRequest.of("web1", 1, 1024).withServices(List.of(ServiceCheck.script("web", List.of("/c/web"), List.of()))), "t");
-    lab.untilVm("web1", VmState.RUNNING, Duration.ofMinutes(1));
-    lab.until("web paused", () -> state(lab, "web1", "web").state() == ServiceState.State.PAUSED, Duration.ofMinutes(2));
+    LabHarness lab = flappingUntilPaused();
     Instant until = state(lab, "web1", "web").pausedUntil();
     assertThat(lab.store.load().meta()).containsKey("service-history/web1/web");
 
