@@ -131,7 +131,7 @@ public final class Controller implements AutoCloseable {
     // VMs it stops to restart them are its own until they run again.
     this.services = new org.corral.controller.loop.ServiceLoop(clock, settings.monitorPeriod(), seed, state, executor,
         new org.corral.policy.service.ServiceHealing(settings.guardian().services().escalation(), scheduler),
-        new org.corral.controller.loop.ServiceChecks(drivers, settings.guardian().services().timeout()), settings.guardian().services(),
+        new org.corral.controller.guest.ServiceChecks(drivers, settings.guardian().services().timeout()), settings.guardian().services(),
         settings.monitorPeriod(), loaded.meta());
     guardian.holdWhile(services::holds);
     state.addListener(e -> {

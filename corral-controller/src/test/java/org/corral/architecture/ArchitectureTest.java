@@ -91,6 +91,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void theExecutorDoesNotReachIntoTheLoops() {
+    noClasses().that().resideInAPackage("org.corral.controller.executor..")
+        .should().dependOnClassesThat().resideInAPackage("org.corral.controller.loop..")
+        .because("loops hand plans to the executor; what both need (e.g. talking to guests) lives in a package of its own,"
+            + " such as org.corral.controller.guest")
+        .check(main);
+  }
+
+  @Test
   void theModelDependsOnNothing() {
     noClasses().that().resideInAPackage("org.corral.model..")
         .should().dependOnClassesThat().resideInAnyPackage("org.corral.policy..", "org.corral.drivers..", "org.corral.controller..")

@@ -3,7 +3,7 @@ package org.corral.controller.executor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.corral.controller.loop.ServiceChecks;
+import org.corral.controller.guest.ServiceChecks;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.DriverException;
 import org.corral.drivers.guest.ExecResult;

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import org.corral.controller.command.Commands;
 import org.corral.controller.command.VmRequest;
 import org.corral.controller.connection.Stages;
+import org.corral.controller.guest.ServiceChecks;
 import org.corral.controller.state.ControllerState;
 import org.corral.controller.store.Json;
 import org.corral.drivers.Drivers;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.corral.controller.connection.Stages;
+import org.corral.controller.guest.ServiceChecks;
 import org.corral.controller.state.ControllerState;
 import org.corral.drivers.Drivers;
 import org.corral.model.host.Host;

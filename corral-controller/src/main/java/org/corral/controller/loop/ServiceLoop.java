@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.corral.controller.ServiceSettings;
 import org.corral.controller.connection.Stages;
+import org.corral.controller.guest.ServiceChecks;
 import org.corral.controller.state.ControllerState;
 import org.corral.model.host.Host;
 import org.corral.model.journal.EntryKind;

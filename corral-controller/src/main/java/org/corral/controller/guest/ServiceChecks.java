@@ -1,4 +1,4 @@
-package org.corral.controller.loop;
+package org.corral.controller.guest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

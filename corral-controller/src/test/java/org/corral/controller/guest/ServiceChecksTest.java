@@ -1,4 +1,4 @@
-package org.corral.controller.loop;
+package org.corral.controller.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
