@@ -518,7 +518,13 @@ public final class Recovery {
       }
       CrashRestarts.Next next = crashRestarts.next(restartsOf.apply(vm.name()), refusedOf.apply(vm.name()), snapshot.now());
       String why = hang != null ? vm.name() + " hung: " + hang : vm.name() + " stopped on its own (" + vm.stateReason() + ")";
-      switch (next.step()) {
+      CrashRestarts.Step step = next.step();
+      // A host that lost the shared storage cannot take the disk's lease: no use restarting there.
+      if (step == CrashRestarts.Step.IN_PLACE && snapshot.observation(on).storageLost() && localDisk(snapshot, vm) == null) {
+        step = CrashRestarts.Step.ELSEWHERE;
+        why += "; " + on + " has lost the shared storage";
+      }
+      switch (step) {
         case WAIT -> notes.add(vm.name() + ": stopped on its own again; next restart at " + next.until());
         case GIVE_UP -> givenUp.add(new GiveUp(vm.name(), on, "stopped on its own " + crashRestarts.max() + " times within "
             + crashRestarts.window().toMinutes() + " min; not restarted again (`corral vm start " + vm.name() + "` tries again)"));

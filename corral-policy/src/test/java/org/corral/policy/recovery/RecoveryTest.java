@@ -384,6 +384,21 @@ class RecoveryTest {
   }
 
   @Test
+  void aVmThatStoppedOnAHostThatLostTheSharedStorageRestartsElsewhereAtOnce() {
+    images.put("local", new Image("local", "default", "local.qcow2", "qcow2", 10, false));
+    host("n1", 16384, HostState.UP).host("n2", 16384, HostState.UP)
+        .vm("c", "n1", VmState.STOPPED, VmSpec.of(1, 1024))
+        .vm("l", "n1", VmState.STOPPED, VmSpec.of(1, 1024).withDisks(List.of(new DiskSpec("local", 0))));
+    observed.put("n1", observed.get("n1").withLeases(org.corral.model.snapshot.StorageLeases.EXPIRED));
+
+    Recovery.Decision d = decide();
+    assertThat(keys(d)).as("c needs a lease: elsewhere; l is on local disk: in place").containsExactlyInAnyOrder("restart-elsewhere/c/3", "restart/l/3");
+    Action.RecoverVm c = (Action.RecoverVm) d.plan().actions().stream().filter(a -> a.subject().equals("c")).findFirst().orElseThrow();
+    assertThat(c.to()).isEqualTo("n2");
+    assertThat(c.cause().reason()).contains("n1 has lost the shared storage");
+  }
+
+  @Test
   void aVmStoppedByItsUserOrAtHaNoneIsNotRestarted() {
     host("n1", 16384, HostState.UP).vm("none", "n1", VmState.STOPPED, VmSpec.of(1, 1024).withHa(HaLevel.NONE));
     vms.put("asked", new Vm("asked", "u", VmSpec.of(1, 1024), "alice", VmState.STOPPED, DesiredState.STOPPED, "n1", null,
