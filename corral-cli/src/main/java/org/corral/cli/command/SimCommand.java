@@ -111,20 +111,15 @@ public final class SimCommand {
   int partition(
       @Parameters(paramLabel = "HOST", description = "The host.") String host,
       @ArgGroup(exclusive = true, multiplicity = "1") Toggle toggle) {
-    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "partition"),
-        Json.object().put("enabled", toggle.enabled()));
-    session.report(answer, "sim: host " + host + (toggle.enabled() ? " partitioned" : " reconnected"));
-    return ExitCode.OK.code();
+    return hostFault(host, "partition", "enabled", toggle.enabled(), "sim: host " + host + (toggle.enabled() ? " partitioned" : " reconnected"));
   }
 
   @Command(name = "bmc", description = "Make a simulated host's BMC reachable or unreachable.")
   int bmc(
       @Parameters(paramLabel = "HOST", description = "The host.") String host,
       @ArgGroup(exclusive = true, multiplicity = "1") Reachability reachability) {
-    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "bmc"),
-        Json.object().put("reachable", reachability.reachable));
-    session.report(answer, "sim: BMC of " + host + " is now " + (reachability.reachable ? "reachable" : "unreachable"));
-    return ExitCode.OK.code();
+    return hostFault(host, "bmc", "reachable", reachability.reachable,
+        "sim: BMC of " + host + " is now " + (reachability.reachable ? "reachable" : "unreachable"));
   }
 
   @Command(name = "storage", description = {"Cut a simulated host from the shared storage (--cut) or reconnect it (--heal).",
@@ -132,9 +127,7 @@ public final class SimCommand {
   int storage(
       @Parameters(paramLabel = "HOST", description = "The host.") String host,
       @ArgGroup(exclusive = true, multiplicity = "1") StorageLink link) {
-    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "storage"), Json.object().put("cut", link.cut));
-    session.report(answer, "sim: storage of " + host + (link.cut ? " cut" : " reconnected"));
-    return ExitCode.OK.code();
+    return hostFault(host, "storage", "cut", link.cut, "sim: storage of " + host + (link.cut ? " cut" : " reconnected"));
   }
 
   @Command(name = "libvirtd", description = {"Stop a simulated host's libvirtd (--stop) or start it again on the host (--start).",
@@ -142,8 +135,12 @@ public final class SimCommand {
   int libvirtd(
       @Parameters(paramLabel = "HOST", description = "The host.") String host,
       @ArgGroup(exclusive = true, multiplicity = "1") Daemon daemon) {
-    JsonNode answer = session.api().post(CorralApi.path("sim", "hosts", host, "libvirtd"), Json.object().put("running", daemon.start));
-    session.report(answer, "sim: libvirtd on " + host + (daemon.start ? " started again" : " stopped"));
+    return hostFault(host, "libvirtd", "running", daemon.start, "sim: libvirtd on " + host + (daemon.start ? " started again" : " stopped"));
+  }
+
+  /** POST /sim/hosts/{host}/{fault} with {@code {field: value}}, then says {@code done}. */
+  private int hostFault(String host, String fault, String field, boolean value, String done) {
+    session.report(session.api().post(CorralApi.path("sim", "hosts", host, fault), Json.object().put(field, value)), done);
     return ExitCode.OK.code();
   }
 
