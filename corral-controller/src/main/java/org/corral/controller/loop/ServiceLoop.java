@@ -73,6 +73,8 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
   private volatile Map<String, List<ServiceState>> published = Map.of();
   /** By vm/service: the history as last written to the store's meta data (encoded). */
   private final Map<String, String> persisted = new HashMap<>();
+  /** By vm/service: histories changed since they were last written (so a cycle writes only those). */
+  private final Set<String> dirty = new HashSet<>();
   static final String HISTORY = "service-history/";
 
   /**
@@ -152,6 +154,7 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     for (ServiceHealing.Taken t : d.taken()) {
       String key = Snapshot.serviceKey(t.vm(), t.service());
       histories.put(key, history(key).took(t.step(), now, keep));
+      dirty.add(key);
       if (t.step().restarts()) {
         restartCounts.merge(key, 1, Integer::sum);
       }
@@ -207,9 +210,7 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
   /** Writes, in one transaction, each history that changed since it was last written; drops the quiet and the gone. */
   private void persist() {
     ControllerState.Tx tx = null;
-    Set<String> keys = new HashSet<>(histories.keySet());
-    keys.addAll(persisted.keySet());
-    for (String key : keys) {
+    for (String key : dirty) {
       ServiceEscalation.History h = histories.get(key);
       int restarts = restartCounts.getOrDefault(key, 0);
       String value = h == null || (h.failures() == 0 && h.taken() == ServiceEscalation.Step.NONE && h.restarts().isEmpty()
@@ -227,6 +228,7 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
         persisted.put(key, value);
       }
     }
+    dirty.clear();
     if (tx != null) {
       tx.commit();
     }
@@ -299,7 +301,12 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     ServiceObservation obs = o != null ? o
         : ServiceObservation.unreachable(vmName, c, "could not run the check: " + (err == null ? "no answer" : err.getMessage()), at);
     observations.put(key, obs);
-    histories.put(key, history(key).checked(obs.status().failed()));
+    ServiceEscalation.History before = histories.get(key);
+    ServiceEscalation.History after = history(key).checked(obs.status().failed());
+    histories.put(key, after);
+    if (!after.equals(before)) {
+      dirty.add(key);
+    }
     if (obs.status().failed()) {
       wake(); // the escalation decides at once; a healthy answer is published with the next cycle
     }
@@ -343,6 +350,11 @@ public final class ServiceLoop extends Loop implements PlanningLoop {
     for (Vm vm : state.vms()) {
       for (ServiceCheck c : vm.spec().services()) {
         live.add(Snapshot.serviceKey(vm.name(), c.name()));
+      }
+    }
+    for (String key : persisted.keySet()) {
+      if (!live.contains(key)) {
+        dirty.add(key); // its VM or service is gone: dropped from the store too
       }
     }
     histories.keySet().retainAll(live);
