@@ -260,10 +260,12 @@ public final class GuardianLoop extends Loop implements PlanningLoop {
       }
     }
     // Forget what is older than an hour, and the VMs that are gone.
+    Instant oldest = now.minus(REMEMBER_RESTARTS);
     for (Map.Entry<String, List<Restart>> e : restarts.entrySet()) {
-      if (state.vm(e.getKey()).isEmpty() || e.getValue().stream().anyMatch(t -> t.at().isBefore(now.minus(REMEMBER_RESTARTS)))) {
-        e.setValue(e.getValue().stream().filter(t -> !t.at().isBefore(now.minus(REMEMBER_RESTARTS)) && state.vm(e.getKey()).isPresent())
-            .toList());
+      List<Restart> kept = state.vm(e.getKey()).isEmpty() ? List.of()
+          : e.getValue().stream().filter(t -> !t.at().isBefore(oldest)).toList();
+      if (kept.size() < e.getValue().size()) {
+        e.setValue(kept);
         changed.add(e.getKey());
       }
     }
